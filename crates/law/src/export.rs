@@ -1,0 +1,278 @@
+//! Exports: the whole chapter as JSON (`wangan.law.export/1`) and the duties
+//! as an OSCAL 1.1 catalog.
+//!
+//! Both are deterministic: no clock, no random numbers. The OSCAL catalog's
+//! UUID and `last-modified` are constants that change only with the data.
+
+use serde_json::{Value, json};
+
+use crate::{
+    Clock, Counterpart, Duty, Evidence, Loc, Penalty, Section, Text, Version, articles,
+    counterparts, duties, units,
+};
+
+/// The schema key of [`json()`].
+pub const JSON_SCHEMA: &str = "wangan.law.export/1";
+/// The OSCAL version the catalog follows.
+pub const OSCAL_VERSION: &str = "1.1.2";
+/// The catalog's fixed UUID (it names this catalog, not a moment).
+pub const CATALOG_UUID: &str = "98c1825e-40fe-4375-b7fa-bc82b2c8ec95";
+/// The catalog's fixed `last-modified`: the date the 2025 amendment was adopted,
+/// the newest fact the data reflects.
+pub const LAST_MODIFIED: &str = "2025-10-28T00:00:00Z";
+/// The version of the duty data, bumped when duties change.
+pub const DATA_VERSION: &str = "1";
+/// The namespace of wangan's own OSCAL property names.
+pub const OSCAL_NS: &str = "urn:wangan:oscal:law";
+
+fn text(t: Text) -> Value {
+    json!({ "zh": t.zh, "en": t.en })
+}
+
+fn opt_text(t: Option<Text>) -> Value {
+    t.map(text).unwrap_or(Value::Null)
+}
+
+/// `{"draft": "17(3)", "2016": "21(3)", "2025": "23(3)"}`, `null` where none.
+pub fn articles_json(sources: [Option<Loc>; 3]) -> Value {
+    let mut m = serde_json::Map::new();
+    for v in Version::ALL {
+        m.insert(
+            v.key().to_owned(),
+            sources[v.index()].map_or(Value::Null, |l| Value::String(l.to_string())),
+        );
+    }
+    Value::Object(m)
+}
+
+/// One clock as JSON.
+pub fn clock_json(c: &Clock) -> Value {
+    json!({
+        "rule": c.rule.key(),
+        "period": c.rule.period().map(|p| p.iso8601()),
+        "what": text(c.what),
+        "basis": text(c.basis),
+        "status": c.status.key(),
+    })
+}
+
+/// One penalty as JSON.
+pub fn penalty_json(p: &Penalty) -> Value {
+    json!({
+        "version": p.version.key(),
+        "article": p.article,
+        "status": p.status.key(),
+        "note": opt_text(p.note),
+    })
+}
+
+/// One piece of evidence as JSON.
+pub fn evidence_json(e: &Evidence) -> Value {
+    match e {
+        Evidence::Auto { capability, what } => {
+            json!({ "type": "auto", "capability": capability.key(), "what": text(*what) })
+        }
+        Evidence::Supplied { what } => json!({ "type": "supplied", "what": text(*what) }),
+    }
+}
+
+/// One counterpart as JSON.
+pub fn counterpart_json(c: &Counterpart) -> Value {
+    json!({ "ref": c.loc.to_string(), "fit": c.fit.key(), "note": opt_text(c.note) })
+}
+
+/// A duty with every field, as used in `wangan law show --json` and the export.
+pub fn duty_json(d: &Duty) -> Value {
+    json!({
+        "id": d.id,
+        "section": d.section().id(),
+        "bearer": d.bearer.key(),
+        "kind": d.kind.key(),
+        "title": text(d.title),
+        "summary": text(d.summary),
+        "articles": articles_json(d.sources),
+        "evidence": d.evidence.iter().map(evidence_json).collect::<Vec<_>>(),
+        "clocks": d.clocks.iter().map(clock_json).collect::<Vec<_>>(),
+        "penalties": d.penalties.iter().map(penalty_json).collect::<Vec<_>>(),
+        "since_draft": { "change": d.since_draft.key(), "note": text(d.change_note) },
+    })
+}
+
+/// The whole chapter: every version's articles with paragraphs and items,
+/// every unit's counterparts in the other versions, and every duty.
+pub fn json() -> Value {
+    let versions: Vec<Value> = Version::ALL
+        .iter()
+        .map(|&v| {
+            let arts: Vec<Value> = articles(v)
+                .iter()
+                .map(|a| {
+                    json!({
+                        "number": a.number,
+                        "section": a.section.id(),
+                        "heading": a.heading,
+                        "paragraphs": a.paragraphs.iter().map(|p| json!({
+                            "text": p.text,
+                            "items": p.items,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({
+                "key": v.key(),
+                "label": v.label(),
+                "name": text(v.name()),
+                "articles": arts,
+            })
+        })
+        .collect();
+    let mut mapping = Vec::new();
+    for v in Version::ALL {
+        for loc in units(v) {
+            let mut others = serde_json::Map::new();
+            for w in Version::ALL.into_iter().filter(|w| *w != v) {
+                others.insert(
+                    w.key().to_owned(),
+                    counterparts(loc, w).iter().map(counterpart_json).collect(),
+                );
+            }
+            mapping.push(json!({ "ref": loc.key(), "counterparts": others }));
+        }
+    }
+    json!({
+        "schema": JSON_SCHEMA,
+        "sections": Section::ALL.iter().map(|s| json!({"id": s.id(), "title": text(s.title())})).collect::<Vec<_>>(),
+        "versions": versions,
+        "mapping": mapping,
+        "duties": duties().iter().map(duty_json).collect::<Vec<_>>(),
+    })
+}
+
+fn prop(name: &str, value: impl Into<String>) -> Value {
+    json!({ "name": name, "ns": OSCAL_NS, "value": value.into() })
+}
+
+fn prop_remarks(name: &str, value: impl Into<String>, class: &str, remarks: String) -> Value {
+    json!({ "name": name, "ns": OSCAL_NS, "value": value.into(), "class": class, "remarks": remarks })
+}
+
+fn both(t: Text) -> String {
+    format!("{} / {}", t.zh, t.en)
+}
+
+fn control(d: &Duty) -> Value {
+    let mut props = Vec::new();
+    if let Some(l) = d.source(Version::Csl2025) {
+        props.push(json!({ "name": "label", "value": l.label() }));
+    }
+    for v in Version::ALL {
+        if let Some(l) = d.source(v) {
+            props.push(prop(&format!("article-{}", v.key()), l.to_string()));
+        }
+    }
+    props.push(prop("bearer", d.bearer.key()));
+    props.push(prop("kind", d.kind.key()));
+    props.push(prop("since-draft", d.since_draft.key()));
+    for e in d.evidence {
+        if let Evidence::Auto { capability, .. } = e {
+            props.push(prop("evidence-capability", capability.key()));
+        }
+    }
+    for c in d.clocks {
+        let value = c
+            .rule
+            .period()
+            .map_or_else(|| c.rule.key().to_owned(), |p| p.iso8601());
+        props.push(prop_remarks(
+            "clock",
+            value,
+            c.rule.key(),
+            format!("{} ({}): {}", c.status.key(), both(c.basis), both(c.what)),
+        ));
+    }
+    for p in d.penalties {
+        if let Some(article) = p.article {
+            props.push(prop_remarks(
+                &format!("penalty-{}", p.version.key()),
+                article,
+                "penalty",
+                match p.note {
+                    Some(n) => format!("{}: {}", p.status.key(), both(n)),
+                    None => p.status.key().to_owned(),
+                },
+            ));
+        }
+    }
+    let statement = d
+        .source(Version::Csl2025)
+        .and_then(Loc::text)
+        .unwrap_or_default();
+    let mut parts = vec![
+        json!({ "id": format!("{}_smt", d.id), "name": "statement", "prose": statement }),
+        json!({
+            "id": format!("{}_gdn", d.id),
+            "name": "guidance",
+            "prose": format!("{}\n\n{}", d.summary.zh, d.summary.en),
+        }),
+    ];
+    let evidence: Vec<String> = d
+        .evidence
+        .iter()
+        .map(|e| match e {
+            Evidence::Auto { capability, what } => {
+                format!("- auto ({}): {}", capability.key(), both(*what))
+            }
+            Evidence::Supplied { what } => format!("- supplied: {}", both(*what)),
+        })
+        .collect();
+    if !evidence.is_empty() {
+        parts.push(json!({
+            "id": format!("{}_evd", d.id),
+            "name": "assessment-method",
+            "prose": evidence.join("\n"),
+        }));
+    }
+    json!({
+        "id": d.id,
+        "class": "duty",
+        "title": format!("{} — {}", d.title.zh, d.title.en),
+        "props": props,
+        "parts": parts,
+    })
+}
+
+/// The duties as an OSCAL 1.1 catalog: one group per section (第一节, 第二节),
+/// one control per duty (id = duty id), the article numbers per version as
+/// props, the CSL-2025 text as the statement. Validated against
+/// compliance-trestle in the test suite.
+pub fn oscal() -> Value {
+    let groups: Vec<Value> = Section::ALL
+        .iter()
+        .map(|&s| {
+            let controls: Vec<Value> = duties()
+                .iter()
+                .filter(|d| d.section() == s)
+                .map(control)
+                .collect();
+            json!({
+                "id": s.id(),
+                "class": "section",
+                "title": both(s.title()),
+                "controls": controls,
+            })
+        })
+        .collect();
+    json!({
+        "catalog": {
+            "uuid": CATALOG_UUID,
+            "metadata": {
+                "title": "网络安全法 第三章 网络运行安全：义务 — PRC Cybersecurity Law, chapter 3: duties (unofficial)",
+                "last-modified": LAST_MODIFIED,
+                "version": DATA_VERSION,
+                "oscal-version": OSCAL_VERSION,
+                "remarks": "Generated by wangan. Article numbers are given for the 2015 draft, CSL-2016 and CSL-2025 (props article-draft, article-2016, article-2025). Facts marked secondary or unverified in the remarks are not confirmed against the primary text.",
+            },
+            "groups": groups,
+        }
+    })
+}

@@ -1,0 +1,755 @@
+//! Blocks: ~1 MiB of records, zstd-compressed, with an uncompressed header
+//! (seq range, time bounds, sources/hosts/apps/severities, token filter,
+//! CRC32C of the compressed bytes).
+//!
+//! Decompressed layout: `version u8 = 1`, origin dictionary (varint n, then
+//! n × (source, peer, transport) as varint-length strings), string
+//! dictionary (hosts and apps), then the records, each:
+//! `varint seq − first seq of the block ‖ zigzag varint receive-time
+//! delta ‖ varint origin index ‖ varint len ‖ raw ‖ parsed fields`.
+//! Parsed fields (the indexed ones): `format u8 ‖ flags u8 ‖ [zigzag event −
+//! receive] ‖ [host idx] ‖ [app idx] ‖ [severity u8] ‖ [facility u8]`. The
+//! message, key/value fields and parse note are re-derived from the raw
+//! bytes when read: storing them doubled the bytes on disk.
+
+use std::collections::HashMap;
+
+use crate::codec::{Cursor, DecodeErr, put_bytes, put_varint, unzigzag, zigzag};
+use crate::parse;
+use crate::record::Incoming;
+use crate::tokens::{BloomFilter, TokenSet};
+
+const BLOCK_MAGIC: &[u8; 4] = b"WBK1";
+const DATA_VERSION: u8 = 1;
+/// Most distinct hosts (or apps) listed in a block header; beyond that the
+/// header says "any" and filtering by host (app) reads the block.
+pub const MAX_LISTED: usize = 64;
+
+const F_EVENT: u8 = 1;
+const F_HOST: u8 = 2;
+const F_APP: u8 = 4;
+const F_SEV: u8 = 8;
+const F_FAC: u8 = 16;
+
+/// No event time in a block: `min_event = i64::MAX`, `max_event = i64::MIN`.
+pub const NO_TIME_MIN: i64 = i64::MAX;
+/// See [`NO_TIME_MIN`].
+pub const NO_TIME_MAX: i64 = i64::MIN;
+
+/// The uncompressed header of a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockHeader {
+    /// Seq of the first record.
+    pub first_seq: u64,
+    /// Number of records.
+    pub count: u32,
+    /// Length of the decompressed data.
+    pub raw_len: u32,
+    /// Length of the compressed data that follows the header.
+    pub comp_len: u32,
+    /// Earliest receive time (ns).
+    pub min_recv: i64,
+    /// Latest receive time (ns).
+    pub max_recv: i64,
+    /// Earliest event time (ns), [`NO_TIME_MIN`] when none.
+    pub min_event: i64,
+    /// Latest event time (ns), [`NO_TIME_MAX`] when none.
+    pub max_event: i64,
+    /// Bit `s` set when severity `s` occurs; bit 15 when a record has none.
+    pub severities: u16,
+    /// Distinct source names.
+    pub sources: Vec<String>,
+    /// Distinct hosts, or `None` when more than [`MAX_LISTED`].
+    pub hosts: Option<Vec<String>>,
+    /// Distinct apps, or `None` when more than [`MAX_LISTED`].
+    pub apps: Option<Vec<String>>,
+    /// Token filter.
+    pub filter: BloomFilter,
+    /// CRC32C of the compressed bytes.
+    pub comp_crc: u32,
+}
+
+impl BlockHeader {
+    /// Newest time in the block: max of receive and event time.
+    pub fn newest(&self) -> i64 {
+        self.max_recv.max(self.max_event)
+    }
+
+    pub(crate) fn encode(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        out.extend_from_slice(BLOCK_MAGIC);
+        out.extend_from_slice(&[0; 4]); // header length, patched below
+        out.extend_from_slice(&self.first_seq.to_le_bytes());
+        out.extend_from_slice(&self.count.to_le_bytes());
+        out.extend_from_slice(&self.raw_len.to_le_bytes());
+        out.extend_from_slice(&self.comp_len.to_le_bytes());
+        for t in [self.min_recv, self.max_recv, self.min_event, self.max_event] {
+            out.extend_from_slice(&t.to_le_bytes());
+        }
+        out.extend_from_slice(&self.severities.to_le_bytes());
+        let flags = u8::from(self.hosts.is_none()) | (u8::from(self.apps.is_none()) << 1);
+        out.push(flags);
+        for list in [Some(&self.sources), self.hosts.as_ref(), self.apps.as_ref()] {
+            let empty = Vec::new();
+            let l = list.unwrap_or(&empty);
+            put_varint(out, l.len() as u64);
+            for s in l {
+                put_bytes(out, s.as_bytes());
+            }
+        }
+        out.push(self.filter.k);
+        put_varint(out, self.filter.words.len() as u64);
+        for w in &self.filter.words {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out.extend_from_slice(&self.comp_crc.to_le_bytes());
+        let len = (out.len() - start + 4) as u32;
+        out[start + 4..start + 8].copy_from_slice(&len.to_le_bytes());
+        let crc = crc32c::crc32c(&out[start..]);
+        out.extend_from_slice(&crc.to_le_bytes());
+    }
+
+    /// Length of the header starting at `b` (from its first 8 bytes).
+    pub(crate) fn peek_len(b: &[u8]) -> Result<usize, DecodeErr> {
+        if b.len() < 8 || &b[..4] != BLOCK_MAGIC {
+            return Err("bad block magic");
+        }
+        let n = u32::from_le_bytes([b[4], b[5], b[6], b[7]]) as usize;
+        if n < 8 + 4 {
+            return Err("bad block header length");
+        }
+        Ok(n)
+    }
+
+    /// Decode a header; `b` must hold at least the whole header.
+    pub(crate) fn decode(b: &[u8]) -> Result<(BlockHeader, usize), DecodeErr> {
+        let n = BlockHeader::peek_len(b)?;
+        if b.len() < n {
+            return Err("block header truncated");
+        }
+        let crc = u32::from_le_bytes([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]);
+        if crc32c::crc32c(&b[..n - 4]) != crc {
+            return Err("block header crc mismatch");
+        }
+        let mut c = Cursor::new(&b[8..n - 4]);
+        let first_seq = c.u64()?;
+        let count = c.u32()?;
+        let raw_len = c.u32()?;
+        let comp_len = c.u32()?;
+        let (min_recv, max_recv, min_event, max_event) = (c.i64()?, c.i64()?, c.i64()?, c.i64()?);
+        let severities = c.u16()?;
+        let flags = c.u8()?;
+        let mut lists: [Vec<String>; 3] = Default::default();
+        for l in &mut lists {
+            let n = c.varint()?;
+            if n > 1 << 20 {
+                return Err("list too long");
+            }
+            for _ in 0..n {
+                l.push(c.str()?.to_owned());
+            }
+        }
+        let k = c.u8()?;
+        let words = c.varint()?;
+        if words as usize > c.remaining() / 8 {
+            return Err("filter truncated");
+        }
+        let mut w = Vec::with_capacity(words as usize);
+        for _ in 0..words {
+            w.push(c.u64()?);
+        }
+        let comp_crc = c.u32()?;
+        if c.remaining() != 0 {
+            return Err("trailing bytes in block header");
+        }
+        let [sources, hosts, apps] = lists;
+        Ok((
+            BlockHeader {
+                first_seq,
+                count,
+                raw_len,
+                comp_len,
+                min_recv,
+                max_recv,
+                min_event,
+                max_event,
+                severities,
+                sources,
+                hosts: (flags & 1 == 0).then_some(hosts),
+                apps: (flags & 2 == 0).then_some(apps),
+                filter: BloomFilter { k, words: w },
+                comp_crc,
+            },
+            n,
+        ))
+    }
+}
+
+#[derive(Hash, PartialEq, Eq, Clone)]
+struct OriginKey(String, String, String);
+
+/// Accumulates records of one block.
+pub(crate) struct BlockBuilder {
+    first_seq: u64,
+    next_seq: u64,
+    count: u32,
+    body: Vec<u8>,
+    origins: Vec<OriginKey>,
+    origin_idx: HashMap<OriginKey, u32>,
+    last_origin: Option<u32>,
+    strings: Vec<String>,
+    string_idx: HashMap<String, u32>,
+    hosts: Vec<u32>,
+    apps: Vec<u32>,
+    prev_recv: i64,
+    min_recv: i64,
+    max_recv: i64,
+    min_event: i64,
+    max_event: i64,
+    severities: u16,
+    tokens: TokenSet,
+    raw_bytes: usize,
+    data: Vec<u8>,
+}
+
+fn format_code(f: parse::Format) -> u8 {
+    match f {
+        parse::Format::Rfc5424 => 1,
+        parse::Format::Rfc3164 => 2,
+        parse::Format::Json => 3,
+        parse::Format::Plain => 4,
+        #[allow(unreachable_patterns)]
+        _ => 0,
+    }
+}
+
+fn format_from(c: u8) -> parse::Format {
+    match c {
+        1 => parse::Format::Rfc5424,
+        2 => parse::Format::Rfc3164,
+        3 => parse::Format::Json,
+        _ => parse::Format::Plain,
+    }
+}
+
+impl BlockBuilder {
+    pub(crate) fn new(first_seq: u64) -> BlockBuilder {
+        BlockBuilder {
+            first_seq,
+            next_seq: first_seq,
+            count: 0,
+            body: Vec::with_capacity(1 << 20),
+            origins: Vec::new(),
+            origin_idx: HashMap::new(),
+            last_origin: None,
+            strings: Vec::new(),
+            string_idx: HashMap::new(),
+            hosts: Vec::new(),
+            apps: Vec::new(),
+            prev_recv: 0,
+            min_recv: i64::MAX,
+            max_recv: i64::MIN,
+            min_event: NO_TIME_MIN,
+            max_event: NO_TIME_MAX,
+            severities: 0,
+            tokens: TokenSet::new(),
+            raw_bytes: 0,
+            data: Vec::new(),
+        }
+    }
+
+    pub(crate) fn reset(&mut self, first_seq: u64) {
+        self.first_seq = first_seq;
+        self.next_seq = first_seq;
+        self.count = 0;
+        self.body.clear();
+        self.origins.clear();
+        self.origin_idx.clear();
+        self.last_origin = None;
+        self.strings.clear();
+        self.string_idx.clear();
+        self.hosts.clear();
+        self.apps.clear();
+        self.prev_recv = 0;
+        self.min_recv = i64::MAX;
+        self.max_recv = i64::MIN;
+        self.min_event = NO_TIME_MIN;
+        self.max_event = NO_TIME_MAX;
+        self.severities = 0;
+        self.tokens.clear();
+        self.raw_bytes = 0;
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Bytes of records so far (for the ~1 MiB target).
+    pub(crate) fn size(&self) -> usize {
+        self.body.len()
+    }
+
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(i) = self.string_idx.get(s) {
+            return *i;
+        }
+        let i = self.strings.len() as u32;
+        self.strings.push(s.to_owned());
+        self.string_idx.insert(s.to_owned(), i);
+        i
+    }
+
+    fn origin(&mut self, r: &Incoming<'_>) -> u32 {
+        if let Some(i) = self.last_origin {
+            let o = &self.origins[i as usize];
+            if o.0 == r.source && o.1 == r.peer && o.2 == r.transport {
+                return i;
+            }
+        }
+        let key = OriginKey(
+            r.source.to_owned(),
+            r.peer.to_owned(),
+            r.transport.to_owned(),
+        );
+        let i = match self.origin_idx.get(&key) {
+            Some(i) => *i,
+            None => {
+                let i = self.origins.len() as u32;
+                self.origins.push(key.clone());
+                self.origin_idx.insert(key, i);
+                i
+            }
+        };
+        self.last_origin = Some(i);
+        i
+    }
+
+    /// Add a record with seq `self.next_seq`.
+    pub(crate) fn push(&mut self, r: &Incoming<'_>, p: &parse::Parsed) {
+        self.push_seq(self.next_seq, r, p);
+    }
+
+    /// Add a record with an explicit seq (used to simulate tampering in tests).
+    pub(crate) fn push_seq(&mut self, seq: u64, r: &Incoming<'_>, p: &parse::Parsed) {
+        put_varint(&mut self.body, seq.wrapping_sub(self.first_seq));
+        if self.count == 0 {
+            put_varint(&mut self.body, zigzag(r.received_ns));
+        } else {
+            put_varint(
+                &mut self.body,
+                zigzag(r.received_ns.wrapping_sub(self.prev_recv)),
+            );
+        }
+        self.prev_recv = r.received_ns;
+        let o = self.origin(r);
+        put_varint(&mut self.body, u64::from(o));
+        put_bytes(&mut self.body, r.raw);
+        self.min_recv = self.min_recv.min(r.received_ns);
+        self.max_recv = self.max_recv.max(r.received_ns);
+        self.raw_bytes += r.raw.len();
+
+        // parsed fields
+        let mut flags = 0u8;
+        let event_ns = p.event_time.map(crate::clock::to_ns);
+        if event_ns.is_some() {
+            flags |= F_EVENT;
+        }
+        if p.host.is_some() {
+            flags |= F_HOST;
+        }
+        if p.app.is_some() {
+            flags |= F_APP;
+        }
+        if p.severity.is_some() {
+            flags |= F_SEV;
+        }
+        if p.facility.is_some() {
+            flags |= F_FAC;
+        }
+        self.body.push(format_code(p.format));
+        self.body.push(flags);
+        if let Some(e) = event_ns {
+            put_varint(&mut self.body, zigzag(e.wrapping_sub(r.received_ns)));
+            self.min_event = self.min_event.min(e);
+            self.max_event = self.max_event.max(e);
+        }
+        if let Some(h) = &p.host {
+            let i = self.intern(h);
+            put_varint(&mut self.body, u64::from(i));
+            if self.hosts.len() <= MAX_LISTED && !self.hosts.contains(&i) {
+                self.hosts.push(i);
+            }
+        }
+        if let Some(a) = &p.app {
+            let i = self.intern(a);
+            put_varint(&mut self.body, u64::from(i));
+            if self.apps.len() <= MAX_LISTED && !self.apps.contains(&i) {
+                self.apps.push(i);
+            }
+        }
+        match p.severity {
+            Some(s) => {
+                self.body.push(s);
+                self.severities |= 1 << (s & 7);
+            }
+            None => self.severities |= 1 << 15,
+        }
+        if let Some(f) = p.facility {
+            self.body.push(f);
+        }
+        let toks = &mut self.tokens;
+        crate::tokens::for_each_token(r.raw, |h| toks.insert(h));
+        self.count += 1;
+        self.next_seq = seq + 1;
+    }
+
+    /// Finish: compress and append header + compressed bytes to `out`.
+    /// Returns the header.
+    pub(crate) fn finish(
+        &mut self,
+        zc: &mut zstd::bulk::Compressor<'static>,
+        out: &mut Vec<u8>,
+    ) -> std::io::Result<BlockHeader> {
+        let data = &mut self.data;
+        data.clear();
+        data.push(DATA_VERSION);
+        put_varint(data, self.origins.len() as u64);
+        for o in &self.origins {
+            put_bytes(data, o.0.as_bytes());
+            put_bytes(data, o.1.as_bytes());
+            put_bytes(data, o.2.as_bytes());
+        }
+        put_varint(data, self.strings.len() as u64);
+        for s in &self.strings {
+            put_bytes(data, s.as_bytes());
+        }
+        data.extend_from_slice(&self.body);
+        let comp = zc.compress(data)?;
+        let mut sources: Vec<String> = self.origins.iter().map(|o| o.0.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        let names = |ids: &Vec<u32>| -> Option<Vec<String>> {
+            (ids.len() <= MAX_LISTED).then(|| {
+                ids.iter()
+                    .map(|i| self.strings[*i as usize].clone())
+                    .collect()
+            })
+        };
+        let h = BlockHeader {
+            first_seq: self.first_seq,
+            count: self.count,
+            raw_len: data.len() as u32,
+            comp_len: comp.len() as u32,
+            min_recv: self.min_recv,
+            max_recv: self.max_recv,
+            min_event: self.min_event,
+            max_event: self.max_event,
+            severities: self.severities,
+            sources,
+            hosts: names(&self.hosts),
+            apps: names(&self.apps),
+            filter: BloomFilter::build(&self.tokens),
+            comp_crc: crc32c::crc32c(&comp),
+        };
+        h.encode(out);
+        out.extend_from_slice(&comp);
+        Ok(h)
+    }
+}
+
+/// A decompressed block: iterate its records with [`BlockData::records`].
+#[derive(Debug, Clone)]
+pub struct BlockData {
+    data: Vec<u8>,
+    origins: Vec<(
+        std::ops::Range<usize>,
+        std::ops::Range<usize>,
+        std::ops::Range<usize>,
+    )>,
+    strings: Vec<std::ops::Range<usize>>,
+    body: usize,
+    first_seq: u64,
+    count: u32,
+}
+
+/// One record inside a [`BlockData`], borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordView<'a> {
+    /// Seq.
+    pub seq: u64,
+    /// Receive time (ns).
+    pub received_ns: i64,
+    /// Source name.
+    pub source: &'a str,
+    /// Peer address.
+    pub peer: &'a str,
+    /// Transport.
+    pub transport: &'a str,
+    /// Raw bytes as received.
+    pub raw: &'a [u8],
+    block: &'a BlockData,
+    parsed: &'a [u8],
+}
+
+impl RecordView<'_> {
+    /// The canonical (hashed) encoding, appended to `out`.
+    pub fn canonical_into(&self, out: &mut Vec<u8>) {
+        crate::record::canonical_into(
+            out,
+            self.seq,
+            self.received_ns,
+            self.source,
+            self.peer,
+            self.transport,
+            self.raw,
+        );
+    }
+
+    /// RFC 9162 leaf hash.
+    pub fn leaf_hash(&self, alg: crate::HashAlg, scratch: &mut Vec<u8>) -> crate::Hash {
+        scratch.clear();
+        self.canonical_into(scratch);
+        alg.leaf(scratch)
+    }
+
+    /// An owned copy of the hashed fields.
+    pub fn to_record(&self) -> crate::Record {
+        crate::Record {
+            seq: self.seq,
+            received_ns: self.received_ns,
+            source: self.source.to_owned(),
+            peer: self.peer.to_owned(),
+            transport: self.transport.to_owned(),
+            raw: self.raw.to_vec(),
+        }
+    }
+
+    /// The stored parsed fields (never hashed). `None` if they cannot be
+    /// decoded (the hashed fields are still intact).
+    pub fn parsed(&self) -> Option<parse::Parsed> {
+        decode_parsed(self.parsed, self.raw, self.received_ns, self.block).ok()
+    }
+
+    /// Event time from the parsed fields if any (ns), else receive time.
+    pub fn time_ns(&self) -> i64 {
+        let mut c = Cursor::new(self.parsed);
+        (|| -> Result<Option<i64>, DecodeErr> {
+            let _fmt = c.u8()?;
+            let flags = c.u8()?;
+            if flags & F_EVENT != 0 {
+                return Ok(Some(self.received_ns.wrapping_add(unzigzag(c.varint()?))));
+            }
+            Ok(None)
+        })()
+        .ok()
+        .flatten()
+        .unwrap_or(self.received_ns)
+    }
+}
+
+fn skip_parsed(c: &mut Cursor<'_>) -> Result<(), DecodeErr> {
+    let _fmt = c.u8()?;
+    let flags = c.u8()?;
+    if flags & F_EVENT != 0 {
+        c.varint()?;
+    }
+    if flags & F_HOST != 0 {
+        c.varint()?;
+    }
+    if flags & F_APP != 0 {
+        c.varint()?;
+    }
+    if flags & F_SEV != 0 {
+        c.u8()?;
+    }
+    if flags & F_FAC != 0 {
+        c.u8()?;
+    }
+    Ok(())
+}
+
+fn decode_parsed(
+    b: &[u8],
+    raw: &[u8],
+    recv: i64,
+    blk: &BlockData,
+) -> Result<parse::Parsed, DecodeErr> {
+    let mut c = Cursor::new(b);
+    let format = format_from(c.u8()?);
+    let flags = c.u8()?;
+    let s = |c: &mut Cursor<'_>| -> Result<String, DecodeErr> {
+        let i = c.varint()? as usize;
+        let r = blk.strings.get(i).ok_or("string index out of range")?;
+        Ok(String::from_utf8_lossy(&blk.data[r.clone()]).into_owned())
+    };
+    let event_time = if flags & F_EVENT != 0 {
+        Some(crate::clock::from_ns(
+            recv.wrapping_add(unzigzag(c.varint()?)),
+        ))
+    } else {
+        None
+    };
+    let host = if flags & F_HOST != 0 {
+        Some(s(&mut c)?)
+    } else {
+        None
+    };
+    let app = if flags & F_APP != 0 {
+        Some(s(&mut c)?)
+    } else {
+        None
+    };
+    let severity = if flags & F_SEV != 0 {
+        Some(c.u8()?)
+    } else {
+        None
+    };
+    let facility = if flags & F_FAC != 0 {
+        Some(c.u8()?)
+    } else {
+        None
+    };
+    // the message, fields and note are re-derived from the raw bytes (not stored: they
+    // doubled the bytes on disk); the indexed fields above are the ones stored at ingest
+    let mut p = parse::parse_record(raw, crate::clock::from_ns(recv));
+    p.format = format;
+    p.event_time = event_time;
+    p.host = host;
+    p.app = app;
+    p.severity = severity;
+    p.facility = facility;
+    Ok(p)
+}
+
+impl BlockData {
+    /// Decompress and index a block's data; `header` gives first seq, count and sizes.
+    pub fn decode(header: &BlockHeader, comp: &[u8]) -> Result<BlockData, DecodeErr> {
+        if header.raw_len as usize > 64 << 20 {
+            return Err("block too large");
+        }
+        let data = zstd::bulk::decompress(comp, header.raw_len as usize)
+            .map_err(|_| "zstd decompression failed")?;
+        if data.len() != header.raw_len as usize {
+            return Err("decompressed length mismatch");
+        }
+        let mut c = Cursor::new(&data);
+        if c.u8()? != DATA_VERSION {
+            return Err("unknown block data version");
+        }
+        let range = |c: &mut Cursor<'_>| -> Result<std::ops::Range<usize>, DecodeErr> {
+            let s = c.str()?;
+            let end = c.pos;
+            Ok(end - s.len()..end)
+        };
+        let n = c.varint()?;
+        if n > c.remaining() as u64 {
+            return Err("origin count too large");
+        }
+        let mut origins = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            origins.push((range(&mut c)?, range(&mut c)?, range(&mut c)?));
+        }
+        let n = c.varint()?;
+        if n > c.remaining() as u64 {
+            return Err("string count too large");
+        }
+        let mut strings = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            let b = c.bytes()?;
+            strings.push(c.pos - b.len()..c.pos);
+        }
+        let body = c.pos;
+        Ok(BlockData {
+            data,
+            origins,
+            strings,
+            body,
+            first_seq: header.first_seq,
+            count: header.count,
+        })
+    }
+
+    /// Iterate the records. Each item is a record or a decode error (after
+    /// which iteration stops). Seqs are as stored: the verifier checks they
+    /// are contiguous.
+    pub fn records(&self) -> Records<'_> {
+        Records {
+            blk: self,
+            c: Cursor::new(&self.data[self.body..]),
+            i: 0,
+            recv: 0,
+            failed: false,
+        }
+    }
+
+    /// Number of records according to the header.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+}
+
+/// Iterator over the records of a [`BlockData`].
+pub struct Records<'a> {
+    blk: &'a BlockData,
+    c: Cursor<'a>,
+    i: u32,
+    recv: i64,
+    failed: bool,
+}
+
+impl<'a> Records<'a> {
+    fn next_inner(&mut self) -> Result<RecordView<'a>, DecodeErr> {
+        let blk = self.blk;
+        let d = self.c.varint()?;
+        let seq = blk.first_seq.wrapping_add(d);
+        let t = unzigzag(self.c.varint()?);
+        let recv = if self.i == 0 {
+            t
+        } else {
+            self.recv.wrapping_add(t)
+        };
+        let o = self.c.varint()? as usize;
+        let (s, p, tr) = blk
+            .origins
+            .get(o)
+            .ok_or("origin index out of range")?
+            .clone();
+        let raw = self.c.bytes()?;
+        let start = self.c.pos;
+        skip_parsed(&mut self.c)?;
+        let parsed = &self.c.buf[start..self.c.pos];
+        let st = |r: std::ops::Range<usize>| std::str::from_utf8(&blk.data[r]).unwrap_or("");
+        self.recv = recv;
+        self.i += 1;
+        Ok(RecordView {
+            seq,
+            received_ns: recv,
+            source: st(s),
+            peer: st(p),
+            transport: st(tr),
+            raw,
+            block: blk,
+            parsed,
+        })
+    }
+
+    /// Whether bytes remain after the last record (a sign of inserted data).
+    pub fn trailing(&self) -> bool {
+        self.c.remaining() > 0
+    }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<RecordView<'a>, DecodeErr>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.c.remaining() == 0 {
+            return None;
+        }
+        let r = self.next_inner();
+        if r.is_err() {
+            self.failed = true;
+        }
+        Some(r)
+    }
+}

@@ -1,0 +1,320 @@
+//! Signing keys (Ed25519 and SM2) and their public halves for auditors.
+//!
+//! Private keys live in `keys/ed25519.key` and `keys/sm2.key` (hex, mode
+//! 0600). Public keys are exported as `keys/ed25519.pub` (a C2SP note
+//! verifier key `name+keyid+base64(0x01‖key)`) and `keys/sm2.pub` (SEC1
+//! uncompressed point, hex, plus the key id and distinguishing ID).
+
+use std::path::Path;
+
+use base64::Engine as _;
+use ed25519_dalek::{Signer as _, Verifier as _};
+
+use crate::error::IoCtx;
+use crate::{Error, ErrorKind, Result};
+
+/// Signature type byte of Ed25519 in C2SP signed notes.
+pub const SIG_TYPE_ED25519: u8 = 0x01;
+/// Signature type byte used for SM2: C2SP reserves `0xff` for types without an
+/// assigned byte, followed by a longer identifier ([`SM2_TYPE_ID`]).
+pub const SIG_TYPE_OTHER: u8 = 0xff;
+/// Identifier that follows `0xff` in the SM2 key id preimage.
+pub const SM2_TYPE_ID: &[u8] = b"wangan.sm2-sm3.v1";
+/// SM2 distinguishing identifier (GM/T 0009 default).
+pub const SM2_DIST_ID: &str = "1234567812345678";
+
+fn b64() -> base64::engine::GeneralPurpose {
+    base64::engine::general_purpose::STANDARD
+}
+
+/// Key id of an Ed25519 key per C2SP signed-note:
+/// first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ pubkey).
+pub fn ed25519_key_id(name: &str, public: &[u8; 32]) -> u32 {
+    let h = crate::HashAlg::Sha256.digest(&[name.as_bytes(), b"\n", &[SIG_TYPE_ED25519], public]);
+    u32::from_be_bytes([h.0[0], h.0[1], h.0[2], h.0[3]])
+}
+
+/// Key id of an SM2 key: first 4 bytes of
+/// SHA-256(name ‖ 0x0A ‖ 0xff ‖ "wangan.sm2-sm3.v1" ‖ SEC1 uncompressed point).
+pub fn sm2_key_id(name: &str, public_sec1: &[u8]) -> u32 {
+    let h = crate::HashAlg::Sha256.digest(&[
+        name.as_bytes(),
+        b"\n",
+        &[SIG_TYPE_OTHER],
+        SM2_TYPE_ID,
+        public_sec1,
+    ]);
+    u32::from_be_bytes([h.0[0], h.0[1], h.0[2], h.0[3]])
+}
+
+/// The private keys of a vault.
+pub struct Signer {
+    name: String,
+    ed: ed25519_dalek::SigningKey,
+    sm2: sm2::dsa::SigningKey,
+    public: PublicKeys,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("public", &self.public)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The public keys of a vault: what an auditor needs to check checkpoints,
+/// segment footers and tombstones.
+#[derive(Clone)]
+pub struct PublicKeys {
+    /// Key name (the log origin).
+    pub name: String,
+    ed: ed25519_dalek::VerifyingKey,
+    /// Ed25519 key id.
+    pub ed25519_id: u32,
+    sm2: Option<sm2::dsa::VerifyingKey>,
+    /// SM2 key id (0 when no SM2 key is known).
+    pub sm2_id: u32,
+}
+
+impl std::fmt::Debug for PublicKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublicKeys")
+            .field("name", &self.name)
+            .field("ed25519_id", &format_args!("{:08x}", self.ed25519_id))
+            .field("sm2_id", &format_args!("{:08x}", self.sm2_id))
+            .finish()
+    }
+}
+
+fn random32() -> Result<[u8; 32]> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(|e| {
+        Error::new(
+            ErrorKind::Crypto,
+            format!("no random bytes from the os: {e}"),
+        )
+    })?;
+    Ok(b)
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim();
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+impl Signer {
+    /// Fresh keys from the OS random source.
+    pub fn generate(name: &str) -> Result<Signer> {
+        let ed = ed25519_dalek::SigningKey::from_bytes(&random32()?);
+        let sm2 = loop {
+            // a uniformly random 32-byte string is a valid scalar with overwhelming probability
+            if let Ok(k) = sm2::dsa::SigningKey::from_slice(SM2_DIST_ID, &random32()?) {
+                break k;
+            }
+        };
+        Ok(Signer::from_keys(name, ed, sm2))
+    }
+
+    fn from_keys(name: &str, ed: ed25519_dalek::SigningKey, sm2: sm2::dsa::SigningKey) -> Signer {
+        let edp = ed.verifying_key();
+        let smp = sm2.verifying_key().clone();
+        let sec1 = smp.to_sec1_bytes();
+        let public = PublicKeys {
+            name: name.to_owned(),
+            ed25519_id: ed25519_key_id(name, &edp.to_bytes()),
+            ed: edp,
+            sm2_id: sm2_key_id(name, &sec1),
+            sm2: Some(smp),
+        };
+        Signer {
+            name: name.to_owned(),
+            ed,
+            sm2,
+            public,
+        }
+    }
+
+    /// Write private keys (0600) and exported public keys into `dir`.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        crate::fsx::create_dir(dir)?;
+        crate::fsx::write_private(
+            &dir.join("ed25519.key"),
+            hex(&self.ed.to_bytes()).as_bytes(),
+        )?;
+        crate::fsx::write_private(&dir.join("sm2.key"), hex(&self.sm2.to_bytes()).as_bytes())?;
+        let pubs = &self.public;
+        crate::fsx::write_atomic(
+            &dir.join("ed25519.pub"),
+            format!("{}\n", pubs.ed25519_verifier_key()).as_bytes(),
+            0o444,
+        )?;
+        crate::fsx::write_atomic(&dir.join("sm2.pub"), pubs.sm2_text().as_bytes(), 0o444)?;
+        Ok(())
+    }
+
+    /// Load private keys from `dir`.
+    pub fn load(dir: &Path, name: &str) -> Result<Signer> {
+        let read = |f: &str| -> Result<Vec<u8>> {
+            let p = dir.join(f);
+            let t = std::fs::read_to_string(&p).ctx("read key", &p)?;
+            unhex(&t).ok_or_else(|| {
+                Error::new(ErrorKind::Crypto, format!("{}: not a hex key", p.display()))
+            })
+        };
+        let edb: [u8; 32] = read("ed25519.key")?
+            .try_into()
+            .map_err(|_| Error::new(ErrorKind::Crypto, "ed25519.key: expected 32 bytes"))?;
+        let ed = ed25519_dalek::SigningKey::from_bytes(&edb);
+        let sm2 = sm2::dsa::SigningKey::from_slice(SM2_DIST_ID, &read("sm2.key")?)
+            .map_err(|_| Error::new(ErrorKind::Crypto, "sm2.key: invalid sm2 private key"))?;
+        Ok(Signer::from_keys(name, ed, sm2))
+    }
+
+    /// The public half.
+    pub fn public(&self) -> &PublicKeys {
+        &self.public
+    }
+
+    /// Key name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Ed25519 signature over `msg`.
+    pub fn sign_ed25519(&self, msg: &[u8]) -> [u8; 64] {
+        self.ed.sign(msg).to_bytes()
+    }
+
+    /// SM2 signature (SM3 digest with Z_A over the default distinguishing ID), `r ‖ s`.
+    pub fn sign_sm2(&self, msg: &[u8]) -> Result<[u8; 64]> {
+        let s: sm2::dsa::Signature = self
+            .sm2
+            .try_sign(msg)
+            .map_err(|_| Error::new(ErrorKind::Crypto, "sm2 signing failed"))?;
+        let b = s.to_bytes();
+        let mut out = [0u8; 64];
+        out.copy_from_slice(&b);
+        Ok(out)
+    }
+}
+
+impl PublicKeys {
+    /// The C2SP note verifier key string of the Ed25519 key:
+    /// `name+<keyid hex>+base64(0x01 ‖ key)`.
+    pub fn ed25519_verifier_key(&self) -> String {
+        let mut k = vec![SIG_TYPE_ED25519];
+        k.extend_from_slice(&self.ed.to_bytes());
+        format!("{}+{:08x}+{}", self.name, self.ed25519_id, b64().encode(k))
+    }
+
+    /// The SM2 public key as SEC1 uncompressed hex, if known.
+    pub fn sm2_hex(&self) -> Option<String> {
+        self.sm2.as_ref().map(|k| hex(&k.to_sec1_bytes()))
+    }
+
+    fn sm2_text(&self) -> String {
+        format!(
+            "# SM2 public key of {} (SEC1 uncompressed, hex); signatures: SM2 with SM3, distinguishing ID {}, key id {:08x}\n{}\n",
+            self.name,
+            SM2_DIST_ID,
+            self.sm2_id,
+            self.sm2_hex().unwrap_or_default()
+        )
+    }
+
+    /// Parse a note verifier key string (`name+keyid+base64(0x01‖key)`).
+    pub fn from_verifier_key(vkey: &str) -> Result<PublicKeys> {
+        let bad = || {
+            Error::new(
+                ErrorKind::Crypto,
+                format!("not an ed25519 note verifier key: {vkey:?}"),
+            )
+        };
+        let mut it = vkey.trim().splitn(3, '+');
+        let (Some(name), Some(id), Some(key)) = (it.next(), it.next(), it.next()) else {
+            return Err(bad());
+        };
+        let id = u32::from_str_radix(id, 16).map_err(|_| bad())?;
+        let k = b64().decode(key).map_err(|_| bad())?;
+        let (Some(&SIG_TYPE_ED25519), Ok(pk)) =
+            (k.first(), <[u8; 32]>::try_from(&k[1.min(k.len())..]))
+        else {
+            return Err(bad());
+        };
+        let ed = ed25519_dalek::VerifyingKey::from_bytes(&pk).map_err(|_| bad())?;
+        if ed25519_key_id(name, &pk) != id {
+            return Err(Error::new(
+                ErrorKind::Crypto,
+                format!("verifier key {vkey:?}: key id does not match the key"),
+            ));
+        }
+        Ok(PublicKeys {
+            name: name.to_owned(),
+            ed,
+            ed25519_id: id,
+            sm2: None,
+            sm2_id: 0,
+        })
+    }
+
+    /// Add the SM2 key from the text of `sm2.pub` (hex of the SEC1 point; `#` lines ignored).
+    pub fn with_sm2_text(mut self, text: &str) -> Result<PublicKeys> {
+        let line = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .unwrap_or("");
+        let b =
+            unhex(line).ok_or_else(|| Error::new(ErrorKind::Crypto, "sm2 public key: not hex"))?;
+        let k = sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DIST_ID, &b)
+            .map_err(|_| Error::new(ErrorKind::Crypto, "sm2 public key: not a valid point"))?;
+        self.sm2_id = sm2_key_id(&self.name, &b);
+        self.sm2 = Some(k);
+        Ok(self)
+    }
+
+    /// Load the exported public keys from a `keys/` directory.
+    pub fn load(dir: &Path) -> Result<PublicKeys> {
+        let p = dir.join("ed25519.pub");
+        let t = std::fs::read_to_string(&p).ctx("read", &p)?;
+        let k = PublicKeys::from_verifier_key(&t)?;
+        let p = dir.join("sm2.pub");
+        match std::fs::read_to_string(&p) {
+            Ok(t) => k.with_sm2_text(&t),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(k),
+            Err(e) => Err(Error::io("read", &p, e)),
+        }
+    }
+
+    /// Check an Ed25519 signature.
+    pub fn verify_ed25519(&self, msg: &[u8], sig: &[u8]) -> bool {
+        let Ok(s) = ed25519_dalek::Signature::from_slice(sig) else {
+            return false;
+        };
+        self.ed.verify(msg, &s).is_ok()
+    }
+
+    /// Check an SM2 signature (`r ‖ s`); false when no SM2 key is known.
+    pub fn verify_sm2(&self, msg: &[u8], sig: &[u8]) -> bool {
+        let (Some(k), Ok(s)) = (&self.sm2, sm2::dsa::Signature::from_slice(sig)) else {
+            return false;
+        };
+        k.verify(msg, &s).is_ok()
+    }
+
+    /// Whether an SM2 key is known.
+    pub fn has_sm2(&self) -> bool {
+        self.sm2.is_some()
+    }
+}

@@ -1,0 +1,241 @@
+//! Queries: time range, source/host/app/severity, text terms, limit, order.
+//!
+//! Only blocks whose time bounds (from the segment footer) and header
+//! (sources, hosts, apps, severities, token filter) can match are read;
+//! every candidate record is re-checked against its raw bytes; results are
+//! streamed block by block.
+//!
+//! A record's time is its event time when the parser found one, else its
+//! receive time. `from` is inclusive, `to` exclusive.
+
+use std::collections::VecDeque;
+
+use crate::block::BlockHeader;
+use crate::store::{Store, StoredRecord};
+use crate::tokens::{Term, token_set};
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Oldest (lowest seq) first.
+    #[default]
+    Oldest,
+    /// Newest (highest seq) first.
+    Newest,
+}
+
+/// A query. Empty filters match everything.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// Earliest time (ns), inclusive.
+    pub from: Option<i64>,
+    /// Latest time (ns), exclusive.
+    pub to: Option<i64>,
+    /// Any of these sources.
+    pub sources: Vec<String>,
+    /// Any of these hosts.
+    pub hosts: Vec<String>,
+    /// Any of these apps.
+    pub apps: Vec<String>,
+    /// Severity at most this (0 emergency … 7 debug); records without one do not match.
+    pub max_severity: Option<u8>,
+    /// All of these terms (see [`crate::tokens`] for what matches).
+    pub terms: Vec<String>,
+    /// At most this many results.
+    pub limit: Option<usize>,
+    /// Order.
+    pub order: Order,
+}
+
+impl Query {
+    fn time_ok(&self, lo: i64, hi: i64) -> bool {
+        self.from.is_none_or(|f| hi >= f) && self.to.is_none_or(|t| lo < t)
+    }
+
+    fn header_ok(&self, h: &BlockHeader, terms: &[Term]) -> bool {
+        if !self.sources.is_empty() && !h.sources.iter().any(|s| self.sources.contains(s)) {
+            return false;
+        }
+        if !self.hosts.is_empty()
+            && h.hosts
+                .as_ref()
+                .is_some_and(|l| !l.iter().any(|s| self.hosts.contains(s)))
+        {
+            return false;
+        }
+        if !self.apps.is_empty()
+            && h.apps
+                .as_ref()
+                .is_some_and(|l| !l.iter().any(|s| self.apps.contains(s)))
+        {
+            return false;
+        }
+        if let Some(m) = self.max_severity {
+            let mask: u16 = (0..=m.min(7)).map(|s| 1u16 << s).sum();
+            if h.severities & mask == 0 {
+                return false;
+            }
+        }
+        terms
+            .iter()
+            .all(|t| t.tokens().iter().all(|k| h.filter.may_contain(*k)))
+    }
+
+    fn record_ok(&self, r: &StoredRecord, terms: &[Term]) -> bool {
+        let p = r.parsed.as_ref();
+        let t = p
+            .and_then(|p| p.event_time)
+            .map(crate::clock::to_ns)
+            .unwrap_or(r.record.received_ns);
+        if !self.time_ok(t, t) {
+            return false;
+        }
+        if !self.sources.is_empty() && !self.sources.contains(&r.record.source) {
+            return false;
+        }
+        if !self.hosts.is_empty()
+            && !p
+                .and_then(|p| p.host.as_ref())
+                .is_some_and(|h| self.hosts.contains(h))
+        {
+            return false;
+        }
+        if !self.apps.is_empty()
+            && !p
+                .and_then(|p| p.app.as_ref())
+                .is_some_and(|h| self.apps.contains(h))
+        {
+            return false;
+        }
+        if let Some(m) = self.max_severity
+            && p.and_then(|p| p.severity).is_none_or(|s| s > m)
+        {
+            return false;
+        }
+        if terms.is_empty() {
+            return true;
+        }
+        let toks = token_set(&r.record.raw);
+        terms.iter().all(|t| t.matches(&r.record.raw, &toks))
+    }
+}
+
+enum Cand {
+    Block(usize, usize),
+    Unsealed,
+}
+
+/// Streaming query results; see [`query`].
+pub struct QueryIter<'a> {
+    store: &'a Store,
+    q: Query,
+    terms: Vec<Term>,
+    cands: VecDeque<Cand>,
+    buf: VecDeque<StoredRecord>,
+    returned: usize,
+    /// Blocks read (decompressed) so far.
+    pub blocks_read: usize,
+    /// Blocks skipped by their header.
+    pub blocks_skipped: usize,
+}
+
+/// Run a query. Errors reading a block are yielded as items.
+pub fn query<'a>(store: &'a Store, q: &Query) -> QueryIter<'a> {
+    let mut cands = VecDeque::new();
+    for (si, s) in store.segments().iter().enumerate() {
+        let ft = &s.file.footer;
+        if !q.time_ok(ft.min_recv.min(ft.min_event), ft.newest()) {
+            continue;
+        }
+        if !q.sources.is_empty() && !ft.sources.iter().any(|x| q.sources.contains(x)) {
+            continue;
+        }
+        for (bi, b) in ft.blocks.iter().enumerate() {
+            if q.time_ok(b.oldest(), b.newest()) {
+                cands.push_back(Cand::Block(si, bi));
+            }
+        }
+    }
+    if !store.unsealed().is_empty() {
+        cands.push_back(Cand::Unsealed);
+    }
+    if q.order == Order::Newest {
+        cands = cands.into_iter().rev().collect();
+    }
+    QueryIter {
+        store,
+        terms: q.terms.iter().map(|t| Term::new(t)).collect(),
+        q: q.clone(),
+        cands,
+        buf: VecDeque::new(),
+        returned: 0,
+        blocks_read: 0,
+        blocks_skipped: 0,
+    }
+}
+
+impl Iterator for QueryIter<'_> {
+    type Item = crate::Result<StoredRecord>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.q.limit.is_some_and(|l| self.returned >= l) {
+                return None;
+            }
+            if let Some(r) = self.buf.pop_front() {
+                self.returned += 1;
+                return Some(Ok(r));
+            }
+            let c = self.cands.pop_front()?;
+            let mut hits: Vec<StoredRecord> = Vec::new();
+            match c {
+                Cand::Block(si, bi) => {
+                    let s = &self.store.segments()[si];
+                    let (h, comp) = match s.file.read_block_header(bi) {
+                        Ok(x) => x,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    if !self.q.header_ok(&h, &self.terms) {
+                        self.blocks_skipped += 1;
+                        continue;
+                    }
+                    self.blocks_read += 1;
+                    let d = match crate::block::BlockData::decode(&h, &comp) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            return Some(Err(crate::Error::corrupt(
+                                &s.file.path,
+                                s.file.footer.blocks[bi].offset,
+                                format!("block {bi}: {e}"),
+                            )));
+                        }
+                    };
+                    for r in d.records().flatten() {
+                        let sr = StoredRecord {
+                            record: r.to_record(),
+                            parsed: r.parsed(),
+                        };
+                        if self.q.record_ok(&sr, &self.terms) {
+                            hits.push(sr);
+                        }
+                    }
+                }
+                Cand::Unsealed => {
+                    for r in self
+                        .store
+                        .records(self.store.sealed_end()..self.store.size())
+                        .flatten()
+                    {
+                        if self.q.record_ok(&r, &self.terms) {
+                            hits.push(r);
+                        }
+                    }
+                }
+            }
+            if self.q.order == Order::Newest {
+                hits.reverse();
+            }
+            self.buf = hits.into();
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Records: what is stored, and the canonical form that is hashed.
+
+/// Version byte of the canonical (hashed) record encoding.
+pub const CANONICAL_VERSION: u8 = 1;
+
+/// A record as handed to [`crate::Vault::append`]: the raw bytes exactly as
+/// received plus where and when they came from. The vault assigns the seq.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    /// Receive time, nanoseconds since the Unix epoch (UTC).
+    pub received_ns: i64,
+    /// Source name given by the operator (e.g. `fw1`).
+    pub source: &'a str,
+    /// Peer address (e.g. `192.0.2.7:514`), or `-` for files and stdin.
+    pub peer: &'a str,
+    /// Transport (`udp`, `tcp`, `tls`, `relp`, `http`, `file`, `stdin`, `internal`).
+    pub transport: &'a str,
+    /// The record exactly as received, without the framing (LF) byte.
+    pub raw: &'a [u8],
+}
+
+/// A stored record: seq, receive time, source, peer, transport and raw bytes.
+/// These fields (and only these) are hashed into the Merkle tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Position in the log, from 0, contiguous.
+    pub seq: u64,
+    /// Receive time, nanoseconds since the Unix epoch (UTC).
+    pub received_ns: i64,
+    /// Source name.
+    pub source: String,
+    /// Peer address.
+    pub peer: String,
+    /// Transport.
+    pub transport: String,
+    /// Raw bytes exactly as received.
+    pub raw: Vec<u8>,
+}
+
+impl Record {
+    /// Append the canonical, versioned, length-prefixed encoding to `out`:
+    /// `0x01 ‖ seq u64be ‖ received_ns i64be ‖ u16be len ‖ source ‖ u16be len ‖
+    /// peer ‖ u16be len ‖ transport ‖ u32be len ‖ raw`.
+    pub fn canonical_into(&self, out: &mut Vec<u8>) {
+        canonical_into(
+            out,
+            self.seq,
+            self.received_ns,
+            &self.source,
+            &self.peer,
+            &self.transport,
+            &self.raw,
+        );
+    }
+
+    /// The RFC 9162 leaf hash of this record.
+    pub fn leaf_hash(&self, alg: crate::HashAlg, scratch: &mut Vec<u8>) -> crate::Hash {
+        scratch.clear();
+        self.canonical_into(scratch);
+        alg.leaf(scratch)
+    }
+
+    /// Receive time as a date-time.
+    pub fn received_at(&self) -> time::OffsetDateTime {
+        crate::clock::from_ns(self.received_ns)
+    }
+}
+
+/// Limit of source, peer and transport names (bytes).
+pub const MAX_NAME: usize = u16::MAX as usize;
+
+pub(crate) fn canonical_into(
+    out: &mut Vec<u8>,
+    seq: u64,
+    received_ns: i64,
+    source: &str,
+    peer: &str,
+    transport: &str,
+    raw: &[u8],
+) {
+    out.reserve(1 + 8 + 8 + 6 + 4 + source.len() + peer.len() + transport.len() + raw.len());
+    out.push(CANONICAL_VERSION);
+    out.extend_from_slice(&seq.to_be_bytes());
+    out.extend_from_slice(&received_ns.to_be_bytes());
+    for s in [source, peer, transport] {
+        let b = &s.as_bytes()[..s.len().min(MAX_NAME)];
+        out.extend_from_slice(&(b.len() as u16).to_be_bytes());
+        out.extend_from_slice(b);
+    }
+    out.extend_from_slice(&(raw.len() as u32).to_be_bytes());
+    out.extend_from_slice(raw);
+}
+
+/// Decode a canonical record (as stored in WAL frames).
+pub(crate) fn decode_canonical(b: &[u8]) -> Result<Record, &'static str> {
+    fn take<'a>(b: &'a [u8], pos: &mut usize, n: usize) -> Result<&'a [u8], &'static str> {
+        if b.len() - *pos < n {
+            return Err("record truncated");
+        }
+        let s = &b[*pos..*pos + n];
+        *pos += n;
+        Ok(s)
+    }
+    let mut pos = 0;
+    if take(b, &mut pos, 1)?[0] != CANONICAL_VERSION {
+        return Err("unknown record version");
+    }
+    let mut a8 = [0u8; 8];
+    a8.copy_from_slice(take(b, &mut pos, 8)?);
+    let seq = u64::from_be_bytes(a8);
+    a8.copy_from_slice(take(b, &mut pos, 8)?);
+    let received_ns = i64::from_be_bytes(a8);
+    let mut names = [String::new(), String::new(), String::new()];
+    for n in &mut names {
+        let l = take(b, &mut pos, 2)?;
+        let l = u16::from_be_bytes([l[0], l[1]]) as usize;
+        *n = std::str::from_utf8(take(b, &mut pos, l)?)
+            .map_err(|_| "invalid utf-8 in record name")?
+            .to_owned();
+    }
+    let l = take(b, &mut pos, 4)?;
+    let l = u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize;
+    let raw = take(b, &mut pos, l)?.to_vec();
+    if pos != b.len() {
+        return Err("trailing bytes after record");
+    }
+    let [source, peer, transport] = names;
+    Ok(Record {
+        seq,
+        received_ns,
+        source,
+        peer,
+        transport,
+        raw,
+    })
+}

@@ -1,0 +1,1202 @@
+//! The store: layout on disk, the read API ([`Store`]) and the writer ([`Vault`]).
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::block::{BlockBuilder, BlockData, BlockHeader, NO_TIME_MAX, NO_TIME_MIN};
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, FORMAT_VERSION, KeyIds, Retention};
+use crate::error::IoCtx;
+use crate::keys::{PublicKeys, Signer};
+use crate::merkle::{self, CompactRange, SubtreeSource};
+use crate::note::{Checkpoint, CheckpointLog, SignedCheckpoint, parse_checkpoint_log};
+use crate::parse;
+use crate::record::{Incoming, MAX_NAME, Record};
+use crate::segment::{self, BlockEntry, SegmentFile, SegmentFooter, SegmentHeader, TILE};
+use crate::tombstone::Tombstone;
+use crate::wal::{self, WalScan};
+use crate::{Error, ErrorKind, Hash, HashAlg, Result};
+
+/// zstd level of blocks (level 1 measured both faster and smaller than 3 on network logs).
+pub(crate) const ZSTD_LEVEL: i32 = 1;
+/// Target raw size of a block before compression.
+pub const BLOCK_TARGET: usize = 1 << 20;
+/// Default segment size (raw bytes) at which a segment is sealed.
+pub const DEFAULT_SEGMENT_SIZE: u64 = 64 << 20;
+/// A group commit happens at least every this many WAL bytes.
+pub const GROUP_BYTES: usize = 8 << 20;
+/// Segments are also sealed when their oldest record is older than this.
+pub const MAX_SEGMENT_AGE: time::Duration = time::Duration::days(1);
+/// Source name of the records the vault writes about itself (prunes, recoveries).
+pub const INTERNAL_SOURCE: &str = "wangan.vault";
+
+/// Paths of the files in a data directory.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Data directory.
+    pub dir: PathBuf,
+}
+
+impl Layout {
+    /// `vault.toml`.
+    pub fn config(&self) -> PathBuf {
+        self.dir.join("vault.toml")
+    }
+    /// `keys/`.
+    pub fn keys(&self) -> PathBuf {
+        self.dir.join("keys")
+    }
+    /// `wal/`.
+    pub fn wal(&self) -> PathBuf {
+        self.dir.join("wal")
+    }
+    /// `seg/`.
+    pub fn seg(&self) -> PathBuf {
+        self.dir.join("seg")
+    }
+    /// `tombstones/`.
+    pub fn tombstones(&self) -> PathBuf {
+        self.dir.join("tombstones")
+    }
+    /// `checkpoints.log`: every checkpoint ever signed.
+    pub fn checkpoint_log(&self) -> PathBuf {
+        self.dir.join("checkpoints.log")
+    }
+    /// `checkpoint`: the latest checkpoint.
+    pub fn checkpoint(&self) -> PathBuf {
+        self.dir.join("checkpoint")
+    }
+    /// `lock`: the writer lock.
+    pub fn lock(&self) -> PathBuf {
+        self.dir.join("lock")
+    }
+}
+
+/// A sealed segment as listed by [`Store::segments`].
+#[derive(Debug)]
+pub struct SegmentMeta {
+    /// File name.
+    pub name: String,
+    /// The opened file (header, footer, footer hash).
+    pub file: SegmentFile,
+}
+
+/// A record with its stored parsed fields.
+#[derive(Debug, Clone)]
+pub struct StoredRecord {
+    /// The hashed fields.
+    pub record: Record,
+    /// Parsed fields (never hashed); `None` when they could not be decoded.
+    pub parsed: Option<parse::Parsed>,
+}
+
+/// A file of the store that could not be read as what it should be.
+#[derive(Debug, Clone)]
+pub struct BadFile {
+    /// Path.
+    pub path: PathBuf,
+    /// Why.
+    pub reason: String,
+}
+
+/// Read-only view of a vault: open it, list segments, read blocks and
+/// records, compute proofs, load checkpoints. Never writes.
+#[derive(Debug)]
+pub struct Store {
+    layout: Layout,
+    config: Config,
+    alg: HashAlg,
+    retention: Retention,
+    keys: PublicKeys,
+    segments: Vec<SegmentMeta>,
+    tombstones: Vec<Tombstone>,
+    bad_files: Vec<BadFile>,
+    leftovers: Vec<PathBuf>,
+    wal: WalScan,
+    sealed_end: u64,
+    unsealed: Vec<Record>,
+}
+
+impl Store {
+    /// Open the vault in `dir` for reading.
+    pub fn open(dir: &Path) -> Result<Store> {
+        let layout = Layout {
+            dir: dir.to_path_buf(),
+        };
+        let cpath = layout.config();
+        if !cpath.exists() {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "no vault in {} (no vault.toml); run `wangan vault init` first",
+                    dir.display()
+                ),
+            ));
+        }
+        let config = Config::load(&cpath)?;
+        let alg = config.hash_alg()?;
+        let retention = config.retention()?;
+        let keys = PublicKeys::load(&layout.keys())?;
+        let mut bad_files = Vec::new();
+        let mut leftovers = Vec::new();
+        let mut segments = Vec::new();
+        let sdir = layout.seg();
+        if let Ok(rd) = std::fs::read_dir(&sdir) {
+            let mut names: Vec<(String, PathBuf)> = Vec::new();
+            for e in rd {
+                let e = e.ctx("list", &sdir)?;
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with(".tmp-") {
+                    leftovers.push(e.path());
+                } else if name.ends_with(".seg") {
+                    names.push((name, e.path()));
+                } else {
+                    bad_files.push(BadFile {
+                        path: e.path(),
+                        reason: "unexpected file in seg/".into(),
+                    });
+                }
+            }
+            names.sort();
+            for (name, path) in names {
+                match SegmentFile::open(&path) {
+                    Ok(file) => segments.push(SegmentMeta { name, file }),
+                    Err(e) => bad_files.push(BadFile {
+                        path,
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+        }
+        segments.sort_by_key(|s| (s.file.footer.first_seq, s.file.footer.count));
+        let mut tombstones = Vec::new();
+        let tdir = layout.tombstones();
+        if let Ok(rd) = std::fs::read_dir(&tdir) {
+            for e in rd {
+                let e = e.ctx("list", &tdir)?;
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with(".tmp-") {
+                    leftovers.push(e.path());
+                    continue;
+                }
+                let path = e.path();
+                match std::fs::read_to_string(&path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| Tombstone::parse(&t).map_err(|e| e.to_string()))
+                {
+                    Ok(t) => tombstones.push(t),
+                    Err(reason) => bad_files.push(BadFile { path, reason }),
+                }
+            }
+        }
+        tombstones.sort_by_key(|t| t.first);
+        let sealed_end = segments
+            .iter()
+            .map(|s| s.file.footer.end())
+            .chain(tombstones.iter().map(|t| t.end))
+            .max()
+            .unwrap_or(0);
+        let wal = wal::scan(&layout.wal())?;
+        let mut unsealed = Vec::new();
+        let mut expect = sealed_end;
+        for r in &wal.records {
+            if r.seq == expect {
+                unsealed.push(r.clone());
+                expect += 1;
+            }
+        }
+        Ok(Store {
+            layout,
+            config,
+            alg,
+            retention,
+            keys,
+            segments,
+            tombstones,
+            bad_files,
+            leftovers,
+            wal,
+            sealed_end,
+            unsealed,
+        })
+    }
+
+    /// The data directory layout.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// `vault.toml`.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Tree hash.
+    pub fn hash_alg(&self) -> HashAlg {
+        self.alg
+    }
+
+    /// Retention policy.
+    pub fn retention(&self) -> Retention {
+        self.retention
+    }
+
+    /// Public keys (from `keys/*.pub`).
+    pub fn public_keys(&self) -> &PublicKeys {
+        &self.keys
+    }
+
+    /// Sealed segments that opened, in seq order.
+    pub fn segments(&self) -> &[SegmentMeta] {
+        &self.segments
+    }
+
+    /// Tombstones of pruned segments, in seq order.
+    pub fn tombstones(&self) -> &[Tombstone] {
+        &self.tombstones
+    }
+
+    /// Files that could not be read (corrupt segments, stray files).
+    pub fn bad_files(&self) -> &[BadFile] {
+        &self.bad_files
+    }
+
+    /// Temporary files left by an interrupted write (harmless).
+    pub fn leftovers(&self) -> &[PathBuf] {
+        &self.leftovers
+    }
+
+    /// What the WAL scan found (torn tail, damage).
+    pub fn wal(&self) -> &WalScan {
+        &self.wal
+    }
+
+    /// Seq after the last sealed (or pruned) record.
+    pub fn sealed_end(&self) -> u64 {
+        self.sealed_end
+    }
+
+    /// Durable records not yet sealed into a segment (from the WAL), in seq order.
+    pub fn unsealed(&self) -> &[Record] {
+        &self.unsealed
+    }
+
+    /// Number of records in the log (sealed, pruned and unsealed).
+    pub fn size(&self) -> u64 {
+        self.sealed_end + self.unsealed.len() as u64
+    }
+
+    /// Every checkpoint in `checkpoints.log`, in file order.
+    pub fn checkpoints(&self) -> Result<CheckpointLog> {
+        let p = self.layout.checkpoint_log();
+        match std::fs::read(&p) {
+            Ok(b) => Ok(parse_checkpoint_log(&String::from_utf8_lossy(&b))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(CheckpointLog::default()),
+            Err(e) => Err(Error::io("read", &p, e)),
+        }
+    }
+
+    /// The latest checkpoint (`checkpoint` file).
+    pub fn latest_checkpoint(&self) -> Result<Option<SignedCheckpoint>> {
+        let p = self.layout.checkpoint();
+        match std::fs::read_to_string(&p) {
+            Ok(t) => SignedCheckpoint::parse(&t).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("read", &p, e)),
+        }
+    }
+
+    /// Records with seq in `range`, in seq order, block by block (streamed).
+    /// Pruned records are skipped.
+    pub fn records(
+        &self,
+        range: std::ops::Range<u64>,
+    ) -> impl Iterator<Item = Result<StoredRecord>> + '_ {
+        let segs: Vec<&SegmentMeta> = self
+            .segments
+            .iter()
+            .filter(|s| s.file.footer.first_seq < range.end && s.file.footer.end() > range.start)
+            .collect();
+        let r2 = range.clone();
+        let sealed = segs.into_iter().flat_map(move |s| {
+            let r = r2.clone();
+            s.file
+                .footer
+                .blocks
+                .iter()
+                .enumerate()
+                .filter(move |(_, b)| {
+                    b.first_seq < r.end && b.first_seq + u64::from(b.count) > r.start
+                })
+                .map(move |(i, _)| (s, i))
+        });
+        let r3 = range.clone();
+        let blocks = sealed.flat_map(move |(s, i)| {
+            let v: Vec<Result<StoredRecord>> = match s.file.read_block(i) {
+                Ok((_, d)) => d
+                    .records()
+                    .filter_map(|r| match r {
+                        Ok(v) if r3.contains(&v.seq) => Some(Ok(StoredRecord {
+                            record: v.to_record(),
+                            parsed: v.parsed(),
+                        })),
+                        Ok(_) => None,
+                        Err(e) => Some(Err(Error::corrupt(
+                            &s.file.path,
+                            s.file.footer.blocks[i].offset,
+                            format!("block {i}: {e}"),
+                        ))),
+                    })
+                    .collect(),
+                Err(e) => vec![Err(e)],
+            };
+            v.into_iter()
+        });
+        let unsealed = self
+            .unsealed
+            .iter()
+            .filter(move |r| range.contains(&r.seq))
+            .map(|r| {
+                Ok(StoredRecord {
+                    record: r.clone(),
+                    parsed: Some(parse::parse_record(&r.raw, r.received_at())),
+                })
+            });
+        blocks.chain(unsealed)
+    }
+
+    /// Leaf hashes of the records in `range` (pruned records from tombstone edges where kept).
+    pub fn leaf_hashes(&self, range: std::ops::Range<u64>) -> Result<Vec<Hash>> {
+        let mut out = Vec::with_capacity((range.end - range.start) as usize);
+        let mut scratch = Vec::new();
+        let mut next = range.start;
+        for t in &self.tombstones {
+            if t.end > next && t.first < range.end {
+                // only edge leaves survive a prune
+                for (i, h) in t.edge.iter().enumerate() {
+                    let s = t.edge_start + i as u64;
+                    if s == next && s < range.end {
+                        out.push(*h);
+                        next += 1;
+                    }
+                }
+            }
+        }
+        for r in self.records(next..range.end) {
+            let r = r?;
+            if r.record.seq != next {
+                return Err(Error::new(
+                    ErrorKind::Corrupt,
+                    format!("record seq {} where {next} was expected", r.record.seq),
+                ));
+            }
+            out.push(r.record.leaf_hash(self.alg, &mut scratch));
+            next += 1;
+        }
+        if next != range.end {
+            return Err(Error::new(
+                ErrorKind::OutOfRange,
+                format!(
+                    "leaves {}..{} not available (pruned or missing from {next})",
+                    range.start, range.end
+                ),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// A source of subtree hashes for proofs (tiles from footers and tombstones, leaves recomputed).
+    pub fn tree(&self) -> TreeReader<'_> {
+        let mut tiles = HashMap::new();
+        for s in &self.segments {
+            for (i, h) in s.file.footer.tiles.iter().enumerate() {
+                tiles.insert(s.file.footer.first_tile + i as u64, *h);
+            }
+        }
+        for t in &self.tombstones {
+            for (i, h) in t.tiles.iter().enumerate() {
+                tiles.insert(t.first_tile + i as u64, *h);
+            }
+        }
+        TreeReader {
+            store: self,
+            tiles,
+            memo: HashMap::new(),
+        }
+    }
+
+    /// Inclusion proof of record `seq` in the tree of `size` records.
+    pub fn inclusion_proof(&self, seq: u64, size: u64) -> Result<InclusionProof> {
+        if seq >= size || size > self.size() {
+            return Err(Error::new(
+                ErrorKind::OutOfRange,
+                format!(
+                    "seq {seq} is not in a tree of size {size} (log size {})",
+                    self.size()
+                ),
+            ));
+        }
+        let mut tr = self.tree();
+        let hashes = merkle::inclusion_proof(self.alg, &mut tr, seq, size)?;
+        let leaf = self
+            .leaf_hashes(seq..seq + 1)?
+            .first()
+            .copied()
+            .unwrap_or_default();
+        Ok(InclusionProof {
+            seq,
+            tree_size: size,
+            leaf,
+            hashes,
+        })
+    }
+
+    /// Consistency proof between tree sizes `old <= new`.
+    pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>> {
+        if old > new || new > self.size() {
+            return Err(Error::new(
+                ErrorKind::OutOfRange,
+                format!(
+                    "no consistency proof from {old} to {new} (log size {})",
+                    self.size()
+                ),
+            ));
+        }
+        let mut tr = self.tree();
+        merkle::consistency_proof(self.alg, &mut tr, old, new)
+    }
+
+    /// Merkle root at `size`.
+    pub fn root_at(&self, size: u64) -> Result<Hash> {
+        let mut tr = self.tree();
+        merkle::range_hash(self.alg, &mut tr, 0, size)
+    }
+}
+
+/// An inclusion proof of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InclusionProof {
+    /// Seq (leaf index).
+    pub seq: u64,
+    /// Tree size the proof is for.
+    pub tree_size: u64,
+    /// Leaf hash of the record.
+    pub leaf: Hash,
+    /// Audit path, bottom to top.
+    pub hashes: Vec<Hash>,
+}
+
+impl InclusionProof {
+    /// Check the proof against a root.
+    pub fn verify(&self, alg: HashAlg, root: &Hash) -> bool {
+        merkle::verify_inclusion(
+            alg,
+            &self.leaf,
+            self.seq,
+            self.tree_size,
+            &self.hashes,
+            root,
+        )
+    }
+}
+
+/// Subtree hashes from stored tiles (level 8) and recomputed leaves.
+#[derive(Debug)]
+pub struct TreeReader<'a> {
+    store: &'a Store,
+    tiles: HashMap<u64, Hash>,
+    memo: HashMap<(u64, u32), Hash>,
+}
+
+impl SubtreeSource for TreeReader<'_> {
+    fn perfect(&mut self, start: u64, k: u32) -> Result<Hash> {
+        if let Some(h) = self.memo.get(&(start, k)) {
+            return Ok(*h);
+        }
+        let alg = self.store.alg;
+        let h = if k == 8
+            && let Some(h) = self.tiles.get(&(start / TILE))
+        {
+            *h
+        } else if k > 8 {
+            let l = self.perfect(start, k - 1)?;
+            let r = self.perfect(start + (1 << (k - 1)), k - 1)?;
+            alg.node(&l, &r)
+        } else {
+            let leaves = self.store.leaf_hashes(start..start + (1 << k))?;
+            merkle::mth(alg, &leaves)
+        };
+        if k >= 8 {
+            self.memo.insert((start, k), h);
+        }
+        Ok(h)
+    }
+}
+
+/// Options for [`Vault::init`].
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// Tree hash, fixed for the log's life.
+    pub hash: HashAlg,
+    /// Retention (at least six calendar months).
+    pub retention: Retention,
+    /// Seal segments at this many raw bytes.
+    pub segment_size: u64,
+    /// Largest checkpoint gap counted as a continuous timeline.
+    pub max_checkpoint_gap: String,
+}
+
+impl Default for InitOptions {
+    fn default() -> Self {
+        InitOptions {
+            hash: HashAlg::Sha256,
+            retention: Retention::MINIMUM,
+            segment_size: DEFAULT_SEGMENT_SIZE,
+            max_checkpoint_gap: "2 days".into(),
+        }
+    }
+}
+
+struct SegBuilder {
+    first_seq: u64,
+    bytes: Vec<u8>,
+    dir: Vec<BlockEntry>,
+    first_tile: Option<u64>,
+    tiles: Vec<Hash>,
+    min_recv: i64,
+    max_recv: i64,
+    min_event: i64,
+    max_event: i64,
+    sources: BTreeSet<String>,
+    raw: u64,
+    count: u64,
+}
+
+impl SegBuilder {
+    fn new(first_seq: u64) -> SegBuilder {
+        SegBuilder {
+            first_seq,
+            bytes: Vec::new(),
+            dir: Vec::new(),
+            first_tile: None,
+            tiles: Vec::new(),
+            min_recv: i64::MAX,
+            max_recv: i64::MIN,
+            min_event: NO_TIME_MIN,
+            max_event: NO_TIME_MAX,
+            sources: BTreeSet::new(),
+            raw: 0,
+            count: 0,
+        }
+    }
+
+    fn add_block(&mut self, h: &BlockHeader, start: usize) {
+        self.dir.push(BlockEntry {
+            offset: start as u64,
+            len: (self.bytes.len() - start) as u32,
+            first_seq: h.first_seq,
+            count: h.count,
+            min_recv: h.min_recv,
+            max_recv: h.max_recv,
+            min_event: h.min_event,
+            max_event: h.max_event,
+        });
+        self.min_recv = self.min_recv.min(h.min_recv);
+        self.max_recv = self.max_recv.max(h.max_recv);
+        self.min_event = self.min_event.min(h.min_event);
+        self.max_event = self.max_event.max(h.max_event);
+        for s in &h.sources {
+            if !self.sources.contains(s) {
+                self.sources.insert(s.clone());
+            }
+        }
+    }
+}
+
+/// What a commit did.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    /// Records durable now.
+    pub size: u64,
+    /// The checkpoint written.
+    pub checkpoint: SignedCheckpoint,
+    /// Segments sealed by this commit.
+    pub sealed: Vec<String>,
+}
+
+/// The writer: appends records, group-commits them with fsync, seals
+/// segments and signs checkpoints. One writer per data directory (a lock
+/// file guards it).
+pub struct Vault {
+    store: Store,
+    signer: Signer,
+    clock: Arc<dyn Clock>,
+    _lock: File,
+    wal_file: File,
+    wal_path: PathBuf,
+    wal_buf: Vec<u8>,
+    next_seq: u64,
+    main: CompactRange,
+    tile: CompactRange,
+    committed: (u64, Hash),
+    seg: SegBuilder,
+    block: BlockBuilder,
+    zc: zstd::bulk::Compressor<'static>,
+    prev_footer: Hash,
+    recovered: Option<wal::TornTail>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("dir", &self.store.layout.dir)
+            .field("next_seq", &self.next_seq)
+            .finish_non_exhaustive()
+    }
+}
+
+fn random_hex(n: usize) -> Result<String> {
+    let mut b = vec![0u8; n];
+    getrandom::fill(&mut b).map_err(|e| {
+        Error::new(
+            ErrorKind::Crypto,
+            format!("no random bytes from the os: {e}"),
+        )
+    })?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+fn split_compact(c: &CompactRange) -> (CompactRange, CompactRange) {
+    let size = c.size();
+    let main_size = size & !(TILE - 1);
+    let n_main = main_size.count_ones() as usize;
+    let roots = c.roots();
+    let main = CompactRange::from_parts(main_size, roots[..n_main].to_vec()).unwrap_or_default();
+    let tile =
+        CompactRange::from_parts(size - main_size, roots[n_main..].to_vec()).unwrap_or_default();
+    (main, tile)
+}
+
+fn combined(alg: HashAlg, main: &CompactRange, tile: &CompactRange) -> CompactRange {
+    let mut roots = main.roots().to_vec();
+    roots.extend_from_slice(tile.roots());
+    CompactRange::from_parts(main.size() + tile.size(), roots).unwrap_or_else(|| {
+        let _ = alg;
+        CompactRange::new()
+    })
+}
+
+impl Vault {
+    /// Create a new vault in `dir` (created if missing; must not hold a vault).
+    pub fn init(dir: &Path, opts: &InitOptions) -> Result<Vault> {
+        Vault::init_with_clock(dir, opts, Arc::new(SystemClock))
+    }
+
+    /// [`Vault::init`] with an injected clock (tests).
+    pub fn init_with_clock(dir: &Path, opts: &InitOptions, clock: Arc<dyn Clock>) -> Result<Vault> {
+        opts.retention.check()?;
+        if crate::config::parse_duration(&opts.max_checkpoint_gap).is_none() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "max checkpoint gap {:?}: expected e.g. '2 days'",
+                    opts.max_checkpoint_gap
+                ),
+            ));
+        }
+        let layout = Layout {
+            dir: dir.to_path_buf(),
+        };
+        if layout.config().exists() {
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                format!("{} already holds a vault", dir.display()),
+            ));
+        }
+        crate::fsx::create_dir(dir)?;
+        for d in [
+            layout.keys(),
+            layout.wal(),
+            layout.seg(),
+            layout.tombstones(),
+        ] {
+            crate::fsx::create_dir(&d)?;
+        }
+        crate::fsx::chmod(&layout.keys(), 0o700)?;
+        let origin = format!("wangan.vault/{}", random_hex(8)?);
+        let signer = Signer::generate(&origin)?;
+        signer.save(&layout.keys())?;
+        let now = clock.now();
+        let config = Config {
+            format: FORMAT_VERSION,
+            origin: origin.clone(),
+            hash: opts.hash.name().into(),
+            retention: opts.retention.to_string(),
+            created: crate::clock::rfc3339(now),
+            segment_size: opts.segment_size.max(1),
+            max_checkpoint_gap: opts.max_checkpoint_gap.clone(),
+            keys: KeyIds {
+                ed25519: signer.public().ed25519_verifier_key(),
+                sm2: format!("{:08x}", signer.public().sm2_id),
+            },
+        };
+        crate::fsx::write_atomic(&layout.config(), config.to_toml()?.as_bytes(), 0o644)?;
+        crate::fsx::sync_dir(dir)?;
+        let mut v = Vault::open_with_clock(dir, clock)?;
+        v.checkpoint_now()?;
+        tracing::info!(dir = %dir.display(), hash = opts.hash.name(), "vault initialised");
+        Ok(v)
+    }
+
+    /// Open the vault in `dir` for writing, recovering from a crash if needed.
+    pub fn open(dir: &Path) -> Result<Vault> {
+        Vault::open_with_clock(dir, Arc::new(SystemClock))
+    }
+
+    /// [`Vault::open`] with an injected clock (tests; the CLI always uses the system clock).
+    pub fn open_with_clock(dir: &Path, clock: Arc<dyn Clock>) -> Result<Vault> {
+        let store = Store::open(dir)?;
+        let layout = store.layout.clone();
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(layout.lock())
+            .ctx("open", &layout.lock())?;
+        if lock.try_lock().is_err() {
+            return Err(Error::new(
+                ErrorKind::Locked,
+                format!(
+                    "{}: another process is writing to this vault",
+                    layout.lock().display()
+                ),
+            ));
+        }
+        let signer = Signer::load(&layout.keys(), &store.config.origin)?;
+        if signer.public().ed25519_id != store.keys.ed25519_id {
+            return Err(Error::new(
+                ErrorKind::Crypto,
+                "keys/ed25519.key does not match keys/ed25519.pub",
+            ));
+        }
+        if !store.bad_files.is_empty() || !store.wal.corrupt.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "{}: the store is damaged ({} unreadable files, {} wal problems); run `wangan vault verify` and restore before writing",
+                    dir.display(),
+                    store.bad_files.len(),
+                    store.wal.corrupt.len()
+                ),
+            ));
+        }
+        // leftovers of interrupted writes
+        for p in &store.leftovers {
+            let _ = std::fs::remove_file(p);
+        }
+        let alg = store.alg;
+        let sealed_end = store.sealed_end;
+        // tree state after the sealed part
+        let (compact, prev_footer) = match (store.segments.last(), store.tombstones.last()) {
+            (Some(s), t) if t.is_none_or(|t| t.end <= s.file.footer.end()) => (
+                s.file.footer.compact_range().unwrap_or_default(),
+                s.file.footer_hash,
+            ),
+            (_, Some(t)) => (
+                CompactRange::from_parts(t.tree_size, t.compact.clone()).unwrap_or_default(),
+                t.footer,
+            ),
+            _ => (CompactRange::new(), Hash::default()),
+        };
+        if compact.size() != sealed_end {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "tree state after the last segment has size {} but the log ends at {sealed_end}",
+                    compact.size()
+                ),
+            ));
+        }
+        let (main, tile) = split_compact(&compact);
+        // WAL: drop stale files, truncate a torn tail
+        let mut wal_path = None;
+        for (path, first, good) in &store.wal.extents {
+            let covered = store
+                .wal
+                .records
+                .iter()
+                .filter(|r| r.seq >= *first)
+                .all(|r| r.seq < sealed_end);
+            if *first < sealed_end && covered && store.unsealed.iter().all(|r| r.seq < *first) {
+                std::fs::remove_file(path).ctx("remove stale wal", path)?;
+                continue;
+            }
+            let f = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .ctx("open wal", path)?;
+            f.set_len(*good).ctx("truncate torn wal tail", path)?;
+            f.sync_all().ctx("fsync wal", path)?;
+            wal_path = Some(path.clone());
+        }
+        let latest = store.latest_checkpoint().ok().flatten();
+        let durable = store.size();
+        if let Some(cp) = &latest
+            && cp.checkpoint.size > durable
+        {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "checkpoint covers {} records but only {durable} are on disk; run `wangan vault verify`",
+                    cp.checkpoint.size
+                ),
+            ));
+        }
+        let wal_path = match wal_path {
+            Some(p) => p,
+            None => {
+                let p = layout.wal().join(wal::wal_name(sealed_end));
+                File::create(&p).ctx("create wal", &p)?;
+                crate::fsx::sync_dir(&layout.wal())?;
+                p
+            }
+        };
+        let wal_file = OpenOptions::new()
+            .append(true)
+            .open(&wal_path)
+            .ctx("open wal", &wal_path)?;
+        let mut zc = zstd::bulk::Compressor::new(ZSTD_LEVEL)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("zstd: {e}")))?;
+        let _ = zc.include_checksum(false);
+        let recovered = store.wal.torn.clone();
+        let unsealed = store.unsealed.clone();
+        let mut v = Vault {
+            committed: (0, alg.empty_root()),
+            store,
+            signer,
+            clock,
+            _lock: lock,
+            wal_file,
+            wal_path,
+            wal_buf: Vec::new(),
+            next_seq: sealed_end,
+            main,
+            tile,
+            seg: SegBuilder::new(sealed_end),
+            block: BlockBuilder::new(sealed_end),
+            zc,
+            prev_footer,
+            recovered: None,
+        };
+        // replay unsealed records into the in-memory builders (not into the WAL again)
+        let mut scratch = Vec::new();
+        for r in &unsealed {
+            scratch.clear();
+            r.canonical_into(&mut scratch);
+            let leaf = alg.leaf(&scratch);
+            let inc = Incoming {
+                received_ns: r.received_ns,
+                source: &r.source,
+                peer: &r.peer,
+                transport: &r.transport,
+                raw: &r.raw,
+            };
+            v.add(&inc, leaf)?;
+        }
+        v.committed = (v.next_seq, v.root());
+        if let Some(t) = recovered {
+            tracing::warn!(path = %t.path.display(), bytes = t.bytes, next_seq = t.next_seq, "torn wal tail truncated");
+            let msg = format!(
+                "{{\"event\":\"recovery\",\"unsealed_tail_lost_bytes\":{},\"at_least_records\":{},\"first_lost_seq\":{},\"checkpointed\":false}}",
+                t.bytes, t.records, t.next_seq
+            );
+            let now = crate::clock::to_ns(v.clock.now());
+            v.append(&Incoming {
+                received_ns: now,
+                source: INTERNAL_SOURCE,
+                peer: "-",
+                transport: "internal",
+                raw: msg.as_bytes(),
+            })?;
+            v.commit()?;
+            v.recovered = Some(t);
+        }
+        Ok(v)
+    }
+
+    /// A torn WAL tail found and truncated when this writer opened (records
+    /// that were never checkpointed).
+    pub fn recovered_tail(&self) -> Option<&wal::TornTail> {
+        self.recovered.as_ref()
+    }
+
+    /// The read view as of opening (does not include later appends; reopen with [`Store::open`]).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Public keys.
+    pub fn public_keys(&self) -> &PublicKeys {
+        self.signer.public()
+    }
+
+    /// Seq the next record gets.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Durable (committed) tree size and root.
+    pub fn committed(&self) -> (u64, Hash) {
+        self.committed
+    }
+
+    fn root(&self) -> Hash {
+        combined(self.store.alg, &self.main, &self.tile).root(self.store.alg)
+    }
+
+    /// Append one record (durable only after [`Vault::commit`]; a group
+    /// commit also happens automatically every few MiB). Returns its seq.
+    pub fn append(&mut self, r: &Incoming<'_>) -> Result<u64> {
+        if r.source.len() > MAX_NAME || r.peer.len() > MAX_NAME || r.transport.len() > MAX_NAME {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "source, peer or transport name longer than 65535 bytes",
+            ));
+        }
+        if r.raw.len() > u32::MAX as usize / 2 {
+            return Err(Error::new(ErrorKind::Config, "record larger than 2 GiB"));
+        }
+        let seq = self.next_seq;
+        let range = wal::frame_into(&mut self.wal_buf, |out| {
+            crate::record::canonical_into(
+                out,
+                seq,
+                r.received_ns,
+                r.source,
+                r.peer,
+                r.transport,
+                r.raw,
+            )
+        });
+        let leaf = self.store.alg.leaf(&self.wal_buf[range]);
+        self.add(r, leaf)?;
+        if self.wal_buf.len() >= GROUP_BYTES {
+            self.commit()?;
+        }
+        Ok(seq)
+    }
+
+    fn add(&mut self, r: &Incoming<'_>, leaf: Hash) -> Result<()> {
+        let alg = self.store.alg;
+        let seq = self.next_seq;
+        self.tile.push(alg, leaf);
+        if self.tile.size() == TILE {
+            let h = self.tile.root(alg);
+            self.main.push_subtree(alg, 8, h);
+            if self.seg.first_tile.is_none() {
+                self.seg.first_tile = Some(seq / TILE);
+            }
+            self.seg.tiles.push(h);
+            self.tile = CompactRange::new();
+        }
+        let parsed = parse::parse_record(r.raw, crate::clock::from_ns(r.received_ns));
+        if self.block.is_empty() {
+            self.block.reset(seq);
+        }
+        self.block.push(r, &parsed);
+        self.seg.raw += r.raw.len() as u64;
+        self.seg.count += 1;
+        self.next_seq += 1;
+        if self.block.size() >= BLOCK_TARGET {
+            self.finish_block()?;
+        }
+        Ok(())
+    }
+
+    fn finish_block(&mut self) -> Result<()> {
+        if self.block.is_empty() {
+            return Ok(());
+        }
+        let start = self.seg.bytes.len();
+        let h = self
+            .block
+            .finish(&mut self.zc, &mut self.seg.bytes)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("zstd compression failed: {e}")))?;
+        self.seg.add_block(&h, start);
+        self.block.reset(self.next_seq);
+        Ok(())
+    }
+
+    /// Make every appended record durable (write + fsync the WAL), seal the
+    /// segment if it is full or old, and sign a checkpoint over the durable
+    /// state. Returns `None` when there was nothing to commit.
+    pub fn commit(&mut self) -> Result<Option<CommitInfo>> {
+        if self.wal_buf.is_empty() {
+            return Ok(None);
+        }
+        self.wal_file
+            .write_all(&self.wal_buf)
+            .ctx("write wal", &self.wal_path)?;
+        self.wal_file.sync_data().ctx("fsync wal", &self.wal_path)?;
+        self.wal_buf.clear();
+        self.committed = (self.next_seq, self.root());
+        let mut sealed = Vec::new();
+        let now = self.clock.now();
+        let old = self
+            .seg
+            .min_recv_any()
+            .is_some_and(|t| now - crate::clock::from_ns(t) > MAX_SEGMENT_AGE);
+        if (self.seg.raw >= self.store.config.segment_size || old)
+            && let Some(n) = self.seal()?
+        {
+            sealed.push(n);
+        }
+        let checkpoint = self.checkpoint_now()?;
+        tracing::debug!(size = self.committed.0, "committed");
+        Ok(Some(CommitInfo {
+            size: self.committed.0,
+            checkpoint,
+            sealed,
+        }))
+    }
+
+    /// Seal the records since the last segment into a new segment file now
+    /// (commits first). Returns the segment's file name.
+    pub fn seal(&mut self) -> Result<Option<String>> {
+        if !self.wal_buf.is_empty() {
+            self.wal_file
+                .write_all(&self.wal_buf)
+                .ctx("write wal", &self.wal_path)?;
+            self.wal_file.sync_data().ctx("fsync wal", &self.wal_path)?;
+            self.wal_buf.clear();
+            self.committed = (self.next_seq, self.root());
+        }
+        self.finish_block()?;
+        if self.seg.count == 0 {
+            return Ok(None);
+        }
+        let alg = self.store.alg;
+        let layout = self.store.layout.clone();
+        let header = SegmentHeader {
+            hash: alg,
+            origin: self.store.config.origin.clone(),
+            first_seq: self.seg.first_seq,
+            prev_footer_hash: self.prev_footer,
+            created_ns: crate::clock::to_ns(self.clock.now()),
+        };
+        let mut out = Vec::with_capacity(self.seg.bytes.len() + 4096);
+        header.encode(&mut out);
+        let hlen = out.len() as u64;
+        out.extend_from_slice(&self.seg.bytes);
+        let compact = combined(alg, &self.main, &self.tile);
+        let mut footer = SegmentFooter {
+            first_seq: self.seg.first_seq,
+            count: self.seg.count,
+            min_recv: self.seg.min_recv,
+            max_recv: self.seg.max_recv,
+            min_event: self.seg.min_event,
+            max_event: self.seg.max_event,
+            sources: self.seg.sources.iter().cloned().collect(),
+            blocks: self
+                .seg
+                .dir
+                .iter()
+                .map(|b| BlockEntry {
+                    offset: b.offset + hlen,
+                    ..*b
+                })
+                .collect(),
+            tree_size: compact.size(),
+            root: compact.root(alg),
+            compact: compact.roots().to_vec(),
+            first_tile: self
+                .seg
+                .first_tile
+                .unwrap_or(self.seg.first_seq.div_ceil(TILE)),
+            tiles: std::mem::take(&mut self.seg.tiles),
+            signature: Vec::new(),
+        };
+        let signer = &self.signer;
+        let fh = segment::encode_footer(&mut footer, alg, |b| signer.sign_ed25519(b), &mut out);
+        let name = segment::segment_name(footer.first_seq, footer.end() - 1);
+        let path = layout.seg().join(&name);
+        crate::fsx::write_atomic(&path, &out, 0o444)?;
+        self.prev_footer = fh;
+        // new WAL, then drop the old one
+        let old_wal = self.wal_path.clone();
+        let new_wal = layout.wal().join(wal::wal_name(self.next_seq));
+        if new_wal != old_wal {
+            File::create(&new_wal).ctx("create wal", &new_wal)?;
+            crate::fsx::sync_dir(&layout.wal())?;
+            self.wal_file = OpenOptions::new()
+                .append(true)
+                .open(&new_wal)
+                .ctx("open wal", &new_wal)?;
+            self.wal_path = new_wal;
+            std::fs::remove_file(&old_wal).ctx("remove sealed wal", &old_wal)?;
+        } else {
+            self.wal_file.set_len(0).ctx("truncate wal", &old_wal)?;
+        }
+        crate::fsx::sync_dir(&layout.wal())?;
+        self.seg = SegBuilder::new(self.next_seq);
+        tracing::info!(segment = %name, records = footer.count, "segment sealed");
+        Ok(Some(name))
+    }
+
+    /// Sign a checkpoint over the durable state now (also when nothing
+    /// arrived, so silence is provable) and append it to `checkpoints.log`.
+    pub fn checkpoint_now(&mut self) -> Result<SignedCheckpoint> {
+        let (size, root) = self.committed;
+        let cp = Checkpoint {
+            origin: self.store.config.origin.clone(),
+            size,
+            root,
+            time_ns: crate::clock::to_ns(self.clock.now()),
+            hash: self.store.alg,
+            retention: self.store.retention.to_string(),
+            extra: Vec::new(),
+        };
+        let signed = SignedCheckpoint::sign(cp, &self.signer)?;
+        let text = signed.to_string();
+        let layout = &self.store.layout;
+        crate::fsx::append_sync(&layout.checkpoint_log(), format!("{text}\n").as_bytes())?;
+        crate::fsx::write_atomic(&layout.checkpoint(), text.as_bytes(), 0o644)?;
+        Ok(signed)
+    }
+
+    /// Commit, seal what is unsealed, and close.
+    pub fn close(mut self) -> Result<()> {
+        self.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn signer(&self) -> &Signer {
+        &self.signer
+    }
+
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub(crate) fn reload(&mut self) -> Result<()> {
+        let s = Store::open(&self.store.layout.dir)?;
+        self.store = s;
+        Ok(())
+    }
+}
+
+impl SegBuilder {
+    fn min_recv_any(&self) -> Option<i64> {
+        (self.min_recv != i64::MAX).then_some(self.min_recv)
+    }
+}
+
+/// Read every block of a segment for verification or export.
+pub fn read_all_blocks(
+    seg: &SegmentFile,
+) -> impl Iterator<Item = (usize, Result<(BlockHeader, BlockData)>)> + '_ {
+    (0..seg.footer.blocks.len()).map(move |i| (i, seg.read_block(i)))
+}

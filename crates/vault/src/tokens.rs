@@ -1,0 +1,328 @@
+//! Tokens for the per-block filters and for `--grep`.
+//!
+//! ASCII words, IPs, ids (runs of letters, digits and `. _ - : @ /`) are
+//! kept whole and lowercased, and also split into their alphanumeric parts
+//! (`10.52.75.119` gives `10.52.75.119`, `10`, `52`, `75`, `119`). CJK
+//! ideographs give every character (unigram) and every overlapping
+//! character pair (bigram), so a Chinese query of two or more characters
+//! matches wherever it occurs, without a dictionary.
+//!
+//! A `--grep` term matches a record when every token of the term is a token
+//! of the record and the record contains the term as a case-insensitive
+//! (ASCII) substring: `10.52.75.119`, `sshd`, `u2700377445`, `登录失败` match;
+//! a fragment of a word such as `10.52` or `pass` does not.
+
+fn fmix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 33;
+    h
+}
+
+fn hash_bytes(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &x in b {
+        h ^= u64::from(x);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    fmix(h)
+}
+
+fn is_word_ascii(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b':' | b'@' | b'/')
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F
+        | 0x3040..=0x30FF | 0xAC00..=0xD7AF)
+}
+
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 0,
+    }
+}
+
+/// Call `f` with the hash of every token of `text` (duplicates included).
+pub fn for_each_token(text: &[u8], mut f: impl FnMut(u64)) {
+    let mut word: Vec<u8> = Vec::with_capacity(64);
+    let mut prev_cjk: Option<[u8; 4]> = None; // utf-8 of previous CJK char, len in [3]
+    let mut prev_len = 0usize;
+    let flush = |word: &mut Vec<u8>, f: &mut dyn FnMut(u64)| {
+        let w: &[u8] = word.as_slice();
+        let start = w
+            .iter()
+            .position(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+        let end = w
+            .iter()
+            .rposition(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+        if let (Some(s), Some(e)) = (start, end) {
+            let t = &w[s..=e];
+            f(hash_bytes(t));
+            // alphanumeric parts, when the token has inner punctuation
+            if t.iter().any(|b| b.is_ascii() && !b.is_ascii_alphanumeric()) {
+                for part in t.split(|b| b.is_ascii() && !b.is_ascii_alphanumeric()) {
+                    if !part.is_empty() {
+                        f(hash_bytes(part));
+                    }
+                }
+            }
+        }
+        word.clear();
+    };
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        if b < 0x80 {
+            prev_cjk = None;
+            if is_word_ascii(b) {
+                word.push(b.to_ascii_lowercase());
+            } else {
+                flush(&mut word, &mut f);
+            }
+            i += 1;
+            continue;
+        }
+        let w = utf8_width(b);
+        let ch = (w > 0 && i + w <= text.len())
+            .then(|| std::str::from_utf8(&text[i..i + w]).ok())
+            .flatten()
+            .and_then(|s| s.chars().next());
+        match ch {
+            Some(c) if is_cjk(c) => {
+                flush(&mut word, &mut f);
+                let cur = &text[i..i + w];
+                f(hash_bytes(cur));
+                if let Some(p) = prev_cjk {
+                    let mut pair = [0u8; 8];
+                    pair[..prev_len].copy_from_slice(&p[..prev_len]);
+                    pair[prev_len..prev_len + w].copy_from_slice(cur);
+                    f(hash_bytes(&pair[..prev_len + w]));
+                }
+                let mut p = [0u8; 4];
+                p[..w].copy_from_slice(cur);
+                prev_cjk = Some(p);
+                prev_len = w;
+                i += w;
+            }
+            Some(c) if c.is_alphanumeric() => {
+                prev_cjk = None;
+                word.extend_from_slice(&text[i..i + w]);
+                i += w;
+            }
+            Some(_) => {
+                prev_cjk = None;
+                flush(&mut word, &mut f);
+                i += w;
+            }
+            None => {
+                prev_cjk = None;
+                flush(&mut word, &mut f);
+                i += 1;
+            }
+        }
+    }
+    flush(&mut word, &mut f);
+}
+
+/// The distinct token hashes of `text`, sorted.
+pub fn token_set(text: &[u8]) -> Vec<u64> {
+    let mut v = Vec::new();
+    for_each_token(text, |h| v.push(h));
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// A compiled `--grep` term.
+#[derive(Debug, Clone)]
+pub struct Term {
+    lower: Vec<u8>,
+    tokens: Vec<u64>,
+}
+
+impl Term {
+    /// Compile a term.
+    pub fn new(term: &str) -> Term {
+        Term {
+            lower: term.as_bytes().to_ascii_lowercase(),
+            tokens: token_set(term.as_bytes()),
+        }
+    }
+
+    /// Token hashes of the term (for block filters).
+    pub fn tokens(&self) -> &[u64] {
+        &self.tokens
+    }
+
+    /// Whether `raw` matches (see the module docs). `record_tokens` is
+    /// [`token_set`] of `raw`.
+    pub fn matches(&self, raw: &[u8], record_tokens: &[u64]) -> bool {
+        if !self
+            .tokens
+            .iter()
+            .all(|t| record_tokens.binary_search(t).is_ok())
+        {
+            return false;
+        }
+        if self.lower.is_empty() {
+            return true;
+        }
+        raw.windows(self.lower.len())
+            .any(|w| w.eq_ignore_ascii_case(&self.lower))
+    }
+}
+
+/// An insert-only set of token hashes (open addressing; 0 means empty).
+#[derive(Debug, Clone)]
+pub(crate) struct TokenSet {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl TokenSet {
+    pub(crate) fn new() -> TokenSet {
+        TokenSet {
+            slots: vec![0; 4096],
+            len: 0,
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.slots.iter_mut().for_each(|s| *s = 0);
+        self.len = 0;
+    }
+
+    pub(crate) fn insert(&mut self, h: u64) {
+        let h = h.max(1);
+        if (self.len + 1) * 2 > self.slots.len() {
+            let n = self.slots.len() * 2;
+            let old = std::mem::replace(&mut self.slots, vec![0; n]);
+            self.len = 0;
+            for s in old.into_iter().filter(|s| *s != 0) {
+                self.insert(s);
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        loop {
+            let s = self.slots[i];
+            if s == h {
+                return;
+            }
+            if s == 0 {
+                self.slots[i] = h;
+                self.len += 1;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.slots.iter().copied().filter(|s| *s != 0)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// A Bloom filter over token hashes (8 bits per distinct token, 5 probes:
+/// about 2 % false positives).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BloomFilter {
+    pub(crate) k: u8,
+    pub(crate) words: Vec<u64>,
+}
+
+impl BloomFilter {
+    pub(crate) fn build(set: &TokenSet) -> BloomFilter {
+        let bits = (set.len() * 8).max(256).next_multiple_of(64);
+        let mut f = BloomFilter {
+            k: 5,
+            words: vec![0; bits / 64],
+        };
+        for h in set.iter() {
+            f.insert(h);
+        }
+        f
+    }
+
+    fn probes(&self, h: u64) -> impl Iterator<Item = usize> + use<> {
+        let m = (self.words.len() * 64) as u64;
+        let h = h.max(1);
+        let h1 = h & 0xffff_ffff;
+        let h2 = (h >> 32) | 1;
+        (0..u64::from(self.k))
+            .map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % m.max(1)) as usize)
+    }
+
+    fn insert(&mut self, h: u64) {
+        for p in self.probes(h).collect::<Vec<_>>() {
+            self.words[p / 64] |= 1 << (p % 64);
+        }
+    }
+
+    /// Size of the filter bits in bytes.
+    pub fn byte_len(&self) -> usize {
+        self.words.len() * 8
+    }
+
+    /// Whether the token may be present (false means certainly absent).
+    pub fn may_contain(&self, h: u64) -> bool {
+        if self.words.is_empty() {
+            return true;
+        }
+        self.probes(h)
+            .all(|p| self.words[p / 64] & (1 << (p % 64)) != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_match_whole_tokens_and_cjk_substrings() {
+        let raw = "<34>Oct 11 22:14:15 fw1 sshd[42]: Failed password for user u2700377445 from 10.52.75.119 用户登录失败，来源未知".as_bytes();
+        let toks = token_set(raw);
+        for yes in [
+            "sshd",
+            "SSHD",
+            "u2700377445",
+            "10.52.75.119",
+            "119",
+            "登录",
+            "登录失败",
+            "录",
+            "failed password",
+            "用户登录失败",
+        ] {
+            assert!(Term::new(yes).matches(raw, &toks), "{yes}");
+        }
+        for no in ["10.52", "pass", "登失", "failedpassword", "u27003774"] {
+            assert!(!Term::new(no).matches(raw, &toks), "{no}");
+        }
+    }
+
+    #[test]
+    fn bloom_has_no_false_negatives() {
+        let mut s = TokenSet::new();
+        for i in 0..5000u64 {
+            s.insert(fmix(i));
+        }
+        let f = BloomFilter::build(&s);
+        assert!((0..5000u64).all(|i| f.may_contain(fmix(i))));
+        let fp = (5000..105_000u64)
+            .filter(|i| f.may_contain(fmix(*i)))
+            .count();
+        assert!(fp < 5000, "false positives {fp}");
+    }
+}

@@ -1,0 +1,157 @@
+//! Write-ahead log of unsealed records: `wal/<first seq:020>.wal`, frames
+//! `{len u32, crc32c u32, payload}` (little-endian; payload = the canonical
+//! record), fsynced per group commit.
+
+use std::path::{Path, PathBuf};
+
+use crate::Result;
+use crate::error::IoCtx;
+use crate::record::{Record, decode_canonical};
+
+/// A torn (incompletely written) end of a WAL file: what a crash leaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TornTail {
+    /// WAL file.
+    pub path: PathBuf,
+    /// Offset of the first incomplete frame.
+    pub offset: u64,
+    /// Bytes after that offset.
+    pub bytes: u64,
+    /// Seq the first lost record would have had.
+    pub next_seq: u64,
+    /// Lower bound of the number of lost records (frame headers seen, at least 1).
+    pub records: u64,
+}
+
+/// What reading the WAL found.
+#[derive(Debug, Default, Clone)]
+pub struct WalScan {
+    /// WAL files in seq order.
+    pub files: Vec<PathBuf>,
+    /// Records, in seq order, including those already sealed (callers skip them).
+    pub records: Vec<Record>,
+    /// Per file: (path, first seq, good length in bytes).
+    pub extents: Vec<(PathBuf, u64, u64)>,
+    /// Torn tail of the last file, if any.
+    pub torn: Option<TornTail>,
+    /// Damage that a crash cannot explain: (path, offset, what).
+    pub corrupt: Vec<(PathBuf, u64, String)>,
+}
+
+/// Name of the WAL file whose first record is `seq`.
+pub fn wal_name(seq: u64) -> String {
+    format!("{seq:020}.wal")
+}
+
+pub(crate) fn frame_into(
+    out: &mut Vec<u8>,
+    payload_writer: impl FnOnce(&mut Vec<u8>),
+) -> std::ops::Range<usize> {
+    let start = out.len();
+    out.extend_from_slice(&[0u8; 8]);
+    payload_writer(out);
+    let len = (out.len() - start - 8) as u32;
+    let crc = crc32c::crc32c(&out[start + 8..]);
+    out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    out[start + 4..start + 8].copy_from_slice(&crc.to_le_bytes());
+    start + 8..out.len()
+}
+
+/// Read every WAL file under `dir`.
+pub fn scan(dir: &Path) -> Result<WalScan> {
+    let mut out = WalScan::default();
+    let mut names: Vec<(u64, PathBuf)> = Vec::new();
+    match std::fs::read_dir(dir) {
+        Ok(rd) => {
+            for e in rd {
+                let e = e.ctx("list", dir)?;
+                let name = e.file_name();
+                let Some(n) = name.to_str() else { continue };
+                if let Some(stem) = n.strip_suffix(".wal")
+                    && let Ok(seq) = stem.parse::<u64>()
+                {
+                    names.push((seq, e.path()));
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(crate::Error::io("list", dir, e)),
+    }
+    names.sort();
+    let last_idx = names.len().saturating_sub(1);
+    for (i, (first, path)) in names.into_iter().enumerate() {
+        let data = std::fs::read(&path).ctx("read wal", &path)?;
+        let mut pos = 0usize;
+        let mut expect = first;
+        loop {
+            if pos == data.len() {
+                break;
+            }
+            let rest = &data[pos..];
+            let frame = (rest.len() >= 8)
+                .then(|| {
+                    let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+                    let crc = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
+                    (len, crc)
+                })
+                .filter(|(len, _)| rest.len() - 8 >= *len)
+                .filter(|(len, crc)| crc32c::crc32c(&rest[8..8 + len]) == *crc);
+            let Some((len, _)) = frame else {
+                // incomplete or bad frame: a torn tail if nothing valid follows
+                let bytes = (data.len() - pos) as u64;
+                let mut frames = 0u64;
+                let mut p = pos;
+                while p <= data.len() && data.len() - p >= 8 {
+                    frames += 1;
+                    let l = u32::from_le_bytes([data[p], data[p + 1], data[p + 2], data[p + 3]])
+                        as usize;
+                    p = p.saturating_add(8 + l);
+                }
+                if i == last_idx {
+                    out.torn = Some(TornTail {
+                        path: path.clone(),
+                        offset: pos as u64,
+                        bytes,
+                        next_seq: expect,
+                        records: frames.max(1),
+                    });
+                } else {
+                    out.corrupt.push((
+                        path.clone(),
+                        pos as u64,
+                        "bad frame in a wal file that is not the newest".into(),
+                    ));
+                }
+                break;
+            };
+            match decode_canonical(&rest[8..8 + len]) {
+                Ok(r) if r.seq == expect => {
+                    out.records.push(r);
+                    expect += 1;
+                }
+                Ok(r) => {
+                    out.corrupt.push((
+                        path.clone(),
+                        pos as u64,
+                        format!("record seq {} where {expect} was expected", r.seq),
+                    ));
+                    break;
+                }
+                Err(e) => {
+                    out.corrupt.push((path.clone(), pos as u64, e.to_string()));
+                    break;
+                }
+            }
+            pos += 8 + len;
+        }
+        let good = out
+            .torn
+            .as_ref()
+            .filter(|t| t.path == path)
+            .map(|t| t.offset)
+            .unwrap_or(pos as u64);
+        out.extents.push((path.clone(), first, good));
+        out.files.push(path);
+    }
+    Ok(out)
+}

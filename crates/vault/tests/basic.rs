@@ -1,0 +1,86 @@
+//! Append, reopen, verify, prove.
+
+use vault::{Incoming, InitOptions, Store, Vault, VerifyOptions};
+
+fn line(i: u64) -> String {
+    format!(
+        "<34>1 2025-01-01T00:00:{:02}Z fw1 sshd 42 - - Failed password for user u{} from 10.0.{}.{} 用户登录失败",
+        i % 60,
+        1000 + i,
+        i % 256,
+        i % 7
+    )
+}
+
+#[test]
+fn append_commit_reopen_verify_prove() -> Result<(), vault::Error> {
+    let dir =
+        tempfile::tempdir().map_err(|e| vault::Error::new(vault::ErrorKind::Io, e.to_string()))?;
+    let opts = InitOptions {
+        segment_size: 20_000,
+        ..InitOptions::default()
+    };
+    let mut v = Vault::init(dir.path(), &opts)?;
+    for i in 0..1000u64 {
+        let l = line(i);
+        v.append(&Incoming {
+            received_ns: 1_700_000_000_000_000_000 + i as i64 * 1_000_000,
+            source: "fw1",
+            peer: "192.0.2.7:514",
+            transport: "udp",
+            raw: l.as_bytes(),
+        })?;
+        if i % 97 == 0 {
+            v.commit()?;
+        }
+    }
+    v.commit()?;
+    drop(v);
+    let store = Store::open(dir.path())?;
+    assert_eq!(store.size(), 1000);
+    assert!(
+        store.segments().len() > 1,
+        "segments {}",
+        store.segments().len()
+    );
+    let r = vault::verify(&store, &VerifyOptions::default())?;
+    assert!(r.is_intact(), "{:#?}", r.findings);
+    assert_eq!(r.records_checked, 1000);
+    let root = store.root_at(1000)?;
+    assert_eq!(
+        Some(root),
+        store.latest_checkpoint()?.map(|c| c.checkpoint.root)
+    );
+    for seq in [0u64, 1, 255, 256, 511, 700, 999] {
+        let p = store.inclusion_proof(seq, 1000)?;
+        assert!(p.verify(store.hash_alg(), &root), "seq {seq}");
+    }
+    let c = store.consistency_proof(300, 1000)?;
+    assert!(vault::merkle::verify_consistency(
+        store.hash_alg(),
+        300,
+        &store.root_at(300)?,
+        1000,
+        &root,
+        &c
+    ));
+    let recs: Vec<_> = store.records(0..1000).collect::<Result<_, _>>()?;
+    assert_eq!(recs.len(), 1000);
+    assert_eq!(recs[5].record.raw, line(5).as_bytes());
+    // reopen for writing continues the same tree
+    let mut v = Vault::open(dir.path())?;
+    v.append(&Incoming {
+        received_ns: 1_800_000_000_000_000_000,
+        source: "fw2",
+        peer: "-",
+        transport: "file",
+        raw: b"more",
+    })?;
+    v.commit()?;
+    drop(v);
+    let store = Store::open(dir.path())?;
+    let r = vault::verify(&store, &VerifyOptions::default())?;
+    assert!(r.is_intact(), "{:#?}", r.findings);
+    assert_eq!(store.size(), 1001);
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! Output conventions shared by every command: language, colour, JSON mode,
+//! terminal escaping and exit codes.
+
+use std::borrow::Cow;
+use std::io::{self, IsTerminal, Write};
+
+use clap::ValueEnum;
+
+/// The documented exit codes of `wangan` (see README, "Exit codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success: nothing found, compliant, intact.
+    Ok = 0,
+    /// Findings, problems found or not compliant.
+    Findings = 1,
+    /// Severe findings (e.g. sensitive personal information).
+    Severe = 2,
+    /// Usage error: bad arguments or an unknown reference.
+    Usage = 64,
+    /// The input data was malformed.
+    DataErr = 65,
+    /// An input file or store does not exist.
+    NoInput = 66,
+    /// Internal error: a bug in wangan.
+    Software = 70,
+    /// Reading or writing failed.
+    IoErr = 74,
+    /// The configuration is invalid.
+    Config = 78,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> Self {
+        std::process::ExitCode::from(e as u8)
+    }
+}
+
+/// An error that carries its own exit code. Anything else maps to
+/// [`Exit::Software`] unless it is an I/O error.
+#[derive(Debug)]
+pub struct CliError {
+    /// Which exit code the process ends with.
+    pub code: Exit,
+    /// What failed, where, and what to do; already localised.
+    pub message: String,
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+/// Shorthand for a usage error (exit 64).
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    CliError {
+        code: Exit::Usage,
+        message: message.into(),
+    }
+    .into()
+}
+
+/// Shorthand for an error with a chosen exit code.
+pub fn fail(code: Exit, message: impl Into<String>) -> anyhow::Error {
+    CliError {
+        code,
+        message: message.into(),
+    }
+    .into()
+}
+
+/// Output language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// Chinese (简体中文).
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The default language: Chinese when `LANG` starts with `zh`, else English.
+    pub fn from_env() -> Lang {
+        match std::env::var("LANG") {
+            Ok(v) if v.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
+            _ => Lang::En,
+        }
+    }
+
+    /// The short code used in JSON and file names.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// `--color` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Resolve the choice against the environment.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                !no_color && io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// A text style for terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Headings.
+    Bold,
+    /// Identifiers and references.
+    Cyan,
+    /// Good news.
+    Green,
+    /// Warnings and unverified facts.
+    Yellow,
+    /// Problems.
+    Red,
+    /// Secondary text.
+    Dim,
+    /// Inserted text in diffs.
+    Inserted,
+    /// Deleted text in diffs.
+    Deleted,
+}
+
+impl Style {
+    fn sgr(self) -> &'static str {
+        match self {
+            Style::Bold => "1",
+            Style::Cyan => "36",
+            Style::Green => "32",
+            Style::Yellow => "33",
+            Style::Red => "31",
+            Style::Dim => "2",
+            Style::Inserted => "4;32",
+            Style::Deleted => "9;31",
+        }
+    }
+}
+
+/// Everything a command needs to know about how to print.
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    /// Output language.
+    pub lang: Lang,
+    /// Whether ANSI colour is on.
+    pub color: bool,
+    /// Whether `--json` was given.
+    pub json: bool,
+}
+
+impl Out {
+    /// Pick the text for the current language.
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// Wrap already-escaped text in a style when colour is on.
+    pub fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{}m{}\x1b[0m", style.sgr(), text)
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// Print a JSON value on one line to stdout.
+    pub fn print_json(&self, value: &serde_json::Value) -> io::Result<()> {
+        let mut stdout = io::stdout().lock();
+        serde_json::to_writer_pretty(&mut stdout, value).map_err(io::Error::other)?;
+        writeln!(stdout)
+    }
+}
+
+/// Escape untrusted text before it reaches a terminal: control characters
+/// (including ESC, so no escape sequence can be injected) become visible
+/// `\u{..}` escapes. Newlines and tabs are kept when `keep_newlines` is set.
+pub fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && !(keep_newlines && (c == '\n' || c == '\t')))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut s = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            s.push_str(&c.escape_unicode().to_string());
+        } else {
+            s.push(c);
+        }
+    }
+    Cow::Owned(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_neutralises_escape_sequences() {
+        let cases = [
+            ("plain 中文", "plain 中文"),
+            ("\x1b[31mred", "\\u{1b}[31mred"),
+            ("a\rb", "a\\u{d}b"),
+            ("bidi\u{202e}x", "bidi\\u{202e}x"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(escape(input, false), want, "input {input:?}");
+        }
+        assert_eq!(escape("a\nb", true), "a\nb");
+        assert_eq!(escape("a\nb", false), "a\\u{a}b");
+    }
+}

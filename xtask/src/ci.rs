@@ -1,0 +1,153 @@
+//! `cargo xtask ci`: the whole test suite, exactly as CI runs it.
+//!
+//! Steps, in order, stopping at the first failure:
+//! 1. tools the tests need: a Python virtualenv under `target/ci-tools/venv` with the
+//!    independent OSCAL validator `compliance-trestle` (its path goes to the tests in
+//!    `WANGAN_PYTHON`);
+//! 2. `cargo fmt --check`;
+//! 3. `cargo clippy --workspace --all-targets -- -D warnings`;
+//! 4. `cargo doc --workspace --no-deps` with rustdoc warnings denied;
+//! 5. the fuzz targets compile (`cargo check` of `fuzz/`), when the folder exists;
+//! 6. doc tests, then every test with cargo-nextest (or `cargo test` where nextest is
+//!    missing), so the run ends with the test runner's summary line.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+/// Run the whole suite.
+pub fn run() -> Result<()> {
+    let root = workspace_root()?;
+    let python = ensure_python_tools(&root)?;
+
+    step(&root, "fmt", cargo().args(["fmt", "--all", "--check"]))?;
+    step(
+        &root,
+        "clippy",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
+        &root,
+        "rustdoc",
+        cargo()
+            .args(["doc", "--workspace", "--no-deps", "--locked"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
+    if root.join("fuzz/Cargo.toml").exists() {
+        step(
+            &root,
+            "fuzz targets build",
+            cargo().args(["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"]),
+        )?;
+    }
+    step(
+        &root,
+        "doc tests",
+        cargo()
+            .args(["test", "--workspace", "--doc", "--locked"])
+            .env("WANGAN_PYTHON", &python),
+    )?;
+    let mut tests = cargo();
+    if has_nextest() {
+        tests.args([
+            "nextest",
+            "run",
+            "--workspace",
+            "--locked",
+            "--no-fail-fast",
+            "--failure-output",
+            "final",
+        ]);
+    } else {
+        tests.args(["test", "--workspace", "--locked", "--no-fail-fast"]);
+    }
+    step(&root, "tests", tests.env("WANGAN_PYTHON", &python))?;
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+fn has_nextest() -> bool {
+    cargo()
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn step(root: &Path, name: &str, cmd: &mut Command) -> Result<()> {
+    eprintln!("==> {name}");
+    let status = cmd
+        .current_dir(root)
+        .status()
+        .with_context(|| format!("could not start step `{name}`"))?;
+    if !status.success() {
+        bail!("step `{name}` failed with {status}");
+    }
+    Ok(())
+}
+
+fn workspace_root() -> Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask has no parent directory")
+}
+
+/// Create `target/ci-tools/venv` with compliance-trestle unless it already imports.
+/// Returns the venv's python.
+fn ensure_python_tools(root: &Path) -> Result<PathBuf> {
+    let venv = root.join("target/ci-tools/venv");
+    let python = venv.join("bin/python");
+    let imports = |py: &Path| {
+        Command::new(py)
+            .args(["-c", "import trestle.oscal.catalog"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if python.exists() && imports(&python) {
+        return Ok(python);
+    }
+    eprintln!(
+        "==> python tools (compliance-trestle) into {}",
+        venv.display()
+    );
+    let host_python = std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into());
+    let status = Command::new(&host_python)
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .context("python3 is needed for the OSCAL validator test; install python3 with venv")?;
+    if !status.success() {
+        bail!("creating the virtualenv {} failed", venv.display());
+    }
+    let status = Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "compliance-trestle==5.2.0",
+        ])
+        .status()
+        .context("running pip in the ci virtualenv")?;
+    if !status.success() || !imports(&python) {
+        bail!(
+            "installing compliance-trestle into {} failed",
+            venv.display()
+        );
+    }
+    Ok(python)
+}

@@ -1,0 +1,27 @@
+//! Project automation: `cargo xtask ci`, `cargo xtask bench vault`, `cargo xtask gen-corpus`.
+//!
+//! A small dispatcher; each command lives in its own module.
+
+mod bench;
+mod ci;
+mod corpus;
+
+const USAGE: &str = "usage: cargo xtask <command>
+  ci                                   the checks CI runs
+  bench vault [--lines N[,N]] [--seed S] [--no-build] [--skip-peers] [--skip-ours]
+                                       ours against rsyslog, journal-remote and zstd; writes BENCHMARKS.md
+  gen-corpus --lines N --seed S --out FILE [--start YYYY-MM-DD]
+                                       the seeded benchmark corpus";
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("ci") => ci::run(),
+        Some("bench") => bench::run(&args[1..]),
+        Some("gen-corpus") => corpus::cli(&args[1..]),
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
+    }
+}
