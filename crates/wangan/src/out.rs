@@ -88,14 +88,6 @@ impl Lang {
             _ => Lang::En,
         }
     }
-
-    /// The short code used in JSON and file names.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
 }
 
 /// `--color` choices.
