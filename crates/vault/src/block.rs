@@ -31,7 +31,7 @@ const F_APP: u8 = 4;
 const F_SEV: u8 = 8;
 const F_FAC: u8 = 16;
 
-/// No event time in a block: `min_event = i64::MAX`, `max_event = i64::MIN`.
+/// No record time in a block (an empty block): `min_event = i64::MAX`, `max_event = i64::MIN`.
 pub const NO_TIME_MIN: i64 = i64::MAX;
 /// See [`NO_TIME_MIN`].
 pub const NO_TIME_MAX: i64 = i64::MIN;
@@ -51,9 +51,10 @@ pub struct BlockHeader {
     pub min_recv: i64,
     /// Latest receive time (ns).
     pub max_recv: i64,
-    /// Earliest event time (ns), [`NO_TIME_MIN`] when none.
+    /// Earliest record time (ns): event time, or receive time for a record
+    /// without one; [`NO_TIME_MIN`] when the block is empty.
     pub min_event: i64,
-    /// Latest event time (ns), [`NO_TIME_MAX`] when none.
+    /// Latest record time (ns), as [`BlockHeader::min_event`]; [`NO_TIME_MAX`] when empty.
     pub max_event: i64,
     /// Bit `s` set when severity `s` occurs; bit 15 when a record has none.
     pub severities: u16,
@@ -370,9 +371,12 @@ impl BlockBuilder {
         self.body.push(flags);
         if let Some(e) = event_ns {
             put_varint(&mut self.body, zigzag(e.wrapping_sub(r.received_ns)));
-            self.min_event = self.min_event.min(e);
-            self.max_event = self.max_event.max(e);
         }
+        // The time bounds queries prune by: a record's time is its event time
+        // when it has one, else its receive time.
+        let t = event_ns.unwrap_or(r.received_ns);
+        self.min_event = self.min_event.min(t);
+        self.max_event = self.max_event.max(t);
         if let Some(h) = &p.host {
             let i = self.intern(h);
             put_varint(&mut self.body, u64::from(i));

@@ -115,6 +115,9 @@ impl Query {
         if terms.is_empty() {
             return true;
         }
+        if !terms.iter().all(|t| t.may_match(&r.record.raw)) {
+            return false;
+        }
         let toks = token_set(&r.record.raw);
         terms.iter().all(|t| t.matches(&r.record.raw, &toks))
     }
@@ -144,14 +147,14 @@ pub fn query<'a>(store: &'a Store, q: &Query) -> QueryIter<'a> {
     let mut cands = VecDeque::new();
     for (si, s) in store.segments().iter().enumerate() {
         let ft = &s.file.footer;
-        if !q.time_ok(ft.min_recv.min(ft.min_event), ft.newest()) {
+        if !q.time_ok(ft.min_event, ft.max_event) {
             continue;
         }
         if !q.sources.is_empty() && !ft.sources.iter().any(|x| q.sources.contains(x)) {
             continue;
         }
         for (bi, b) in ft.blocks.iter().enumerate() {
-            if q.time_ok(b.oldest(), b.newest()) {
+            if q.time_ok(b.min_event, b.max_event) {
                 cands.push_back(Cand::Block(si, bi));
             }
         }
@@ -211,6 +214,10 @@ impl Iterator for QueryIter<'_> {
                         }
                     };
                     for r in d.records().flatten() {
+                        // Cheap byte test before the record is materialised.
+                        if !self.terms.iter().all(|t| t.may_match(r.raw)) {
+                            continue;
+                        }
                         let sr = StoredRecord {
                             record: r.to_record(),
                             parsed: r.parsed(),

@@ -109,9 +109,10 @@ pub struct BlockEntry {
     pub min_recv: i64,
     /// Latest receive time (ns).
     pub max_recv: i64,
-    /// Earliest event time (ns) or [`crate::block::NO_TIME_MIN`].
+    /// Earliest record time (ns): event time, or receive time for a record
+    /// without one; [`crate::block::NO_TIME_MIN`] when empty.
     pub min_event: i64,
-    /// Latest event time (ns) or [`crate::block::NO_TIME_MAX`].
+    /// Latest record time (ns), as `min_event`; [`crate::block::NO_TIME_MAX`] when empty.
     pub max_event: i64,
 }
 
@@ -138,9 +139,9 @@ pub struct SegmentFooter {
     pub min_recv: i64,
     /// Latest receive time (ns).
     pub max_recv: i64,
-    /// Earliest event time (ns) or [`crate::block::NO_TIME_MIN`].
+    /// Earliest record time (event time, else receive time) or [`crate::block::NO_TIME_MIN`].
     pub min_event: i64,
-    /// Latest event time (ns) or [`crate::block::NO_TIME_MAX`].
+    /// Latest record time (event time, else receive time) or [`crate::block::NO_TIME_MAX`].
     pub max_event: i64,
     /// Distinct sources.
     pub sources: Vec<String>,

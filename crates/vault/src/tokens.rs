@@ -161,6 +161,13 @@ impl Term {
         &self.tokens
     }
 
+    /// A cheap necessary condition for [`Term::matches`]: the term's text
+    /// occurs in `raw`, ignoring ASCII case. Lets a query skip tokenising
+    /// records that cannot match.
+    pub fn may_match(&self, raw: &[u8]) -> bool {
+        contains_ignore_ascii_case(raw, &self.lower)
+    }
+
     /// Whether `raw` matches (see the module docs). `record_tokens` is
     /// [`token_set`] of `raw`.
     pub fn matches(&self, raw: &[u8], record_tokens: &[u64]) -> bool {
@@ -174,9 +181,22 @@ impl Term {
         if self.lower.is_empty() {
             return true;
         }
-        raw.windows(self.lower.len())
-            .any(|w| w.eq_ignore_ascii_case(&self.lower))
+        contains_ignore_ascii_case(raw, &self.lower)
     }
+}
+
+/// Whether `needle` (already ASCII-lowercased) occurs in `hay`, ignoring ASCII case.
+fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    let last_start = hay.len() - needle.len();
+    hay[..=last_start].iter().enumerate().any(|(i, &b)| {
+        b.to_ascii_lowercase() == first && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
+    })
 }
 
 /// An insert-only set of token hashes (open addressing; 0 means empty).
