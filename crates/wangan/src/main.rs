@@ -4,6 +4,8 @@
 
 mod law_cmd;
 mod out;
+mod serve_cmd;
+mod token_cmd;
 mod vault_cmd;
 
 use std::process::ExitCode;
@@ -58,6 +60,10 @@ enum Command {
     Law(law_cmd::LawArgs),
     /// The log vault: keep six months of logs and prove nothing was changed (日志留存).
     Vault(vault_cmd::VaultArgs),
+    /// Receive logs: syslog UDP/TCP/TLS, HTTP and the Elasticsearch bulk API (接收日志).
+    Serve(serve_cmd::ServeArgs),
+    /// Access tokens for the HTTP intake and /metrics (访问令牌).
+    Token(token_cmd::TokenArgs),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +95,8 @@ fn run(command: Command, out: Out) -> anyhow::Result<Exit> {
     match command {
         Command::Law(args) => law_cmd::run(args, out),
         Command::Vault(args) => vault_cmd::run(args, out),
+        Command::Serve(args) => serve_cmd::run(args, out),
+        Command::Token(args) => token_cmd::run(args, out),
     }
 }
 

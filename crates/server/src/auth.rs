@@ -1,0 +1,420 @@
+//! Access tokens: roles, creation, the hashed token file and request authentication.
+//!
+//! A token is `wgn_<id>_<secret>`: an 8-hex-digit id (shown by `wangan token list`) and
+//! 256 random bits. Only its SHA-256 is stored, in `<data-dir>/tokens.json` (mode 0600); the
+//! token itself is printed once, when created. A high-entropy random token needs no slow
+//! password hash: guessing a 256-bit secret is hopeless whatever the hash costs.
+//!
+//! Shippers authenticate in different ways; all of these carry the same token:
+//! - `Authorization: Bearer <token>`
+//! - `Authorization: ApiKey <token>` or `ApiKey base64(<any id>:<token>)` (Elasticsearch API keys)
+//! - `Authorization: Basic base64(<any user>:<token>)` (the token as basic-auth password)
+//!
+//! Roles follow least privilege: `ingest` may send logs and use the Elasticsearch-compatible
+//! API, `metrics` may read `/metrics`, `admin` may do both.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Name of the token file in the data directory.
+pub const TOKENS_FILE: &str = "tokens.json";
+const SCHEMA: &str = "wangan.tokens/1";
+
+/// What a token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Send logs (syslog is not token-based; HTTP and the Elasticsearch API are).
+    Ingest,
+    /// Read `/metrics`.
+    Metrics,
+    /// Everything.
+    Admin,
+}
+
+impl Role {
+    /// Lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Ingest => "ingest",
+            Role::Metrics => "metrics",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Whether a token of this role may do what `needed` allows.
+    pub fn permits(self, needed: Role) -> bool {
+        self == Role::Admin || self == needed
+    }
+}
+
+/// One stored token (never the secret itself).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenEntry {
+    /// Public id (8 hex digits).
+    pub id: String,
+    /// Role.
+    pub role: Role,
+    /// SHA-256 of the whole token, hex.
+    pub sha256: String,
+    /// Creation time, RFC 3339.
+    pub created: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenFile {
+    schema: String,
+    tokens: Vec<TokenEntry>,
+}
+
+/// A freshly created token: the only time its secret exists outside the client.
+pub struct NewToken {
+    /// Public id.
+    pub id: String,
+    /// Role.
+    pub role: Role,
+    /// The token (show once, never log).
+    pub token: String,
+}
+
+impl std::fmt::Debug for NewToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewToken")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+impl NewToken {
+    /// The Elasticsearch "encoded" API key form: `base64(id:token)`.
+    pub fn es_api_key(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.id, self.token))
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn sha256_hex(s: &[u8]) -> String {
+    hex(&Sha256::digest(s))
+}
+
+fn tokens_path(dir: &Path) -> PathBuf {
+    dir.join(TOKENS_FILE)
+}
+
+fn load_file(path: &Path) -> Result<Vec<TokenEntry>> {
+    match std::fs::read(path) {
+        Ok(b) => {
+            let f: TokenFile = serde_json::from_slice(&b)
+                .map_err(|e| Error::new(ErrorKind::Config, format!("{}: {e}", path.display())))?;
+            if f.schema != SCHEMA {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "{}: schema {:?} is not {SCHEMA:?}",
+                        path.display(),
+                        f.schema
+                    ),
+                ));
+            }
+            Ok(f.tokens)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Error::with_source(
+            ErrorKind::Io,
+            format!("read {}: {e}", path.display()),
+            e,
+        )),
+    }
+}
+
+fn io_err(what: &str, p: &Path, e: std::io::Error) -> Error {
+    Error::with_source(ErrorKind::Io, format!("{what} {}: {e}", p.display()), e)
+}
+
+fn save_file(path: &Path, tokens: Vec<TokenEntry>) -> Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| io_err("create directory", dir, e))?;
+    let body = serde_json::to_vec_pretty(&TokenFile {
+        schema: SCHEMA.into(),
+        tokens,
+    })
+    .map_err(|e| Error::new(ErrorKind::Io, format!("encode tokens: {e}")))?;
+    let tmp = dir.join(format!(".tmp-{TOKENS_FILE}"));
+    let _ = std::fs::remove_file(&tmp);
+    {
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let mut f = o.open(&tmp).map_err(|e| io_err("create", &tmp, e))?;
+        f.write_all(&body).map_err(|e| io_err("write", &tmp, e))?;
+        f.sync_all().map_err(|e| io_err("fsync", &tmp, e))?;
+    }
+    std::fs::rename(&tmp, path).map_err(|e| io_err("rename into place", path, e))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Create a token with `role` in the data directory `dir` and return it (the only time the
+/// secret is available).
+pub fn create_token(dir: &Path, role: Role) -> Result<NewToken> {
+    let mut raw = [0u8; 36];
+    getrandom::fill(&mut raw)
+        .map_err(|e| Error::new(ErrorKind::Io, format!("no random bytes from the os: {e}")))?;
+    let id = hex(&raw[..4]);
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&raw[4..]);
+    let token = format!("wgn_{id}_{secret}");
+    let path = tokens_path(dir);
+    let mut tokens = load_file(&path)?;
+    tokens.push(TokenEntry {
+        id: id.clone(),
+        role,
+        sha256: sha256_hex(token.as_bytes()),
+        created: now_rfc3339(),
+    });
+    save_file(&path, tokens)?;
+    Ok(NewToken { id, role, token })
+}
+
+/// The stored tokens (ids, roles, creation times; no secrets).
+pub fn list_tokens(dir: &Path) -> Result<Vec<TokenEntry>> {
+    load_file(&tokens_path(dir))
+}
+
+/// Remove the token with this id; returns whether it existed.
+pub fn revoke_token(dir: &Path, id: &str) -> Result<bool> {
+    let path = tokens_path(dir);
+    let mut tokens = load_file(&path)?;
+    let before = tokens.len();
+    tokens.retain(|t| t.id != id);
+    if tokens.len() == before {
+        return Ok(false);
+    }
+    save_file(&path, tokens)?;
+    Ok(true)
+}
+
+/// Outcome of authenticating a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthResult {
+    /// A valid token of this role.
+    Ok(Role),
+    /// No credentials.
+    Missing,
+    /// Credentials that match no token.
+    Invalid,
+}
+
+/// The token set a running server checks against; reloads `tokens.json` when it changes, so
+/// `wangan token create` and `revoke` take effect without a restart.
+#[derive(Debug)]
+pub struct TokenStore {
+    path: PathBuf,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    by_hash: HashMap<[u8; 32], Role>,
+    mtime: Option<SystemTime>,
+    checked: Instant,
+}
+
+fn mtime(p: &Path) -> Option<SystemTime> {
+    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+}
+
+fn index(tokens: &[TokenEntry]) -> HashMap<[u8; 32], Role> {
+    let mut m = HashMap::new();
+    for t in tokens {
+        let Some(b) = (0..32)
+            .map(|i| u8::from_str_radix(t.sha256.get(2 * i..2 * i + 2)?, 16).ok())
+            .collect::<Option<Vec<u8>>>()
+        else {
+            continue;
+        };
+        if let Ok(h) = <[u8; 32]>::try_from(b) {
+            m.insert(h, t.role);
+        }
+    }
+    m
+}
+
+impl TokenStore {
+    /// Load the tokens of data directory `dir`.
+    pub fn open(dir: &Path) -> Result<TokenStore> {
+        let path = tokens_path(dir);
+        let tokens = load_file(&path)?;
+        Ok(TokenStore {
+            state: Mutex::new(State {
+                by_hash: index(&tokens),
+                mtime: mtime(&path),
+                checked: Instant::now(),
+            }),
+            path,
+        })
+    }
+
+    fn lookup(&self, token: &[u8]) -> Option<Role> {
+        let h: [u8; 32] = Sha256::digest(token).into();
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = st.by_hash.get(&h) {
+            // a revoked token stops working within a second
+            if st.checked.elapsed() < Duration::from_secs(1) {
+                return Some(*r);
+            }
+        }
+        if st.checked.elapsed() >= Duration::from_millis(200) || !st.by_hash.contains_key(&h) {
+            let m = mtime(&self.path);
+            if m != st.mtime {
+                match load_file(&self.path) {
+                    Ok(t) => {
+                        st.by_hash = index(&t);
+                        st.mtime = m;
+                        tracing::info!(tokens = st.by_hash.len(), "token file reloaded");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "token file not reloaded"),
+                }
+            }
+            st.checked = Instant::now();
+        }
+        st.by_hash.get(&h).copied()
+    }
+
+    /// Authenticate the value of an `Authorization` header.
+    pub fn authenticate(&self, authorization: Option<&[u8]>) -> AuthResult {
+        let Some(h) = authorization else {
+            return AuthResult::Missing;
+        };
+        let Ok(h) = std::str::from_utf8(h) else {
+            return AuthResult::Invalid;
+        };
+        let h = h.trim();
+        let (scheme, value) = h.split_once(' ').unwrap_or((h, ""));
+        let value = value.trim();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let candidates: Vec<Vec<u8>> = match scheme.to_ascii_lowercase().as_str() {
+            "bearer" => vec![value.as_bytes().to_vec()],
+            "apikey" => {
+                let mut v = vec![value.as_bytes().to_vec()];
+                if let Ok(d) = b64.decode(value) {
+                    if let Some(i) = d.iter().position(|b| *b == b':') {
+                        v.push(d[i + 1..].to_vec());
+                    }
+                    v.push(d);
+                }
+                v
+            }
+            "basic" => match b64.decode(value) {
+                Ok(d) => match d.iter().position(|b| *b == b':') {
+                    Some(i) => vec![d[i + 1..].to_vec(), d[..i].to_vec()],
+                    None => vec![d],
+                },
+                Err(_) => vec![],
+            },
+            _ => vec![],
+        };
+        for c in candidates {
+            if c.starts_with(b"wgn_")
+                && let Some(r) = self.lookup(&c)
+            {
+                return AuthResult::Ok(r);
+            }
+        }
+        AuthResult::Invalid
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_header_form_carries_the_token_and_revocation_works() {
+        let d = tempfile::tempdir().unwrap();
+        let t = create_token(d.path(), Role::Ingest).unwrap();
+        let m = create_token(d.path(), Role::Metrics).unwrap();
+        let text = std::fs::read_to_string(d.path().join(TOKENS_FILE)).unwrap();
+        assert!(!text.contains(&t.token), "the secret is never stored");
+        let s = TokenStore::open(d.path()).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let ok = AuthResult::Ok(Role::Ingest);
+        let cases: Vec<(String, AuthResult)> = vec![
+            (format!("Bearer {}", t.token), ok),
+            (format!("bearer  {}", t.token), ok),
+            (format!("ApiKey {}", t.token), ok),
+            (format!("ApiKey {}", t.es_api_key()), ok),
+            (
+                format!("ApiKey {}", b64.encode(format!("x:{}", t.token))),
+                ok,
+            ),
+            (
+                format!("Basic {}", b64.encode(format!("elastic:{}", t.token))),
+                ok,
+            ),
+            (format!("Basic {}", b64.encode(format!("{}:", t.token))), ok),
+            (format!("Bearer {}", m.token), AuthResult::Ok(Role::Metrics)),
+            (format!("Bearer {}x", t.token), AuthResult::Invalid),
+            ("Bearer wgn_00000000_AAAA".into(), AuthResult::Invalid),
+            ("Basic !!!".into(), AuthResult::Invalid),
+            (format!("Digest {}", t.token), AuthResult::Invalid),
+        ];
+        for (h, want) in cases {
+            assert_eq!(s.authenticate(Some(h.as_bytes())), want, "{h}");
+        }
+        assert_eq!(s.authenticate(None), AuthResult::Missing);
+        // created after the store opened: picked up without restart
+        let late = create_token(d.path(), Role::Admin).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        let h = format!("Bearer {}", late.token);
+        // mtime granularity may hide a change within the same tick; force a different mtime
+        let f = std::fs::File::options()
+            .append(true)
+            .open(d.path().join(TOKENS_FILE))
+            .unwrap();
+        f.set_modified(SystemTime::now() + Duration::from_secs(5))
+            .unwrap();
+        assert_eq!(
+            s.authenticate(Some(h.as_bytes())),
+            AuthResult::Ok(Role::Admin)
+        );
+        assert!(revoke_token(d.path(), &t.id).unwrap());
+        assert!(!revoke_token(d.path(), &t.id).unwrap());
+        let ids: Vec<String> = list_tokens(d.path())
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(ids, vec![m.id.clone(), late.id.clone()]);
+        assert!(Role::Admin.permits(Role::Metrics));
+        assert!(!Role::Ingest.permits(Role::Metrics));
+        assert!(!Role::Metrics.permits(Role::Ingest));
+    }
+}

@@ -1,0 +1,358 @@
+//! `wangan serve`: receive logs the way networks send them and store them in the vault,
+//! losing nothing that was acknowledged.
+//!
+//! This is the only async and the only web crate of wangan. It owns the listeners and the
+//! vault writer thread; parsing of what is stored stays in `vault::parse`.
+//!
+//! ```text
+//!  syslog UDP ─┐                                   ┌──────────────────────┐
+//!  syslog TCP ─┼─ tokio tasks ── bounded queue ──▶ │ vault writer thread   │
+//!  syslog TLS ─┤   (frame, limit,  (bytes, with     │ append… commit: WAL   │
+//!  HTTP / ES  ─┘    authenticate)   backpressure)   │ fsync + checkpoint    │
+//!                        ▲                          └──────────┬───────────┘
+//!                        └──── HTTP answered only after the commit that holds its records
+//! ```
+//!
+//! # Listeners (see [`config`] for `wangan.toml`)
+//!
+//! | key | default without a file | protocol |
+//! |---|---|---|
+//! | `syslog_udp` | `127.0.0.1:5514` | RFC 5426, one message per datagram |
+//! | `syslog_tcp` | `127.0.0.1:5514` | RFC 6587, octet counting or LF, detected per connection ([`framing`]) |
+//! | `syslog_tls` | off (needs `[tls]`) | RFC 5425, rustls, optional client certificates |
+//! | `http` | `127.0.0.1:8514` | HTTP/1.1, optionally TLS (`[tls] http = true`) |
+//!
+//! # HTTP endpoints
+//!
+//! Every endpoint needs a token (see [`auth`]) except `/healthz` and `/readyz`.
+//!
+//! | endpoint | role | what |
+//! |---|---|---|
+//! | `POST /api/v1/logs` | ingest | NDJSON or a JSON array; each element is one record, stored as its exact JSON bytes; answers `{"accepted":n,"first_seq":…,"last_seq":…}` after fsync |
+//! | `POST /_bulk`, `POST /{index}/_bulk` | ingest | Elasticsearch bulk API; `index`/`create` stored, `update`/`delete` refused per item; Elasticsearch response format with per-item status |
+//! | `GET /`, `HEAD /` | ingest | Elasticsearch 8 root info (`version.number` from `es_version`, tagline "You Know, for Search") |
+//! | `GET /_license`, `/_xpack`, `/_nodes`, `/_cluster/health` | ingest | what shippers check before sending |
+//! | other `GET`/`HEAD /_…`; `PUT`/`POST` of templates, ILM policies, pipelines, data streams, indices | ingest | acknowledged without effect (wangan keeps raw documents) |
+//! | `GET /metrics` | metrics | Prometheus text: received, stored, rejected by reason, bytes, queue depth, connections, commit latency histogram |
+//! | `GET /healthz` | none | the process is up |
+//! | `GET /readyz` | none | 200 when the store is writable, 503 otherwise |
+//!
+//! Every response carries `X-Elastic-Product: Elasticsearch` (the official clients refuse a
+//! server without it). Bodies may be gzip or deflate encoded; the decompressed size counts
+//! against `max_body_bytes` (413 beyond). Malformed JSON is answered 400 naming the line;
+//! a full queue 429 with `Retry-After`; a store that cannot write (full disk) 503 with
+//! `Retry-After`, an alarm in the log, and recovery without restart once space returns.
+//!
+//! # Durability
+//!
+//! An HTTP success means the records are in the fsynced WAL and covered by a signed
+//! checkpoint. Syslog has no acknowledgement: a crash (`kill -9`, power loss) can lose what
+//! was received but not yet committed — at most the group-commit window (`[commit]
+//! window_ms`, 2 ms by default) plus the commit in progress. SIGTERM and SIGINT stop the
+//! listeners, drain the queue, commit and sign a final checkpoint.
+//!
+//! # Why hyper, not axum
+//!
+//! A dozen fixed routes, no extractors, no middleware stack: hyper 1 with `hyper-util`
+//! serves them directly and keeps axum, tower and their macros out of the build. TLS uses
+//! rustls with the `ring` provider (no cmake or aws-lc C build).
+
+pub mod auth;
+pub mod bulk;
+pub mod cidr;
+pub mod config;
+mod error;
+pub mod framing;
+mod http;
+pub mod metrics;
+mod syslog;
+pub mod tls;
+mod writer;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::sync::{mpsc, watch};
+use vault::{InitOptions, Vault};
+
+pub use config::Config;
+pub use error::{Error, ErrorKind, Result};
+
+use crate::auth::{NewToken, Role};
+use crate::metrics::Metrics;
+
+/// What a first run created, to show the operator once.
+#[derive(Debug)]
+pub struct FirstRun {
+    /// The vault was created by this run (not only the token).
+    pub vault_created: bool,
+    /// Log origin (the vault's unique name).
+    pub origin: String,
+    /// Ed25519 note verifier key (`name+keyid+key`): what auditors use to check checkpoints.
+    pub ed25519_verifier_key: String,
+    /// SM2 key id (hex).
+    pub sm2_key_id: String,
+    /// SM2 public key (SEC1 uncompressed, hex).
+    pub sm2_public_key: Option<String>,
+    /// The ingest token created for this run (shown once).
+    pub token: NewToken,
+}
+
+/// An opened (or freshly created) vault, ready to serve.
+#[derive(Debug)]
+pub struct Prepared {
+    vault: Vault,
+    /// Set when this run created the vault or the first token.
+    pub first_run: Option<FirstRun>,
+}
+
+/// Open the vault in `cfg.data_dir`, creating it (with default options) if it does not exist,
+/// and create an ingest token if none exists yet.
+pub fn prepare(cfg: &Config) -> Result<Prepared> {
+    let dir = &cfg.data_dir;
+    let created = !dir.join("vault.toml").exists();
+    let vault = if created {
+        Vault::init(dir, &InitOptions::default())?
+    } else {
+        Vault::open(dir)?
+    };
+    let first_run = if auth::list_tokens(dir)?.is_empty() {
+        let token = auth::create_token(dir, Role::Ingest)?;
+        let k = vault.public_keys();
+        Some(FirstRun {
+            vault_created: created,
+            origin: k.name.clone(),
+            ed25519_verifier_key: k.ed25519_verifier_key(),
+            sm2_key_id: format!("{:08x}", k.sm2_id),
+            sm2_public_key: k.sm2_hex(),
+            token,
+        })
+    } else {
+        None
+    };
+    Ok(Prepared { vault, first_run })
+}
+
+/// The addresses the server actually listens on (useful with port 0).
+#[derive(Debug, Clone, Default)]
+pub struct Bound {
+    /// Syslog UDP.
+    pub syslog_udp: Option<SocketAddr>,
+    /// Syslog TCP.
+    pub syslog_tcp: Option<SocketAddr>,
+    /// Syslog TLS.
+    pub syslog_tls: Option<SocketAddr>,
+    /// HTTP (or HTTPS when `tls_http`).
+    pub http: Option<SocketAddr>,
+    /// Whether the HTTP listener speaks TLS.
+    pub tls_http: bool,
+}
+
+fn io_err(what: &str, addr: SocketAddr, e: std::io::Error) -> Error {
+    Error::with_source(ErrorKind::Io, format!("{what} {addr}: {e}"), e)
+}
+
+/// Run the server until SIGTERM or SIGINT. `on_bound` is called once every listener is
+/// bound.
+pub fn run(cfg: Config, prepared: Prepared, on_bound: impl FnOnce(&Bound)) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("wangan-io")
+        .build()
+        .map_err(|e| {
+            Error::with_source(ErrorKind::Io, format!("start the async runtime: {e}"), e)
+        })?;
+    rt.block_on(serve(cfg, prepared, on_bound, shutdown_signal()))
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Serve until `stop` completes, then drain, commit and sign a final checkpoint.
+pub async fn serve(
+    cfg: Config,
+    prepared: Prepared,
+    on_bound: impl FnOnce(&Bound),
+    stop: impl Future<Output = ()>,
+) -> Result<()> {
+    cfg.check().map_err(|e| Error::new(ErrorKind::Config, e))?;
+    let metrics = Arc::new(Metrics::default());
+    let tokens = Arc::new(auth::TokenStore::open(&cfg.data_dir)?);
+    let tls_cfg = match &cfg.tls {
+        Some(t) if cfg.syslog_tls.is_some() || t.http => Some(t),
+        _ => None,
+    };
+    let tls_syslog = match (tls_cfg, cfg.syslog_tls) {
+        (Some(t), Some(_)) => Some(tokio_rustls::TlsAcceptor::from(tls::server_config(
+            t, false,
+        )?)),
+        _ => None,
+    };
+    let tls_http = match tls_cfg {
+        Some(t) if t.http => Some(tokio_rustls::TlsAcceptor::from(tls::server_config(
+            t, true,
+        )?)),
+        _ => None,
+    };
+    // bind everything before starting the writer, so a busy port fails fast
+    let mut bound = Bound {
+        tls_http: tls_http.is_some(),
+        ..Bound::default()
+    };
+    let udp = match cfg.syslog_udp {
+        Some(a) => {
+            let s = UdpSocket::bind(a)
+                .await
+                .map_err(|e| io_err("bind udp", a, e))?;
+            bound.syslog_udp = s.local_addr().ok();
+            Some(s)
+        }
+        None => None,
+    };
+    let tcp_bind = |a: SocketAddr| async move {
+        TcpListener::bind(a)
+            .await
+            .map_err(|e| io_err("bind tcp", a, e))
+    };
+    let tcp = match cfg.syslog_tcp {
+        Some(a) => {
+            let l = tcp_bind(a).await?;
+            bound.syslog_tcp = l.local_addr().ok();
+            Some(l)
+        }
+        None => None,
+    };
+    let tlsl = match cfg.syslog_tls {
+        Some(a) => {
+            let l = tcp_bind(a).await?;
+            bound.syslog_tls = l.local_addr().ok();
+            Some(l)
+        }
+        None => None,
+    };
+    let httpl = match cfg.http {
+        Some(a) => {
+            let l = tcp_bind(a).await?;
+            bound.http = l.local_addr().ok();
+            Some(l)
+        }
+        None => None,
+    };
+    let origin = prepared.vault.public_keys().name.clone();
+    let (writer, intake) = writer::Writer::start(
+        prepared.vault,
+        writer::WriterConfig {
+            dir: cfg.data_dir.clone(),
+            window: cfg.commit_window,
+            max_records: cfg.commit_max_records,
+            queue_bytes: cfg.queue_bytes,
+            checkpoint_interval: cfg.checkpoint_interval,
+        },
+        metrics.clone(),
+    );
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
+    let ctx = syslog::Ctx {
+        intake: intake.clone(),
+        metrics: metrics.clone(),
+        allow: Arc::new(cidr::AllowList::new(cfg.allow.clone())),
+        max_message: cfg.max_message_bytes,
+        idle_timeout: cfg.idle_timeout,
+        frame_timeout: cfg.frame_timeout,
+        shutdown: stop_rx.clone(),
+        alive: alive_tx.clone(),
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    if let Some(s) = udp {
+        tasks.spawn(syslog::udp(s, cfg.udp_source.as_str().into(), ctx.clone()));
+    }
+    if let Some(l) = tcp {
+        tasks.spawn(syslog::tcp(
+            l,
+            cfg.tcp_source.as_str().into(),
+            syslog::Wrap::Plain,
+            cfg.max_connections,
+            ctx.clone(),
+        ));
+    }
+    if let (Some(l), Some(acc)) = (tlsl, tls_syslog) {
+        tasks.spawn(syslog::tcp(
+            l,
+            cfg.tls_source.as_str().into(),
+            syslog::Wrap::Tls(acc),
+            cfg.max_connections,
+            ctx.clone(),
+        ));
+    }
+    if let Some(l) = httpl {
+        let hctx = Arc::new(http::HttpCtx {
+            intake: intake.clone(),
+            metrics: metrics.clone(),
+            tokens,
+            max_body: cfg.max_body_bytes,
+            source: cfg.http_source.as_str().into(),
+            es_version: cfg.es_version.clone(),
+            cluster_uuid: origin.rsplit('/').next().unwrap_or("wangan").to_owned(),
+            frame_timeout: cfg.frame_timeout,
+            idle_timeout: cfg.idle_timeout,
+            transport: if tls_http.is_some() { "https" } else { "http" },
+        });
+        tasks.spawn(http::serve(
+            l,
+            tls_http,
+            hctx,
+            cfg.max_connections,
+            stop_rx.clone(),
+            alive_tx.clone(),
+        ));
+    }
+    drop(ctx);
+    drop(alive_tx);
+    drop(intake);
+    tracing::info!(
+        syslog_udp = ?bound.syslog_udp,
+        syslog_tcp = ?bound.syslog_tcp,
+        syslog_tls = ?bound.syslog_tls,
+        http = ?bound.http,
+        "listening"
+    );
+    on_bound(&bound);
+    stop.await;
+    tracing::info!("stopping: draining connections, then the final commit");
+    let _ = stop_tx.send(true);
+    while tasks.join_next().await.is_some() {}
+    // connection tasks hold `alive`; give them a bounded time to hand over what they read
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), alive_rx.recv()).await;
+    tokio::task::spawn_blocking(move || writer.shutdown())
+        .await
+        .map_err(|e| Error::new(ErrorKind::Io, format!("vault writer thread failed: {e}")))?;
+    Ok(())
+}
+
+/// Create a token for `role` in data directory `dir` (see [`auth`]).
+pub fn create_token(dir: &Path, role: Role) -> Result<NewToken> {
+    auth::create_token(dir, role)
+}

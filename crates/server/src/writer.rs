@@ -1,0 +1,415 @@
+//! The single vault writer: one OS thread owns the (synchronous) [`vault::Vault`], fed by a
+//! channel whose size is bounded in bytes by a semaphore.
+//!
+//! Group commit: the writer takes the first queued batch, keeps collecting for the commit
+//! window (or until the record limit), appends everything, then commits once (WAL write +
+//! fsync + signed checkpoint). Only after that commit returns does any HTTP request of the
+//! group get its answer: a success response means the records are durable.
+//!
+//! When a commit fails (full disk, I/O error), the writer raises an alarm in the log, drops
+//! the vault (uncommitted records of that group are answered 503, or counted as lost for
+//! syslog), marks the server not ready, and tries to reopen the vault every second; the
+//! vault's recovery truncates a torn WAL tail, so nothing stored is corrupted. Intake resumes
+//! by itself once the store is writable again.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
+use vault::{Incoming, Vault};
+
+use crate::metrics::{Metrics, Reason};
+
+/// One record on its way to the vault.
+#[derive(Debug)]
+pub(crate) struct Rec {
+    pub received_ns: i64,
+    pub source: Arc<str>,
+    pub peer: Arc<str>,
+    pub transport: &'static str,
+    pub raw: Vec<u8>,
+}
+
+/// The store could not take the records (answered 503).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoreDown;
+
+type Ack = oneshot::Sender<Result<u64, StoreDown>>;
+
+struct Batch {
+    recs: Vec<Rec>,
+    bytes: u64,
+    ack: Option<Ack>,
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+enum Msg {
+    Batch(Batch),
+    Shutdown,
+}
+
+/// Why a record batch was not queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QueueError {
+    /// The queue is full (overload).
+    Full,
+    /// The store is failing (e.g. full disk) or the server is stopping.
+    Down,
+}
+
+/// Handle used by the listeners to queue records.
+#[derive(Clone)]
+pub(crate) struct Intake {
+    tx: mpsc::Sender<Msg>,
+    sem: Arc<Semaphore>,
+    cap: usize,
+    ready: watch::Receiver<bool>,
+    metrics: Arc<Metrics>,
+}
+
+fn batch_bytes(recs: &[Rec]) -> u64 {
+    recs.iter().map(|r| r.raw.len() as u64 + 64).sum()
+}
+
+impl Intake {
+    fn permits(&self, bytes: u64) -> u32 {
+        bytes.clamp(1, self.cap as u64).min(u64::from(u32::MAX)) as u32
+    }
+
+    fn push(
+        &self,
+        recs: Vec<Rec>,
+        bytes: u64,
+        permit: OwnedSemaphorePermit,
+        ack: Option<Ack>,
+    ) -> Result<(), QueueError> {
+        self.metrics.queue_add(bytes);
+        let b = Batch {
+            recs,
+            bytes,
+            ack,
+            _permit: Some(permit),
+        };
+        self.tx.send(Msg::Batch(b)).map_err(|_| {
+            self.metrics.queue_sub(bytes);
+            QueueError::Down
+        })
+    }
+
+    /// Queue records, waiting while the queue is full or the store is down (TCP, TLS:
+    /// the connection simply stops being read).
+    pub async fn send_wait(&self, recs: Vec<Rec>) -> Result<(), QueueError> {
+        if recs.is_empty() {
+            return Ok(());
+        }
+        let mut ready = self.ready.clone();
+        if ready.wait_for(|r| *r).await.is_err() {
+            return Err(QueueError::Down);
+        }
+        let bytes = batch_bytes(&recs);
+        let permit = self
+            .sem
+            .clone()
+            .acquire_many_owned(self.permits(bytes))
+            .await
+            .map_err(|_| QueueError::Down)?;
+        self.push(recs, bytes, permit, None)
+    }
+
+    /// Queue records if there is room now (UDP).
+    pub fn try_send(&self, recs: Vec<Rec>) -> Result<(), QueueError> {
+        if !*self.ready.borrow() {
+            return Err(QueueError::Down);
+        }
+        let bytes = batch_bytes(&recs);
+        let permit = self
+            .sem
+            .clone()
+            .try_acquire_many_owned(self.permits(bytes))
+            .map_err(|_| QueueError::Full)?;
+        self.push(recs, bytes, permit, None)
+    }
+
+    /// Queue records if there is room now and wait until they are durable; returns the seq
+    /// of the first record (the rest follow contiguously).
+    pub async fn send_durable(&self, recs: Vec<Rec>) -> Result<u64, QueueError> {
+        if !*self.ready.borrow() {
+            return Err(QueueError::Down);
+        }
+        let bytes = batch_bytes(&recs);
+        let permit = self
+            .sem
+            .clone()
+            .try_acquire_many_owned(self.permits(bytes))
+            .map_err(|_| QueueError::Full)?;
+        let (tx, rx) = oneshot::channel();
+        self.push(recs, bytes, permit, Some(tx))?;
+        match rx.await {
+            Ok(Ok(first)) => Ok(first),
+            Ok(Err(StoreDown)) | Err(_) => Err(QueueError::Down),
+        }
+    }
+
+    /// Whether the store accepts writes.
+    pub fn is_ready(&self) -> bool {
+        *self.ready.borrow()
+    }
+}
+
+/// Tuning of the writer.
+#[derive(Debug, Clone)]
+pub(crate) struct WriterConfig {
+    pub dir: PathBuf,
+    pub window: Duration,
+    pub max_records: usize,
+    pub queue_bytes: usize,
+    pub checkpoint_interval: Duration,
+}
+
+/// The running writer thread.
+pub(crate) struct Writer {
+    tx: mpsc::Sender<Msg>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    /// Start the writer thread with an open vault.
+    pub fn start(vault: Vault, cfg: WriterConfig, metrics: Arc<Metrics>) -> (Writer, Intake) {
+        let (tx, rx) = mpsc::channel();
+        let (ready_tx, ready_rx) = watch::channel(true);
+        metrics.set_ready(true);
+        let sem = Arc::new(Semaphore::new(cfg.queue_bytes));
+        let intake = Intake {
+            tx: tx.clone(),
+            sem,
+            cap: cfg.queue_bytes,
+            ready: ready_rx,
+            metrics: metrics.clone(),
+        };
+        let mut st = WriterState {
+            vault: Some(vault),
+            cfg,
+            metrics,
+            ready: ready_tx,
+            last_checkpoint: Instant::now(),
+            last_retry: Instant::now(),
+        };
+        let thread = std::thread::Builder::new()
+            .name("vault-writer".into())
+            .spawn(move || st.run(rx))
+            .ok();
+        (Writer { tx, thread }, intake)
+    }
+
+    /// Process everything queued so far, commit, sign a final checkpoint and stop.
+    pub fn shutdown(mut self) {
+        let _ = self.tx.send(Msg::Shutdown);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct WriterState {
+    vault: Option<Vault>,
+    cfg: WriterConfig,
+    metrics: Arc<Metrics>,
+    ready: watch::Sender<bool>,
+    last_checkpoint: Instant,
+    last_retry: Instant,
+}
+
+impl WriterState {
+    fn run(&mut self, rx: mpsc::Receiver<Msg>) {
+        let mut pending: Vec<Batch> = Vec::new();
+        loop {
+            let timeout = if self.vault.is_none() {
+                Duration::from_secs(1)
+            } else {
+                self.cfg
+                    .checkpoint_interval
+                    .saturating_sub(self.last_checkpoint.elapsed())
+            };
+            let mut shutdown = false;
+            match rx.recv_timeout(timeout) {
+                Ok(Msg::Batch(b)) => pending.push(b),
+                Ok(Msg::Shutdown) | Err(RecvTimeoutError::Disconnected) => shutdown = true,
+                Err(RecvTimeoutError::Timeout) => {
+                    self.tick();
+                    continue;
+                }
+            }
+            if !shutdown {
+                let deadline = Instant::now() + self.cfg.window;
+                let mut n: usize = pending.iter().map(|b| b.recs.len()).sum();
+                while n < self.cfg.max_records {
+                    let wait = deadline.saturating_duration_since(Instant::now());
+                    let m = if wait.is_zero() {
+                        rx.try_recv().map_err(|e| match e {
+                            mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
+                            mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+                        })
+                    } else {
+                        rx.recv_timeout(wait)
+                    };
+                    match m {
+                        Ok(Msg::Batch(b)) => {
+                            n += b.recs.len();
+                            pending.push(b);
+                        }
+                        Ok(Msg::Shutdown) | Err(RecvTimeoutError::Disconnected) => {
+                            shutdown = true;
+                            break;
+                        }
+                        Err(RecvTimeoutError::Timeout) => break,
+                    }
+                }
+            }
+            self.process(&mut pending);
+            if shutdown {
+                while let Ok(m) = rx.try_recv() {
+                    if let Msg::Batch(b) = m {
+                        pending.push(b);
+                    }
+                }
+                self.process(&mut pending);
+                self.close();
+                return;
+            }
+        }
+    }
+
+    fn tick(&mut self) {
+        match &mut self.vault {
+            None => self.reopen(),
+            Some(v) => {
+                if self.last_checkpoint.elapsed() >= self.cfg.checkpoint_interval {
+                    match v.checkpoint_now() {
+                        Ok(cp) => {
+                            self.metrics.checkpoint_done(cp.checkpoint.size);
+                            tracing::debug!(size = cp.checkpoint.size, "idle checkpoint signed");
+                        }
+                        Err(e) => self.fail(&e),
+                    }
+                    self.last_checkpoint = Instant::now();
+                }
+            }
+        }
+    }
+
+    fn reopen(&mut self) {
+        if self.last_retry.elapsed() < Duration::from_millis(900) {
+            return;
+        }
+        self.last_retry = Instant::now();
+        match Vault::open(&self.cfg.dir) {
+            Ok(v) => {
+                if let Some(t) = v.recovered_tail() {
+                    tracing::warn!(
+                        bytes = t.bytes,
+                        "unacknowledged records of the failed group commit were discarded"
+                    );
+                }
+                self.metrics.commit_done(0.0, v.committed().0);
+                self.vault = Some(v);
+                self.last_checkpoint = Instant::now();
+                self.metrics.set_ready(true);
+                let _ = self.ready.send(true);
+                tracing::warn!("vault writable again: intake resumed");
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "vault still not writable: intake stays stopped");
+            }
+        }
+    }
+
+    fn fail(&mut self, e: &vault::Error) {
+        tracing::error!(
+            error = %e,
+            "ALARM: writing to the vault failed (full disk?); intake stopped, HTTP answers 503, TCP is not read; retrying every second"
+        );
+        self.metrics.commit_failed();
+        self.vault = None;
+        self.last_retry = Instant::now();
+        self.metrics.set_ready(false);
+        let _ = self.ready.send(false);
+    }
+
+    fn process(&mut self, pending: &mut Vec<Batch>) {
+        if pending.is_empty() {
+            return;
+        }
+        if self.vault.is_none() {
+            self.reopen();
+        }
+        let mut result: Result<Vec<u64>, ()> = Err(());
+        if let Some(v) = &mut self.vault {
+            let mut firsts = Vec::with_capacity(pending.len());
+            let mut err = None;
+            'all: for b in pending.iter() {
+                firsts.push(v.next_seq());
+                for r in &b.recs {
+                    let inc = Incoming {
+                        received_ns: r.received_ns,
+                        source: &r.source,
+                        peer: &r.peer,
+                        transport: r.transport,
+                        raw: &r.raw,
+                    };
+                    if let Err(e) = v.append(&inc) {
+                        err = Some(e);
+                        break 'all;
+                    }
+                }
+            }
+            if err.is_none() {
+                let t0 = Instant::now();
+                match v.commit() {
+                    Ok(info) => {
+                        let size = info.map(|i| i.size).unwrap_or(v.committed().0);
+                        self.metrics.commit_done(t0.elapsed().as_secs_f64(), size);
+                        self.last_checkpoint = Instant::now();
+                    }
+                    Err(e) => err = Some(e),
+                }
+            }
+            match err {
+                None => result = Ok(firsts),
+                Some(e) => self.fail(&e),
+            }
+        }
+        for (i, b) in pending.drain(..).enumerate() {
+            self.metrics.queue_sub(b.bytes);
+            match &result {
+                Ok(firsts) => {
+                    let bytes: u64 = b.recs.iter().map(|r| r.raw.len() as u64).sum();
+                    self.metrics.add_stored(b.recs.len() as u64, bytes);
+                    if let Some(ack) = b.ack {
+                        let _ = ack.send(Ok(firsts[i]));
+                    }
+                }
+                Err(()) => match b.ack {
+                    Some(ack) => {
+                        let _ = ack.send(Err(StoreDown));
+                    }
+                    None => self
+                        .metrics
+                        .reject(Reason::StoreFailed, b.recs.len() as u64),
+                },
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some(mut v) = self.vault.take() {
+            let r = v.commit().and_then(|_| v.checkpoint_now());
+            match r {
+                Ok(cp) => tracing::info!(size = cp.checkpoint.size, "final checkpoint signed"),
+                Err(e) => tracing::error!(error = %e, "final commit failed"),
+            }
+        }
+    }
+}

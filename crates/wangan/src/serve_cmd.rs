@@ -1,0 +1,198 @@
+//! `wangan serve`: run the intake server (syslog UDP/TCP/TLS, HTTP, Elasticsearch bulk API).
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+use server::Config;
+
+use crate::out::{Exit, Out, Style, escape, fail};
+
+/// Arguments of `wangan serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Configuration file (wangan.toml, version = 1); without one, embedded defaults:
+    /// syslog UDP+TCP on 127.0.0.1:5514, HTTP on 127.0.0.1:8514.
+    #[arg(long, value_name = "FILE", env = "WANGAN_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory [default: $WANGAN_DATA_DIR, else `data_dir` of the file, else ./wangan-data].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Syslog UDP address, or `off` (overrides the file).
+    #[arg(long, value_name = "ADDR")]
+    syslog_udp: Option<String>,
+    /// Syslog TCP address, or `off` (overrides the file).
+    #[arg(long, value_name = "ADDR")]
+    syslog_tcp: Option<String>,
+    /// Syslog TLS address, or `off` (overrides the file; needs [tls] in the file).
+    #[arg(long, value_name = "ADDR")]
+    syslog_tls: Option<String>,
+    /// HTTP address, or `off` (overrides the file).
+    #[arg(long, value_name = "ADDR")]
+    http: Option<String>,
+}
+
+fn config_err(msg: String) -> anyhow::Error {
+    fail(Exit::Config, msg)
+}
+
+fn server_err(e: server::Error, out: Out) -> anyhow::Error {
+    use server::ErrorKind as K;
+    let code = match e.kind() {
+        K::Config | K::Tls => Exit::Config,
+        K::Io => Exit::IoErr,
+        _ => match e.vault_error().map(|v| v.kind()) {
+            Some(vault::ErrorKind::NotFound) => Exit::NoInput,
+            Some(vault::ErrorKind::Corrupt) | Some(vault::ErrorKind::Crypto) => Exit::DataErr,
+            Some(vault::ErrorKind::Config) => Exit::Config,
+            _ => Exit::IoErr,
+        },
+    };
+    let what = match e.kind() {
+        K::Config => out.t("配置无效", "invalid configuration"),
+        K::Tls => out.t("TLS 证书或密钥无效", "invalid TLS certificate or key"),
+        K::Io => out.t("无法监听", "cannot listen"),
+        _ => out.t("无法打开日志库", "cannot open the vault"),
+    };
+    fail(code, format!("{what}: {e}"))
+}
+
+fn resolve(args: &ServeArgs, out: Out) -> anyhow::Result<Config> {
+    let mut cfg = match &args.config {
+        Some(p) => Config::load(p).map_err(|e| server_err(e, out))?,
+        None => Config::defaults(),
+    };
+    if let Some(d) = &args.data_dir {
+        cfg.data_dir = d.clone();
+    } else if let Some(d) = std::env::var_os("WANGAN_DATA_DIR").filter(|d| !d.is_empty()) {
+        cfg.data_dir = PathBuf::from(d);
+    }
+    let set = |v: &Option<String>, key: &str, slot: &mut Option<std::net::SocketAddr>| {
+        if let Some(s) = v {
+            *slot =
+                server::config::parse_listen(s).map_err(|e| config_err(format!("--{key}: {e}")))?;
+        }
+        Ok::<_, anyhow::Error>(())
+    };
+    set(&args.syslog_udp, "syslog-udp", &mut cfg.syslog_udp)?;
+    set(&args.syslog_tcp, "syslog-tcp", &mut cfg.syslog_tcp)?;
+    set(&args.syslog_tls, "syslog-tls", &mut cfg.syslog_tls)?;
+    set(&args.http, "http", &mut cfg.http)?;
+    cfg.check().map_err(config_err)?;
+    Ok(cfg)
+}
+
+fn json_line(v: &serde_json::Value) {
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(o, "{v}");
+    let _ = o.flush();
+}
+
+fn print_first_run(f: &server::FirstRun, cfg: &Config, out: Out) {
+    if out.json {
+        json_line(&json!({
+            "schema": "wangan.serve.first-run/1",
+            "data_dir": cfg.data_dir.display().to_string(),
+            "vault_created": f.vault_created,
+            "origin": f.origin,
+            "ed25519_verifier_key": f.ed25519_verifier_key,
+            "sm2_key_id": f.sm2_key_id,
+            "sm2_public_key": f.sm2_public_key,
+            "token": f.token.token,
+            "token_id": f.token.id,
+            "role": f.token.role.name(),
+        }));
+        return;
+    }
+    let dir = escape(&cfg.data_dir.display().to_string(), false).into_owned();
+    if f.vault_created {
+        println!(
+            "{} {dir}",
+            out.paint(
+                Style::Green,
+                out.t("首次运行：已创建日志库", "first run: vault created in")
+            )
+        );
+    }
+    println!("  {}: {}", out.t("日志标识", "origin"), f.origin);
+    println!(
+        "  {}: {}",
+        out.t("审计公钥 (Ed25519)", "auditor key (Ed25519)"),
+        f.ed25519_verifier_key
+    );
+    println!(
+        "  {}: {}",
+        out.t("SM2 公钥编号", "SM2 key id"),
+        f.sm2_key_id
+    );
+    println!(
+        "  {}: {}",
+        out.t("采集令牌 (ingest)", "ingest token"),
+        out.paint(Style::Bold, &f.token.token)
+    );
+    println!(
+        "  {}",
+        out.paint(
+            Style::Yellow,
+            out.t(
+                "令牌只显示这一次，只保存其 SHA-256。请把公钥与检查点副本保存在本机之外。",
+                "the token is shown only this once (only its SHA-256 is stored). Keep a copy of the public keys and checkpoints off this host."
+            )
+        )
+    );
+}
+
+fn print_bound(b: &server::Bound, out: Out) {
+    let s = |a: Option<std::net::SocketAddr>| a.map(|a| a.to_string());
+    if out.json {
+        json_line(&json!({
+            "schema": "wangan.serve.listening/1",
+            "syslog_udp": s(b.syslog_udp),
+            "syslog_tcp": s(b.syslog_tcp),
+            "syslog_tls": s(b.syslog_tls),
+            "http": s(b.http),
+            "tls_http": b.tls_http,
+        }));
+        return;
+    }
+    let http_name = if b.tls_http { "https" } else { "http" };
+    for (name, a) in [
+        ("syslog udp", b.syslog_udp),
+        ("syslog tcp", b.syslog_tcp),
+        ("syslog tls", b.syslog_tls),
+        (http_name, b.http),
+    ] {
+        if let Some(a) = a {
+            println!("{} {name} {a}", out.t("监听", "listening"));
+        }
+    }
+    println!(
+        "{}",
+        out.paint(
+            Style::Dim,
+            out.t(
+                "按 Ctrl-C 或发送 SIGTERM 停止（会提交并签署检查点）。",
+                "stop with Ctrl-C or SIGTERM (commits and signs a checkpoint)."
+            )
+        )
+    );
+    let _ = std::io::stdout().flush();
+}
+
+/// Run `wangan serve`.
+pub fn run(args: ServeArgs, out: Out) -> anyhow::Result<Exit> {
+    let cfg = resolve(&args, out)?;
+    let prepared = server::prepare(&cfg).map_err(|e| server_err(e, out))?;
+    if let Some(f) = &prepared.first_run {
+        print_first_run(f, &cfg, out);
+    }
+    server::run(cfg, prepared, |b| print_bound(b, out)).map_err(|e| server_err(e, out))?;
+    if !out.json {
+        eprintln!(
+            "{}",
+            out.t("已停止，检查点已签署", "stopped; checkpoint signed")
+        );
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,13 @@
+//! `wangan serve` and `wangan token` end to end, with real clients (util-linux `logger`,
+//! Python's `SysLogHandler`, rsyslog `omfwd`, the official Python `elasticsearch` client, curl)
+//! and a crash test. Every test counts the records in the vault afterwards.
+//!
+//! Needs: Debian packages `bsdutils` (logger), `rsyslog`, `curl`, `openssl`; Python with the
+//! PyPI package `elasticsearch` (`$WANGAN_PYTHON`, else `python3`). A missing tool fails the
+//! test and names the package.
+
+mod common;
+mod crash;
+mod http;
+mod syslog;
+mod tls;

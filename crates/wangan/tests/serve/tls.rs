@@ -1,0 +1,194 @@
+//! Syslog over TLS (RFC 5425) and HTTPS, with and without client certificates.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::*;
+
+fn openssl(dir: &Path, args: &[&str]) {
+    require_tool("openssl", "openssl");
+    let out = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CA, a server certificate for 127.0.0.1/localhost and a client certificate.
+fn make_pki(dir: &Path) {
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let mut a = vec!["req", "-x509"];
+    a.extend(ec);
+    a.extend([
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=wangan test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    openssl(dir, &a);
+    for (name, eku, san) in [
+        (
+            "server",
+            "serverAuth",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+        ),
+        ("client", "clientAuth", ""),
+    ] {
+        let mut a = vec!["req"];
+        a.extend(ec);
+        let key = format!("{name}.key");
+        let csr = format!("{name}.csr");
+        let subj = format!("/CN={name}");
+        a.extend(["-keyout", &key, "-out", &csr, "-subj", &subj]);
+        openssl(dir, &a);
+        let ext = format!("{name}.ext");
+        std::fs::write(
+            dir.join(&ext),
+            format!("{san}basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage={eku}\n"),
+        )
+        .unwrap();
+        let pem = format!("{name}.pem");
+        openssl(
+            dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                &pem,
+                "-days",
+                "2",
+                "-extfile",
+                &ext,
+            ],
+        );
+    }
+}
+
+const PY_TLS: &str = r#"
+import socket, ssl, sys
+port, ca, cert, key, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+ctx = ssl.create_default_context(cafile=ca)
+if cert != "-":
+    ctx.load_cert_chain(cert, key)
+with socket.create_connection(("127.0.0.1", port)) as raw:
+    with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+        for i in range(n):
+            m = f"<14>1 2026-11-30T06:00:00Z fw1 app - - - tls message {i}".encode()
+            s.sendall(str(len(m)).encode() + b" " + m)
+        s.unwrap()
+print("sent")
+"#;
+
+#[test]
+fn syslog_tls_and_https_with_client_certificates() {
+    let d = tempfile::tempdir().unwrap();
+    let pki = d.path().join("pki");
+    std::fs::create_dir_all(&pki).unwrap();
+    make_pki(&pki);
+    let dir = d.path().join("data");
+    let cfg = d.path().join("wangan.toml");
+    std::fs::write(
+        &cfg,
+        "version = 1\n[intake]\nsyslog_tls = \"127.0.0.1:0\"\nhttp = \"127.0.0.1:0\"\n\
+[tls]\ncert = \"pki/server.pem\"\nkey = \"pki/server.key\"\nclient_ca = \"pki/ca.pem\"\nhttp = true\n",
+    )
+    .unwrap();
+    let s = Server::start_with(
+        &dir,
+        Opts {
+            config: Some(&cfg),
+            args: vec![],
+        },
+    );
+    let port = s.tls.unwrap().port().to_string();
+    let p = |f: &str| pki.join(f).display().to_string();
+    run_python(
+        PY_TLS,
+        &[
+            &port,
+            &p("ca.pem"),
+            &p("client.pem"),
+            &p("client.key"),
+            "25",
+        ],
+        None,
+    );
+    let r = wait_records(&dir, "syslog-tls", 25);
+    assert!(r.iter().all(|r| r.transport == "tls"));
+    assert!(String::from_utf8_lossy(&r[24].raw).ends_with("tls message 24"));
+    // without a client certificate the handshake fails and nothing is stored
+    let out = Command::new(python())
+        .args(["-c", PY_TLS, &port, &p("ca.pem"), "-", "-", "3"])
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "a client without certificate must be refused"
+    );
+    // HTTPS with curl, client certificate and token
+    require_tool("curl", "curl");
+    let tok = s.token.clone().unwrap();
+    let url = format!("https://localhost:{}/api/v1/logs", s.http.unwrap().port());
+    let out = Command::new("curl")
+        .args([
+            "-s",
+            "-w",
+            "\n%{http_code}",
+            "--cacert",
+            &p("ca.pem"),
+            "--cert",
+            &p("client.pem"),
+            "--key",
+            &p("client.key"),
+        ])
+        .args([
+            "--resolve",
+            &format!("localhost:{}:127.0.0.1", s.http.unwrap().port()),
+        ])
+        .args([
+            "-H",
+            &format!("Authorization: Bearer {tok}"),
+            "--data-binary",
+            "{\"over\":\"https\"}",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.ends_with("\n200"),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let h = records(&dir, "http");
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].transport, "https");
+    s.stop();
+    verify(&dir);
+}
