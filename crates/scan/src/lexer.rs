@@ -1,0 +1,1374 @@
+//! The byte lexer: one pass over UTF-8 text, validators on candidates.
+//!
+//! Chinese identifiers have no literal prefix (`[0-9]{17}[0-9X]`,
+//! `1[3-9][0-9]{9}`), so a regex prefilter cannot skip input. Instead the
+//! lexer walks the bytes once with a 256-entry class table, collects each
+//! ASCII (or full-width) alphanumeric run with its normalised form,
+//! dispatches on the run's length and shape, and runs the check algorithm of
+//! [`crate::validate`]. Boundaries are alphanumeric (not digit-only), which
+//! keeps `13310101132QQT5E8N` (a USCC) from yielding a mobile number.
+//! Context keywords (`身份证`, `手机`, `IMEI`, …) are looked up only for
+//! candidates that need them, in a window before the value, with one
+//! Aho-Corasick automaton; a column name or JSON key acts as context too.
+//!
+//! E-mail addresses are found by a `memchr` pass over `@`; names by a
+//! keyword automaton (`姓名`, `联系人`, …) followed by a surname dictionary;
+//! addresses by street-number grammar (`…路88号`) anchored on a province or
+//! administrative markers.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use memchr::memmem;
+
+use crate::kind::{Finding, Kind, Masked, flags};
+use crate::mask::mask;
+use crate::validate;
+
+/// Context groups (bit masks) looked up near a candidate or in a field name.
+pub mod ctx {
+    /// Resident ID context (身份证, ID No.).
+    pub const ID: u32 = 1;
+    /// Phone context (手机, 电话, mobile, tel).
+    pub const PHONE: u32 = 2;
+    /// Bank card context (银行卡, 卡号, card).
+    pub const CARD: u32 = 4;
+    /// USCC context (信用代码, 税号).
+    pub const USCC: u32 = 8;
+    /// Passport and permit context.
+    pub const PASSPORT: u32 = 16;
+    /// IMEI context.
+    pub const IMEI: u32 = 32;
+    /// Coordinates context (经度, lat, lng).
+    pub const GPS: u32 = 64;
+    /// Name context (姓名, 联系人, name).
+    pub const NAME: u32 = 128;
+    /// Address context (地址, address).
+    pub const ADDRESS: u32 = 256;
+    /// Plate context (车牌).
+    pub const PLATE: u32 = 512;
+    /// Password context (password, 密码).
+    pub const PASSWORD: u32 = 1024;
+    /// E-mail context.
+    pub const EMAIL: u32 = 2048;
+}
+
+const KEYWORDS: &[(&str, u32)] = &[
+    ("身份证", ctx::ID),
+    ("身分證", ctx::ID),
+    ("公民身份", ctx::ID),
+    ("证件号", ctx::ID | ctx::PASSPORT),
+    ("證件號", ctx::ID | ctx::PASSPORT),
+    ("idcard", ctx::ID),
+    ("id_card", ctx::ID),
+    ("id card", ctx::ID),
+    ("id no", ctx::ID),
+    ("id_no", ctx::ID),
+    ("idno", ctx::ID),
+    ("id_number", ctx::ID),
+    ("sfz", ctx::ID),
+    ("居住证", ctx::ID),
+    ("手机", ctx::PHONE),
+    ("手機", ctx::PHONE),
+    ("电话", ctx::PHONE),
+    ("電話", ctx::PHONE),
+    ("联系方式", ctx::PHONE),
+    ("座机", ctx::PHONE),
+    ("传真", ctx::PHONE),
+    ("mobile", ctx::PHONE),
+    ("phone", ctx::PHONE),
+    ("tel", ctx::PHONE),
+    ("fax", ctx::PHONE),
+    ("银行卡", ctx::CARD),
+    ("卡号", ctx::CARD),
+    ("账号", ctx::CARD),
+    ("帳號", ctx::CARD),
+    ("开户", ctx::CARD),
+    ("card", ctx::CARD),
+    ("信用代码", ctx::USCC),
+    ("税号", ctx::USCC),
+    ("uscc", ctx::USCC),
+    ("credit_code", ctx::USCC),
+    ("护照", ctx::PASSPORT),
+    ("護照", ctx::PASSPORT),
+    ("passport", ctx::PASSPORT),
+    ("通行证", ctx::PASSPORT),
+    ("回乡证", ctx::PASSPORT),
+    ("台胞证", ctx::PASSPORT),
+    ("imei", ctx::IMEI),
+    ("meid", ctx::IMEI),
+    ("串号", ctx::IMEI),
+    ("设备号", ctx::IMEI),
+    ("经度", ctx::GPS),
+    ("纬度", ctx::GPS),
+    ("坐标", ctx::GPS),
+    ("lat", ctx::GPS),
+    ("lng", ctx::GPS),
+    ("lon", ctx::GPS),
+    ("姓名", ctx::NAME),
+    ("联系人", ctx::NAME),
+    ("收件人", ctx::NAME),
+    ("收货人", ctx::NAME),
+    ("持卡人", ctx::NAME),
+    ("户名", ctx::NAME),
+    ("name", ctx::NAME),
+    ("地址", ctx::ADDRESS),
+    ("住址", ctx::ADDRESS),
+    ("address", ctx::ADDRESS),
+    ("addr", ctx::ADDRESS),
+    ("车牌", ctx::PLATE),
+    ("plate", ctx::PLATE),
+    ("password", ctx::PASSWORD),
+    ("passwd", ctx::PASSWORD),
+    ("pwd", ctx::PASSWORD),
+    ("密码", ctx::PASSWORD),
+    ("email", ctx::EMAIL),
+    ("邮箱", ctx::EMAIL),
+];
+
+/// Keywords that introduce a Chinese name in prose.
+const NAME_KEYS: &[&str] = &[
+    "姓名", "联系人", "收件人", "收货人", "持卡人", "户名", "患者", "申请人", "乘客", "客户",
+    "法定代表人", "投保人", "被保险人", "学生",
+];
+
+const SURNAMES1: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
+const SURNAMES2: &[&str] = &[
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文",
+    "夏侯", "轩辕", "端木", "司徒", "西门", "南宫", "独孤", "呼延",
+];
+/// Characters that end a given name in running text.
+const NAME_STOP: &str = "的是在于已和与及等先女手身电住地性年岁男，。、；：,:;（(号证卡您你我他她说了将被从向对把给要会就都也还";
+
+const PROVINCES: &[&str] = &[
+    "北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
+    "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+];
+const PLATE_PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领";
+const STREET: &str = "路街巷弄道里村";
+const ADMIN: &str = "省市区县镇乡州旗";
+const UNIT: &str = "号楼栋幢单元室层院座";
+
+const C_NONE: u8 = 0;
+const C_DIGIT: u8 = 1;
+const C_ALPHA: u8 = 2;
+const C_FW: u8 = 3;
+const C_DASH: u8 = 4;
+
+const CLASS: [u8; 256] = {
+    let mut t = [C_NONE; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_digit() {
+            C_DIGIT
+        } else if b.is_ascii_alphabetic() {
+            C_ALPHA
+        } else if b == 0xEF {
+            C_FW
+        } else if b == b'-' {
+            C_DASH
+        } else {
+            C_NONE
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Options of the detector.
+#[derive(Debug, Clone)]
+pub struct DetectOptions {
+    /// Today's date (year, month, day): birth dates after it are invalid and
+    /// ages (minors under 14) are computed against it.
+    pub today: (u32, u32, u32),
+    /// Detect Chinese names (dictionary + context).
+    pub names: bool,
+    /// Detect Chinese addresses.
+    pub addresses: bool,
+    /// Bytes before a candidate searched for context keywords.
+    pub context_window: usize,
+}
+
+impl Default for DetectOptions {
+    fn default() -> Self {
+        DetectOptions {
+            today: today_utc(),
+            names: true,
+            addresses: true,
+            context_window: 120,
+        }
+    }
+}
+
+/// Today's civil date in UTC+8 (China Standard Time), from the system clock.
+pub fn today_utc() -> (u32, u32, u32) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        + 8 * 3600;
+    civil_from_days((secs / 86_400) as i64)
+}
+
+/// Convert days since 1970-01-01 to (year, month, day) (H. Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (u32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    (y as u32, m as u32, d as u32)
+}
+
+/// A field name turned into context (column header, JSON key).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hint(pub u32);
+
+/// The detector: built once, shared by all threads (it is `Sync`).
+#[derive(Debug, Clone)]
+pub struct Detector {
+    opts: DetectOptions,
+    keywords: AhoCorasick,
+    key_masks: Vec<u32>,
+    names: AhoCorasick,
+    pem_end: memmem::Finder<'static>,
+}
+
+#[derive(Clone, Copy)]
+struct Tok {
+    s: usize,
+    e: usize,
+    buf: [u8; 64],
+    len: usize,
+    digits: usize,
+    upper: usize,
+    lower: usize,
+    long: bool,
+    fw: bool,
+}
+
+impl Tok {
+    fn v(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+    fn all_digits(&self) -> bool {
+        !self.long && self.digits == self.len
+    }
+}
+
+/// Read a full-width alphanumeric char at `i` (3 bytes), as ASCII.
+#[inline]
+fn fw_at(text: &[u8], i: usize) -> Option<u8> {
+    if i + 2 >= text.len() || text[i] != 0xEF {
+        return None;
+    }
+    let (b1, b2) = (text[i + 1], text[i + 2]);
+    match (b1, b2) {
+        (0xBC, 0x90..=0x99) => Some(b'0' + (b2 - 0x90)),
+        (0xBC, 0xA1..=0xBA) => Some(b'A' + (b2 - 0xA1)),
+        (0xBD, 0x81..=0x9A) => Some(b'a' + (b2 - 0x81)),
+        _ => None,
+    }
+}
+
+#[inline]
+fn is_alnum_at(text: &[u8], i: usize) -> bool {
+    match text.get(i) {
+        Some(b) if b.is_ascii_alphanumeric() => true,
+        Some(0xEF) => fw_at(text, i).is_some(),
+        _ => false,
+    }
+}
+
+#[inline]
+fn digit_at(text: &[u8], i: usize) -> bool {
+    match text.get(i) {
+        Some(b) if b.is_ascii_digit() => true,
+        Some(0xEF) => fw_at(text, i).is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// Whether the alphanumeric run ending at `i` (exclusive) could continue: used
+/// for left boundaries (a full-width letter before a value).
+fn alnum_before(text: &[u8], i: usize) -> bool {
+    if i == 0 {
+        return false;
+    }
+    if text[i - 1].is_ascii_alphanumeric() {
+        return true;
+    }
+    i >= 3 && fw_at(text, i - 3).is_some()
+}
+
+fn read_tok(text: &[u8], mut i: usize) -> Tok {
+    let mut t = Tok {
+        s: i,
+        e: i,
+        buf: [0; 64],
+        len: 0,
+        digits: 0,
+        upper: 0,
+        lower: 0,
+        long: false,
+        fw: false,
+    };
+    loop {
+        let (c, w) = match text.get(i) {
+            Some(&b) if b.is_ascii_alphanumeric() => (b, 1),
+            Some(0xEF) => match fw_at(text, i) {
+                Some(c) => {
+                    t.fw = true;
+                    (c, 3)
+                }
+                None => break,
+            },
+            _ => break,
+        };
+        if t.len < 64 {
+            t.buf[t.len] = c;
+            t.len += 1;
+        } else {
+            t.long = true;
+        }
+        if c.is_ascii_digit() {
+            t.digits += 1;
+        } else if c.is_ascii_uppercase() {
+            t.upper += 1;
+        } else {
+            t.lower += 1;
+        }
+        i += w;
+    }
+    t.e = i;
+    t
+}
+
+/// FNV-1a, 64-bit: distinct counting only.
+pub(crate) fn hash64(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for &b in *p {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn cjk_at(text: &[u8], i: usize) -> Option<char> {
+    let b = *text.get(i)?;
+    if !(0xE4..=0xE9).contains(&b) || i + 3 > text.len() {
+        return None;
+    }
+    std::str::from_utf8(&text[i..i + 3]).ok()?.chars().next()
+}
+
+fn cjk_before(text: &[u8], i: usize) -> Option<char> {
+    if i < 3 {
+        return None;
+    }
+    cjk_at(text, i - 3)
+}
+
+struct Emit<'a> {
+    out: &'a mut Vec<Finding>,
+}
+
+impl Emit<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(&mut self, kind: Kind, s: usize, e: usize, conf: u8, fl: u8, norm: &[u8], person: u64) {
+        let m = match std::str::from_utf8(norm) {
+            Ok(v) => mask(kind, v),
+            Err(_) => Masked::new("***"),
+        };
+        self.out.push(Finding {
+            kind,
+            start: s as u64,
+            end: e as u64,
+            confidence: conf,
+            flags: fl,
+            hash: hash64(&[kind.name().as_bytes(), norm]),
+            person,
+            masked: m,
+        });
+    }
+}
+
+impl Default for Detector {
+    fn default() -> Self {
+        Detector::new(DetectOptions::default())
+    }
+}
+
+impl Detector {
+    /// Build a detector (compiles two small keyword automata).
+    pub fn new(opts: DetectOptions) -> Detector {
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(KEYWORDS.iter().map(|k| k.0))
+            .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
+        let names = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(NAME_KEYS)
+            .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
+        Detector {
+            opts,
+            keywords,
+            key_masks: KEYWORDS.iter().map(|k| k.1).collect(),
+            names,
+            pem_end: memmem::Finder::new(b"-----END ").into_owned(),
+        }
+    }
+
+    /// The options this detector was built with.
+    pub fn options(&self) -> &DetectOptions {
+        &self.opts
+    }
+
+    /// Context carried by a field name (CSV header, JSON key, SQL column).
+    pub fn hint(&self, field: &str) -> Hint {
+        Hint(self.context_mask(field.as_bytes()))
+    }
+
+    fn context_mask(&self, hay: &[u8]) -> u32 {
+        let mut m = 0;
+        for mat in self.keywords.find_overlapping_iter(hay) {
+            m |= self.key_masks[mat.pattern().as_usize()];
+        }
+        m
+    }
+
+    fn ctx_before(&self, text: &[u8], s: usize, hint: Hint) -> u32 {
+        let lo = s.saturating_sub(self.opts.context_window);
+        hint.0 | self.context_mask(&text[lo..s])
+    }
+
+    fn minor(&self, (y, m, d): validate::Birth) -> bool {
+        let (ty, tm, td) = self.opts.today;
+        // 14th birthday not yet reached
+        (y + 14, m, d) > (ty, tm, td)
+    }
+
+    /// Scan UTF-8 text (invalid sequences are skipped) and append findings
+    /// with offsets relative to `text`. Findings come out sorted by start.
+    pub fn scan(&self, text: &[u8], hint: Hint, out: &mut Vec<Finding>) {
+        let first = out.len();
+        let mut em = Emit { out };
+        // e-mail spans first: tokens inside them are skipped
+        let mut emails: Vec<(usize, usize)> = Vec::new();
+        for at in memchr::memchr_iter(b'@', text) {
+            if let Some((s, e)) = email_at(text, at)
+                && emails.last().is_none_or(|l| l.1 <= s)
+            {
+                emails.push((s, e));
+                em.push(Kind::Email, s, e, 80, 0, &text[s..e].to_ascii_lowercase(), 0);
+            }
+        }
+        let mut ei = 0;
+        let n = text.len();
+        let mut i = 0;
+        while i < n {
+            let c = CLASS[text[i] as usize];
+            if c == C_NONE {
+                i += 1;
+                continue;
+            }
+            if c == C_DASH {
+                i = self.dash(text, i, &mut em);
+                continue;
+            }
+            if c == C_FW && fw_at(text, i).is_none() {
+                i += 3;
+                continue;
+            }
+            while ei < emails.len() && emails[ei].1 <= i {
+                ei += 1;
+            }
+            if ei < emails.len() && emails[ei].0 <= i {
+                i = emails[ei].1;
+                continue;
+            }
+            let t = read_tok(text, i);
+            i = self.dispatch(text, &t, hint, &mut em).max(t.e);
+        }
+        if self.opts.names {
+            self.names(text, hint, &mut em);
+        }
+        if hint.0 & ctx::NAME != 0 && self.opts.names {
+            self.name_cell(text, &mut em);
+        }
+        if hint.0 & ctx::PASSWORD != 0 {
+            let v = trim_ws(text);
+            if v.1 > v.0 {
+                em.push(Kind::Password, v.0, v.1, 80, flags::CONTEXT, &text[v.0..v.1], 0);
+            }
+        }
+        em.out[first..].sort_by_key(|f| (f.start, f.end));
+    }
+
+    /// `-----BEGIN … PRIVATE KEY-----` blocks.
+    fn dash(&self, text: &[u8], i: usize, em: &mut Emit<'_>) -> usize {
+        if !text[i..].starts_with(b"-----BEGIN ") {
+            return i + 1;
+        }
+        let hdr_end = (i + 80).min(text.len());
+        let Some(p) = memmem::find(&text[i + 11..hdr_end], b"PRIVATE KEY-----") else {
+            return i + 11;
+        };
+        let after_hdr = i + 11 + p + 16;
+        let lim = (after_hdr + 16 * 1024).min(text.len());
+        let end = match self.pem_end.find(&text[after_hdr..lim]) {
+            Some(q) => {
+                let e0 = after_hdr + q + 9;
+                match memmem::find(&text[e0..lim], b"-----") {
+                    Some(r) => e0 + r + 5,
+                    None => lim,
+                }
+            }
+            None => after_hdr,
+        };
+        em.push(Kind::PrivateKey, i, end, 95, 0, &text[i..end], 0);
+        end
+    }
+
+    fn dispatch(&self, text: &[u8], t: &Tok, hint: Hint, em: &mut Emit<'_>) -> usize {
+        let next = text.get(t.e).copied().unwrap_or(0);
+        // part of a dotted number (3.14159…): skip
+        if t.s >= 2 && text[t.s - 1] == b'.' && text[t.s - 2].is_ascii_digit() {
+            return t.e;
+        }
+        if t.long {
+            return t.e;
+        }
+        let v = t.v();
+        if t.all_digits() {
+            if next == b'.' && t.len <= 3 && digit_at(text, t.e + 1) {
+                if let Some(e) = self.ipv4(text, t.s, em) {
+                    return e;
+                }
+                if let Some(e) = self.gps(text, t, hint, em) {
+                    return e;
+                }
+                // skip the rest of the dotted number
+                let mut j = t.e;
+                while j < text.len() && (text[j] == b'.' || text[j].is_ascii_digit()) {
+                    j += 1;
+                }
+                return j;
+            }
+            if (next == b':' || next == b'-') && t.len == 2 && !t.fw {
+                if let Some(e) = self.mac(text, t.s, em) {
+                    return e;
+                }
+            }
+            if next == b':' && t.len <= 4 && !t.fw {
+                if let Some(e) = self.ipv6(text, t.s, em) {
+                    return e;
+                }
+            }
+            if next == b'*' {
+                return self.masked(text, t, em);
+            }
+            if (next == b' ' || next == b'-') && digit_at(text, t.e + 1) {
+                if let Some(e) = self.grouped(text, t, hint, em) {
+                    return e;
+                }
+            }
+            if self.opts.addresses && text[t.e..].starts_with("号".as_bytes()) {
+                if let Some(e) = self.address(text, t, em) {
+                    return e;
+                }
+            }
+            self.digits(text, t, v, t.s, t.e, hint, em);
+            return t.e;
+        }
+        // 17 digits + X
+        if t.len == 18 && t.digits == 17 && (v[17] == b'X' || v[17] == b'x') {
+            self.digits(text, t, v, t.s, t.e, hint, em);
+            return t.e;
+        }
+        if t.len == 18 && t.lower == 0 && validate::uscc(v) {
+            let c = self.ctx_before(text, t.s, hint);
+            let fl = if v.starts_with(b"92") { flags::INDIVIDUAL } else { 0 };
+            let conf = if c & ctx::USCC != 0 { 90 } else { 80 };
+            em.push(Kind::CnUscc, t.s, t.e, conf, fl, v, 0);
+            return t.e;
+        }
+        if let Some(e) = self.secret(text, t, em) {
+            return e;
+        }
+        if (next == b':' || next == b'-') && !t.fw && t.len == 2 && t.digits + t.upper + t.lower == 2 {
+            if let Some(e) = self.mac(text, t.s, em) {
+                return e;
+            }
+        }
+        if next == b':' && t.len <= 4 && !t.fw && v.iter().all(u8::is_ascii_hexdigit) {
+            if let Some(e) = self.ipv6(text, t.s, em) {
+                return e;
+            }
+        }
+        if t.lower == 0 && t.upper >= 1 {
+            if let Some(e) = self.plate(text, t, hint, em) {
+                return e;
+            }
+            if let Some(doc) = validate::passport_shape(v) {
+                let c = self.ctx_before(text, t.s, hint);
+                if c & ctx::PASSPORT != 0 {
+                    let kind = if doc == "passport" { Kind::Passport } else { Kind::TravelPermit };
+                    em.push(kind, t.s, t.e, 75, flags::CONTEXT, v, 0);
+                }
+            }
+        }
+        t.e
+    }
+
+    /// A run of digits (possibly a trailing X), span `s..e`.
+    #[allow(clippy::too_many_arguments)]
+    fn digits(&self, text: &[u8], t: &Tok, v: &[u8], s: usize, e: usize, hint: Hint, em: &mut Emit<'_>) {
+        let plus = s > 0 && text[s - 1] == b'+';
+        match v.len() {
+            18 => {
+                if let Some(b) = validate::cn_id18(v, self.opts.today.0) {
+                    let c = self.ctx_before(text, s, hint);
+                    let mut fl = if c & ctx::ID != 0 { flags::CONTEXT } else { 0 };
+                    if self.minor(b) {
+                        fl |= flags::MINOR;
+                    }
+                    let conf = if fl & flags::CONTEXT != 0 { 85 } else { 75 };
+                    let mut up = [0u8; 18];
+                    up.copy_from_slice(v);
+                    up[17] = up[17].to_ascii_uppercase();
+                    em.push(Kind::CnId, s, e, conf, fl, &up, hash64(&[&up[..17]]));
+                    return;
+                }
+                if !v.iter().all(u8::is_ascii_digit) {
+                    return;
+                }
+                let c = self.ctx_before(text, s, hint);
+                if validate::uscc(v) && (matches!(v[0], b'1' | b'5' | b'9') && matches!(v[1], b'1' | b'2' | b'3' | b'9') || c & ctx::USCC != 0) {
+                    let fl = if v.starts_with(b"92") { flags::INDIVIDUAL } else { 0 };
+                    let conf = if c & ctx::USCC != 0 { 85 } else { 60 };
+                    em.push(Kind::CnUscc, s, e, conf, fl, v, 0);
+                    return;
+                }
+                if c & ctx::CARD != 0 && validate::luhn(v) && validate::card_bin(v).is_some() {
+                    em.push(Kind::BankCard, s, e, 75, flags::CONTEXT, v, 0);
+                }
+            }
+            16 | 19 => {
+                if validate::luhn(v) && let Some(bin) = validate::card_bin(v) {
+                    let c = self.ctx_before(text, s, hint);
+                    let has = c & ctx::CARD != 0;
+                    let conf = match (bin, has) {
+                        (_, true) => 85,
+                        ("unionpay", false) => 75,
+                        _ => 65,
+                    };
+                    em.push(Kind::BankCard, s, e, conf, if has { flags::CONTEXT } else { 0 }, v, 0);
+                }
+            }
+            17 => {
+                let c = self.ctx_before(text, s, hint);
+                if c & ctx::CARD != 0 && validate::luhn(v) && validate::card_bin(v).is_some() {
+                    em.push(Kind::BankCard, s, e, 75, flags::CONTEXT, v, 0);
+                }
+            }
+            15 => {
+                if v.starts_with(b"0086") && validate::mobile_prefix(&v[4..]) > 0 {
+                    em.push(Kind::CnMobile, s, e, 85, 0, &v[4..], 0);
+                    return;
+                }
+                let c = self.ctx_before(text, s, hint);
+                if c & ctx::IMEI != 0 && validate::luhn(v) {
+                    em.push(Kind::Imei, s, e, 85, flags::CONTEXT, v, 0);
+                } else if c & ctx::ID != 0 && let Some(b) = validate::cn_id15(v) {
+                    let mut fl = flags::CONTEXT | flags::LEGACY;
+                    if self.minor(b) {
+                        fl |= flags::MINOR;
+                    }
+                    let mut p = [0u8; 17];
+                    p[..6].copy_from_slice(&v[..6]);
+                    p[6..8].copy_from_slice(b"19");
+                    p[8..].copy_from_slice(&v[6..]);
+                    em.push(Kind::CnId, s, e, 70, fl, v, hash64(&[&p]));
+                } else if c & ctx::CARD != 0 && validate::luhn(v) && validate::card_bin(v).is_some() {
+                    em.push(Kind::BankCard, s, e, 75, flags::CONTEXT, v, 0);
+                }
+            }
+            13 if v.starts_with(b"86") && validate::mobile_prefix(&v[2..]) > 0 => {
+                let conf = if plus { 85 } else { 60 };
+                let s2 = if plus { s - 1 } else { s };
+                em.push(Kind::CnMobile, s2, e, conf, 0, &v[2..], 0);
+            }
+            11 if v[0] == b'1' => {
+                let p = validate::mobile_prefix(v);
+                if p > 0 {
+                    let c = self.ctx_before(text, s, hint);
+                    let has = c & ctx::PHONE != 0;
+                    let conf = match (p, has) {
+                        (_, true) => 90,
+                        (2, false) => 75,
+                        _ => 55,
+                    };
+                    em.push(Kind::CnMobile, s, e, conf, if has { flags::CONTEXT } else { 0 }, v, 0);
+                }
+            }
+            11 | 12 if v[0] == b'0' => {
+                let c = self.ctx_before(text, s, hint);
+                if c & ctx::PHONE != 0 && landline_split(v).is_some() {
+                    em.push(Kind::Landline, s, e, 70, flags::CONTEXT, v, 0);
+                }
+            }
+            9 if v.starts_with(b"14") || v.starts_with(b"15") => {
+                let c = self.ctx_before(text, s, hint);
+                if c & ctx::PASSPORT != 0 {
+                    em.push(Kind::Passport, s, e, 65, flags::CONTEXT, v, 0);
+                }
+            }
+            _ => {}
+        }
+        let _ = t;
+    }
+
+    /// Digit groups joined by single spaces or hyphens: `138 0013 8000`,
+    /// `+86-138-0013-8000`, `6222 0212 3456 7890 123`, `110105 19491231 002X`,
+    /// `010-12345678`.
+    fn grouped(&self, text: &[u8], t: &Tok, hint: Hint, em: &mut Emit<'_>) -> Option<usize> {
+        let mut groups: Vec<Tok> = vec![*t];
+        let mut j = t.e;
+        let sep = text[j];
+        while groups.len() < 6 && j < text.len() && text[j] == sep && digit_at(text, j + 1) {
+            let g = read_tok(text, j + 1);
+            if g.long || g.digits + usize::from(g.len == 4 && matches!(g.buf[3], b'X' | b'x')) != g.len {
+                break;
+            }
+            j = g.e;
+            groups.push(g);
+            if g.digits != g.len {
+                break;
+            }
+        }
+        if groups.len() < 2 {
+            return None;
+        }
+        let lens: Vec<usize> = groups.iter().map(|g| g.len).collect();
+        let mut joined = [0u8; 64];
+        let mut jl = 0;
+        for g in &groups {
+            if jl + g.len > 64 {
+                return None;
+            }
+            joined[jl..jl + g.len].copy_from_slice(g.v());
+            jl += g.len;
+        }
+        let all = &joined[..jl];
+        let s = t.s;
+        let plus = s > 0 && text[s - 1] == b'+';
+        let last = groups.len() - 1;
+        // try the longest prefix of groups that forms a known shape
+        for k in (2..=groups.len()).rev() {
+            let lens_k = &lens[..k];
+            let e = groups[k - 1].e;
+            let n: usize = lens_k.iter().sum();
+            let val = &all[..n];
+            // the value must end at an alphanumeric boundary
+            if is_alnum_at(text, e) {
+                continue;
+            }
+            match lens_k {
+                [3, 4, 4] if validate::mobile_prefix(val) > 0 => {
+                    let c = self.ctx_before(text, s, hint);
+                    let conf = if c & ctx::PHONE != 0 { 90 } else { 80 };
+                    em.push(Kind::CnMobile, s, e, conf, 0, val, 0);
+                    return Some(e);
+                }
+                [2, 3, 4, 4] | [2, 11] if val.starts_with(b"86") && validate::mobile_prefix(&val[2..]) > 0 => {
+                    let s2 = if plus { s - 1 } else { s };
+                    em.push(Kind::CnMobile, s2, e, 85, 0, &val[2..], 0);
+                    return Some(e);
+                }
+                [4, 3, 4, 4] | [4, 11] if val.starts_with(b"0086") && validate::mobile_prefix(&val[4..]) > 0 => {
+                    em.push(Kind::CnMobile, s, e, 85, 0, &val[4..], 0);
+                    return Some(e);
+                }
+                [4, 4, 4, 4] | [4, 4, 4, 4, 3] | [4, 4, 4, 4, 2] | [4, 4, 4, 4, 1] | [6, 13] | [6, 10]
+                    if validate::luhn(val) && validate::card_bin(val).is_some() =>
+                {
+                    let c = self.ctx_before(text, s, hint);
+                    let conf = if c & ctx::CARD != 0 { 90 } else { 80 };
+                    em.push(Kind::BankCard, s, e, conf, 0, val, 0);
+                    return Some(e);
+                }
+                [6, 8, 4] | [6, 4, 4, 4] | [3, 3, 4, 4, 4] => {
+                    if let Some(b) = validate::cn_id18(val, self.opts.today.0) {
+                        let mut fl = 0;
+                        if self.minor(b) {
+                            fl |= flags::MINOR;
+                        }
+                        let mut up = [0u8; 18];
+                        up.copy_from_slice(val);
+                        up[17] = up[17].to_ascii_uppercase();
+                        em.push(Kind::CnId, s, e, 80, fl, &up, hash64(&[&up[..17]]));
+                        return Some(e);
+                    }
+                }
+                [3 | 4, 7 | 8] | [3 | 4, 7 | 8, 1..=6] if sep == b'-' || k == 2 => {
+                    let area_ok = val[0] == b'0'
+                        && ((lens_k[0] == 3 && (val[1] == b'1' || val[1] == b'2'))
+                            || (lens_k[0] == 4 && val[1] >= b'3'));
+                    let local = &all[lens_k[0]..];
+                    if area_ok && local[0] >= b'2' {
+                        let c = self.ctx_before(text, s, hint);
+                        let has = c & ctx::PHONE != 0;
+                        let conf = if has { 85 } else { 65 };
+                        let end = lens_k[0] + lens_k[1];
+                        em.push(Kind::Landline, s, e, conf, if has { flags::CONTEXT } else { 0 }, &all[..end], 0);
+                        return Some(e);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let _ = last;
+        None
+    }
+
+    /// Masked values in the source: `110105********002X`, `138****8000`.
+    fn masked(&self, text: &[u8], t: &Tok, em: &mut Emit<'_>) -> usize {
+        let mut j = t.e;
+        while j < text.len() && text[j] == b'*' {
+            j += 1;
+        }
+        let stars = j - t.e;
+        let tail = if is_alnum_at(text, j) { Some(read_tok(text, j)) } else { None };
+        let end = tail.as_ref().map_or(j, |x| x.e);
+        if is_alnum_at(text, end) || stars < 2 {
+            return end;
+        }
+        let (q, tail_ok) = match &tail {
+            Some(x) => (
+                x.len,
+                !x.long && x.v().iter().enumerate().all(|(k, c)| c.is_ascii_digit() || (k + 1 == x.len && (*c == b'X' || *c == b'x'))),
+            ),
+            None => (0, true),
+        };
+        if !tail_ok {
+            return end;
+        }
+        let p = t.len;
+        let total = p + stars + q;
+        let v = t.v();
+        let mut norm = Vec::with_capacity(total);
+        norm.extend_from_slice(v);
+        norm.extend(std::iter::repeat_n(b'*', stars));
+        if let Some(x) = &tail {
+            norm.extend_from_slice(x.v());
+        }
+        let kind = if total == 18 && (p < 2 || validate::id_province_ok(v[0], v[1])) && v[0] != b'0' {
+            Some(Kind::CnId)
+        } else if total == 11 && v[0] == b'1' && (p < 2 || (b'3'..=b'9').contains(&v[1])) {
+            Some(Kind::CnMobile)
+        } else if (16..=19).contains(&total) && p >= 4 && q >= 4 {
+            Some(Kind::BankCard)
+        } else {
+            None
+        };
+        if let Some(k) = kind {
+            em.push(k, t.s, end, 70, flags::DEIDENTIFIED, &norm, 0);
+        }
+        end
+    }
+
+    fn ipv4(&self, text: &[u8], s: usize, em: &mut Emit<'_>) -> Option<usize> {
+        if s > 0 && text[s - 1] == b'.' {
+            return None;
+        }
+        let mut j = s;
+        let mut oct = [0u32; 4];
+        for (k, o) in oct.iter_mut().enumerate() {
+            let st = j;
+            while j < text.len() && text[j].is_ascii_digit() && j - st < 4 {
+                j += 1;
+            }
+            let l = j - st;
+            if l == 0 || l > 3 || (l > 1 && text[st] == b'0') {
+                return None;
+            }
+            *o = text[st..j].iter().fold(0, |a, c| a * 10 + u32::from(c - b'0'));
+            if *o > 255 {
+                return None;
+            }
+            if k < 3 {
+                if text.get(j) != Some(&b'.') {
+                    return None;
+                }
+                j += 1;
+            }
+        }
+        if is_alnum_at(text, j) || (text.get(j) == Some(&b'.') && digit_at(text, j + 1)) {
+            return None;
+        }
+        if oct == [0, 0, 0, 0] || oct == [255, 255, 255, 255] {
+            return Some(j);
+        }
+        let private = oct[0] == 10
+            || oct[0] == 127
+            || (oct[0] == 172 && (16..32).contains(&oct[1]))
+            || (oct[0] == 192 && oct[1] == 168)
+            || (oct[0] == 169 && oct[1] == 254);
+        let (conf, fl) = if private { (55, flags::PRIVATE_NET) } else { (75, 0) };
+        em.push(Kind::Ipv4, s, j, conf, fl, &text[s..j], 0);
+        Some(j)
+    }
+
+    fn gps(&self, text: &[u8], t: &Tok, hint: Hint, em: &mut Emit<'_>) -> Option<usize> {
+        let (a, ae) = decimal(text, t.s)?;
+        let mut j = ae;
+        // separator: ",", ", ", " ", "，"
+        if text.get(j) == Some(&b',') {
+            j += 1;
+            if text.get(j) == Some(&b' ') {
+                j += 1;
+            }
+        } else if text[j..].starts_with("，".as_bytes()) {
+            j += 3;
+        } else if text.get(j) == Some(&b' ') {
+            j += 1;
+        } else {
+            j = usize::MAX;
+        }
+        let lat = |x: f64| (3.8..=53.6).contains(&x);
+        let lon = |x: f64| (73.5..=135.1).contains(&x);
+        if j != usize::MAX
+            && digit_at(text, j)
+            && let Some((b, be)) = decimal(text, j)
+            && ((lat(a) && lon(b)) || (lon(a) && lat(b)))
+        {
+            let c = self.ctx_before(text, t.s, hint);
+            let conf = if c & ctx::GPS != 0 { 85 } else { 70 };
+            let norm = format!("{},{}", ascii(&text[t.s..ae]), ascii(&text[j..be]));
+            em.push(Kind::Gps, t.s, be, conf, 0, norm.as_bytes(), 0);
+            return Some(be);
+        }
+        if hint.0 & ctx::GPS != 0 && (lat(a) || lon(a)) {
+            em.push(Kind::Gps, t.s, ae, 70, flags::CONTEXT, &text[t.s..ae], 0);
+            return Some(ae);
+        }
+        None
+    }
+
+    fn mac(&self, text: &[u8], s: usize, em: &mut Emit<'_>) -> Option<usize> {
+        let b = text.get(s..s + 17)?;
+        let sep = b[2];
+        for k in 0..6 {
+            if !b[k * 3].is_ascii_hexdigit() || !b[k * 3 + 1].is_ascii_hexdigit() {
+                return None;
+            }
+            if k < 5 && b[k * 3 + 2] != sep {
+                return None;
+            }
+        }
+        let e = s + 17;
+        if is_alnum_at(text, e) || (matches!(text.get(e), Some(b':' | b'-')) && text.get(e + 1).is_some_and(u8::is_ascii_hexdigit)) {
+            return None;
+        }
+        let hex: Vec<u8> = b.iter().filter(|c| c.is_ascii_hexdigit()).map(u8::to_ascii_uppercase).collect();
+        if hex.iter().all(|&c| c == b'0') || hex.iter().all(|&c| c == b'F') {
+            return Some(e);
+        }
+        let norm: Vec<u8> = b.iter().map(|&c| if c == b'-' { b':' } else { c.to_ascii_uppercase() }).collect();
+        em.push(Kind::Mac, s, e, 75, 0, &norm, 0);
+        Some(e)
+    }
+
+    fn ipv6(&self, text: &[u8], s: usize, em: &mut Emit<'_>) -> Option<usize> {
+        let mut j = s;
+        while j < text.len() && j - s < 45 && (text[j].is_ascii_hexdigit() || text[j] == b':' || text[j] == b'.') {
+            j += 1;
+        }
+        while j > s && matches!(text[j - 1], b':' | b'.') {
+            j -= 1;
+        }
+        if is_alnum_at(text, j) {
+            return None;
+        }
+        let cand = std::str::from_utf8(&text[s..j]).ok()?;
+        let colons = cand.bytes().filter(|&c| c == b':').count();
+        let groups = cand.split(':').filter(|g| !g.is_empty()).count();
+        let hexd = cand.bytes().filter(u8::is_ascii_hexdigit).count();
+        if colons < 2 || groups < 3 || hexd < 6 || (!cand.contains("::") && colons != 7) {
+            return None;
+        }
+        let addr: std::net::Ipv6Addr = cand.parse().ok()?;
+        let seg = addr.segments();
+        let private = addr.is_loopback() || (seg[0] & 0xffc0) == 0xfe80 || (seg[0] & 0xfe00) == 0xfc00;
+        let (conf, fl) = if private { (55, flags::PRIVATE_NET) } else { (75, 0) };
+        let norm = addr.to_string();
+        em.push(Kind::Ipv6, s, j, conf, fl, norm.as_bytes(), 0);
+        Some(j)
+    }
+
+    fn plate(&self, text: &[u8], t: &Tok, hint: Hint, em: &mut Emit<'_>) -> Option<usize> {
+        let p = cjk_before(text, t.s)?;
+        if !PLATE_PROVINCES.contains(p) {
+            return None;
+        }
+        let s = t.s - 3;
+        let ok_ch = |c: u8| c.is_ascii_digit() || (c.is_ascii_uppercase() && c != b'I' && c != b'O');
+        let v = t.v();
+        let mut body: Vec<u8> = v.to_vec();
+        let mut e = t.e;
+        // 京A·12345 / 京A 12345
+        if t.len == 1 {
+            let sep_len = if text[e..].starts_with("·".as_bytes()) {
+                2
+            } else if text.get(e) == Some(&b' ') {
+                1
+            } else {
+                return None;
+            };
+            if !is_alnum_at(text, e + sep_len) {
+                return None;
+            }
+            let t2 = read_tok(text, e + sep_len);
+            body.extend_from_slice(t2.v());
+            e = t2.e;
+        }
+        if !(6..=7).contains(&body.len()) || !body[0].is_ascii_uppercase() || !body.iter().all(|&c| ok_ch(c)) {
+            return None;
+        }
+        let digits = body[1..].iter().filter(|c| c.is_ascii_digit()).count();
+        if digits < 3 {
+            return None;
+        }
+        if body.len() == 6 && let Some(c) = cjk_at(text, e) && "挂学警港澳".contains(c) {
+            e += 3;
+        }
+        let c = self.ctx_before(text, s, hint);
+        let conf = if c & ctx::PLATE != 0 { 85 } else { 70 };
+        let mut norm = p.to_string().into_bytes();
+        norm.extend_from_slice(&body);
+        em.push(Kind::Plate, s, e, conf, 0, &norm, 0);
+        Some(e)
+    }
+
+    fn secret(&self, text: &[u8], t: &Tok, em: &mut Emit<'_>) -> Option<usize> {
+        let v = t.v();
+        let next = text.get(t.e).copied().unwrap_or(0);
+        let tokch = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        let run_end = |from: usize| {
+            let mut j = from;
+            while j < text.len() && tokch(text[j]) {
+                j += 1;
+            }
+            j
+        };
+        // AWS access key id
+        if t.len == 20 && (v.starts_with(b"AKIA") || v.starts_with(b"ASIA")) && t.lower == 0 {
+            em.push(Kind::ApiToken, t.s, t.e, 90, 0, v, 0);
+            return Some(t.e);
+        }
+        if v.starts_with(b"AIza") && !t.fw {
+            let e = run_end(t.s);
+            if e - t.s == 39 {
+                em.push(Kind::ApiToken, t.s, e, 90, 0, &text[t.s..e], 0);
+                return Some(e);
+            }
+        }
+        let pre: Option<(usize, usize)> = match (v, next) {
+            (b"ghp" | b"gho" | b"ghu" | b"ghs" | b"ghr", b'_') => Some((36, 36)),
+            (b"github", b'_') if text[t.e..].starts_with(b"_pat_") => Some((60, 90)),
+            (b"glpat", b'-') => Some((20, 64)),
+            (b"xoxb" | b"xoxp" | b"xoxa" | b"xoxr" | b"xoxs", b'-') => Some((10, 200)),
+            (b"sk", b'-') => Some((20, 200)),
+            _ => None,
+        };
+        if let Some((min, max)) = pre {
+            let e = run_end(t.e + 1);
+            let body = e - t.e - 1;
+            let body = if v == b"github" { body.saturating_sub(4) } else { body };
+            if (min..=max).contains(&body) && !is_alnum_at(text, e) {
+                em.push(Kind::ApiToken, t.s, e, 90, 0, &text[t.s..e], 0);
+                return Some(e);
+            }
+            return None;
+        }
+        // scheme://user:password@host
+        if next == b':' && text[t.e..].starts_with(b"://") && t.upper + t.lower == t.len {
+            let st = t.e + 3;
+            let mut j = st;
+            let mut colon = None;
+            while j < text.len() && j - st < 256 {
+                match text[j] {
+                    b'@' => break,
+                    b':' if colon.is_none() => colon = Some(j),
+                    b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' => return None,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if j < text.len() && text[j] == b'@' && let Some(c) = colon && j > c + 1 {
+                em.push(Kind::Password, c + 1, j, 90, flags::CONTEXT, &text[c + 1..j], 0);
+                return Some(j);
+            }
+            return None;
+        }
+        // password=…, "password": "…"
+        let key = v.to_ascii_lowercase();
+        if matches!(key.as_slice(), b"password" | b"passwd" | b"pwd" | b"secret" | b"apikey") || key.ends_with(b"password") {
+            let mut j = t.e;
+            if text.get(j) == Some(&b'"') || text.get(j) == Some(&b'\'') {
+                j += 1;
+            }
+            while text.get(j) == Some(&b' ') {
+                j += 1;
+            }
+            if !matches!(text.get(j), Some(b'=' | b':')) {
+                return None;
+            }
+            j += 1;
+            while text.get(j) == Some(&b' ') {
+                j += 1;
+            }
+            let quote = match text.get(j) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    j += 1;
+                    Some(q)
+                }
+                _ => None,
+            };
+            let st = j;
+            while j < text.len() && j - st < 200 {
+                let c = text[j];
+                let stop = match quote {
+                    Some(q) => c == q || c == b'\n',
+                    None => c.is_ascii_whitespace() || matches!(c, b'&' | b';' | b',' | b'"' | b'\'' | b'<' | b'}' | b')'),
+                };
+                if stop {
+                    break;
+                }
+                j += 1;
+            }
+            let val = &text[st..j];
+            let placeholder = val.len() < 4
+                || val.iter().all(|&c| c == b'*' || c == b'x' || c == b'X')
+                || val.starts_with(b"${")
+                || val.starts_with(b"<")
+                || val.starts_with(b"%(")
+                || matches!(val.to_ascii_lowercase().as_slice(), b"null" | b"none" | b"true" | b"false" | b"required" | b"string");
+            if !placeholder {
+                em.push(Kind::Password, st, j, 75, flags::CONTEXT, val, 0);
+                return Some(j);
+            }
+        }
+        None
+    }
+
+    /// Names after a keyword: `姓名：张三`, `联系人李四`.
+    fn names(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>) {
+        let _ = hint;
+        for m in self.names.find_iter(text) {
+            let mut j = m.end();
+            // separators
+            for _ in 0..3 {
+                if let Some(&b) = text.get(j) && matches!(b, b':' | b' ' | b'=' | b'"' | b'\'') {
+                    j += 1;
+                } else if text[j..].starts_with("：".as_bytes()) {
+                    j += 3;
+                } else if text[j..].starts_with("为".as_bytes()) || text[j..].starts_with("是".as_bytes()) {
+                    j += 3;
+                } else {
+                    break;
+                }
+            }
+            if let Some(e) = name_at(text, j) {
+                em.push(Kind::CnName, j, e, 70, flags::CONTEXT, &text[j..e], 0);
+            }
+        }
+    }
+
+    /// A field named like a name column: the whole cell is a name.
+    fn name_cell(&self, text: &[u8], em: &mut Emit<'_>) {
+        let (s, e) = trim_ws(text);
+        if let Some(ne) = name_at(text, s) && ne == e {
+            if !em.out.iter().any(|f| f.kind == Kind::CnName && f.start == s as u64) {
+                em.push(Kind::CnName, s, e, 75, flags::CONTEXT, &text[s..e], 0);
+            }
+        }
+    }
+
+    /// `…路88号…`: walk back to a province or administrative markers.
+    fn address(&self, text: &[u8], t: &Tok, em: &mut Emit<'_>) -> Option<usize> {
+        let street = cjk_before(text, t.s)?;
+        if !STREET.contains(street) {
+            return None;
+        }
+        // walk back over CJK characters (and ASCII digits for 3号院 etc.)
+        let mut s = t.s;
+        let mut nchars = 0;
+        while nchars < 30 {
+            if let Some(_c) = cjk_before(text, s) {
+                s -= 3;
+                nchars += 1;
+            } else if s > 0 && text[s - 1].is_ascii_digit() {
+                s -= 1;
+            } else {
+                break;
+            }
+        }
+        let seg = std::str::from_utf8(&text[s..t.s]).ok()?;
+        // start: first province name, else after a keyword, else if ≥2 admin markers
+        let start = PROVINCES.iter().filter_map(|p| seg.find(p)).min();
+        let start = match start {
+            Some(p) => s + p,
+            None => {
+                let admins = seg.chars().filter(|c| ADMIN.contains(*c)).count();
+                if admins < 2 {
+                    return None;
+                }
+                let mut st = 0;
+                for k in ["收货地址", "家庭住址", "地址", "住址", "位于", "住在", "家住", "寄往", "送至"] {
+                    if let Some(p) = seg.rfind(k) {
+                        st = st.max(p + k.len());
+                    }
+                }
+                s + st
+            }
+        };
+        // extend to the right: 号 then units like 3号楼2单元501室
+        let mut e = t.e + 3;
+        loop {
+            let mut k = e;
+            while k < text.len() && text[k].is_ascii_digit() {
+                k += 1;
+            }
+            match cjk_at(text, k) {
+                Some(c) if UNIT.contains(c) => e = k + 3,
+                Some('单') if text[k..].starts_with("单元".as_bytes()) => e = k + 6,
+                _ => break,
+            }
+        }
+        if t.s - start < 9 {
+            return None;
+        }
+        em.push(Kind::CnAddress, start, e, 65, 0, &text[start..e], 0);
+        Some(e)
+    }
+}
+
+fn ascii(b: &[u8]) -> String {
+    b.iter().map(|&c| c as char).collect()
+}
+
+fn trim_ws(text: &[u8]) -> (usize, usize) {
+    let mut s = 0;
+    let mut e = text.len();
+    while s < e && (text[s].is_ascii_whitespace() || text[s] == b'"') {
+        s += 1;
+    }
+    while e > s && (text[e - 1].is_ascii_whitespace() || text[e - 1] == b'"') {
+        e -= 1;
+    }
+    (s, e)
+}
+
+/// A name starting at `j`: surname (compound first) + 1–2 given-name chars.
+fn name_at(text: &[u8], j: usize) -> Option<usize> {
+    let rest = std::str::from_utf8(&text[j..(j + 12).min(text.len())]).ok().or_else(|| {
+        // cut at a char boundary
+        let mut e = (j + 12).min(text.len());
+        while e > j && std::str::from_utf8(&text[j..e]).is_err() {
+            e -= 1;
+        }
+        std::str::from_utf8(&text[j..e]).ok()
+    })?;
+    let sl = if SURNAMES2.iter().any(|s| rest.starts_with(s)) {
+        6
+    } else if rest.chars().next().is_some_and(|c| SURNAMES1.contains(c)) {
+        3
+    } else {
+        return None;
+    };
+    let mut e = j + sl;
+    let mut given = 0;
+    while given < 2 {
+        match cjk_at(text, e) {
+            Some(c) if !NAME_STOP.contains(c) => {
+                e += 3;
+                given += 1;
+            }
+            _ => break,
+        }
+    }
+    (given >= 1).then_some(e)
+}
+
+/// A decimal number with ≥4 fractional digits at `s`: its value and end.
+fn decimal(text: &[u8], s: usize) -> Option<(f64, usize)> {
+    let mut j = s;
+    while j < text.len() && text[j].is_ascii_digit() && j - s < 3 {
+        j += 1;
+    }
+    if j == s || text.get(j) != Some(&b'.') {
+        return None;
+    }
+    let f = j + 1;
+    j = f;
+    while j < text.len() && text[j].is_ascii_digit() && j - f < 12 {
+        j += 1;
+    }
+    if j - f < 4 || is_alnum_at(text, j) || (text.get(j) == Some(&b'.') && digit_at(text, j + 1)) {
+        return None;
+    }
+    let v: f64 = std::str::from_utf8(&text[s..j]).ok()?.parse().ok()?;
+    Some((v, j))
+}
+
+/// Split a landline written without separators: 010/02x + 8, 0xxx + 7/8.
+fn landline_split(v: &[u8]) -> Option<usize> {
+    match (v.len(), v[1]) {
+        (11, b'1' | b'2') if v[3] >= b'2' => Some(3),
+        (11 | 12, b'3'..=b'9') if v[4] >= b'2' => Some(4),
+        _ => None,
+    }
+}
+
+fn email_at(text: &[u8], at: usize) -> Option<(usize, usize)> {
+    let local = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
+    let mut s = at;
+    while s > 0 && at - s < 64 && local(text[s - 1]) {
+        s -= 1;
+    }
+    while s < at && !text[s].is_ascii_alphanumeric() {
+        s += 1;
+    }
+    if s == at || alnum_before(text, s) && s > 0 && text[s - 1] >= 0x80 {
+        return None;
+    }
+    let mut e = at + 1;
+    while e < text.len() && e - at < 255 && (text[e].is_ascii_alphanumeric() || text[e] == b'-' || text[e] == b'.') {
+        e += 1;
+    }
+    while e > at + 1 && matches!(text[e - 1], b'.' | b'-') {
+        e -= 1;
+    }
+    let dom = &text[at + 1..e];
+    let dot = dom.iter().rposition(|&c| c == b'.')?;
+    let tld = &dom[dot + 1..];
+    if dot == 0 || tld.len() < 2 || tld.len() > 24 || !tld.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    if dom.windows(2).any(|w| w == b"..") || dom[0] == b'-' || dom[0] == b'.' {
+        return None;
+    }
+    Some((s, e))
+}

@@ -1,0 +1,137 @@
+//! Masking: how much of each kind of value may be shown.
+//!
+//! The rule is one number per kind, [`max_revealed`]: the count of value
+//! characters (not separators) a masked rendering may show. The rest is `*`.
+//! A property test checks every masked rendering against it.
+
+use crate::kind::{Kind, Masked};
+
+/// The most characters of the normalised value a masked rendering reveals.
+pub fn max_revealed(kind: Kind, len: usize) -> usize {
+    match kind {
+        // 110105********002X-style masks show 10; we show less: 4 + 2.
+        Kind::CnId => 6,
+        // The common 138****8000 style: 3 + 4.
+        Kind::CnMobile => 7,
+        // PCI DSS: first 6 (BIN) and last 4.
+        Kind::BankCard => 10,
+        Kind::CnUscc => 6,
+        Kind::Landline => 6,
+        Kind::Passport | Kind::TravelPermit => 3,
+        Kind::Imei => 8,
+        Kind::Plate => 3,
+        Kind::Mac => 6,
+        Kind::Ipv4 => 6,
+        Kind::Ipv6 => 9,
+        Kind::Gps => 8,
+        Kind::CnName => 1,
+        Kind::CnAddress => 6,
+        Kind::Email => 1 + len.saturating_sub(1).min(len), // first char + domain (checked separately)
+        Kind::PrivateKey => 0,
+        Kind::Password => 0,
+        Kind::ApiToken => 4,
+    }
+}
+
+fn keep_ends(v: &str, head: usize, tail: usize) -> String {
+    let chars: Vec<char> = v.chars().collect();
+    let n = chars.len();
+    if head + tail >= n {
+        // Too short to show anything safely: show only the first char.
+        let mut s = String::new();
+        if let Some(c) = chars.first()
+            && n > 2
+        {
+            s.push(*c);
+        }
+        s.extend(std::iter::repeat_n('*', n - s.chars().count()));
+        return s;
+    }
+    let mut s: String = chars[..head].iter().collect();
+    s.extend(std::iter::repeat_n('*', n - head - tail));
+    s.extend(&chars[n - tail..]);
+    s
+}
+
+/// Mask a normalised value of `kind`. `value` is ASCII for identifiers; for
+/// names and addresses it is UTF-8.
+pub fn mask(kind: Kind, value: &str) -> Masked {
+    let s = match kind {
+        Kind::CnId => keep_ends(value, 4, 2),
+        Kind::CnMobile => keep_ends(value, 3, 4),
+        Kind::BankCard => keep_ends(value, 6, 4),
+        Kind::CnUscc => keep_ends(value, 4, 2),
+        Kind::Landline => keep_ends(value, 4, 2),
+        Kind::Passport | Kind::TravelPermit => keep_ends(value, 1, 2),
+        Kind::Imei => keep_ends(value, 8, 0),
+        Kind::Plate => keep_ends(value, 2, 1),
+        Kind::CnName => keep_ends(value, 1, 0),
+        Kind::CnAddress => keep_ends(value, 6, 0),
+        Kind::Mac => {
+            let head: String = value.chars().take(8).collect();
+            format!("{head}:**:**:**")
+        }
+        Kind::Ipv4 => {
+            let mut it = value.split('.');
+            let a = it.next().unwrap_or("");
+            let b = it.next().unwrap_or("");
+            format!("{a}.{b}.*.*")
+        }
+        Kind::Ipv6 => {
+            let mut it = value.split(':');
+            let a = it.next().unwrap_or("");
+            let b = it.next().unwrap_or("");
+            format!("{a}:{b}:*")
+        }
+        Kind::Gps => {
+            // one decimal: about 11 km
+            let mut out = String::new();
+            for (i, part) in value.split(',').enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let mut p = part.splitn(2, '.');
+                let int = p.next().unwrap_or("");
+                let frac = p.next().unwrap_or("");
+                out.push_str(int);
+                if let Some(c) = frac.chars().next() {
+                    out.push('.');
+                    out.push(c);
+                    out.push('*');
+                }
+            }
+            out
+        }
+        Kind::Email => match value.rsplit_once('@') {
+            Some((local, domain)) => {
+                let first: String = local.chars().take(1).collect();
+                format!("{first}***@{domain}")
+            }
+            None => "***".to_owned(),
+        },
+        Kind::PrivateKey => "-----BEGIN … PRIVATE KEY-----".to_owned(),
+        Kind::Password => "********".to_owned(),
+        Kind::ApiToken => {
+            let head: String = value.chars().take(4).collect();
+            format!("{head}****")
+        }
+    };
+    Masked::new(&s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks() {
+        assert_eq!(mask(Kind::CnId, "11010519491231002X").as_str(), "1101************2X");
+        assert_eq!(mask(Kind::CnMobile, "13800138000").as_str(), "138****8000");
+        assert_eq!(mask(Kind::BankCard, "6222021234567890123").as_str(), "622202*********0123");
+        assert_eq!(mask(Kind::Email, "zhang.san@example.com").as_str(), "z***@example.com");
+        assert_eq!(mask(Kind::Ipv4, "10.1.2.3").as_str(), "10.1.*.*");
+        assert_eq!(mask(Kind::Gps, "39.9087,116.3975").as_str(), "39.9*,116.3*");
+        assert_eq!(mask(Kind::CnName, "张三丰").as_str(), "张**");
+        assert_eq!(mask(Kind::Passport, "E12345678").as_str(), "E******78");
+    }
+}
