@@ -8,6 +8,8 @@
 
 mod common;
 mod crash;
+mod disk;
 mod http;
+mod lifecycle;
 mod syslog;
 mod tls;
