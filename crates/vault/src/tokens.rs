@@ -49,42 +49,116 @@ fn utf8_width(b: u8) -> usize {
     }
 }
 
-/// Call `f` with the hash of every token of `text` (duplicates included).
-pub fn for_each_token(text: &[u8], mut f: impl FnMut(u64)) {
-    let mut word: Vec<u8> = Vec::with_capacity(64);
-    let mut prev_cjk: Option<[u8; 4]> = None; // utf-8 of previous CJK char, len in [3]
-    let mut prev_len = 0usize;
-    let flush = |word: &mut Vec<u8>, f: &mut dyn FnMut(u64)| {
-        let w: &[u8] = word.as_slice();
-        let start = w
-            .iter()
-            .position(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
-        let end = w
-            .iter()
-            .rposition(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
-        if let (Some(s), Some(e)) = (start, end) {
-            let t = &w[s..=e];
-            f(hash_bytes(t));
-            // alphanumeric parts, when the token has inner punctuation
-            if t.iter().any(|b| b.is_ascii() && !b.is_ascii_alphanumeric()) {
-                for part in t.split(|b| b.is_ascii() && !b.is_ascii_alphanumeric()) {
-                    if !part.is_empty() {
-                        f(hash_bytes(part));
-                    }
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+#[inline]
+fn fnv(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+}
+
+/// Streaming state of one word (a run of ASCII word bytes and non-CJK
+/// alphanumeric characters): the hash of the whole token (first to last
+/// alphanumeric byte) and of its alphanumeric parts, computed in one pass
+/// without buffering the word. Bytes of non-ASCII characters count as
+/// alphanumeric; ASCII bytes arrive lowercased.
+struct Word {
+    /// FNV state over the token from its first alphanumeric byte.
+    whole: u64,
+    /// An alphanumeric byte was seen.
+    started: bool,
+    /// Start of the punctuation run after the last alphanumeric byte.
+    pending: Option<usize>,
+    /// Punctuation occurred between two alphanumeric bytes.
+    inner: bool,
+    /// FNV state of the current part, and whether it has a byte.
+    part: u64,
+    part_open: bool,
+    /// The first part, held back until inner punctuation proves it differs
+    /// from the whole token.
+    first_part: Option<u64>,
+}
+
+impl Word {
+    const fn new() -> Word {
+        Word {
+            whole: FNV_OFFSET,
+            started: false,
+            pending: None,
+            inner: false,
+            part: FNV_OFFSET,
+            part_open: false,
+            first_part: None,
+        }
+    }
+
+    #[inline]
+    fn alnum(&mut self, text: &[u8], at: usize, b: u8, f: &mut impl FnMut(u64)) {
+        if let Some(p) = self.pending.take() {
+            // punctuation between alphanumerics belongs to the whole token
+            for &x in &text[p..at] {
+                self.whole = fnv(self.whole, x);
+            }
+            if !self.inner {
+                self.inner = true;
+                if let Some(h) = self.first_part.take() {
+                    f(fmix(h));
                 }
             }
         }
-        word.clear();
-    };
+        self.started = true;
+        self.whole = fnv(self.whole, b);
+        self.part = fnv(self.part, b);
+        self.part_open = true;
+    }
+
+    #[inline]
+    fn punct(&mut self, at: usize, f: &mut impl FnMut(u64)) {
+        if !self.started {
+            return; // leading punctuation is trimmed
+        }
+        if self.pending.is_none() {
+            self.pending = Some(at);
+        }
+        if self.part_open {
+            if self.inner {
+                f(fmix(self.part));
+            } else {
+                self.first_part = Some(self.part);
+            }
+            self.part = FNV_OFFSET;
+            self.part_open = false;
+        }
+    }
+
+    #[inline]
+    fn flush(&mut self, f: &mut impl FnMut(u64)) {
+        if self.started {
+            f(fmix(self.whole));
+            if self.inner && self.part_open {
+                f(fmix(self.part));
+            }
+        }
+        *self = Word::new();
+    }
+}
+
+/// Call `f` with the hash of every token of `text` (duplicates included).
+pub fn for_each_token(text: &[u8], mut f: impl FnMut(u64)) {
+    let mut word = Word::new();
+    let mut prev_cjk: Option<[u8; 4]> = None; // utf-8 of previous CJK char
+    let mut prev_len = 0usize;
     let mut i = 0;
     while i < text.len() {
         let b = text[i];
         if b < 0x80 {
             prev_cjk = None;
-            if is_word_ascii(b) {
-                word.push(b.to_ascii_lowercase());
+            if b.is_ascii_alphanumeric() {
+                word.alnum(text, i, b.to_ascii_lowercase(), &mut f);
+            } else if is_word_ascii(b) {
+                word.punct(i, &mut f);
             } else {
-                flush(&mut word, &mut f);
+                word.flush(&mut f);
             }
             i += 1;
             continue;
@@ -96,7 +170,7 @@ pub fn for_each_token(text: &[u8], mut f: impl FnMut(u64)) {
             .and_then(|s| s.chars().next());
         match ch {
             Some(c) if is_cjk(c) => {
-                flush(&mut word, &mut f);
+                word.flush(&mut f);
                 let cur = &text[i..i + w];
                 f(hash_bytes(cur));
                 if let Some(p) = prev_cjk {
@@ -113,22 +187,24 @@ pub fn for_each_token(text: &[u8], mut f: impl FnMut(u64)) {
             }
             Some(c) if c.is_alphanumeric() => {
                 prev_cjk = None;
-                word.extend_from_slice(&text[i..i + w]);
+                for k in i..i + w {
+                    word.alnum(text, k, text[k], &mut f);
+                }
                 i += w;
             }
             Some(_) => {
                 prev_cjk = None;
-                flush(&mut word, &mut f);
+                word.flush(&mut f);
                 i += w;
             }
             None => {
                 prev_cjk = None;
-                flush(&mut word, &mut f);
+                word.flush(&mut f);
                 i += 1;
             }
         }
     }
-    flush(&mut word, &mut f);
+    word.flush(&mut f);
 }
 
 /// The distinct token hashes of `text`, sorted.
@@ -309,6 +385,89 @@ impl BloomFilter {
 mod tests {
     use super::*;
 
+    /// The first, buffering implementation: the streaming one must agree with it.
+    /// Call `f` with the hash of every token of `text` (duplicates included).
+    fn reference_for_each_token(text: &[u8], mut f: impl FnMut(u64)) {
+        let mut word: Vec<u8> = Vec::with_capacity(64);
+        let mut prev_cjk: Option<[u8; 4]> = None; // utf-8 of previous CJK char, len in [3]
+        let mut prev_len = 0usize;
+        let flush = |word: &mut Vec<u8>, f: &mut dyn FnMut(u64)| {
+            let w: &[u8] = word.as_slice();
+            let start = w
+                .iter()
+                .position(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+            let end = w
+                .iter()
+                .rposition(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+            if let (Some(s), Some(e)) = (start, end) {
+                let t = &w[s..=e];
+                f(hash_bytes(t));
+                // alphanumeric parts, when the token has inner punctuation
+                if t.iter().any(|b| b.is_ascii() && !b.is_ascii_alphanumeric()) {
+                    for part in t.split(|b| b.is_ascii() && !b.is_ascii_alphanumeric()) {
+                        if !part.is_empty() {
+                            f(hash_bytes(part));
+                        }
+                    }
+                }
+            }
+            word.clear();
+        };
+        let mut i = 0;
+        while i < text.len() {
+            let b = text[i];
+            if b < 0x80 {
+                prev_cjk = None;
+                if is_word_ascii(b) {
+                    word.push(b.to_ascii_lowercase());
+                } else {
+                    flush(&mut word, &mut f);
+                }
+                i += 1;
+                continue;
+            }
+            let w = utf8_width(b);
+            let ch = (w > 0 && i + w <= text.len())
+                .then(|| std::str::from_utf8(&text[i..i + w]).ok())
+                .flatten()
+                .and_then(|s| s.chars().next());
+            match ch {
+                Some(c) if is_cjk(c) => {
+                    flush(&mut word, &mut f);
+                    let cur = &text[i..i + w];
+                    f(hash_bytes(cur));
+                    if let Some(p) = prev_cjk {
+                        let mut pair = [0u8; 8];
+                        pair[..prev_len].copy_from_slice(&p[..prev_len]);
+                        pair[prev_len..prev_len + w].copy_from_slice(cur);
+                        f(hash_bytes(&pair[..prev_len + w]));
+                    }
+                    let mut p = [0u8; 4];
+                    p[..w].copy_from_slice(cur);
+                    prev_cjk = Some(p);
+                    prev_len = w;
+                    i += w;
+                }
+                Some(c) if c.is_alphanumeric() => {
+                    prev_cjk = None;
+                    word.extend_from_slice(&text[i..i + w]);
+                    i += w;
+                }
+                Some(_) => {
+                    prev_cjk = None;
+                    flush(&mut word, &mut f);
+                    i += w;
+                }
+                None => {
+                    prev_cjk = None;
+                    flush(&mut word, &mut f);
+                    i += 1;
+                }
+            }
+        }
+        flush(&mut word, &mut f);
+    }
+
     #[test]
     fn terms_match_whole_tokens_and_cjk_substrings() {
         let raw = "<34>Oct 11 22:14:15 fw1 sshd[42]: Failed password for user u2700377445 from 10.52.75.119 用户登录失败，来源未知".as_bytes();
@@ -344,5 +503,63 @@ mod tests {
             .filter(|i| f.may_contain(fmix(*i)))
             .count();
         assert!(fp < 5000, "false positives {fp}");
+    }
+
+    fn collect(text: &[u8], imp: fn(&[u8], &mut dyn FnMut(u64))) -> Vec<u64> {
+        let mut v = Vec::new();
+        imp(text, &mut |h| v.push(h));
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    fn streaming(t: &[u8], f: &mut dyn FnMut(u64)) {
+        for_each_token(t, f);
+    }
+
+    fn reference(t: &[u8], f: &mut dyn FnMut(u64)) {
+        reference_for_each_token(t, f);
+    }
+
+    #[test]
+    fn streaming_tokens_equal_reference_on_examples() {
+        for t in [
+            "",
+            "...",
+            "a",
+            "sshd:",
+            ":sshd",
+            "10.52.75.119",
+            "--a--b--",
+            "a..b..c.",
+            "user@example.com/path:80",
+            "Caf\u{e9}-Bar \u{e9}t\u{e9}.x",
+            "登录失败 for u2700377445 from 10.52.75.119:22 用户",
+            "x登录y",
+            "2026-11-01T00:00:00.000Z fw1 [origin ip=\"10.0.0.1\"]",
+        ] {
+            assert_eq!(
+                collect(t.as_bytes(), streaming),
+                collect(t.as_bytes(), reference),
+                "{t:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn streaming_tokens_equal_reference(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                proptest::string::string_regex("[a-zA-Z0-9]{1,6}").unwrap(),
+                proptest::string::string_regex("[._:@/-]{1,3}").unwrap(),
+                proptest::string::string_regex("[ ,;=\\[\\]\"]").unwrap(),
+                proptest::string::string_regex("[登录失败用户é中文Ωß]{1,3}").unwrap(),
+            ], 0..20),
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..8),
+        ) {
+            let mut t = parts.concat().into_bytes();
+            t.extend_from_slice(&bytes);
+            proptest::prop_assert_eq!(collect(&t, streaming), collect(&t, reference));
+        }
     }
 }
