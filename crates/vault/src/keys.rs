@@ -218,6 +218,16 @@ impl PublicKeys {
         format!("{}+{:08x}+{}", self.name, self.ed25519_id, b64().encode(k))
     }
 
+    /// The raw 32-byte Ed25519 public key.
+    pub fn ed25519_bytes(&self) -> [u8; 32] {
+        self.ed.to_bytes()
+    }
+
+    /// The SM2 public key as SEC1 uncompressed bytes (65), if known.
+    pub fn sm2_sec1(&self) -> Option<Vec<u8>> {
+        self.sm2.as_ref().map(|k| k.to_sec1_bytes().to_vec())
+    }
+
     /// The SM2 public key as SEC1 uncompressed hex, if known.
     pub fn sm2_hex(&self) -> Option<String> {
         self.sm2.as_ref().map(|k| hex(&k.to_sec1_bytes()))

@@ -39,9 +39,11 @@
 //! See `DESIGN.md` in this crate for the on-disk format.
 
 pub mod block;
+pub mod bundle;
 pub mod clock;
 mod codec;
 pub mod config;
+pub mod coverage;
 mod error;
 mod fsx;
 mod hash;
@@ -61,6 +63,8 @@ pub mod tombstone;
 pub mod verify;
 pub mod wal;
 
+pub use bundle::{Bundle, BundleCheck, ExportSummary, Trusted, check_bundle, export};
+pub use coverage::{CoverageOptions, CoverageReport, SourceCoverage, coverage};
 pub use prune::{PruneItem, PruneOptions, PruneReport, prune};
 pub use query::{Order, Query, QueryIter, query};
 

@@ -60,6 +60,14 @@ impl Record {
         alg.leaf(scratch)
     }
 
+    /// Decode the canonical encoding (strict: version, lengths, UTF-8 names,
+    /// no trailing bytes).
+    pub fn from_canonical(b: &[u8]) -> crate::Result<Record> {
+        decode_canonical(b).map_err(|e| {
+            crate::Error::new(crate::ErrorKind::Corrupt, format!("canonical record: {e}"))
+        })
+    }
+
     /// Receive time as a date-time.
     pub fn received_at(&self) -> time::OffsetDateTime {
         crate::clock::from_ns(self.received_ns)

@@ -45,6 +45,61 @@ enum OrderArg {
     Newest,
 }
 
+/// Query filters (shared by `query` and `export`).
+#[derive(Debug, Args)]
+struct Filters {
+    /// From this time (RFC 3339 or YYYY-MM-DD, UTC), inclusive.
+    #[arg(long, value_name = "T")]
+    from: Option<String>,
+    /// Up to this time (RFC 3339 or YYYY-MM-DD, UTC), exclusive.
+    #[arg(long, value_name = "T")]
+    to: Option<String>,
+    /// Only this source (repeatable).
+    #[arg(long)]
+    source: Vec<String>,
+    /// Only this host (repeatable).
+    #[arg(long)]
+    host: Vec<String>,
+    /// Only this app (repeatable).
+    #[arg(long)]
+    app: Vec<String>,
+    /// Severity at most this (0 emergency … 7 debug).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=7))]
+    severity: Option<u8>,
+    /// Text that must occur: whole words, IPs, ids, or Chinese text (repeatable: all must match).
+    #[arg(long, value_name = "TEXT")]
+    grep: Vec<String>,
+    /// At most this many records.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Order of results.
+    #[arg(long, value_enum, default_value_t = OrderArg::Oldest)]
+    order: OrderArg,
+}
+
+impl Filters {
+    fn query(self, out: Out) -> anyhow::Result<Query> {
+        Ok(Query {
+            from: self
+                .from
+                .as_deref()
+                .map(|t| parse_time(t, out))
+                .transpose()?,
+            to: self.to.as_deref().map(|t| parse_time(t, out)).transpose()?,
+            sources: self.source,
+            hosts: self.host,
+            apps: self.app,
+            max_severity: self.severity,
+            terms: self.grep,
+            limit: self.limit,
+            order: match self.order {
+                OrderArg::Oldest => Order::Oldest,
+                OrderArg::Newest => Order::Newest,
+            },
+        })
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum VaultCommand {
     /// Create a vault: keys, config, first checkpoint (创建日志库).
@@ -94,33 +149,48 @@ enum VaultCommand {
     Query {
         #[command(flatten)]
         dir: DataDir,
-        /// From this time (RFC 3339 or YYYY-MM-DD, UTC), inclusive.
-        #[arg(long, value_name = "T")]
-        from: Option<String>,
-        /// Up to this time (RFC 3339 or YYYY-MM-DD, UTC), exclusive.
-        #[arg(long, value_name = "T")]
-        to: Option<String>,
-        /// Only this source (repeatable).
+        #[command(flatten)]
+        filters: Filters,
+    },
+    /// Write the matching records with inclusion proofs, the signed checkpoint and the
+    /// public keys to one bundle file that anyone can check offline (导出证据包).
+    Export {
+        #[command(flatten)]
+        dir: DataDir,
+        #[command(flatten)]
+        filters: Filters,
+        /// Bundle file to write.
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Check a bundle offline: signatures and every inclusion proof (校验证据包).
+    ///
+    /// Exit 0 when everything holds, 1 otherwise.
+    CheckBundle {
+        /// The bundle file.
+        file: PathBuf,
+        /// The vault's public key obtained out of band: a `keys/ed25519.pub` file, or a
+        /// `keys/` directory (ed25519.pub and sm2.pub). Without it the bundle's own keys
+        /// are used and their fingerprints must be compared by hand.
+        #[arg(long, value_name = "FILE")]
+        trusted_key: Option<PathBuf>,
+    },
+    /// Per source: first and last record, records per day, gaps, six-month coverage (留存覆盖).
+    ///
+    /// Exit 0 when every source covers the retention window without a gap
+    /// longer than --gap, 1 otherwise.
+    Coverage {
+        #[command(flatten)]
+        dir: DataDir,
+        /// Silences longer than this are gaps ('1 hour', '30 minutes', '2h').
+        #[arg(long, value_name = "DURATION", default_value = "1 hour")]
+        gap: String,
+        /// Judge coverage at this time (RFC 3339 or YYYY-MM-DD, UTC) instead of now.
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+        /// Also list the records per day in text output (always in --json).
         #[arg(long)]
-        source: Vec<String>,
-        /// Only this host (repeatable).
-        #[arg(long)]
-        host: Vec<String>,
-        /// Only this app (repeatable).
-        #[arg(long)]
-        app: Vec<String>,
-        /// Severity at most this (0 emergency … 7 debug).
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=7))]
-        severity: Option<u8>,
-        /// Text that must occur: whole words, IPs, ids, or Chinese text (repeatable: all must match).
-        #[arg(long, value_name = "TEXT")]
-        grep: Vec<String>,
-        /// At most this many records.
-        #[arg(long, value_name = "N")]
-        limit: Option<usize>,
-        /// Order of results.
-        #[arg(long, value_enum, default_value_t = OrderArg::Oldest)]
-        order: OrderArg,
+        days: bool,
     },
     /// Delete segments older than the retention, leaving signed tombstones (按留存期清理).
     Prune {
@@ -148,35 +218,19 @@ pub fn run(args: VaultArgs, out: Out) -> anyhow::Result<Exit> {
             trusted_checkpoint,
         } => verify(&dir.data_dir, quick, &trusted_checkpoint, out),
         VaultCommand::Checkpoint { dir, new } => checkpoint(&dir.data_dir, new, out),
-        VaultCommand::Query {
+        VaultCommand::Query { dir, filters } => query(&dir.data_dir, &filters.query(out)?, out),
+        VaultCommand::Export {
             dir,
-            from,
-            to,
-            source,
-            host,
-            app,
-            severity,
-            grep,
-            limit,
-            order,
-        } => {
-            let q = Query {
-                from: from.as_deref().map(|t| parse_time(t, out)).transpose()?,
-                to: to.as_deref().map(|t| parse_time(t, out)).transpose()?,
-                sources: source,
-                hosts: host,
-                apps: app,
-                max_severity: severity,
-                terms: grep,
-                limit,
-                order: match order {
-                    OrderArg::Oldest => Order::Oldest,
-                    OrderArg::Newest => Order::Newest,
-                },
-            };
-            query(&dir.data_dir, &q, out)
+            filters,
+            output,
+        } => export(&dir.data_dir, &filters.query(out)?, &output, out),
+        VaultCommand::CheckBundle { file, trusted_key } => {
+            check_bundle(&file, trusted_key.as_deref(), out)
         }
         VaultCommand::Prune { dir, dry_run } => prune(&dir.data_dir, dry_run, out),
+        VaultCommand::Coverage { dir, gap, at, days } => {
+            coverage(&dir.data_dir, &gap, at.as_deref(), days, out)
+        }
     }
 }
 
@@ -668,4 +722,520 @@ fn prune(dir: &Path, dry_run: bool, out: Out) -> anyhow::Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+fn parse_gap(s: &str, out: Out) -> anyhow::Result<time::Duration> {
+    let t = s.trim();
+    // accept "1h", "30m" shorthands as well as what vault.toml understands
+    let long = match t.strip_suffix('m') {
+        Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => format!("{n} minutes"),
+        _ => t.to_owned(),
+    };
+    match vault::config::parse_duration(&long) {
+        Some(d) if d > time::Duration::ZERO => Ok(d),
+        _ => Err(usage(format!(
+            "{}: {s:?}",
+            out.t(
+                "--gap 应为正的时长, 如 '1 hour'、'30 minutes'",
+                "--gap must be a positive duration such as '1 hour' or '30 minutes'"
+            )
+        ))),
+    }
+}
+
+fn human_duration(d: time::Duration, out: Out) -> String {
+    let s = d.whole_seconds();
+    let (days, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days}{}", out.t("天", "d")));
+    }
+    if h > 0 {
+        parts.push(format!("{h}{}", out.t("小时", "h")));
+    }
+    if m > 0 || parts.is_empty() {
+        parts.push(format!("{m}{}", out.t("分", "m")));
+    }
+    parts.join(out.t("", " "))
+}
+
+/// JSON shape `wangan.vault.coverage/1` (documented in crates/vault/DESIGN.md).
+fn coverage_json(r: &vault::CoverageReport) -> serde_json::Value {
+    let t = vault::clock::rfc3339_ns;
+    json!({
+        "schema": "wangan.vault.coverage/1",
+        "covered": r.all_covered(),
+        "at": t(r.at_ns),
+        "window": {
+            "from": t(r.window_start_ns),
+            "to": t(r.at_ns),
+            "length": r.window.to_string(),
+        },
+        "six_months_from": t(r.six_months_start_ns),
+        "gap_threshold_seconds": r.gap.whole_seconds(),
+        "records": r.records,
+        "unreadable": r.unreadable,
+        "sources": r.sources.iter().map(|s| json!({
+            "source": s.source,
+            "records": s.records,
+            "first": t(s.first_ns),
+            "last": t(s.last_ns),
+            "in_window": s.in_window,
+            "covers_window": s.covers_window,
+            "six_months": s.six_months,
+            "gaps": s.gaps.iter().map(|g| json!({
+                "from": t(g.from_ns),
+                "to": t(g.to_ns),
+                "seconds": g.duration().whole_seconds(),
+                "before_first": g.at_start,
+                "after_last": g.at_end,
+            })).collect::<Vec<_>>(),
+            "days": s.days.iter().map(|(d, n)| json!([d.to_string(), n])).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn coverage(
+    dir: &Path,
+    gap: &str,
+    at: Option<&str>,
+    show_days: bool,
+    out: Out,
+) -> anyhow::Result<Exit> {
+    let gap = parse_gap(gap, out)?;
+    let at = match at {
+        Some(s) => vault::clock::from_ns(parse_time(s, out)?),
+        None => time::OffsetDateTime::now_utc(),
+    };
+    let store = open_store(dir, out)?;
+    let bar = progress_bar(store.size(), out);
+    let progress = |n: u64| {
+        if let Some(b) = &bar {
+            b.set_position(n);
+        }
+    };
+    let opts = vault::CoverageOptions {
+        at,
+        gap,
+        window: None,
+    };
+    let r = vault::coverage(&store, &opts, Some(&progress)).map_err(|e| lib_err(e, out))?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let t = vault::clock::rfc3339_ns;
+    if out.json {
+        out.print_json(&coverage_json(&r))?;
+    } else {
+        println!(
+            "{} {} .. {} ({} {}), {} {}",
+            out.t("留存窗口", "retention window"),
+            t(r.window_start_ns),
+            t(r.at_ns),
+            out.t("时长", "length"),
+            r.window,
+            out.t("间断阈值", "gap threshold"),
+            human_duration(r.gap, out),
+        );
+        if r.sources.is_empty() {
+            println!(
+                "  {}",
+                out.paint(
+                    Style::Red,
+                    out.t("日志库中没有记录", "the vault holds no records")
+                )
+            );
+        }
+        for s in &r.sources {
+            let verdict = if s.covers_window {
+                out.paint(Style::Green, out.t("覆盖完整", "covered"))
+            } else {
+                out.paint(Style::Red, out.t("未覆盖", "not covered"))
+            };
+            let six = if s.six_months {
+                out.paint(
+                    Style::Green,
+                    out.t("连续六个月: 是", "six continuous months: yes"),
+                )
+            } else {
+                out.paint(
+                    Style::Yellow,
+                    out.t("连续六个月: 否", "six continuous months: no"),
+                )
+            };
+            println!(
+                "{} {verdict}; {six}",
+                out.paint(Style::Cyan, &escape(&s.source, false))
+            );
+            println!(
+                "  {} {}, {} {}; {} {} .. {}",
+                s.records,
+                out.t("条记录", "records"),
+                s.in_window,
+                out.t("条在窗口内", "in the window"),
+                out.t("首末", "first/last"),
+                t(s.first_ns),
+                t(s.last_ns),
+            );
+            let quiet = s.days.iter().filter(|(_, n)| *n == 0).count();
+            println!(
+                "  {} {} / {} {}",
+                s.days.len() - quiet,
+                out.t("天有记录", "days with records"),
+                s.days.len(),
+                out.t("天", "days"),
+            );
+            for g in s.gaps.iter().take(20) {
+                let what = match (g.at_start, g.at_end) {
+                    (true, true) => out.t("窗口内无记录", "no records in the window"),
+                    (true, false) => out.t("窗口开始后无记录", "no records from the window start"),
+                    (false, true) => out.t("此后无记录", "no records since"),
+                    (false, false) => out.t("间断", "gap"),
+                };
+                println!(
+                    "  {} {} .. {} ({})",
+                    out.paint(Style::Yellow, what),
+                    t(g.from_ns),
+                    t(g.to_ns),
+                    human_duration(g.duration(), out)
+                );
+            }
+            if s.gaps.len() > 20 {
+                println!(
+                    "  … {} {}",
+                    s.gaps.len() - 20,
+                    out.t("处更多间断 (见 --json)", "more gaps (see --json)")
+                );
+            }
+            if show_days {
+                for (d, n) in &s.days {
+                    println!("    {d} {n}");
+                }
+            }
+        }
+        for u in &r.unreadable {
+            println!(
+                "  {}: {}",
+                out.paint(Style::Red, out.t("无法读取", "unreadable")),
+                escape(u, false)
+            );
+        }
+    }
+    Ok(if r.all_covered() {
+        Exit::Ok
+    } else {
+        Exit::Findings
+    })
+}
+
+/// A progress bar on stderr for `total` items, only when stderr is a
+/// terminal and the output is not JSON.
+fn progress_bar(total: u64, out: Out) -> Option<indicatif::ProgressBar> {
+    if out.json || !std::io::stderr().is_terminal() || total < 100_000 {
+        return None;
+    }
+    let b = indicatif::ProgressBar::new(total);
+    if let Ok(s) =
+        indicatif::ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} {per_sec} {eta}")
+    {
+        b.set_style(s);
+    }
+    Some(b)
+}
+
+fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit> {
+    let store = open_store(dir, out)?;
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bundle".into());
+    let tmp = output.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let file = std::fs::File::create(&tmp).map_err(|e| {
+        fail(
+            Exit::IoErr,
+            format!("{}: {e}", escape(&output.display().to_string(), false)),
+        )
+    })?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let bar = spinner(out);
+    let progress = |n: u64| {
+        if let Some(b) = &bar {
+            b.set_position(n);
+        }
+    };
+    let res = vault::export(&store, q, &mut w, Some(&progress));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let done = res.map_err(|e| lib_err(e, out)).and_then(|s| {
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, output)?;
+        Ok(s)
+    });
+    let s = match done {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    let cp = &s.checkpoint;
+    if out.json {
+        out.print_json(&json!({
+            "schema": "wangan.vault.export/1",
+            "output": output.display().to_string(),
+            "records": s.records,
+            "beyond_checkpoint": s.beyond_checkpoint,
+            "bytes": s.bytes,
+            "checkpoint": {
+                "origin": cp.origin,
+                "size": cp.size,
+                "root": cp.root.b64(),
+                "time": vault::clock::rfc3339_ns(cp.time_ns),
+                "hash": cp.hash.name(),
+            },
+        }))?;
+    } else {
+        println!(
+            "{} {} {} → {} ({} {})",
+            out.paint(Style::Green, out.t("已导出", "exported")),
+            s.records,
+            out.t("条记录及其包含证明", "records with inclusion proofs"),
+            escape(&output.display().to_string(), false),
+            s.bytes,
+            out.t("字节", "bytes"),
+        );
+        println!(
+            "  {}: {} {}, {} {}",
+            out.t("检查点", "checkpoint"),
+            cp.size,
+            out.t("条记录", "records"),
+            out.t("根", "root"),
+            cp.root.b64()
+        );
+        if s.beyond_checkpoint > 0 {
+            println!(
+                "  {}: {}",
+                out.paint(
+                    Style::Yellow,
+                    out.t(
+                        "最新检查点之后的匹配记录未导出",
+                        "matching records after the latest checkpoint left out"
+                    )
+                ),
+                s.beyond_checkpoint
+            );
+        }
+        println!(
+            "  {}",
+            out.paint(
+                Style::Dim,
+                out.t(
+                    "接收方用 `wangan vault check-bundle FILE --trusted-key ed25519.pub` 离线校验。",
+                    "the recipient checks it offline with `wangan vault check-bundle FILE --trusted-key ed25519.pub`."
+                )
+            )
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+fn load_trusted_key(p: &Path, out: Out) -> anyhow::Result<vault::keys::PublicKeys> {
+    let shown = escape(&p.display().to_string(), false).into_owned();
+    let res = if p.is_dir() {
+        vault::keys::PublicKeys::load(p)
+    } else {
+        let text =
+            std::fs::read_to_string(p).map_err(|e| fail(Exit::NoInput, format!("{shown}: {e}")))?;
+        vault::keys::PublicKeys::from_verifier_key(&text)
+    };
+    res.map_err(|e| {
+        fail(
+            Exit::DataErr,
+            format!(
+                "{}: {shown}: {e}",
+                out.t("无法读取可信公钥", "cannot read the trusted key")
+            ),
+        )
+    })
+}
+
+fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Result<Exit> {
+    let trusted = vault::Trusted {
+        keys: trusted_key.map(|p| load_trusted_key(p, out)).transpose()?,
+    };
+    let shown = escape(&file.display().to_string(), false).into_owned();
+    let bytes = std::fs::read(file).map_err(|e| {
+        let code = if e.kind() == std::io::ErrorKind::NotFound {
+            Exit::NoInput
+        } else {
+            Exit::IoErr
+        };
+        fail(code, format!("{shown}: {e}"))
+    })?;
+    let c = match vault::check_bundle(&bytes, &trusted) {
+        Ok(c) => c,
+        Err(e) => {
+            // not a well-formed bundle: a failed check, not a crash
+            if out.json {
+                out.print_json(&json!({
+                    "schema": "wangan.vault.check-bundle/1",
+                    "ok": false,
+                    "error": e.to_string(),
+                }))?;
+            } else {
+                println!(
+                    "{}: {shown}: {}",
+                    out.paint(Style::Red, out.t("证据包无效", "bundle is invalid")),
+                    escape(&e.to_string(), false)
+                );
+            }
+            return Ok(Exit::Findings);
+        }
+    };
+    let t = vault::clock::rfc3339_ns;
+    if out.json {
+        out.print_json(&json!({
+            "schema": "wangan.vault.check-bundle/1",
+            "ok": c.ok(),
+            "records": c.records,
+            "records_verified": c.records_verified,
+            "seq": c.seqs.map(|(a, b)| json!({"first": a, "last": b})),
+            "time": c.time.map(|(a, b)| json!({"from": t(a), "to": t(b)})),
+            "sources": c.sources.iter().map(|(s, n)| json!({"source": s, "records": n})).collect::<Vec<_>>(),
+            "hash": c.hash.map(|h| h.name()),
+            "checkpoint": c.checkpoint.as_ref().map(|cp| json!({
+                "origin": cp.origin,
+                "size": cp.size,
+                "root": cp.root.b64(),
+                "time": t(cp.time_ns),
+            })),
+            "keys": c.keys.as_ref().map(|k| json!({
+                "ed25519": k.ed25519_key,
+                "ed25519_id": k.ed25519_id,
+                "ed25519_sha256": k.ed25519_fingerprint,
+                "sm2_id": k.sm2_id,
+                "sm2_sha256": k.sm2_fingerprint,
+            })),
+            "key_trusted": c.key_trusted,
+            "sm2_verified": c.sm2_verified,
+            "failures": c.failures.iter().map(|f| json!({
+                "kind": f.kind,
+                "record": f.record,
+                "seq": f.seq,
+                "message": f.message,
+            })).collect::<Vec<_>>(),
+            "more_failures": c.more_failures,
+        }))?;
+    } else {
+        let verdict = if c.ok() {
+            out.paint(Style::Green, out.t("校验通过", "bundle verifies"))
+        } else {
+            out.paint(Style::Red, out.t("校验失败", "bundle does not verify"))
+        };
+        println!(
+            "{verdict}: {} / {} {}",
+            c.records_verified,
+            c.records,
+            out.t("条记录的包含证明成立", "records proven")
+        );
+        if let Some((a, b)) = c.seqs {
+            println!("  seq {a}..{b}");
+        }
+        if let Some((a, b)) = c.time {
+            println!("  {}: {} .. {}", out.t("接收时间", "received"), t(a), t(b));
+        }
+        if !c.sources.is_empty() {
+            let list: Vec<String> = c
+                .sources
+                .iter()
+                .map(|(s, n)| format!("{} ({n})", escape(s, false)))
+                .collect();
+            println!("  {}: {}", out.t("来源", "sources"), list.join(", "));
+        }
+        if let Some(cp) = &c.checkpoint {
+            println!(
+                "  {}: {} {} {}, {} {}, {} {}",
+                out.t("检查点", "checkpoint"),
+                escape(&cp.origin, false),
+                cp.size,
+                out.t("条记录", "records"),
+                out.t("根", "root"),
+                cp.root.b64(),
+                out.t("签名时间", "signed"),
+                t(cp.time_ns)
+            );
+        }
+        if let Some(h) = c.hash {
+            println!("  {}: {}", out.t("哈希", "hash"), h.name());
+        }
+        if let Some(k) = &c.keys {
+            println!(
+                "  Ed25519 {} sha256:{}",
+                escape(&k.ed25519_key, false),
+                k.ed25519_fingerprint
+            );
+            if let (Some(id), Some(fp)) = (&k.sm2_id, &k.sm2_fingerprint) {
+                println!(
+                    "  SM2 {id} sha256:{fp} ({})",
+                    if c.sm2_verified {
+                        out.t("签名有效", "signature valid")
+                    } else {
+                        out.t("签名无效", "signature not valid")
+                    }
+                );
+            }
+        }
+        if c.key_trusted {
+            println!(
+                "  {}",
+                out.paint(
+                    Style::Green,
+                    out.t("公钥与可信公钥一致", "keys match the trusted key")
+                )
+            );
+        } else if trusted.keys.is_none() {
+            println!(
+                "  {}",
+                out.paint(
+                    Style::Yellow,
+                    out.t(
+                        "未提供可信公钥: 请通过其他渠道核对上面的公钥指纹 (--trusted-key)",
+                        "no trusted key given: compare the key fingerprints above out of band (--trusted-key)"
+                    )
+                )
+            );
+        }
+        for f in &c.failures {
+            println!(
+                "  {} {}: {}",
+                out.paint(Style::Red, "error"),
+                out.paint(Style::Cyan, f.kind),
+                escape(&f.message, false)
+            );
+        }
+        if c.more_failures > 0 {
+            println!(
+                "  … {} {}",
+                c.more_failures,
+                out.t("处更多失败", "more failures")
+            );
+        }
+    }
+    Ok(if c.ok() { Exit::Ok } else { Exit::Findings })
+}
+
+/// A spinner with a count on stderr, only when stderr is a terminal and the
+/// output is not JSON.
+fn spinner(out: Out) -> Option<indicatif::ProgressBar> {
+    if out.json || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let b = indicatif::ProgressBar::new_spinner();
+    if let Ok(s) = indicatif::ProgressStyle::with_template("{spinner} {human_pos} {per_sec}") {
+        b.set_style(s);
+    }
+    b.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(b)
 }
