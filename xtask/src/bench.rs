@@ -22,12 +22,14 @@ use anyhow::{Context, Result, bail};
 
 use crate::corpus::{self, KEYWORD, STEP_US, Summary};
 
-const USAGE: &str = "usage: cargo xtask bench vault [--lines N[,N…]] [--seed S] [--no-build] [--skip-peers] [--skip-ours]";
+const USAGE: &str = "usage: cargo xtask bench vault [--lines N[,N…]] [--seed S] [--no-build] [--skip-peers] [--skip-ours]
+       cargo xtask bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]";
 
 /// `cargo xtask bench …`.
 pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("vault") => vault(&args[1..]),
+        Some("scan") => crate::bench_scan::run(&args[1..]),
         _ => bail!("{USAGE}"),
     }
 }
@@ -109,7 +111,7 @@ struct SizeResult {
     breakdown: Vec<(String, u64)>,
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask sits in the workspace")
@@ -660,7 +662,7 @@ fn run_size(work: &Path, n: u64, o: &Opts, wangan: &Path) -> Result<SizeResult> 
     })
 }
 
-fn first_line(cmd: &str, args: &[&str]) -> String {
+pub(crate) fn first_line(cmd: &str, args: &[&str]) -> String {
     Command::new(cmd)
         .args(args)
         .output()
@@ -683,13 +685,13 @@ fn first_line(cmd: &str, args: &[&str]) -> String {
         .unwrap_or_else(|_| "not found".into())
 }
 
-fn loadavg() -> String {
+pub(crate) fn loadavg() -> String {
     fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_default()
 }
 
-fn cpu_model() -> String {
+pub(crate) fn cpu_model() -> String {
     fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -727,8 +729,25 @@ fn vault(args: &[String]) -> Result<()> {
     let load_after = loadavg();
     let mut md = String::new();
     let problems = report(&mut md, &o, &results, &load_before, &load_after);
-    fs::write(root.join("BENCHMARKS.md"), &md)?;
-    eprintln!("bench: wrote {}", root.join("BENCHMARKS.md").display());
+    // one section of BENCHMARKS.md: headings one level down
+    let section: String = md
+        .lines()
+        .skip_while(|l| l.starts_with("# Benchmarks") || l.is_empty())
+        .map(|l| {
+            if l.starts_with('#') {
+                format!("#{l}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    write_section(
+        &root,
+        "vault",
+        &format!(
+            "## Vault: ingest, disk, verify, query vs rsyslog, journal-remote, zstd\n\n{section}"
+        ),
+    )?;
     print!("{md}");
     if !problems.is_empty() {
         bail!("benchmark run failed: {}", problems.join("; "));
@@ -983,4 +1002,37 @@ fn report(
         let _ = writeln!(md);
     }
     problems
+}
+
+const HEADER: &str = "# Benchmarks\n\nEach section below is written whole by one `cargo xtask bench …` run (the command is in\nthe section); figures from different sections come from different runs. Benchmarks are not part of CI.\n";
+
+/// Replace (or append) the section `name` of `BENCHMARKS.md`, delimited by
+/// `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`, leaving the other sections alone.
+pub(crate) fn write_section(root: &Path, name: &str, md: &str) -> Result<()> {
+    let path = root.join("BENCHMARKS.md");
+    let old = fs::read_to_string(&path).unwrap_or_default();
+    let (open, close) = (
+        format!("<!-- bench:{name} -->"),
+        format!("<!-- /bench:{name} -->"),
+    );
+    let block = format!("{open}\n{}\n{close}\n", md.trim_end());
+    let new = match (old.find(&open), old.find(&close)) {
+        (Some(a), Some(b)) if a < b => {
+            let end = b + close.len();
+            let end = if old[end..].starts_with('\n') {
+                end + 1
+            } else {
+                end
+            };
+            format!("{}{block}{}", &old[..a], &old[end..])
+        }
+        _ if old.starts_with("# Benchmarks") && old.contains("<!-- bench:") => {
+            format!("{}\n{block}", old.trim_end())
+        }
+        // no sections yet (or no file): start afresh
+        _ => format!("{HEADER}\n{block}"),
+    };
+    fs::write(&path, new).with_context(|| format!("could not write {}", path.display()))?;
+    eprintln!("bench: wrote the `{name}` section of {}", path.display());
+    Ok(())
 }
