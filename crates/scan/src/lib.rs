@@ -24,10 +24,19 @@
 //! The crate is synchronous and knows nothing of HTTP, async runtimes or the
 //! command line.
 
+pub mod db;
+pub mod decode;
+mod engine;
+pub mod formats;
+pub mod grade;
 mod kind;
 pub mod lexer;
 pub mod mask;
+mod report;
 pub mod validate;
 
+pub use engine::{Error, Hit, NoSink, ScanOptions, Scanner, Sink};
+pub use grade::{Grade, IdPolicy, Level, Policy, grade};
 pub use kind::{Finding, Kind, Masked, flags};
 pub use lexer::{DetectOptions, Detector, Hint};
+pub use report::{Asset, KindStats, Report, Skipped};

@@ -1,0 +1,567 @@
+//! The scanner: directory walks, files, compressed streams and chunked
+//! parallel scanning of large files.
+//!
+//! Memory is bounded: a file is read in chunks (`chunk_size`, default
+//! 4 MiB) cut at a record boundary (newline, or a newline outside quotes for
+//! CSV); at most `2 × threads` chunks are in flight. JSON documents (not
+//! NDJSON) are read whole up to `max_json_size` and scanned as NDJSON-style
+//! streams beyond it.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use crate::decode::{self, Encoding};
+use crate::formats::{self, ChunkOut, Format};
+use crate::kind::Finding;
+use crate::lexer::{DetectOptions, Detector};
+use crate::report::{Asset, Report, Skipped};
+
+/// Errors of the scanner. Messages never contain personal data or
+/// passwords (database targets are shown masked).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading a path failed.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A database could not be reached or queried.
+    #[error("database {target}: {message}")]
+    Db {
+        /// The target with its password masked.
+        target: String,
+        /// What failed (password masked).
+        message: String,
+    },
+    /// The target is not a path or a supported database URL.
+    #[error("unsupported scan target {0}")]
+    Target(String),
+}
+
+/// Where a finding was made, passed to a [`Sink`].
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'a> {
+    /// The dataset (path, table, vault source).
+    pub source: &'a str,
+    /// The field (column, key path), if any.
+    pub field: Option<&'a str>,
+    /// The row (database row, vault record sequence number), if any.
+    pub row: Option<u64>,
+    /// The finding; offsets are in the original bytes of the source (of the
+    /// decompressed stream for `.gz`/`.zst`; of the value for database cells).
+    pub finding: &'a Finding,
+}
+
+/// Receives findings as they are made (in source order per source) and
+/// progress. Implementations must be thread-safe: directory scans call it
+/// from several threads.
+pub trait Sink: Sync {
+    /// One finding.
+    fn finding(&self, hit: &Hit<'_>) {
+        let _ = hit;
+    }
+    /// `bytes` more bytes were scanned.
+    fn progress(&self, bytes: u64) {
+        let _ = bytes;
+    }
+}
+
+/// A sink that ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoSink;
+
+impl Sink for NoSink {}
+
+/// Options of a scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Detector options.
+    pub detect: DetectOptions,
+    /// Worker threads (default: available cores).
+    pub threads: usize,
+    /// Chunk size for large files.
+    pub chunk_size: usize,
+    /// JSON documents larger than this are scanned as streams.
+    pub max_json_size: u64,
+    /// Rows sampled per database table; `None` scans all rows.
+    pub sample_rows: Option<u64>,
+    /// Database statement timeout in milliseconds.
+    pub statement_timeout_ms: u64,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            detect: DetectOptions::default(),
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            chunk_size: 4 << 20,
+            max_json_size: 256 << 20,
+            sample_rows: Some(1000),
+            statement_timeout_ms: 30_000,
+        }
+    }
+}
+
+/// The scanner: a detector plus options. Cheap to share across threads.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    pub(crate) det: Detector,
+    pub(crate) opts: ScanOptions,
+}
+
+struct Job {
+    idx: u64,
+    base: u64,
+    raw: Vec<u8>,
+}
+
+struct Done {
+    idx: u64,
+    out: ChunkOut,
+    bytes: u64,
+}
+
+/// Per-source accumulation.
+struct Acc<'a> {
+    source: &'a str,
+    assets: Vec<Asset>,
+    index: HashMap<String, usize>,
+    rows: u64,
+    bytes: u64,
+}
+
+impl<'a> Acc<'a> {
+    fn new(source: &'a str) -> Acc<'a> {
+        Acc {
+            source,
+            assets: Vec::new(),
+            index: HashMap::new(),
+            rows: 0,
+            bytes: 0,
+        }
+    }
+
+    fn take(&mut self, out: &ChunkOut, sink: &dyn Sink, row: Option<u64>) {
+        let mut map: Vec<Option<usize>> = vec![None; out.fields.len().max(1)];
+        for (field, f) in &out.hits {
+            let fi = *field as usize;
+            let ai = match map.get(fi).copied().flatten() {
+                Some(a) => a,
+                None => {
+                    let name = out.fields.get(fi).cloned().unwrap_or_default();
+                    let a = *self.index.entry(name.clone()).or_insert_with(|| {
+                        let field = (!name.is_empty()).then_some(name);
+                        self.assets.push(Asset::new(self.source, field));
+                        self.assets.len() - 1
+                    });
+                    if fi < map.len() {
+                        map[fi] = Some(a);
+                    }
+                    a
+                }
+            };
+            self.assets[ai].add(f);
+            sink.finding(&Hit {
+                source: self.source,
+                field: self.assets[ai].field.as_deref(),
+                row,
+                finding: f,
+            });
+        }
+        self.rows += out.rows;
+    }
+}
+
+fn is_alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+impl Scanner {
+    /// A scanner with these options.
+    pub fn new(opts: ScanOptions) -> Scanner {
+        Scanner {
+            det: Detector::new(opts.detect.clone()),
+            opts,
+        }
+    }
+
+    /// The detector.
+    pub fn detector(&self) -> &Detector {
+        &self.det
+    }
+
+    /// The options.
+    pub fn options(&self) -> &ScanOptions {
+        &self.opts
+    }
+
+    /// Scan a file or a directory tree (respecting `.gitignore`, `.ignore`
+    /// and global git excludes; hidden files such as `.env` are scanned;
+    /// `.git` is skipped). Unreadable files are listed in
+    /// [`Report::skipped`].
+    pub fn scan_path(&self, root: &Path, sink: &dyn Sink) -> Result<Report, Error> {
+        let meta = std::fs::metadata(root).map_err(|e| Error::Io {
+            path: root.display().to_string(),
+            source: e,
+        })?;
+        if meta.is_file() {
+            let mut r = Report::default();
+            self.file_into(root, &root.display().to_string(), self.opts.threads, sink, &mut r);
+            r.sort();
+            return Ok(r);
+        }
+        let report = Mutex::new(Report::default());
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .filter_entry(|e| e.file_name() != ".git")
+            .threads(self.opts.threads)
+            .build_parallel();
+        walker.run(|| {
+            let report = &report;
+            Box::new(move |entry| {
+                match entry {
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                        let mut r = Report::default();
+                        self.file_into(e.path(), &e.path().display().to_string(), 1, sink, &mut r);
+                        if let Ok(mut g) = report.lock() {
+                            g.extend(r);
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        if let Ok(mut g) = report.lock() {
+                            g.skipped.push(Skipped {
+                                source: root.display().to_string(),
+                                reason: format!("walk error: {err}"),
+                            });
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let mut r = report.into_inner().unwrap_or_default();
+        r.sort();
+        Ok(r)
+    }
+
+    fn file_into(&self, path: &Path, name: &str, threads: usize, sink: &dyn Sink, report: &mut Report) {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                report.skipped.push(Skipped {
+                    source: name.to_owned(),
+                    reason: format!("cannot open: {}", e.kind()),
+                });
+                return;
+            }
+        };
+        let lower = name.to_ascii_lowercase();
+        let res = if let Some(inner) = lower.strip_suffix(".gz") {
+            self.reader_into(flate2::read::MultiGzDecoder::new(file), name, inner, threads, sink, report)
+        } else if let Some(inner) = lower.strip_suffix(".zst") {
+            match zstd::stream::read::Decoder::new(file) {
+                Ok(d) => self.reader_into(d, name, inner, threads, sink, report),
+                Err(e) => Err(e),
+            }
+        } else {
+            self.reader_into(file, name, &lower, threads, sink, report)
+        };
+        if let Err(e) = res {
+            report.skipped.push(Skipped {
+                source: name.to_owned(),
+                reason: format!("read error: {e}"),
+            });
+        }
+    }
+
+    /// Scan an in-memory buffer as source `name` (its format guessed from the
+    /// name's extension).
+    pub fn scan_bytes(&self, name: &str, bytes: &[u8], sink: &dyn Sink) -> Report {
+        let mut r = Report::default();
+        if let Err(e) = self.reader_into(bytes, name, &name.to_ascii_lowercase(), 1, sink, &mut r) {
+            r.skipped.push(Skipped {
+                source: name.to_owned(),
+                reason: format!("read error: {e}"),
+            });
+        }
+        r.sort();
+        r
+    }
+
+    /// Scan one record (a log line, a database cell) of `source` and add its
+    /// findings to `asset`; `row` is passed to the sink.
+    pub fn scan_record(&self, asset: &mut Asset, text: &[u8], row: Option<u64>, sink: &dyn Sink, tmp: &mut Vec<Finding>) {
+        tmp.clear();
+        let hint = asset.field.as_deref().map(|f| self.det.hint(f)).unwrap_or_default();
+        let (enc, bom) = decode::sniff(text);
+        if enc == Encoding::Utf8 {
+            self.det.scan(&text[bom..], hint, tmp);
+            for f in tmp.iter_mut() {
+                f.start += bom as u64;
+                f.end += bom as u64;
+            }
+        } else {
+            let d = decode::decode(&text[bom..], enc);
+            self.det.scan(&d.text, hint, tmp);
+            for f in tmp.iter_mut() {
+                f.start = d.orig(f.start as usize) + bom as u64;
+                f.end = d.orig(f.end as usize) + bom as u64;
+            }
+        }
+        for f in tmp.iter() {
+            asset.add(f);
+            sink.finding(&Hit {
+                source: &asset.source,
+                field: asset.field.as_deref(),
+                row,
+                finding: f,
+            });
+        }
+    }
+
+    fn reader_into<R: Read>(&self, mut rd: R, name: &str, inner: &str, threads: usize, sink: &dyn Sink, report: &mut Report) -> std::io::Result<()> {
+        report.sources += 1;
+        let chunk = self.opts.chunk_size.max(4096);
+        let mut head = Vec::with_capacity(chunk);
+        let eof = fill(&mut rd, &mut head, chunk)?;
+        if head.starts_with(b"PK\x03\x04") {
+            report.skipped.push(Skipped {
+                source: name.to_owned(),
+                reason: "zip container (xlsx/docx/zip) not supported yet".to_owned(),
+            });
+            return Ok(());
+        }
+        let (enc, bom) = decode::sniff(&head);
+        if decode::looks_binary(&head, enc) {
+            report.skipped.push(Skipped {
+                source: name.to_owned(),
+                reason: "binary file".to_owned(),
+            });
+            return Ok(());
+        }
+        let mut format = Format::from_name(inner);
+        let mut acc = Acc::new(name);
+        let mut base = bom as u64;
+        let mut carry: Vec<u8> = head.split_off(bom);
+        let mut eof = eof;
+        if format == Format::Json {
+            // whole document if it fits
+            if !eof {
+                let limit = self.opts.max_json_size as usize;
+                while !eof && carry.len() < limit {
+                    let want = limit.min(carry.len() + chunk * 4);
+                    eof = fill(&mut rd, &mut carry, want)?;
+                }
+            }
+            if !eof {
+                format = Format::Ndjson;
+            }
+        }
+        // CSV header
+        let mut header: Arc<Vec<String>> = Arc::new(Vec::new());
+        if let Format::Csv(sep) = format {
+            let d = decode::decode(&carry, enc);
+            let (names, end) = formats::csv_header(&d.text, sep);
+            let orig_end = d.orig(end) as usize;
+            header = Arc::new(names);
+            carry.drain(..orig_end);
+            base += orig_end as u64;
+            acc.rows = 0;
+        }
+        let work = |raw: &[u8]| -> ChunkOut {
+            let d = decode::decode(raw, enc);
+            let mut out = match &format {
+                Format::Text => formats::scan_text(&self.det, &d.text),
+                Format::Csv(sep) => formats::scan_csv(&self.det, &d.text, *sep, &header),
+                Format::Json | Format::Ndjson => formats::scan_json(&self.det, &d.text),
+                Format::Sql => formats::scan_sql(&self.det, &d.text),
+            };
+            if !d.map.is_empty() {
+                for (_, f) in &mut out.hits {
+                    f.start = d.orig(f.start as usize);
+                    f.end = d.orig(f.end as usize);
+                }
+            }
+            out
+        };
+        let cut = |buf: &[u8], eof: bool| -> usize {
+            if eof {
+                return buf.len();
+            }
+            let c = match (&format, enc) {
+                (_, Encoding::Utf16Le) => (0..buf.len() / 2).rev().find(|&k| buf[2 * k] == b'\n' && buf[2 * k + 1] == 0).map_or(0, |k| 2 * k + 2),
+                (_, Encoding::Utf16Be) => (0..buf.len() / 2).rev().find(|&k| buf[2 * k + 1] == b'\n' && buf[2 * k] == 0).map_or(0, |k| 2 * k + 2),
+                (Format::Csv(_), _) => formats::csv_cut(buf),
+                _ => memchr::memrchr(b'\n', buf).map_or(0, |p| p + 1),
+            };
+            if c > 0 {
+                return c;
+            }
+            // no record boundary in the whole chunk: cut before a trailing token
+            let mut c = buf.len();
+            if matches!(enc, Encoding::Utf16Le | Encoding::Utf16Be) {
+                return c & !1;
+            }
+            let lim = c.saturating_sub(256);
+            while c > lim && is_alnum(buf[c - 1]) {
+                c -= 1;
+            }
+            if c == lim { buf.len() } else { c }
+        };
+        let mut idx = 0u64;
+        if format == Format::Json || threads <= 1 {
+            loop {
+                let c = cut(&carry, eof);
+                let rest = carry.split_off(c);
+                let out = work(&carry);
+                let mut out = out;
+                for (_, f) in &mut out.hits {
+                    f.start += base;
+                    f.end += base;
+                }
+                sink.progress(carry.len() as u64);
+                acc.bytes += carry.len() as u64;
+                acc.take(&out, sink, None);
+                base += carry.len() as u64;
+                carry = rest;
+                if eof && carry.is_empty() {
+                    break;
+                }
+                if !eof {
+                    let want = carry.len() + chunk;
+                    eof = fill(&mut rd, &mut carry, want)?;
+                }
+            }
+        } else {
+            let (job_tx, job_rx) = sync_channel::<Job>(threads);
+            let job_rx: Mutex<Receiver<Job>> = Mutex::new(job_rx);
+            let (done_tx, done_rx) = sync_channel::<Done>(threads * 2);
+            let mut pending: std::collections::BTreeMap<u64, Done> = std::collections::BTreeMap::new();
+            let mut next = 0u64;
+            let mut io_err = None;
+            std::thread::scope(|sc| {
+                for _ in 0..threads {
+                    let done_tx = done_tx.clone();
+                    let job_rx = &job_rx;
+                    let work = &work;
+                    sc.spawn(move || {
+                        loop {
+                            let job = match job_rx.lock() {
+                                Ok(g) => g.recv(),
+                                Err(_) => break,
+                            };
+                            let Ok(job) = job else { break };
+                            let mut out = work(&job.raw);
+                            for (_, f) in &mut out.hits {
+                                f.start += job.base;
+                                f.end += job.base;
+                            }
+                            if done_tx
+                                .send(Done {
+                                    idx: job.idx,
+                                    out,
+                                    bytes: job.raw.len() as u64,
+                                })
+                                .is_err()
+                            {
+                                break;
+                            }
+                        }
+                    });
+                }
+                drop(done_tx);
+                let emit = |d: Done, acc: &mut Acc<'_>, pending: &mut std::collections::BTreeMap<u64, Done>, next: &mut u64| {
+                    pending.insert(d.idx, d);
+                    while let Some(d) = pending.remove(next) {
+                        sink.progress(d.bytes);
+                        acc.bytes += d.bytes;
+                        acc.take(&d.out, sink, None);
+                        *next += 1;
+                    }
+                };
+                loop {
+                    let c = cut(&carry, eof);
+                    let rest = carry.split_off(c);
+                    let raw = std::mem::replace(&mut carry, rest);
+                    let len = raw.len() as u64;
+                    let mut job = Job { idx, base, raw };
+                    idx += 1;
+                    base += len;
+                    // send, collecting finished chunks while the queue is full
+                    loop {
+                        match job_tx.try_send(job) {
+                            Ok(()) => break,
+                            Err(std::sync::mpsc::TrySendError::Full(j)) => {
+                                job = j;
+                                if let Ok(d) = done_rx.recv_timeout(std::time::Duration::from_millis(50)) {
+                                    emit(d, &mut acc, &mut pending, &mut next);
+                                }
+                            }
+                            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
+                        }
+                    }
+                    while let Ok(d) = done_rx.try_recv() {
+                        emit(d, &mut acc, &mut pending, &mut next);
+                    }
+                    if eof && carry.is_empty() {
+                        break;
+                    }
+                    if !eof {
+                        let want = carry.len() + chunk;
+                        match fill(&mut rd, &mut carry, want) {
+                            Ok(e) => eof = e,
+                            Err(e) => {
+                                io_err = Some(e);
+                                break;
+                            }
+                        }
+                    }
+                }
+                drop(job_tx);
+                while let Ok(d) = done_rx.recv() {
+                    emit(d, &mut acc, &mut pending, &mut next);
+                }
+            });
+            if let Some(e) = io_err {
+                return Err(e);
+            }
+        }
+        report.bytes += acc.bytes + bom as u64;
+        report.rows += acc.rows;
+        report.assets.extend(acc.assets);
+        Ok(())
+    }
+}
+
+/// Read until `buf` holds `want` bytes or the reader ends; returns whether it ended.
+fn fill<R: Read>(rd: &mut R, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    let start = buf.len();
+    if want <= start {
+        return Ok(false);
+    }
+    buf.resize(want, 0);
+    let mut n = start;
+    while n < want {
+        match rd.read(&mut buf[n..]) {
+            Ok(0) => {
+                buf.truncate(n);
+                return Ok(true);
+            }
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(n);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}

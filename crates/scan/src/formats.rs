@@ -1,0 +1,467 @@
+//! Structured text: CSV/TSV per column, JSON/NDJSON per key path, SQL dumps
+//! per table column. Each parser walks decoded UTF-8 text, finds the value
+//! spans and runs the detector on them with the field name as context.
+
+use std::collections::HashMap;
+
+use crate::kind::Finding;
+use crate::lexer::{Detector, Hint};
+
+/// How a file's text is structured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text and logs.
+    Text,
+    /// Delimited values with a header row (`,` or tab).
+    Csv(u8),
+    /// One JSON document (read whole).
+    Json,
+    /// One JSON value per line.
+    Ndjson,
+    /// SQL dump (`INSERT … VALUES`, `COPY … FROM stdin`).
+    Sql,
+}
+
+impl Format {
+    /// Guess from a file name (compression suffixes already removed).
+    pub fn from_name(name: &str) -> Format {
+        let lower = name.to_ascii_lowercase();
+        let ext = lower.rsplit('.').next().unwrap_or("");
+        match ext {
+            "csv" => Format::Csv(b','),
+            "tsv" | "tab" => Format::Csv(b'\t'),
+            "json" => Format::Json,
+            "ndjson" | "jsonl" => Format::Ndjson,
+            "sql" => Format::Sql,
+            _ => Format::Text,
+        }
+    }
+
+    /// Stable name for output.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Csv(b'\t') => "tsv",
+            Format::Csv(_) => "csv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Sql => "sql",
+        }
+    }
+}
+
+/// Findings of one chunk, with a local field table.
+#[derive(Debug, Default)]
+pub struct ChunkOut {
+    /// Field names; index 0 is the whole text (no field).
+    pub fields: Vec<String>,
+    /// (field index, finding with offsets relative to the chunk text).
+    pub hits: Vec<(u32, Finding)>,
+    /// Records seen (CSV rows, JSON lines, SQL rows).
+    pub rows: u64,
+    index: HashMap<String, (u32, Hint)>,
+}
+
+impl ChunkOut {
+    fn field(&mut self, det: &Detector, name: &str) -> (u32, Hint) {
+        if let Some(v) = self.index.get(name) {
+            return *v;
+        }
+        if self.fields.is_empty() {
+            self.fields.push(String::new());
+        }
+        let id = self.fields.len() as u32;
+        self.fields.push(name.to_owned());
+        let v = (id, det.hint(name));
+        self.index.insert(name.to_owned(), v);
+        v
+    }
+
+    fn scan(&mut self, det: &Detector, text: &[u8], base: usize, field: u32, hint: Hint, tmp: &mut Vec<Finding>) {
+        tmp.clear();
+        det.scan(&text[base..], hint, tmp);
+        for mut f in tmp.drain(..) {
+            f.start += base as u64;
+            f.end += base as u64;
+            self.hits.push((field, f));
+        }
+    }
+
+    fn scan_span(&mut self, det: &Detector, text: &[u8], s: usize, e: usize, field: u32, hint: Hint, tmp: &mut Vec<Finding>) {
+        tmp.clear();
+        det.scan(&text[s..e], hint, tmp);
+        for mut f in tmp.drain(..) {
+            f.start += s as u64;
+            f.end += s as u64;
+            self.hits.push((field, f));
+        }
+    }
+}
+
+/// Scan plain text.
+pub fn scan_text(det: &Detector, text: &[u8]) -> ChunkOut {
+    let mut out = ChunkOut {
+        fields: vec![String::new()],
+        ..ChunkOut::default()
+    };
+    let mut tmp = Vec::new();
+    out.scan(det, text, 0, 0, Hint::default(), &mut tmp);
+    out.rows = memchr::memchr_iter(b'\n', text).count() as u64;
+    out
+}
+
+/// Split one delimited record starting at `i`; returns cell spans (content
+/// inside quotes for quoted cells) and the offset after the record.
+pub fn csv_record(text: &[u8], mut i: usize, sep: u8, cells: &mut Vec<(usize, usize)>) -> usize {
+    cells.clear();
+    let n = text.len();
+    loop {
+        if i < n && text[i] == b'"' {
+            let s = i + 1;
+            let mut j = s;
+            loop {
+                match memchr::memchr(b'"', &text[j..]) {
+                    Some(q) => {
+                        let q = j + q;
+                        if text.get(q + 1) == Some(&b'"') {
+                            j = q + 2;
+                        } else {
+                            cells.push((s, q));
+                            i = q + 1;
+                            break;
+                        }
+                    }
+                    None => {
+                        cells.push((s, n));
+                        return n;
+                    }
+                }
+            }
+            // skip to separator or newline
+            while i < n && text[i] != sep && text[i] != b'\n' {
+                i += 1;
+            }
+        } else {
+            let e = memchr::memchr2(sep, b'\n', &text[i.min(n)..]).map_or(n, |p| i + p);
+            let mut ce = e;
+            if ce > i && text[ce - 1] == b'\r' {
+                ce -= 1;
+            }
+            cells.push((i, ce));
+            i = e;
+        }
+        if i >= n {
+            return n;
+        }
+        if text[i] == b'\n' {
+            return i + 1;
+        }
+        i += 1; // separator
+    }
+}
+
+/// The end of the last complete CSV record in `text` (quote-aware), or 0.
+pub fn csv_cut(text: &[u8]) -> usize {
+    let mut inq = false;
+    let mut last = 0;
+    for p in memchr::memchr2_iter(b'"', b'\n', text) {
+        if text[p] == b'"' {
+            inq = !inq;
+        } else if !inq {
+            last = p + 1;
+        }
+    }
+    last
+}
+
+/// Scan delimited text whose header row was already read (`header`).
+pub fn scan_csv(det: &Detector, text: &[u8], sep: u8, header: &[String]) -> ChunkOut {
+    let mut out = ChunkOut::default();
+    let cols: Vec<(u32, Hint)> = header.iter().map(|h| out.field(det, h)).collect();
+    let mut cells = Vec::new();
+    let mut tmp = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let next = csv_record(text, i, sep, &mut cells);
+        for (k, &(s, e)) in cells.iter().enumerate() {
+            if e <= s {
+                continue;
+            }
+            let (id, hint) = match cols.get(k) {
+                Some(v) => *v,
+                None => out.field(det, &format!("#{}", k + 1)),
+            };
+            out.scan_span(det, text, s, e, id, hint, &mut tmp);
+        }
+        out.rows += 1;
+        if next <= i {
+            break;
+        }
+        i = next;
+    }
+    out
+}
+
+/// Read the header row of delimited text: names and the offset after it.
+pub fn csv_header(text: &[u8], sep: u8) -> (Vec<String>, usize) {
+    let mut cells = Vec::new();
+    let end = csv_record(text, 0, sep, &mut cells);
+    let names = cells
+        .iter()
+        .map(|&(s, e)| String::from_utf8_lossy(&text[s..e]).trim().to_owned())
+        .collect();
+    (names, end)
+}
+
+enum Frame {
+    Obj(Option<String>),
+    Arr,
+}
+
+fn json_path(stack: &[Frame], buf: &mut String) {
+    buf.clear();
+    buf.push('$');
+    for f in stack {
+        match f {
+            Frame::Obj(Some(k)) => {
+                buf.push('.');
+                buf.push_str(k);
+            }
+            Frame::Obj(None) => buf.push_str(".?"),
+            Frame::Arr => buf.push_str("[]"),
+        }
+    }
+}
+
+/// Scan JSON or NDJSON: every string and number value is scanned with its
+/// key path (`$.user.mobile`, arrays as `[]`) as field and context.
+pub fn scan_json(det: &Detector, text: &[u8]) -> ChunkOut {
+    let mut out = ChunkOut::default();
+    let mut tmp = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expect_key = false;
+    let mut path = String::new();
+    let n = text.len();
+    let mut i = 0;
+    while i < n {
+        match text[i] {
+            b'{' => {
+                stack.push(Frame::Obj(None));
+                expect_key = true;
+                i += 1;
+            }
+            b'[' => {
+                stack.push(Frame::Arr);
+                expect_key = false;
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                if stack.is_empty() {
+                    out.rows += 1;
+                }
+                expect_key = false;
+                i += 1;
+            }
+            b',' => {
+                expect_key = matches!(stack.last(), Some(Frame::Obj(_)));
+                i += 1;
+            }
+            b':' => {
+                expect_key = false;
+                i += 1;
+            }
+            b'"' => {
+                let s = i + 1;
+                let mut j = s;
+                let e = loop {
+                    match memchr::memchr2(b'"', b'\\', &text[j..]) {
+                        Some(p) if text[j + p] == b'\\' => j += p + 2,
+                        Some(p) => break j + p,
+                        None => break n,
+                    }
+                    if j >= n {
+                        break n;
+                    }
+                };
+                if expect_key {
+                    let key = String::from_utf8_lossy(&text[s..e]).into_owned();
+                    if let Some(Frame::Obj(k)) = stack.last_mut() {
+                        *k = Some(key);
+                    }
+                    expect_key = false;
+                } else if e > s {
+                    json_path(&stack, &mut path);
+                    let (id, hint) = out.field(det, &path);
+                    out.scan_span(det, text, s, e, id, hint, &mut tmp);
+                }
+                i = e + 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let s = i;
+                while i < n && matches!(text[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                if i - s >= 5 {
+                    json_path(&stack, &mut path);
+                    let (id, hint) = out.field(det, &path);
+                    out.scan_span(det, text, s, i, id, hint, &mut tmp);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    if out.fields.is_empty() {
+        out.fields.push(String::new());
+    }
+    out
+}
+
+/// Scan a SQL dump. `INSERT INTO t (a, b) VALUES (…), (…);` values and
+/// `COPY t (a, b) FROM stdin;` blocks are attributed to `t.a`, `t.b`
+/// (`t.#n` when the statement names no columns); everything else is text.
+pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
+    let mut out = ChunkOut::default();
+    out.field(det, "");
+    let mut tmp = Vec::new();
+    let n = text.len();
+    let mut i = 0;
+    let mut text_from = 0;
+    while i < n {
+        let line_end = memchr::memchr(b'\n', &text[i..]).map_or(n, |p| i + p);
+        let line = &text[i..line_end];
+        let up = |pre: &[u8]| line.len() >= pre.len() && line[..pre.len()].eq_ignore_ascii_case(pre);
+        if up(b"INSERT INTO ") || up(b"COPY ") {
+            // flush preceding text
+            if i > text_from {
+                out.scan_span(det, text, text_from, i, 0, Hint::default(), &mut tmp);
+            }
+            let copy = up(b"COPY ");
+            let head_start = if copy { 5 } else { 12 };
+            let rest = &line[head_start..];
+            let tname_end = rest.iter().position(|&c| c == b' ' || c == b'(').unwrap_or(rest.len());
+            let table = clean_ident(&rest[..tname_end]);
+            let mut cols: Vec<String> = Vec::new();
+            let after = &rest[tname_end..];
+            let after_trim = after.iter().position(|&c| c != b' ').map_or(&after[after.len()..], |p| &after[p..]);
+            if after_trim.first() == Some(&b'(')
+                && let Some(close) = after_trim.iter().position(|&c| c == b')')
+            {
+                cols = after_trim[1..close].split(|&c| c == b',').map(clean_ident).collect();
+            }
+            let names: Vec<(u32, Hint)> = cols.iter().map(|c| out.field(det, &format!("{table}.{c}"))).collect();
+            let col = |out: &mut ChunkOut, k: usize| -> (u32, Hint) {
+                match names.get(k) {
+                    Some(v) => *v,
+                    None => out.field(det, &format!("{table}.#{}", k + 1)),
+                }
+            };
+            if copy {
+                // tab-separated lines until "\."
+                let mut j = line_end + 1;
+                while j < n {
+                    let le = memchr::memchr(b'\n', &text[j..]).map_or(n, |p| j + p);
+                    if &text[j..le] == b"\\." {
+                        j = le + 1;
+                        break;
+                    }
+                    let mut s = j;
+                    let mut k = 0;
+                    for p in memchr::memchr_iter(b'\t', &text[j..le]).map(|p| j + p).chain(std::iter::once(le)) {
+                        if p > s && &text[s..p] != b"\\N" {
+                            let (id, hint) = col(&mut out, k);
+                            out.scan_span(det, text, s, p, id, hint, &mut tmp);
+                        }
+                        s = p + 1;
+                        k += 1;
+                    }
+                    out.rows += 1;
+                    j = le + 1;
+                }
+                i = j.min(n);
+                text_from = i;
+                continue;
+            }
+            // VALUES tuples: walk to the terminating ';' outside quotes
+            let Some(vpos) = memchr::memmem::find(&text[i..line_end], b"VALUES").or_else(|| memchr::memmem::find(&text[i..line_end], b"values")) else {
+                i = line_end + 1;
+                continue;
+            };
+            let mut j = i + vpos + 6;
+            let mut k = 0usize;
+            let mut depth = 0;
+            while j < n {
+                match text[j] {
+                    b'(' => {
+                        depth += 1;
+                        if depth == 1 {
+                            k = 0;
+                        }
+                        j += 1;
+                    }
+                    b')' => {
+                        if depth == 1 {
+                            out.rows += 1;
+                        }
+                        depth -= 1;
+                        j += 1;
+                    }
+                    b',' => {
+                        if depth == 1 {
+                            k += 1;
+                        }
+                        j += 1;
+                    }
+                    b';' if depth == 0 => {
+                        j += 1;
+                        break;
+                    }
+                    q @ (b'\'' | b'"') => {
+                        let s = j + 1;
+                        let mut m = s;
+                        while m < n && text[m] != q {
+                            if text[m] == b'\\' {
+                                m += 1;
+                            } else if text[m] == q && text.get(m + 1) == Some(&q) {
+                                m += 1;
+                            }
+                            m += 1;
+                        }
+                        let e = m.min(n);
+                        if e > s {
+                            let (id, hint) = col(&mut out, k);
+                            out.scan_span(det, text, s, e, id, hint, &mut tmp);
+                        }
+                        j = e + 1;
+                    }
+                    b'0'..=b'9' | b'-' => {
+                        let s = j;
+                        while j < n && matches!(text[j], b'0'..=b'9' | b'-' | b'.' | b'e' | b'E' | b'+') {
+                            j += 1;
+                        }
+                        if j - s >= 5 {
+                            let (id, hint) = col(&mut out, k);
+                            out.scan_span(det, text, s, j, id, hint, &mut tmp);
+                        }
+                    }
+                    _ => j += 1,
+                }
+            }
+            i = j.min(n);
+            text_from = i;
+            continue;
+        }
+        i = line_end + 1;
+    }
+    if n > text_from {
+        out.scan(det, &text[..n], text_from, 0, Hint::default(), &mut tmp);
+    }
+    out
+}
+
+fn clean_ident(b: &[u8]) -> String {
+    let s = String::from_utf8_lossy(b);
+    let s = s.trim().trim_matches(|c| c == '`' || c == '"' || c == '[' || c == ']');
+    // schema-qualified: keep as is, strip inner quotes
+    s.replace(['`', '"'], "")
+}
