@@ -647,6 +647,8 @@ pub struct Vault {
     zc: zstd::bulk::Compressor<'static>,
     prev_footer: Hash,
     recovered: Option<wal::TornTail>,
+    /// Parse buffers reused from record to record.
+    parsed: parse::Parsed,
 }
 
 impl std::fmt::Debug for Vault {
@@ -882,6 +884,7 @@ impl Vault {
             wal_file,
             wal_path,
             wal_buf: Vec::new(),
+            parsed: parse::Parsed::empty(),
             next_seq: sealed_end,
             main,
             tile,
@@ -1002,11 +1005,15 @@ impl Vault {
             self.seg.tiles.push(h);
             self.tile = CompactRange::new();
         }
-        let parsed = parse::parse_record(r.raw, crate::clock::from_ns(r.received_ns));
+        parse::parse_record_into(
+            r.raw,
+            crate::clock::from_ns(r.received_ns),
+            &mut self.parsed,
+        );
         if self.block.is_empty() {
             self.block.reset(seq);
         }
-        self.block.push(r, &parsed);
+        self.block.push(r, &self.parsed);
         self.seg.raw += r.raw.len() as u64;
         self.seg.count += 1;
         self.next_seq += 1;
