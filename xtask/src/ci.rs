@@ -2,8 +2,9 @@
 //!
 //! Steps, in order, stopping at the first failure:
 //! 1. tools the tests need: a Python virtualenv under `target/ci-tools/venv` with the
-//!    independent OSCAL validator `compliance-trestle` (its path goes to the tests in
-//!    `WANGAN_PYTHON`);
+//!    independent OSCAL validator `compliance-trestle` and the official `elasticsearch` client
+//!    (its path goes to the tests in `WANGAN_PYTHON`), and the Debian packages of the real
+//!    peers the tests drive (logger, rsyslog, curl, openssl), installed with apt-get when missing;
 //! 2. `cargo fmt --check`;
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings`;
 //! 4. `cargo doc --workspace --no-deps` with rustdoc warnings denied;
@@ -20,6 +21,7 @@ use anyhow::{Context, Result, bail};
 pub fn run() -> Result<()> {
     let root = workspace_root()?;
     let python = ensure_python_tools(&root)?;
+    ensure_debian_tools()?;
 
     step(&root, "fmt", cargo().args(["fmt", "--all", "--check"]))?;
     step(
@@ -105,32 +107,89 @@ fn workspace_root() -> Result<PathBuf> {
         .context("xtask has no parent directory")
 }
 
-/// Create `target/ci-tools/venv` with compliance-trestle unless it already imports.
+/// PyPI packages the tests use, each with a module that proves it imports.
+const PY_PACKAGES: &[(&str, &str)] = &[
+    // the independent OSCAL validator for `wangan law export --format oscal`
+    ("compliance-trestle==5.2.0", "trestle.oscal.catalog"),
+    // the official Elasticsearch client, a real shipper for `wangan serve`'s bulk API
+    ("elasticsearch>=8,<9", "elasticsearch.helpers"),
+];
+
+/// Debian packages whose programs the tests drive as real peers: (program, package).
+const DEBIAN_TOOLS: &[(&str, &str)] = &[
+    ("logger", "bsdutils"),
+    ("rsyslogd", "rsyslog"),
+    ("curl", "curl"),
+    ("openssl", "openssl"),
+];
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+        || Path::new("/usr/sbin").join(program).is_file()
+}
+
+/// Install the Debian packages of missing test tools (apt-get, as root), or fail naming them.
+fn ensure_debian_tools() -> Result<()> {
+    let missing: Vec<&str> = DEBIAN_TOOLS
+        .iter()
+        .filter(|(prog, _)| !on_path(prog))
+        .map(|(_, pkg)| *pkg)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    eprintln!("==> Debian packages for the tests: {}", missing.join(" "));
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q {} >/dev/null",
+            missing.join(" ")
+        ))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        bail!(
+            "the tests need the Debian packages {} and installing them failed; install them (apt-get install {}) and run again",
+            missing.join(", "),
+            missing.join(" ")
+        );
+    }
+    Ok(())
+}
+
+/// Create `target/ci-tools/venv` with [`PY_PACKAGES`] unless they already import.
 /// Returns the venv's python.
 fn ensure_python_tools(root: &Path) -> Result<PathBuf> {
     let venv = root.join("target/ci-tools/venv");
     let python = venv.join("bin/python");
     let imports = |py: &Path| {
-        Command::new(py)
-            .args(["-c", "import trestle.oscal.catalog"])
-            .output()
-            .is_ok_and(|o| o.status.success())
+        PY_PACKAGES.iter().all(|(_, module)| {
+            Command::new(py)
+                .args(["-c", &format!("import {module}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
     };
     if python.exists() && imports(&python) {
         return Ok(python);
     }
+    let names: Vec<&str> = PY_PACKAGES.iter().map(|(p, _)| *p).collect();
     eprintln!(
-        "==> python tools (compliance-trestle) into {}",
+        "==> python tools ({}) into {}",
+        names.join(", "),
         venv.display()
     );
     let host_python = std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into());
-    let status = Command::new(&host_python)
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .context("python3 is needed for the OSCAL validator test; install python3 with venv")?;
-    if !status.success() {
-        bail!("creating the virtualenv {} failed", venv.display());
+    if !python.exists() {
+        let status = Command::new(&host_python)
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .context("python3 is needed for the OSCAL validator and client tests; install python3 with venv")?;
+        if !status.success() {
+            bail!("creating the virtualenv {} failed", venv.display());
+        }
     }
     let status = Command::new(&python)
         .args([
@@ -139,13 +198,14 @@ fn ensure_python_tools(root: &Path) -> Result<PathBuf> {
             "install",
             "--quiet",
             "--disable-pip-version-check",
-            "compliance-trestle==5.2.0",
         ])
+        .args(&names)
         .status()
         .context("running pip in the ci virtualenv")?;
     if !status.success() || !imports(&python) {
         bail!(
-            "installing compliance-trestle into {} failed",
+            "installing {} into {} failed",
+            names.join(", "),
             venv.display()
         );
     }
