@@ -220,6 +220,7 @@ impl Scanner {
         let report = Mutex::new(Report::default());
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
+            .require_git(false)
             .filter_entry(|e| e.file_name() != ".git")
             .threads(self.opts.threads)
             .build_parallel();

@@ -4,6 +4,7 @@
 
 mod law_cmd;
 mod out;
+mod scan_cmd;
 mod serve_cmd;
 mod token_cmd;
 mod vault_cmd;
@@ -60,6 +61,8 @@ enum Command {
     Law(law_cmd::LawArgs),
     /// The log vault: keep six months of logs and prove nothing was changed (日志留存).
     Vault(vault_cmd::VaultArgs),
+    /// Find and grade personal information, important-data candidates and secrets (个人信息与重要数据识别).
+    Scan(scan_cmd::ScanArgs),
     /// Receive logs: syslog UDP/TCP/TLS, HTTP and the Elasticsearch bulk API (接收日志).
     Serve(serve_cmd::ServeArgs),
     /// Access tokens for the HTTP intake and /metrics (访问令牌).
@@ -95,6 +98,7 @@ fn run(command: Command, out: Out) -> anyhow::Result<Exit> {
     match command {
         Command::Law(args) => law_cmd::run(args, out),
         Command::Vault(args) => vault_cmd::run(args, out),
+        Command::Scan(args) => scan_cmd::run(args, out),
         Command::Serve(args) => serve_cmd::run(args, out),
         Command::Token(args) => token_cmd::run(args, out),
     }

@@ -1,0 +1,665 @@
+//! `wangan scan …`: find and grade personal information, sensitive PI,
+//! important-data candidates and secrets in files, databases and the vault.
+//! Argument parsing and rendering only; detection and grading live in the
+//! `scan` crate.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use clap::{Args, ValueEnum};
+use scan::{Asset, Finding, Grade, Hit, IdPolicy, Kind, Level, Policy, Report, ScanOptions, Scanner, Sink};
+use serde_json::{Value, json};
+
+use crate::out::{Exit, Out, Style, escape, fail, usage};
+
+const EXAMPLES: &str = "\
+Examples:
+  wangan scan ./exports                         a directory tree (honours .gitignore)
+  wangan scan users.csv --format csv > report.csv
+  wangan scan app.log.gz --format jsonl         one object per finding
+  wangan scan postgres://postgres@127.0.0.1/test --sample 500
+  wangan scan mysql://root@127.0.0.1/test --full
+  wangan scan vault:                            the vault's stored logs
+  wangan scan . --format sarif > scan.sarif     for code-scanning tools
+
+Exit codes: 0 nothing at or above --fail-on; 1 personal information found
+(with --fail-on pi); 2 sensitive personal information or secrets found;
+64 usage error; 66 target not found; 74 I/O or database error.
+
+Values are always masked (138****8000); offsets are byte offsets in the
+original file (after decompression for .gz/.zst; within the cell for
+databases). Grades are candidates with reasons, never legal determinations;
+the scale thresholds are this tool's defaults (--important-persons,
+--important-sensitive-persons).
+
+JSON (schema wangan.scan/1): schema, targets, policy, summary, grade,
+datasets[{source, grade, assets[{field, kinds[{type, category, count,
+distinct, deidentified, minors, sensitive, sample, confidence}]}]}], skipped.
+JSONL: one object per finding: path, field, row, type, byte_start,
+byte_end, masked, confidence, deidentified, minor.";
+
+/// Arguments of `wangan scan`.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct ScanArgs {
+    /// What to scan: files or directories, postgres://…, mysql://…, or `vault:`.
+    #[arg(value_name = "TARGET", required = true)]
+    targets: Vec<String>,
+    /// Output format (`--json` is `--format json`).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<FormatArg>,
+    /// Lowest finding level that makes the exit code non-zero.
+    #[arg(long, value_enum, default_value_t = FailOn::Sensitive, value_name = "LEVEL")]
+    fail_on: FailOn,
+    /// Databases: scan every row instead of a sample.
+    #[arg(long, conflicts_with = "sample")]
+    full: bool,
+    /// Databases: rows sampled per table.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    sample: u64,
+    /// Databases: only tables whose name matches this SQL LIKE pattern.
+    #[arg(long, value_name = "PATTERN")]
+    tables: Option<String>,
+    /// Whether an ID number alone is sensitive PI: gbt35273 (yes, GB/T
+    /// 35273-2020) or gbt45574 (no, GB/T 45574-2025; minors still are).
+    #[arg(long, value_enum, default_value_t = IdPolicyArg::Gbt35273, value_name = "STANDARD")]
+    id_policy: IdPolicyArg,
+    /// Our default scale threshold (distinct persons) for an important-data candidate.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    important_persons: u64,
+    /// Our default scale threshold (distinct persons with sensitive PI).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    important_sensitive_persons: u64,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Do not look for Chinese names and addresses (faster, fewer false positives).
+    #[arg(long)]
+    no_names: bool,
+    /// Never show a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+    /// Data directory of the vault for `vault:`.
+    #[arg(long, value_name = "DIR", env = "WANGAN_DATA_DIR", default_value = "./wangan-data")]
+    data_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    /// A table for the terminal.
+    Table,
+    /// One JSON document (schema wangan.scan/1).
+    Json,
+    /// One JSON object per finding.
+    Jsonl,
+    /// Per-asset rows, UTF-8 with BOM (opens in Excel).
+    Csv,
+    /// A self-contained HTML report.
+    Html,
+    /// SARIF 2.1.0 (file findings).
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Always exit 0 (unless an error occurs).
+    None,
+    /// Exit 1 on any personal information, 2 on sensitive.
+    Pi,
+    /// Exit 2 on sensitive personal information or secrets.
+    Sensitive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum IdPolicyArg {
+    /// GB/T 35273-2020.
+    Gbt35273,
+    /// GB/T 45574-2025.
+    Gbt45574,
+}
+
+/// A finding kept for rendering (jsonl streams instead).
+struct Kept {
+    source: String,
+    field: Option<String>,
+    row: Option<u64>,
+    f: Finding,
+}
+
+struct CliSink {
+    jsonl: Option<Mutex<std::io::BufWriter<std::io::Stdout>>>,
+    keep: Option<Mutex<Vec<Kept>>>,
+    bar: Option<indicatif::ProgressBar>,
+    io_err: Mutex<Option<std::io::Error>>,
+}
+
+impl Sink for CliSink {
+    fn finding(&self, hit: &Hit<'_>) {
+        if let Some(w) = &self.jsonl {
+            let v = finding_json(hit.source, hit.field, hit.row, hit.finding);
+            if let Ok(mut w) = w.lock()
+                && let Err(e) = serde_json::to_writer(&mut *w, &v).map_err(std::io::Error::other).and_then(|()| writeln!(w))
+                && let Ok(mut slot) = self.io_err.lock()
+            {
+                slot.get_or_insert(e);
+            }
+        }
+        if let Some(k) = &self.keep
+            && let Ok(mut k) = k.lock()
+        {
+            k.push(Kept {
+                source: hit.source.to_owned(),
+                field: hit.field.map(str::to_owned),
+                row: hit.row,
+                f: *hit.finding,
+            });
+        }
+    }
+
+    fn progress(&self, bytes: u64) {
+        if let Some(b) = &self.bar {
+            b.inc(bytes);
+        }
+    }
+}
+
+fn finding_json(source: &str, field: Option<&str>, row: Option<u64>, f: &Finding) -> Value {
+    json!({
+        "path": source,
+        "field": field,
+        "row": row,
+        "type": f.kind.name(),
+        "byte_start": f.start,
+        "byte_end": f.end,
+        "masked": f.masked.as_str(),
+        "confidence": f.confidence,
+        "deidentified": f.is_deidentified(),
+        "minor": f.is_minor(),
+    })
+}
+
+/// Run `wangan scan`.
+pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
+    let format = match (args.format, out.json) {
+        (Some(f), _) => f,
+        (None, true) => FormatArg::Json,
+        (None, false) => FormatArg::Table,
+    };
+    let mut opts = ScanOptions {
+        sample_rows: if args.full { None } else { Some(args.sample) },
+        ..ScanOptions::default()
+    };
+    if let Some(t) = args.threads {
+        if t == 0 {
+            return Err(usage(out.t("--threads 必须大于 0", "--threads must be greater than 0")));
+        }
+        opts.threads = t;
+    }
+    if args.no_names {
+        opts.detect.names = false;
+        opts.detect.addresses = false;
+    }
+    let policy = Policy {
+        id_policy: match args.id_policy {
+            IdPolicyArg::Gbt35273 => IdPolicy::Gbt35273,
+            IdPolicyArg::Gbt45574 => IdPolicy::Gbt45574,
+        },
+        important_persons: args.important_persons,
+        important_sensitive_persons: args.important_sensitive_persons,
+        ..Policy::default()
+    };
+    let scanner = Scanner::new(opts);
+    let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        if let Ok(s) = indicatif::ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec} {msg}") {
+            b.set_style(s);
+        }
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    });
+    let sink = CliSink {
+        jsonl: (format == FormatArg::Jsonl).then(|| Mutex::new(std::io::BufWriter::new(std::io::stdout()))),
+        keep: matches!(format, FormatArg::Sarif).then(|| Mutex::new(Vec::new())),
+        bar,
+        io_err: Mutex::new(None),
+    };
+    let mut report = Report::default();
+    let mut shown_targets = Vec::new();
+    for t in &args.targets {
+        shown_targets.push(scan::db::mask_target(t));
+        let r = scan_target(&scanner, t, &args, &sink, out);
+        match r {
+            Ok(r) => report.extend(r),
+            Err(e) => {
+                if let Some(b) = &sink.bar {
+                    b.finish_and_clear();
+                }
+                return Err(e);
+            }
+        }
+    }
+    report.sort();
+    if let Some(b) = &sink.bar {
+        b.finish_and_clear();
+    }
+    if let Some(w) = &sink.jsonl
+        && let Ok(mut w) = w.lock()
+    {
+        w.flush()?;
+    }
+    if let Ok(mut slot) = sink.io_err.lock()
+        && let Some(e) = slot.take()
+    {
+        return Err(e.into());
+    }
+    let total_grade = scan::grade(&report.total(), &policy);
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        FormatArg::Jsonl => {}
+        FormatArg::Json => {
+            let v = report_json(&report, &policy, &shown_targets, &total_grade);
+            serde_json::to_writer_pretty(&mut stdout, &v)?;
+            writeln!(stdout)?;
+        }
+        FormatArg::Table => stdout.write_all(render_table(&report, &policy, &total_grade, out).as_bytes())?,
+        FormatArg::Csv => stdout.write_all(render_csv(&report, &policy).as_bytes())?,
+        FormatArg::Html => stdout.write_all(render_html(&report, &policy, &total_grade, &shown_targets, out).as_bytes())?,
+        FormatArg::Sarif => {
+            let kept = sink.keep.as_ref().and_then(|k| k.lock().ok().map(|mut g| std::mem::take(&mut *g))).unwrap_or_default();
+            let v = render_sarif(&kept, &policy);
+            serde_json::to_writer_pretty(&mut stdout, &v)?;
+            writeln!(stdout)?;
+        }
+    }
+    stdout.flush()?;
+    Ok(exit_for(&total_grade, args.fail_on))
+}
+
+fn exit_for(g: &Grade, fail_on: FailOn) -> Exit {
+    let severe = g.sensitive || g.secrets || g.level >= Level::SensitivePi;
+    match fail_on {
+        FailOn::None => Exit::Ok,
+        FailOn::Sensitive if severe => Exit::Severe,
+        FailOn::Sensitive => Exit::Ok,
+        FailOn::Pi if severe => Exit::Severe,
+        FailOn::Pi if g.level >= Level::GeneralPi => Exit::Findings,
+        FailOn::Pi => Exit::Ok,
+    }
+}
+
+fn scan_target(scanner: &Scanner, t: &str, args: &ScanArgs, sink: &CliSink, out: Out) -> anyhow::Result<Report> {
+    let lower = t.to_ascii_lowercase();
+    if lower.contains("://") && !lower.starts_with("file://") {
+        return scanner.scan_database(t, args.tables.as_deref(), sink).map_err(|e| scan_err(e, out));
+    }
+    if lower == "vault:" || lower.starts_with("vault:") {
+        let rest = &t[6..];
+        let dir = if rest.is_empty() { args.data_dir.clone() } else { PathBuf::from(rest) };
+        return scan_vault(scanner, &dir, sink, out);
+    }
+    let p = Path::new(t.strip_prefix("file://").unwrap_or(t));
+    scanner.scan_path(p, sink).map_err(|e| scan_err(e, out))
+}
+
+fn scan_vault(scanner: &Scanner, dir: &Path, sink: &CliSink, out: Out) -> anyhow::Result<Report> {
+    let store = vault::Store::open(dir).map_err(|e| {
+        let code = if e.kind() == vault::ErrorKind::NotFound { Exit::NoInput } else { Exit::IoErr };
+        fail(code, format!("{}: {}", out.t("无法打开日志库", "cannot open the vault"), escape(&e.to_string(), false)))
+    })?;
+    let mut assets: HashMap<String, Asset> = HashMap::new();
+    let mut report = Report::default();
+    let mut tmp = Vec::new();
+    for rec in store.records(0..store.size()) {
+        let rec = rec.map_err(|e| fail(Exit::DataErr, format!("{}: {}", out.t("读取日志库失败", "reading the vault failed"), escape(&e.to_string(), false))))?;
+        let r = &rec.record;
+        let source = format!("vault:{}", r.source);
+        let asset = assets.entry(source.clone()).or_insert_with(|| Asset::new(source, None));
+        scanner.scan_record(asset, &r.raw, Some(r.seq), sink, &mut tmp);
+        report.bytes += r.raw.len() as u64;
+        report.rows += 1;
+        sink.progress(r.raw.len() as u64);
+    }
+    report.sources = assets.len() as u64;
+    report.assets = assets.into_values().filter(|a| !a.kinds.is_empty()).collect();
+    Ok(report)
+}
+
+fn scan_err(e: scan::Error, out: Out) -> anyhow::Error {
+    let (code, zh) = match &e {
+        scan::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => (Exit::NoInput, "找不到扫描目标"),
+        scan::Error::Io { .. } => (Exit::IoErr, "读取失败"),
+        scan::Error::Db { .. } => (Exit::IoErr, "数据库扫描失败"),
+        scan::Error::Target(_) => (Exit::Usage, "不支持的扫描目标"),
+        _ => (Exit::Software, "内部错误"),
+    };
+    let text = escape(&e.to_string(), false).into_owned();
+    let msg = match out.lang {
+        crate::out::Lang::Zh => format!("{zh}: {text}"),
+        crate::out::Lang::En => text,
+    };
+    fail(code, msg)
+}
+
+fn policy_json(p: &Policy) -> Value {
+    json!({
+        "id_policy": match p.id_policy { IdPolicy::Gbt35273 => "gbt35273", IdPolicy::Gbt45574 => "gbt45574" },
+        "important_persons": p.important_persons,
+        "important_sensitive_persons": p.important_sensitive_persons,
+        "trajectory_points": p.trajectory_points,
+        "note": "thresholds are wangan defaults, not legal thresholds; grades are candidates to confirm against the sector or regional catalog",
+    })
+}
+
+fn grade_json(g: &Grade) -> Value {
+    json!({
+        "level": g.level.name(),
+        "label_zh": g.level.label_zh(),
+        "label_en": g.level.label_en(),
+        "sensitive": g.sensitive,
+        "minors": g.minors,
+        "secrets": g.secrets,
+        "persons": g.persons,
+        "persons_estimated": g.persons_estimated,
+        "reasons": g.reasons.iter().map(|r| json!({"code": r.code, "zh": r.zh, "en": r.en})).collect::<Vec<_>>(),
+    })
+}
+
+fn kinds_json(a: &Asset, p: &Policy) -> Vec<Value> {
+    a.kinds
+        .iter()
+        .map(|(k, s)| {
+            let (cz, ce) = scan::grade::category(*k);
+            json!({
+                "type": k.name(),
+                "category_zh": cz,
+                "category_en": ce,
+                "count": s.count,
+                "distinct": s.distinct(),
+                "deidentified": s.deidentified,
+                "minors": s.minors,
+                "sensitive": scan::grade::is_sensitive(*k, s, p),
+                "sample": s.sample.map(|m| m.as_str().to_owned()),
+                "confidence": s.max_confidence,
+            })
+        })
+        .collect()
+}
+
+fn report_json(r: &Report, p: &Policy, targets: &[String], total: &Grade) -> Value {
+    let datasets: Vec<Value> = r
+        .datasets()
+        .iter()
+        .map(|d| {
+            let assets: Vec<Value> = r
+                .assets
+                .iter()
+                .filter(|a| a.source == d.source)
+                .map(|a| json!({"field": a.field, "grade": grade_json(&scan::grade(a, p)), "kinds": kinds_json(a, p)}))
+                .collect();
+            json!({"source": d.source, "grade": grade_json(&scan::grade(d, p)), "kinds": kinds_json(d, p), "assets": assets})
+        })
+        .collect();
+    let t = r.total();
+    let findings: u64 = t.kinds.values().map(|k| k.count).sum();
+    let deid: u64 = t.kinds.values().map(|k| k.deidentified).sum();
+    json!({
+        "schema": "wangan.scan/1",
+        "targets": targets,
+        "policy": policy_json(p),
+        "summary": {"sources": r.sources, "bytes": r.bytes, "rows": r.rows, "findings": findings, "deidentified": deid},
+        "grade": grade_json(total),
+        "datasets": datasets,
+        "skipped": r.skipped.iter().map(|s| json!({"source": s.source, "reason": s.reason})).collect::<Vec<_>>(),
+    })
+}
+
+fn kind_label(k: Kind, out: Out) -> &'static str {
+    out.t(k.label_zh(), k.label_en())
+}
+
+fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
+    let mut s = String::new();
+    let mib = r.bytes as f64 / (1024.0 * 1024.0);
+    let _ = writeln!(
+        s,
+        "{} {} {}, {:.1} MiB, {} {}",
+        out.t("已扫描", "scanned"),
+        r.sources,
+        out.t("个来源", "sources"),
+        mib,
+        r.rows,
+        out.t("行/记录", "rows/records")
+    );
+    for d in r.datasets() {
+        let g = scan::grade(&d, p);
+        let style = match g.level {
+            Level::NoPi => Style::Dim,
+            Level::GeneralPi => Style::Yellow,
+            _ => Style::Red,
+        };
+        let _ = writeln!(s);
+        let _ = writeln!(s, "{}  {}", out.paint(Style::Bold, &escape(&d.source, false)), out.paint(style, out.t(g.level.label_zh(), g.level.label_en())));
+        for a in r.assets.iter().filter(|a| a.source == d.source) {
+            let field = a.field.as_deref().map(|f| escape(f, false).into_owned()).unwrap_or_else(|| "-".to_owned());
+            for (k, ks) in &a.kinds {
+                let sens = if scan::grade::is_sensitive(*k, ks, p) { out.paint(Style::Red, out.t(" 敏感", " sensitive")) } else { String::new() };
+                let _ = writeln!(
+                    s,
+                    "  {:<24} {:<14} {:>7} {} {:>7} {}{}{}{}",
+                    field,
+                    kind_label(*k, out),
+                    ks.count,
+                    out.t("处", "found"),
+                    ks.distinct(),
+                    out.t("个不同值", "distinct"),
+                    if ks.deidentified > 0 { format!(" +{} {}", ks.deidentified, out.t("已掩码", "masked")) } else { String::new() },
+                    ks.sample.map(|m| format!("  {}", escape(m.as_str(), false))).unwrap_or_default(),
+                    sens,
+                );
+            }
+        }
+        for reason in g.reasons.iter().filter(|r| r.code != "pi") {
+            let _ = writeln!(s, "  - {}", out.t(&reason.zh, &reason.en));
+        }
+    }
+    for sk in &r.skipped {
+        let _ = writeln!(s, "{} {}: {}", out.paint(Style::Dim, out.t("跳过", "skipped")), escape(&sk.source, false), escape(&sk.reason, false));
+    }
+    let _ = writeln!(s);
+    let persons = if total.persons_estimated { out.t("约（估计）", "about (estimated)") } else { out.t("约", "about") };
+    let _ = writeln!(
+        s,
+        "{}: {}  ({persons} {} {})",
+        out.t("总体分级候选", "overall grade candidate"),
+        out.paint(Style::Bold, out.t(total.level.label_zh(), total.level.label_en())),
+        total.persons,
+        out.t("人", "persons"),
+    );
+    let _ = writeln!(
+        s,
+        "{}",
+        out.paint(
+            Style::Dim,
+            out.t(
+                "分级为候选结论，阈值为本工具默认值（可配置），不构成法律认定；重要数据以主管部门目录为准。",
+                "Grades are candidates; thresholds are this tool's defaults (configurable), not legal determinations; important data is defined by the authorities' catalogs."
+            )
+        )
+    );
+    s
+}
+
+fn csv_field(v: &str) -> String {
+    // neutralise spreadsheet formulas, quote always
+    let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_owned() };
+    format!("\"{}\"", v.replace('"', "\"\""))
+}
+
+fn render_csv(r: &Report, p: &Policy) -> String {
+    let mut s = String::from("\u{feff}source,field,type,category,count,distinct,deidentified,minors,sensitive,sample,confidence,asset_grade\r\n");
+    for a in &r.assets {
+        let g = scan::grade(a, p);
+        for (k, ks) in &a.kinds {
+            let row = [
+                csv_field(&a.source),
+                csv_field(a.field.as_deref().unwrap_or("")),
+                k.name().to_owned(),
+                csv_field(scan::grade::category(*k).0),
+                ks.count.to_string(),
+                ks.distinct().to_string(),
+                ks.deidentified.to_string(),
+                ks.minors.to_string(),
+                scan::grade::is_sensitive(*k, ks, p).to_string(),
+                csv_field(ks.sample.as_ref().map_or("", |m| m.as_str())),
+                ks.max_confidence.to_string(),
+                g.level.name().to_owned(),
+            ];
+            s.push_str(&row.join(","));
+            s.push_str("\r\n");
+        }
+    }
+    s
+}
+
+fn html_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn render_html(r: &Report, p: &Policy, total: &Grade, targets: &[String], out: Out) -> String {
+    let mut s = String::new();
+    let lang = out.t("zh-CN", "en");
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>wangan scan</title>\
+<style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse;width:100%;margin:1em 0}}\
+th,td{{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}}th{{background:#f3f3f3}}\
+.sensitive_pi,.important_candidate{{color:#b00020;font-weight:bold}}.general_pi{{color:#a15c00}}.no_pi{{color:#555}}\
+code{{font-family:ui-monospace,monospace}}.note{{color:#666;font-size:13px}}</style></head><body>\n"
+    );
+    let _ = writeln!(s, "<h1>{}</h1>", out.t("个人信息与重要数据扫描报告", "Personal and important data scan"));
+    let _ = writeln!(s, "<p>{}: {}</p>", out.t("目标", "Targets"), targets.iter().map(|t| format!("<code>{}</code>", html_escape(t))).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        s,
+        "<p>{}: <span class=\"{}\">{}</span> — {} {}</p>",
+        out.t("总体分级候选", "Overall grade candidate"),
+        total.level.name(),
+        html_escape(out.t(total.level.label_zh(), total.level.label_en())),
+        total.persons,
+        out.t("人", "persons")
+    );
+    let _ = writeln!(s, "<ul>{}</ul>", total.reasons.iter().map(|r| format!("<li>{}</li>", html_escape(out.t(&r.zh, &r.en)))).collect::<String>());
+    let _ = writeln!(
+        s,
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        out.t("来源", "Source"),
+        out.t("字段", "Field"),
+        out.t("类型", "Type"),
+        out.t("数量", "Count"),
+        out.t("不同值", "Distinct"),
+        out.t("已掩码", "Masked"),
+        out.t("样例（已掩码）", "Sample (masked)"),
+        out.t("资产分级候选", "Asset grade")
+    );
+    for a in &r.assets {
+        let g = scan::grade(a, p);
+        for (k, ks) in &a.kinds {
+            let _ = writeln!(
+                s,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td class=\"{}\">{}</td></tr>",
+                html_escape(&a.source),
+                html_escape(a.field.as_deref().unwrap_or("")),
+                html_escape(kind_label(*k, out)),
+                ks.count,
+                ks.distinct(),
+                ks.deidentified,
+                html_escape(ks.sample.as_ref().map_or("", |m| m.as_str())),
+                g.level.name(),
+                html_escape(out.t(g.level.label_zh(), g.level.label_en()))
+            );
+        }
+    }
+    let _ = writeln!(s, "</table>");
+    if !r.skipped.is_empty() {
+        let _ = writeln!(s, "<h2>{}</h2><ul>", out.t("未扫描", "Skipped"));
+        for sk in &r.skipped {
+            let _ = writeln!(s, "<li><code>{}</code>: {}</li>", html_escape(&sk.source), html_escape(&sk.reason));
+        }
+        let _ = writeln!(s, "</ul>");
+    }
+    let _ = writeln!(
+        s,
+        "<p class=\"note\">{}</p></body></html>",
+        html_escape(out.t(
+            "分级为候选结论，阈值为本工具默认值（可配置），不构成法律认定；重要数据以主管部门目录为准。所有值均已掩码。",
+            "Grades are candidates; thresholds are this tool's defaults (configurable), not legal determinations. All values are masked."
+        ))
+    );
+    s
+}
+
+fn render_sarif(kept: &[Kept], p: &Policy) -> Value {
+    let _ = p;
+    let rules: Vec<Value> = Kind::ALL
+        .iter()
+        .map(|k| {
+            json!({
+                "id": k.name(),
+                "name": k.label_en(),
+                "shortDescription": {"text": format!("{} ({})", k.label_en(), k.label_zh())},
+                "properties": {"category": scan::grade::category(*k).1},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = kept
+        .iter()
+        .filter(|k| k.row.is_none() && !k.f.is_deidentified())
+        .map(|k| {
+            let level = match k.f.kind {
+                Kind::CnId | Kind::BankCard | Kind::Passport | Kind::TravelPermit | Kind::Password | Kind::PrivateKey | Kind::ApiToken => "error",
+                Kind::CnUscc | Kind::Ipv4 | Kind::Ipv6 | Kind::Mac => "note",
+                _ => "warning",
+            };
+            let level = if k.f.is_minor() { "error" } else { level };
+            json!({
+                "ruleId": k.f.kind.name(),
+                "level": level,
+                "message": {"text": format!("{}: {}", k.f.kind.label_en(), k.f.masked.as_str())},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": k.source.replace('\\', "/")},
+                        "region": {"byteOffset": k.f.start, "byteLength": k.f.end - k.f.start},
+                    },
+                    "logicalLocations": k.field.as_ref().map(|f| vec![json!({"name": f})]).unwrap_or_default(),
+                }],
+                "properties": {"confidence": k.f.confidence, "masked": k.f.masked.as_str()},
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "wangan scan",
+                "informationUri": "https://github.com/",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
+}
