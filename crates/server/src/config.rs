@@ -411,6 +411,15 @@ checkpoint_secs = 10
     }
 
     #[test]
+    fn the_documented_example_parses() {
+        let text = include_str!("../../../docs/wangan.toml.example");
+        let c = Config::parse(text, Path::new("/etc/wangan")).unwrap();
+        assert_eq!(c.syslog_tls, Some("0.0.0.0:6514".parse().unwrap()));
+        assert_eq!(c.allow.len(), 3);
+        assert!(c.tls.is_some());
+    }
+
+    #[test]
     fn listen_values() {
         assert_eq!(parse_listen("off").unwrap(), None);
         assert_eq!(

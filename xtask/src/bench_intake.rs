@@ -1,0 +1,553 @@
+//! `cargo xtask bench intake`: `wangan serve` against rsyslog in the same run.
+//!
+//! 1. Syslog TCP: the seeded corpus (RFC 5424 lines, LF framing) is sent over loopback by the
+//!    same sender for both (`taskset -c 1 bash -c 'cat in > /dev/tcp/…'`), servers pinned to
+//!    CPU 0. rsyslog runs `imptcp → omfile` (done when the output file has every byte, then
+//!    `sync -f`); wangan is done when `/metrics` reports every record stored, which means
+//!    fsynced and covered by a signed checkpoint. Records/s, server CPU seconds, peak RSS.
+//! 2. HTTP bulk: `--clients` keep-alive connections each send Elasticsearch `_bulk` requests
+//!    of `--bulk-docs` documents (corpus lines as `{"message": …}`); every response is a
+//!    durable acknowledgement. Documents/s and p50/p99 acknowledgement latency.
+//!
+//! Results go to stdout and `bench-work/intake/results.md`.
+
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::corpus;
+
+const USAGE: &str = "usage: cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--no-build] [--skip-peers]";
+
+struct Opts {
+    lines: u64,
+    seed: u64,
+    clients: usize,
+    bulk_docs: usize,
+    bulk_requests: usize,
+    build: bool,
+    peers: bool,
+}
+
+fn parse_opts(args: &[String]) -> Result<Opts> {
+    let mut o = Opts {
+        lines: 1_000_000,
+        seed: 1,
+        clients: 4,
+        bulk_docs: 1000,
+        bulk_requests: 100,
+        build: true,
+        peers: true,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut val = || it.next().context("option needs a value");
+        match a.as_str() {
+            "--lines" => o.lines = corpus::parse_count(val()?)?,
+            "--seed" => o.seed = val()?.parse()?,
+            "--clients" => o.clients = val()?.parse()?,
+            "--bulk-docs" => o.bulk_docs = val()?.parse()?,
+            "--bulk-requests" => o.bulk_requests = val()?.parse()?,
+            "--no-build" => o.build = false,
+            "--skip-peers" => o.peers = false,
+            _ => bail!("{USAGE}"),
+        }
+    }
+    Ok(o)
+}
+
+fn have(cmd: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn pinned(cpu: u32, program: &Path) -> Command {
+    if have("taskset") {
+        let mut c = Command::new("taskset");
+        c.arg("-c").arg(cpu.to_string()).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn clk_tck() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+fn proc_cpu(pid: u32) -> Option<f64> {
+    let s = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    Some((f[11] + f[12]) as f64 / clk_tck())
+}
+
+fn vm_hwm(pid: u32) -> Option<u64> {
+    let s = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let l = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    l.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn send_file(input: &Path, port: u16) -> Result<()> {
+    let st = pinned(1, Path::new("bash"))
+        .arg("-c")
+        .arg(format!(
+            "cat '{}' > /dev/tcp/127.0.0.1/{port}",
+            input.display()
+        ))
+        .status()?;
+    if !st.success() {
+        bail!("sender failed");
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct Row {
+    name: String,
+    wall: f64,
+    cpu: Option<f64>,
+    records: u64,
+    rss_kib: Option<u64>,
+    note: String,
+}
+
+fn rsyslog(dir: &Path, input: &Path, s: &corpus::Summary) -> Result<Row> {
+    if !have("rsyslogd") {
+        bail!("rsyslogd is missing: apt-get install -y rsyslog");
+    }
+    let _ = fs::remove_dir_all(dir);
+    fs::create_dir_all(dir.join("work"))?;
+    let port = free_port()?;
+    let out = dir.join("out.log");
+    let conf = dir.join("rsyslog.conf");
+    fs::write(
+        &conf,
+        format!(
+            r#"global(workDirectory="{work}")
+module(load="imptcp" threads="1")
+input(type="imptcp" address="127.0.0.1" port="{port}" ruleset="r")
+template(name="raw" type="string" string="%rawmsg%\n")
+ruleset(name="r" queue.type="fixedArray" queue.size="250000" queue.dequeueBatchSize="4096") {{
+  action(type="omfile" file="{out}" template="raw" ioBufferSize="256k" flushOnTXEnd="off" asyncWriting="on")
+}}
+"#,
+            work = dir.join("work").display(),
+            out = out.display()
+        ),
+    )?;
+    let mut server: Child = pinned(0, Path::new("rsyslogd"))
+        .arg("-n")
+        .arg("-f")
+        .arg(&conf)
+        .arg("-i")
+        .arg(dir.join("rsyslogd.pid"))
+        .stdout(Stdio::null())
+        .stderr(File::create(dir.join("rsyslogd.err"))?)
+        .spawn()
+        .context("start rsyslogd")?;
+    let pid = server.id();
+    let r = (|| -> Result<Row> {
+        let t = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if t.elapsed() > Duration::from_secs(15) {
+                bail!("rsyslogd did not listen");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let cpu0 = proc_cpu(pid).context("rsyslogd gone")?;
+        let t0 = Instant::now();
+        send_file(input, port)?;
+        let mut last = (0, Instant::now());
+        let mut note = String::new();
+        loop {
+            let size = fs::metadata(&out).map_or(0, |m| m.len());
+            if size >= s.bytes {
+                break;
+            }
+            if size != last.0 {
+                last = (size, Instant::now());
+            } else if last.1.elapsed() > Duration::from_secs(30) {
+                note = format!("stalled at {size} of {} bytes", s.bytes);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Command::new("sync").arg("-f").arg(&out).status()?;
+        Ok(Row {
+            name: "rsyslog 8 imptcp → omfile".into(),
+            wall: t0.elapsed().as_secs_f64(),
+            cpu: proc_cpu(pid).map(|c| c - cpu0),
+            records: s.lines,
+            rss_kib: vm_hwm(pid),
+            note,
+        })
+    })();
+    let _ = Command::new("kill").arg(pid.to_string()).status();
+    let _ = server.wait();
+    r
+}
+
+struct Ours {
+    child: Child,
+    tcp: SocketAddr,
+    http: SocketAddr,
+    auth: String,
+}
+
+impl Drop for Ours {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_ours(wangan: &Path, dir: &Path) -> Result<Ours> {
+    let _ = fs::remove_dir_all(dir);
+    let out = Command::new(wangan)
+        .args(["token", "create", "--role", "admin", "--json", "--data-dir"])
+        .arg(dir)
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "token create failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let token = text
+        .split("\"token\": \"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .context("no token in output")?
+        .to_owned();
+    let mut child = pinned(0, wangan)
+        .args([
+            "--json",
+            "serve",
+            "--syslog-udp",
+            "off",
+            "--syslog-tcp",
+            "127.0.0.1:0",
+        ])
+        .args(["--http", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(File::create(dir.with_extension("stderr"))?)
+        .spawn()
+        .context("start wangan serve")?;
+    let mut lines = BufReader::new(child.stdout.take().context("stdout")?).lines();
+    let mut tcp = None;
+    let mut http = None;
+    for l in lines.by_ref() {
+        let l = l?;
+        if l.contains("wangan.serve.listening/1") {
+            let field = |k: &str| {
+                l.split(&format!("\"{k}\":\""))
+                    .nth(1)
+                    .and_then(|s| s.split('"').next())
+                    .and_then(|s| s.parse::<SocketAddr>().ok())
+            };
+            tcp = field("syslog_tcp");
+            http = field("http");
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    Ok(Ours {
+        child,
+        tcp: tcp.context("no tcp listener")?,
+        http: http.context("no http listener")?,
+        auth: format!("Bearer {token}"),
+    })
+}
+
+/// One HTTP/1.1 request on a keep-alive connection; returns status and body.
+fn request(
+    s: &mut BufReader<TcpStream>,
+    method: &str,
+    path: &str,
+    auth: &str,
+    body: &[u8],
+) -> Result<(u16, Vec<u8>)> {
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: {auth}\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let w = s.get_mut();
+    w.write_all(head.as_bytes())?;
+    w.write_all(body)?;
+    let mut line = String::new();
+    s.read_line(&mut line)?;
+    let status: u16 = line.split(' ').nth(1).context("no status")?.parse()?;
+    let mut len = 0usize;
+    loop {
+        line.clear();
+        s.read_line(&mut line)?;
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        if let Some(v) = l
+            .to_ascii_lowercase()
+            .strip_prefix("content-length:")
+            .map(str::trim)
+            .map(str::to_owned)
+        {
+            len = v.parse()?;
+        }
+    }
+    let mut b = vec![0u8; len];
+    s.read_exact(&mut b)?;
+    Ok((status, b))
+}
+
+fn stored(o: &Ours) -> Result<u64> {
+    let mut s = BufReader::new(TcpStream::connect(o.http)?);
+    let (st, b) = request(&mut s, "GET", "/metrics", &o.auth, b"")?;
+    if st != 200 {
+        bail!("/metrics answered {st}");
+    }
+    let t = String::from_utf8_lossy(&b);
+    let l = t
+        .lines()
+        .find(|l| l.starts_with("wangan_intake_stored_records_total "))
+        .context("no stored counter")?;
+    Ok(l.rsplit(' ').next().unwrap_or("0").parse()?)
+}
+
+fn ours_syslog(wangan: &Path, dir: &Path, input: &Path, s: &corpus::Summary) -> Result<Row> {
+    let o = start_ours(wangan, dir)?;
+    let pid = o.child.id();
+    let cpu0 = proc_cpu(pid).context("wangan gone")?;
+    let t0 = Instant::now();
+    send_file(input, o.tcp.port())?;
+    let mut last = (0, Instant::now());
+    let mut note = String::new();
+    loop {
+        let n = stored(&o)?;
+        if n >= s.lines {
+            break;
+        }
+        if n != last.0 {
+            last = (n, Instant::now());
+        } else if last.1.elapsed() > Duration::from_secs(30) {
+            note = format!("stalled at {n} of {} records", s.lines);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(Row {
+        name: "wangan serve syslog TCP → vault (fsynced, signed)".into(),
+        wall: t0.elapsed().as_secs_f64(),
+        cpu: proc_cpu(pid).map(|c| c - cpu0),
+        records: stored(&o)?,
+        rss_kib: vm_hwm(pid),
+        note,
+    })
+}
+
+struct BulkResult {
+    docs: u64,
+    wall: f64,
+    p50: f64,
+    p99: f64,
+    cpu: Option<f64>,
+    rss_kib: Option<u64>,
+}
+
+fn json_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(o, "\\u{:04x}", c as u32);
+            }
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn ours_bulk(wangan: &Path, dir: &Path, input: &Path, o: &Opts) -> Result<BulkResult> {
+    let server = start_ours(wangan, dir)?;
+    let pid = server.child.id();
+    // request bodies from the corpus
+    let mut bodies = Vec::new();
+    let mut cur = String::new();
+    let mut n = 0;
+    for l in BufReader::new(File::open(input)?).lines() {
+        let l = l?;
+        cur.push_str("{\"create\":{\"_index\":\"bench\"}}\n{\"message\":\"");
+        cur.push_str(&json_escape(&l));
+        cur.push_str("\"}\n");
+        n += 1;
+        if n == o.bulk_docs {
+            bodies.push(std::mem::take(&mut cur).into_bytes());
+            n = 0;
+            if bodies.len() == o.clients * o.bulk_requests {
+                break;
+            }
+        }
+    }
+    let bodies = std::sync::Arc::new(bodies);
+    let cpu0 = proc_cpu(pid).context("wangan gone")?;
+    let t0 = Instant::now();
+    let mut threads = Vec::new();
+    for c in 0..o.clients {
+        let bodies = bodies.clone();
+        let addr = server.http;
+        let auth = server.auth.clone();
+        let clients = o.clients;
+        threads.push(std::thread::spawn(move || -> Result<Vec<f64>> {
+            let mut s = BufReader::new(TcpStream::connect(addr)?);
+            let mut lat = Vec::new();
+            for body in bodies.iter().skip(c).step_by(clients) {
+                let t = Instant::now();
+                let (st, b) = request(&mut s, "POST", "/_bulk", &auth, body)?;
+                if st != 200 || b.windows(15).any(|w| w == b"\"errors\":true,") {
+                    bail!(
+                        "bulk answered {st}: {}",
+                        String::from_utf8_lossy(&b[..b.len().min(300)])
+                    );
+                }
+                lat.push(t.elapsed().as_secs_f64());
+            }
+            Ok(lat)
+        }));
+    }
+    let mut lat = Vec::new();
+    for t in threads {
+        lat.extend(t.join().map_err(|_| anyhow::anyhow!("client panicked"))??);
+    }
+    let wall = t0.elapsed().as_secs_f64();
+    lat.sort_by(f64::total_cmp);
+    let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
+    Ok(BulkResult {
+        docs: (lat.len() * o.bulk_docs) as u64,
+        wall,
+        p50: pct(0.50),
+        p99: pct(0.99),
+        cpu: proc_cpu(pid).map(|c| c - cpu0),
+        rss_kib: vm_hwm(pid),
+    })
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+/// `cargo xtask bench intake …`.
+pub fn run(args: &[String]) -> Result<()> {
+    let o = parse_opts(args)?;
+    let root = root();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let wangan = target.join("release/wangan");
+    if o.build {
+        let st = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args(["build", "--release", "-p", "wangan"])
+            .current_dir(&root)
+            .status()?;
+        if !st.success() {
+            bail!("cargo build --release -p wangan failed");
+        }
+    }
+    let work = root.join("bench-work/intake");
+    fs::create_dir_all(&work)?;
+    let input = work.join(format!("corpus-{}-{}.log", o.lines, o.seed));
+    let summary = corpus::generate(&input, o.lines, o.seed, corpus::DEFAULT_START)?;
+    // warm the page cache
+    std::io::copy(&mut File::open(&input)?, &mut std::io::sink())?;
+    let mut rows = Vec::new();
+    if o.peers {
+        rows.push(rsyslog(&work.join("rsyslog"), &input, &summary)?);
+    }
+    rows.push(ours_syslog(
+        &wangan,
+        &work.join("ours-tcp"),
+        &input,
+        &summary,
+    )?);
+    let bulk = ours_bulk(&wangan, &work.join("ours-bulk"), &input, &o)?;
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "### Intake ({} lines, {} bytes, seed {}; `cargo xtask bench intake --lines {} --seed {}`)\n",
+        summary.lines, summary.bytes, o.seed, o.lines, o.seed
+    );
+    let _ = writeln!(
+        md,
+        "| system | wall s | records/s | server CPU s | records per CPU-s | peak RSS MiB | note |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|");
+    for r in &rows {
+        let _ = writeln!(
+            md,
+            "| {} | {:.2} | {:.0} | {} | {} | {} | {} |",
+            r.name,
+            r.wall,
+            r.records as f64 / r.wall,
+            r.cpu.map_or("–".into(), |c| format!("{c:.2}")),
+            r.cpu
+                .map_or("–".into(), |c| format!("{:.0}", r.records as f64 / c)),
+            r.rss_kib
+                .map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
+            r.note
+        );
+    }
+    if rows.len() == 2 {
+        let ratio =
+            (rows[1].records as f64 / rows[1].wall) / (rows[0].records as f64 / rows[0].wall);
+        let _ = writeln!(
+            md,
+            "\nwangan / rsyslog records/s: **{ratio:.2}×** (goal ≥ 1.5×)"
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nHTTP `_bulk`: {} clients × {} requests × {} docs: {:.0} docs/s, durable-ack latency p50 {:.1} ms, p99 {:.1} ms, server CPU {}, peak RSS {} MiB",
+        o.clients,
+        o.bulk_requests,
+        o.bulk_docs,
+        bulk.docs as f64 / bulk.wall,
+        bulk.p50 * 1e3,
+        bulk.p99 * 1e3,
+        bulk.cpu.map_or("–".into(), |c| format!("{c:.2} s")),
+        bulk.rss_kib
+            .map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
+    );
+    print!("{md}");
+    fs::write(work.join("results.md"), &md)?;
+    Ok(())
+}
