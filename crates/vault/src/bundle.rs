@@ -533,11 +533,13 @@ pub struct ExportSummary {
 }
 
 /// Subtree hashes for many proofs: level-8 tiles and higher from the
-/// store's [`TreeReader`] (memoised), lower levels from cached tile leaves.
+/// store's [`TreeReader`] (memoised), lower levels from the cached node
+/// hashes of each 256-record tile (computed once per tile).
 struct ProofSource<'a> {
     store: &'a Store,
     tr: TreeReader<'a>,
-    leaves: HashMap<u64, Vec<Hash>>,
+    /// Per tile: level j holds the hashes of its complete 2^j-leaf subtrees.
+    tiles: HashMap<u64, Vec<Vec<Hash>>>,
     limit: u64,
 }
 
@@ -547,24 +549,36 @@ impl SubtreeSource for ProofSource<'_> {
             return self.tr.perfect(start, k);
         }
         let tile = start / TILE;
-        if !self.leaves.contains_key(&tile) {
-            if self.leaves.len() >= 64 {
-                self.leaves.clear();
+        if !self.tiles.contains_key(&tile) {
+            if self.tiles.len() >= 64 {
+                self.tiles.clear();
             }
+            let alg = self.store.hash_alg();
             let lo = tile * TILE;
             let hi = (lo + TILE).min(self.limit);
-            let l = self.store.leaf_hashes(lo..hi)?;
-            self.leaves.insert(tile, l);
+            let mut levels = vec![self.store.leaf_hashes(lo..hi)?];
+            while let Some(prev) = levels.last()
+                && prev.len() >= 2
+            {
+                let next: Vec<Hash> = prev
+                    .chunks_exact(2)
+                    .map(|p| alg.node(&p[0], &p[1]))
+                    .collect();
+                levels.push(next);
+            }
+            self.tiles.insert(tile, levels);
         }
-        let l = &self.leaves[&tile];
-        let a = (start - tile * TILE) as usize;
-        let s = l.get(a..a + (1usize << k)).ok_or_else(|| {
-            Error::new(
-                ErrorKind::OutOfRange,
-                format!("leaves {start}..+{} not available", 1u64 << k),
-            )
-        })?;
-        Ok(merkle::mth(self.store.hash_alg(), s))
+        let idx = ((start - tile * TILE) >> k) as usize;
+        self.tiles[&tile]
+            .get(k as usize)
+            .and_then(|l| l.get(idx))
+            .copied()
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::OutOfRange,
+                    format!("leaves {start}..+{} not available", 1u64 << k),
+                )
+            })
     }
 }
 
@@ -608,7 +622,7 @@ pub fn export(
     let mut src = ProofSource {
         store,
         tr: store.tree(),
-        leaves: HashMap::new(),
+        tiles: HashMap::new(),
         limit: size,
     };
     let root = merkle::range_hash(alg, &mut src, 0, size)?;

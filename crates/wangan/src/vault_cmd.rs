@@ -123,6 +123,13 @@ enum VaultCommand {
         /// Source name recorded with every record (e.g. the device).
         #[arg(long)]
         source: String,
+        /// Peer address recorded with every record (e.g. the relay the file came from)
+        /// [default: file:<path> for files, stdin for standard input].
+        #[arg(long, value_name = "ADDR")]
+        peer: Option<String>,
+        /// Transport recorded with every record [default: file, or stdin for standard input].
+        #[arg(long, value_name = "NAME")]
+        transport: Option<String>,
         /// Files to read; standard input when none.
         files: Vec<PathBuf>,
     },
@@ -211,7 +218,20 @@ pub fn run(args: VaultArgs, out: Out) -> anyhow::Result<Exit> {
             hash,
             segment_size,
         } => init(&dir.data_dir, &retention, hash, segment_size, out),
-        VaultCommand::Ingest { dir, source, files } => ingest(&dir.data_dir, &source, &files, out),
+        VaultCommand::Ingest {
+            dir,
+            source,
+            peer,
+            transport,
+            files,
+        } => {
+            let names = Names {
+                source,
+                peer,
+                transport,
+            };
+            ingest(&dir.data_dir, &names, &files, out)
+        }
         VaultCommand::Verify {
             dir,
             quick,
@@ -347,10 +367,16 @@ struct IngestStats {
     empty: u64,
 }
 
+/// Source, peer and transport of one input.
+struct Origin<'a> {
+    source: &'a str,
+    peer: &'a str,
+    transport: &'a str,
+}
+
 fn ingest_reader(
     v: &mut Vault,
-    source: &str,
-    transport: &str,
+    o: &Origin<'_>,
     r: impl Read,
     bar: Option<&indicatif::ProgressBar>,
     st: &mut IngestStats,
@@ -381,9 +407,9 @@ fn ingest_reader(
         }
         v.append(&Incoming {
             received_ns: now_ns(),
-            source,
-            peer: "-",
-            transport,
+            source: o.source,
+            peer: o.peer,
+            transport: o.transport,
             raw: l,
         })
         .map_err(|e| lib_err(e, out))?;
@@ -396,12 +422,34 @@ fn ingest_reader(
     Ok(())
 }
 
-fn ingest(dir: &Path, source: &str, files: &[PathBuf], out: Out) -> anyhow::Result<Exit> {
-    if source.is_empty() || source.contains(char::is_control) {
-        return Err(usage(out.t(
-            "--source 不能为空或含控制字符",
-            "--source must be non-empty and free of control characters",
+/// Names recorded with every ingested record.
+struct Names {
+    source: String,
+    peer: Option<String>,
+    transport: Option<String>,
+}
+
+fn check_name(flag: &str, value: &str, out: Out) -> anyhow::Result<()> {
+    if value.is_empty() || value.contains(char::is_control) || value.len() > 65535 {
+        return Err(usage(format!(
+            "{flag} {}",
+            out.t(
+                "不能为空、不能含控制字符、不能超过 65535 字节",
+                "must be non-empty, free of control characters and at most 65535 bytes"
+            )
         )));
+    }
+    Ok(())
+}
+
+fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Result<Exit> {
+    let source = names.source.as_str();
+    check_name("--source", source, out)?;
+    if let Some(p) = &names.peer {
+        check_name("--peer", p, out)?;
+    }
+    if let Some(t) = &names.transport {
+        check_name("--transport", t, out)?;
     }
     for f in files {
         if !f.exists() {
@@ -421,10 +469,30 @@ fn ingest(dir: &Path, source: &str, files: &[PathBuf], out: Out) -> anyhow::Resu
         records: 0,
         empty: 0,
     };
-    let tty = std::io::stderr().is_terminal();
+    let tty = std::io::stderr().is_terminal() && !out.json;
     if files.is_empty() {
         let stdin = std::io::stdin();
-        ingest_reader(&mut v, source, "stdin", stdin.lock(), None, &mut st, out)?;
+        let peer = names.peer.as_deref().unwrap_or("stdin");
+        let transport = names.transport.as_deref().unwrap_or("stdin");
+        // a piped stdin of unknown length gets a byte counter
+        let bar = (tty && !stdin.is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            if let Ok(s) =
+                indicatif::ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec}")
+            {
+                b.set_style(s);
+            }
+            b
+        });
+        let o = Origin {
+            source,
+            peer,
+            transport,
+        };
+        ingest_reader(&mut v, &o, stdin.lock(), bar.as_ref(), &mut st, out)?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
     }
     for f in files {
         let file = std::fs::File::open(f).map_err(|e| {
@@ -433,6 +501,15 @@ fn ingest(dir: &Path, source: &str, files: &[PathBuf], out: Out) -> anyhow::Resu
                 format!("{}: {e}", escape(&f.display().to_string(), false)),
             )
         })?;
+        let default_peer = format!("file:{}", f.display());
+        let peer = match &names.peer {
+            Some(p) => p.as_str(),
+            None => {
+                let end = default_peer.floor_char_boundary(65535);
+                &default_peer[..end]
+            }
+        };
+        let transport = names.transport.as_deref().unwrap_or("file");
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         let bar = (tty && len > 8 << 20).then(|| {
             let b = indicatif::ProgressBar::new(len);
@@ -443,7 +520,12 @@ fn ingest(dir: &Path, source: &str, files: &[PathBuf], out: Out) -> anyhow::Resu
             }
             b
         });
-        ingest_reader(&mut v, source, "file", file, bar.as_ref(), &mut st, out)?;
+        let o = Origin {
+            source,
+            peer,
+            transport,
+        };
+        ingest_reader(&mut v, &o, file, bar.as_ref(), &mut st, out)?;
         if let Some(b) = bar {
             b.finish_and_clear();
         }
@@ -505,8 +587,11 @@ fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Res
         })?;
         tcs.push(c);
     }
-    let tty = std::io::stderr().is_terminal() && !quick && store.size() > 1_000_000;
-    let bar = tty.then(|| indicatif::ProgressBar::new(store.size()));
+    let bar = if quick {
+        None
+    } else {
+        progress_bar(store.size(), out)
+    };
     let progress = |n: u64| {
         if let Some(b) = &bar {
             b.set_position(n);
@@ -802,6 +887,7 @@ fn coverage(
     show_days: bool,
     out: Out,
 ) -> anyhow::Result<Exit> {
+    let mut w = std::io::stdout().lock();
     let gap = parse_gap(gap, out)?;
     let at = match at {
         Some(s) => vault::clock::from_ns(parse_time(s, out)?),
@@ -827,7 +913,8 @@ fn coverage(
     if out.json {
         out.print_json(&coverage_json(&r))?;
     } else {
-        println!(
+        writeln!(
+            w,
             "{} {} .. {} ({} {}), {} {}",
             out.t("留存窗口", "retention window"),
             t(r.window_start_ns),
@@ -836,15 +923,16 @@ fn coverage(
             r.window,
             out.t("间断阈值", "gap threshold"),
             human_duration(r.gap, out),
-        );
+        )?;
         if r.sources.is_empty() {
-            println!(
+            writeln!(
+                w,
                 "  {}",
                 out.paint(
                     Style::Red,
                     out.t("日志库中没有记录", "the vault holds no records")
                 )
-            );
+            )?;
         }
         for s in &r.sources {
             let verdict = if s.covers_window {
@@ -863,11 +951,13 @@ fn coverage(
                     out.t("连续六个月: 否", "six continuous months: no"),
                 )
             };
-            println!(
+            writeln!(
+                w,
                 "{} {verdict}; {six}",
                 out.paint(Style::Cyan, &escape(&s.source, false))
-            );
-            println!(
+            )?;
+            writeln!(
+                w,
                 "  {} {}, {} {}; {} {} .. {}",
                 s.records,
                 out.t("条记录", "records"),
@@ -876,15 +966,16 @@ fn coverage(
                 out.t("首末", "first/last"),
                 t(s.first_ns),
                 t(s.last_ns),
-            );
+            )?;
             let quiet = s.days.iter().filter(|(_, n)| *n == 0).count();
-            println!(
+            writeln!(
+                w,
                 "  {} {} / {} {}",
                 s.days.len() - quiet,
                 out.t("天有记录", "days with records"),
                 s.days.len(),
                 out.t("天", "days"),
-            );
+            )?;
             for g in s.gaps.iter().take(20) {
                 let what = match (g.at_start, g.at_end) {
                     (true, true) => out.t("窗口内无记录", "no records in the window"),
@@ -892,33 +983,36 @@ fn coverage(
                     (false, true) => out.t("此后无记录", "no records since"),
                     (false, false) => out.t("间断", "gap"),
                 };
-                println!(
+                writeln!(
+                    w,
                     "  {} {} .. {} ({})",
                     out.paint(Style::Yellow, what),
                     t(g.from_ns),
                     t(g.to_ns),
                     human_duration(g.duration(), out)
-                );
+                )?;
             }
             if s.gaps.len() > 20 {
-                println!(
+                writeln!(
+                    w,
                     "  … {} {}",
                     s.gaps.len() - 20,
                     out.t("处更多间断 (见 --json)", "more gaps (see --json)")
-                );
+                )?;
             }
             if show_days {
                 for (d, n) in &s.days {
-                    println!("    {d} {n}");
+                    writeln!(w, "    {d} {n}")?;
                 }
             }
         }
         for u in &r.unreadable {
-            println!(
+            writeln!(
+                w,
                 "  {}: {}",
                 out.paint(Style::Red, out.t("无法读取", "unreadable")),
                 escape(u, false)
-            );
+            )?;
         }
     }
     Ok(if r.all_covered() {
@@ -980,6 +1074,7 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
             return Err(e);
         }
     };
+    let mut w = std::io::stdout().lock();
     let cp = &s.checkpoint;
     if out.json {
         out.print_json(&json!({
@@ -997,7 +1092,8 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
             },
         }))?;
     } else {
-        println!(
+        writeln!(
+            w,
             "{} {} {} → {} ({} {})",
             out.paint(Style::Green, out.t("已导出", "exported")),
             s.records,
@@ -1005,17 +1101,19 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
             escape(&output.display().to_string(), false),
             s.bytes,
             out.t("字节", "bytes"),
-        );
-        println!(
+        )?;
+        writeln!(
+            w,
             "  {}: {} {}, {} {}",
             out.t("检查点", "checkpoint"),
             cp.size,
             out.t("条记录", "records"),
             out.t("根", "root"),
             cp.root.b64()
-        );
+        )?;
         if s.beyond_checkpoint > 0 {
-            println!(
+            writeln!(
+                w,
                 "  {}: {}",
                 out.paint(
                     Style::Yellow,
@@ -1025,9 +1123,9 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
                     )
                 ),
                 s.beyond_checkpoint
-            );
+            )?;
         }
-        println!(
+        writeln!(w,
             "  {}",
             out.paint(
                 Style::Dim,
@@ -1036,7 +1134,7 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
                     "the recipient checks it offline with `wangan vault check-bundle FILE --trusted-key ed25519.pub`."
                 )
             )
-        );
+        )?;
     }
     Ok(Exit::Ok)
 }
@@ -1062,6 +1160,7 @@ fn load_trusted_key(p: &Path, out: Out) -> anyhow::Result<vault::keys::PublicKey
 }
 
 fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Result<Exit> {
+    let mut w = std::io::stdout().lock();
     let trusted = vault::Trusted {
         keys: trusted_key.map(|p| load_trusted_key(p, out)).transpose()?,
     };
@@ -1085,11 +1184,12 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
                     "error": e.to_string(),
                 }))?;
             } else {
-                println!(
+                writeln!(
+                    w,
                     "{}: {shown}: {}",
                     out.paint(Style::Red, out.t("证据包无效", "bundle is invalid")),
                     escape(&e.to_string(), false)
-                );
+                )?;
             }
             return Ok(Exit::Findings);
         }
@@ -1134,17 +1234,24 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
         } else {
             out.paint(Style::Red, out.t("校验失败", "bundle does not verify"))
         };
-        println!(
+        writeln!(
+            w,
             "{verdict}: {} / {} {}",
             c.records_verified,
             c.records,
             out.t("条记录的包含证明成立", "records proven")
-        );
+        )?;
         if let Some((a, b)) = c.seqs {
-            println!("  seq {a}..{b}");
+            writeln!(w, "  seq {a}..{b}")?;
         }
         if let Some((a, b)) = c.time {
-            println!("  {}: {} .. {}", out.t("接收时间", "received"), t(a), t(b));
+            writeln!(
+                w,
+                "  {}: {} .. {}",
+                out.t("接收时间", "received"),
+                t(a),
+                t(b)
+            )?;
         }
         if !c.sources.is_empty() {
             let list: Vec<String> = c
@@ -1152,10 +1259,11 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
                 .iter()
                 .map(|(s, n)| format!("{} ({n})", escape(s, false)))
                 .collect();
-            println!("  {}: {}", out.t("来源", "sources"), list.join(", "));
+            writeln!(w, "  {}: {}", out.t("来源", "sources"), list.join(", "))?;
         }
         if let Some(cp) = &c.checkpoint {
-            println!(
+            writeln!(
+                w,
                 "  {}: {} {} {}, {} {}, {} {}",
                 out.t("检查点", "checkpoint"),
                 escape(&cp.origin, false),
@@ -1165,38 +1273,41 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
                 cp.root.b64(),
                 out.t("签名时间", "signed"),
                 t(cp.time_ns)
-            );
+            )?;
         }
         if let Some(h) = c.hash {
-            println!("  {}: {}", out.t("哈希", "hash"), h.name());
+            writeln!(w, "  {}: {}", out.t("哈希", "hash"), h.name())?;
         }
         if let Some(k) = &c.keys {
-            println!(
+            writeln!(
+                w,
                 "  Ed25519 {} sha256:{}",
                 escape(&k.ed25519_key, false),
                 k.ed25519_fingerprint
-            );
+            )?;
             if let (Some(id), Some(fp)) = (&k.sm2_id, &k.sm2_fingerprint) {
-                println!(
+                writeln!(
+                    w,
                     "  SM2 {id} sha256:{fp} ({})",
                     if c.sm2_verified {
                         out.t("签名有效", "signature valid")
                     } else {
                         out.t("签名无效", "signature not valid")
                     }
-                );
+                )?;
             }
         }
         if c.key_trusted {
-            println!(
+            writeln!(
+                w,
                 "  {}",
                 out.paint(
                     Style::Green,
                     out.t("公钥与可信公钥一致", "keys match the trusted key")
                 )
-            );
+            )?;
         } else if trusted.keys.is_none() {
-            println!(
+            writeln!(w,
                 "  {}",
                 out.paint(
                     Style::Yellow,
@@ -1205,22 +1316,24 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
                         "no trusted key given: compare the key fingerprints above out of band (--trusted-key)"
                     )
                 )
-            );
+            )?;
         }
         for f in &c.failures {
-            println!(
+            writeln!(
+                w,
                 "  {} {}: {}",
                 out.paint(Style::Red, "error"),
                 out.paint(Style::Cyan, f.kind),
                 escape(&f.message, false)
-            );
+            )?;
         }
         if c.more_failures > 0 {
-            println!(
+            writeln!(
+                w,
                 "  … {} {}",
                 c.more_failures,
                 out.t("处更多失败", "more failures")
-            );
+            )?;
         }
     }
     Ok(if c.ok() { Exit::Ok } else { Exit::Findings })
@@ -1233,7 +1346,7 @@ fn spinner(out: Out) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let b = indicatif::ProgressBar::new_spinner();
-    if let Ok(s) = indicatif::ProgressStyle::with_template("{spinner} {human_pos} {per_sec}") {
+    if let Ok(s) = indicatif::ProgressStyle::with_template("{spinner} {human_pos} ({elapsed})") {
         b.set_style(s);
     }
     b.enable_steady_tick(std::time::Duration::from_millis(200));
