@@ -20,7 +20,7 @@ use crate::record::Incoming;
 use crate::tokens::{BloomFilter, TokenSet};
 
 const BLOCK_MAGIC: &[u8; 4] = b"WBK1";
-const DATA_VERSION: u8 = 1;
+const DATA_VERSION: u8 = 2;
 /// Most distinct hosts (or apps) listed in a block header; beyond that the
 /// header says "any" and filtering by host (app) reads the block.
 pub const MAX_LISTED: usize = 64;
@@ -194,7 +194,11 @@ pub(crate) struct BlockBuilder {
     first_seq: u64,
     next_seq: u64,
     count: u32,
+    /// Per-record fields (seq, times, origin, raw length, parsed fields).
     body: Vec<u8>,
+    /// The raw records, back to back: kept apart from the binary fields so
+    /// zstd sees homogeneous text (about a third smaller than interleaved).
+    raws: Vec<u8>,
     origins: Vec<OriginKey>,
     origin_idx: HashMap<OriginKey, u32>,
     last_origin: Option<u32>,
@@ -203,6 +207,9 @@ pub(crate) struct BlockBuilder {
     hosts: Vec<u32>,
     apps: Vec<u32>,
     prev_recv: i64,
+    /// Event time of the previous record that had one (event times are
+    /// stored as deltas from it: steady log streams give small, repeating numbers).
+    prev_event: Option<i64>,
     min_recv: i64,
     max_recv: i64,
     min_event: i64,
@@ -239,7 +246,8 @@ impl BlockBuilder {
             first_seq,
             next_seq: first_seq,
             count: 0,
-            body: Vec::with_capacity(1 << 20),
+            body: Vec::with_capacity(1 << 16),
+            raws: Vec::with_capacity(1 << 20),
             origins: Vec::new(),
             origin_idx: HashMap::new(),
             last_origin: None,
@@ -248,6 +256,7 @@ impl BlockBuilder {
             hosts: Vec::new(),
             apps: Vec::new(),
             prev_recv: 0,
+            prev_event: None,
             min_recv: i64::MAX,
             max_recv: i64::MIN,
             min_event: NO_TIME_MIN,
@@ -264,6 +273,7 @@ impl BlockBuilder {
         self.next_seq = first_seq;
         self.count = 0;
         self.body.clear();
+        self.raws.clear();
         self.origins.clear();
         self.origin_idx.clear();
         self.last_origin = None;
@@ -272,6 +282,7 @@ impl BlockBuilder {
         self.hosts.clear();
         self.apps.clear();
         self.prev_recv = 0;
+        self.prev_event = None;
         self.min_recv = i64::MAX;
         self.max_recv = i64::MIN;
         self.min_event = NO_TIME_MIN;
@@ -287,7 +298,7 @@ impl BlockBuilder {
 
     /// Bytes of records so far (for the ~1 MiB target).
     pub(crate) fn size(&self) -> usize {
-        self.body.len()
+        self.body.len() + self.raws.len()
     }
 
     fn intern(&mut self, s: &str) -> u32 {
@@ -332,7 +343,9 @@ impl BlockBuilder {
 
     /// Add a record with an explicit seq (used to simulate tampering in tests).
     pub(crate) fn push_seq(&mut self, seq: u64, r: &Incoming<'_>, p: &parse::Parsed) {
-        put_varint(&mut self.body, seq.wrapping_sub(self.first_seq));
+        // 0 for every record of an untampered block
+        let expected = self.first_seq.wrapping_add(u64::from(self.count));
+        put_varint(&mut self.body, zigzag(seq.wrapping_sub(expected) as i64));
         if self.count == 0 {
             put_varint(&mut self.body, zigzag(r.received_ns));
         } else {
@@ -344,7 +357,8 @@ impl BlockBuilder {
         self.prev_recv = r.received_ns;
         let o = self.origin(r);
         put_varint(&mut self.body, u64::from(o));
-        put_bytes(&mut self.body, r.raw);
+        put_varint(&mut self.body, r.raw.len() as u64);
+        self.raws.extend_from_slice(r.raw);
         self.min_recv = self.min_recv.min(r.received_ns);
         self.max_recv = self.max_recv.max(r.received_ns);
         self.raw_bytes += r.raw.len();
@@ -370,7 +384,9 @@ impl BlockBuilder {
         self.body.push(format_code(p.format));
         self.body.push(flags);
         if let Some(e) = event_ns {
-            put_varint(&mut self.body, zigzag(e.wrapping_sub(r.received_ns)));
+            let base = self.prev_event.unwrap_or(r.received_ns);
+            put_varint(&mut self.body, zigzag(e.wrapping_sub(base)));
+            self.prev_event = Some(e);
         }
         // The time bounds queries prune by: a record's time is its event time
         // when it has one, else its receive time.
@@ -427,7 +443,9 @@ impl BlockBuilder {
         for s in &self.strings {
             put_bytes(data, s.as_bytes());
         }
+        put_varint(data, self.body.len() as u64);
         data.extend_from_slice(&self.body);
+        data.extend_from_slice(&self.raws);
         let comp = zc.compress(data)?;
         let mut sources: Vec<String> = self.origins.iter().map(|o| o.0.clone()).collect();
         sources.sort();
@@ -471,7 +489,9 @@ pub struct BlockData {
         std::ops::Range<usize>,
     )>,
     strings: Vec<std::ops::Range<usize>>,
+    /// Start and end of the per-record fields; the raw records follow them.
     body: usize,
+    body_end: usize,
     first_seq: u64,
     count: u32,
 }
@@ -493,6 +513,7 @@ pub struct RecordView<'a> {
     pub raw: &'a [u8],
     block: &'a BlockData,
     parsed: &'a [u8],
+    event_ns: Option<i64>,
 }
 
 impl RecordView<'_> {
@@ -531,31 +552,22 @@ impl RecordView<'_> {
     /// The stored parsed fields (never hashed). `None` if they cannot be
     /// decoded (the hashed fields are still intact).
     pub fn parsed(&self) -> Option<parse::Parsed> {
-        decode_parsed(self.parsed, self.raw, self.received_ns, self.block).ok()
+        decode_parsed(self.parsed, self.raw, self.received_ns, self.event_ns, self.block).ok()
     }
 
     /// Event time from the parsed fields if any (ns), else receive time.
     pub fn time_ns(&self) -> i64 {
-        let mut c = Cursor::new(self.parsed);
-        (|| -> Result<Option<i64>, DecodeErr> {
-            let _fmt = c.u8()?;
-            let flags = c.u8()?;
-            if flags & F_EVENT != 0 {
-                return Ok(Some(self.received_ns.wrapping_add(unzigzag(c.varint()?))));
-            }
-            Ok(None)
-        })()
-        .ok()
-        .flatten()
-        .unwrap_or(self.received_ns)
+        self.event_ns.unwrap_or(self.received_ns)
     }
 }
 
-fn skip_parsed(c: &mut Cursor<'_>) -> Result<(), DecodeErr> {
+/// Skip a record's parsed fields; returns its event-time delta, if it has one.
+fn skip_parsed(c: &mut Cursor<'_>) -> Result<Option<i64>, DecodeErr> {
     let _fmt = c.u8()?;
     let flags = c.u8()?;
+    let mut event = None;
     if flags & F_EVENT != 0 {
-        c.varint()?;
+        event = Some(unzigzag(c.varint()?));
     }
     if flags & F_HOST != 0 {
         c.varint()?;
@@ -569,13 +581,14 @@ fn skip_parsed(c: &mut Cursor<'_>) -> Result<(), DecodeErr> {
     if flags & F_FAC != 0 {
         c.u8()?;
     }
-    Ok(())
+    Ok(event)
 }
 
 fn decode_parsed(
     b: &[u8],
     raw: &[u8],
     recv: i64,
+    event: Option<i64>,
     blk: &BlockData,
 ) -> Result<parse::Parsed, DecodeErr> {
     let mut c = Cursor::new(b);
@@ -587,9 +600,8 @@ fn decode_parsed(
         Ok(String::from_utf8_lossy(&blk.data[r.clone()]).into_owned())
     };
     let event_time = if flags & F_EVENT != 0 {
-        Some(crate::clock::from_ns(
-            recv.wrapping_add(unzigzag(c.varint()?)),
-        ))
+        c.varint()?; // resolved by the iterator (a delta from the record before)
+        Some(crate::clock::from_ns(event.ok_or("event time missing")?))
     } else {
         None
     };
@@ -662,12 +674,18 @@ impl BlockData {
             let b = c.bytes()?;
             strings.push(c.pos - b.len()..c.pos);
         }
+        let body_len = c.varint()?;
+        if body_len > c.remaining() as u64 {
+            return Err("record fields longer than the block");
+        }
         let body = c.pos;
+        let body_end = body + body_len as usize;
         Ok(BlockData {
             data,
             origins,
             strings,
             body,
+            body_end,
             first_seq: header.first_seq,
             count: header.count,
         })
@@ -679,9 +697,11 @@ impl BlockData {
     pub fn records(&self) -> Records<'_> {
         Records {
             blk: self,
-            c: Cursor::new(&self.data[self.body..]),
+            c: Cursor::new(&self.data[self.body..self.body_end]),
+            raw_pos: self.body_end,
             i: 0,
             recv: 0,
+            prev_event: None,
             failed: false,
         }
     }
@@ -696,16 +716,22 @@ impl BlockData {
 pub struct Records<'a> {
     blk: &'a BlockData,
     c: Cursor<'a>,
+    /// Offset of the next raw record in the block data.
+    raw_pos: usize,
     i: u32,
     recv: i64,
+    prev_event: Option<i64>,
     failed: bool,
 }
 
 impl<'a> Records<'a> {
     fn next_inner(&mut self) -> Result<RecordView<'a>, DecodeErr> {
         let blk = self.blk;
-        let d = self.c.varint()?;
-        let seq = blk.first_seq.wrapping_add(d);
+        let d = unzigzag(self.c.varint()?);
+        let seq = blk
+            .first_seq
+            .wrapping_add(u64::from(self.i))
+            .wrapping_add(d as u64);
         let t = unzigzag(self.c.varint()?);
         let recv = if self.i == 0 {
             t
@@ -718,9 +744,19 @@ impl<'a> Records<'a> {
             .get(o)
             .ok_or("origin index out of range")?
             .clone();
-        let raw = self.c.bytes()?;
+        let len = self.c.varint()?;
+        let end = (self.raw_pos as u64)
+            .checked_add(len)
+            .filter(|e| *e <= blk.data.len() as u64)
+            .ok_or("raw record runs past the block")? as usize;
+        let raw = &blk.data[self.raw_pos..end];
+        self.raw_pos = end;
         let start = self.c.pos;
-        skip_parsed(&mut self.c)?;
+        let event_ns = skip_parsed(&mut self.c)?.map(|d| {
+            let e = self.prev_event.unwrap_or(recv).wrapping_add(d);
+            self.prev_event = Some(e);
+            e
+        });
         let parsed = &self.c.buf[start..self.c.pos];
         let st = |r: std::ops::Range<usize>| std::str::from_utf8(&blk.data[r]).unwrap_or("");
         self.recv = recv;
@@ -734,12 +770,13 @@ impl<'a> Records<'a> {
             raw,
             block: blk,
             parsed,
+            event_ns,
         })
     }
 
     /// Whether bytes remain after the last record (a sign of inserted data).
     pub fn trailing(&self) -> bool {
-        self.c.remaining() > 0
+        self.c.remaining() > 0 || self.raw_pos < self.blk.data.len()
     }
 }
 
