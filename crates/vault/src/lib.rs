@@ -44,6 +44,7 @@ pub mod clock;
 mod codec;
 pub mod config;
 pub mod coverage;
+pub mod decode;
 mod error;
 mod fsx;
 mod hash;

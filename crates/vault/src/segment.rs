@@ -60,7 +60,7 @@ impl SegmentHeader {
         out.extend_from_slice(&crc.to_le_bytes());
     }
 
-    fn decode(b: &[u8]) -> Result<(SegmentHeader, usize), DecodeErr> {
+    pub(crate) fn decode(b: &[u8]) -> Result<(SegmentHeader, usize), DecodeErr> {
         let mut c = Cursor::new(b);
         if c.take(8)? != SEG_MAGIC {
             return Err("bad segment magic");
@@ -211,7 +211,7 @@ impl SegmentFooter {
         }
     }
 
-    fn decode(b: &[u8]) -> Result<SegmentFooter, DecodeErr> {
+    pub(crate) fn decode(b: &[u8]) -> Result<SegmentFooter, DecodeErr> {
         let mut c = Cursor::new(b);
         if c.take(8)? != FTR_MAGIC {
             return Err("bad footer magic");
