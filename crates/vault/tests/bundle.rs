@@ -191,3 +191,69 @@ fn a_bundle_of_store_a_fails_against_the_key_of_store_b() -> R<()> {
     );
     Ok(())
 }
+
+#[derive(Debug, Clone)]
+struct TestClock(std::sync::Arc<std::sync::Mutex<time::OffsetDateTime>>);
+
+impl vault::clock::Clock for TestClock {
+    fn now(&self) -> time::OffsetDateTime {
+        self.0
+            .lock()
+            .map(|t| *t)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+#[test]
+fn records_after_a_prune_export_with_proofs_through_the_tombstone() -> R<()> {
+    use time::Duration;
+    use time::macros::datetime;
+    let tmp = tempfile::tempdir()?;
+    let d = tmp.path().join("v");
+    let start = datetime!(2024-08-31 10:00 UTC);
+    let clock = TestClock(std::sync::Arc::new(std::sync::Mutex::new(start)));
+    let set = |t| {
+        if let Ok(mut g) = clock.0.lock() {
+            *g = t;
+        }
+    };
+    let mut v = Vault::init_with_clock(
+        &d,
+        &InitOptions::default(),
+        std::sync::Arc::new(clock.clone()),
+    )?;
+    let mut add = |v: &mut Vault, t: time::OffsetDateTime, from: u64| -> R<()> {
+        for i in from..from + 300 {
+            v.append(&Incoming {
+                received_ns: vault::clock::to_ns(t),
+                source: "fw1",
+                peer: "-",
+                transport: "file",
+                raw: format!("record {i}").as_bytes(),
+            })?;
+        }
+        v.commit()?;
+        v.seal()?;
+        Ok(())
+    };
+    add(&mut v, start, 0)?;
+    let mut t = start;
+    while t < datetime!(2025-03-02 00:00 UTC) {
+        t += Duration::days(1);
+        set(t);
+        if t == start + Duration::days(40) {
+            add(&mut v, t, 300)?;
+        }
+        v.checkpoint_now()?;
+    }
+    let r = vault::prune(&mut v, &vault::PruneOptions { dry_run: false })?;
+    assert_eq!(r.pruned.len(), 1, "{r:?}");
+    drop(v);
+    let b = export(&d, &Query::default())?;
+    let c = check_bundle(&b, &trusted(&d)?)?;
+    assert!(c.ok(), "{:?}", c.failures);
+    // records 300..599 and the prune event survive; 0..299 are gone
+    assert_eq!(c.records, 301);
+    assert_eq!(c.seqs, Some((300, 600)));
+    Ok(())
+}
