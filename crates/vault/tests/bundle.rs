@@ -222,7 +222,7 @@ fn records_after_a_prune_export_with_proofs_through_the_tombstone() -> R<()> {
         &InitOptions::default(),
         std::sync::Arc::new(clock.clone()),
     )?;
-    let mut add = |v: &mut Vault, t: time::OffsetDateTime, from: u64| -> R<()> {
+    let add = |v: &mut Vault, t: time::OffsetDateTime, from: u64| -> R<()> {
         for i in from..from + 300 {
             v.append(&Incoming {
                 received_ns: vault::clock::to_ns(t),
