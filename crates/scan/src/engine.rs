@@ -378,12 +378,14 @@ impl Scanner {
             acc.rows = 0;
         }
         let work = |raw: &[u8]| -> ChunkOut {
-            let d = decode::decode(raw, enc);
+            // UTF-8 is scanned in place; other encodings are decoded with a map
+            let d = if enc == Encoding::Utf8 { decode::Decoded::default() } else { decode::decode(raw, enc) };
+            let text: &[u8] = if enc == Encoding::Utf8 { raw } else { &d.text };
             let mut out = match &format {
-                Format::Text => formats::scan_text(&self.det, &d.text),
-                Format::Csv(sep) => formats::scan_csv(&self.det, &d.text, *sep, &header),
-                Format::Json | Format::Ndjson => formats::scan_json(&self.det, &d.text),
-                Format::Sql => formats::scan_sql(&self.det, &d.text),
+                Format::Text => formats::scan_text(&self.det, text),
+                Format::Csv(sep) => formats::scan_csv(&self.det, text, *sep, &header),
+                Format::Json | Format::Ndjson => formats::scan_json(&self.det, text),
+                Format::Sql => formats::scan_sql(&self.det, text),
             };
             if !d.map.is_empty() {
                 for (_, f) in &mut out.hits {

@@ -196,6 +196,14 @@ impl Masked {
         }
     }
 
+    /// Build from ASCII bytes (at most 62).
+    pub(crate) fn from_ascii(b: &[u8]) -> Masked {
+        let n = b.len().min(62);
+        let mut buf = [0u8; 62];
+        buf[..n].copy_from_slice(&b[..n]);
+        Masked { buf, len: n as u8 }
+    }
+
     /// The masked text.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.buf[..usize::from(self.len)]).unwrap_or("")

@@ -49,6 +49,8 @@ pub mod ctx {
     pub const PASSWORD: u32 = 1024;
     /// E-mail context.
     pub const EMAIL: u32 = 2048;
+    /// A keyword that introduces a name in prose (姓名：, 联系人).
+    pub const NAME_INTRO: u32 = 4096;
 }
 
 const KEYWORDS: &[(&str, u32)] = &[
@@ -103,13 +105,21 @@ const KEYWORDS: &[(&str, u32)] = &[
     ("lat", ctx::GPS),
     ("lng", ctx::GPS),
     ("lon", ctx::GPS),
-    ("姓名", ctx::NAME),
-    ("联系人", ctx::NAME),
-    ("收件人", ctx::NAME),
-    ("收货人", ctx::NAME),
-    ("持卡人", ctx::NAME),
-    ("户名", ctx::NAME),
+    ("姓名", ctx::NAME | ctx::NAME_INTRO),
+    ("联系人", ctx::NAME | ctx::NAME_INTRO),
+    ("收件人", ctx::NAME | ctx::NAME_INTRO),
+    ("收货人", ctx::NAME | ctx::NAME_INTRO),
+    ("持卡人", ctx::NAME | ctx::NAME_INTRO),
+    ("户名", ctx::NAME | ctx::NAME_INTRO),
     ("name", ctx::NAME),
+    ("患者", ctx::NAME_INTRO),
+    ("申请人", ctx::NAME_INTRO),
+    ("乘客", ctx::NAME_INTRO),
+    ("客户", ctx::NAME_INTRO),
+    ("法定代表人", ctx::NAME_INTRO),
+    ("投保人", ctx::NAME_INTRO),
+    ("被保险人", ctx::NAME_INTRO),
+    ("学生", ctx::NAME_INTRO),
     ("地址", ctx::ADDRESS),
     ("住址", ctx::ADDRESS),
     ("address", ctx::ADDRESS),
@@ -131,11 +141,6 @@ const NEG_KEYS: &[&str] = &[
     "version", "release", "版本", "build", "ver ", "ver.",
 ];
 
-/// Keywords that introduce a Chinese name in prose.
-const NAME_KEYS: &[&str] = &[
-    "姓名", "联系人", "收件人", "收货人", "持卡人", "户名", "患者", "申请人", "乘客", "客户",
-    "法定代表人", "投保人", "被保险人", "学生",
-];
 
 const SURNAMES1: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
 const SURNAMES2: &[&str] = &[
@@ -242,7 +247,6 @@ pub struct Detector {
     opts: DetectOptions,
     keywords: AhoCorasick,
     key_masks: Vec<u32>,
-    names: AhoCorasick,
     neg: AhoCorasick,
     pem_end: memmem::Finder<'static>,
 }
@@ -388,6 +392,8 @@ fn cjk_before(text: &[u8], i: usize) -> Option<char> {
 
 struct Emit<'a> {
     out: &'a mut Vec<Finding>,
+    /// (end offset, context mask) of every keyword in the text.
+    kw: std::cell::OnceCell<Vec<(u32, u32)>>,
 }
 
 impl Emit<'_> {
@@ -421,12 +427,9 @@ impl Detector {
     pub fn new(opts: DetectOptions) -> Detector {
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(KEYWORDS.iter().map(|k| k.0))
-            .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
-        let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(NAME_KEYS)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(KEYWORDS.iter().map(|k| k.0))
             .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
         let neg = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -437,7 +440,6 @@ impl Detector {
             opts,
             keywords,
             key_masks: KEYWORDS.iter().map(|k| k.1).collect(),
-            names,
             pem_end: memmem::Finder::new(b"-----END ").into_owned(),
         }
     }
@@ -454,15 +456,31 @@ impl Detector {
 
     fn context_mask(&self, hay: &[u8]) -> u32 {
         let mut m = 0;
-        for mat in self.keywords.find_overlapping_iter(hay) {
+        for mat in self.keywords.find_iter(hay) {
             m |= self.key_masks[mat.pattern().as_usize()];
         }
         m
     }
 
-    fn ctx_before(&self, text: &[u8], s: usize, hint: Hint) -> u32 {
+    /// Context keywords in the window before `s`, from one keyword pass over
+    /// the whole text (computed on first use), plus the field hint.
+    fn ctx_before(&self, text: &[u8], s: usize, hint: Hint, em: &Emit<'_>) -> u32 {
+        let kw = em.kw.get_or_init(|| {
+            self.keywords
+                .find_iter(text)
+                .map(|m| (m.end() as u32, self.key_masks[m.pattern().as_usize()]))
+                .collect()
+        });
         let lo = s.saturating_sub(self.opts.context_window);
-        hint.0 | self.context_mask(&text[lo..s])
+        let i = kw.partition_point(|&(e, _)| (e as usize) < lo);
+        let mut m = hint.0;
+        for &(e, mask) in &kw[i..] {
+            if e as usize > s {
+                break;
+            }
+            m |= mask;
+        }
+        m
     }
 
     /// A negative keyword (order number, version) in the 16 bytes before `s`.
@@ -480,7 +498,10 @@ impl Detector {
     /// with offsets relative to `text`. Findings come out sorted by start.
     pub fn scan(&self, text: &[u8], hint: Hint, out: &mut Vec<Finding>) {
         let first = out.len();
-        let mut em = Emit { out };
+        let mut em = Emit {
+            out,
+            kw: std::cell::OnceCell::new(),
+        };
         // e-mail spans first: tokens inside them are skipped
         let mut emails: Vec<(usize, usize)> = Vec::new();
         for at in memchr::memchr_iter(b'@', text) {
@@ -530,7 +551,7 @@ impl Detector {
                 em.push(Kind::Password, v.0, v.1, 80, flags::CONTEXT, &text[v.0..v.1], 0);
             }
         }
-        em.out[first..].sort_by_key(|f| (f.start, f.end));
+        em.out[first..].sort_unstable_by_key(|f| (f.start, f.end, f.kind));
     }
 
     /// `-----BEGIN … PRIVATE KEY-----` blocks.
@@ -615,7 +636,7 @@ impl Detector {
             return t.e;
         }
         if t.len == 18 && t.lower == 0 && validate::uscc(v) {
-            let c = self.ctx_before(text, t.s, hint);
+            let c = self.ctx_before(text, t.s, hint, em);
             let fl = if v.starts_with(b"92") { flags::INDIVIDUAL } else { 0 };
             let conf = if c & ctx::USCC != 0 { 90 } else { 80 };
             em.push(Kind::CnUscc, t.s, t.e, conf, fl, v, 0);
@@ -639,7 +660,7 @@ impl Detector {
                 return e;
             }
             if let Some(doc) = validate::passport_shape(v) {
-                let c = self.ctx_before(text, t.s, hint);
+                let c = self.ctx_before(text, t.s, hint, em);
                 if c & ctx::PASSPORT != 0 {
                     let kind = if doc == "passport" { Kind::Passport } else { Kind::TravelPermit };
                     em.push(kind, t.s, t.e, 75, flags::CONTEXT, v, 0);
@@ -656,7 +677,7 @@ impl Detector {
         match v.len() {
             18 => {
                 if let Some(b) = validate::cn_id18(v, self.opts.today.0) {
-                    let c = self.ctx_before(text, s, hint);
+                    let c = self.ctx_before(text, s, hint, em);
                     let mut fl = if c & ctx::ID != 0 { flags::CONTEXT } else { 0 };
                     if self.minor(b) {
                         fl |= flags::MINOR;
@@ -678,7 +699,7 @@ impl Detector {
                 if self.neg_before(text, s) {
                     return;
                 }
-                let c = self.ctx_before(text, s, hint);
+                let c = self.ctx_before(text, s, hint, em);
                 if validate::uscc(v) && validate::id_province_ok(v[2], v[3]) && (matches!(v[0], b'1' | b'5' | b'9') && matches!(v[1], b'1' | b'2' | b'3' | b'9') || c & ctx::USCC != 0) {
                     let fl = if v.starts_with(b"92") { flags::INDIVIDUAL } else { 0 };
                     let conf = if c & ctx::USCC != 0 { 85 } else { 60 };
@@ -691,7 +712,7 @@ impl Detector {
             }
             16 | 19 => {
                 if !self.neg_before(text, s) && validate::luhn(v) && let Some(bin) = validate::card_bin(v) {
-                    let c = self.ctx_before(text, s, hint);
+                    let c = self.ctx_before(text, s, hint, em);
                     let has = c & ctx::CARD != 0;
                     // Without context only UnionPay (62…) numbers are reported:
                     // 16-digit ids starting with 4 or 5 pass Luhn one time in ten.
@@ -703,7 +724,7 @@ impl Detector {
                 }
             }
             17 => {
-                let c = self.ctx_before(text, s, hint);
+                let c = self.ctx_before(text, s, hint, em);
                 if c & ctx::CARD != 0 && validate::luhn(v) && validate::card_bin(v).is_some() {
                     em.push(Kind::BankCard, s, e, 75, flags::CONTEXT, v, 0);
                 }
@@ -713,7 +734,7 @@ impl Detector {
                     em.push(Kind::CnMobile, s, e, 85, 0, &v[4..], 0);
                     return;
                 }
-                let c = self.ctx_before(text, s, hint);
+                let c = self.ctx_before(text, s, hint, em);
                 if c & ctx::IMEI != 0 && validate::luhn(v) {
                     em.push(Kind::Imei, s, e, 85, flags::CONTEXT, v, 0);
                 } else if c & ctx::ID != 0 && let Some(b) = validate::cn_id15(v) {
@@ -738,7 +759,7 @@ impl Detector {
             11 if v[0] == b'1' => {
                 let p = validate::mobile_prefix(v);
                 if p > 0 {
-                    let c = self.ctx_before(text, s, hint);
+                    let c = self.ctx_before(text, s, hint, em);
                     let has = c & ctx::PHONE != 0;
                     let conf = match (p, has) {
                         (_, true) => 90,
@@ -749,13 +770,13 @@ impl Detector {
                 }
             }
             11 | 12 if v[0] == b'0' => {
-                let c = self.ctx_before(text, s, hint);
+                let c = self.ctx_before(text, s, hint, em);
                 if c & ctx::PHONE != 0 && landline_split(v).is_some() {
                     em.push(Kind::Landline, s, e, 70, flags::CONTEXT, v, 0);
                 }
             }
             9 if v.starts_with(b"14") || v.starts_with(b"15") => {
-                let c = self.ctx_before(text, s, hint);
+                let c = self.ctx_before(text, s, hint, em);
                 if c & ctx::PASSPORT != 0 {
                     em.push(Kind::Passport, s, e, 65, flags::CONTEXT, v, 0);
                 }
@@ -812,7 +833,7 @@ impl Detector {
             }
             match lens_k {
                 [3, 4, 4] if validate::mobile_prefix(val) > 0 => {
-                    let c = self.ctx_before(text, s, hint);
+                    let c = self.ctx_before(text, s, hint, em);
                     let conf = if c & ctx::PHONE != 0 { 90 } else { 80 };
                     em.push(Kind::CnMobile, s, e, conf, 0, val, 0);
                     return Some(e);
@@ -829,7 +850,7 @@ impl Detector {
                 [4, 4, 4, 4] | [4, 4, 4, 4, 3] | [4, 4, 4, 4, 2] | [4, 4, 4, 4, 1] | [6, 13] | [6, 10]
                     if validate::luhn(val) && validate::card_bin(val).is_some() =>
                 {
-                    let c = self.ctx_before(text, s, hint);
+                    let c = self.ctx_before(text, s, hint, em);
                     let conf = if c & ctx::CARD != 0 { 90 } else { 80 };
                     em.push(Kind::BankCard, s, e, conf, 0, val, 0);
                     return Some(e);
@@ -853,7 +874,7 @@ impl Detector {
                             || (lens_k[0] == 4 && val[1] >= b'3'));
                     let local = &all[lens_k[0]..];
                     if area_ok && local[0] >= b'2' {
-                        let c = self.ctx_before(text, s, hint);
+                        let c = self.ctx_before(text, s, hint, em);
                         let has = c & ctx::PHONE != 0;
                         let conf = if has { 85 } else { 65 };
                         let end = lens_k[0] + lens_k[1];
@@ -979,7 +1000,7 @@ impl Detector {
             && let Some((b, be)) = decimal(text, j)
             && ((lat(a) && lon(b)) || (lon(a) && lat(b)))
         {
-            let c = self.ctx_before(text, t.s, hint);
+            let c = self.ctx_before(text, t.s, hint, em);
             let conf = if c & ctx::GPS != 0 { 85 } else { 70 };
             let norm = format!("{},{}", ascii(&text[t.s..ae]), ascii(&text[j..be]));
             em.push(Kind::Gps, t.s, be, conf, 0, norm.as_bytes(), 0);
@@ -1079,7 +1100,7 @@ impl Detector {
         if body.len() == 6 && let Some(c) = cjk_at(text, e) && "挂学警港澳".contains(c) {
             e += 3;
         }
-        let c = self.ctx_before(text, s, hint);
+        let c = self.ctx_before(text, s, hint, em);
         let conf = if c & ctx::PLATE != 0 { 85 } else { 70 };
         let mut norm = p.to_string().into_bytes();
         norm.extend_from_slice(&body);
@@ -1201,9 +1222,14 @@ impl Detector {
 
     /// Names after a keyword: `姓名：张三`, `联系人李四`.
     fn names(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>) {
-        let _ = hint;
-        for m in self.names.find_iter(text) {
-            let mut j = m.end();
+        // the keyword pass is shared with context lookups
+        let _ = self.ctx_before(text, 0, hint, em);
+        let starts: Vec<usize> = em
+            .kw
+            .get()
+            .map(|kw| kw.iter().filter(|k| k.1 & ctx::NAME_INTRO != 0).map(|k| k.0 as usize).collect())
+            .unwrap_or_default();
+        for mut j in starts {
             // separators
             for _ in 0..3 {
                 if let Some(&b) = text.get(j) && matches!(b, b':' | b' ' | b'=' | b'"' | b'\'') {
