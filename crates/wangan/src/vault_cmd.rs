@@ -1,4 +1,5 @@
-//! `wangan vault …`: the log vault (init, ingest, verify, checkpoint, query, prune).
+//! `wangan vault …`: the log vault (init, ingest, verify, checkpoint, query, coverage, export,
+//! check-bundle, prune).
 
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};

@@ -120,6 +120,21 @@ fn kill_9_during_ingest_never_corrupts_the_store() -> R<()> {
     ])
     .status()?;
     assert!(st.success());
+    // one uninterrupted run in a scratch store tells how long a whole ingest takes
+    // here; the kill points are then spread over that span (a calibration, not an
+    // assertion on speed)
+    let scratch = tmp.path().join("scratch");
+    let sd = scratch.display().to_string();
+    assert!(
+        wangan(&["vault", "init", "--data-dir", &sd])
+            .status()?
+            .success()
+    );
+    let t0 = std::time::Instant::now();
+    let st = wangan(&["vault", "ingest", "--data-dir", &sd, "--source", "s", &inp]).status()?;
+    assert!(st.success());
+    let span_ms = (t0.elapsed().as_millis() as u64).max(50);
+    std::fs::remove_dir_all(&scratch)?;
     let mut rng = Rng(20261130);
     let mut last_cp = (0u64, vault::HashAlg::Sha256.empty_root());
     let mut killed_mid_run = 0;
@@ -136,7 +151,7 @@ fn kill_9_during_ingest_never_corrupts_the_store() -> R<()> {
             &inp,
         ])
         .spawn()?;
-        let delay = 20 + rng.next() % 900;
+        let delay = 10 + rng.next() % span_ms;
         std::thread::sleep(Duration::from_millis(delay));
         let finished = child.try_wait()?.is_some();
         if !finished {
