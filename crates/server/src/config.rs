@@ -20,7 +20,7 @@
 //! tls_source = "syslog-tls"
 //! http_source = "http"              # bulk requests use the index name when it is valid
 //! max_message_bytes = 65536         # longer syslog messages are cut and counted
-//! max_body_bytes = 33554432         # larger HTTP bodies get 413
+//! max_body_bytes = 16777216         # larger HTTP bodies get 413
 //! max_connections = 4096            # per TCP/TLS listener
 //! idle_timeout_secs = 600           # a TCP connection that sends nothing is closed
 //! frame_timeout_secs = 60           # a started frame or HTTP body must finish in this time
@@ -35,7 +35,7 @@
 //! [commit]
 //! window_ms = 2                     # group-commit window after the first queued record
 //! max_records = 16384               # …or this many records, whichever comes first
-//! queue_bytes = 67108864            # queued but uncommitted bytes before pushing back
+//! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back
 //! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle
 //! ```
 
@@ -184,7 +184,7 @@ impl Default for Config {
             tls_source: "syslog-tls".into(),
             http_source: "http".into(),
             max_message_bytes: 64 * 1024,
-            max_body_bytes: 32 << 20,
+            max_body_bytes: 16 << 20,
             max_connections: 4096,
             idle_timeout: Duration::from_secs(600),
             frame_timeout: Duration::from_secs(60),
@@ -192,7 +192,7 @@ impl Default for Config {
             tls: None,
             commit_window: Duration::from_millis(2),
             commit_max_records: 16384,
-            queue_bytes: 64 << 20,
+            queue_bytes: 32 << 20,
             checkpoint_interval: Duration::from_secs(60),
         }
     }
