@@ -6,6 +6,7 @@ mod bench;
 mod bench_scan;
 mod ci;
 mod corpus;
+mod scan_corpus;
 
 const USAGE: &str = "usage: cargo xtask <command>
   ci                                   the checks CI runs
@@ -14,7 +15,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]
                                        ours against ripgrep and Presidio; writes BENCHMARKS.md
   gen-corpus --lines N --seed S --out FILE [--start YYYY-MM-DD]
-                                       the seeded benchmark corpus";
+                                       the seeded benchmark corpus
+  gen-scan-corpus --size-mb N [--seed S] [--density dense|sparse] --out FILE
+                                       the seeded labelled corpus of the scanner";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +25,7 @@ fn main() -> anyhow::Result<()> {
         Some("ci") => ci::run(),
         Some("bench") => bench::run(&args[1..]),
         Some("gen-corpus") => corpus::cli(&args[1..]),
+        Some("gen-scan-corpus") => scan_corpus::cli(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);

@@ -155,6 +155,7 @@ const PROVINCES: &[&str] = &[
     "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
     "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
 ];
+const PROVINCE_FIRST: &str = "北上天重河山辽吉黑江浙安福湖广海四贵云陕甘青台内西宁新香澳";
 const PLATE_PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领";
 const STREET: &str = "路街巷弄道里村";
 const ADMIN: &str = "省市区县镇乡州旗";
@@ -429,6 +430,9 @@ impl Detector {
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            // start bytes (E4–E9 lead bytes, common ASCII letters) are too
+            // frequent for a prefilter to pay off
+            .prefilter(false)
             .build(KEYWORDS.iter().map(|k| k.0))
             .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
         let neg = AhoCorasickBuilder::new()
@@ -551,7 +555,7 @@ impl Detector {
                 em.push(Kind::Password, v.0, v.1, 80, flags::CONTEXT, &text[v.0..v.1], 0);
             }
         }
-        em.out[first..].sort_unstable_by_key(|f| (f.start, f.end, f.kind));
+        em.out[first..].sort_by_key(|f| (f.start, f.end));
     }
 
     /// `-----BEGIN … PRIVATE KEY-----` blocks.
@@ -1279,7 +1283,10 @@ impl Detector {
         }
         let seg = std::str::from_utf8(&text[s..t.s]).ok()?;
         // start: first province name, else after a keyword, else if ≥2 admin markers
-        let start = PROVINCES.iter().filter_map(|p| seg.find(p)).min();
+        let start = seg
+            .char_indices()
+            .find(|&(k, c)| PROVINCE_FIRST.contains(c) && PROVINCES.iter().any(|p| seg[k..].starts_with(p)))
+            .map(|(k, _)| k);
         let start = match start {
             Some(p) => s + p,
             None => {
