@@ -33,7 +33,9 @@ pub const DEFAULT_GAP: Duration = Duration::hours(1);
 /// Options of [`coverage`].
 #[derive(Debug, Clone)]
 pub struct CoverageOptions {
-    /// The instant coverage is judged at (the window ends here).
+    /// The instant coverage is judged at (the window ends here). Its UTC
+    /// offset sets the calendar: months are counted and days bucketed in
+    /// that offset (e.g. `+08:00` for China Standard Time).
     pub at: OffsetDateTime,
     /// Silences longer than this are gaps.
     pub gap: Duration,
@@ -85,7 +87,8 @@ pub struct SourceCoverage {
     pub last_ns: i64,
     /// Records inside the window.
     pub in_window: u64,
-    /// Records per calendar day (UTC), every day of the window in order, zeros included.
+    /// Records per calendar day (in the offset of [`CoverageOptions::at`]), every
+    /// day of the window in order, zeros included.
     pub days: Vec<(Date, u64)>,
     /// Silences longer than the threshold inside the window, in time order.
     pub gaps: Vec<Gap>,
@@ -106,6 +109,8 @@ pub struct CoverageReport {
     pub six_months_start_ns: i64,
     /// The window's length.
     pub window: Retention,
+    /// UTC offset of the calendar (days and months).
+    pub utc_offset: time::UtcOffset,
     /// The silence threshold.
     pub gap: Duration,
     /// Records read.
@@ -208,6 +213,7 @@ pub fn coverage(
         p(n);
     }
     let gap_ns = i64::try_from(opts.gap.whole_nanoseconds()).unwrap_or(i64::MAX);
+    let offset = at.offset();
     let first_day = start.date();
     let last_day = at.date();
     let sources = acc
@@ -222,7 +228,7 @@ pub fn coverage(
             loop {
                 let next = d.next_day();
                 let end_ns = next.map_or(i64::MAX, |nd| {
-                    crate::clock::to_ns(nd.midnight().assume_utc())
+                    crate::clock::to_ns(nd.midnight().assume_offset(offset))
                 });
                 let from = idx;
                 while idx < a.times.len() && a.times[idx] < end_ns {
@@ -252,6 +258,7 @@ pub fn coverage(
         window_start_ns: start_ns,
         six_months_start_ns: six_start_ns,
         window,
+        utc_offset: offset,
         gap: opts.gap,
         records: n,
         sources,

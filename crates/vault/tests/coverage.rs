@@ -206,3 +206,47 @@ fn empty_store_is_not_covered_and_internal_records_are_left_out() -> R<()> {
     assert!(!r.all_covered());
     Ok(())
 }
+
+#[test]
+fn days_and_months_follow_the_offset_of_at() -> R<()> {
+    // 2026-08-31 02:00 in China Standard Time is still 30 Aug in UTC
+    let cst = time::UtcOffset::from_hms(8, 0, 0)?;
+    let at = datetime!(2026-08-31 02:00 +8);
+    let (_t, s) = store_with(at, |v| {
+        fill(
+            v,
+            "fw1",
+            datetime!(2026-02-27 00:00 UTC),
+            at.to_offset(time::UtcOffset::UTC),
+            Duration::minutes(30),
+        )?;
+        Ok(())
+    })?;
+    let r = vault::coverage(&s, &CoverageOptions::at(at), None)?;
+    assert_eq!(r.utc_offset, cst);
+    // 31 Aug − 6 months = 28 Feb, 02:00 CST
+    assert_eq!(r.window_start_ns, to_ns(datetime!(2026-02-28 02:00 +8)));
+    let fw = &r.sources[0];
+    assert_eq!(
+        fw.days.first().map(|d| d.0),
+        Some(datetime!(2026-02-28 0:00).date())
+    );
+    assert_eq!(
+        fw.days.last().map(|d| d.0),
+        Some(datetime!(2026-08-31 0:00).date())
+    );
+    // 31 Aug CST so far: 00:00 .. 02:00 CST = 16:00 .. 18:00 UTC on 30 Aug, every 30 min
+    assert_eq!(fw.days.last().map(|d| d.1), Some(5));
+    // the same instant judged in UTC: the window ends on 30 Aug and starts on 28 Feb 18:00 UTC
+    let r = vault::coverage(
+        &s,
+        &CoverageOptions::at(at.to_offset(time::UtcOffset::UTC)),
+        None,
+    )?;
+    assert_eq!(r.window_start_ns, to_ns(datetime!(2026-02-28 18:00 UTC)));
+    assert_eq!(
+        r.sources[0].days.last().map(|d| d.0),
+        Some(datetime!(2026-08-30 0:00).date())
+    );
+    Ok(())
+}

@@ -196,6 +196,10 @@ enum VaultCommand {
         /// Judge coverage at this time (RFC 3339 or YYYY-MM-DD, UTC) instead of now.
         #[arg(long, value_name = "DATE")]
         at: Option<String>,
+        /// Count calendar days and months at this UTC offset (e.g. +08:00 for China
+        /// Standard Time) [default: +00:00].
+        #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+        utc_offset: Option<String>,
         /// Also list the records per day in text output (always in --json).
         #[arg(long)]
         days: bool,
@@ -249,8 +253,22 @@ pub fn run(args: VaultArgs, out: Out) -> anyhow::Result<Exit> {
             check_bundle(&file, trusted_key.as_deref(), out)
         }
         VaultCommand::Prune { dir, dry_run } => prune(&dir.data_dir, dry_run, out),
-        VaultCommand::Coverage { dir, gap, at, days } => {
-            coverage(&dir.data_dir, &gap, at.as_deref(), days, out)
+        VaultCommand::Coverage {
+            dir,
+            gap,
+            at,
+            utc_offset,
+            days,
+        } => {
+            let at = match at {
+                Some(s) => vault::clock::from_ns(parse_time(&s, out)?),
+                None => time::OffsetDateTime::now_utc(),
+            };
+            let at = match utc_offset {
+                Some(o) => at.to_offset(parse_offset(&o, out)?),
+                None => at,
+            };
+            coverage(&dir.data_dir, &gap, at, days, out)
         }
     }
 }
@@ -858,6 +876,7 @@ fn coverage_json(r: &vault::CoverageReport) -> serde_json::Value {
             "length": r.window.to_string(),
         },
         "six_months_from": t(r.six_months_start_ns),
+        "utc_offset": fmt_offset(r.utc_offset),
         "gap_threshold_seconds": r.gap.whole_seconds(),
         "records": r.records,
         "unreadable": r.unreadable,
@@ -881,19 +900,34 @@ fn coverage_json(r: &vault::CoverageReport) -> serde_json::Value {
     })
 }
 
+fn fmt_offset(o: time::UtcOffset) -> String {
+    let (h, m, _) = o.as_hms();
+    let sign = if o.is_negative() { '-' } else { '+' };
+    format!("{sign}{:02}:{:02}", h.unsigned_abs(), m.unsigned_abs())
+}
+
+fn parse_offset(s: &str, out: Out) -> anyhow::Result<time::UtcOffset> {
+    let fmt = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+    time::UtcOffset::parse(s.trim(), &fmt).map_err(|_| {
+        usage(format!(
+            "{}: {s:?}",
+            out.t(
+                "--utc-offset 应形如 +08:00",
+                "--utc-offset must look like +08:00"
+            )
+        ))
+    })
+}
+
 fn coverage(
     dir: &Path,
     gap: &str,
-    at: Option<&str>,
+    at: time::OffsetDateTime,
     show_days: bool,
     out: Out,
 ) -> anyhow::Result<Exit> {
     let mut w = std::io::stdout().lock();
     let gap = parse_gap(gap, out)?;
-    let at = match at {
-        Some(s) => vault::clock::from_ns(parse_time(s, out)?),
-        None => time::OffsetDateTime::now_utc(),
-    };
     let store = open_store(dir, out)?;
     let bar = progress_bar(store.size(), out);
     let progress = |n: u64| {
@@ -916,12 +950,14 @@ fn coverage(
     } else {
         writeln!(
             w,
-            "{} {} .. {} ({} {}), {} {}",
+            "{} {} .. {} ({} {}, {} UTC{}), {} {}",
             out.t("留存窗口", "retention window"),
             t(r.window_start_ns),
             t(r.at_ns),
             out.t("时长", "length"),
             r.window,
+            out.t("日历", "calendar"),
+            fmt_offset(r.utc_offset),
             out.t("间断阈值", "gap threshold"),
             human_duration(r.gap, out),
         )?;

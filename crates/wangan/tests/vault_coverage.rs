@@ -160,6 +160,28 @@ fn coverage_reports_gaps_and_exit_codes() -> R<()> {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout)?;
     assert_eq!(v["sources"][1]["gaps"][0]["after_last"], true);
 
+    // China Standard Time calendar
+    let o = wangan(&[
+        "vault",
+        "coverage",
+        "--data-dir",
+        &dd,
+        "--at",
+        "2026-08-31T12:00:00Z",
+        "--utc-offset",
+        "+08:00",
+        "--json",
+    ])?;
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    assert_eq!(v["utc_offset"], "+08:00");
+    assert_eq!(v["window"]["from"], "2026-02-28T12:00:00Z");
+    assert_eq!(
+        v["sources"][1]["days"][0],
+        serde_json::json!(["2026-02-28", 8])
+    );
+    let o = wangan(&["vault", "coverage", "--data-dir", &dd, "--utc-offset", "8"])?;
+    assert_eq!(o.status.code(), Some(64));
+
     // bad threshold: usage error
     let o = wangan(&["vault", "coverage", "--data-dir", &dd, "--gap", "soon"])?;
     assert_eq!(o.status.code(), Some(64));
