@@ -151,6 +151,21 @@ pub struct Bound {
     pub tls_http: bool,
 }
 
+/// Receive buffer asked for on the UDP socket (the kernel caps it at `net.core.rmem_max`):
+/// bursts wait in the kernel instead of being dropped there.
+const UDP_RECV_BUFFER: usize = 8 << 20;
+
+fn bind_udp(a: SocketAddr) -> std::io::Result<UdpSocket> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let s = Socket::new(Domain::for_address(a), Type::DGRAM, Some(Protocol::UDP))?;
+    if let Err(e) = s.set_recv_buffer_size(UDP_RECV_BUFFER) {
+        tracing::warn!(error = %e, "udp receive buffer not enlarged");
+    }
+    s.set_nonblocking(true)?;
+    s.bind(&a.into())?;
+    UdpSocket::from_std(s.into())
+}
+
 fn io_err(what: &str, addr: SocketAddr, e: std::io::Error) -> Error {
     Error::with_source(ErrorKind::Io, format!("{what} {addr}: {e}"), e)
 }
@@ -166,28 +181,36 @@ pub fn run(cfg: Config, prepared: Prepared, on_bound: impl FnOnce(&Bound)) -> Re
         .map_err(|e| {
             Error::with_source(ErrorKind::Io, format!("start the async runtime: {e}"), e)
         })?;
-    rt.block_on(serve(cfg, prepared, on_bound, shutdown_signal()))
+    rt.block_on(async {
+        // handlers are installed before anything is bound or announced, so a SIGTERM right
+        // after `on_bound` is a clean stop, never the default (kill) action
+        let stop = shutdown_signal()?;
+        serve(cfg, prepared, on_bound, stop).await
+    })
 }
 
-async fn shutdown_signal() {
+fn shutdown_signal() -> Result<impl Future<Output = ()>> {
+    let err = |e: std::io::Error| {
+        Error::with_source(ErrorKind::Io, format!("install signal handlers: {e}"), e)
+    };
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
+        let mut term = signal(SignalKind::terminate()).map_err(err)?;
+        let mut int = signal(SignalKind::interrupt()).map_err(err)?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
+        })
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        let _ = err;
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
 
@@ -224,10 +247,11 @@ pub async fn serve(
     };
     let udp = match cfg.syslog_udp {
         Some(a) => {
-            let s = UdpSocket::bind(a)
-                .await
-                .map_err(|e| io_err("bind udp", a, e))?;
+            let s = bind_udp(a).map_err(|e| io_err("bind udp", a, e))?;
             bound.syslog_udp = s.local_addr().ok();
+            if let Some(b) = bound.syslog_udp {
+                metrics.set_udp_port(b.port());
+            }
             Some(s)
         }
         None => None,

@@ -1,7 +1,7 @@
 //! Counters and the Prometheus text exposition of `/metrics`.
 
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering::Relaxed};
 
 /// Transports counted separately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +137,30 @@ pub struct Metrics {
     vault_size: AtomicU64,
     connections: AtomicU64,
     ready: AtomicBool,
+    udp_port: AtomicU16,
+}
+
+/// Datagrams the kernel dropped on sockets bound to `port` (full receive buffer), from
+/// `/proc/net/udp` and `/proc/net/udp6` (Linux; 0 elsewhere).
+fn kernel_udp_drops(port: u16) -> u64 {
+    let mut n = 0;
+    for f in ["/proc/net/udp", "/proc/net/udp6"] {
+        let Ok(t) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        for l in t.lines().skip(1) {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let Some(local) = cols.get(1) else { continue };
+            let p = local
+                .rsplit(':')
+                .next()
+                .and_then(|h| u16::from_str_radix(h, 16).ok());
+            if p == Some(port) {
+                n += cols.last().and_then(|d| d.parse::<u64>().ok()).unwrap_or(0);
+            }
+        }
+    }
+    n
 }
 
 fn ti(t: Transport) -> usize {
@@ -208,6 +232,10 @@ impl Metrics {
 
     pub(crate) fn conn_close(&self) {
         self.connections.fetch_sub(1, Relaxed);
+    }
+
+    pub(crate) fn set_udp_port(&self, port: u16) {
+        self.udp_port.store(port, Relaxed);
     }
 
     /// Whether the store accepts writes.
@@ -284,6 +312,19 @@ impl Metrics {
                 "wangan_intake_rejected_total{{reason=\"{}\"}} {}",
                 r.name(),
                 self.rejected[ri(r)].load(Relaxed)
+            )?;
+        }
+        let port = self.udp_port.load(Relaxed);
+        if port != 0 {
+            writeln!(
+                s,
+                "# HELP wangan_intake_udp_kernel_drops_total Datagrams the kernel dropped before wangan read them (receive buffer full)."
+            )?;
+            writeln!(s, "# TYPE wangan_intake_udp_kernel_drops_total counter")?;
+            writeln!(
+                s,
+                "wangan_intake_udp_kernel_drops_total {}",
+                kernel_udp_drops(port)
             )?;
         }
         writeln!(

@@ -144,6 +144,16 @@ fn python_syslog_handler_udp_and_tcp() {
         assert!(!r.raw.contains(&0));
     }
     assert!(String::from_utf8_lossy(&t[39].raw).contains("python tcp message 39 中文"));
+    let m = metrics_text(&s, &s.token.clone().unwrap());
+    for want in [
+        "wangan_intake_received_records_total{transport=\"udp\"} 40",
+        "wangan_intake_received_records_total{transport=\"tcp\"} 40",
+        "wangan_intake_stored_records_total 80",
+        "wangan_intake_udp_kernel_drops_total 0",
+        "wangan_ready 1",
+    ] {
+        assert!(m.contains(want), "{want}\n{m}");
+    }
     s.stop();
     verify(&dir);
 }
