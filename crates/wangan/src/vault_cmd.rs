@@ -124,11 +124,11 @@ enum VaultCommand {
         /// Source name recorded with every record (e.g. the device).
         #[arg(long)]
         source: String,
-        /// Peer address recorded with every record (e.g. the relay the file came from)
-        /// [default: file:<path> for files, stdin for standard input].
+        /// Peer address recorded with every record, e.g. the relay the file came from
+        /// (default: file:PATH for files, stdin for standard input).
         #[arg(long, value_name = "ADDR")]
         peer: Option<String>,
-        /// Transport recorded with every record [default: file, or stdin for standard input].
+        /// Transport recorded with every record (default: file, or stdin for standard input).
         #[arg(long, value_name = "NAME")]
         transport: Option<String>,
         /// Files to read; standard input when none.
@@ -197,7 +197,7 @@ enum VaultCommand {
         #[arg(long, value_name = "DATE")]
         at: Option<String>,
         /// Count calendar days and months at this UTC offset (e.g. +08:00 for China
-        /// Standard Time) [default: +00:00].
+        /// Standard Time; default +00:00).
         #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
         utc_offset: Option<String>,
         /// Also list the records per day in text output (always in --json).
