@@ -33,7 +33,8 @@
 //! http = false                      # serve the HTTP listener over TLS too
 //!
 //! [commit]
-//! window_ms = 2                     # group-commit window after the first queued record
+//! window_ms = 2                     # group-commit window when an HTTP request waits for it
+//! syslog_window_ms = 10             # …when only syslog records do (bounds commits of a trickle)
 //! max_records = 16384               # …or this many records, whichever comes first
 //! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back
 //! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle
@@ -104,6 +105,7 @@ struct FileTls {
 #[serde(deny_unknown_fields)]
 struct FileCommit {
     window_ms: Option<u64>,
+    syslog_window_ms: Option<u64>,
     max_records: Option<usize>,
     queue_bytes: Option<usize>,
     checkpoint_secs: Option<u64>,
@@ -159,8 +161,11 @@ pub struct Config {
     pub es_version: String,
     /// TLS material, if configured.
     pub tls: Option<TlsConfig>,
-    /// Group-commit window.
+    /// Group-commit window when an HTTP request waits for the commit.
     pub commit_window: Duration,
+    /// Group-commit window when only syslog records are in the group: what a crash can lose
+    /// of syslog, at most (plus the commit in progress).
+    pub syslog_commit_window: Duration,
     /// Most records per group commit.
     pub commit_max_records: usize,
     /// Queued bytes before intake pushes back.
@@ -191,6 +196,7 @@ impl Default for Config {
             es_version: "8.19.0".into(),
             tls: None,
             commit_window: Duration::from_millis(2),
+            syslog_commit_window: Duration::from_millis(10),
             commit_max_records: 16384,
             queue_bytes: 32 << 20,
             checkpoint_interval: Duration::from_secs(60),
@@ -317,6 +323,9 @@ impl Config {
                 http: t.http,
             }),
             commit_window: Duration::from_millis(c.window_ms.unwrap_or(2).min(1000)),
+            syslog_commit_window: Duration::from_millis(
+                c.syslog_window_ms.unwrap_or(10).min(10_000),
+            ),
             commit_max_records: pos(c.max_records, "[commit] max_records", d.commit_max_records)?,
             queue_bytes: pos(c.queue_bytes, "[commit] queue_bytes", d.queue_bytes)?.max(1 << 20),
             checkpoint_interval: Duration::from_secs(pos(

@@ -47,8 +47,9 @@
 //!
 //! An HTTP success means the records are in the fsynced WAL and covered by a signed
 //! checkpoint. Syslog has no acknowledgement: a crash (`kill -9`, power loss) can lose what
-//! was received but not yet committed — at most the group-commit window (`[commit]
-//! window_ms`, 2 ms by default) plus the commit in progress. SIGTERM and SIGINT stop the
+//! was received but not yet committed — at most the syslog group-commit window (`[commit]
+//! syslog_window_ms`, 10 ms by default) plus the commit in progress, and whatever still sat
+//! in the kernel's socket buffers. SIGTERM and SIGINT stop the
 //! listeners, drain the queue, commit and sign a final checkpoint.
 //!
 //! # Why hyper, not axum
@@ -291,6 +292,7 @@ pub async fn serve(
         writer::WriterConfig {
             dir: cfg.data_dir.clone(),
             window: cfg.commit_window,
+            syslog_window: cfg.syslog_commit_window,
             max_records: cfg.commit_max_records,
             queue_bytes: cfg.queue_bytes,
             checkpoint_interval: cfg.checkpoint_interval,

@@ -3,8 +3,10 @@
 //!
 //! Group commit: the writer takes the first queued batch, keeps collecting for the commit
 //! window (or until the record limit), appends everything, then commits once (WAL write +
-//! fsync + signed checkpoint). Only after that commit returns does any HTTP request of the
-//! group get its answer: a success response means the records are durable.
+//! fsync + signed checkpoint). The window is `window_ms` when an HTTP request waits in the
+//! group and `syslog_window_ms` when only syslog records (which nobody waits for) do. Only
+//! after that commit returns does any HTTP request of the group get its answer: a success
+//! response means the records are durable.
 //!
 //! When a commit fails (full disk, I/O error), the writer raises an alarm in the log, drops
 //! the vault (uncommitted records of that group are answered 503, or counted as lost for
@@ -164,6 +166,7 @@ impl Intake {
 pub(crate) struct WriterConfig {
     pub dir: PathBuf,
     pub window: Duration,
+    pub syslog_window: Duration,
     pub max_records: usize,
     pub queue_bytes: usize,
     pub checkpoint_interval: Duration,
@@ -243,7 +246,15 @@ impl WriterState {
                 }
             }
             if !shutdown {
-                let deadline = Instant::now() + self.cfg.window;
+                // a group waiting for acknowledgement commits after `window`; a group of syslog
+                // records only (nobody waiting) may collect for `syslog_window`, which bounds
+                // the commit (and checkpoint) rate of a steady trickle
+                let start = Instant::now();
+                let mut deadline = if pending.iter().any(|b| b.ack.is_some()) {
+                    start + self.cfg.window
+                } else {
+                    start + self.cfg.syslog_window.max(self.cfg.window)
+                };
                 let mut n: usize = pending.iter().map(|b| b.recs.len()).sum();
                 while n < self.cfg.max_records {
                     let wait = deadline.saturating_duration_since(Instant::now());
@@ -258,6 +269,9 @@ impl WriterState {
                     match m {
                         Ok(Msg::Batch(b)) => {
                             n += b.recs.len();
+                            if b.ack.is_some() {
+                                deadline = deadline.min(Instant::now() + self.cfg.window);
+                            }
                             pending.push(b);
                         }
                         Ok(Msg::Shutdown) | Err(RecvTimeoutError::Disconnected) => {
@@ -472,6 +486,7 @@ mod tests {
             WriterConfig {
                 dir: dir.clone(),
                 window: Duration::from_millis(5),
+                syslog_window: Duration::from_millis(10),
                 max_records: 100,
                 queue_bytes: 1 << 20,
                 checkpoint_interval: Duration::from_secs(3600),
