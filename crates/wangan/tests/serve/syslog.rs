@@ -331,3 +331,67 @@ pub fn metrics_text(s: &Server, ingest_token: &str) -> String {
     assert_eq!(st, 200);
     String::from_utf8(body).unwrap()
 }
+
+/// A local address that is not loopback (the one a default route would use).
+fn non_loopback_ip() -> std::net::IpAddr {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    s.connect("198.51.100.1:9")
+        .expect("this test needs a non-loopback IPv4 address with a route (e.g. eth0)");
+    let ip = s.local_addr().unwrap().ip();
+    assert!(
+        !ip.is_loopback() && !ip.is_unspecified(),
+        "no non-loopback address: {ip}"
+    );
+    ip
+}
+
+#[test]
+fn peers_outside_the_allow_list_are_ignored_and_counted() {
+    let ip = non_loopback_ip();
+    let d = tempfile::tempdir().unwrap();
+    for (n, allow) in [(0, ""), (1, "allow = [\"0.0.0.0/0\"]\n")] {
+        let dir = d.path().join(format!("data{n}"));
+        let cfg = d.path().join(format!("wangan{n}.toml"));
+        std::fs::write(
+            &cfg,
+            format!(
+                "version = 1\n[intake]\nsyslog_tcp = \"0.0.0.0:0\"\nsyslog_udp = \"0.0.0.0:0\"\nhttp = \"127.0.0.1:0\"\n{allow}"
+            ),
+        )
+        .unwrap();
+        let s = Server::start_with(
+            &dir,
+            Opts {
+                config: Some(&cfg),
+                args: vec![],
+            },
+        );
+        let tcp = std::net::SocketAddr::new(ip, s.tcp.unwrap().port());
+        let udp = std::net::SocketAddr::new(ip, s.udp.unwrap().port());
+        let mut c = std::net::TcpStream::connect(tcp).unwrap();
+        let _ = c.write_all(b"<13>from outside over tcp\n");
+        drop(c);
+        let u = std::net::UdpSocket::bind((ip, 0)).unwrap();
+        u.send_to(b"<13>from outside over udp", udp).unwrap();
+        let m = metrics_text(&s, &s.token.clone().unwrap());
+        if n == 0 {
+            // refusals are counted before anything is read: wait for both
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            let mut m = m;
+            while !m.contains("wangan_intake_rejected_total{reason=\"denied_peer\"} 2") {
+                assert!(std::time::Instant::now() < deadline, "{m}");
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                m = metrics_text(&s, &s.token.clone().unwrap());
+            }
+            s.stop();
+            assert!(records(&dir, "syslog-tcp").is_empty());
+            assert!(records(&dir, "syslog-udp").is_empty());
+        } else {
+            let t = wait_records(&dir, "syslog-tcp", 1);
+            wait_records(&dir, "syslog-udp", 1);
+            assert!(t[0].peer.starts_with(&format!("{ip}:")), "{}", t[0].peer);
+            s.stop();
+        }
+        verify(&dir);
+    }
+}
