@@ -168,7 +168,7 @@ pub(crate) async fn tcp(
                         Ok(Ok(s)) => serve_stream(s, peer, source, transport, &ctx).await,
                         Ok(Err(e)) => {
                             ctx.metrics.reject(Reason::TlsHandshake, 1);
-                            tracing::info!(error = %e, "tls handshake failed");
+                            tracing::debug!(error = %e, "tls handshake failed");
                         }
                         Err(_) => ctx.metrics.reject(Reason::TlsHandshake, 1),
                     }
@@ -247,7 +247,7 @@ async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(
         match r {
             Err(_) => {
                 ctx.metrics.reject(Reason::Timeout, 1);
-                tracing::debug!(peer = %peer, "syslog connection timed out");
+                tracing::debug!("syslog connection timed out");
                 break;
             }
             Ok(Ok(0)) => break,
