@@ -35,7 +35,7 @@
 //! [commit]
 //! window_ms = 2                     # group-commit window when an HTTP request waits for it
 //! syslog_window_ms = 10             # …when only syslog records do (bounds commits of a trickle)
-//! max_records = 16384               # …or this many records, whichever comes first
+//! max_records = 65536               # …or this many records (the vault also commits every 8 MiB)
 //! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back
 //! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle
 //! ```
@@ -197,7 +197,7 @@ impl Default for Config {
             tls: None,
             commit_window: Duration::from_millis(2),
             syslog_commit_window: Duration::from_millis(10),
-            commit_max_records: 16384,
+            commit_max_records: 65536,
             queue_bytes: 32 << 20,
             checkpoint_interval: Duration::from_secs(60),
         }
