@@ -2,8 +2,29 @@
 //! counts, distinct values and distinct persons.
 
 use std::collections::{BTreeMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::kind::{Finding, Kind, Masked};
+
+/// The values are already 64-bit hashes: use them as they are.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+type HashSet64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
 
 /// Counts of one kind in one asset.
 #[derive(Debug, Clone, Default)]
@@ -20,7 +41,7 @@ pub struct KindStats {
     pub max_confidence: u8,
     /// A masked sample value (the first raw one seen).
     pub sample: Option<Masked>,
-    distinct: HashSet<u64>,
+    distinct: HashSet64,
 }
 
 impl KindStats {
@@ -41,7 +62,7 @@ pub struct Asset {
     pub field: Option<String>,
     /// Per kind counts.
     pub kinds: BTreeMap<Kind, KindStats>,
-    persons: HashSet<u64>,
+    persons: HashSet64,
 }
 
 impl Asset {
