@@ -215,8 +215,10 @@ import sys
 from elasticsearch import Elasticsearch, helpers
 url, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 es = Elasticsearch(url, api_key=token, request_timeout=30)
+assert es.ping()
 info = es.info()
 assert info["tagline"] == "You Know, for Search", info
+assert not Elasticsearch(url, api_key="wgn_00000000_wrong").ping()
 ok, errors = helpers.bulk(es, ({"_index": "pyes", "message": f"python bulk {i}", "n": i} for i in range(n)), chunk_size=250)
 assert not errors, errors
 es2 = Elasticsearch(url, basic_auth=("elastic", token), request_timeout=30)

@@ -2,9 +2,10 @@
 //! Python's `SysLogHandler`, rsyslog `omfwd`, the official Python `elasticsearch` client, curl)
 //! and a crash test. Every test counts the records in the vault afterwards.
 //!
-//! Needs: Debian packages `bsdutils` (logger), `rsyslog`, `curl`, `openssl`; Python with the
-//! PyPI package `elasticsearch` (`$WANGAN_PYTHON`, else `python3`). A missing tool fails the
-//! test and names the package.
+//! Needs: Debian packages `bsdutils` (logger), `rsyslog`, `rsyslog-gnutls`, `curl`, `openssl`,
+//! `gzip`; Python with the PyPI package `elasticsearch` (`$WANGAN_PYTHON`, else `python3`); root
+//! (the full-disk test mounts a small tmpfs); a non-loopback IPv4 address (allow-list test).
+//! A missing tool fails the test and names the package.
 
 mod common;
 mod crash;

@@ -214,3 +214,93 @@ fn syslog_tls_and_https_with_client_certificates() {
     s.stop();
     verify(&dir);
 }
+
+#[test]
+fn rsyslog_forwards_over_tls_with_a_client_certificate() {
+    require_tool("rsyslogd", "rsyslog");
+    assert!(
+        std::path::Path::new("/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so").exists()
+            || std::path::Path::new("/usr/lib/aarch64-linux-gnu/rsyslog/lmnsd_gtls.so").exists(),
+        "rsyslog's TLS driver is missing: install the Debian package `rsyslog-gnutls`"
+    );
+    let d = tempfile::tempdir().unwrap();
+    let pki = d.path().join("pki");
+    std::fs::create_dir_all(&pki).unwrap();
+    make_pki(&pki);
+    let dir = d.path().join("data");
+    let cfg = d.path().join("wangan.toml");
+    std::fs::write(
+        &cfg,
+        "version = 1\n[intake]\nsyslog_tls = \"127.0.0.1:0\"\nhttp = \"127.0.0.1:0\"\n\
+[tls]\ncert = \"pki/server.pem\"\nkey = \"pki/server.key\"\nclient_ca = \"pki/ca.pem\"\n",
+    )
+    .unwrap();
+    let s = Server::start_with(
+        &dir,
+        Opts {
+            config: Some(&cfg),
+            args: vec![],
+        },
+    );
+    let in_port = free_port();
+    let work = d.path().join("rs");
+    std::fs::create_dir_all(&work).unwrap();
+    let p = |f: &str| pki.join(f).display().to_string();
+    let conf = work.join("rsyslog.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            r#"global(workDirectory="{w}" DefaultNetstreamDriverCAFile="{ca}" DefaultNetstreamDriverCertFile="{cert}" DefaultNetstreamDriverKeyFile="{key}")
+module(load="imudp")
+input(type="imudp" address="127.0.0.1" port="{in_port}" ruleset="fwd")
+ruleset(name="fwd") {{
+  action(type="omfwd" target="127.0.0.1" port="{tls}" protocol="tcp" StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name" StreamDriverPermittedPeers="localhost" template="RSYSLOG_SyslogProtocol23Format")
+}}
+"#,
+            w = work.display(),
+            ca = p("ca.pem"),
+            cert = p("client.pem"),
+            key = p("client.key"),
+            tls = s.tls.unwrap().port(),
+        ),
+    )
+    .unwrap();
+    let pid = work.join("rsyslogd.pid");
+    let mut rs = Command::new("rsyslogd")
+        .arg("-n")
+        .arg("-f")
+        .arg(&conf)
+        .arg("-i")
+        .arg(&pid)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(work.join("rsyslogd.err")).unwrap())
+        .spawn()
+        .expect("start rsyslogd");
+    for _ in 0..100 {
+        if pid.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(pid.exists(), "rsyslogd did not start");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for i in 0..20 {
+        let m = format!("<86>Nov 30 06:00:00 sw1 sshd[7]: 用户 admin 登录成功 via tls relay {i}");
+        sock.send_to(m.as_bytes(), ("127.0.0.1", in_port)).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let r = wait_records(&dir, "syslog-tls", 20);
+    let _ = Command::new("kill")
+        .args(["-TERM", &rs.id().to_string()])
+        .status();
+    let _ = rs.wait();
+    assert!(r.iter().all(|r| r.transport == "tls"));
+    assert!(
+        r.iter().all(|r| r.raw.starts_with(b"<86>1 ")),
+        "RFC 5424 over RFC 5425 framing"
+    );
+    assert!(String::from_utf8_lossy(&r[19].raw).contains("登录成功 via tls relay 19"));
+    s.stop();
+    verify(&dir);
+}
