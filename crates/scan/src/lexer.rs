@@ -1209,6 +1209,10 @@ impl Detector {
                 }
                 j += 1;
             }
+            // never cut inside a UTF-8 character
+            while j > st && j < text.len() && (text[j] & 0xC0) == 0x80 {
+                j -= 1;
+            }
             let val = &text[st..j];
             let placeholder = val.len() < 4
                 || val.iter().all(|&c| c == b'*' || c == b'x' || c == b'X')
