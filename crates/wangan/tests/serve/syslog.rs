@@ -290,6 +290,36 @@ fn oversized_and_broken_frames_are_cut_counted_and_kept() {
     );
     // the partial message of the slow connection was kept, not dropped
     wait_records(&dir, "syslog-tcp", 5);
+    // HTTP slowloris: headers that never end are cut off; a body that stalls gets 408
+    let h = s.http.unwrap();
+    let mut c = std::net::TcpStream::connect(h).unwrap();
+    c.write_all(b"POST /api/v1/logs HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut c, &mut rest);
+    assert!(
+        !String::from_utf8_lossy(&rest).contains(" 200 "),
+        "no answer to half a request"
+    );
+    let mut c = std::net::TcpStream::connect(h).unwrap();
+    c.write_all(
+        format!(
+            "POST /api/v1/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {tok}\r\nContent-Length: 100\r\n\r\n{{\"a\":"
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut resp = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut c, &mut resp);
+    assert!(
+        String::from_utf8_lossy(&resp).starts_with("HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&resp)
+    );
     s.stop();
     verify(&dir);
 }
