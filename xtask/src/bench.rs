@@ -23,6 +23,7 @@ use anyhow::{Context, Result, bail};
 use crate::corpus::{self, KEYWORD, STEP_US, Summary};
 
 const USAGE: &str = "usage: cargo xtask bench vault [--lines N[,N…]] [--seed S] [--no-build] [--skip-peers] [--skip-ours]
+       cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--no-build] [--skip-peers]
        cargo xtask bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]";
 
 /// `cargo xtask bench …`.
@@ -30,6 +31,7 @@ pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("vault") => vault(&args[1..]),
         Some("scan") => crate::bench_scan::run(&args[1..]),
+        Some("intake") => crate::bench_intake::run(&args[1..]),
         _ => bail!("{USAGE}"),
     }
 }
