@@ -288,7 +288,7 @@ impl Gen {
         let org8: String = (0..8)
             .map(|k| {
                 if k < 2 && self.rng.chance(0.5) {
-                    *self.rng.pick(&[b'M', b'A', b'L', b'E', b'K']) as char
+                    *self.rng.pick(b"MALEK") as char
                 } else {
                     (b'0' + self.rng.below(10) as u8) as char
                 }
