@@ -2,6 +2,8 @@
 //! text) pairs, in order. The matched text is sliced from the input by the
 //! finding's byte offsets, so offsets are checked too.
 
+use std::path::Path;
+
 use scan::{Detector, Hint};
 
 fn found(input: &str, hint: &str) -> Vec<(String, String)> {
@@ -109,4 +111,49 @@ fn names_and_addresses() {
     check_hint("李小龙", "姓名", &[("cn_name", "李小龙")]);
     check("landline 010-62345678 ok", &[("landline", "010-62345678")]);
     check("2023-1234567", &[]);
+}
+
+#[test]
+fn compressed_inputs_are_scanned() {
+    use std::io::Write;
+    let d = tempfile::tempdir().expect("tempdir");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"phone=13800138000\n").expect("gz");
+    std::fs::write(d.path().join("a.log.gz"), gz.finish().expect("gz finish")).expect("write gz");
+    let z = zstd::encode_all(&b"idcard=11010519491231002X\n"[..], 3).expect("zstd");
+    std::fs::write(d.path().join("b.csv.zst"), z).expect("write zst");
+    let r = scan::Scanner::new(scan::ScanOptions::default()).scan_path(d.path(), &scan::NoSink).expect("scan");
+    let kinds: Vec<(String, Option<String>, Vec<scan::Kind>)> = r
+        .assets
+        .iter()
+        .map(|a| {
+            let name = Path::new(&a.source).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (name, a.field.clone(), a.kinds.keys().copied().collect())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![("a.log.gz".to_owned(), None, vec![scan::Kind::CnMobile])],
+        "b.csv.zst has only a header row: nothing to find"
+    );
+}
+
+#[test]
+fn sql_dumps_are_attributed_to_columns() {
+    let dump = "-- dump\nINSERT INTO `users` (`id`, `name`, `phone`) VALUES (1,'张三','13800138000'),(2,'李四','13912345678');\n\
+COPY public.people (id, id_no) FROM stdin;\n1\t11010519491231002X\n\\.\n";
+    let r = scan::Scanner::new(scan::ScanOptions::default()).scan_bytes("dump.sql", dump.as_bytes(), &scan::NoSink);
+    let fields: Vec<(Option<String>, Vec<scan::Kind>, u64)> = r
+        .assets
+        .iter()
+        .map(|a| (a.field.clone(), a.kinds.keys().copied().collect(), a.kinds.values().map(|k| k.count).sum()))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            (Some("public.people.id_no".to_owned()), vec![scan::Kind::CnId], 1),
+            (Some("users.name".to_owned()), vec![scan::Kind::CnName], 2),
+            (Some("users.phone".to_owned()), vec![scan::Kind::CnMobile], 2),
+        ]
+    );
 }
