@@ -266,6 +266,10 @@ fn oversized_and_broken_frames_are_cut_counted_and_kept() {
         r[3].raw, b"\xb5\xc7\xc2\xbc\xca\xa7\xb0\xdc",
         "GB18030 bytes stored raw"
     );
+    // …and decoded for reading, with a note saying so
+    let p = vault::parse::parse_record(&r[3].raw, time::OffsetDateTime::now_utc());
+    assert_eq!(p.message, "登录失败");
+    assert!(p.note.is_some());
     // slowloris: a started frame that never ends is closed after frame_timeout_secs
     let mut slow = std::net::TcpStream::connect(tcp).unwrap();
     slow.write_all(b"<13>never ends").unwrap();
