@@ -552,7 +552,14 @@ impl RecordView<'_> {
     /// The stored parsed fields (never hashed). `None` if they cannot be
     /// decoded (the hashed fields are still intact).
     pub fn parsed(&self) -> Option<parse::Parsed> {
-        decode_parsed(self.parsed, self.raw, self.received_ns, self.event_ns, self.block).ok()
+        decode_parsed(
+            self.parsed,
+            self.raw,
+            self.received_ns,
+            self.event_ns,
+            self.block,
+        )
+        .ok()
     }
 
     /// Event time from the parsed fields if any (ns), else receive time.
