@@ -17,7 +17,10 @@ pub fn cli(args: &[String]) -> anyhow::Result<()> {
     let mut labels = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut val = || it.next().with_context(|| format!("{a} needs a value\n{USAGE}"));
+        let mut val = || {
+            it.next()
+                .with_context(|| format!("{a} needs a value\n{USAGE}"))
+        };
         match a.as_str() {
             "--size-mb" => size_mb = Some(val()?.parse::<usize>().context("--size-mb")?),
             "--seed" => seed = val()?.parse().context("--seed")?,
@@ -39,7 +42,12 @@ pub fn cli(args: &[String]) -> anyhow::Result<()> {
     let c = corpus_gen::generate(seed, size_mb << 20, ratio);
     std::fs::write(&out, &c.text).with_context(|| format!("write {out}"))?;
     let labels = labels.unwrap_or_else(|| format!("{out}.labels.jsonl"));
-    std::fs::write(&labels, corpus_gen::labels_jsonl(&c)).with_context(|| format!("write {labels}"))?;
-    eprintln!("{out}: {} bytes, {} labels in {labels}", c.text.len(), c.labels.len());
+    std::fs::write(&labels, corpus_gen::labels_jsonl(&c))
+        .with_context(|| format!("write {labels}"))?;
+    eprintln!(
+        "{out}: {} bytes, {} labels in {labels}",
+        c.text.len(),
+        c.labels.len()
+    );
     Ok(())
 }

@@ -34,7 +34,11 @@ pub fn mask_target(target: &str) -> String {
         Some(at) => {
             let userinfo = &rest[..at];
             let user = userinfo.split(':').next().unwrap_or("");
-            let masked = if userinfo.contains(':') { format!("{user}:****") } else { user.to_owned() };
+            let masked = if userinfo.contains(':') {
+                format!("{user}:****")
+            } else {
+                user.to_owned()
+            };
             format!("{}{}{}", &no_query[..scheme_end + 3], masked, &rest[at..])
         }
         None => no_query.to_owned(),
@@ -87,7 +91,12 @@ impl Scanner {
     /// Scan a database given as `postgres://…`/`postgresql://…` or
     /// `mysql://…`/`mariadb://…`. `tables` is an optional SQL `LIKE` pattern
     /// on table names.
-    pub fn scan_database(&self, target: &str, tables: Option<&str>, sink: &dyn Sink) -> Result<Report, Error> {
+    pub fn scan_database(
+        &self,
+        target: &str,
+        tables: Option<&str>,
+        sink: &dyn Sink,
+    ) -> Result<Report, Error> {
         let lower = target.to_ascii_lowercase();
         let mut report = if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
             self.scan_postgres(target, tables, sink)?
@@ -100,7 +109,12 @@ impl Scanner {
         Ok(report)
     }
 
-    fn scan_postgres(&self, target: &str, tables: Option<&str>, sink: &dyn Sink) -> Result<Report, Error> {
+    fn scan_postgres(
+        &self,
+        target: &str,
+        tables: Option<&str>,
+        sink: &dyn Sink,
+    ) -> Result<Report, Error> {
         let shown = mask_target(target);
         let err = |m: postgres::Error| Error::Db {
             target: shown.clone(),
@@ -108,7 +122,11 @@ impl Scanner {
         };
         let url = target.replacen("postgresql://", "postgres://", 1);
         let mut client = postgres::Client::connect(&url, postgres::NoTls).map_err(err)?;
-        let mut tx = client.build_transaction().read_only(true).start().map_err(err)?;
+        let mut tx = client
+            .build_transaction()
+            .read_only(true)
+            .start()
+            .map_err(err)?;
         let t = self.opts.statement_timeout_ms;
         tx.batch_execute(&format!(
             "SET LOCAL statement_timeout = {t}; SET LOCAL lock_timeout = {}; SET LOCAL idle_in_transaction_session_timeout = {}",
@@ -144,10 +162,26 @@ impl Scanner {
         let mut tmp = Vec::new();
         for (schema, table, names) in group(cols) {
             let source = format!("{shown}/{schema}.{table}");
-            let select: Vec<String> = names.iter().map(|c| format!("{}::text", quote_pg(c))).collect();
-            let limit = self.opts.sample_rows.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
-            let q = format!("SELECT {} FROM {}.{}{}", select.join(", "), quote_pg(&schema), quote_pg(&table), limit);
-            let mut assets: Vec<Asset> = names.iter().map(|c| Asset::new(source.clone(), Some(c.clone()))).collect();
+            let select: Vec<String> = names
+                .iter()
+                .map(|c| format!("{}::text", quote_pg(c)))
+                .collect();
+            let limit = self
+                .opts
+                .sample_rows
+                .map(|n| format!(" LIMIT {n}"))
+                .unwrap_or_default();
+            let q = format!(
+                "SELECT {} FROM {}.{}{}",
+                select.join(", "),
+                quote_pg(&schema),
+                quote_pg(&table),
+                limit
+            );
+            let mut assets: Vec<Asset> = names
+                .iter()
+                .map(|c| Asset::new(source.clone(), Some(c.clone())))
+                .collect();
             let portal = tx.bind(q.as_str(), &[]).map_err(err)?;
             let mut row_no = 0u64;
             loop {
@@ -169,13 +203,20 @@ impl Scanner {
             }
             report.rows += row_no;
             report.sources += 1;
-            report.assets.extend(assets.into_iter().filter(|a| !a.kinds.is_empty()));
+            report
+                .assets
+                .extend(assets.into_iter().filter(|a| !a.kinds.is_empty()));
         }
         tx.rollback().map_err(err)?;
         Ok(report)
     }
 
-    fn scan_mysql(&self, target: &str, tables: Option<&str>, sink: &dyn Sink) -> Result<Report, Error> {
+    fn scan_mysql(
+        &self,
+        target: &str,
+        tables: Option<&str>,
+        sink: &dyn Sink,
+    ) -> Result<Report, Error> {
         use mysql::prelude::Queryable;
         let shown = mask_target(target);
         let err = |m: mysql::Error| Error::Db {
@@ -190,10 +231,15 @@ impl Scanner {
         let mut conn = mysql::Conn::new(opts).map_err(err)?;
         let t = self.opts.statement_timeout_ms;
         // MariaDB and MySQL name the timeout differently; one of them fails.
-        let _ = conn.query_drop(format!("SET SESSION max_statement_time = {}", t.div_ceil(1000)));
+        let _ = conn.query_drop(format!(
+            "SET SESSION max_statement_time = {}",
+            t.div_ceil(1000)
+        ));
         let _ = conn.query_drop(format!("SET SESSION MAX_EXECUTION_TIME = {t}"));
-        conn.query_drop("SET SESSION TRANSACTION READ ONLY").map_err(err)?;
-        conn.query_drop("START TRANSACTION READ ONLY").map_err(err)?;
+        conn.query_drop("SET SESSION TRANSACTION READ ONLY")
+            .map_err(err)?;
+        conn.query_drop("START TRANSACTION READ ONLY")
+            .map_err(err)?;
         let pattern = tables.unwrap_or("%");
         let cols: Vec<(String, String, String)> = conn
             .exec(
@@ -211,16 +257,36 @@ impl Scanner {
             .map_err(err)?;
         let cols = cols
             .into_iter()
-            .map(|(schema, table, name)| Column { schema, table, name })
+            .map(|(schema, table, name)| Column {
+                schema,
+                table,
+                name,
+            })
             .collect();
         let mut report = Report::default();
         let mut tmp = Vec::new();
         for (schema, table, names) in group(cols) {
             let source = format!("{shown}/{schema}.{table}");
-            let select: Vec<String> = names.iter().map(|c| format!("CAST({} AS CHAR)", quote_my(c))).collect();
-            let limit = self.opts.sample_rows.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
-            let q = format!("SELECT {} FROM {}.{}{}", select.join(", "), quote_my(&schema), quote_my(&table), limit);
-            let mut assets: Vec<Asset> = names.iter().map(|c| Asset::new(source.clone(), Some(c.clone()))).collect();
+            let select: Vec<String> = names
+                .iter()
+                .map(|c| format!("CAST({} AS CHAR)", quote_my(c)))
+                .collect();
+            let limit = self
+                .opts
+                .sample_rows
+                .map(|n| format!(" LIMIT {n}"))
+                .unwrap_or_default();
+            let q = format!(
+                "SELECT {} FROM {}.{}{}",
+                select.join(", "),
+                quote_my(&schema),
+                quote_my(&table),
+                limit
+            );
+            let mut assets: Vec<Asset> = names
+                .iter()
+                .map(|c| Asset::new(source.clone(), Some(c.clone())))
+                .collect();
             let mut row_no = 0u64;
             let result = conn.query_iter(q).map_err(err)?;
             for row in result {
@@ -242,7 +308,9 @@ impl Scanner {
             }
             report.rows += row_no;
             report.sources += 1;
-            report.assets.extend(assets.into_iter().filter(|a| !a.kinds.is_empty()));
+            report
+                .assets
+                .extend(assets.into_iter().filter(|a| !a.kinds.is_empty()));
         }
         conn.query_drop("ROLLBACK").map_err(err)?;
         Ok(report)
@@ -255,8 +323,17 @@ mod tests {
 
     #[test]
     fn masks_targets() {
-        assert_eq!(mask_target("postgres://u:secret@h:5432/db?sslmode=x"), "postgres://u:****@h:5432/db");
-        assert_eq!(mask_target("mysql://root@127.0.0.1/test"), "mysql://root@127.0.0.1/test");
-        assert_eq!(clean("mysql://u:pw123@h/d", "Access denied pw123"), "access denied ****");
+        assert_eq!(
+            mask_target("postgres://u:secret@h:5432/db?sslmode=x"),
+            "postgres://u:****@h:5432/db"
+        );
+        assert_eq!(
+            mask_target("mysql://root@127.0.0.1/test"),
+            "mysql://root@127.0.0.1/test"
+        );
+        assert_eq!(
+            clean("mysql://u:pw123@h/d", "Access denied pw123"),
+            "access denied ****"
+        );
     }
 }

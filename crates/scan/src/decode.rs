@@ -70,7 +70,8 @@ pub fn sniff(head: &[u8]) -> (Encoding, usize) {
 
 /// Whether the head looks binary (NUL bytes in text that is not UTF-16).
 pub fn looks_binary(head: &[u8], enc: Encoding) -> bool {
-    matches!(enc, Encoding::Utf8 | Encoding::Gb18030) && memchr::memchr(0, &head[..head.len().min(8192)]).is_some()
+    matches!(enc, Encoding::Utf8 | Encoding::Gb18030)
+        && memchr::memchr(0, &head[..head.len().min(8192)]).is_some()
 }
 
 /// Decoded text with its map back to original offsets.
@@ -113,7 +114,11 @@ fn utf16(input: &[u8], le: bool) -> Decoded {
     let mut map = Vec::with_capacity(input.len() + 1);
     let unit = |i: usize| {
         let (a, b) = (input[i], input[i + 1]);
-        if le { u16::from_le_bytes([a, b]) } else { u16::from_be_bytes([a, b]) }
+        if le {
+            u16::from_le_bytes([a, b])
+        } else {
+            u16::from_be_bytes([a, b])
+        }
     };
     let mut i = 0;
     let mut buf = [0u8; 4];

@@ -213,7 +213,13 @@ impl Scanner {
         })?;
         if meta.is_file() {
             let mut r = Report::default();
-            self.file_into(root, &root.display().to_string(), self.opts.threads, sink, &mut r);
+            self.file_into(
+                root,
+                &root.display().to_string(),
+                self.opts.threads,
+                sink,
+                &mut r,
+            );
             r.sort();
             return Ok(r);
         }
@@ -253,7 +259,14 @@ impl Scanner {
         Ok(r)
     }
 
-    fn file_into(&self, path: &Path, name: &str, threads: usize, sink: &dyn Sink, report: &mut Report) {
+    fn file_into(
+        &self,
+        path: &Path,
+        name: &str,
+        threads: usize,
+        sink: &dyn Sink,
+        report: &mut Report,
+    ) {
         let file = match std::fs::File::open(path) {
             Ok(f) => f,
             Err(e) => {
@@ -266,7 +279,14 @@ impl Scanner {
         };
         let lower = name.to_ascii_lowercase();
         let res = if let Some(inner) = lower.strip_suffix(".gz") {
-            self.reader_into(flate2::read::MultiGzDecoder::new(file), name, inner, threads, sink, report)
+            self.reader_into(
+                flate2::read::MultiGzDecoder::new(file),
+                name,
+                inner,
+                threads,
+                sink,
+                report,
+            )
         } else if let Some(inner) = lower.strip_suffix(".zst") {
             match zstd::stream::read::Decoder::new(file) {
                 Ok(d) => self.reader_into(d, name, inner, threads, sink, report),
@@ -299,9 +319,20 @@ impl Scanner {
 
     /// Scan one record (a log line, a database cell) of `source` and add its
     /// findings to `asset`; `row` is passed to the sink.
-    pub fn scan_record(&self, asset: &mut Asset, text: &[u8], row: Option<u64>, sink: &dyn Sink, tmp: &mut Vec<Finding>) {
+    pub fn scan_record(
+        &self,
+        asset: &mut Asset,
+        text: &[u8],
+        row: Option<u64>,
+        sink: &dyn Sink,
+        tmp: &mut Vec<Finding>,
+    ) {
         tmp.clear();
-        let hint = asset.field.as_deref().map(|f| self.det.hint(f)).unwrap_or_default();
+        let hint = asset
+            .field
+            .as_deref()
+            .map(|f| self.det.hint(f))
+            .unwrap_or_default();
         let (enc, bom) = decode::sniff(text);
         if enc == Encoding::Utf8 {
             self.det.scan(&text[bom..], hint, tmp);
@@ -328,7 +359,15 @@ impl Scanner {
         }
     }
 
-    fn reader_into<R: Read>(&self, mut rd: R, name: &str, inner: &str, threads: usize, sink: &dyn Sink, report: &mut Report) -> std::io::Result<()> {
+    fn reader_into<R: Read>(
+        &self,
+        mut rd: R,
+        name: &str,
+        inner: &str,
+        threads: usize,
+        sink: &dyn Sink,
+        report: &mut Report,
+    ) -> std::io::Result<()> {
         report.sources += 1;
         let chunk = self.opts.chunk_size.max(4096);
         let mut head = Vec::with_capacity(chunk);
@@ -379,7 +418,11 @@ impl Scanner {
         }
         let work = |raw: &[u8]| -> ChunkOut {
             // UTF-8 is scanned in place; other encodings are decoded with a map
-            let d = if enc == Encoding::Utf8 { decode::Decoded::default() } else { decode::decode(raw, enc) };
+            let d = if enc == Encoding::Utf8 {
+                decode::Decoded::default()
+            } else {
+                decode::decode(raw, enc)
+            };
             let text: &[u8] = if enc == Encoding::Utf8 { raw } else { &d.text };
             let mut out = match &format {
                 Format::Text => formats::scan_text(&self.det, text),
@@ -400,8 +443,14 @@ impl Scanner {
                 return buf.len();
             }
             let c = match (&format, enc) {
-                (_, Encoding::Utf16Le) => (0..buf.len() / 2).rev().find(|&k| buf[2 * k] == b'\n' && buf[2 * k + 1] == 0).map_or(0, |k| 2 * k + 2),
-                (_, Encoding::Utf16Be) => (0..buf.len() / 2).rev().find(|&k| buf[2 * k + 1] == b'\n' && buf[2 * k] == 0).map_or(0, |k| 2 * k + 2),
+                (_, Encoding::Utf16Le) => (0..buf.len() / 2)
+                    .rev()
+                    .find(|&k| buf[2 * k] == b'\n' && buf[2 * k + 1] == 0)
+                    .map_or(0, |k| 2 * k + 2),
+                (_, Encoding::Utf16Be) => (0..buf.len() / 2)
+                    .rev()
+                    .find(|&k| buf[2 * k + 1] == b'\n' && buf[2 * k] == 0)
+                    .map_or(0, |k| 2 * k + 2),
                 (Format::Csv(_), _) => formats::csv_cut(buf),
                 _ => memchr::memrchr(b'\n', buf).map_or(0, |p| p + 1),
             };
@@ -447,7 +496,8 @@ impl Scanner {
             let (job_tx, job_rx) = sync_channel::<Job>(threads);
             let job_rx: Mutex<Receiver<Job>> = Mutex::new(job_rx);
             let (done_tx, done_rx) = sync_channel::<Done>(threads * 2);
-            let mut pending: std::collections::BTreeMap<u64, Done> = std::collections::BTreeMap::new();
+            let mut pending: std::collections::BTreeMap<u64, Done> =
+                std::collections::BTreeMap::new();
             let mut next = 0u64;
             let mut io_err = None;
             std::thread::scope(|sc| {
@@ -481,7 +531,10 @@ impl Scanner {
                     });
                 }
                 drop(done_tx);
-                let emit = |d: Done, acc: &mut Acc<'_>, pending: &mut std::collections::BTreeMap<u64, Done>, next: &mut u64| {
+                let emit = |d: Done,
+                            acc: &mut Acc<'_>,
+                            pending: &mut std::collections::BTreeMap<u64, Done>,
+                            next: &mut u64| {
                     pending.insert(d.idx, d);
                     while let Some(d) = pending.remove(next) {
                         sink.progress(d.bytes);
@@ -504,7 +557,9 @@ impl Scanner {
                             Ok(()) => break,
                             Err(std::sync::mpsc::TrySendError::Full(j)) => {
                                 job = j;
-                                if let Ok(d) = done_rx.recv_timeout(std::time::Duration::from_millis(50)) {
+                                if let Ok(d) =
+                                    done_rx.recv_timeout(std::time::Duration::from_millis(50))
+                                {
                                     emit(d, &mut acc, &mut pending, &mut next);
                                 }
                             }

@@ -77,7 +77,15 @@ impl ChunkOut {
         v
     }
 
-    fn scan(&mut self, det: &Detector, text: &[u8], base: usize, field: u32, hint: Hint, tmp: &mut Vec<Finding>) {
+    fn scan(
+        &mut self,
+        det: &Detector,
+        text: &[u8],
+        base: usize,
+        field: u32,
+        hint: Hint,
+        tmp: &mut Vec<Finding>,
+    ) {
         tmp.clear();
         det.scan(&text[base..], hint, tmp);
         for mut f in tmp.drain(..) {
@@ -87,7 +95,17 @@ impl ChunkOut {
         }
     }
 
-    fn scan_span(&mut self, det: &Detector, text: &[u8], s: usize, e: usize, field: u32, hint: Hint, tmp: &mut Vec<Finding>) {
+    #[allow(clippy::too_many_arguments)]
+    fn scan_span(
+        &mut self,
+        det: &Detector,
+        text: &[u8],
+        s: usize,
+        e: usize,
+        field: u32,
+        hint: Hint,
+        tmp: &mut Vec<Finding>,
+    ) {
         tmp.clear();
         det.scan(&text[s..e], hint, tmp);
         for mut f in tmp.drain(..) {
@@ -330,7 +348,8 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
     while i < n {
         let line_end = memchr::memchr(b'\n', &text[i..]).map_or(n, |p| i + p);
         let line = &text[i..line_end];
-        let up = |pre: &[u8]| line.len() >= pre.len() && line[..pre.len()].eq_ignore_ascii_case(pre);
+        let up =
+            |pre: &[u8]| line.len() >= pre.len() && line[..pre.len()].eq_ignore_ascii_case(pre);
         if up(b"INSERT INTO ") || up(b"COPY ") {
             // flush preceding text
             if i > text_from {
@@ -339,17 +358,29 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
             let copy = up(b"COPY ");
             let head_start = if copy { 5 } else { 12 };
             let rest = &line[head_start..];
-            let tname_end = rest.iter().position(|&c| c == b' ' || c == b'(').unwrap_or(rest.len());
+            let tname_end = rest
+                .iter()
+                .position(|&c| c == b' ' || c == b'(')
+                .unwrap_or(rest.len());
             let table = clean_ident(&rest[..tname_end]);
             let mut cols: Vec<String> = Vec::new();
             let after = &rest[tname_end..];
-            let after_trim = after.iter().position(|&c| c != b' ').map_or(&after[after.len()..], |p| &after[p..]);
+            let after_trim = after
+                .iter()
+                .position(|&c| c != b' ')
+                .map_or(&after[after.len()..], |p| &after[p..]);
             if after_trim.first() == Some(&b'(')
                 && let Some(close) = after_trim.iter().position(|&c| c == b')')
             {
-                cols = after_trim[1..close].split(|&c| c == b',').map(clean_ident).collect();
+                cols = after_trim[1..close]
+                    .split(|&c| c == b',')
+                    .map(clean_ident)
+                    .collect();
             }
-            let names: Vec<(u32, Hint)> = cols.iter().map(|c| out.field(det, &format!("{table}.{c}"))).collect();
+            let names: Vec<(u32, Hint)> = cols
+                .iter()
+                .map(|c| out.field(det, &format!("{table}.{c}")))
+                .collect();
             let col = |out: &mut ChunkOut, k: usize| -> (u32, Hint) {
                 match names.get(k) {
                     Some(v) => *v,
@@ -366,14 +397,16 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
                         break;
                     }
                     let mut s = j;
-                    let mut k = 0;
-                    for p in memchr::memchr_iter(b'\t', &text[j..le]).map(|p| j + p).chain(std::iter::once(le)) {
+                    for (k, p) in memchr::memchr_iter(b'\t', &text[j..le])
+                        .map(|p| j + p)
+                        .chain(std::iter::once(le))
+                        .enumerate()
+                    {
                         if p > s && &text[s..p] != b"\\N" {
                             let (id, hint) = col(&mut out, k);
                             out.scan_span(det, text, s, p, id, hint, &mut tmp);
                         }
                         s = p + 1;
-                        k += 1;
                     }
                     out.rows += 1;
                     j = le + 1;
@@ -383,7 +416,9 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
                 continue;
             }
             // VALUES tuples: walk to the terminating ';' outside quotes
-            let Some(vpos) = memchr::memmem::find(&text[i..line_end], b"VALUES").or_else(|| memchr::memmem::find(&text[i..line_end], b"values")) else {
+            let Some(vpos) = memchr::memmem::find(&text[i..line_end], b"VALUES")
+                .or_else(|| memchr::memmem::find(&text[i..line_end], b"values"))
+            else {
                 i = line_end + 1;
                 continue;
             };
@@ -419,13 +454,15 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
                     q @ (b'\'' | b'"') => {
                         let s = j + 1;
                         let mut m = s;
-                        while m < n && text[m] != q {
-                            if text[m] == b'\\' {
-                                m += 1;
-                            } else if text[m] == q && text.get(m + 1) == Some(&q) {
+                        // backslash escapes (MySQL) and doubled quotes (SQL)
+                        while m < n {
+                            if text[m] == b'\\' || (text[m] == q && text.get(m + 1) == Some(&q)) {
+                                m += 2;
+                            } else if text[m] == q {
+                                break;
+                            } else {
                                 m += 1;
                             }
-                            m += 1;
                         }
                         let e = m.min(n);
                         if e > s {
@@ -436,7 +473,9 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
                     }
                     b'0'..=b'9' | b'-' => {
                         let s = j;
-                        while j < n && matches!(text[j], b'0'..=b'9' | b'-' | b'.' | b'e' | b'E' | b'+') {
+                        while j < n
+                            && matches!(text[j], b'0'..=b'9' | b'-' | b'.' | b'e' | b'E' | b'+')
+                        {
                             j += 1;
                         }
                         if j - s >= 5 {
@@ -461,7 +500,9 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
 
 fn clean_ident(b: &[u8]) -> String {
     let s = String::from_utf8_lossy(b);
-    let s = s.trim().trim_matches(|c| c == '`' || c == '"' || c == '[' || c == ']');
+    let s = s
+        .trim()
+        .trim_matches(|c| c == '`' || c == '"' || c == '[' || c == ']');
     // schema-qualified: keep as is, strip inner quotes
     s.replace(['`', '"'], "")
 }

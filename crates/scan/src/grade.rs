@@ -126,15 +126,29 @@ pub struct Grade {
 /// The PI category of a kind (GB/T 35273 App. A/B), Chinese and English.
 pub fn category(kind: Kind) -> (&'static str, &'static str) {
     match kind {
-        Kind::CnId | Kind::Passport | Kind::TravelPermit => ("个人身份信息", "personal identity information"),
+        Kind::CnId | Kind::Passport | Kind::TravelPermit => {
+            ("个人身份信息", "personal identity information")
+        }
         Kind::BankCard => ("个人财产信息（金融账户）", "financial account"),
         Kind::CnMobile | Kind::Landline | Kind::Email | Kind::CnName | Kind::CnAddress => {
             ("个人基本资料（联系方式）", "basic personal data (contact)")
         }
-        Kind::Ipv4 | Kind::Ipv6 | Kind::Mac | Kind::Imei => ("网络身份标识/个人常用设备信息", "online identifier / device"),
-        Kind::Plate => ("车辆信息（可关联个人）", "vehicle data (linkable to a person)"),
-        Kind::Gps => ("位置信息（精准定位/行踪轨迹）", "location (precise position / trajectory)"),
-        Kind::CnUscc => ("组织信息（92 开头为个体工商户）", "organisation data (92… individual business)"),
+        Kind::Ipv4 | Kind::Ipv6 | Kind::Mac | Kind::Imei => (
+            "网络身份标识/个人常用设备信息",
+            "online identifier / device",
+        ),
+        Kind::Plate => (
+            "车辆信息（可关联个人）",
+            "vehicle data (linkable to a person)",
+        ),
+        Kind::Gps => (
+            "位置信息（精准定位/行踪轨迹）",
+            "location (precise position / trajectory)",
+        ),
+        Kind::CnUscc => (
+            "组织信息（92 开头为个体工商户）",
+            "organisation data (92… individual business)",
+        ),
         Kind::Password => ("个人身份鉴别信息（口令）", "authentication data (password)"),
         Kind::PrivateKey | Kind::ApiToken => ("密钥与凭据", "keys and credentials"),
     }
@@ -180,8 +194,13 @@ pub fn grade(asset: &Asset, policy: &Policy) -> Grade {
         if is_sensitive(*kind, s, policy) {
             sensitive = true;
             let why_zh = match kind {
-                Kind::CnId if s.minors > 0 && policy.id_policy == IdPolicy::Gbt45574 => "不满十四周岁未成年人的个人信息".to_owned(),
-                Kind::CnId | Kind::Passport | Kind::TravelPermit => "身份证件号码（按 GB/T 35273-2020 视为敏感；GB/T 45574-2025 不再单列）".to_owned(),
+                Kind::CnId if s.minors > 0 && policy.id_policy == IdPolicy::Gbt45574 => {
+                    "不满十四周岁未成年人的个人信息".to_owned()
+                }
+                Kind::CnId | Kind::Passport | Kind::TravelPermit => {
+                    "身份证件号码（按 GB/T 35273-2020 视为敏感；GB/T 45574-2025 不再单列）"
+                        .to_owned()
+                }
                 Kind::BankCard => "金融账户（个人信息保护法第二十八条）".to_owned(),
                 Kind::Password => "个人身份鉴别信息（口令）".to_owned(),
                 Kind::Gps => format!("{} 个精确位置点，可能构成行踪轨迹", s.count),
@@ -265,7 +284,8 @@ pub fn grade(asset: &Asset, policy: &Policy) -> Grade {
         reasons.push(Reason {
             code: "secrets".to_owned(),
             zh: "含密钥、口令或访问令牌：应立即轮换并移出明文存储".to_owned(),
-            en: "contains keys, passwords or access tokens: rotate them and remove the plain text".to_owned(),
+            en: "contains keys, passwords or access tokens: rotate them and remove the plain text"
+                .to_owned(),
         });
     }
     let deid: u64 = asset.kinds.values().map(|k| k.deidentified).sum();

@@ -137,10 +137,26 @@ const KEYWORDS: &[(&str, u32)] = &[
 /// Keywords right before a number that say it is not personal data
 /// (order and trace numbers, versions).
 const NEG_KEYS: &[&str] = &[
-    "订单", "单号", "流水", "交易号", "编号", "order", "trace", "req", "txn", "request", "serial", "sn=", "sn:",
-    "version", "release", "版本", "build", "ver ", "ver.",
+    "订单",
+    "单号",
+    "流水",
+    "交易号",
+    "编号",
+    "order",
+    "trace",
+    "req",
+    "txn",
+    "request",
+    "serial",
+    "sn=",
+    "sn:",
+    "version",
+    "release",
+    "版本",
+    "build",
+    "ver ",
+    "ver.",
 ];
-
 
 const SURNAMES1: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
 const SURNAMES2: &[&str] = &[
@@ -151,9 +167,40 @@ const SURNAMES2: &[&str] = &[
 const NAME_STOP: &str = "的是在于已和与及等先女手身电住地性年岁男，。、；：,:;（(号证卡您你我他她说了将被从向对把给要会就都也还";
 
 const PROVINCES: &[&str] = &[
-    "北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
-    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
-    "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+    "北京",
+    "上海",
+    "天津",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
 ];
 const PROVINCE_FIRST: &str = "北上天重河山辽吉黑江浙安福湖广海四贵云陕甘青台内西宁新香澳";
 const PLATE_PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领";
@@ -513,7 +560,15 @@ impl Detector {
                 && emails.last().is_none_or(|l| l.1 <= s)
             {
                 emails.push((s, e));
-                em.push(Kind::Email, s, e, 80, 0, &text[s..e].to_ascii_lowercase(), 0);
+                em.push(
+                    Kind::Email,
+                    s,
+                    e,
+                    80,
+                    0,
+                    &text[s..e].to_ascii_lowercase(),
+                    0,
+                );
             }
         }
         let mut ei = 0;
@@ -552,7 +607,15 @@ impl Detector {
         if hint.0 & ctx::PASSWORD != 0 {
             let v = trim_ws(text);
             if v.1 > v.0 {
-                em.push(Kind::Password, v.0, v.1, 80, flags::CONTEXT, &text[v.0..v.1], 0);
+                em.push(
+                    Kind::Password,
+                    v.0,
+                    v.1,
+                    80,
+                    flags::CONTEXT,
+                    &text[v.0..v.1],
+                    0,
+                );
             }
         }
         em.out[first..].sort_by_key(|f| (f.start, f.end));
@@ -608,28 +671,34 @@ impl Detector {
                 }
                 return j;
             }
-            if (next == b':' || next == b'-') && t.len == 2 && !t.fw {
-                if let Some(e) = self.mac(text, t.s, em) {
-                    return e;
-                }
+            if (next == b':' || next == b'-')
+                && t.len == 2
+                && !t.fw
+                && let Some(e) = self.mac(text, t.s, em)
+            {
+                return e;
             }
-            if next == b':' && t.len <= 4 && !t.fw {
-                if let Some(e) = self.ipv6(text, t.s, em) {
-                    return e;
-                }
+            if next == b':'
+                && t.len <= 4
+                && !t.fw
+                && let Some(e) = self.ipv6(text, t.s, em)
+            {
+                return e;
             }
             if next == b'*' {
                 return self.masked(text, t, em);
             }
-            if (next == b' ' || next == b'-') && digit_at(text, t.e + 1) {
-                if let Some(e) = self.grouped(text, t, hint, em) {
-                    return e;
-                }
+            if (next == b' ' || next == b'-')
+                && digit_at(text, t.e + 1)
+                && let Some(e) = self.grouped(text, t, hint, em)
+            {
+                return e;
             }
-            if self.opts.addresses && text[t.e..].starts_with("号".as_bytes()) {
-                if let Some(e) = self.address(text, t, em) {
-                    return e;
-                }
+            if self.opts.addresses
+                && text[t.e..].starts_with("号".as_bytes())
+                && let Some(e) = self.address(text, t, em)
+            {
+                return e;
             }
             self.digits(text, t, v, t.s, t.e, hint, em);
             return t.e;
@@ -641,7 +710,11 @@ impl Detector {
         }
         if t.len == 18 && t.lower == 0 && validate::uscc(v) {
             let c = self.ctx_before(text, t.s, hint, em);
-            let fl = if v.starts_with(b"92") { flags::INDIVIDUAL } else { 0 };
+            let fl = if v.starts_with(b"92") {
+                flags::INDIVIDUAL
+            } else {
+                0
+            };
             let conf = if c & ctx::USCC != 0 { 90 } else { 80 };
             em.push(Kind::CnUscc, t.s, t.e, conf, fl, v, 0);
             return t.e;
@@ -649,15 +722,21 @@ impl Detector {
         if let Some(e) = self.secret(text, t, em) {
             return e;
         }
-        if (next == b':' || next == b'-') && !t.fw && t.len == 2 && t.digits + t.upper + t.lower == 2 {
-            if let Some(e) = self.mac(text, t.s, em) {
-                return e;
-            }
+        if (next == b':' || next == b'-')
+            && !t.fw
+            && t.len == 2
+            && t.digits + t.upper + t.lower == 2
+            && let Some(e) = self.mac(text, t.s, em)
+        {
+            return e;
         }
-        if next == b':' && t.len <= 4 && !t.fw && v.iter().all(u8::is_ascii_hexdigit) {
-            if let Some(e) = self.ipv6(text, t.s, em) {
-                return e;
-            }
+        if next == b':'
+            && t.len <= 4
+            && !t.fw
+            && v.iter().all(u8::is_ascii_hexdigit)
+            && let Some(e) = self.ipv6(text, t.s, em)
+        {
+            return e;
         }
         if t.lower == 0 && t.upper >= 1 {
             if let Some(e) = self.plate(text, t, hint, em) {
@@ -666,7 +745,11 @@ impl Detector {
             if let Some(doc) = validate::passport_shape(v) {
                 let c = self.ctx_before(text, t.s, hint, em);
                 if c & ctx::PASSPORT != 0 {
-                    let kind = if doc == "passport" { Kind::Passport } else { Kind::TravelPermit };
+                    let kind = if doc == "passport" {
+                        Kind::Passport
+                    } else {
+                        Kind::TravelPermit
+                    };
                     em.push(kind, t.s, t.e, 75, flags::CONTEXT, v, 0);
                 }
             }
@@ -676,7 +759,16 @@ impl Detector {
 
     /// A run of digits (possibly a trailing X), span `s..e`.
     #[allow(clippy::too_many_arguments)]
-    fn digits(&self, text: &[u8], t: &Tok, v: &[u8], s: usize, e: usize, hint: Hint, em: &mut Emit<'_>) {
+    fn digits(
+        &self,
+        text: &[u8],
+        t: &Tok,
+        v: &[u8],
+        s: usize,
+        e: usize,
+        hint: Hint,
+        em: &mut Emit<'_>,
+    ) {
         let plus = s > 0 && text[s - 1] == b'+';
         match v.len() {
             18 => {
@@ -695,7 +787,11 @@ impl Detector {
                 }
                 if !v.iter().all(u8::is_ascii_digit) {
                     if validate::uscc(v) {
-                        let fl = if v.starts_with(b"92") { flags::INDIVIDUAL } else { 0 };
+                        let fl = if v.starts_with(b"92") {
+                            flags::INDIVIDUAL
+                        } else {
+                            0
+                        };
                         em.push(Kind::CnUscc, s, e, 80, fl, v, 0);
                     }
                     return;
@@ -704,8 +800,17 @@ impl Detector {
                     return;
                 }
                 let c = self.ctx_before(text, s, hint, em);
-                if validate::uscc(v) && validate::id_province_ok(v[2], v[3]) && (matches!(v[0], b'1' | b'5' | b'9') && matches!(v[1], b'1' | b'2' | b'3' | b'9') || c & ctx::USCC != 0) {
-                    let fl = if v.starts_with(b"92") { flags::INDIVIDUAL } else { 0 };
+                if validate::uscc(v)
+                    && validate::id_province_ok(v[2], v[3])
+                    && (matches!(v[0], b'1' | b'5' | b'9')
+                        && matches!(v[1], b'1' | b'2' | b'3' | b'9')
+                        || c & ctx::USCC != 0)
+                {
+                    let fl = if v.starts_with(b"92") {
+                        flags::INDIVIDUAL
+                    } else {
+                        0
+                    };
                     let conf = if c & ctx::USCC != 0 { 85 } else { 60 };
                     em.push(Kind::CnUscc, s, e, conf, fl, v, 0);
                     return;
@@ -715,7 +820,10 @@ impl Detector {
                 }
             }
             16 | 19 => {
-                if !self.neg_before(text, s) && validate::luhn(v) && let Some(bin) = validate::card_bin(v) {
+                if !self.neg_before(text, s)
+                    && validate::luhn(v)
+                    && let Some(bin) = validate::card_bin(v)
+                {
                     let c = self.ctx_before(text, s, hint, em);
                     let has = c & ctx::CARD != 0;
                     // Without context only UnionPay (62…) numbers are reported:
@@ -724,7 +832,15 @@ impl Detector {
                         return;
                     }
                     let conf = if has { 85 } else { 75 };
-                    em.push(Kind::BankCard, s, e, conf, if has { flags::CONTEXT } else { 0 }, v, 0);
+                    em.push(
+                        Kind::BankCard,
+                        s,
+                        e,
+                        conf,
+                        if has { flags::CONTEXT } else { 0 },
+                        v,
+                        0,
+                    );
                 }
             }
             17 => {
@@ -741,7 +857,9 @@ impl Detector {
                 let c = self.ctx_before(text, s, hint, em);
                 if c & ctx::IMEI != 0 && validate::luhn(v) {
                     em.push(Kind::Imei, s, e, 85, flags::CONTEXT, v, 0);
-                } else if c & ctx::ID != 0 && let Some(b) = validate::cn_id15(v) {
+                } else if c & ctx::ID != 0
+                    && let Some(b) = validate::cn_id15(v)
+                {
                     let mut fl = flags::CONTEXT | flags::LEGACY;
                     if self.minor(b) {
                         fl |= flags::MINOR;
@@ -751,7 +869,8 @@ impl Detector {
                     p[6..8].copy_from_slice(b"19");
                     p[8..].copy_from_slice(&v[6..]);
                     em.push(Kind::CnId, s, e, 70, fl, v, hash64(&[&p]));
-                } else if c & ctx::CARD != 0 && validate::luhn(v) && validate::card_bin(v).is_some() {
+                } else if c & ctx::CARD != 0 && validate::luhn(v) && validate::card_bin(v).is_some()
+                {
                     em.push(Kind::BankCard, s, e, 75, flags::CONTEXT, v, 0);
                 }
             }
@@ -770,7 +889,15 @@ impl Detector {
                         (2, false) => 75,
                         _ => 55,
                     };
-                    em.push(Kind::CnMobile, s, e, conf, if has { flags::CONTEXT } else { 0 }, v, 0);
+                    em.push(
+                        Kind::CnMobile,
+                        s,
+                        e,
+                        conf,
+                        if has { flags::CONTEXT } else { 0 },
+                        v,
+                        0,
+                    );
                 }
             }
             11 | 12 if v[0] == b'0' => {
@@ -799,7 +926,9 @@ impl Detector {
         let sep = text[j];
         while groups.len() < 6 && j < text.len() && text[j] == sep && digit_at(text, j + 1) {
             let g = read_tok(text, j + 1);
-            if g.long || g.digits + usize::from(g.len == 4 && matches!(g.buf[3], b'X' | b'x')) != g.len {
+            if g.long
+                || g.digits + usize::from(g.len == 4 && matches!(g.buf[3], b'X' | b'x')) != g.len
+            {
                 break;
             }
             j = g.e;
@@ -842,16 +971,25 @@ impl Detector {
                     em.push(Kind::CnMobile, s, e, conf, 0, val, 0);
                     return Some(e);
                 }
-                [2, 3, 4, 4] | [2, 11] if val.starts_with(b"86") && validate::mobile_prefix(&val[2..]) > 0 => {
+                [2, 3, 4, 4] | [2, 11]
+                    if val.starts_with(b"86") && validate::mobile_prefix(&val[2..]) > 0 =>
+                {
                     let s2 = if plus { s - 1 } else { s };
                     em.push(Kind::CnMobile, s2, e, 85, 0, &val[2..], 0);
                     return Some(e);
                 }
-                [4, 3, 4, 4] | [4, 11] if val.starts_with(b"0086") && validate::mobile_prefix(&val[4..]) > 0 => {
+                [4, 3, 4, 4] | [4, 11]
+                    if val.starts_with(b"0086") && validate::mobile_prefix(&val[4..]) > 0 =>
+                {
                     em.push(Kind::CnMobile, s, e, 85, 0, &val[4..], 0);
                     return Some(e);
                 }
-                [4, 4, 4, 4] | [4, 4, 4, 4, 3] | [4, 4, 4, 4, 2] | [4, 4, 4, 4, 1] | [6, 13] | [6, 10]
+                [4, 4, 4, 4]
+                | [4, 4, 4, 4, 3]
+                | [4, 4, 4, 4, 2]
+                | [4, 4, 4, 4, 1]
+                | [6, 13]
+                | [6, 10]
                     if validate::luhn(val) && validate::card_bin(val).is_some() =>
                 {
                     let c = self.ctx_before(text, s, hint, em);
@@ -882,7 +1020,15 @@ impl Detector {
                         let has = c & ctx::PHONE != 0;
                         let conf = if has { 85 } else { 65 };
                         let end = lens_k[0] + lens_k[1];
-                        em.push(Kind::Landline, s, e, conf, if has { flags::CONTEXT } else { 0 }, &all[..end], 0);
+                        em.push(
+                            Kind::Landline,
+                            s,
+                            e,
+                            conf,
+                            if has { flags::CONTEXT } else { 0 },
+                            &all[..end],
+                            0,
+                        );
                         return Some(e);
                     }
                 }
@@ -900,7 +1046,11 @@ impl Detector {
             j += 1;
         }
         let stars = j - t.e;
-        let tail = if is_alnum_at(text, j) { Some(read_tok(text, j)) } else { None };
+        let tail = if is_alnum_at(text, j) {
+            Some(read_tok(text, j))
+        } else {
+            None
+        };
         let end = tail.as_ref().map_or(j, |x| x.e);
         if is_alnum_at(text, end) || stars < 2 {
             return end;
@@ -908,7 +1058,10 @@ impl Detector {
         let (q, tail_ok) = match &tail {
             Some(x) => (
                 x.len,
-                !x.long && x.v().iter().enumerate().all(|(k, c)| c.is_ascii_digit() || (k + 1 == x.len && (*c == b'X' || *c == b'x'))),
+                !x.long
+                    && x.v().iter().enumerate().all(|(k, c)| {
+                        c.is_ascii_digit() || (k + 1 == x.len && (*c == b'X' || *c == b'x'))
+                    }),
             ),
             None => (0, true),
         };
@@ -924,7 +1077,8 @@ impl Detector {
         if let Some(x) = &tail {
             norm.extend_from_slice(x.v());
         }
-        let kind = if total == 18 && (p < 2 || validate::id_province_ok(v[0], v[1])) && v[0] != b'0' {
+        let kind = if total == 18 && (p < 2 || validate::id_province_ok(v[0], v[1])) && v[0] != b'0'
+        {
             Some(Kind::CnId)
         } else if total == 11 && v[0] == b'1' && (p < 2 || (b'3'..=b'9').contains(&v[1])) {
             Some(Kind::CnMobile)
@@ -954,7 +1108,9 @@ impl Detector {
             if l == 0 || l > 3 || (l > 1 && text[st] == b'0') {
                 return None;
             }
-            *o = text[st..j].iter().fold(0, |a, c| a * 10 + u32::from(c - b'0'));
+            *o = text[st..j]
+                .iter()
+                .fold(0, |a, c| a * 10 + u32::from(c - b'0'));
             if *o > 255 {
                 return None;
             }
@@ -976,7 +1132,11 @@ impl Detector {
             || (oct[0] == 172 && (16..32).contains(&oct[1]))
             || (oct[0] == 192 && oct[1] == 168)
             || (oct[0] == 169 && oct[1] == 254);
-        let (conf, fl) = if private { (55, flags::PRIVATE_NET) } else { (75, 0) };
+        let (conf, fl) = if private {
+            (55, flags::PRIVATE_NET)
+        } else {
+            (75, 0)
+        };
         em.push(Kind::Ipv4, s, j, conf, fl, &text[s..j], 0);
         Some(j)
     }
@@ -1029,21 +1189,40 @@ impl Detector {
             }
         }
         let e = s + 17;
-        if is_alnum_at(text, e) || (matches!(text.get(e), Some(b':' | b'-')) && text.get(e + 1).is_some_and(u8::is_ascii_hexdigit)) {
+        if is_alnum_at(text, e)
+            || (matches!(text.get(e), Some(b':' | b'-'))
+                && text.get(e + 1).is_some_and(u8::is_ascii_hexdigit))
+        {
             return None;
         }
-        let hex: Vec<u8> = b.iter().filter(|c| c.is_ascii_hexdigit()).map(u8::to_ascii_uppercase).collect();
+        let hex: Vec<u8> = b
+            .iter()
+            .filter(|c| c.is_ascii_hexdigit())
+            .map(u8::to_ascii_uppercase)
+            .collect();
         if hex.iter().all(|&c| c == b'0') || hex.iter().all(|&c| c == b'F') {
             return Some(e);
         }
-        let norm: Vec<u8> = b.iter().map(|&c| if c == b'-' { b':' } else { c.to_ascii_uppercase() }).collect();
+        let norm: Vec<u8> = b
+            .iter()
+            .map(|&c| {
+                if c == b'-' {
+                    b':'
+                } else {
+                    c.to_ascii_uppercase()
+                }
+            })
+            .collect();
         em.push(Kind::Mac, s, e, 75, 0, &norm, 0);
         Some(e)
     }
 
     fn ipv6(&self, text: &[u8], s: usize, em: &mut Emit<'_>) -> Option<usize> {
         let mut j = s;
-        while j < text.len() && j - s < 45 && (text[j].is_ascii_hexdigit() || text[j] == b':' || text[j] == b'.') {
+        while j < text.len()
+            && j - s < 45
+            && (text[j].is_ascii_hexdigit() || text[j] == b':' || text[j] == b'.')
+        {
             j += 1;
         }
         while j > s && matches!(text[j - 1], b':' | b'.') {
@@ -1061,8 +1240,13 @@ impl Detector {
         }
         let addr: std::net::Ipv6Addr = cand.parse().ok()?;
         let seg = addr.segments();
-        let private = addr.is_loopback() || (seg[0] & 0xffc0) == 0xfe80 || (seg[0] & 0xfe00) == 0xfc00;
-        let (conf, fl) = if private { (55, flags::PRIVATE_NET) } else { (75, 0) };
+        let private =
+            addr.is_loopback() || (seg[0] & 0xffc0) == 0xfe80 || (seg[0] & 0xfe00) == 0xfc00;
+        let (conf, fl) = if private {
+            (55, flags::PRIVATE_NET)
+        } else {
+            (75, 0)
+        };
         let norm = addr.to_string();
         em.push(Kind::Ipv6, s, j, conf, fl, norm.as_bytes(), 0);
         Some(j)
@@ -1074,7 +1258,8 @@ impl Detector {
             return None;
         }
         let s = t.s - 3;
-        let ok_ch = |c: u8| c.is_ascii_digit() || (c.is_ascii_uppercase() && c != b'I' && c != b'O');
+        let ok_ch =
+            |c: u8| c.is_ascii_digit() || (c.is_ascii_uppercase() && c != b'I' && c != b'O');
         let v = t.v();
         let mut body: Vec<u8> = v.to_vec();
         let mut e = t.e;
@@ -1094,14 +1279,20 @@ impl Detector {
             body.extend_from_slice(t2.v());
             e = t2.e;
         }
-        if !(6..=7).contains(&body.len()) || !body[0].is_ascii_uppercase() || !body.iter().all(|&c| ok_ch(c)) {
+        if !(6..=7).contains(&body.len())
+            || !body[0].is_ascii_uppercase()
+            || !body.iter().all(|&c| ok_ch(c))
+        {
             return None;
         }
         let digits = body[1..].iter().filter(|c| c.is_ascii_digit()).count();
         if digits < 3 {
             return None;
         }
-        if body.len() == 6 && let Some(c) = cjk_at(text, e) && "挂学警港澳".contains(c) {
+        if body.len() == 6
+            && let Some(c) = cjk_at(text, e)
+            && "挂学警港澳".contains(c)
+        {
             e += 3;
         }
         let c = self.ctx_before(text, s, hint, em);
@@ -1146,7 +1337,11 @@ impl Detector {
         if let Some((min, max)) = pre {
             let e = run_end(t.e + 1);
             let body = e - t.e - 1;
-            let body = if v == b"github" { body.saturating_sub(4) } else { body };
+            let body = if v == b"github" {
+                body.saturating_sub(4)
+            } else {
+                body
+            };
             if (min..=max).contains(&body) && !is_alnum_at(text, e) {
                 em.push(Kind::ApiToken, t.s, e, 90, 0, &text[t.s..e], 0);
                 return Some(e);
@@ -1162,20 +1357,38 @@ impl Detector {
                 match text[j] {
                     b'@' => break,
                     b':' if colon.is_none() => colon = Some(j),
-                    b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' => return None,
+                    b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' => {
+                        return None;
+                    }
                     _ => {}
                 }
                 j += 1;
             }
-            if j < text.len() && text[j] == b'@' && let Some(c) = colon && j > c + 1 {
-                em.push(Kind::Password, c + 1, j, 90, flags::CONTEXT, &text[c + 1..j], 0);
+            if j < text.len()
+                && text[j] == b'@'
+                && let Some(c) = colon
+                && j > c + 1
+            {
+                em.push(
+                    Kind::Password,
+                    c + 1,
+                    j,
+                    90,
+                    flags::CONTEXT,
+                    &text[c + 1..j],
+                    0,
+                );
                 return Some(j);
             }
             return None;
         }
         // password=…, "password": "…"
         let key = v.to_ascii_lowercase();
-        if matches!(key.as_slice(), b"password" | b"passwd" | b"pwd" | b"secret" | b"apikey") || key.ends_with(b"password") {
+        if matches!(
+            key.as_slice(),
+            b"password" | b"passwd" | b"pwd" | b"secret" | b"apikey"
+        ) || key.ends_with(b"password")
+        {
             let mut j = t.e;
             if text.get(j) == Some(&b'"') || text.get(j) == Some(&b'\'') {
                 j += 1;
@@ -1202,7 +1415,10 @@ impl Detector {
                 let c = text[j];
                 let stop = match quote {
                     Some(q) => c == q || c == b'\n',
-                    None => c.is_ascii_whitespace() || matches!(c, b'&' | b';' | b',' | b'"' | b'\'' | b'<' | b'}' | b')'),
+                    None => {
+                        c.is_ascii_whitespace()
+                            || matches!(c, b'&' | b';' | b',' | b'"' | b'\'' | b'<' | b'}' | b')')
+                    }
                 };
                 if stop {
                     break;
@@ -1219,7 +1435,10 @@ impl Detector {
                 || val.starts_with(b"${")
                 || val.starts_with(b"<")
                 || val.starts_with(b"%(")
-                || matches!(val.to_ascii_lowercase().as_slice(), b"null" | b"none" | b"true" | b"false" | b"required" | b"string");
+                || matches!(
+                    val.to_ascii_lowercase().as_slice(),
+                    b"null" | b"none" | b"true" | b"false" | b"required" | b"string"
+                );
             if !placeholder {
                 em.push(Kind::Password, st, j, 75, flags::CONTEXT, val, 0);
                 return Some(j);
@@ -1235,16 +1454,24 @@ impl Detector {
         let starts: Vec<usize> = em
             .kw
             .get()
-            .map(|kw| kw.iter().filter(|k| k.1 & ctx::NAME_INTRO != 0).map(|k| k.0 as usize).collect())
+            .map(|kw| {
+                kw.iter()
+                    .filter(|k| k.1 & ctx::NAME_INTRO != 0)
+                    .map(|k| k.0 as usize)
+                    .collect()
+            })
             .unwrap_or_default();
         for mut j in starts {
             // separators
             for _ in 0..3 {
-                if let Some(&b) = text.get(j) && matches!(b, b':' | b' ' | b'=' | b'"' | b'\'') {
+                if let Some(&b) = text.get(j)
+                    && matches!(b, b':' | b' ' | b'=' | b'"' | b'\'')
+                {
                     j += 1;
-                } else if text[j..].starts_with("：".as_bytes()) {
-                    j += 3;
-                } else if text[j..].starts_with("为".as_bytes()) || text[j..].starts_with("是".as_bytes()) {
+                } else if text[j..].starts_with("：".as_bytes())
+                    || text[j..].starts_with("为".as_bytes())
+                    || text[j..].starts_with("是".as_bytes())
+                {
                     j += 3;
                 } else {
                     break;
@@ -1259,10 +1486,14 @@ impl Detector {
     /// A field named like a name column: the whole cell is a name.
     fn name_cell(&self, text: &[u8], em: &mut Emit<'_>) {
         let (s, e) = trim_ws(text);
-        if let Some(ne) = name_at(text, s) && ne == e {
-            if !em.out.iter().any(|f| f.kind == Kind::CnName && f.start == s as u64) {
-                em.push(Kind::CnName, s, e, 75, flags::CONTEXT, &text[s..e], 0);
-            }
+        if let Some(ne) = name_at(text, s)
+            && ne == e
+            && !em
+                .out
+                .iter()
+                .any(|f| f.kind == Kind::CnName && f.start == s as u64)
+        {
+            em.push(Kind::CnName, s, e, 75, flags::CONTEXT, &text[s..e], 0);
         }
     }
 
@@ -1289,7 +1520,9 @@ impl Detector {
         // start: first province name, else after a keyword, else if ≥2 admin markers
         let start = seg
             .char_indices()
-            .find(|&(k, c)| PROVINCE_FIRST.contains(c) && PROVINCES.iter().any(|p| seg[k..].starts_with(p)))
+            .find(|&(k, c)| {
+                PROVINCE_FIRST.contains(c) && PROVINCES.iter().any(|p| seg[k..].starts_with(p))
+            })
             .map(|(k, _)| k);
         let start = match start {
             Some(p) => s + p,
@@ -1299,7 +1532,17 @@ impl Detector {
                     return None;
                 }
                 let mut st = 0;
-                for k in ["收货地址", "家庭住址", "地址", "住址", "位于", "住在", "家住", "寄往", "送至"] {
+                for k in [
+                    "收货地址",
+                    "家庭住址",
+                    "地址",
+                    "住址",
+                    "位于",
+                    "住在",
+                    "家住",
+                    "寄往",
+                    "送至",
+                ] {
                     if let Some(p) = seg.rfind(k) {
                         st = st.max(p + k.len());
                     }
@@ -1346,14 +1589,16 @@ fn trim_ws(text: &[u8]) -> (usize, usize) {
 
 /// A name starting at `j`: surname (compound first) + 1–2 given-name chars.
 fn name_at(text: &[u8], j: usize) -> Option<usize> {
-    let rest = std::str::from_utf8(&text[j..(j + 12).min(text.len())]).ok().or_else(|| {
-        // cut at a char boundary
-        let mut e = (j + 12).min(text.len());
-        while e > j && std::str::from_utf8(&text[j..e]).is_err() {
-            e -= 1;
-        }
-        std::str::from_utf8(&text[j..e]).ok()
-    })?;
+    let rest = std::str::from_utf8(&text[j..(j + 12).min(text.len())])
+        .ok()
+        .or_else(|| {
+            // cut at a char boundary
+            let mut e = (j + 12).min(text.len());
+            while e > j && std::str::from_utf8(&text[j..e]).is_err() {
+                e -= 1;
+            }
+            std::str::from_utf8(&text[j..e]).ok()
+        })?;
     let sl = if SURNAMES2.iter().any(|s| rest.starts_with(s)) {
         6
     } else if rest.chars().next().is_some_and(|c| SURNAMES1.contains(c)) {
@@ -1418,7 +1663,10 @@ fn email_at(text: &[u8], at: usize) -> Option<(usize, usize)> {
         return None;
     }
     let mut e = at + 1;
-    while e < text.len() && e - at < 255 && (text[e].is_ascii_alphanumeric() || text[e] == b'-' || text[e] == b'.') {
+    while e < text.len()
+        && e - at < 255
+        && (text[e].is_ascii_alphanumeric() || text[e] == b'-' || text[e] == b'.')
+    {
         e += 1;
     }
     while e > at + 1 && matches!(text[e - 1], b'.' | b'-') {

@@ -155,10 +155,19 @@ mod tests {
 
     #[test]
     fn masks() {
-        assert_eq!(mask(Kind::CnId, "11010519491231002X").as_str(), "1101************2X");
+        assert_eq!(
+            mask(Kind::CnId, "11010519491231002X").as_str(),
+            "1101************2X"
+        );
         assert_eq!(mask(Kind::CnMobile, "13800138000").as_str(), "138****8000");
-        assert_eq!(mask(Kind::BankCard, "6222021234567890123").as_str(), "622202*********0123");
-        assert_eq!(mask(Kind::Email, "zhang.san@example.com").as_str(), "z***@example.com");
+        assert_eq!(
+            mask(Kind::BankCard, "6222021234567890123").as_str(),
+            "622202*********0123"
+        );
+        assert_eq!(
+            mask(Kind::Email, "zhang.san@example.com").as_str(),
+            "z***@example.com"
+        );
         assert_eq!(mask(Kind::Ipv4, "10.1.2.3").as_str(), "10.1.*.*");
         assert_eq!(mask(Kind::Gps, "39.9087,116.3975").as_str(), "39.9*,116.3*");
         assert_eq!(mask(Kind::CnName, "张三丰").as_str(), "张**");

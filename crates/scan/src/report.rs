@@ -128,12 +128,19 @@ impl Asset {
         if !self.persons.is_empty() {
             return (self.persons.len() as u64, false);
         }
-        let est = [Kind::CnMobile, Kind::Email, Kind::BankCard, Kind::Passport, Kind::CnName, Kind::TravelPermit]
-            .iter()
-            .filter_map(|k| self.kinds.get(k))
-            .map(KindStats::distinct)
-            .max()
-            .unwrap_or(0);
+        let est = [
+            Kind::CnMobile,
+            Kind::Email,
+            Kind::BankCard,
+            Kind::Passport,
+            Kind::CnName,
+            Kind::TravelPermit,
+        ]
+        .iter()
+        .filter_map(|k| self.kinds.get(k))
+        .map(KindStats::distinct)
+        .max()
+        .unwrap_or(0);
         (est, true)
     }
 
@@ -170,7 +177,8 @@ pub struct Report {
 impl Report {
     /// Sort assets deterministically.
     pub fn sort(&mut self) {
-        self.assets.sort_by(|a, b| (&a.source, &a.field).cmp(&(&b.source, &b.field)));
+        self.assets
+            .sort_by(|a, b| (&a.source, &a.field).cmp(&(&b.source, &b.field)));
         self.skipped.sort_by(|a, b| a.source.cmp(&b.source));
     }
 

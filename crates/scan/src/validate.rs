@@ -35,7 +35,7 @@ pub fn date_ok(y: u32, m: u32, d: u32) -> bool {
     if !(1..=12).contains(&m) || d == 0 {
         return false;
     }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = match m {
         2 if leap => 29,
         2 => 28,
@@ -96,7 +96,7 @@ pub fn luhn(s: &[u8]) -> bool {
         }
         sum += v;
     }
-    !s.is_empty() && sum % 10 == 0
+    !s.is_empty() && sum.is_multiple_of(10)
 }
 
 /// Card scheme by issuer identification number, or `None` for a prefix no
@@ -118,7 +118,9 @@ pub fn card_bin(s: &[u8]) -> Option<&'static str> {
 
 /// The GB 32100-2015 character set (no I, O, S, V, Z).
 const USCC_CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn uscc_val(c: u8) -> Option<u32> {
     USCC_CHARS.iter().position(|&x| x == c).map(|p| p as u32)

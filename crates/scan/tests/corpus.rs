@@ -18,15 +18,28 @@ struct Score {
 
 impl Score {
     fn precision(&self) -> f64 {
-        if self.tp + self.fp == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fp) as f64 }
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
     }
     fn recall(&self) -> f64 {
-        if self.tp + self.fneg == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fneg) as f64 }
+        if self.tp + self.fneg == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fneg) as f64
+        }
     }
 }
 
 /// Score findings against labels; offsets of labels are mapped with `map`.
-fn evaluate(bytes: &[u8], labels: &[corpus_gen::Label], map: &dyn Fn(usize) -> u64, opts: ScanOptions) -> BTreeMap<String, Score> {
+fn evaluate(
+    bytes: &[u8],
+    labels: &[corpus_gen::Label],
+    map: &dyn Fn(usize) -> u64,
+    opts: ScanOptions,
+) -> BTreeMap<String, Score> {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("corpus.txt");
     std::fs::write(&path, bytes).expect("write corpus");
@@ -37,21 +50,37 @@ fn evaluate(bytes: &[u8], labels: &[corpus_gen::Label], map: &dyn Fn(usize) -> u
         fn finding(&self, hit: &scan::Hit<'_>) {
             let f = hit.finding;
             if let Ok(mut v) = self.0.lock() {
-                v.push((f.kind.name().to_owned(), f.start, f.end, f.is_deidentified()));
+                v.push((
+                    f.kind.name().to_owned(),
+                    f.start,
+                    f.end,
+                    f.is_deidentified(),
+                ));
             }
         }
     }
     scanner.scan_path(&path, &Collect(&found)).expect("scan");
-    let found: HashSet<(String, u64, u64, bool)> = found.into_inner().unwrap_or_default().into_iter().collect();
+    let found: HashSet<(String, u64, u64, bool)> =
+        found.into_inner().unwrap_or_default().into_iter().collect();
     let gold: HashSet<(String, u64, u64, bool)> = labels
         .iter()
         .map(|l| (l.kind.to_owned(), map(l.start), map(l.end), l.masked))
         .collect();
     let mut scores: BTreeMap<String, Score> = BTreeMap::new();
-    let key = |k: &str, masked: bool| if masked { format!("{k}(masked)") } else { k.to_owned() };
+    let key = |k: &str, masked: bool| {
+        if masked {
+            format!("{k}(masked)")
+        } else {
+            k.to_owned()
+        }
+    };
     for f in &found {
         let s = scores.entry(key(&f.0, f.3)).or_default();
-        if gold.contains(f) { s.tp += 1 } else { s.fp += 1 }
+        if gold.contains(f) {
+            s.tp += 1
+        } else {
+            s.fp += 1
+        }
     }
     for g in &gold {
         if !found.contains(g) {
@@ -64,24 +93,50 @@ fn evaluate(bytes: &[u8], labels: &[corpus_gen::Label], map: &dyn Fn(usize) -> u
 fn print(title: &str, scores: &BTreeMap<String, Score>) {
     println!("{title}");
     for (k, s) in scores {
-        println!("  {k:<20} tp {:>6} fp {:>4} fn {:>4}  precision {:.4} recall {:.4}", s.tp, s.fp, s.fneg, s.precision(), s.recall());
+        println!(
+            "  {k:<20} tp {:>6} fp {:>4} fn {:>4}  precision {:.4} recall {:.4}",
+            s.tp,
+            s.fp,
+            s.fneg,
+            s.precision(),
+            s.recall()
+        );
     }
 }
 
-const STRICT: &[&str] = &["cn_id", "cn_mobile", "bank_card", "cn_uscc", "email", "ipv4", "cn_id(masked)", "cn_mobile(masked)"];
+const STRICT: &[&str] = &[
+    "cn_id",
+    "cn_mobile",
+    "bank_card",
+    "cn_uscc",
+    "email",
+    "ipv4",
+    "cn_id(masked)",
+    "cn_mobile(masked)",
+];
 
 fn assert_quality(scores: &BTreeMap<String, Score>) {
     for k in STRICT {
         let s = scores.get(*k).unwrap_or_else(|| panic!("no {k} in corpus"));
         assert!(s.tp > 100, "{k}: too few labelled values ({})", s.tp);
-        assert!(s.precision() >= 0.999, "{k}: precision {:.5} ({s:?})", s.precision());
+        assert!(
+            s.precision() >= 0.999,
+            "{k}: precision {:.5} ({s:?})",
+            s.precision()
+        );
         assert!(s.recall() >= 0.999, "{k}: recall {:.5} ({s:?})", s.recall());
     }
     // names and addresses: dictionary + context, honest lower bounds
     let name = &scores["cn_name"];
-    assert!(name.precision() >= 0.95 && name.recall() >= 0.6, "cn_name {name:?}");
+    assert!(
+        name.precision() >= 0.95 && name.recall() >= 0.6,
+        "cn_name {name:?}"
+    );
     let addr = &scores["cn_address"];
-    assert!(addr.precision() >= 0.95 && addr.recall() >= 0.95, "cn_address {addr:?}");
+    assert!(
+        addr.precision() >= 0.95 && addr.recall() >= 0.95,
+        "cn_address {addr:?}"
+    );
     // types the generator never labels: at most a handful of false positives
     for (k, s) in scores {
         if !STRICT.contains(&k.as_str()) && k != "cn_name" && k != "cn_address" {
@@ -155,4 +210,3 @@ fn utf16le_copy_with_bom() {
     print("utf-16le, dense, 1 MiB", &scores);
     assert_quality(&scores);
 }
-

@@ -25,9 +25,17 @@ fn rows() -> Vec<(String, String, String, String, i64)> {
     (0..50)
         .map(|i| {
             let name = ["张伟", "王芳", "李娜", "刘洋", "陈静"][i % 5].to_owned();
-            let id = id18(&format!("1101051985{:02}{:02}{:03}", i % 12 + 1, i % 28 + 1, i));
+            let id = id18(&format!(
+                "1101051985{:02}{:02}{:03}",
+                i % 12 + 1,
+                i % 28 + 1,
+                i
+            ));
             let mobile = format!("138{:08}", 100_000 + i);
-            let note = format!("客户地址：北京市朝阳区建国路{}号，邮箱 user{i}@example.com", i + 1);
+            let note = format!(
+                "客户地址：北京市朝阳区建国路{}号，邮箱 user{i}@example.com",
+                i + 1
+            );
             (name, id, mobile, note, 13_900_000_000 + i as i64)
         })
         .collect()
@@ -39,7 +47,16 @@ fn check(report: &scan::Report, table: &str) {
             .assets
             .iter()
             .find(|a| a.source.ends_with(table) && a.field.as_deref() == Some(c))
-            .unwrap_or_else(|| panic!("no asset for column {c}: {:?}", report.assets.iter().map(|a| (&a.source, &a.field)).collect::<Vec<_>>()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no asset for column {c}: {:?}",
+                    report
+                        .assets
+                        .iter()
+                        .map(|a| (&a.source, &a.field))
+                        .collect::<Vec<_>>()
+                )
+            })
     };
     assert_eq!(col("id_no").kinds[&Kind::CnId].count, 50);
     assert_eq!(col("id_no").persons_by_id(), 50);
@@ -81,7 +98,8 @@ fn postgres_table_is_scanned_read_only() {
         ..ScanOptions::default()
     })
     .scan_database(PG, Some(&table), &NoSink);
-    c.batch_execute(&format!("DROP TABLE {table}")).expect("drop table");
+    c.batch_execute(&format!("DROP TABLE {table}"))
+        .expect("drop table");
     let report = result.expect("scan");
     check(&report, &table);
     let sampled = sampled.expect("sampled scan");
@@ -107,7 +125,8 @@ fn mariadb_table_is_scanned_read_only() {
     }
     let scanner = Scanner::new(ScanOptions::default());
     let result = scanner.scan_database(MY, Some(&table), &NoSink);
-    c.query_drop(format!("DROP TABLE {table}")).expect("drop table");
+    c.query_drop(format!("DROP TABLE {table}"))
+        .expect("drop table");
     check(&result.expect("scan"), &table);
 }
 

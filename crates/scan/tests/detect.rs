@@ -9,7 +9,11 @@ use scan::{Detector, Hint};
 fn found(input: &str, hint: &str) -> Vec<(String, String)> {
     let d = Detector::default();
     let mut out = Vec::new();
-    let h = if hint.is_empty() { Hint::default() } else { d.hint(hint) };
+    let h = if hint.is_empty() {
+        Hint::default()
+    } else {
+        d.hint(hint)
+    };
     d.scan(input.as_bytes(), h, &mut out);
     out.iter()
         .map(|f| {
@@ -31,33 +35,60 @@ fn check(input: &str, want: &[(&str, &str)]) {
 
 fn check_hint(input: &str, hint: &str, want: &[(&str, &str)]) {
     let got = found(input, hint);
-    let want: Vec<(String, String)> = want.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect();
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
     assert_eq!(got, want, "input: {input:?}");
 }
 
 #[test]
 fn resident_ids() {
-    check("身份证号为11010519491231002X已登记", &[("cn_id", "11010519491231002X")]);
+    check(
+        "身份证号为11010519491231002X已登记",
+        &[("cn_id", "11010519491231002X")],
+    );
     check("id11010519491231002X", &[]);
     check("11010519491231002x", &[("cn_id", "11010519491231002x")]);
     check("110105194912310021", &[]);
-    check("１１０１０５１９４９１２３１００２Ｘ", &[("cn_id", "１１０１０５１９４９１２３１００２Ｘ")]);
+    check(
+        "１１０１０５１９４９１２３１００２Ｘ",
+        &[("cn_id", "１１０１０５１９４９１２３１００２Ｘ")],
+    );
     check("110105 19491231 002X", &[("cn_id", "110105 19491231 002X")]);
-    check("身份证110105********002X", &[("cn_id(masked)", "110105********002X")]);
-    check("身份证号码：110105491231002", &[("cn_id", "110105491231002")]);
+    check(
+        "身份证110105********002X",
+        &[("cn_id(masked)", "110105********002X")],
+    );
+    check(
+        "身份证号码：110105491231002",
+        &[("cn_id", "110105491231002")],
+    );
     check("订单110105491231002", &[]);
-    check("港澳居民居住证810000199408230021", &[("cn_id", "810000199408230021")]);
-    check("学生身份证110105201801010019", &[("cn_id(minor)", "110105201801010019")]);
+    check(
+        "港澳居民居住证810000199408230021",
+        &[("cn_id", "810000199408230021")],
+    );
+    check(
+        "学生身份证110105201801010019",
+        &[("cn_id(minor)", "110105201801010019")],
+    );
 }
 
 #[test]
 fn mobiles() {
     check("手机13800138000", &[("cn_mobile", "13800138000")]);
-    check("tel: +86 138 0013 8000.", &[("cn_mobile", "+86 138 0013 8000")]);
+    check(
+        "tel: +86 138 0013 8000.",
+        &[("cn_mobile", "+86 138 0013 8000")],
+    );
     check("+8613800138000", &[("cn_mobile", "+8613800138000")]);
     check("0086-138-0013-8000", &[("cn_mobile", "0086-138-0013-8000")]);
     check("138-0013-8000", &[("cn_mobile", "138-0013-8000")]);
-    check("联系电话１３８００１３８０００", &[("cn_mobile", "１３８００１３８０００")]);
+    check(
+        "联系电话１３８００１３８０００",
+        &[("cn_mobile", "１３８００１３８０００")],
+    );
     check("12000138000", &[]);
     check("13310101132QQT5E8N", &[]);
     check("ts=1700000000000", &[]);
@@ -66,12 +97,21 @@ fn mobiles() {
 
 #[test]
 fn cards_and_codes() {
-    check("卡号6222021234567890128", &[("bank_card", "6222021234567890128")]);
-    check("card 4111 1111 1111 1111", &[("bank_card", "4111 1111 1111 1111")]);
+    check(
+        "卡号6222021234567890128",
+        &[("bank_card", "6222021234567890128")],
+    );
+    check(
+        "card 4111 1111 1111 1111",
+        &[("bank_card", "4111 1111 1111 1111")],
+    );
     check("4111111111111111", &[]);
     check("卡号4111111111111111", &[("bank_card", "4111111111111111")]);
     check("91110000600037341L", &[("cn_uscc", "91110000600037341L")]);
-    check("信用代码911101085923662400", &[("cn_uscc", "911101085923662400")]);
+    check(
+        "信用代码911101085923662400",
+        &[("cn_uscc", "911101085923662400")],
+    );
     check("91110000600037341M", &[]);
 }
 
@@ -79,10 +119,16 @@ fn cards_and_codes() {
 fn network_and_devices() {
     check("from 203.0.113.7 at", &[("ipv4", "203.0.113.7")]);
     check("version 1.2.3.4.5", &[]);
-    check("mail zhang.san@example.com.", &[("email", "zhang.san@example.com")]);
+    check(
+        "mail zhang.san@example.com.",
+        &[("email", "zhang.san@example.com")],
+    );
     check("13800138000@163.com", &[("email", "13800138000@163.com")]);
     check("mac 00:1A:2B:3C:4D:5E", &[("mac", "00:1A:2B:3C:4D:5E")]);
-    check("addr 2001:db8:85a3::8a2e:370:7334 x", &[("ipv6", "2001:db8:85a3::8a2e:370:7334")]);
+    check(
+        "addr 2001:db8:85a3::8a2e:370:7334 x",
+        &[("ipv6", "2001:db8:85a3::8a2e:370:7334")],
+    );
     check("std::io::Result 12:30:45", &[]);
     check("IMEI 490154203237518", &[("imei", "490154203237518")]);
     check("order 490154203237518", &[]);
@@ -97,17 +143,32 @@ fn secrets() {
     check("password=hunter22&x=1", &[("password", "hunter22")]);
     check(r#"{"password": "p@ss-w0rd"}"#, &[("password", "p@ss-w0rd")]);
     check("password=${DB_PASS}", &[]);
-    check("key AKIAIOSFODNN7EXAMPLE", &[("api_token", "AKIAIOSFODNN7EXAMPLE")]);
-    check("ghp_0123456789abcdefghijklmnopqrstuvwxyz", &[("api_token", "ghp_0123456789abcdefghijklmnopqrstuvwxyz")]);
+    check(
+        "key AKIAIOSFODNN7EXAMPLE",
+        &[("api_token", "AKIAIOSFODNN7EXAMPLE")],
+    );
+    check(
+        "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        &[("api_token", "ghp_0123456789abcdefghijklmnopqrstuvwxyz")],
+    );
     let pem = "x\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\ny";
-    check(pem, &[("private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----")]);
+    check(
+        pem,
+        &[(
+            "private_key",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+        )],
+    );
 }
 
 #[test]
 fn names_and_addresses() {
     check("收件人：张三，电话", &[("cn_name", "张三")]);
     check("联系人欧阳娜娜的", &[("cn_name", "欧阳娜娜")]);
-    check("地址：北京市朝阳区建国路88号院3号楼2单元501室。", &[("cn_address", "北京市朝阳区建国路88号院3号楼2单元501室")]);
+    check(
+        "地址：北京市朝阳区建国路88号院3号楼2单元501室。",
+        &[("cn_address", "北京市朝阳区建国路88号院3号楼2单元501室")],
+    );
     check_hint("李小龙", "姓名", &[("cn_name", "李小龙")]);
     check("landline 010-62345678 ok", &[("landline", "010-62345678")]);
     check("2023-1234567", &[]);
@@ -122,12 +183,17 @@ fn compressed_inputs_are_scanned() {
     std::fs::write(d.path().join("a.log.gz"), gz.finish().expect("gz finish")).expect("write gz");
     let z = zstd::encode_all(&b"idcard=11010519491231002X\n"[..], 3).expect("zstd");
     std::fs::write(d.path().join("b.csv.zst"), z).expect("write zst");
-    let r = scan::Scanner::new(scan::ScanOptions::default()).scan_path(d.path(), &scan::NoSink).expect("scan");
+    let r = scan::Scanner::new(scan::ScanOptions::default())
+        .scan_path(d.path(), &scan::NoSink)
+        .expect("scan");
     let kinds: Vec<(String, Option<String>, Vec<scan::Kind>)> = r
         .assets
         .iter()
         .map(|a| {
-            let name = Path::new(&a.source).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = Path::new(&a.source)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             (name, a.field.clone(), a.kinds.keys().copied().collect())
         })
         .collect();
@@ -142,18 +208,36 @@ fn compressed_inputs_are_scanned() {
 fn sql_dumps_are_attributed_to_columns() {
     let dump = "-- dump\nINSERT INTO `users` (`id`, `name`, `phone`) VALUES (1,'张三','13800138000'),(2,'李四','13912345678');\n\
 COPY public.people (id, id_no) FROM stdin;\n1\t11010519491231002X\n\\.\n";
-    let r = scan::Scanner::new(scan::ScanOptions::default()).scan_bytes("dump.sql", dump.as_bytes(), &scan::NoSink);
+    let r = scan::Scanner::new(scan::ScanOptions::default()).scan_bytes(
+        "dump.sql",
+        dump.as_bytes(),
+        &scan::NoSink,
+    );
     let fields: Vec<(Option<String>, Vec<scan::Kind>, u64)> = r
         .assets
         .iter()
-        .map(|a| (a.field.clone(), a.kinds.keys().copied().collect(), a.kinds.values().map(|k| k.count).sum()))
+        .map(|a| {
+            (
+                a.field.clone(),
+                a.kinds.keys().copied().collect(),
+                a.kinds.values().map(|k| k.count).sum(),
+            )
+        })
         .collect();
     assert_eq!(
         fields,
         vec![
-            (Some("public.people.id_no".to_owned()), vec![scan::Kind::CnId], 1),
+            (
+                Some("public.people.id_no".to_owned()),
+                vec![scan::Kind::CnId],
+                1
+            ),
             (Some("users.name".to_owned()), vec![scan::Kind::CnName], 2),
-            (Some("users.phone".to_owned()), vec![scan::Kind::CnMobile], 2),
+            (
+                Some("users.phone".to_owned()),
+                vec![scan::Kind::CnMobile],
+                2
+            ),
         ]
     );
 }

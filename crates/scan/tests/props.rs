@@ -110,7 +110,9 @@ fn nosink_scan_of_empty_file_is_empty() {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = dir.path().join("empty.txt");
     std::fs::write(&p, "").expect("write");
-    let r = Scanner::new(ScanOptions::default()).scan_path(&p, &NoSink).expect("scan");
+    let r = Scanner::new(ScanOptions::default())
+        .scan_path(&p, &NoSink)
+        .expect("scan");
     assert!(r.assets.is_empty());
     assert_eq!(r.sources, 1);
 }

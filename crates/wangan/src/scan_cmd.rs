@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use clap::{Args, ValueEnum};
-use scan::{Asset, Finding, Grade, Hit, IdPolicy, Kind, Level, Policy, Report, ScanOptions, Scanner, Sink};
+use scan::{
+    Asset, Finding, Grade, Hit, IdPolicy, Kind, Level, Policy, Report, ScanOptions, Scanner, Sink,
+};
 use serde_json::{Value, json};
 
 use crate::out::{Exit, Out, Style, escape, fail, usage};
@@ -83,7 +85,12 @@ pub struct ScanArgs {
     #[arg(long)]
     no_progress: bool,
     /// Data directory of the vault for `vault:`.
-    #[arg(long, value_name = "DIR", env = "WANGAN_DATA_DIR", default_value = "./wangan-data")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "WANGAN_DATA_DIR",
+        default_value = "./wangan-data"
+    )]
     data_dir: PathBuf,
 }
 
@@ -141,7 +148,9 @@ impl Sink for CliSink {
         if let Some(w) = &self.jsonl {
             let v = finding_json(hit.source, hit.field, hit.row, hit.finding);
             if let Ok(mut w) = w.lock()
-                && let Err(e) = serde_json::to_writer(&mut *w, &v).map_err(std::io::Error::other).and_then(|()| writeln!(w))
+                && let Err(e) = serde_json::to_writer(&mut *w, &v)
+                    .map_err(std::io::Error::other)
+                    .and_then(|()| writeln!(w))
                 && let Ok(mut slot) = self.io_err.lock()
             {
                 slot.get_or_insert(e);
@@ -194,7 +203,9 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     };
     if let Some(t) = args.threads {
         if t == 0 {
-            return Err(usage(out.t("--threads 必须大于 0", "--threads must be greater than 0")));
+            return Err(usage(
+                out.t("--threads 必须大于 0", "--threads must be greater than 0"),
+            ));
         }
         opts.threads = t;
     }
@@ -214,14 +225,17 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     let scanner = Scanner::new(opts);
     let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new_spinner();
-        if let Ok(s) = indicatif::ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec} {msg}") {
+        if let Ok(s) =
+            indicatif::ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec} {msg}")
+        {
             b.set_style(s);
         }
         b.enable_steady_tick(std::time::Duration::from_millis(120));
         b
     });
     let sink = CliSink {
-        jsonl: (format == FormatArg::Jsonl).then(|| Mutex::new(std::io::BufWriter::new(std::io::stdout()))),
+        jsonl: (format == FormatArg::Jsonl)
+            .then(|| Mutex::new(std::io::BufWriter::new(std::io::stdout()))),
         keep: matches!(format, FormatArg::Sarif).then(|| Mutex::new(Vec::new())),
         bar,
         io_err: Mutex::new(None),
@@ -264,11 +278,19 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
             serde_json::to_writer_pretty(&mut stdout, &v)?;
             writeln!(stdout)?;
         }
-        FormatArg::Table => stdout.write_all(render_table(&report, &policy, &total_grade, out).as_bytes())?,
+        FormatArg::Table => {
+            stdout.write_all(render_table(&report, &policy, &total_grade, out).as_bytes())?
+        }
         FormatArg::Csv => stdout.write_all(render_csv(&report, &policy).as_bytes())?,
-        FormatArg::Html => stdout.write_all(render_html(&report, &policy, &total_grade, &shown_targets, out).as_bytes())?,
+        FormatArg::Html => stdout.write_all(
+            render_html(&report, &policy, &total_grade, &shown_targets, out).as_bytes(),
+        )?,
         FormatArg::Sarif => {
-            let kept = sink.keep.as_ref().and_then(|k| k.lock().ok().map(|mut g| std::mem::take(&mut *g))).unwrap_or_default();
+            let kept = sink
+                .keep
+                .as_ref()
+                .and_then(|k| k.lock().ok().map(|mut g| std::mem::take(&mut *g)))
+                .unwrap_or_default();
             let v = render_sarif(&kept, &policy);
             serde_json::to_writer_pretty(&mut stdout, &v)?;
             writeln!(stdout)?;
@@ -290,14 +312,26 @@ fn exit_for(g: &Grade, fail_on: FailOn) -> Exit {
     }
 }
 
-fn scan_target(scanner: &Scanner, t: &str, args: &ScanArgs, sink: &CliSink, out: Out) -> anyhow::Result<Report> {
+fn scan_target(
+    scanner: &Scanner,
+    t: &str,
+    args: &ScanArgs,
+    sink: &CliSink,
+    out: Out,
+) -> anyhow::Result<Report> {
     let lower = t.to_ascii_lowercase();
     if lower.contains("://") && !lower.starts_with("file://") {
-        return scanner.scan_database(t, args.tables.as_deref(), sink).map_err(|e| scan_err(e, out));
+        return scanner
+            .scan_database(t, args.tables.as_deref(), sink)
+            .map_err(|e| scan_err(e, out));
     }
     if lower == "vault:" || lower.starts_with("vault:") {
         let rest = &t[6..];
-        let dir = if rest.is_empty() { args.data_dir.clone() } else { PathBuf::from(rest) };
+        let dir = if rest.is_empty() {
+            args.data_dir.clone()
+        } else {
+            PathBuf::from(rest)
+        };
         return scan_vault(scanner, &dir, sink, out);
     }
     let p = Path::new(t.strip_prefix("file://").unwrap_or(t));
@@ -306,30 +340,57 @@ fn scan_target(scanner: &Scanner, t: &str, args: &ScanArgs, sink: &CliSink, out:
 
 fn scan_vault(scanner: &Scanner, dir: &Path, sink: &CliSink, out: Out) -> anyhow::Result<Report> {
     let store = vault::Store::open(dir).map_err(|e| {
-        let code = if e.kind() == vault::ErrorKind::NotFound { Exit::NoInput } else { Exit::IoErr };
-        fail(code, format!("{}: {}", out.t("无法打开日志库", "cannot open the vault"), escape(&e.to_string(), false)))
+        let code = if e.kind() == vault::ErrorKind::NotFound {
+            Exit::NoInput
+        } else {
+            Exit::IoErr
+        };
+        fail(
+            code,
+            format!(
+                "{}: {}",
+                out.t("无法打开日志库", "cannot open the vault"),
+                escape(&e.to_string(), false)
+            ),
+        )
     })?;
     let mut assets: HashMap<String, Asset> = HashMap::new();
     let mut report = Report::default();
     let mut tmp = Vec::new();
     for rec in store.records(0..store.size()) {
-        let rec = rec.map_err(|e| fail(Exit::DataErr, format!("{}: {}", out.t("读取日志库失败", "reading the vault failed"), escape(&e.to_string(), false))))?;
+        let rec = rec.map_err(|e| {
+            fail(
+                Exit::DataErr,
+                format!(
+                    "{}: {}",
+                    out.t("读取日志库失败", "reading the vault failed"),
+                    escape(&e.to_string(), false)
+                ),
+            )
+        })?;
         let r = &rec.record;
         let source = format!("vault:{}", r.source);
-        let asset = assets.entry(source.clone()).or_insert_with(|| Asset::new(source, None));
+        let asset = assets
+            .entry(source.clone())
+            .or_insert_with(|| Asset::new(source, None));
         scanner.scan_record(asset, &r.raw, Some(r.seq), sink, &mut tmp);
         report.bytes += r.raw.len() as u64;
         report.rows += 1;
         sink.progress(r.raw.len() as u64);
     }
     report.sources = assets.len() as u64;
-    report.assets = assets.into_values().filter(|a| !a.kinds.is_empty()).collect();
+    report.assets = assets
+        .into_values()
+        .filter(|a| !a.kinds.is_empty())
+        .collect();
     Ok(report)
 }
 
 fn scan_err(e: scan::Error, out: Out) -> anyhow::Error {
     let (code, zh) = match &e {
-        scan::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => (Exit::NoInput, "找不到扫描目标"),
+        scan::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            (Exit::NoInput, "找不到扫描目标")
+        }
         scan::Error::Io { .. } => (Exit::IoErr, "读取失败"),
         scan::Error::Db { .. } => (Exit::IoErr, "数据库扫描失败"),
         scan::Error::Target(_) => (Exit::Usage, "不支持的扫描目标"),
@@ -441,11 +502,24 @@ fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
             _ => Style::Red,
         };
         let _ = writeln!(s);
-        let _ = writeln!(s, "{}  {}", out.paint(Style::Bold, &escape(&d.source, false)), out.paint(style, out.t(g.level.label_zh(), g.level.label_en())));
+        let _ = writeln!(
+            s,
+            "{}  {}",
+            out.paint(Style::Bold, &escape(&d.source, false)),
+            out.paint(style, out.t(g.level.label_zh(), g.level.label_en()))
+        );
         for a in r.assets.iter().filter(|a| a.source == d.source) {
-            let field = a.field.as_deref().map(|f| escape(f, false).into_owned()).unwrap_or_else(|| "-".to_owned());
+            let field = a
+                .field
+                .as_deref()
+                .map(|f| escape(f, false).into_owned())
+                .unwrap_or_else(|| "-".to_owned());
             for (k, ks) in &a.kinds {
-                let sens = if scan::grade::is_sensitive(*k, ks, p) { out.paint(Style::Red, out.t(" 敏感", " sensitive")) } else { String::new() };
+                let sens = if scan::grade::is_sensitive(*k, ks, p) {
+                    out.paint(Style::Red, out.t(" 敏感", " sensitive"))
+                } else {
+                    String::new()
+                };
                 let _ = writeln!(
                     s,
                     "  {:<24} {:<14} {:>7} {} {:>7} {}{}{}{}",
@@ -455,8 +529,14 @@ fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
                     out.t("处", "found"),
                     ks.distinct(),
                     out.t("个不同值", "distinct"),
-                    if ks.deidentified > 0 { format!(" +{} {}", ks.deidentified, out.t("已掩码", "masked")) } else { String::new() },
-                    ks.sample.map(|m| format!("  {}", escape(m.as_str(), false))).unwrap_or_default(),
+                    if ks.deidentified > 0 {
+                        format!(" +{} {}", ks.deidentified, out.t("已掩码", "masked"))
+                    } else {
+                        String::new()
+                    },
+                    ks.sample
+                        .map(|m| format!("  {}", escape(m.as_str(), false)))
+                        .unwrap_or_default(),
                     sens,
                 );
             }
@@ -466,15 +546,28 @@ fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
         }
     }
     for sk in &r.skipped {
-        let _ = writeln!(s, "{} {}: {}", out.paint(Style::Dim, out.t("跳过", "skipped")), escape(&sk.source, false), escape(&sk.reason, false));
+        let _ = writeln!(
+            s,
+            "{} {}: {}",
+            out.paint(Style::Dim, out.t("跳过", "skipped")),
+            escape(&sk.source, false),
+            escape(&sk.reason, false)
+        );
     }
     let _ = writeln!(s);
-    let persons = if total.persons_estimated { out.t("约（估计）", "about (estimated)") } else { out.t("约", "about") };
+    let persons = if total.persons_estimated {
+        out.t("约（估计）", "about (estimated)")
+    } else {
+        out.t("约", "about")
+    };
     let _ = writeln!(
         s,
         "{}: {}  ({persons} {} {})",
         out.t("总体分级候选", "overall grade candidate"),
-        out.paint(Style::Bold, out.t(total.level.label_zh(), total.level.label_en())),
+        out.paint(
+            Style::Bold,
+            out.t(total.level.label_zh(), total.level.label_en())
+        ),
         total.persons,
         out.t("人", "persons"),
     );
@@ -494,12 +587,18 @@ fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
 
 fn csv_field(v: &str) -> String {
     // neutralise spreadsheet formulas, quote always
-    let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_owned() };
+    let v = if v.starts_with(['=', '+', '-', '@']) {
+        format!("'{v}")
+    } else {
+        v.to_owned()
+    };
     format!("\"{}\"", v.replace('"', "\"\""))
 }
 
 fn render_csv(r: &Report, p: &Policy) -> String {
-    let mut s = String::from("\u{feff}source,field,type,category,count,distinct,deidentified,minors,sensitive,sample,confidence,asset_grade\r\n");
+    let mut s = String::from(
+        "\u{feff}source,field,type,category,count,distinct,deidentified,minors,sensitive,sample,confidence,asset_grade\r\n",
+    );
     for a in &r.assets {
         let g = scan::grade(a, p);
         for (k, ks) in &a.kinds {
@@ -550,8 +649,24 @@ th,td{{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}}th{
 .sensitive_pi,.important_candidate{{color:#b00020;font-weight:bold}}.general_pi{{color:#a15c00}}.no_pi{{color:#555}}\
 code{{font-family:ui-monospace,monospace}}.note{{color:#666;font-size:13px}}</style></head><body>\n"
     );
-    let _ = writeln!(s, "<h1>{}</h1>", out.t("个人信息与重要数据扫描报告", "Personal and important data scan"));
-    let _ = writeln!(s, "<p>{}: {}</p>", out.t("目标", "Targets"), targets.iter().map(|t| format!("<code>{}</code>", html_escape(t))).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        s,
+        "<h1>{}</h1>",
+        out.t(
+            "个人信息与重要数据扫描报告",
+            "Personal and important data scan"
+        )
+    );
+    let _ = writeln!(
+        s,
+        "<p>{}: {}</p>",
+        out.t("目标", "Targets"),
+        targets
+            .iter()
+            .map(|t| format!("<code>{}</code>", html_escape(t)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let _ = writeln!(
         s,
         "<p>{}: <span class=\"{}\">{}</span> — {} {}</p>",
@@ -561,7 +676,15 @@ code{{font-family:ui-monospace,monospace}}.note{{color:#666;font-size:13px}}</st
         total.persons,
         out.t("人", "persons")
     );
-    let _ = writeln!(s, "<ul>{}</ul>", total.reasons.iter().map(|r| format!("<li>{}</li>", html_escape(out.t(&r.zh, &r.en)))).collect::<String>());
+    let _ = writeln!(
+        s,
+        "<ul>{}</ul>",
+        total
+            .reasons
+            .iter()
+            .map(|r| format!("<li>{}</li>", html_escape(out.t(&r.zh, &r.en))))
+            .collect::<String>()
+    );
     let _ = writeln!(
         s,
         "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -596,7 +719,12 @@ code{{font-family:ui-monospace,monospace}}.note{{color:#666;font-size:13px}}</st
     if !r.skipped.is_empty() {
         let _ = writeln!(s, "<h2>{}</h2><ul>", out.t("未扫描", "Skipped"));
         for sk in &r.skipped {
-            let _ = writeln!(s, "<li><code>{}</code>: {}</li>", html_escape(&sk.source), html_escape(&sk.reason));
+            let _ = writeln!(
+                s,
+                "<li><code>{}</code>: {}</li>",
+                html_escape(&sk.source),
+                html_escape(&sk.reason)
+            );
         }
         let _ = writeln!(s, "</ul>");
     }

@@ -42,20 +42,57 @@ fn fixture() -> tempfile::TempDir {
         format!("姓名,身份证号,手机号,备注\n张三,{ID},{MOBILE},邮箱 zs@example.com\n李四,110105********002X,138****8000,无\n"),
     )
     .expect("write csv");
-    std::fs::write(p.join("orders.ndjson"), "{\"order_id\":\"123456789012345678\",\"buyer\":{\"mobile\":\"13912345678\"}}\n").expect("write ndjson");
+    std::fs::write(
+        p.join("orders.ndjson"),
+        "{\"order_id\":\"123456789012345678\",\"buyer\":{\"mobile\":\"13912345678\"}}\n",
+    )
+    .expect("write ndjson");
     std::fs::write(p.join(".gitignore"), "ignored.txt\n").expect("write .gitignore");
     std::fs::write(p.join("ignored.txt"), format!("{ID}\n")).expect("write ignored");
-    std::fs::write(p.join("notes.md"), "nothing personal here, version 1.2.3.4\n").expect("write md");
+    std::fs::write(
+        p.join("notes.md"),
+        "nothing personal here, version 1.2.3.4\n",
+    )
+    .expect("write md");
     d
 }
 
 #[test]
 fn table_and_json_snapshots() {
     let d = fixture();
-    let t = wangan_in(d.path(), &["scan", ".", "--color", "never", "--lang", "en", "--threads", "1", "--no-progress"]);
+    let t = wangan_in(
+        d.path(),
+        &[
+            "scan",
+            ".",
+            "--color",
+            "never",
+            "--lang",
+            "en",
+            "--threads",
+            "1",
+            "--no-progress",
+        ],
+    );
     assert_eq!(code(&t), 2, "{}", err(&t));
-    let zh = wangan_in(d.path(), &["scan", ".", "--color", "never", "--lang", "zh", "--threads", "1", "--no-progress"]);
-    let j = wangan_in(d.path(), &["scan", ".", "--json", "--threads", "1", "--no-progress"]);
+    let zh = wangan_in(
+        d.path(),
+        &[
+            "scan",
+            ".",
+            "--color",
+            "never",
+            "--lang",
+            "zh",
+            "--threads",
+            "1",
+            "--no-progress",
+        ],
+    );
+    let j = wangan_in(
+        d.path(),
+        &["scan", ".", "--json", "--threads", "1", "--no-progress"],
+    );
     assert_eq!(code(&j), 2);
     let v: serde_json::Value = serde_json::from_slice(&j.stdout).expect("json");
     insta::with_settings!({snapshot_path => "scan/snapshots"}, {
@@ -83,10 +120,20 @@ fn no_format_prints_a_full_value() {
 fn formats_have_their_shape() {
     let d = fixture();
     let csv = wangan_in(d.path(), &["scan", ".", "--format", "csv"]);
-    assert!(csv.stdout.starts_with(&[0xEF, 0xBB, 0xBF]), "csv needs a UTF-8 BOM");
+    assert!(
+        csv.stdout.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "csv needs a UTF-8 BOM"
+    );
     let html = out(&wangan_in(d.path(), &["scan", ".", "--format", "html"]));
-    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<style>") && !html.contains("<script") && !html.contains("src="));
-    let sarif: serde_json::Value = serde_json::from_slice(&wangan_in(d.path(), &["scan", ".", "--format", "sarif"]).stdout).expect("sarif json");
+    assert!(
+        html.starts_with("<!DOCTYPE html>")
+            && html.contains("<style>")
+            && !html.contains("<script")
+            && !html.contains("src=")
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&wangan_in(d.path(), &["scan", ".", "--format", "sarif"]).stdout)
+            .expect("sarif json");
     assert_eq!(sarif["version"], "2.1.0");
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     assert!(results.iter().any(|r| r["ruleId"] == "cn_id"));
@@ -118,18 +165,27 @@ fn jsonl_offsets_point_into_the_original_bytes() {
             assert!(v.get(k).is_some(), "{k} missing in {l}");
         }
         let path = v["path"].as_str().expect("path");
-        let (s, e) = (v["byte_start"].as_u64().expect("start") as usize, v["byte_end"].as_u64().expect("end") as usize);
+        let (s, e) = (
+            v["byte_start"].as_u64().expect("start") as usize,
+            v["byte_end"].as_u64().expect("end") as usize,
+        );
         let bytes = std::fs::read(d.path().join(path)).expect("read");
         let raw = &bytes[s..e];
         let text = match path {
             "./gbk.txt" => String::from_utf8(raw.to_vec()).expect("ascii digits in gbk"),
             "./utf16.txt" => {
-                let units: Vec<u16> = raw.chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+                let units: Vec<u16> = raw
+                    .chunks(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .collect();
                 String::from_utf16(&units).expect("utf-16 span")
             }
             _ => String::from_utf8(raw.to_vec()).expect("utf-8 span"),
         };
-        if v["type"] == "cn_mobile" && !v["deidentified"].as_bool().unwrap_or(true) && path != "./orders.ndjson" {
+        if v["type"] == "cn_mobile"
+            && !v["deidentified"].as_bool().unwrap_or(true)
+            && path != "./orders.ndjson"
+        {
             assert_eq!(text, MOBILE, "{path}");
             seen += 1;
         }
@@ -153,7 +209,11 @@ fn exit_codes_follow_fail_on() {
     assert_eq!(run(&["scan", "id.txt", "--fail-on", "none"]), 0);
     // GB/T 45574: the ID number alone is not sensitive, a minor's still is
     assert_eq!(run(&["scan", "id.txt", "--id-policy", "gbt45574"]), 0);
-    std::fs::write(d.path().join("minor.txt"), "学生身份证 110105201801010019\n").expect("write");
+    std::fs::write(
+        d.path().join("minor.txt"),
+        "学生身份证 110105201801010019\n",
+    )
+    .expect("write");
     assert_eq!(run(&["scan", "minor.txt", "--id-policy", "gbt45574"]), 2);
     assert_eq!(run(&["scan", "missing.txt"]), 66);
     assert_eq!(run(&["scan", "m.txt", "--format", "nope"]), 64);
@@ -162,12 +222,25 @@ fn exit_codes_follow_fail_on() {
 #[test]
 fn database_errors_mask_the_password_and_real_databases_connect() {
     let d = tempfile::tempdir().expect("tempdir");
-    let o = wangan_in(d.path(), &["scan", "postgres://app:hunter2secret@127.0.0.1:1/test"]);
+    let o = wangan_in(
+        d.path(),
+        &["scan", "postgres://app:hunter2secret@127.0.0.1:1/test"],
+    );
     assert_eq!(code(&o), 74, "{}", err(&o));
-    assert!(!err(&o).contains("hunter2secret") && err(&o).contains("app:****@"), "{}", err(&o));
+    assert!(
+        !err(&o).contains("hunter2secret") && err(&o).contains("app:****@"),
+        "{}",
+        err(&o)
+    );
     // the local servers must be up (see ARCHITECTURE.md): an empty table pattern scans nothing
-    for url in ["postgres://postgres@127.0.0.1:5432/test", "mysql://root@127.0.0.1:3306/test"] {
-        let o = wangan_in(d.path(), &["scan", url, "--tables", "no_such_table_%", "--json"]);
+    for url in [
+        "postgres://postgres@127.0.0.1:5432/test",
+        "mysql://root@127.0.0.1:3306/test",
+    ] {
+        let o = wangan_in(
+            d.path(),
+            &["scan", url, "--tables", "no_such_table_%", "--json"],
+        );
         assert_eq!(code(&o), 0, "{url} must be reachable: {}", err(&o));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
         assert_eq!(v["summary"]["sources"], 0);
@@ -181,12 +254,33 @@ fn vault_records_are_scanned() {
     let data = data.to_str().expect("utf-8 path");
     let o = wangan_in(d.path(), &["vault", "init", "--data-dir", data]);
     assert_eq!(code(&o), 0, "{}", err(&o));
-    std::fs::write(d.path().join("fw.log"), format!("login ok phone={MOBILE}\nplain line\nid={ID}\n")).expect("write");
-    let o = wangan_in(d.path(), &["vault", "ingest", "--data-dir", data, "--source", "fw1", "fw.log"]);
+    std::fs::write(
+        d.path().join("fw.log"),
+        format!("login ok phone={MOBILE}\nplain line\nid={ID}\n"),
+    )
+    .expect("write");
+    let o = wangan_in(
+        d.path(),
+        &[
+            "vault",
+            "ingest",
+            "--data-dir",
+            data,
+            "--source",
+            "fw1",
+            "fw.log",
+        ],
+    );
     assert_eq!(code(&o), 0, "{}", err(&o));
-    let o = wangan_in(d.path(), &["scan", "vault:", "--data-dir", data, "--format", "jsonl"]);
+    let o = wangan_in(
+        d.path(),
+        &["scan", "vault:", "--data-dir", data, "--format", "jsonl"],
+    );
     assert_eq!(code(&o), 2, "{}", err(&o));
-    let lines: Vec<serde_json::Value> = out(&o).lines().map(|l| serde_json::from_str(l).expect("jsonl")).collect();
+    let lines: Vec<serde_json::Value> = out(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("jsonl"))
+        .collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert!(lines.iter().all(|v| v["path"] == "vault:fw1"));
     assert_eq!(lines[0]["type"], "cn_mobile");

@@ -64,14 +64,20 @@ impl Rng {
         &xs[self.below(xs.len() as u64) as usize]
     }
     fn digits(&mut self, n: usize) -> String {
-        (0..n).map(|_| (b'0' + self.below(10) as u8) as char).collect()
+        (0..n)
+            .map(|_| (b'0' + self.below(10) as u8) as char)
+            .collect()
     }
 }
 
 const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
 fn id_check(s17: &str) -> char {
-    let s: u32 = s17.bytes().zip(W).map(|(c, w)| u32::from(c - b'0') * w).sum();
+    let s: u32 = s17
+        .bytes()
+        .zip(W)
+        .map(|(c, w)| u32::from(c - b'0') * w)
+        .sum();
     b"10X98765432"[(s % 11) as usize] as char
 }
 
@@ -91,7 +97,9 @@ fn luhn_digit(body: &str) -> char {
 }
 
 const CS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const UW: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const UW: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn uscc_check(s17: &str) -> char {
     let s: u32 = s17
@@ -108,7 +116,11 @@ fn org_check(s8: &str) -> char {
         .bytes()
         .zip(OW)
         .map(|(c, w)| {
-            let v = if c.is_ascii_digit() { u32::from(c - b'0') } else { u32::from(c - b'A') + 10 };
+            let v = if c.is_ascii_digit() {
+                u32::from(c - b'0')
+            } else {
+                u32::from(c - b'A') + 10
+            };
             v * w
         })
         .sum();
@@ -120,18 +132,26 @@ fn org_check(s8: &str) -> char {
 }
 
 const PROVINCES: &[&str] = &[
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
-    "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
 ];
 const MOBILE_PREFIX: &[&str] = &[
-    "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "145", "147", "150", "151", "152", "153",
-    "155", "156", "157", "158", "159", "162", "165", "166", "167", "170", "171", "172", "173", "175", "176", "177",
-    "178", "180", "181", "182", "183", "184", "185", "186", "187", "188", "189", "190", "191", "192", "193", "195",
-    "196", "197", "198", "199",
+    "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "145", "147", "150",
+    "151", "152", "153", "155", "156", "157", "158", "159", "162", "165", "166", "167", "170",
+    "171", "172", "173", "175", "176", "177", "178", "180", "181", "182", "183", "184", "185",
+    "186", "187", "188", "189", "190", "191", "192", "193", "195", "196", "197", "198", "199",
 ];
-const BAD_MOBILE_PREFIX: &[&str] = &["100", "110", "120", "121", "122", "104", "160", "194", "154", "140"];
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "欧阳", "司马", "诸葛"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "桂英", "志强", "建华", "晓东", "海燕", "子涵", "浩然"];
+const BAD_MOBILE_PREFIX: &[&str] = &[
+    "100", "110", "120", "121", "122", "104", "160", "194", "154", "140",
+];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "欧阳", "司马", "诸葛",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明",
+    "超", "秀英", "桂英", "志强", "建华", "晓东", "海燕", "子涵", "浩然",
+];
 const CITIES: &[(&str, &str)] = &[
     ("北京市", "朝阳区"),
     ("上海市", "浦东新区"),
@@ -142,7 +162,16 @@ const CITIES: &[(&str, &str)] = &[
     ("江苏省南京市", "鼓楼区"),
     ("甘肃省兰州市", "城关区"),
 ];
-const ROADS: &[&str] = &["建国路", "中山路", "人民路", "解放大道", "文三路", "长江路", "和平街", "南京西路"];
+const ROADS: &[&str] = &[
+    "建国路",
+    "中山路",
+    "人民路",
+    "解放大道",
+    "文三路",
+    "长江路",
+    "和平街",
+    "南京西路",
+];
 const FILLER_ZH: &[&str] = &[
     "本季度营业收入同比增长百分之十二，净利润保持稳定。",
     "会议决定于下周三召开项目评审会，请各部门提前准备材料。",
@@ -194,7 +223,11 @@ impl Gen {
 
     fn id_valid(&mut self) -> String {
         let p = *self.rng.pick(PROVINCES);
-        let area = format!("{p}{:02}{:02}", self.rng.below(20) + 1, self.rng.below(30) + 1);
+        let area = format!(
+            "{p}{:02}{:02}",
+            self.rng.below(20) + 1,
+            self.rng.below(30) + 1
+        );
         let y = 1940 + self.rng.below(85);
         let m = self.rng.below(12) + 1;
         let d = self.rng.below(28) + 1;
@@ -306,14 +339,38 @@ impl Gen {
     }
 
     fn email(&mut self) {
-        let user = format!("{}{}", self.rng.pick(&["zhang.san", "li_si", "wang5", "user", "test.account", "ops-team"]), self.rng.below(1000));
-        let dom = *self.rng.pick(&["example.com", "qq.com", "163.com", "company.cn", "mail.example.org"]);
+        let user = format!(
+            "{}{}",
+            self.rng.pick(&[
+                "zhang.san",
+                "li_si",
+                "wang5",
+                "user",
+                "test.account",
+                "ops-team"
+            ]),
+            self.rng.below(1000)
+        );
+        let dom = *self.rng.pick(&[
+            "example.com",
+            "qq.com",
+            "163.com",
+            "company.cn",
+            "mail.example.org",
+        ]);
         self.label(&format!("{user}@{dom}"), "email", false);
     }
 
     fn ipv4(&mut self) {
-        let a = *self.rng.pick(&[58u64, 61, 101, 114, 120, 183, 202, 203, 221]);
-        let v = format!("{a}.{}.{}.{}", self.rng.below(256), self.rng.below(256), self.rng.below(254) + 1);
+        let a = *self
+            .rng
+            .pick(&[58u64, 61, 101, 114, 120, 183, 202, 203, 221]);
+        let v = format!(
+            "{a}.{}.{}.{}",
+            self.rng.below(256),
+            self.rng.below(256),
+            self.rng.below(254) + 1
+        );
         self.label(&v, "ipv4", false);
     }
 
@@ -326,7 +383,12 @@ impl Gen {
         let road = *self.rng.pick(ROADS);
         let v = format!("{c}{d}{road}{}号", self.rng.below(300) + 1);
         let v = if self.rng.chance(0.5) {
-            format!("{v}{}栋{}单元{}室", self.rng.below(20) + 1, self.rng.below(6) + 1, 100 + self.rng.below(2000))
+            format!(
+                "{v}{}栋{}单元{}室",
+                self.rng.below(20) + 1,
+                self.rng.below(6) + 1,
+                100 + self.rng.below(2000)
+            )
         } else {
             v
         };
@@ -351,8 +413,23 @@ impl Gen {
                 let v = format!("{}{}", self.rng.below(9) + 1, self.rng.digits(17));
                 self.push(&format!("req={v}"));
             }
-            4 => { let s = format!("金额 {}.{:02} 元", self.rng.below(100_000), self.rng.below(100)); self.push(&s) },
-            _ => { let s = format!("v{}.{}.{}", self.rng.below(10), self.rng.below(30), self.rng.below(100)); self.push(&s) },
+            4 => {
+                let s = format!(
+                    "金额 {}.{:02} 元",
+                    self.rng.below(100_000),
+                    self.rng.below(100)
+                );
+                self.push(&s)
+            }
+            _ => {
+                let s = format!(
+                    "v{}.{}.{}",
+                    self.rng.below(10),
+                    self.rng.below(30),
+                    self.rng.below(100)
+                );
+                self.push(&s)
+            }
         }
     }
 
@@ -402,7 +479,14 @@ impl Gen {
     }
 
     fn line_log(&mut self) {
-        let ts = format!("2024-{:02}-{:02}T{:02}:{:02}:{:02}Z", self.rng.below(12) + 1, self.rng.below(28) + 1, self.rng.below(24), self.rng.below(60), self.rng.below(60));
+        let ts = format!(
+            "2024-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            self.rng.below(12) + 1,
+            self.rng.below(28) + 1,
+            self.rng.below(24),
+            self.rng.below(60),
+            self.rng.below(60)
+        );
         self.push(&ts);
         self.push(" INFO login ok user_id=");
         let uid = self.rng.digits(6);
@@ -420,7 +504,10 @@ impl Gen {
 
     fn line_csv(&mut self) {
         let n = self.name_str();
-        { let s = format!("{},", self.rng.below(100_000)); self.push(&s) };
+        {
+            let s = format!("{},", self.rng.below(100_000));
+            self.push(&s)
+        };
         self.push(&n);
         self.push(",");
         self.id();
@@ -440,7 +527,10 @@ impl Gen {
         self.push("\",\"email\":\"");
         self.email();
         self.push("\",\"amount\":");
-        { let s = format!("{}.{:02}", self.rng.below(10_000), self.rng.below(100)); self.push(&s) };
+        {
+            let s = format!("{}.{:02}", self.rng.below(10_000), self.rng.below(100));
+            self.push(&s)
+        };
         self.push("}\n");
     }
 
@@ -485,7 +575,10 @@ pub fn generate(seed: u64, bytes: usize, pii_ratio: f64) -> Corpus {
 pub fn labels_jsonl(c: &Corpus) -> String {
     let mut s = String::new();
     for l in &c.labels {
-        s.push_str(&format!("{{\"s\":{},\"e\":{},\"t\":\"{}\",\"masked\":{}}}\n", l.start, l.end, l.kind, l.masked));
+        s.push_str(&format!(
+            "{{\"s\":{},\"e\":{},\"t\":\"{}\",\"masked\":{}}}\n",
+            l.start, l.end, l.kind, l.masked
+        ));
     }
     s
 }
