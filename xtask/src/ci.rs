@@ -4,7 +4,8 @@
 //! 1. tools the tests need: a Python virtualenv under `target/ci-tools/venv` with the
 //!    independent OSCAL validator `compliance-trestle` and the official `elasticsearch` client
 //!    (its path goes to the tests in `WANGAN_PYTHON`), and the Debian packages of the real
-//!    peers the tests drive (logger, rsyslog, curl, openssl), installed with apt-get when missing;
+//!    peers the tests drive (logger, rsyslog with TLS, curl, openssl, gzip), installed with apt-get
+//!    when missing;
 //! 2. `cargo fmt --check`;
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings`;
 //! 4. `cargo doc --workspace --no-deps` with rustdoc warnings denied;
@@ -112,29 +113,34 @@ const PY_PACKAGES: &[(&str, &str)] = &[
     // the independent OSCAL validator for `wangan law export --format oscal`
     ("compliance-trestle==5.2.0", "trestle.oscal.catalog"),
     // the official Elasticsearch client, a real shipper for `wangan serve`'s bulk API
-    ("elasticsearch>=8,<9", "elasticsearch.helpers"),
+    ("elasticsearch>=9,<10", "elasticsearch.helpers"),
 ];
 
-/// Debian packages whose programs the tests drive as real peers: (program, package).
-const DEBIAN_TOOLS: &[(&str, &str)] = &[
-    ("logger", "bsdutils"),
-    ("rsyslogd", "rsyslog"),
-    ("curl", "curl"),
-    ("openssl", "openssl"),
+/// Debian packages the tests drive as real peers (logger, rsyslog with TLS, curl, openssl,
+/// gzip).
+const DEBIAN_PACKAGES: &[&str] = &[
+    "bsdutils",
+    "rsyslog",
+    "rsyslog-gnutls",
+    "curl",
+    "openssl",
+    "gzip",
 ];
 
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
-        || Path::new("/usr/sbin").join(program).is_file()
+fn installed(pkg: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", pkg])
+        .output()
+        .is_ok_and(|o| o.status.success() && o.stdout.ends_with(b"installed"))
 }
 
-/// Install the Debian packages of missing test tools (apt-get, as root), or fail naming them.
+/// Install the missing Debian packages of the tests' peers (apt-get, as root), or fail naming
+/// them.
 fn ensure_debian_tools() -> Result<()> {
-    let missing: Vec<&str> = DEBIAN_TOOLS
+    let missing: Vec<&str> = DEBIAN_PACKAGES
         .iter()
-        .filter(|(prog, _)| !on_path(prog))
-        .map(|(_, pkg)| *pkg)
+        .copied()
+        .filter(|p| !installed(p))
         .collect();
     if missing.is_empty() {
         return Ok(());
