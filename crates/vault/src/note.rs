@@ -331,3 +331,55 @@ pub fn parse_checkpoint_log(s: &str) -> CheckpointLog {
     }
     out
 }
+
+/// Length of the prefix of a checkpoint log made of complete entries (text,
+/// blank line, signature lines, blank line).
+fn complete_prefix(b: &[u8]) -> usize {
+    let find = |from: usize| {
+        b[from..]
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .map(|p| from + p)
+    };
+    let mut pos = 0;
+    while let Some(t_end) = find(pos) {
+        let Some(s_end) = find(t_end + 2) else { break };
+        pos = s_end + 2;
+    }
+    pos
+}
+
+/// Repair a torn last entry of `checkpoints.log` (an append cut short by a
+/// crash) before a writer appends to it, so its next entry does not glue to
+/// the fragment: an entry missing only its separating blank line gets it; an
+/// incomplete fragment (never a valid checkpoint) is cut off. Returns the
+/// number of bytes cut (0 when the log was whole).
+pub(crate) fn repair_checkpoint_log(path: &std::path::Path) -> Result<u64> {
+    use crate::error::IoCtx;
+    let b = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(Error::io("read", path, e)),
+    };
+    let good = complete_prefix(&b);
+    if good == b.len() {
+        return Ok(0);
+    }
+    let tail = &b[good..];
+    let whole_but_separator = tail.ends_with(b"\n")
+        && std::str::from_utf8(tail)
+            .ok()
+            .is_some_and(|t| SignedCheckpoint::parse(t).is_ok());
+    if whole_but_separator {
+        crate::fsx::append_sync(path, b"\n")?;
+        return Ok(0);
+    }
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .ctx("open", path)?;
+    f.set_len(good as u64)
+        .ctx("truncate torn checkpoint log tail", path)?;
+    f.sync_all().ctx("fsync", path)?;
+    Ok(tail.len() as u64)
+}

@@ -799,6 +799,10 @@ impl Vault {
         for p in &store.leftovers {
             let _ = std::fs::remove_file(p);
         }
+        let cut = crate::note::repair_checkpoint_log(&layout.checkpoint_log())?;
+        if cut > 0 {
+            tracing::warn!(bytes = cut, "torn checkpoints.log tail truncated");
+        }
         let alg = store.alg;
         let sealed_end = store.sealed_end;
         // tree state after the sealed part
