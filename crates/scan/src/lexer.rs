@@ -1435,6 +1435,10 @@ impl Detector {
                 || val.starts_with(b"${")
                 || val.starts_with(b"<")
                 || val.starts_with(b"%(")
+                // unquoted code (`let secret = base64::encode(&x)`), not a literal
+                || (quote.is_none()
+                    && (val.windows(2).any(|w| w == b"::")
+                        || val.iter().any(|&c| matches!(c, b'(' | b'[' | b'{' | b'&' | b'$'))))
                 || matches!(
                     val.to_ascii_lowercase().as_slice(),
                     b"null" | b"none" | b"true" | b"false" | b"required" | b"string"
@@ -1679,6 +1683,11 @@ fn email_at(text: &[u8], at: usize) -> Option<(usize, usize)> {
         return None;
     }
     if dom.windows(2).any(|w| w == b"..") || dom[0] == b'-' || dom[0] == b'.' {
+        return None;
+    }
+    // `id@32473.iut` (syslog SD-IDs): a numeric name needs a common TLD (163.com)
+    if dom[..dot].iter().all(u8::is_ascii_digit) && !matches!(tld, b"com" | b"cn" | b"net" | b"org")
+    {
         return None;
     }
     Some((s, e))

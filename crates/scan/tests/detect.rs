@@ -143,6 +143,9 @@ fn secrets() {
     check("password=hunter22&x=1", &[("password", "hunter22")]);
     check(r#"{"password": "p@ss-w0rd"}"#, &[("password", "p@ss-w0rd")]);
     check("password=${DB_PASS}", &[]);
+    check("let secret = base64::encode(&raw);", &[]);
+    check("[exampleSDID@32473 iut=\"3\"]", &[]);
+    check("x exampleSDID@32473.iut y", &[]);
     check(
         "key AKIAIOSFODNN7EXAMPLE",
         &[("api_token", "AKIAIOSFODNN7EXAMPLE")],
