@@ -373,10 +373,26 @@ impl Scanner {
         let mut head = Vec::with_capacity(chunk);
         let eof = fill(&mut rd, &mut head, chunk)?;
         if head.starts_with(b"PK\x03\x04") {
-            report.skipped.push(Skipped {
-                source: name.to_owned(),
-                reason: "zip container (xlsx/docx/zip) not supported yet".to_owned(),
-            });
+            // xlsx/docx: read whole (bounded) and walk the XML inside
+            let limit = self.opts.max_json_size as usize;
+            let mut all = head;
+            let mut eof = eof;
+            while !eof && all.len() < limit {
+                let want = limit.min(all.len() + chunk * 4);
+                eof = fill(&mut rd, &mut all, want)?;
+            }
+            let res = if eof {
+                self.scan_office(name, &all, sink, report)
+            } else {
+                Err("zip container larger than the in-memory limit".to_owned())
+            };
+            sink.progress(all.len() as u64);
+            if let Err(reason) = res {
+                report.skipped.push(Skipped {
+                    source: name.to_owned(),
+                    reason,
+                });
+            }
             return Ok(());
         }
         let (enc, bom) = decode::sniff(&head);

@@ -32,6 +32,7 @@ pub mod grade;
 mod kind;
 pub mod lexer;
 pub mod mask;
+mod office;
 mod report;
 pub mod validate;
 

@@ -244,3 +244,78 @@ COPY public.people (id, id_no) FROM stdin;\n1\t11010519491231002X\n\\.\n";
         ]
     );
 }
+
+fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, body) in files {
+        w.start_file(*name, opts).expect("zip entry");
+        w.write_all(body.as_bytes()).expect("zip write");
+    }
+    w.finish().expect("zip finish").into_inner()
+}
+
+#[test]
+fn xlsx_columns_and_docx_text() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let xlsx = zip_of(&[
+        ("xl/workbook.xml", "<workbook/>"),
+        (
+            "xl/sharedStrings.xml",
+            "<sst><si><t>姓名</t></si><si><t>手机</t></si><si><t>王小明</t></si></sst>",
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            r#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>13800138000</v></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>李雷</t></is></c><c r="B3" t="str"><v>139-1234-5678</v></c></row></sheetData></worksheet>"#,
+        ),
+    ]);
+    std::fs::write(d.path().join("people.xlsx"), xlsx).expect("write xlsx");
+    let docx = zip_of(&[(
+        "word/document.xml",
+        r#"<w:document><w:body><w:p><w:r><w:t>身份证号：</w:t></w:r><w:r><w:t>11010519491231002X</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">邮箱 a&amp;b@example.com</w:t></w:r></w:p></w:body></w:document>"#,
+    )]);
+    std::fs::write(d.path().join("memo.docx"), docx).expect("write docx");
+    let r = scan::Scanner::new(scan::ScanOptions::default())
+        .scan_path(d.path(), &scan::NoSink)
+        .expect("scan");
+    type Row = (String, Option<String>, Vec<(scan::Kind, u64)>);
+    let got: Vec<Row> = r
+        .assets
+        .iter()
+        .map(|a| {
+            let name = Path::new(&a.source)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (
+                name,
+                a.field.clone(),
+                a.kinds.iter().map(|(k, s)| (*k, s.count)).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "memo.docx".to_owned(),
+                None,
+                vec![(scan::Kind::CnId, 1), (scan::Kind::Email, 1)]
+            ),
+            (
+                "people.xlsx".to_owned(),
+                Some("sheet1!姓名".to_owned()),
+                vec![(scan::Kind::CnName, 2)]
+            ),
+            (
+                "people.xlsx".to_owned(),
+                Some("sheet1!手机".to_owned()),
+                vec![(scan::Kind::CnMobile, 2)]
+            ),
+        ],
+        "skipped: {:?}",
+        r.skipped
+    );
+}
