@@ -81,77 +81,116 @@ pub fn scan(dir: &Path) -> Result<WalScan> {
     let last_idx = names.len().saturating_sub(1);
     for (i, (first, path)) in names.into_iter().enumerate() {
         let data = std::fs::read(&path).ctx("read wal", &path)?;
-        let mut pos = 0usize;
-        let mut expect = first;
-        loop {
-            if pos == data.len() {
-                break;
-            }
-            let rest = &data[pos..];
-            let frame = (rest.len() >= 8)
-                .then(|| {
-                    let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-                    let crc = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
-                    (len, crc)
-                })
-                .filter(|(len, _)| rest.len() - 8 >= *len)
-                .filter(|(len, crc)| crc32c::crc32c(&rest[8..8 + len]) == *crc);
-            let Some((len, _)) = frame else {
-                // incomplete or bad frame: a torn tail if nothing valid follows
-                let bytes = (data.len() - pos) as u64;
-                let mut frames = 0u64;
-                let mut p = pos;
-                while p <= data.len() && data.len() - p >= 8 {
-                    frames += 1;
-                    let l = u32::from_le_bytes([data[p], data[p + 1], data[p + 2], data[p + 3]])
-                        as usize;
-                    p = p.saturating_add(8 + l);
-                }
-                if i == last_idx {
-                    out.torn = Some(TornTail {
-                        path: path.clone(),
-                        offset: pos as u64,
-                        bytes,
-                        next_seq: expect,
-                        records: frames.max(1),
-                    });
-                } else {
-                    out.corrupt.push((
-                        path.clone(),
-                        pos as u64,
-                        "bad frame in a wal file that is not the newest".into(),
-                    ));
-                }
-                break;
-            };
-            match decode_canonical(&rest[8..8 + len]) {
-                Ok(r) if r.seq == expect => {
-                    out.records.push(r);
-                    expect += 1;
-                }
-                Ok(r) => {
-                    out.corrupt.push((
-                        path.clone(),
-                        pos as u64,
-                        format!("record seq {} where {expect} was expected", r.seq),
-                    ));
-                    break;
-                }
-                Err(e) => {
-                    out.corrupt.push((path.clone(), pos as u64, e.to_string()));
-                    break;
-                }
-            }
-            pos += 8 + len;
-        }
-        let good = out
-            .torn
-            .as_ref()
-            .filter(|t| t.path == path)
-            .map(|t| t.offset)
-            .unwrap_or(pos as u64);
-        out.extents.push((path.clone(), first, good));
-        out.files.push(path);
+        scan_file(&mut out, path, first, &data, i == last_idx);
     }
     Ok(out)
+}
+
+/// Scan the frames of one WAL file into `out` (records, extent, torn tail or damage).
+fn scan_file(out: &mut WalScan, path: PathBuf, first: u64, data: &[u8], is_last: bool) {
+    let mut pos = 0usize;
+    let mut expect = first;
+    loop {
+        if pos == data.len() {
+            break;
+        }
+        let rest = &data[pos..];
+        let frame = (rest.len() >= 8)
+            .then(|| {
+                let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+                let crc = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
+                (len, crc)
+            })
+            .filter(|(len, _)| rest.len() - 8 >= *len)
+            .filter(|(len, crc)| crc32c::crc32c(&rest[8..8 + len]) == *crc);
+        let Some((len, _)) = frame else {
+            // incomplete or bad frame: a torn tail if nothing valid follows
+            let bytes = (data.len() - pos) as u64;
+            let mut frames = 0u64;
+            let mut p = pos;
+            while p <= data.len() && data.len() - p >= 8 {
+                frames += 1;
+                let l =
+                    u32::from_le_bytes([data[p], data[p + 1], data[p + 2], data[p + 3]]) as usize;
+                p = p.saturating_add(8 + l);
+            }
+            if is_last {
+                out.torn = Some(TornTail {
+                    path: path.clone(),
+                    offset: pos as u64,
+                    bytes,
+                    next_seq: expect,
+                    records: frames.max(1),
+                });
+            } else {
+                out.corrupt.push((
+                    path.clone(),
+                    pos as u64,
+                    "bad frame in a wal file that is not the newest".into(),
+                ));
+            }
+            break;
+        };
+        match decode_canonical(&rest[8..8 + len]) {
+            Ok(r) if r.seq == expect && expect < u64::MAX => {
+                out.records.push(r);
+                expect += 1;
+            }
+            Ok(r) => {
+                out.corrupt.push((
+                    path.clone(),
+                    pos as u64,
+                    format!("record seq {} where {expect} was expected", r.seq),
+                ));
+                break;
+            }
+            Err(e) => {
+                out.corrupt.push((path.clone(), pos as u64, e.to_string()));
+                break;
+            }
+        }
+        pos += 8 + len;
+    }
+    let good = out
+        .torn
+        .as_ref()
+        .filter(|t| t.path == path)
+        .map(|t| t.offset)
+        .unwrap_or(pos as u64);
+    out.extents.push((path.clone(), first, good));
+    out.files.push(path);
+}
+
+/// Decode the bytes of one WAL file whose first record has seq `first`, as
+/// the newest WAL file (a bad frame at the end is a torn tail). Never panics.
+pub fn decode(first: u64, data: &[u8]) -> WalScan {
+    let mut out = WalScan::default();
+    scan_file(&mut out, PathBuf::from(wal_name(first)), first, data, true);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_reads_frames_and_reports_a_torn_tail() {
+        let mut b = Vec::new();
+        for seq in 5..8u64 {
+            frame_into(&mut b, |out| {
+                crate::record::canonical_into(out, seq, 1, "s", "-", "file", b"raw")
+            });
+        }
+        let whole = decode(5, &b);
+        assert_eq!(whole.records.len(), 3);
+        assert!(whole.torn.is_none() && whole.corrupt.is_empty());
+        for cut in 1..b.len() {
+            let w = decode(5, &b[..cut]);
+            assert!(w.records.len() < 3);
+            assert!(w.torn.is_some() || cut % (b.len() / 3) == 0, "cut {cut}");
+        }
+        // a record whose seq does not follow is damage, not a torn tail
+        let w = decode(4, &b);
+        assert!(w.records.is_empty() && w.corrupt.len() == 1);
+    }
 }
