@@ -1355,7 +1355,7 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
                 )
             )?;
         }
-        for f in &c.failures {
+        for f in c.failures.iter().take(20) {
             writeln!(
                 w,
                 "  {} {}: {}",
@@ -1364,12 +1364,12 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
                 escape(&f.message, false)
             )?;
         }
-        if c.more_failures > 0 {
+        let more = c.more_failures + c.failures.len().saturating_sub(20) as u64;
+        if more > 0 {
             writeln!(
                 w,
-                "  … {} {}",
-                c.more_failures,
-                out.t("处更多失败", "more failures")
+                "  … {more} {}",
+                out.t("处更多失败 (见 --json)", "more failures (see --json)")
             )?;
         }
     }
