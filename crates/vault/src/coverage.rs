@@ -117,7 +117,7 @@ pub struct CoverageReport {
     pub records: u64,
     /// Per source, sorted by name.
     pub sources: Vec<SourceCoverage>,
-    /// Blocks that could not be read (file and reason): coverage is then unproven.
+    /// Files and blocks that could not be read (and why): coverage is then unproven.
     pub unreadable: Vec<String>,
 }
 
@@ -161,7 +161,11 @@ pub fn coverage(
     let six_start_ns = crate::clock::to_ns(SIX_MONTHS.cutoff(at)).max(start_ns);
     let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
     let mut n = 0u64;
-    let mut unreadable = Vec::new();
+    let mut unreadable: Vec<String> = store
+        .bad_files()
+        .iter()
+        .map(|b| format!("{}: {}", b.path.display(), b.reason))
+        .collect();
     let mut add = |source: &str, t: i64| {
         if source == INTERNAL_SOURCE {
             return;

@@ -250,3 +250,33 @@ fn days_and_months_follow_the_offset_of_at() -> R<()> {
     );
     Ok(())
 }
+
+#[test]
+fn an_unreadable_segment_makes_coverage_unproven() -> R<()> {
+    let at = datetime!(2026-08-31 12:00 UTC);
+    let (t, s) = store_with(at, |v| {
+        fill(
+            v,
+            "fw1",
+            datetime!(2026-02-01 00:00 UTC),
+            at,
+            Duration::minutes(30),
+        )?;
+        Ok(())
+    })?;
+    assert!(vault::coverage(&s, &CoverageOptions::at(at), None)?.all_covered());
+    let seg = &s.segments()[0].file.path;
+    let mut b = std::fs::read(seg)?;
+    let n = b.len();
+    b[n - 20] ^= 0xff; // inside the footer: the segment no longer opens
+    let mut perm = std::fs::metadata(seg)?.permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perm.set_readonly(false);
+    std::fs::set_permissions(seg, perm)?;
+    std::fs::write(seg, &b)?;
+    let s = Store::open(&t.path().join("v"))?;
+    let r = vault::coverage(&s, &CoverageOptions::at(at), None)?;
+    assert_eq!(r.unreadable.len(), 1, "{:?}", r.unreadable);
+    assert!(!r.all_covered());
+    Ok(())
+}
