@@ -126,6 +126,8 @@ struct Done {
     idx: u64,
     out: ChunkOut,
     bytes: u64,
+    /// The chunk buffer, returned for reuse.
+    raw: Vec<u8>,
 }
 
 /// Per-source accumulation.
@@ -488,18 +490,17 @@ impl Scanner {
         if format == Format::Json || threads <= 1 {
             loop {
                 let c = cut(&carry, eof);
-                let rest = carry.split_off(c);
-                let out = work(&carry);
-                let mut out = out;
+                let mut out = work(&carry[..c]);
                 for (_, f) in &mut out.hits {
                     f.start += base;
                     f.end += base;
                 }
-                sink.progress(carry.len() as u64);
-                acc.bytes += carry.len() as u64;
+                sink.progress(c as u64);
+                acc.bytes += c as u64;
                 acc.take(&out, sink, None);
-                base += carry.len() as u64;
-                carry = rest;
+                base += c as u64;
+                // keep the buffer: move the unfinished tail to the front
+                carry.drain(..c);
                 if eof && carry.is_empty() {
                     break;
                 }
@@ -515,6 +516,7 @@ impl Scanner {
             let mut pending: std::collections::BTreeMap<u64, Done> =
                 std::collections::BTreeMap::new();
             let mut next = 0u64;
+            let mut free: Vec<Vec<u8>> = Vec::new();
             let mut io_err = None;
             std::thread::scope(|sc| {
                 for _ in 0..threads {
@@ -538,6 +540,7 @@ impl Scanner {
                                     idx: job.idx,
                                     out,
                                     bytes: job.raw.len() as u64,
+                                    raw: job.raw,
                                 })
                                 .is_err()
                             {
@@ -550,19 +553,29 @@ impl Scanner {
                 let emit = |d: Done,
                             acc: &mut Acc<'_>,
                             pending: &mut std::collections::BTreeMap<u64, Done>,
-                            next: &mut u64| {
+                            next: &mut u64,
+                            free: &mut Vec<Vec<u8>>| {
                     pending.insert(d.idx, d);
                     while let Some(d) = pending.remove(next) {
                         sink.progress(d.bytes);
                         acc.bytes += d.bytes;
                         acc.take(&d.out, sink, None);
                         *next += 1;
+                        if free.len() < threads * 2 {
+                            free.push(d.raw);
+                        }
                     }
                 };
                 loop {
                     let c = cut(&carry, eof);
-                    let rest = carry.split_off(c);
-                    let raw = std::mem::replace(&mut carry, rest);
+                    // reuse a returned buffer for the tail and the next read
+                    let mut next_buf = free
+                        .pop()
+                        .unwrap_or_else(|| Vec::with_capacity(chunk + 4096));
+                    next_buf.clear();
+                    next_buf.extend_from_slice(&carry[c..]);
+                    carry.truncate(c);
+                    let raw = std::mem::replace(&mut carry, next_buf);
                     let len = raw.len() as u64;
                     let mut job = Job { idx, base, raw };
                     idx += 1;
@@ -576,14 +589,14 @@ impl Scanner {
                                 if let Ok(d) =
                                     done_rx.recv_timeout(std::time::Duration::from_millis(50))
                                 {
-                                    emit(d, &mut acc, &mut pending, &mut next);
+                                    emit(d, &mut acc, &mut pending, &mut next, &mut free);
                                 }
                             }
                             Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
                         }
                     }
                     while let Ok(d) = done_rx.try_recv() {
-                        emit(d, &mut acc, &mut pending, &mut next);
+                        emit(d, &mut acc, &mut pending, &mut next, &mut free);
                     }
                     if eof && carry.is_empty() {
                         break;
@@ -601,7 +614,7 @@ impl Scanner {
                 }
                 drop(job_tx);
                 while let Ok(d) = done_rx.recv() {
-                    emit(d, &mut acc, &mut pending, &mut next);
+                    emit(d, &mut acc, &mut pending, &mut next, &mut free);
                 }
             });
             if let Some(e) = io_err {

@@ -120,6 +120,7 @@ impl ChunkOut {
 pub fn scan_text(det: &Detector, text: &[u8]) -> ChunkOut {
     let mut out = ChunkOut {
         fields: vec![String::new()],
+        hits: Vec::with_capacity(text.len() / 64),
         ..ChunkOut::default()
     };
     let mut tmp = Vec::new();

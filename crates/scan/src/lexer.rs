@@ -1383,12 +1383,12 @@ impl Detector {
             return None;
         }
         // password=…, "password": "…"
-        let key = v.to_ascii_lowercase();
-        if matches!(
-            key.as_slice(),
-            b"password" | b"passwd" | b"pwd" | b"secret" | b"apikey"
-        ) || key.ends_with(b"password")
-        {
+        // (no allocation: this runs for every word of the text)
+        let is_key = [&b"password"[..], b"passwd", b"pwd", b"secret", b"apikey"]
+            .iter()
+            .any(|k| v.eq_ignore_ascii_case(k))
+            || (v.len() > 8 && v[v.len() - 8..].eq_ignore_ascii_case(b"password"));
+        if is_key {
             let mut j = t.e;
             if text.get(j) == Some(&b'"') || text.get(j) == Some(&b'\'') {
                 j += 1;
