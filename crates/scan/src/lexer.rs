@@ -441,7 +441,10 @@ fn cjk_before(text: &[u8], i: usize) -> Option<char> {
 struct Emit<'a> {
     out: &'a mut Vec<Finding>,
     /// (end offset, context mask) of every keyword in the text.
-    kw: std::cell::OnceCell<Vec<(u32, u32)>>,
+    /// Keyword matches found so far and how far the text has been searched
+    /// (searched lazily: only the windows before candidates, unless names
+    /// need the whole text).
+    kw: std::cell::RefCell<(Vec<(u32, u32)>, usize)>,
 }
 
 impl Emit<'_> {
@@ -513,15 +516,37 @@ impl Detector {
         m
     }
 
-    /// Context keywords in the window before `s`, from one keyword pass over
-    /// the whole text (computed on first use), plus the field hint.
+    /// Search keywords up to `s` (each byte at most once, from at most one
+    /// window before `s`).
+    fn kw_upto(&self, text: &[u8], s: usize, em: &Emit<'_>) {
+        let mut st = em.kw.borrow_mut();
+        let (list, done) = &mut *st;
+        if *done >= s {
+            return;
+        }
+        // names need every keyword: then nothing is skipped
+        let lo = if self.opts.names {
+            *done
+        } else {
+            s.saturating_sub(self.opts.context_window)
+        };
+        // back up by the longest keyword so none is cut at the seam
+        let from = (*done).max(lo).saturating_sub(16);
+        let seam = *done;
+        for m in self.keywords.find_iter(&text[from..s]) {
+            let end = from + m.end();
+            if end > seam {
+                list.push((end as u32, self.key_masks[m.pattern().as_usize()]));
+            }
+        }
+        *done = s;
+    }
+
+    /// Context keywords in the window before `s` plus the field hint.
     fn ctx_before(&self, text: &[u8], s: usize, hint: Hint, em: &Emit<'_>) -> u32 {
-        let kw = em.kw.get_or_init(|| {
-            self.keywords
-                .find_iter(text)
-                .map(|m| (m.end() as u32, self.key_masks[m.pattern().as_usize()]))
-                .collect()
-        });
+        self.kw_upto(text, s, em);
+        let st = em.kw.borrow();
+        let kw = &st.0;
         let lo = s.saturating_sub(self.opts.context_window);
         let i = kw.partition_point(|&(e, _)| (e as usize) < lo);
         let mut m = hint.0;
@@ -551,7 +576,7 @@ impl Detector {
         let first = out.len();
         let mut em = Emit {
             out,
-            kw: std::cell::OnceCell::new(),
+            kw: std::cell::RefCell::new((Vec::new(), 0)),
         };
         // e-mail spans first: tokens inside them are skipped
         let mut emails: Vec<(usize, usize)> = Vec::new();
@@ -1453,18 +1478,17 @@ impl Detector {
 
     /// Names after a keyword: `姓名：张三`, `联系人李四`.
     fn names(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>) {
-        // the keyword pass is shared with context lookups
-        let _ = self.ctx_before(text, 0, hint, em);
+        // the keyword search is shared with context lookups; names need all of it
+        let _ = hint;
+        self.kw_upto(text, text.len(), em);
         let starts: Vec<usize> = em
             .kw
-            .get()
-            .map(|kw| {
-                kw.iter()
-                    .filter(|k| k.1 & ctx::NAME_INTRO != 0)
-                    .map(|k| k.0 as usize)
-                    .collect()
-            })
-            .unwrap_or_default();
+            .borrow()
+            .0
+            .iter()
+            .filter(|k| k.1 & ctx::NAME_INTRO != 0)
+            .map(|k| k.0 as usize)
+            .collect();
         for mut j in starts {
             // separators
             for _ in 0..3 {
