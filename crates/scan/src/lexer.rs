@@ -296,6 +296,7 @@ pub struct Detector {
     keywords: AhoCorasick,
     key_masks: Vec<u32>,
     neg: AhoCorasick,
+    names: AhoCorasick,
     pem_end: memmem::Finder<'static>,
 }
 
@@ -489,7 +490,17 @@ impl Detector {
             .ascii_case_insensitive(true)
             .build(NEG_KEYS)
             .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
+        let intro: Vec<&str> = KEYWORDS
+            .iter()
+            .filter(|k| k.1 & ctx::NAME_INTRO != 0)
+            .map(|k| k.0)
+            .collect();
+        let names = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(intro)
+            .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
         Detector {
+            names,
             neg,
             opts,
             keywords,
@@ -524,12 +535,7 @@ impl Detector {
         if *done >= s {
             return;
         }
-        // names need every keyword: then nothing is skipped
-        let lo = if self.opts.names {
-            *done
-        } else {
-            s.saturating_sub(self.opts.context_window)
-        };
+        let lo = s.saturating_sub(self.opts.context_window);
         // back up by the longest keyword so none is cut at the seam
         let from = (*done).max(lo).saturating_sub(16);
         let seam = *done;
@@ -1478,17 +1484,9 @@ impl Detector {
 
     /// Names after a keyword: `姓名：张三`, `联系人李四`.
     fn names(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>) {
-        // the keyword search is shared with context lookups; names need all of it
+        // a separate small automaton: its SIMD prefilter skips most text
         let _ = hint;
-        self.kw_upto(text, text.len(), em);
-        let starts: Vec<usize> = em
-            .kw
-            .borrow()
-            .0
-            .iter()
-            .filter(|k| k.1 & ctx::NAME_INTRO != 0)
-            .map(|k| k.0 as usize)
-            .collect();
+        let starts: Vec<usize> = self.names.find_iter(text).map(|m| m.end()).collect();
         for mut j in starts {
             // separators
             for _ in 0..3 {
