@@ -37,6 +37,7 @@
 //! syslog_window_ms = 10             # …when only syslog records do (bounds commits of a trickle)
 //! max_records = 65536               # …or this many records (the vault also commits every 8 MiB)
 //! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back
+//! proof_ms = 1000                   # records a group commit made durable get a signed checkpoint within this
 //! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle
 //! ```
 
@@ -109,6 +110,7 @@ struct FileCommit {
     max_records: Option<usize>,
     queue_bytes: Option<usize>,
     checkpoint_secs: Option<u64>,
+    proof_ms: Option<u64>,
 }
 
 /// TLS material.
@@ -172,6 +174,10 @@ pub struct Config {
     pub queue_bytes: usize,
     /// Checkpoint cadence when idle.
     pub checkpoint_interval: Duration,
+    /// Longest time records made durable by a group commit (WAL fsync) wait for a signed
+    /// checkpoint that covers them: group commits do not each sign one, so a steady trickle
+    /// does not fill `checkpoints.log`.
+    pub proof_interval: Duration,
 }
 
 impl Default for Config {
@@ -200,6 +206,7 @@ impl Default for Config {
             commit_max_records: 65536,
             queue_bytes: 32 << 20,
             checkpoint_interval: Duration::from_secs(60),
+            proof_interval: Duration::from_secs(1),
         }
     }
 }
@@ -332,6 +339,11 @@ impl Config {
                 c.checkpoint_secs.map(|v| v as usize),
                 "[commit] checkpoint_secs",
                 60,
+            )? as u64),
+            proof_interval: Duration::from_millis(pos(
+                c.proof_ms.map(|v| v as usize),
+                "[commit] proof_ms",
+                1000,
             )? as u64),
         };
         cfg.check()?;

@@ -2,8 +2,10 @@
 //! channel whose size is bounded in bytes by a semaphore.
 //!
 //! Group commit: the writer takes the first queued batch, keeps collecting for the commit
-//! window (or until the record limit), appends everything, then commits once (WAL write +
-//! fsync + signed checkpoint). The window is `window_ms` when an HTTP request waits in the
+//! window (or until the record limit), appends everything, then makes it durable once (WAL
+//! write + fsync, [`vault::Vault::sync`]); a full commit that also seals full segments and
+//! signs a checkpoint runs at most every `proof_ms`, and when synced records wait longer than
+//! that. The window is `window_ms` when an HTTP request waits in the
 //! group and `syslog_window_ms` when only syslog records (which nobody waits for) do. Only
 //! after that commit returns does any HTTP request of the group get its answer: a success
 //! response means the records are durable.
@@ -170,6 +172,8 @@ pub(crate) struct WriterConfig {
     pub max_records: usize,
     pub queue_bytes: usize,
     pub checkpoint_interval: Duration,
+    /// Synced records wait at most this long for a checkpoint.
+    pub proof_interval: Duration,
 }
 
 /// The running writer thread.
@@ -229,12 +233,16 @@ impl WriterState {
     fn run(&mut self, rx: mpsc::Receiver<Msg>) {
         let mut pending: Vec<Batch> = Vec::new();
         loop {
-            let timeout = if self.vault.is_none() {
-                Duration::from_secs(1)
-            } else {
-                self.cfg
+            let timeout = match &self.vault {
+                None => Duration::from_secs(1),
+                Some(v) if v.has_unchecked() => self
+                    .cfg
+                    .proof_interval
+                    .saturating_sub(self.last_checkpoint.elapsed()),
+                Some(_) => self
+                    .cfg
                     .checkpoint_interval
-                    .saturating_sub(self.last_checkpoint.elapsed())
+                    .saturating_sub(self.last_checkpoint.elapsed()),
             };
             let mut shutdown = false;
             match rx.recv_timeout(timeout) {
@@ -300,7 +308,19 @@ impl WriterState {
         match &mut self.vault {
             None => self.reopen(),
             Some(v) => {
-                if self.last_checkpoint.elapsed() >= self.cfg.checkpoint_interval {
+                let since = self.last_checkpoint.elapsed();
+                if v.has_unchecked() && since >= self.cfg.proof_interval {
+                    // durable records that no checkpoint covers yet
+                    match v.commit() {
+                        Ok(Some(info)) => {
+                            self.metrics
+                                .checkpoint_done(info.checkpoint.checkpoint.size);
+                            self.last_checkpoint = Instant::now();
+                        }
+                        Ok(None) => {}
+                        Err(e) => self.fail(&e),
+                    }
+                } else if since >= self.cfg.checkpoint_interval {
                     match v.checkpoint_now() {
                         Ok(cp) => {
                             self.metrics.checkpoint_done(cp.checkpoint.size);
@@ -381,12 +401,20 @@ impl WriterState {
             }
             if err.is_none() {
                 let t0 = Instant::now();
-                match v.commit() {
-                    Ok(info) => {
-                        let size = info.map(|i| i.size).unwrap_or(v.committed().0);
-                        self.metrics.commit_done(t0.elapsed().as_secs_f64(), size);
+                // group commit: WAL write + fsync; a checkpoint at most every proof_interval
+                let r = if self.last_checkpoint.elapsed() >= self.cfg.proof_interval {
+                    v.commit().map(|info| {
+                        if let Some(i) = &info {
+                            self.metrics.checkpoint_done(i.checkpoint.checkpoint.size);
+                        }
                         self.last_checkpoint = Instant::now();
-                    }
+                        v.committed().0
+                    })
+                } else {
+                    v.sync()
+                };
+                match r {
+                    Ok(size) => self.metrics.commit_done(t0.elapsed().as_secs_f64(), size),
                     Err(e) => err = Some(e),
                 }
             }
@@ -490,6 +518,7 @@ mod tests {
                 max_records: 100,
                 queue_bytes: 1 << 20,
                 checkpoint_interval: Duration::from_secs(3600),
+                proof_interval: Duration::from_secs(1),
             },
             metrics.clone(),
         );

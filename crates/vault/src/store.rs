@@ -649,6 +649,8 @@ pub struct Vault {
     recovered: Option<wal::TornTail>,
     /// Parse buffers reused from record to record.
     parsed: parse::Parsed,
+    /// Records made durable by [`Vault::sync`] that no checkpoint covers yet.
+    unchecked: bool,
 }
 
 impl std::fmt::Debug for Vault {
@@ -889,6 +891,7 @@ impl Vault {
             wal_path,
             wal_buf: Vec::new(),
             parsed: parse::Parsed::empty(),
+            unchecked: false,
             next_seq: sealed_end,
             main,
             tile,
@@ -914,6 +917,14 @@ impl Vault {
             v.add(&inc, leaf)?;
         }
         v.committed = (v.next_seq, v.root());
+        // records synced before a crash that no checkpoint covers: the next commit signs one
+        let checkpointed = v
+            .store
+            .latest_checkpoint()
+            .ok()
+            .flatten()
+            .map(|c| c.checkpoint.size);
+        v.unchecked = checkpointed.is_none_or(|s| s < v.committed.0);
         if let Some(t) = recovered {
             tracing::warn!(path = %t.path.display(), bytes = t.bytes, next_seq = t.next_seq, "torn wal tail truncated");
             let msg = format!(
@@ -1041,12 +1052,29 @@ impl Vault {
         Ok(())
     }
 
-    /// Make every appended record durable (write + fsync the WAL), seal the
-    /// segment if it is full or old, and sign a checkpoint over the durable
-    /// state. Returns `None` when there was nothing to commit.
-    pub fn commit(&mut self) -> Result<Option<CommitInfo>> {
+    /// Make every appended record durable (write + fsync the WAL) without
+    /// signing a checkpoint; returns the durable size. A group-committing
+    /// writer calls this per group and [`Vault::commit`] on a cadence, so a
+    /// steady trickle of records does not sign (and store) a checkpoint per
+    /// group. After a crash the synced records are recovered from the WAL;
+    /// the next checkpoint covers them.
+    pub fn sync(&mut self) -> Result<u64> {
+        if self.write_wal()? {
+            self.unchecked = true;
+        }
+        Ok(self.committed.0)
+    }
+
+    /// Whether records were made durable by [`Vault::sync`] since the last
+    /// checkpoint (a [`Vault::commit`] would sign one).
+    pub fn has_unchecked(&self) -> bool {
+        self.unchecked
+    }
+
+    /// Write and fsync the pending WAL bytes; `false` when there were none.
+    fn write_wal(&mut self) -> Result<bool> {
         if self.wal_buf.is_empty() {
-            return Ok(None);
+            return Ok(false);
         }
         self.wal_file
             .write_all(&self.wal_buf)
@@ -1054,6 +1082,18 @@ impl Vault {
         self.wal_file.sync_data().ctx("fsync wal", &self.wal_path)?;
         self.wal_buf.clear();
         self.committed = (self.next_seq, self.root());
+        Ok(true)
+    }
+
+    /// Make every appended record durable (write + fsync the WAL), seal the
+    /// segment if it is full or old, and sign a checkpoint over the durable
+    /// state. Returns `None` when there was nothing to commit (nothing
+    /// appended or synced since the last checkpoint).
+    pub fn commit(&mut self) -> Result<Option<CommitInfo>> {
+        let wrote = self.write_wal()?;
+        if !wrote && !self.unchecked {
+            return Ok(None);
+        }
         let mut sealed = Vec::new();
         let now = self.clock.now();
         let old = self
@@ -1066,6 +1106,7 @@ impl Vault {
             sealed.push(n);
         }
         let checkpoint = self.checkpoint_now()?;
+        self.unchecked = false;
         tracing::debug!(size = self.committed.0, "committed");
         Ok(Some(CommitInfo {
             size: self.committed.0,
@@ -1077,13 +1118,8 @@ impl Vault {
     /// Seal the records since the last segment into a new segment file now
     /// (commits first). Returns the segment's file name.
     pub fn seal(&mut self) -> Result<Option<String>> {
-        if !self.wal_buf.is_empty() {
-            self.wal_file
-                .write_all(&self.wal_buf)
-                .ctx("write wal", &self.wal_path)?;
-            self.wal_file.sync_data().ctx("fsync wal", &self.wal_path)?;
-            self.wal_buf.clear();
-            self.committed = (self.next_seq, self.root());
+        if self.write_wal()? {
+            self.unchecked = true;
         }
         self.finish_block()?;
         if self.seg.count == 0 {

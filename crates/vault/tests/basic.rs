@@ -84,3 +84,54 @@ fn append_commit_reopen_verify_prove() -> Result<(), vault::Error> {
     assert_eq!(store.size(), 1001);
     Ok(())
 }
+
+#[test]
+fn synced_records_survive_without_a_checkpoint_and_the_next_commit_covers_them()
+-> Result<(), vault::Error> {
+    let dir =
+        tempfile::tempdir().map_err(|e| vault::Error::new(vault::ErrorKind::Io, e.to_string()))?;
+    let mut v = Vault::init(dir.path(), &InitOptions::default())?;
+    let append = |v: &mut Vault, i: u64| -> Result<u64, vault::Error> {
+        let l = line(i);
+        v.append(&Incoming {
+            received_ns: 1_700_000_000_000_000_000 + i as i64,
+            source: "fw1",
+            peer: "192.0.2.7:514",
+            transport: "tcp",
+            raw: l.as_bytes(),
+        })
+    };
+    for i in 0..10 {
+        append(&mut v, i)?;
+    }
+    v.commit()?;
+    let checkpoints = Store::open(dir.path())?.checkpoints()?.entries.len();
+    // group commits without checkpoints
+    for i in 10..50 {
+        append(&mut v, i)?;
+        if i % 10 == 9 {
+            assert_eq!(v.sync()?, i + 1);
+            assert!(v.has_unchecked());
+        }
+    }
+    assert_eq!(
+        Store::open(dir.path())?.checkpoints()?.entries.len(),
+        checkpoints,
+        "sync signs no checkpoint"
+    );
+    // a crash now: the synced records are in the WAL
+    drop(v);
+    let store = Store::open(dir.path())?;
+    assert_eq!(store.size(), 50);
+    let report = vault::verify(&store, &VerifyOptions::default())?;
+    assert!(report.is_intact(), "{report:?}");
+    // reopened, the next commit signs a checkpoint that covers them
+    let mut v = Vault::open(dir.path())?;
+    let info = v.commit()?;
+    let latest = Store::open(dir.path())?
+        .latest_checkpoint()?
+        .map(|c| c.checkpoint.size);
+    assert!(latest >= Some(50), "{info:?} {latest:?}");
+    assert!(!v.has_unchecked());
+    Ok(())
+}
