@@ -25,7 +25,7 @@ pub struct ServeArgs {
     /// Syslog TCP address, or `off` (overrides the file).
     #[arg(long, value_name = "ADDR")]
     syslog_tcp: Option<String>,
-    /// Syslog TLS address, or `off` (overrides the file; needs [tls] in the file).
+    /// Syslog TLS address, or `off` (overrides the file; needs `[tls]` in the file).
     #[arg(long, value_name = "ADDR")]
     syslog_tls: Option<String>,
     /// HTTP address, or `off` (overrides the file).
