@@ -9,7 +9,7 @@
 //!    of `--bulk-docs` documents (corpus lines as `{"message": …}`); every response is a
 //!    durable acknowledgement. Documents/s and p50/p99 acknowledgement latency.
 //!
-//! Results go to stdout and `bench-work/intake/results.md`.
+//! Results go to stdout, `bench-work/intake/results.md` and the `intake` section of `BENCHMARKS.md`.
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -501,10 +501,26 @@ pub fn run(args: &[String]) -> Result<()> {
     )?);
     let bulk = ours_bulk(&wangan, &work.join("ours-bulk"), &input, &o)?;
     let mut md = String::new();
+    let _ = writeln!(md, "## Intake: `wangan serve` vs rsyslog\n");
     let _ = writeln!(
         md,
-        "### Intake ({} lines, {} bytes, seed {}; `cargo xtask bench intake --lines {} --seed {}`)\n",
-        summary.lines, summary.bytes, o.seed, o.lines, o.seed
+        "Written by `cargo xtask bench intake` (xtask/src/bench_intake.rs); every figure comes from one run.\n\
+         Syslog TCP: the seeded corpus (`cargo xtask gen-corpus`, LF framing) sent over loopback by one sender on\n\
+         CPU 1 to each server on CPU 0: rsyslog `imptcp → omfile` (done when the file has every byte, then `sync -f`),\n\
+         wangan done when `/metrics` reports every record stored (fsynced in the vault's WAL). HTTP: keep-alive clients\n\
+         sending Elasticsearch `_bulk` requests; each response is a durable acknowledgement.\n"
+    );
+    let _ = writeln!(
+        md,
+        "Reproduce: `cargo xtask bench intake --lines {} --seed {}`. Corpus: {} lines, {} bytes. Machine: {} CPUs ({}), load {}; commit {}.\n",
+        o.lines,
+        o.seed,
+        summary.lines,
+        summary.bytes,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        crate::bench::cpu_model(),
+        crate::bench::loadavg(),
+        crate::bench::first_line("git", &["rev-parse", "--short", "HEAD"]),
     );
     let _ = writeln!(
         md,
@@ -549,5 +565,6 @@ pub fn run(args: &[String]) -> Result<()> {
     );
     print!("{md}");
     fs::write(work.join("results.md"), &md)?;
+    crate::bench::write_section(&root, "intake", &md)?;
     Ok(())
 }
