@@ -362,7 +362,7 @@ fn ours_syslog(wangan: &Path, dir: &Path, input: &Path, s: &corpus::Summary) -> 
         std::thread::sleep(Duration::from_millis(20));
     }
     Ok(Row {
-        name: "wangan serve syslog TCP → vault (fsynced, signed)".into(),
+        name: "wangan serve syslog TCP → vault (fsynced; signed within 1 s)".into(),
         wall: t0.elapsed().as_secs_f64(),
         cpu: proc_cpu(pid).map(|c| c - cpu0),
         records: stored(&o)?,
