@@ -120,7 +120,7 @@ pub(crate) fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn have(cmd: &str) -> bool {
+pub(crate) fn have(cmd: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {cmd}")])
         .stdout(Stdio::null())
@@ -172,7 +172,7 @@ fn stat_fields(path: &str) -> Option<Vec<u64>> {
 }
 
 /// CPU seconds (user + system) of a running process.
-fn proc_cpu(pid: u32) -> Option<f64> {
+pub(crate) fn proc_cpu(pid: u32) -> Option<f64> {
     let f = stat_fields(&format!("/proc/{pid}/stat"))?;
     Some((f[11] + f[12]) as f64 / clk_tck())
 }
@@ -182,17 +182,17 @@ fn children_cpu() -> f64 {
     stat_fields("/proc/self/stat").map_or(0.0, |f| (f[13] + f[14]) as f64 / clk_tck())
 }
 
-fn vm_hwm(pid: u32) -> Option<u64> {
+pub(crate) fn vm_hwm(pid: u32) -> Option<u64> {
     let s = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let l = s.lines().find(|l| l.starts_with("VmHWM:"))?;
     l.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// `taskset -c CPU` in front of a command when taskset exists.
-fn pinned(cpu: u32, program: &str) -> Command {
+pub(crate) fn pinned(cpu: u32, program: impl AsRef<std::ffi::OsStr>) -> Command {
     if have("taskset") {
         let mut c = Command::new("taskset");
-        c.args(["-c", &cpu.to_string(), program]);
+        c.arg("-c").arg(cpu.to_string()).arg(program);
         c
     } else {
         Command::new(program)
@@ -273,7 +273,7 @@ fn query3(mk: &dyn Fn() -> Command, out: &Path) -> Result<(f64, u64)> {
     Ok((median(times), count_lines(out)?))
 }
 
-fn free_port() -> Result<u16> {
+pub(crate) fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
@@ -558,7 +558,7 @@ fn ours(dir: &Path, input: &Path, s: &Summary, wangan: &Path) -> Result<(Sys, Ve
         );
     }
     let t = timed(
-        pinned(0, &wangan.display().to_string())
+        pinned(0, wangan)
             .args(["vault", "ingest", "--data-dir"])
             .arg(&data)
             .args(["--source", "bench"])

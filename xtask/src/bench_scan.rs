@@ -29,7 +29,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench::{first_line, loadavg, root, write_section};
+use crate::bench::{first_line, loadavg, pinned, root, write_section};
 
 const USAGE: &str = "usage: cargo xtask bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]";
 
@@ -376,16 +376,6 @@ fn time3(mk: &dyn Fn() -> Command) -> Result<f64> {
     Ok(median(v))
 }
 
-fn pinned(cpu: u32, program: &Path) -> Command {
-    if Path::new("/usr/bin/taskset").exists() {
-        let mut c = Command::new("taskset");
-        c.arg("-c").arg(cpu.to_string()).arg(program);
-        c
-    } else {
-        Command::new(program)
-    }
-}
-
 fn ensure_tools(work: &Path) -> Result<PathBuf> {
     if Command::new("rg").arg("--version").output().is_err() {
         eprintln!("bench: installing ripgrep (apt-get)");
@@ -566,7 +556,7 @@ pub fn run(args: &[String]) -> Result<()> {
             c
         })?;
         let rg = time3(&|| {
-            let mut c = pinned(0, Path::new("rg"));
+            let mut c = pinned(0, "rg");
             c.args(["-j1", "--no-config", "--count-matches", "--no-filename"]);
             for (_, p) in PATTERNS {
                 c.arg("-e").arg(p);
