@@ -556,7 +556,7 @@ fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
     }
     let _ = writeln!(s);
     let persons = if total.persons_estimated {
-        out.t("约（估计）", "about (estimated)")
+        out.t("估计约", "estimated, about")
     } else {
         out.t("约", "about")
     };
