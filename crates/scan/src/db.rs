@@ -79,6 +79,26 @@ fn group(cols: Vec<Column>) -> Vec<(String, String, Vec<String>)> {
     out
 }
 
+/// `SELECT` of the text form of `names` from `schema.table`, at most `limit` rows;
+/// `quote` quotes an identifier, `text` wraps a quoted column in the dialect's cast.
+fn sample_query(
+    names: &[String],
+    schema: &str,
+    table: &str,
+    limit: Option<u64>,
+    quote: fn(&str) -> String,
+    text: fn(&str) -> String,
+) -> String {
+    let select: Vec<String> = names.iter().map(|c| text(&quote(c))).collect();
+    let limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+    format!(
+        "SELECT {} FROM {}.{}{limit}",
+        select.join(", "),
+        quote(schema),
+        quote(table)
+    )
+}
+
 fn quote_pg(id: &str) -> String {
     format!("\"{}\"", id.replace('"', "\"\""))
 }
@@ -162,21 +182,13 @@ impl Scanner {
         let mut tmp = Vec::new();
         for (schema, table, names) in group(cols) {
             let source = format!("{shown}/{schema}.{table}");
-            let select: Vec<String> = names
-                .iter()
-                .map(|c| format!("{}::text", quote_pg(c)))
-                .collect();
-            let limit = self
-                .opts
-                .sample_rows
-                .map(|n| format!(" LIMIT {n}"))
-                .unwrap_or_default();
-            let q = format!(
-                "SELECT {} FROM {}.{}{}",
-                select.join(", "),
-                quote_pg(&schema),
-                quote_pg(&table),
-                limit
+            let q = sample_query(
+                &names,
+                &schema,
+                &table,
+                self.opts.sample_rows,
+                quote_pg,
+                |c| format!("{c}::text"),
             );
             let mut assets: Vec<Asset> = names
                 .iter()
@@ -267,21 +279,13 @@ impl Scanner {
         let mut tmp = Vec::new();
         for (schema, table, names) in group(cols) {
             let source = format!("{shown}/{schema}.{table}");
-            let select: Vec<String> = names
-                .iter()
-                .map(|c| format!("CAST({} AS CHAR)", quote_my(c)))
-                .collect();
-            let limit = self
-                .opts
-                .sample_rows
-                .map(|n| format!(" LIMIT {n}"))
-                .unwrap_or_default();
-            let q = format!(
-                "SELECT {} FROM {}.{}{}",
-                select.join(", "),
-                quote_my(&schema),
-                quote_my(&table),
-                limit
+            let q = sample_query(
+                &names,
+                &schema,
+                &table,
+                self.opts.sample_rows,
+                quote_my,
+                |c| format!("CAST({c} AS CHAR)"),
             );
             let mut assets: Vec<Asset> = names
                 .iter()
