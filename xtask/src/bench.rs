@@ -320,22 +320,7 @@ fn rsyslog(dir: &Path, input: &Path, s: &Summary, from: &str, to: &str) -> Resul
     fs::create_dir_all(dir.join("work"))?;
     let port = free_port()?;
     let out = dir.join("out.log");
-    let conf = dir.join("rsyslog.conf");
-    fs::write(
-        &conf,
-        format!(
-            r#"global(workDirectory="{work}")
-module(load="imptcp" threads="1")
-input(type="imptcp" address="127.0.0.1" port="{port}" ruleset="r")
-template(name="raw" type="string" string="%rawmsg%\n")
-ruleset(name="r" queue.type="fixedArray" queue.size="250000" queue.dequeueBatchSize="4096") {{
-  action(type="omfile" file="{out}" template="raw" ioBufferSize="256k" flushOnTXEnd="off" asyncWriting="on")
-}}
-"#,
-            work = dir.join("work").display(),
-            out = out.display()
-        ),
-    )?;
+    let conf = crate::bench::rsyslog_config(dir, port, &out)?;
     let mut server: Child = pinned(0, "rsyslogd")
         .arg("-n")
         .arg("-f")
@@ -1037,4 +1022,27 @@ pub(crate) fn write_section(root: &Path, name: &str, md: &str) -> Result<()> {
     fs::write(&path, new).with_context(|| format!("could not write {}", path.display()))?;
     eprintln!("bench: wrote the `{name}` section of {}", path.display());
     Ok(())
+}
+
+/// Write the peer's configuration (`imptcp` on `port` → `omfile` to `out`, one thread, large
+/// batches, async writing: rsyslog at its fastest) into `dir`; both `bench vault` and
+/// `bench intake` run rsyslog with it. Returns the file's path.
+pub(crate) fn rsyslog_config(dir: &Path, port: u16, out: &Path) -> Result<PathBuf> {
+    let conf = dir.join("rsyslog.conf");
+    fs::write(
+        &conf,
+        format!(
+            r#"global(workDirectory="{work}")
+module(load="imptcp" threads="1")
+input(type="imptcp" address="127.0.0.1" port="{port}" ruleset="r")
+template(name="raw" type="string" string="%rawmsg%\n")
+ruleset(name="r" queue.type="fixedArray" queue.size="250000" queue.dequeueBatchSize="4096") {{
+  action(type="omfile" file="{out}" template="raw" ioBufferSize="256k" flushOnTXEnd="off" asyncWriting="on")
+}}
+"#,
+            work = dir.join("work").display(),
+            out = out.display()
+        ),
+    )?;
+    Ok(conf)
 }

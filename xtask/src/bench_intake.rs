@@ -95,22 +95,7 @@ fn rsyslog(dir: &Path, input: &Path, s: &corpus::Summary) -> Result<Row> {
     fs::create_dir_all(dir.join("work"))?;
     let port = free_port()?;
     let out = dir.join("out.log");
-    let conf = dir.join("rsyslog.conf");
-    fs::write(
-        &conf,
-        format!(
-            r#"global(workDirectory="{work}")
-module(load="imptcp" threads="1")
-input(type="imptcp" address="127.0.0.1" port="{port}" ruleset="r")
-template(name="raw" type="string" string="%rawmsg%\n")
-ruleset(name="r" queue.type="fixedArray" queue.size="250000" queue.dequeueBatchSize="4096") {{
-  action(type="omfile" file="{out}" template="raw" ioBufferSize="256k" flushOnTXEnd="off" asyncWriting="on")
-}}
-"#,
-            work = dir.join("work").display(),
-            out = out.display()
-        ),
-    )?;
+    let conf = crate::bench::rsyslog_config(dir, port, &out)?;
     let mut server: Child = pinned(0, Path::new("rsyslogd"))
         .arg("-n")
         .arg("-f")
