@@ -24,7 +24,7 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use crate::auth::{AuthResult, Role, TokenStore};
 use crate::bulk::{self, BulkItem};
 use crate::metrics::{Metrics, Reason, Transport};
-use crate::syslog::{now_ns, peer_name};
+use crate::syslog::{accept_or_stop, now_ns, peer_name};
 use crate::writer::{Intake, QueueError, Rec};
 
 /// What every HTTP connection shares.
@@ -55,16 +55,8 @@ pub(crate) async fn serve(
     let conns = Arc::new(Semaphore::new(max_connections));
     let mut stop = shutdown.clone();
     loop {
-        let (stream, from) = tokio::select! {
-            r = listener.accept() => match r {
-                Ok(x) => x,
-                Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            _ = stop.changed() => return,
+        let Some((stream, from)) = accept_or_stop(&listener, &mut stop).await else {
+            return;
         };
         let Ok(permit) = conns.clone().try_acquire_owned() else {
             ctx.metrics.reject(Reason::TooManyConnections, 1);

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::{TcpListener, UdpSocket};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::{Semaphore, mpsc, watch};
 
 use crate::cidr::AllowList;
@@ -134,16 +134,8 @@ pub(crate) async fn tcp(
     let conns = Arc::new(Semaphore::new(max_connections));
     let mut shutdown = ctx.shutdown.clone();
     loop {
-        let (stream, from) = tokio::select! {
-            r = listener.accept() => match r {
-                Ok(x) => x,
-                Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            _ = shutdown.changed() => return,
+        let Some((stream, from)) = accept_or_stop(&listener, &mut shutdown).await else {
+            return;
         };
         if !ctx.allow.allows(from.ip()) {
             ctx.metrics.reject(Reason::DeniedPeer, 1);
@@ -284,4 +276,25 @@ async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(
     }
     // a clean close (TLS close_notify, TCP FIN) so senders see an orderly end
     let _ = tokio::time::timeout(Duration::from_secs(1), s.shutdown()).await;
+}
+
+/// The next connection, or `None` once `stop` changes (shutdown). A failed accept (out of
+/// file descriptors, a connection reset before it was taken) is logged and retried after a
+/// short pause instead of spinning.
+pub(crate) async fn accept_or_stop(
+    listener: &TcpListener,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<(TcpStream, SocketAddr)> {
+    loop {
+        tokio::select! {
+            r = listener.accept() => match r {
+                Ok(x) => return Some(x),
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            _ = stop.changed() => return None,
+        }
+    }
 }
