@@ -120,6 +120,15 @@ pub(crate) fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The release `wangan` binary that `cargo build --release -p wangan` writes,
+/// honouring `CARGO_TARGET_DIR` (relative to the workspace root when relative).
+pub(crate) fn release_binary(root: &Path) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target"));
+    root.join(target).join("release/wangan")
+}
+
 pub(crate) fn have(cmd: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {cmd}")])
@@ -697,7 +706,7 @@ fn vault(args: &[String]) -> Result<()> {
     if o.peers {
         ensure_peers()?;
     }
-    let wangan = root.join("target/release/wangan");
+    let wangan = release_binary(&root);
     if o.ours && o.build {
         let ok = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["build", "--release", "-p", "wangan"])

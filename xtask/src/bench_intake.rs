@@ -402,10 +402,7 @@ fn ours_bulk(wangan: &Path, dir: &Path, input: &Path, o: &Opts) -> Result<BulkRe
 pub fn run(args: &[String]) -> Result<()> {
     let o = parse_opts(args)?;
     let root = root();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let wangan = target.join("release/wangan");
+    let wangan = crate::bench::release_binary(&root);
     if o.build {
         let st = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
             .args(["build", "--release", "-p", "wangan"])

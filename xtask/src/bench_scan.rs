@@ -29,7 +29,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench::{first_line, loadavg, pinned, root, write_section};
+use crate::bench::{first_line, loadavg, pinned, release_binary, root, write_section};
 
 const USAGE: &str = "usage: cargo xtask bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]";
 
@@ -498,7 +498,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let work = root.join("bench-work/scan");
     fs::create_dir_all(&work)?;
     let py = ensure_tools(&work)?;
-    let wangan = root.join("target/release/wangan");
+    let wangan = release_binary(&root);
     if o.build {
         let ok = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["build", "--release", "-p", "wangan"])
