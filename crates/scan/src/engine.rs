@@ -120,6 +120,8 @@ struct Job {
     idx: u64,
     base: u64,
     raw: Vec<u8>,
+    /// A recycled output buffer.
+    out: ChunkOut,
 }
 
 struct Done {
@@ -152,8 +154,8 @@ impl<'a> Acc<'a> {
 
     fn take(&mut self, out: &ChunkOut, sink: &dyn Sink, row: Option<u64>) {
         let mut map: Vec<Option<usize>> = vec![None; out.fields.len().max(1)];
-        for (field, f) in &out.hits {
-            let fi = *field as usize;
+        for (field, f) in out.iter() {
+            let fi = field as usize;
             let ai = match map.get(fi).copied().flatten() {
                 Some(a) => a,
                 None => {
@@ -434,7 +436,9 @@ impl Scanner {
             base += orig_end as u64;
             acc.rows = 0;
         }
-        let work = |raw: &[u8]| -> ChunkOut {
+        // scan one chunk into `out` (reused: its buffers are kept), offsets
+        // shifted by `base`
+        let work = |raw: &[u8], base: u64, out: &mut ChunkOut| {
             // UTF-8 is scanned in place; other encodings are decoded with a map
             let d = if enc == Encoding::Utf8 {
                 decode::Decoded::default()
@@ -442,19 +446,24 @@ impl Scanner {
                 decode::decode(raw, enc)
             };
             let text: &[u8] = if enc == Encoding::Utf8 { raw } else { &d.text };
-            let mut out = match &format {
-                Format::Text => formats::scan_text(&self.det, text),
-                Format::Csv(sep) => formats::scan_csv(&self.det, text, *sep, &header),
-                Format::Json | Format::Ndjson => formats::scan_json(&self.det, text),
-                Format::Sql => formats::scan_sql(&self.det, text),
-            };
+            match &format {
+                Format::Text => formats::scan_text_into(&self.det, text, out),
+                Format::Csv(sep) => *out = formats::scan_csv(&self.det, text, *sep, &header),
+                Format::Json | Format::Ndjson => *out = formats::scan_json(&self.det, text),
+                Format::Sql => *out = formats::scan_sql(&self.det, text),
+            }
+            let hits = out.findings_mut();
             if !d.map.is_empty() {
-                for (_, f) in &mut out.hits {
-                    f.start = d.orig(f.start as usize);
-                    f.end = d.orig(f.end as usize);
+                for f in hits.iter_mut() {
+                    f.start = d.orig(f.start as usize) + base;
+                    f.end = d.orig(f.end as usize) + base;
+                }
+            } else if base != 0 {
+                for f in hits.iter_mut() {
+                    f.start += base;
+                    f.end += base;
                 }
             }
-            out
         };
         let cut = |buf: &[u8], eof: bool| -> usize {
             if eof {
@@ -488,13 +497,10 @@ impl Scanner {
         };
         let mut idx = 0u64;
         if format == Format::Json || threads <= 1 {
+            let mut out = ChunkOut::default();
             loop {
                 let c = cut(&carry, eof);
-                let mut out = work(&carry[..c]);
-                for (_, f) in &mut out.hits {
-                    f.start += base;
-                    f.end += base;
-                }
+                work(&carry[..c], base, &mut out);
                 sink.progress(c as u64);
                 acc.bytes += c as u64;
                 acc.take(&out, sink, None);
@@ -517,6 +523,7 @@ impl Scanner {
                 std::collections::BTreeMap::new();
             let mut next = 0u64;
             let mut free: Vec<Vec<u8>> = Vec::new();
+            let mut free_out: Vec<ChunkOut> = Vec::new();
             let mut io_err = None;
             std::thread::scope(|sc| {
                 for _ in 0..threads {
@@ -529,12 +536,9 @@ impl Scanner {
                                 Ok(g) => g.recv(),
                                 Err(_) => break,
                             };
-                            let Ok(job) = job else { break };
-                            let mut out = work(&job.raw);
-                            for (_, f) in &mut out.hits {
-                                f.start += job.base;
-                                f.end += job.base;
-                            }
+                            let Ok(mut job) = job else { break };
+                            work(&job.raw, job.base, &mut job.out);
+                            let out = job.out;
                             if done_tx
                                 .send(Done {
                                     idx: job.idx,
@@ -554,7 +558,8 @@ impl Scanner {
                             acc: &mut Acc<'_>,
                             pending: &mut std::collections::BTreeMap<u64, Done>,
                             next: &mut u64,
-                            free: &mut Vec<Vec<u8>>| {
+                            free: &mut Vec<Vec<u8>>,
+                            free_out: &mut Vec<ChunkOut>| {
                     pending.insert(d.idx, d);
                     while let Some(d) = pending.remove(next) {
                         sink.progress(d.bytes);
@@ -563,6 +568,9 @@ impl Scanner {
                         *next += 1;
                         if free.len() < threads * 2 {
                             free.push(d.raw);
+                        }
+                        if free_out.len() < threads * 2 {
+                            free_out.push(d.out);
                         }
                     }
                 };
@@ -577,7 +585,12 @@ impl Scanner {
                     carry.truncate(c);
                     let raw = std::mem::replace(&mut carry, next_buf);
                     let len = raw.len() as u64;
-                    let mut job = Job { idx, base, raw };
+                    let mut job = Job {
+                        idx,
+                        base,
+                        raw,
+                        out: free_out.pop().unwrap_or_default(),
+                    };
                     idx += 1;
                     base += len;
                     // send, collecting finished chunks while the queue is full
@@ -589,14 +602,28 @@ impl Scanner {
                                 if let Ok(d) =
                                     done_rx.recv_timeout(std::time::Duration::from_millis(50))
                                 {
-                                    emit(d, &mut acc, &mut pending, &mut next, &mut free);
+                                    emit(
+                                        d,
+                                        &mut acc,
+                                        &mut pending,
+                                        &mut next,
+                                        &mut free,
+                                        &mut free_out,
+                                    );
                                 }
                             }
                             Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
                         }
                     }
                     while let Ok(d) = done_rx.try_recv() {
-                        emit(d, &mut acc, &mut pending, &mut next, &mut free);
+                        emit(
+                            d,
+                            &mut acc,
+                            &mut pending,
+                            &mut next,
+                            &mut free,
+                            &mut free_out,
+                        );
                     }
                     if eof && carry.is_empty() {
                         break;
@@ -614,7 +641,14 @@ impl Scanner {
                 }
                 drop(job_tx);
                 while let Ok(d) = done_rx.recv() {
-                    emit(d, &mut acc, &mut pending, &mut next, &mut free);
+                    emit(
+                        d,
+                        &mut acc,
+                        &mut pending,
+                        &mut next,
+                        &mut free,
+                        &mut free_out,
+                    );
                 }
             });
             if let Some(e) = io_err {
@@ -634,21 +668,8 @@ fn fill<R: Read>(rd: &mut R, buf: &mut Vec<u8>, want: usize) -> std::io::Result<
     if want <= start {
         return Ok(false);
     }
-    buf.resize(want, 0);
-    let mut n = start;
-    while n < want {
-        match rd.read(&mut buf[n..]) {
-            Ok(0) => {
-                buf.truncate(n);
-                return Ok(true);
-            }
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(n);
-                return Err(e);
-            }
-        }
-    }
-    Ok(false)
+    buf.reserve(want - start);
+    // reads into the spare capacity without zeroing it first
+    rd.by_ref().take((want - start) as u64).read_to_end(buf)?;
+    Ok(buf.len() < want)
 }

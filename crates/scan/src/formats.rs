@@ -55,14 +55,42 @@ impl Format {
 pub struct ChunkOut {
     /// Field names; index 0 is the whole text (no field).
     pub fields: Vec<String>,
-    /// (field index, finding with offsets relative to the chunk text).
-    pub hits: Vec<(u32, Finding)>,
+    /// Findings with offsets relative to the chunk text, in runs of one field
+    /// each (see [`ChunkOut::runs`]).
+    pub hits: Vec<Finding>,
+    /// (field index, end of the run in `hits`): consecutive findings of one
+    /// field share a run.
+    pub runs: Vec<(u32, usize)>,
     /// Records seen (CSV rows, JSON lines, SQL rows).
     pub rows: u64,
     index: HashMap<String, (u32, Hint)>,
 }
 
 impl ChunkOut {
+    /// Empty it for reuse (keeps the allocations).
+    pub fn clear(&mut self) {
+        self.fields.clear();
+        self.hits.clear();
+        self.runs.clear();
+        self.rows = 0;
+        self.index.clear();
+    }
+
+    /// (field index, finding) pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Finding)> {
+        let mut from = 0;
+        self.runs.iter().flat_map(move |&(field, end)| {
+            let run = &self.hits[from..end];
+            from = end;
+            run.iter().map(move |f| (field, f))
+        })
+    }
+
+    /// Mutable findings (all fields).
+    pub fn findings_mut(&mut self) -> &mut [Finding] {
+        &mut self.hits
+    }
+
     fn field(&mut self, det: &Detector, name: &str) -> (u32, Hint) {
         if let Some(v) = self.index.get(name) {
             return *v;
@@ -77,25 +105,10 @@ impl ChunkOut {
         v
     }
 
-    fn scan(
-        &mut self,
-        det: &Detector,
-        text: &[u8],
-        base: usize,
-        field: u32,
-        hint: Hint,
-        tmp: &mut Vec<Finding>,
-    ) {
-        tmp.clear();
-        det.scan(&text[base..], hint, tmp);
-        for mut f in tmp.drain(..) {
-            f.start += base as u64;
-            f.end += base as u64;
-            self.hits.push((field, f));
-        }
+    fn scan(&mut self, det: &Detector, text: &[u8], base: usize, field: u32, hint: Hint) {
+        self.scan_span(det, text, base, text.len(), field, hint);
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn scan_span(
         &mut self,
         det: &Detector,
@@ -104,29 +117,39 @@ impl ChunkOut {
         e: usize,
         field: u32,
         hint: Hint,
-        tmp: &mut Vec<Finding>,
     ) {
-        tmp.clear();
-        det.scan(&text[s..e], hint, tmp);
-        for mut f in tmp.drain(..) {
-            f.start += s as u64;
-            f.end += s as u64;
-            self.hits.push((field, f));
+        let first = self.hits.len();
+        det.scan(&text[s..e], hint, &mut self.hits);
+        if self.hits.len() == first {
+            return;
+        }
+        if s > 0 {
+            for f in &mut self.hits[first..] {
+                f.start += s as u64;
+                f.end += s as u64;
+            }
+        }
+        let end = self.hits.len();
+        match self.runs.last_mut() {
+            Some(r) if r.0 == field => r.1 = end,
+            _ => self.runs.push((field, end)),
         }
     }
 }
 
 /// Scan plain text.
 pub fn scan_text(det: &Detector, text: &[u8]) -> ChunkOut {
-    let mut out = ChunkOut {
-        fields: vec![String::new()],
-        hits: Vec::with_capacity(text.len() / 64),
-        ..ChunkOut::default()
-    };
-    let mut tmp = Vec::new();
-    out.scan(det, text, 0, 0, Hint::default(), &mut tmp);
-    out.rows = memchr::memchr_iter(b'\n', text).count() as u64;
+    let mut out = ChunkOut::default();
+    scan_text_into(det, text, &mut out);
     out
+}
+
+/// Scan plain text into `out` (cleared first; its buffers are reused).
+pub fn scan_text_into(det: &Detector, text: &[u8], out: &mut ChunkOut) {
+    out.clear();
+    out.fields.push(String::new());
+    out.scan(det, text, 0, 0, Hint::default());
+    out.rows = memchr::memchr_iter(b'\n', text).count() as u64;
 }
 
 /// Split one delimited record starting at `i`; returns cell spans (content
@@ -198,7 +221,6 @@ pub fn scan_csv(det: &Detector, text: &[u8], sep: u8, header: &[String]) -> Chun
     let mut out = ChunkOut::default();
     let cols: Vec<(u32, Hint)> = header.iter().map(|h| out.field(det, h)).collect();
     let mut cells = Vec::new();
-    let mut tmp = Vec::new();
     let mut i = 0;
     while i < text.len() {
         let next = csv_record(text, i, sep, &mut cells);
@@ -210,7 +232,7 @@ pub fn scan_csv(det: &Detector, text: &[u8], sep: u8, header: &[String]) -> Chun
                 Some(v) => *v,
                 None => out.field(det, &format!("#{}", k + 1)),
             };
-            out.scan_span(det, text, s, e, id, hint, &mut tmp);
+            out.scan_span(det, text, s, e, id, hint);
         }
         out.rows += 1;
         if next <= i {
@@ -256,7 +278,6 @@ fn json_path(stack: &[Frame], buf: &mut String) {
 /// key path (`$.user.mobile`, arrays as `[]`) as field and context.
 pub fn scan_json(det: &Detector, text: &[u8]) -> ChunkOut {
     let mut out = ChunkOut::default();
-    let mut tmp = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut expect_key = false;
     let mut path = String::new();
@@ -312,7 +333,7 @@ pub fn scan_json(det: &Detector, text: &[u8]) -> ChunkOut {
                 } else if e > s {
                     json_path(&stack, &mut path);
                     let (id, hint) = out.field(det, &path);
-                    out.scan_span(det, text, s, e, id, hint, &mut tmp);
+                    out.scan_span(det, text, s, e, id, hint);
                 }
                 i = e + 1;
             }
@@ -324,7 +345,7 @@ pub fn scan_json(det: &Detector, text: &[u8]) -> ChunkOut {
                 if i - s >= 5 {
                     json_path(&stack, &mut path);
                     let (id, hint) = out.field(det, &path);
-                    out.scan_span(det, text, s, i, id, hint, &mut tmp);
+                    out.scan_span(det, text, s, i, id, hint);
                 }
             }
             _ => i += 1,
@@ -342,7 +363,6 @@ pub fn scan_json(det: &Detector, text: &[u8]) -> ChunkOut {
 pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
     let mut out = ChunkOut::default();
     out.field(det, "");
-    let mut tmp = Vec::new();
     let n = text.len();
     let mut i = 0;
     let mut text_from = 0;
@@ -354,7 +374,7 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
         if up(b"INSERT INTO ") || up(b"COPY ") {
             // flush preceding text
             if i > text_from {
-                out.scan_span(det, text, text_from, i, 0, Hint::default(), &mut tmp);
+                out.scan_span(det, text, text_from, i, 0, Hint::default());
             }
             let copy = up(b"COPY ");
             let head_start = if copy { 5 } else { 12 };
@@ -405,7 +425,7 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
                     {
                         if p > s && &text[s..p] != b"\\N" {
                             let (id, hint) = col(&mut out, k);
-                            out.scan_span(det, text, s, p, id, hint, &mut tmp);
+                            out.scan_span(det, text, s, p, id, hint);
                         }
                         s = p + 1;
                     }
@@ -468,7 +488,7 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
                         let e = m.min(n);
                         if e > s {
                             let (id, hint) = col(&mut out, k);
-                            out.scan_span(det, text, s, e, id, hint, &mut tmp);
+                            out.scan_span(det, text, s, e, id, hint);
                         }
                         j = e + 1;
                     }
@@ -481,7 +501,7 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
                         }
                         if j - s >= 5 {
                             let (id, hint) = col(&mut out, k);
-                            out.scan_span(det, text, s, j, id, hint, &mut tmp);
+                            out.scan_span(det, text, s, j, id, hint);
                         }
                     }
                     _ => j += 1,
@@ -494,7 +514,7 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
         i = line_end + 1;
     }
     if n > text_from {
-        out.scan(det, &text[..n], text_from, 0, Hint::default(), &mut tmp);
+        out.scan(det, &text[..n], text_from, 0, Hint::default());
     }
     out
 }

@@ -367,47 +367,193 @@ fn alnum_before(text: &[u8], i: usize) -> bool {
     i >= 3 && fw_at(text, i - 3).is_some()
 }
 
-fn read_tok(text: &[u8], mut i: usize) -> Tok {
-    let mut t = Tok {
-        s: i,
-        e: i,
-        buf: [0; 64],
-        len: 0,
-        digits: 0,
-        upper: 0,
-        lower: 0,
-        long: false,
-        fw: false,
-    };
-    loop {
-        let (c, w) = match text.get(i) {
-            Some(&b) if b.is_ascii_alphanumeric() => (b, 1),
-            Some(0xEF) => match fw_at(text, i) {
-                Some(c) => {
-                    t.fw = true;
-                    (c, 3)
-                }
-                None => break,
-            },
-            _ => break,
+/// Per ASCII byte: 1 for a digit, 2 for an upper-case letter, 3 for a
+/// lower-case letter, 0 otherwise.
+const ALNUM: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_digit() {
+            1
+        } else if b.is_ascii_uppercase() {
+            2
+        } else if b.is_ascii_lowercase() {
+            3
+        } else {
+            0
         };
-        if t.len < 64 {
-            t.buf[t.len] = c;
-            t.len += 1;
-        } else {
-            t.long = true;
-        }
-        if c.is_ascii_digit() {
-            t.digits += 1;
-        } else if c.is_ascii_uppercase() {
-            t.upper += 1;
-        } else {
-            t.lower += 1;
-        }
-        i += w;
+        i += 1;
     }
-    t.e = i;
     t
+};
+
+/// Skip 16-byte blocks of non-ASCII bytes other than `0xEF` (CJK text):
+/// none of them can start a token. The block test compiles to vector
+/// compares.
+#[inline]
+fn skip_cjk(text: &[u8], mut i: usize) -> usize {
+    while let Some(block) = text.get(i..i + 16) {
+        let (all, ef) = block
+            .iter()
+            .fold((0xFFu8, false), |(a, e), &b| (a & b, e | (b == 0xEF)));
+        if all < 0x80 || ef {
+            break;
+        }
+        i += 16;
+    }
+    i
+}
+
+/// Per ASCII byte: a bit for digit (1), upper-case (2), lower-case (4).
+const ALNUM_BIT: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match ALNUM[i] {
+            0 => 0,
+            c => 1 << (c - 1),
+        };
+        i += 1;
+    }
+    t
+};
+
+/// The end of the token at `i` when [`Detector::dispatch`] provably finds
+/// nothing in it and returns its end: an ordinary word, a short number in
+/// running text, a `12:34:56` time. `None` sends the token down the full
+/// path. This is the lexer's hot path: most tokens of logs and prose end
+/// here.
+#[inline]
+fn plain_token_end(text: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    let mut cls = 0u8;
+    while let Some(&b) = text.get(j) {
+        let c = ALNUM_BIT[b as usize];
+        if c == 0 {
+            break;
+        }
+        cls |= c;
+        j += 1;
+    }
+    let len = j - i;
+    let next = text.get(j).copied().unwrap_or(0);
+    if next == 0xEF {
+        // may continue with a full-width character
+        return None;
+    }
+    if cls & 4 != 0 {
+        // see the word test in `dispatch` (`secret`, MAC and IPv6 follow);
+        // 18 characters may be 17 digits and an `x`
+        if len == 18
+            || matches!(next, b'_' | b'-' | b':')
+            || text[i..j].starts_with(b"AIza")
+            || is_password_key(&text[i..j])
+        {
+            return None;
+        }
+        return Some(j);
+    }
+    if cls == 1 {
+        if len == 2 && next == b':' {
+            // hh:mm:ss not followed by more of an address: neither a MAC
+            // (six groups) nor IPv6 (two colons, no `::`) starts at hh or mm
+            let b = text.get(i..i + 9)?;
+            let d = u8::is_ascii_digit;
+            if d(&b[3])
+                && d(&b[4])
+                && b[5] == b':'
+                && d(&b[6])
+                && d(&b[7])
+                && !(b[8].is_ascii_hexdigit() || b[8] == b':' || b[8] == b'.')
+            {
+                return Some(i + 6);
+            }
+            return None;
+        }
+        // the lengths `digits` checks, and what may follow a value
+        if matches!(len, 9 | 11..=19) || matches!(next, b'.' | b':' | b'-' | b'*' | b' ' | 0xE5) {
+            return None;
+        }
+        return Some(j);
+    }
+    None
+}
+
+#[inline]
+fn read_tok(text: &[u8], start: usize) -> Tok {
+    let mut buf = [0u8; 64];
+    // most tokens are one ASCII run: copy a fixed 64-byte window up front
+    // (bytes past `len` are never read)
+    let window = match text.get(start..start + 64) {
+        Some(w) => {
+            buf.copy_from_slice(w);
+            true
+        }
+        None => false,
+    };
+    let (mut digits, mut upper, mut lower) = (0, 0, 0);
+    let (mut len, mut long, mut fw) = (0usize, false, false);
+    let mut i = start;
+    loop {
+        // a run of ASCII alphanumerics
+        let st = i;
+        while let Some(&b) = text.get(i) {
+            let c = ALNUM[b as usize];
+            if c == 0 {
+                break;
+            }
+            digits += usize::from(c == 1);
+            upper += usize::from(c == 2);
+            lower += usize::from(c == 3);
+            i += 1;
+        }
+        let run = i - st;
+        if window && st == start {
+            len = run.min(64);
+            long = run > 64;
+        } else {
+            let room = 64 - len;
+            if run <= room {
+                buf[len..len + run].copy_from_slice(&text[st..i]);
+                len += run;
+            } else {
+                buf[len..].copy_from_slice(&text[st..st + room]);
+                len = 64;
+                long = true;
+            }
+        }
+        // a full-width alphanumeric continues the token
+        match fw_at(text, i) {
+            Some(c) => {
+                fw = true;
+                match ALNUM[c as usize] {
+                    1 => digits += 1,
+                    2 => upper += 1,
+                    _ => lower += 1,
+                }
+                if len < 64 {
+                    buf[len] = c;
+                    len += 1;
+                } else {
+                    long = true;
+                }
+                i += 3;
+            }
+            None => break,
+        }
+    }
+    Tok {
+        s: start,
+        e: i,
+        buf,
+        len,
+        digits,
+        upper,
+        lower,
+        long,
+        fw,
+    }
 }
 
 /// FNV-1a, 64-bit: distinct counting only.
@@ -429,7 +575,12 @@ fn cjk_at(text: &[u8], i: usize) -> Option<char> {
     if !(0xE4..=0xE9).contains(&b) || i + 3 > text.len() {
         return None;
     }
-    std::str::from_utf8(&text[i..i + 3]).ok()?.chars().next()
+    let (b1, b2) = (text[i + 1], text[i + 2]);
+    if b1 & 0xC0 != 0x80 || b2 & 0xC0 != 0x80 {
+        return None;
+    }
+    // E4–E9 lead bytes: U+4000–U+9FFF, no overlong or surrogate forms
+    char::from_u32((u32::from(b & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F))
 }
 
 fn cjk_before(text: &[u8], i: usize) -> Option<char> {
@@ -609,6 +760,9 @@ impl Detector {
             let c = CLASS[text[i] as usize];
             if c == C_NONE {
                 i += 1;
+                if text[i - 1] >= 0x80 {
+                    i = skip_cjk(text, i);
+                }
                 continue;
             }
             if c == C_DASH {
@@ -624,6 +778,10 @@ impl Detector {
             }
             if ei < emails.len() && emails[ei].0 <= i {
                 i = emails[ei].1;
+                continue;
+            }
+            if let Some(e) = plain_token_end(text, i) {
+                i = e;
                 continue;
             }
             let t = read_tok(text, i);
@@ -649,7 +807,10 @@ impl Detector {
                 );
             }
         }
-        em.out[first..].sort_by_key(|f| (f.start, f.end));
+        let found = &mut em.out[first..];
+        if !found.is_sorted_by_key(|f| (f.start, f.end)) {
+            found.sort_by_key(|f| (f.start, f.end));
+        }
     }
 
     /// `-----BEGIN … PRIVATE KEY-----` blocks.
@@ -748,6 +909,16 @@ impl Detector {
             };
             let conf = if c & ctx::USCC != 0 { 90 } else { 80 };
             em.push(Kind::CnUscc, t.s, t.e, conf, fl, v, 0);
+            return t.e;
+        }
+        // a word with a lower-case letter can only be a secret, a MAC or an
+        // IPv6 group, and only before `_`, `-`, `:` or as a password key:
+        // skip the checks below for ordinary words
+        if t.lower > 0
+            && !matches!(next, b'_' | b'-' | b':')
+            && !v.starts_with(b"AIza")
+            && !is_password_key(v)
+        {
             return t.e;
         }
         if let Some(e) = self.secret(text, t, em) {
@@ -952,10 +1123,19 @@ impl Detector {
     /// `+86-138-0013-8000`, `6222 0212 3456 7890 123`, `110105 19491231 002X`,
     /// `010-12345678`.
     fn grouped(&self, text: &[u8], t: &Tok, hint: Hint, em: &mut Emit<'_>) -> Option<usize> {
-        let mut groups: Vec<Tok> = vec![*t];
+        // group lengths and ends; the groups' characters joined (no heap)
+        let mut lens = [0usize; 6];
+        let mut ends = [0usize; 6];
+        let mut joined = [0u8; 64];
+        lens[0] = t.len;
+        ends[0] = t.e;
+        joined[..t.len].copy_from_slice(t.v());
+        let mut ng = 1;
+        let mut jl = t.len;
+        let mut overflow = false;
         let mut j = t.e;
         let sep = text[j];
-        while groups.len() < 6 && j < text.len() && text[j] == sep && digit_at(text, j + 1) {
+        while ng < 6 && j < text.len() && text[j] == sep && digit_at(text, j + 1) {
             let g = read_tok(text, j + 1);
             if g.long
                 || g.digits + usize::from(g.len == 4 && matches!(g.buf[3], b'X' | b'x')) != g.len
@@ -963,32 +1143,30 @@ impl Detector {
                 break;
             }
             j = g.e;
-            groups.push(g);
+            lens[ng] = g.len;
+            ends[ng] = g.e;
+            ng += 1;
+            if jl + g.len > 64 {
+                overflow = true;
+            } else {
+                joined[jl..jl + g.len].copy_from_slice(g.v());
+                jl += g.len;
+            }
             if g.digits != g.len {
                 break;
             }
         }
-        if groups.len() < 2 {
+        if ng < 2 || overflow {
             return None;
         }
-        let lens: Vec<usize> = groups.iter().map(|g| g.len).collect();
-        let mut joined = [0u8; 64];
-        let mut jl = 0;
-        for g in &groups {
-            if jl + g.len > 64 {
-                return None;
-            }
-            joined[jl..jl + g.len].copy_from_slice(g.v());
-            jl += g.len;
-        }
+        let lens = &lens[..ng];
         let all = &joined[..jl];
         let s = t.s;
         let plus = s > 0 && text[s - 1] == b'+';
-        let last = groups.len() - 1;
         // try the longest prefix of groups that forms a known shape
-        for k in (2..=groups.len()).rev() {
+        for k in (2..=ng).rev() {
             let lens_k = &lens[..k];
-            let e = groups[k - 1].e;
+            let e = ends[k - 1];
             let n: usize = lens_k.iter().sum();
             let val = &all[..n];
             // the value must end at an alphanumeric boundary
@@ -1066,7 +1244,6 @@ impl Detector {
                 _ => {}
             }
         }
-        let _ = last;
         None
     }
 
@@ -1102,12 +1279,6 @@ impl Detector {
         let p = t.len;
         let total = p + stars + q;
         let v = t.v();
-        let mut norm = Vec::with_capacity(total);
-        norm.extend_from_slice(v);
-        norm.extend(std::iter::repeat_n(b'*', stars));
-        if let Some(x) = &tail {
-            norm.extend_from_slice(x.v());
-        }
         let kind = if total == 18 && (p < 2 || validate::id_province_ok(v[0], v[1])) && v[0] != b'0'
         {
             Some(Kind::CnId)
@@ -1119,7 +1290,13 @@ impl Detector {
             None
         };
         if let Some(k) = kind {
-            em.push(k, t.s, end, 70, flags::DEIDENTIFIED, &norm, 0);
+            // total is at most 19 here
+            let mut norm = [b'*'; 19];
+            norm[..p].copy_from_slice(v);
+            if let Some(x) = &tail {
+                norm[p + stars..total].copy_from_slice(x.v());
+            }
+            em.push(k, t.s, end, 70, flags::DEIDENTIFIED, &norm[..total], 0);
         }
         end
     }
@@ -1262,11 +1439,23 @@ impl Detector {
         if is_alnum_at(text, j) {
             return None;
         }
+        // cheap shape checks first (`12:34:56` in every syslog header)
+        let (mut colons, mut hexd, mut double, mut prev) = (0, 0, false, 0u8);
+        for &c in &text[s..j] {
+            if c == b':' {
+                colons += 1;
+                double |= prev == b':';
+            } else if c.is_ascii_hexdigit() {
+                hexd += 1;
+            }
+            prev = c;
+        }
+        if colons < 2 || hexd < 6 || (!double && colons != 7) {
+            return None;
+        }
         let cand = std::str::from_utf8(&text[s..j]).ok()?;
-        let colons = cand.bytes().filter(|&c| c == b':').count();
         let groups = cand.split(':').filter(|g| !g.is_empty()).count();
-        let hexd = cand.bytes().filter(u8::is_ascii_hexdigit).count();
-        if colons < 2 || groups < 3 || hexd < 6 || (!cand.contains("::") && colons != 7) {
+        if groups < 3 {
             return None;
         }
         let addr: std::net::Ipv6Addr = cand.parse().ok()?;
@@ -1415,11 +1604,7 @@ impl Detector {
         }
         // password=…, "password": "…"
         // (no allocation: this runs for every word of the text)
-        let is_key = [&b"password"[..], b"passwd", b"pwd", b"secret", b"apikey"]
-            .iter()
-            .any(|k| v.eq_ignore_ascii_case(k))
-            || (v.len() > 8 && v[v.len() - 8..].eq_ignore_ascii_case(b"password"));
-        if is_key {
+        if is_password_key(v) {
             let mut j = t.e;
             if text.get(j) == Some(&b'"') || text.get(j) == Some(&b'\'') {
                 j += 1;
@@ -1594,6 +1779,22 @@ impl Detector {
         }
         em.push(Kind::CnAddress, start, e, 65, 0, &text[start..e], 0);
         Some(e)
+    }
+}
+
+/// `password`, `passwd`, `pwd`, `secret`, `apikey`, `…password` (any case).
+#[inline]
+fn is_password_key(v: &[u8]) -> bool {
+    match v.len() {
+        3 => v.eq_ignore_ascii_case(b"pwd"),
+        6 => {
+            v.eq_ignore_ascii_case(b"passwd")
+                || v.eq_ignore_ascii_case(b"secret")
+                || v.eq_ignore_ascii_case(b"apikey")
+        }
+        8 => v.eq_ignore_ascii_case(b"password"),
+        n if n > 8 => v[n - 8..].eq_ignore_ascii_case(b"password"),
+        _ => false,
     }
 }
 

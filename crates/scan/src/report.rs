@@ -26,6 +26,19 @@ impl Hasher for IdHasher {
 
 type HashSet64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
 
+/// `a ∪= b`; a copy of the table when `a` is empty (no rehashing).
+fn union(a: &mut HashSet64, b: &HashSet64) {
+    if b.is_empty() {
+        return;
+    }
+    if a.is_empty() {
+        a.clone_from(b);
+        return;
+    }
+    a.reserve(b.len());
+    a.extend(b.iter().copied());
+}
+
 /// Counts of one kind in one asset.
 #[derive(Debug, Clone, Default)]
 pub struct KindStats {
@@ -111,9 +124,9 @@ impl Asset {
             if k.sample.is_none() {
                 k.sample = o.sample;
             }
-            k.distinct.extend(&o.distinct);
+            union(&mut k.distinct, &o.distinct);
         }
-        self.persons.extend(&other.persons);
+        union(&mut self.persons, &other.persons);
     }
 
     /// Distinct persons identified by resident ID number.
