@@ -292,15 +292,6 @@ impl BlockBuilder {
         self.raw_bytes = 0;
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    /// Bytes of records so far (for the ~1 MiB target).
-    pub(crate) fn size(&self) -> usize {
-        self.body.len() + self.raws.len()
-    }
-
     fn intern(&mut self, s: &str) -> u32 {
         if let Some(i) = self.string_idx.get(s) {
             return *i;
@@ -336,12 +327,7 @@ impl BlockBuilder {
         i
     }
 
-    /// Add a record with seq `self.next_seq`.
-    pub(crate) fn push(&mut self, r: &Incoming<'_>, p: &parse::Parsed) {
-        self.push_seq(self.next_seq, r, p);
-    }
-
-    /// Add a record with an explicit seq (used to simulate tampering in tests).
+    /// Add a record with seq `seq` (the next one, except when tests simulate tampering).
     pub(crate) fn push_seq(&mut self, seq: u64, r: &Incoming<'_>, p: &parse::Parsed) {
         // 0 for every record of an untampered block
         let expected = self.first_seq.wrapping_add(u64::from(self.count));
@@ -418,7 +404,7 @@ impl BlockBuilder {
             self.body.push(f);
         }
         let toks = &mut self.tokens;
-        crate::tokens::for_each_token(r.raw, |h| toks.insert(h));
+        crate::tokens::for_each_filter_token(r.raw, |h| toks.insert(h));
         self.count += 1;
         self.next_seq = seq + 1;
     }

@@ -52,6 +52,7 @@ pub mod keys;
 pub mod merkle;
 pub mod note;
 pub mod parse;
+mod pipe;
 pub mod prune;
 pub mod query;
 pub mod record;

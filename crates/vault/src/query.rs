@@ -76,9 +76,7 @@ impl Query {
                 return false;
             }
         }
-        terms
-            .iter()
-            .all(|t| t.tokens().iter().all(|k| h.filter.may_contain(*k)))
+        terms.iter().all(|t| t.may_be_in(&h.filter))
     }
 
     fn record_ok(&self, r: &StoredRecord, terms: &[Term]) -> bool {

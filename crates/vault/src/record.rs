@@ -99,8 +99,9 @@ pub(crate) fn canonical_into(
     out.extend_from_slice(raw);
 }
 
-/// Decode a canonical record (as stored in WAL frames).
-pub(crate) fn decode_canonical(b: &[u8]) -> Result<Record, &'static str> {
+/// Decode a canonical record without copying: its seq and the record as
+/// [`Incoming`] borrowing from `b` (same checks as [`decode_canonical`]).
+pub(crate) fn decode_canonical_ref(b: &[u8]) -> Result<(u64, Incoming<'_>), &'static str> {
     fn take<'a>(b: &'a [u8], pos: &mut usize, n: usize) -> Result<&'a [u8], &'static str> {
         if b.len() - *pos < n {
             return Err("record truncated");
@@ -118,27 +119,41 @@ pub(crate) fn decode_canonical(b: &[u8]) -> Result<Record, &'static str> {
     let seq = u64::from_be_bytes(a8);
     a8.copy_from_slice(take(b, &mut pos, 8)?);
     let received_ns = i64::from_be_bytes(a8);
-    let mut names = [String::new(), String::new(), String::new()];
+    let mut names = [""; 3];
     for n in &mut names {
         let l = take(b, &mut pos, 2)?;
         let l = u16::from_be_bytes([l[0], l[1]]) as usize;
         *n = std::str::from_utf8(take(b, &mut pos, l)?)
-            .map_err(|_| "invalid utf-8 in record name")?
-            .to_owned();
+            .map_err(|_| "invalid utf-8 in record name")?;
     }
     let l = take(b, &mut pos, 4)?;
     let l = u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize;
-    let raw = take(b, &mut pos, l)?.to_vec();
+    let raw = take(b, &mut pos, l)?;
     if pos != b.len() {
         return Err("trailing bytes after record");
     }
     let [source, peer, transport] = names;
+    Ok((
+        seq,
+        Incoming {
+            received_ns,
+            source,
+            peer,
+            transport,
+            raw,
+        },
+    ))
+}
+
+/// Decode a canonical record (as stored in WAL frames).
+pub(crate) fn decode_canonical(b: &[u8]) -> Result<Record, &'static str> {
+    let (seq, r) = decode_canonical_ref(b)?;
     Ok(Record {
         seq,
-        received_ns,
-        source,
-        peer,
-        transport,
-        raw,
+        received_ns: r.received_ns,
+        source: r.source.to_owned(),
+        peer: r.peer.to_owned(),
+        transport: r.transport.to_owned(),
+        raw: r.raw.to_vec(),
     })
 }

@@ -1,12 +1,12 @@
 //! The store: layout on disk, the read API ([`Store`]) and the writer ([`Vault`]).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::block::{BlockBuilder, BlockData, BlockHeader, NO_TIME_MAX, NO_TIME_MIN};
+use crate::block::{BlockData, BlockHeader};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, FORMAT_VERSION, KeyIds, Retention};
 use crate::error::IoCtx;
@@ -28,7 +28,8 @@ pub const BLOCK_TARGET: usize = 1 << 20;
 pub const DEFAULT_SEGMENT_SIZE: u64 = 64 << 20;
 /// A group commit happens at least every this many WAL bytes.
 pub const GROUP_BYTES: usize = 8 << 20;
-/// Segments are also sealed when their oldest record is older than this.
+/// Segments are also sealed when their first record arrived longer ago than
+/// this (by the vault's clock), so a trickle of records is sealed daily.
 pub const MAX_SEGMENT_AGE: time::Duration = time::Duration::days(1);
 /// Source name of the records the vault writes about itself (prunes, recoveries).
 pub const INTERNAL_SOURCE: &str = "wangan.vault";
@@ -560,17 +561,15 @@ impl Default for InitOptions {
     }
 }
 
+/// The writer-side state of the open segment (the blocks are built by the
+/// [`crate::pipe::BlockPipe`] worker).
 struct SegBuilder {
     first_seq: u64,
-    bytes: Vec<u8>,
-    dir: Vec<BlockEntry>,
     first_tile: Option<u64>,
     tiles: Vec<Hash>,
-    min_recv: i64,
-    max_recv: i64,
-    min_event: i64,
-    max_event: i64,
-    sources: BTreeSet<String>,
+    /// When the open segment got its first record, by the vault's clock
+    /// (for [`MAX_SEGMENT_AGE`]).
+    opened: Option<time::OffsetDateTime>,
     raw: u64,
     count: u64,
 }
@@ -579,39 +578,11 @@ impl SegBuilder {
     fn new(first_seq: u64) -> SegBuilder {
         SegBuilder {
             first_seq,
-            bytes: Vec::new(),
-            dir: Vec::new(),
             first_tile: None,
             tiles: Vec::new(),
-            min_recv: i64::MAX,
-            max_recv: i64::MIN,
-            min_event: NO_TIME_MIN,
-            max_event: NO_TIME_MAX,
-            sources: BTreeSet::new(),
+            opened: None,
             raw: 0,
             count: 0,
-        }
-    }
-
-    fn add_block(&mut self, h: &BlockHeader, start: usize) {
-        self.dir.push(BlockEntry {
-            offset: start as u64,
-            len: (self.bytes.len() - start) as u32,
-            first_seq: h.first_seq,
-            count: h.count,
-            min_recv: h.min_recv,
-            max_recv: h.max_recv,
-            min_event: h.min_event,
-            max_event: h.max_event,
-        });
-        self.min_recv = self.min_recv.min(h.min_recv);
-        self.max_recv = self.max_recv.max(h.max_recv);
-        self.min_event = self.min_event.min(h.min_event);
-        self.max_event = self.max_event.max(h.max_event);
-        for s in &h.sources {
-            if !self.sources.contains(s) {
-                self.sources.insert(s.clone());
-            }
         }
     }
 }
@@ -643,12 +614,10 @@ pub struct Vault {
     tile: CompactRange,
     committed: (u64, Hash),
     seg: SegBuilder,
-    block: BlockBuilder,
-    zc: zstd::bulk::Compressor<'static>,
+    /// Builds and compresses the open segment's blocks on a second thread.
+    pipe: crate::pipe::BlockPipe,
     prev_footer: Hash,
     recovered: Option<wal::TornTail>,
-    /// Parse buffers reused from record to record.
-    parsed: parse::Parsed,
     /// Records made durable by [`Vault::sync`] that no checkpoint covers yet.
     unchecked: bool,
 }
@@ -876,9 +845,7 @@ impl Vault {
             .append(true)
             .open(&wal_path)
             .ctx("open wal", &wal_path)?;
-        let mut zc = zstd::bulk::Compressor::new(ZSTD_LEVEL)
-            .map_err(|e| Error::new(ErrorKind::Io, format!("zstd: {e}")))?;
-        let _ = zc.include_checksum(false);
+        let pipe = crate::pipe::BlockPipe::start()?;
         let recovered = store.wal.torn.clone();
         let unsealed = store.unsealed.clone();
         let mut v = Vault {
@@ -890,31 +857,23 @@ impl Vault {
             wal_file,
             wal_path,
             wal_buf: Vec::new(),
-            parsed: parse::Parsed::empty(),
             unchecked: false,
             next_seq: sealed_end,
             main,
             tile,
             seg: SegBuilder::new(sealed_end),
-            block: BlockBuilder::new(sealed_end),
-            zc,
+            pipe,
             prev_footer,
             recovered: None,
         };
-        // replay unsealed records into the in-memory builders (not into the WAL again)
-        let mut scratch = Vec::new();
+        // replay unsealed records into the tree and the block worker (not into the WAL again)
+        let mut frame = Vec::new();
         for r in &unsealed {
-            scratch.clear();
-            r.canonical_into(&mut scratch);
-            let leaf = alg.leaf(&scratch);
-            let inc = Incoming {
-                received_ns: r.received_ns,
-                source: &r.source,
-                peer: &r.peer,
-                transport: &r.transport,
-                raw: &r.raw,
-            };
-            v.add(&inc, leaf)?;
+            frame.clear();
+            let range = wal::frame_into(&mut frame, |out| r.canonical_into(out));
+            let leaf = alg.leaf(&frame[range]);
+            v.pipe.push(&frame, r.raw.len())?;
+            v.add(r.raw.len(), leaf);
         }
         v.committed = (v.next_seq, v.root());
         // records synced before a crash that no checkpoint covers: the next commit signs one
@@ -999,15 +958,18 @@ impl Vault {
                 r.raw,
             )
         });
-        let leaf = self.store.alg.leaf(&self.wal_buf[range]);
-        self.add(r, leaf)?;
+        let leaf = self.store.alg.leaf(&self.wal_buf[range.clone()]);
+        self.pipe
+            .push(&self.wal_buf[range.start - 8..], r.raw.len())?;
+        self.add(r.raw.len(), leaf);
         if self.wal_buf.len() >= GROUP_BYTES {
             self.commit()?;
         }
         Ok(seq)
     }
 
-    fn add(&mut self, r: &Incoming<'_>, leaf: Hash) -> Result<()> {
+    /// Add the record with seq `self.next_seq` to the tree and the open segment's totals.
+    fn add(&mut self, raw_len: usize, leaf: Hash) {
         let alg = self.store.alg;
         let seq = self.next_seq;
         self.tile.push(alg, leaf);
@@ -1020,36 +982,12 @@ impl Vault {
             self.seg.tiles.push(h);
             self.tile = CompactRange::new();
         }
-        parse::parse_record_into(
-            r.raw,
-            crate::clock::from_ns(r.received_ns),
-            &mut self.parsed,
-        );
-        if self.block.is_empty() {
-            self.block.reset(seq);
-        }
-        self.block.push(r, &self.parsed);
-        self.seg.raw += r.raw.len() as u64;
+        self.seg.raw += raw_len as u64;
         self.seg.count += 1;
+        if self.seg.opened.is_none() {
+            self.seg.opened = Some(self.clock.now());
+        }
         self.next_seq += 1;
-        if self.block.size() >= BLOCK_TARGET {
-            self.finish_block()?;
-        }
-        Ok(())
-    }
-
-    fn finish_block(&mut self) -> Result<()> {
-        if self.block.is_empty() {
-            return Ok(());
-        }
-        let start = self.seg.bytes.len();
-        let h = self
-            .block
-            .finish(&mut self.zc, &mut self.seg.bytes)
-            .map_err(|e| Error::new(ErrorKind::Io, format!("zstd compression failed: {e}")))?;
-        self.seg.add_block(&h, start);
-        self.block.reset(self.next_seq);
-        Ok(())
     }
 
     /// Make every appended record durable (write + fsync the WAL) without
@@ -1096,10 +1034,7 @@ impl Vault {
         }
         let mut sealed = Vec::new();
         let now = self.clock.now();
-        let old = self
-            .seg
-            .min_recv_any()
-            .is_some_and(|t| now - crate::clock::from_ns(t) > MAX_SEGMENT_AGE);
+        let old = self.seg.opened.is_some_and(|t| now - t > MAX_SEGMENT_AGE);
         if (self.seg.raw >= self.store.config.segment_size || old)
             && let Some(n) = self.seal()?
         {
@@ -1121,10 +1056,10 @@ impl Vault {
         if self.write_wal()? {
             self.unchecked = true;
         }
-        self.finish_block()?;
         if self.seg.count == 0 {
             return Ok(None);
         }
+        let blocks = self.pipe.flush()?;
         let alg = self.store.alg;
         let layout = self.store.layout.clone();
         let header = SegmentHeader {
@@ -1134,21 +1069,20 @@ impl Vault {
             prev_footer_hash: self.prev_footer,
             created_ns: crate::clock::to_ns(self.clock.now()),
         };
-        let mut out = Vec::with_capacity(self.seg.bytes.len() + 4096);
+        let mut out = Vec::with_capacity(blocks.bytes.len() + 4096);
         header.encode(&mut out);
         let hlen = out.len() as u64;
-        out.extend_from_slice(&self.seg.bytes);
+        out.extend_from_slice(&blocks.bytes);
         let compact = combined(alg, &self.main, &self.tile);
         let mut footer = SegmentFooter {
             first_seq: self.seg.first_seq,
             count: self.seg.count,
-            min_recv: self.seg.min_recv,
-            max_recv: self.seg.max_recv,
-            min_event: self.seg.min_event,
-            max_event: self.seg.max_event,
-            sources: self.seg.sources.iter().cloned().collect(),
-            blocks: self
-                .seg
+            min_recv: blocks.min_recv,
+            max_recv: blocks.max_recv,
+            min_event: blocks.min_event,
+            max_event: blocks.max_event,
+            sources: blocks.sources.iter().cloned().collect(),
+            blocks: blocks
                 .dir
                 .iter()
                 .map(|b| BlockEntry {
@@ -1232,12 +1166,6 @@ impl Vault {
         let s = Store::open(&self.store.layout.dir)?;
         self.store = s;
         Ok(())
-    }
-}
-
-impl SegBuilder {
-    fn min_recv_any(&self) -> Option<i64> {
-        (self.min_recv != i64::MAX).then_some(self.min_recv)
     }
 }
 

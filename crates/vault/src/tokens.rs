@@ -11,6 +11,15 @@
 //! of the record and the record contains the term as a case-insensitive
 //! (ASCII) substring: `10.52.75.119`, `sshd`, `u2700377445`, `登录失败` match;
 //! a fragment of a word such as `10.52` or `pass` does not.
+//!
+//! Block filters hold token hashes. Two hash versions exist: v1 (FNV-1a per
+//! byte, blocks written before the filter version flag) and v2 (eight bytes
+//! at a time); a filter says which it holds ([`BloomFilter::version`]) and a
+//! [`Term`] carries its tokens in both. Pure-digit tokens of up to
+//! [`MAX_SHORT_NUMBER`] digits (ports, pids, counters) are left out of v2
+//! filters: nearly every block holds most of them, so they cannot narrow a
+//! search, and they made up most of a filter. Records are still matched on
+//! them exactly.
 
 fn fmix(mut h: u64) -> u64 {
     h ^= h >> 33;
@@ -21,7 +30,8 @@ fn fmix(mut h: u64) -> u64 {
     h
 }
 
-fn hash_bytes(b: &[u8]) -> u64 {
+/// v1 token hash: FNV-1a over the (already lowercased) token, then fmix.
+fn hash_v1(b: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &x in b {
         h ^= u64::from(x);
@@ -30,9 +40,71 @@ fn hash_bytes(b: &[u8]) -> u64 {
     fmix(h)
 }
 
-fn is_word_ascii(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b':' | b'@' | b'/')
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// ASCII-lowercase eight bytes at once (bytes >= 0x80 are left alone).
+#[inline]
+fn lower8(x: u64) -> u64 {
+    let low7 = x & !HI;
+    let ge_a = low7.wrapping_add(LO * (0x80 - u64::from(b'A')));
+    let gt_z = low7.wrapping_add(LO * (0x80 - u64::from(b'Z') - 1));
+    let upper = ge_a & !gt_z & !x & HI;
+    x | (upper >> 2)
 }
+
+const K2: u64 = 0x9e37_79b9_7f4a_7c15;
+const K3: u64 = 0xe703_7ed1_a0b4_28db;
+
+/// Multiply to 128 bits and fold (the wyhash "mum"): one multiply mixes every input bit.
+#[inline]
+fn mum(a: u64, b: u64) -> u64 {
+    let r = u128::from(a) * u128::from(b);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+/// v2 token hash of `b` ASCII-lowercased: eight bytes per multiply.
+#[inline]
+fn hash_v2(b: &[u8]) -> u64 {
+    let mut h = (b.len() as u64) ^ K3;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = mum(h ^ lower8(x), K2);
+    }
+    let r = chunks.remainder();
+    if !r.is_empty() {
+        let mut t = [0u8; 8];
+        t[..r.len()].copy_from_slice(r);
+        h = mum(h ^ lower8(u64::from_le_bytes(t)), K2);
+    }
+    mum(h, K3)
+}
+
+/// Byte classes of the tokenizer.
+const SEP: u8 = 0;
+const ALNUM: u8 = 1;
+const PUNCT: u8 = 2;
+const HIGH: u8 = 3;
+
+const CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b >= 0x80 {
+            HIGH
+        } else if b.is_ascii_alphanumeric() {
+            ALNUM
+        } else if matches!(b, b'.' | b'_' | b'-' | b':' | b'@' | b'/') {
+            PUNCT
+        } else {
+            SEP
+        };
+        i += 1;
+    }
+    t
+};
 
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -40,171 +112,140 @@ fn is_cjk(c: char) -> bool {
         | 0x3040..=0x30FF | 0xAC00..=0xD7AF)
 }
 
-fn utf8_width(b: u8) -> usize {
-    match b {
+/// The character starting at `text[i]` (a byte >= 0x80) and its width, or
+/// `None` for invalid UTF-8.
+#[inline]
+fn char_at(text: &[u8], i: usize) -> Option<(char, usize)> {
+    let w = match text[i] {
         0xC2..=0xDF => 2,
         0xE0..=0xEF => 3,
         0xF0..=0xF4 => 4,
-        _ => 0,
-    }
+        _ => return None,
+    };
+    let s = std::str::from_utf8(text.get(i..i + w)?).ok()?;
+    s.chars().next().map(|c| (c, w))
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+/// What the character at `text[i]` (a byte >= 0x80) is to the tokenizer.
+enum High {
+    /// A CJK character of this width.
+    Cjk(usize),
+    /// A non-CJK alphanumeric character (part of a word) of this width.
+    Word(usize),
+    /// Anything else: a separator of this width (1 for invalid UTF-8).
+    Sep(usize),
+}
 
 #[inline]
-fn fnv(h: u64, b: u8) -> u64 {
-    (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
-}
-
-/// Streaming state of one word (a run of ASCII word bytes and non-CJK
-/// alphanumeric characters): the hash of the whole token (first to last
-/// alphanumeric byte) and of its alphanumeric parts, computed in one pass
-/// without buffering the word. Bytes of non-ASCII characters count as
-/// alphanumeric; ASCII bytes arrive lowercased.
-struct Word {
-    /// FNV state over the token from its first alphanumeric byte.
-    whole: u64,
-    /// An alphanumeric byte was seen.
-    started: bool,
-    /// Start of the punctuation run after the last alphanumeric byte.
-    pending: Option<usize>,
-    /// Punctuation occurred between two alphanumeric bytes.
-    inner: bool,
-    /// FNV state of the current part, and whether it has a byte.
-    part: u64,
-    part_open: bool,
-    /// The first part, held back until inner punctuation proves it differs
-    /// from the whole token.
-    first_part: Option<u64>,
-}
-
-impl Word {
-    const fn new() -> Word {
-        Word {
-            whole: FNV_OFFSET,
-            started: false,
-            pending: None,
-            inner: false,
-            part: FNV_OFFSET,
-            part_open: false,
-            first_part: None,
-        }
-    }
-
-    #[inline]
-    fn alnum(&mut self, text: &[u8], at: usize, b: u8, f: &mut impl FnMut(u64)) {
-        if let Some(p) = self.pending.take() {
-            // punctuation between alphanumerics belongs to the whole token
-            for &x in &text[p..at] {
-                self.whole = fnv(self.whole, x);
-            }
-            if !self.inner {
-                self.inner = true;
-                if let Some(h) = self.first_part.take() {
-                    f(fmix(h));
-                }
-            }
-        }
-        self.started = true;
-        self.whole = fnv(self.whole, b);
-        self.part = fnv(self.part, b);
-        self.part_open = true;
-    }
-
-    #[inline]
-    fn punct(&mut self, at: usize, f: &mut impl FnMut(u64)) {
-        if !self.started {
-            return; // leading punctuation is trimmed
-        }
-        if self.pending.is_none() {
-            self.pending = Some(at);
-        }
-        if self.part_open {
-            if self.inner {
-                f(fmix(self.part));
-            } else {
-                self.first_part = Some(self.part);
-            }
-            self.part = FNV_OFFSET;
-            self.part_open = false;
-        }
-    }
-
-    #[inline]
-    fn flush(&mut self, f: &mut impl FnMut(u64)) {
-        if self.started {
-            f(fmix(self.whole));
-            if self.inner && self.part_open {
-                f(fmix(self.part));
-            }
-        }
-        *self = Word::new();
+fn high(text: &[u8], i: usize) -> High {
+    match char_at(text, i) {
+        Some((c, w)) if is_cjk(c) => High::Cjk(w),
+        Some((c, w)) if c.is_alphanumeric() => High::Word(w),
+        Some((_, w)) => High::Sep(w),
+        None => High::Sep(1),
     }
 }
 
-/// Call `f` with the hash of every token of `text` (duplicates included).
-pub fn for_each_token(text: &[u8], mut f: impl FnMut(u64)) {
-    let mut word = Word::new();
-    let mut prev_cjk: Option<[u8; 4]> = None; // utf-8 of previous CJK char
-    let mut prev_len = 0usize;
+/// Call `f` with every token of `text` as a slice of `text` (not yet
+/// lowercased; duplicates included).
+pub fn for_each_token_slice<'t>(text: &'t [u8], mut f: impl FnMut(&'t [u8])) {
+    let n = text.len();
     let mut i = 0;
-    while i < text.len() {
-        let b = text[i];
-        if b < 0x80 {
-            prev_cjk = None;
-            if b.is_ascii_alphanumeric() {
-                word.alnum(text, i, b.to_ascii_lowercase(), &mut f);
-            } else if is_word_ascii(b) {
-                word.punct(i, &mut f);
-            } else {
-                word.flush(&mut f);
-            }
+    // end of the previous CJK character and its start (for bigrams)
+    let mut prev_cjk: Option<(usize, usize)> = None;
+    while i < n {
+        let c = CLASS[text[i] as usize];
+        if c == SEP || c == PUNCT {
+            // separators; punctuation before a word is trimmed
             i += 1;
             continue;
         }
-        let w = utf8_width(b);
-        let ch = (w > 0 && i + w <= text.len())
-            .then(|| std::str::from_utf8(&text[i..i + w]).ok())
-            .flatten()
-            .and_then(|s| s.chars().next());
-        match ch {
-            Some(c) if is_cjk(c) => {
-                word.flush(&mut f);
-                let cur = &text[i..i + w];
-                f(hash_bytes(cur));
-                if let Some(p) = prev_cjk {
-                    let mut pair = [0u8; 8];
-                    pair[..prev_len].copy_from_slice(&p[..prev_len]);
-                    pair[prev_len..prev_len + w].copy_from_slice(cur);
-                    f(hash_bytes(&pair[..prev_len + w]));
+        if c == HIGH {
+            match high(text, i) {
+                High::Cjk(w) => {
+                    f(&text[i..i + w]);
+                    if let Some((ps, pe)) = prev_cjk
+                        && pe == i
+                    {
+                        f(&text[ps..i + w]);
+                    }
+                    prev_cjk = Some((i, i + w));
+                    i += w;
+                    continue;
                 }
-                let mut p = [0u8; 4];
-                p[..w].copy_from_slice(cur);
-                prev_cjk = Some(p);
-                prev_len = w;
-                i += w;
-            }
-            Some(c) if c.is_alphanumeric() => {
-                prev_cjk = None;
-                for k in i..i + w {
-                    word.alnum(text, k, text[k], &mut f);
+                High::Sep(w) => {
+                    i += w;
+                    continue;
                 }
-                i += w;
-            }
-            Some(_) => {
-                prev_cjk = None;
-                word.flush(&mut f);
-                i += w;
-            }
-            None => {
-                prev_cjk = None;
-                word.flush(&mut f);
-                i += 1;
+                High::Word(_) => {}
             }
         }
+        // a word starts at i: scan to its end
+        let start = i;
+        let mut end = i; // end of the last alphanumeric seen
+        let mut punct = false; // punctuation seen since the last alphanumeric
+        let mut inner = false; // punctuation between two alphanumerics
+        while i < n {
+            let b = text[i];
+            match CLASS[b as usize] {
+                ALNUM => {
+                    inner |= punct;
+                    punct = false;
+                    i += 1;
+                    end = i;
+                }
+                PUNCT => {
+                    punct = true;
+                    i += 1;
+                }
+                HIGH => match high(text, i) {
+                    High::Word(w) => {
+                        inner |= punct;
+                        punct = false;
+                        i += w;
+                        end = i;
+                    }
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        let word = &text[start..end];
+        f(word);
+        if inner {
+            for part in word.split(|b| CLASS[*b as usize] == PUNCT) {
+                if !part.is_empty() {
+                    f(part);
+                }
+            }
+        }
+        // trailing punctuation (consumed above) is not part of the word;
+        // what stopped the scan is handled by the outer loop
     }
-    word.flush(&mut f);
+}
+
+/// Call `f` with the (v2) hash of every token of `text` (duplicates included).
+pub fn for_each_token(text: &[u8], mut f: impl FnMut(u64)) {
+    for_each_token_slice(text, |t| f(hash_v2(t)));
+}
+
+/// Longest pure-digit token left out of v2 block filters.
+pub const MAX_SHORT_NUMBER: usize = 5;
+
+/// Whether a token goes into a v2 block filter (short pure-digit tokens do not).
+#[inline]
+fn in_filter(t: &[u8]) -> bool {
+    t.len() > MAX_SHORT_NUMBER || !t.iter().all(u8::is_ascii_digit)
+}
+
+/// Call `f` with the v2 hash of every token of `text` that block filters
+/// hold (duplicates included).
+pub fn for_each_filter_token(text: &[u8], mut f: impl FnMut(u64)) {
+    for_each_token_slice(text, |t| {
+        if in_filter(t) {
+            f(hash_v2(t))
+        }
+    });
 }
 
 /// The distinct token hashes of `text`, sorted.
@@ -221,20 +262,49 @@ pub fn token_set(text: &[u8]) -> Vec<u64> {
 pub struct Term {
     lower: Vec<u8>,
     tokens: Vec<u64>,
+    /// Tokens a v2 block filter holds.
+    filter_v2: Vec<u64>,
+    /// Tokens as a v1 block filter holds them (every token, v1 hash).
+    filter_v1: Vec<u64>,
 }
 
 impl Term {
     /// Compile a term.
     pub fn new(term: &str) -> Term {
+        let b = term.as_bytes();
+        let mut filter_v1 = Vec::new();
+        let mut filter_v2 = Vec::new();
+        for_each_token_slice(b, |t| {
+            filter_v1.push(hash_v1(&t.to_ascii_lowercase()));
+            if in_filter(t) {
+                filter_v2.push(hash_v2(t));
+            }
+        });
+        for v in [&mut filter_v1, &mut filter_v2] {
+            v.sort_unstable();
+            v.dedup();
+        }
         Term {
-            lower: term.as_bytes().to_ascii_lowercase(),
-            tokens: token_set(term.as_bytes()),
+            lower: b.to_ascii_lowercase(),
+            tokens: token_set(b),
+            filter_v1,
+            filter_v2,
         }
     }
 
-    /// Token hashes of the term (for block filters).
+    /// Token hashes of the term (as [`token_set`] gives them for a record).
     pub fn tokens(&self) -> &[u64] {
         &self.tokens
+    }
+
+    /// Whether a block with this filter may hold a record matching the term
+    /// (false means certainly not).
+    pub fn may_be_in(&self, filter: &BloomFilter) -> bool {
+        let toks = match filter.version() {
+            1 => &self.filter_v1,
+            _ => &self.filter_v2,
+        };
+        toks.iter().all(|t| filter.may_contain(*t))
     }
 
     /// A cheap necessary condition for [`Term::matches`]: the term's text
@@ -332,17 +402,23 @@ impl TokenSet {
 
 /// A Bloom filter over token hashes (8 bits per distinct token, 5 probes:
 /// about 2 % false positives).
+///
+/// The stored `k` byte holds the probe count in its low 7 bits and
+/// [`FILTER_V2`] when the filter holds v2 token hashes (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BloomFilter {
     pub(crate) k: u8,
     pub(crate) words: Vec<u64>,
 }
 
+/// Flag in [`BloomFilter`]'s `k` byte: v2 token hashes.
+pub const FILTER_V2: u8 = 0x80;
+
 impl BloomFilter {
     pub(crate) fn build(set: &TokenSet) -> BloomFilter {
         let bits = (set.len() * 8).max(256).next_multiple_of(64);
         let mut f = BloomFilter {
-            k: 5,
+            k: 5 | FILTER_V2,
             words: vec![0; bits / 64],
         };
         for h in set.iter() {
@@ -351,17 +427,35 @@ impl BloomFilter {
         f
     }
 
+    /// Token hash version of the filter (1 or 2).
+    pub fn version(&self) -> u8 {
+        if self.k & FILTER_V2 != 0 { 2 } else { 1 }
+    }
+
+    /// Bit positions of `h`: double hashing; v1 maps with a modulo, v2
+    /// with a multiply (the "fastrange" reduction).
     fn probes(&self, h: u64) -> impl Iterator<Item = usize> + use<> {
         let m = (self.words.len() * 64) as u64;
         let h = h.max(1);
-        let h1 = h & 0xffff_ffff;
-        let h2 = (h >> 32) | 1;
-        (0..u64::from(self.k))
-            .map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % m.max(1)) as usize)
+        let v2 = self.k & FILTER_V2 != 0;
+        let k = u64::from(self.k & !FILTER_V2);
+        let (a, b) = if v2 {
+            (h, h.rotate_left(32) | 1)
+        } else {
+            (h & 0xffff_ffff, (h >> 32) | 1)
+        };
+        (0..k).map(move |i| {
+            let g = a.wrapping_add(i.wrapping_mul(b));
+            if v2 {
+                ((u128::from(g) * u128::from(m)) >> 64) as usize
+            } else {
+                (g % m.max(1)) as usize
+            }
+        })
     }
 
     fn insert(&mut self, h: u64) {
-        for p in self.probes(h).collect::<Vec<_>>() {
+        for p in self.probes(h) {
             self.words[p / 64] |= 1 << (p % 64);
         }
     }
@@ -385,6 +479,19 @@ impl BloomFilter {
 mod tests {
     use super::*;
 
+    fn is_word_ascii(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b':' | b'@' | b'/')
+    }
+
+    fn utf8_width(b: u8) -> usize {
+        match b {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => 0,
+        }
+    }
+
     /// The first, buffering implementation: the streaming one must agree with it.
     /// Call `f` with the hash of every token of `text` (duplicates included).
     fn reference_for_each_token(text: &[u8], mut f: impl FnMut(u64)) {
@@ -401,12 +508,12 @@ mod tests {
                 .rposition(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
             if let (Some(s), Some(e)) = (start, end) {
                 let t = &w[s..=e];
-                f(hash_bytes(t));
+                f(hash_v1(t));
                 // alphanumeric parts, when the token has inner punctuation
                 if t.iter().any(|b| b.is_ascii() && !b.is_ascii_alphanumeric()) {
                     for part in t.split(|b| b.is_ascii() && !b.is_ascii_alphanumeric()) {
                         if !part.is_empty() {
-                            f(hash_bytes(part));
+                            f(hash_v1(part));
                         }
                     }
                 }
@@ -435,12 +542,12 @@ mod tests {
                 Some(c) if is_cjk(c) => {
                     flush(&mut word, &mut f);
                     let cur = &text[i..i + w];
-                    f(hash_bytes(cur));
+                    f(hash_v1(cur));
                     if let Some(p) = prev_cjk {
                         let mut pair = [0u8; 8];
                         pair[..prev_len].copy_from_slice(&p[..prev_len]);
                         pair[prev_len..prev_len + w].copy_from_slice(cur);
-                        f(hash_bytes(&pair[..prev_len + w]));
+                        f(hash_v1(&pair[..prev_len + w]));
                     }
                     let mut p = [0u8; 4];
                     p[..w].copy_from_slice(cur);
@@ -492,6 +599,68 @@ mod tests {
     }
 
     #[test]
+    fn lower8_lowercases_ascii_only() {
+        for b in 0..=255u8 {
+            let x = u64::from_le_bytes([b, b'A', b'z', 0xC3, b'@', b'[', b'Z', 0x80]);
+            let want = u64::from_le_bytes([
+                b.to_ascii_lowercase(),
+                b'a',
+                b'z',
+                0xC3,
+                b'@',
+                b'[',
+                b'z',
+                0x80,
+            ]);
+            assert_eq!(lower8(x), want, "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn v2_hash_ignores_ascii_case_and_sees_every_byte() {
+        assert_eq!(hash_v2(b"SSHD-Session.X1"), hash_v2(b"sshd-session.x1"));
+        assert_ne!(hash_v2(b"sshd"), hash_v2(b"sshe"));
+        assert_ne!(hash_v2(b"a"), hash_v2(b"a\0"));
+        assert_ne!(hash_v2(b"12345678"), hash_v2(b"123456789"));
+    }
+
+    #[test]
+    fn short_numbers_stay_out_of_filters_but_match_records() {
+        let raw = b"conn from 10.1.2.3 port 4177 pid 123456";
+        let mut set = TokenSet::new();
+        for_each_filter_token(raw, |h| set.insert(h));
+        let f = BloomFilter::build(&set);
+        assert_eq!(f.version(), 2);
+        let toks = token_set(raw);
+        for term in ["4177", "10.1.2.3", "123456", "port 4177"] {
+            let t = Term::new(term);
+            assert!(t.may_be_in(&f), "{term}");
+            assert!(t.matches(raw, &toks), "{term}");
+        }
+        assert!(!set.iter().any(|h| h == hash_v2(b"4177").max(1)));
+        assert!(!Term::new("conn zzz").matches(raw, &toks));
+    }
+
+    #[test]
+    fn v1_filters_are_still_searched_with_v1_hashes() {
+        let raw = "Failed password for u2700377445 登录失败".as_bytes();
+        let mut set = TokenSet::new();
+        for_each_token_slice(raw, |s| set.insert(hash_v1(&s.to_ascii_lowercase())));
+        // a filter as blocks written before v2 hold it
+        let mut f = BloomFilter {
+            k: 5,
+            words: vec![0; 8],
+        };
+        for h in set.iter() {
+            f.insert(h);
+        }
+        assert_eq!(f.version(), 1);
+        for term in ["u2700377445", "FAILED", "登录", "password for"] {
+            assert!(Term::new(term).may_be_in(&f), "{term}");
+        }
+    }
+
+    #[test]
     fn bloom_has_no_false_negatives() {
         let mut s = TokenSet::new();
         for i in 0..5000u64 {
@@ -514,7 +683,7 @@ mod tests {
     }
 
     fn streaming(t: &[u8], f: &mut dyn FnMut(u64)) {
-        for_each_token(t, f);
+        for_each_token_slice(t, |s| f(hash_v1(&s.to_ascii_lowercase())));
     }
 
     fn reference(t: &[u8], f: &mut dyn FnMut(u64)) {
