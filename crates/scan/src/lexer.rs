@@ -456,26 +456,78 @@ fn plain_token_end(text: &[u8], i: usize) -> Option<usize> {
     }
     if cls == 1 {
         if len == 2 && next == b':' {
-            // hh:mm:ss not followed by more of an address: neither a MAC
-            // (six groups) nor IPv6 (two colons, no `::`) starts at hh or mm
-            let b = text.get(i..i + 9)?;
-            let d = u8::is_ascii_digit;
-            if d(&b[3])
-                && d(&b[4])
-                && b[5] == b':'
-                && d(&b[6])
-                && d(&b[7])
-                && !(b[8].is_ascii_hexdigit() || b[8] == b':' || b[8] == b'.')
-            {
-                return Some(i + 6);
-            }
+            return time_end(text, i);
+        }
+        if len == 4 && next == b'-' {
+            return date_end(text, i);
+        }
+        // the lengths `digits` checks
+        if matches!(len, 9 | 11..=19) {
             return None;
         }
-        // the lengths `digits` checks, and what may follow a value
-        if matches!(len, 9 | 11..=19) || matches!(next, b'.' | b':' | b'-' | b'*' | b' ' | 0xE5) {
-            return None;
-        }
-        return Some(j);
+        // what may follow a value: see the digit branch of `dispatch`
+        let digit_next = || digit_at(text, j + 1);
+        let full = match next {
+            b'.' => len <= 3 && digit_next(),
+            b':' => len <= 4,
+            b'-' => len == 2 || digit_next(),
+            b' ' => digit_next(),
+            b'*' | 0xE5 => true,
+            _ => false,
+        };
+        return (!full).then_some(j);
+    }
+    None
+}
+
+/// `hh:mm:ss` at `i` (`hh` is a two-digit token followed by `:`): neither a
+/// MAC (six groups) nor IPv6 (two colons, no `::`) starts at `hh` or `mm`
+/// when no hex digit, `:` or `.` follows, so the scan resumes at `ss`; with
+/// `.fff` (1–3 digits) it is not an IPv4 address or a coordinate either, and
+/// the whole time is skipped.
+#[inline]
+fn time_end(text: &[u8], i: usize) -> Option<usize> {
+    let b = text.get(i..i + 9)?;
+    let d = u8::is_ascii_digit;
+    if !(d(&b[3]) && d(&b[4]) && b[5] == b':' && d(&b[6]) && d(&b[7])) {
+        return None;
+    }
+    let t = b[8];
+    if !(t.is_ascii_hexdigit() || t == b':' || t == b'.') {
+        return Some(i + 6);
+    }
+    if t != b'.' {
+        return None;
+    }
+    let mut k = i + 9;
+    while k < text.len() && text[k].is_ascii_digit() && k - i < 13 {
+        k += 1;
+    }
+    let frac = k - (i + 9);
+    let end = text.get(k).copied().unwrap_or(0);
+    if (1..=3).contains(&frac)
+        && !(end.is_ascii_alphanumeric() || matches!(end, b':' | b'.' | b'@' | 0xEF))
+    {
+        return Some(k);
+    }
+    None
+}
+
+/// `yyyy-mm-dd` at `i`: no grouped shape starts with a 4-digit group and a
+/// 2-digit one, and `mm` is not a MAC when the day does not go on with `-`;
+/// the scan resumes at `dd`.
+#[inline]
+fn date_end(text: &[u8], i: usize) -> Option<usize> {
+    let b = text.get(i..i + 11)?;
+    let d = u8::is_ascii_digit;
+    if d(&b[5])
+        && d(&b[6])
+        && b[7] == b'-'
+        && d(&b[8])
+        && d(&b[9])
+        && !(b[10].is_ascii_alphanumeric() || b[10] == b'-' || b[10] == 0xEF)
+    {
+        return Some(i + 8);
     }
     None
 }
@@ -1302,7 +1354,7 @@ impl Detector {
     }
 
     fn ipv4(&self, text: &[u8], s: usize, em: &mut Emit<'_>) -> Option<usize> {
-        if (s > 0 && text[s - 1] == b'.') || self.neg_before(text, s) {
+        if s > 0 && text[s - 1] == b'.' {
             return None;
         }
         let mut j = s;
@@ -1329,7 +1381,11 @@ impl Detector {
                 j += 1;
             }
         }
-        if is_alnum_at(text, j) || (text.get(j) == Some(&b'.') && digit_at(text, j + 1)) {
+        // negative keywords (order numbers, versions) last: rarely reached
+        if is_alnum_at(text, j)
+            || (text.get(j) == Some(&b'.') && digit_at(text, j + 1))
+            || self.neg_before(text, s)
+        {
             return None;
         }
         if oct == [0, 0, 0, 0] || oct == [255, 255, 255, 255] {
@@ -1785,6 +1841,10 @@ impl Detector {
 /// `password`, `passwd`, `pwd`, `secret`, `apikey`, `…password` (any case).
 #[inline]
 fn is_password_key(v: &[u8]) -> bool {
+    // every key ends in d, t or y
+    if !matches!(v.last().map(|c| c | 0x20), Some(b'd' | b't' | b'y')) {
+        return false;
+    }
     match v.len() {
         3 => v.eq_ignore_ascii_case(b"pwd"),
         6 => {
