@@ -8,7 +8,8 @@
 //! Measured: ingest wall time, records/s and server CPU (utime+stime from `/proc`), bytes on
 //! disk (`du`), verify time, a 1-hour + keyword query (median of 3, warm cache; hit counts must
 //! agree or the run fails), peak RSS of ours (`VmHWM`). Writes `BENCHMARKS.md`.
-//! Servers run on CPU 0 and rsyslog's sender on CPU 1 when `taskset` exists.
+//! rsyslog's sender runs on CPU 1 when `taskset` exists; servers may use every CPU, or only
+//! CPU 0 with `--pin-servers`.
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -22,8 +23,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::corpus::{self, KEYWORD, STEP_US, Summary};
 
-const USAGE: &str = "usage: cargo xtask bench vault [--lines N[,N…]] [--seed S] [--no-build] [--skip-peers] [--skip-ours]
-       cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--no-build] [--skip-peers]
+const USAGE: &str = "usage: cargo xtask bench vault [--lines N[,N…]] [--seed S] [--no-build] [--skip-peers] [--skip-ours] [--pin-servers]
+       cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--no-build] [--skip-peers] [--pin-servers]
        cargo xtask bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]";
 
 /// `cargo xtask bench …`.
@@ -66,6 +67,7 @@ fn parse_opts(args: &[String]) -> Result<Opts> {
             "--no-build" => o.build = false,
             "--skip-peers" => o.peers = false,
             "--skip-ours" => o.ours = false,
+            "--pin-servers" => set_pin_servers(true),
             _ => bail!("{USAGE}"),
         }
     }
@@ -195,6 +197,36 @@ pub(crate) fn vm_hwm(pid: u32) -> Option<u64> {
     let s = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let l = s.lines().find(|l| l.starts_with("VmHWM:"))?;
     l.split_whitespace().nth(1)?.parse().ok()
+}
+
+static PIN_SERVERS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Run servers on CPU 0 only (`--pin-servers`); by default they may use every CPU.
+pub(crate) fn set_pin_servers(on: bool) {
+    PIN_SERVERS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether servers are pinned to CPU 0.
+pub(crate) fn servers_pinned() -> bool {
+    PIN_SERVERS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A server process: on CPU 0 with `--pin-servers`, else free to use every CPU.
+pub(crate) fn server(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    if servers_pinned() {
+        pinned(0, program)
+    } else {
+        Command::new(program)
+    }
+}
+
+/// How servers were placed, for the method text.
+pub(crate) fn server_placement() -> &'static str {
+    if servers_pinned() {
+        "servers pinned to CPU 0 (`taskset -c 0`, `--pin-servers`)"
+    } else {
+        "servers free to use both CPUs (the sender shares CPU 1)"
+    }
 }
 
 /// `taskset -c CPU` in front of a command when taskset exists.
@@ -330,7 +362,7 @@ fn rsyslog(dir: &Path, input: &Path, s: &Summary, from: &str, to: &str) -> Resul
     let port = free_port()?;
     let out = dir.join("out.log");
     let conf = crate::bench::rsyslog_config(dir, port, &out)?;
-    let mut server: Child = pinned(0, "rsyslogd")
+    let mut server: Child = server("rsyslogd")
         .arg("-n")
         .arg("-f")
         .arg(&conf)
@@ -447,7 +479,7 @@ fn journal(dir: &Path, input: &Path, s: &Summary) -> Result<Sys> {
         fs::metadata(&export)?.len()
     ));
     let t = timed(
-        pinned(0, JOURNAL_REMOTE)
+        server(JOURNAL_REMOTE)
             .arg(format!(
                 "--output={}",
                 dir.join("journal/remote.journal").display()
@@ -516,7 +548,7 @@ fn zstd(dir: &Path, input: &Path, s: &Summary) -> Result<Sys> {
     fs::create_dir_all(dir)?;
     let out = dir.join("in.log.zst");
     let t = timed(
-        pinned(0, "zstd")
+        server("zstd")
             .args(["-3", "-T1", "-q", "-f"])
             .arg(input)
             .arg("-o")
@@ -552,7 +584,7 @@ fn ours(dir: &Path, input: &Path, s: &Summary, wangan: &Path) -> Result<(Sys, Ve
         );
     }
     let t = timed(
-        pinned(0, wangan)
+        server(wangan)
             .args(["vault", "ingest", "--data-dir"])
             .arg(&data)
             .args(["--source", "bench"])
@@ -809,8 +841,9 @@ fn report(
     );
     let _ = writeln!(
         md,
-        "## Reproduce\n\n```\ncargo xtask bench vault --lines {sizes} --seed {}\n```\n",
-        o.seed
+        "## Reproduce\n\n```\ncargo xtask bench vault --lines {sizes} --seed {}{}\n```\n",
+        o.seed,
+        if servers_pinned() { " --pin-servers" } else { "" }
     );
     let _ = writeln!(md, "## Machine\n");
     let _ = writeln!(
@@ -831,11 +864,12 @@ fn report(
     );
     let _ = writeln!(
         md,
-        "Method: servers pinned to CPU 0 (`taskset -c 0`), rsyslog's sender (`cat FILE > /dev/tcp/…`, LF framing) to CPU 1;\n\
+        "Method: {}; rsyslog's sender (`cat FILE > /dev/tcp/…`, LF framing) pinned to CPU 1;\n\
          page cache warm. Ingest wall time ends when the data is durable (rsyslog: output size equals input size, then\n\
          `sync -f`; ours: the `ingest` command returns after its final commit). CPU = utime + stime of the server process\n\
          (`/proc`). Disk = `du -sk`. Query = median of 3 warm runs of the 01:00–02:00 hour + keyword `{KEYWORD}`;\n\
-         hit counts must agree across systems and with the generator, or the run fails. One ingest run per system.\n"
+         hit counts must agree across systems and with the generator, or the run fails. One ingest run per system.\n",
+        server_placement()
     );
     for r in results {
         let s = &r.summary;

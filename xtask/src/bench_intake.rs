@@ -1,8 +1,8 @@
 //! `cargo xtask bench intake`: `wangan serve` against rsyslog in the same run.
 //!
 //! 1. Syslog TCP: the seeded corpus (RFC 5424 lines, LF framing) is sent over loopback by the
-//!    same sender for both (`taskset -c 1 bash -c 'cat in > /dev/tcp/…'`), servers pinned to
-//!    CPU 0. rsyslog runs `imptcp → omfile` (done when the output file has every byte, then
+//!    same sender for both (`taskset -c 1 bash -c 'cat in > /dev/tcp/…'`); servers free to use
+//!    both CPUs, or pinned to CPU 0 with `--pin-servers`. rsyslog runs `imptcp → omfile` (done when the output file has every byte, then
 //!    `sync -f`); wangan is done when `/metrics` reports every record stored, which means
 //!    fsynced and covered by a signed checkpoint. Records/s, server CPU seconds, peak RSS.
 //! 2. HTTP bulk: `--clients` keep-alive connections each send Elasticsearch `_bulk` requests
@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -24,7 +24,7 @@ use anyhow::{Context, Result, bail};
 use crate::bench::{free_port, have, pinned, proc_cpu, root, vm_hwm};
 use crate::corpus;
 
-const USAGE: &str = "usage: cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--no-build] [--skip-peers]";
+const USAGE: &str = "usage: cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--no-build] [--skip-peers] [--pin-servers]";
 
 struct Opts {
     lines: u64,
@@ -57,6 +57,7 @@ fn parse_opts(args: &[String]) -> Result<Opts> {
             "--bulk-requests" => o.bulk_requests = val()?.parse()?,
             "--no-build" => o.build = false,
             "--skip-peers" => o.peers = false,
+            "--pin-servers" => crate::bench::set_pin_servers(true),
             _ => bail!("{USAGE}"),
         }
     }
@@ -96,7 +97,7 @@ fn rsyslog(dir: &Path, input: &Path, s: &corpus::Summary) -> Result<Row> {
     let port = free_port()?;
     let out = dir.join("out.log");
     let conf = crate::bench::rsyslog_config(dir, port, &out)?;
-    let mut server: Child = pinned(0, Path::new("rsyslogd"))
+    let mut server: Child = crate::bench::server(Path::new("rsyslogd"))
         .arg("-n")
         .arg("-f")
         .arg(&conf)
@@ -184,7 +185,7 @@ fn start_ours(wangan: &Path, dir: &Path) -> Result<Ours> {
         .and_then(|s| s.split('"').next())
         .context("no token in output")?
         .to_owned();
-    let mut child = pinned(0, wangan)
+    let mut child = crate::bench::server(wangan)
         .args([
             "--json",
             "serve",
@@ -434,16 +435,22 @@ pub fn run(args: &[String]) -> Result<()> {
     let _ = writeln!(
         md,
         "Written by `cargo xtask bench intake` (xtask/src/bench_intake.rs); every figure comes from one run.\n\
-         Syslog TCP: the seeded corpus (`cargo xtask gen-corpus`, LF framing) sent over loopback by one sender on\n\
-         CPU 1 to each server on CPU 0: rsyslog `imptcp → omfile` (done when the file has every byte, then `sync -f`),\n\
+         Syslog TCP: the seeded corpus (`cargo xtask gen-corpus`, LF framing) sent over loopback by one sender pinned to\n\
+         CPU 1 to each server ({}): rsyslog `imptcp → omfile` (done when the file has every byte, then `sync -f`),\n\
          wangan done when `/metrics` reports every record stored (fsynced in the vault's WAL). HTTP: keep-alive clients\n\
-         sending Elasticsearch `_bulk` requests; each response is a durable acknowledgement.\n"
+         sending Elasticsearch `_bulk` requests; each response is a durable acknowledgement.\n",
+        crate::bench::server_placement()
     );
     let _ = writeln!(
         md,
-        "Reproduce: `cargo xtask bench intake --lines {} --seed {}`. Corpus: {} lines, {} bytes. Machine: {} CPUs ({}), load {}; commit {}.\n",
+        "Reproduce: `cargo xtask bench intake --lines {} --seed {}{}`. Corpus: {} lines, {} bytes. Machine: {} CPUs ({}), load {}; commit {}.\n",
         o.lines,
         o.seed,
+        if crate::bench::servers_pinned() {
+            " --pin-servers"
+        } else {
+            ""
+        },
         summary.lines,
         summary.bytes,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
