@@ -235,6 +235,101 @@ const CLASS: [u8; 256] = {
     t
 };
 
+/// Keyword search with the matches of a leftmost-longest, ASCII
+/// case-insensitive Aho-Corasick automaton over the same keywords, built for
+/// the context windows that cover most of dense text: a bitmap of the
+/// keywords' first two bytes (every ASCII case) and one of their first three
+/// bytes (ASCII lower-cased, hashed) reject almost every position with
+/// independent loads instead of a dependent walk through a transition table.
+/// A test checks it against the automaton.
+#[derive(Debug, Clone)]
+struct KeyScan {
+    /// Bit `b0 << 8 | b1`: some keyword starts with `b0 b1` (any ASCII case).
+    pairs: Box<[u64]>,
+    /// Bit [`KeyScan::tri`] of the lower-cased first three bytes.
+    tris: Box<[u64]>,
+    /// Keyword indices by lower-cased first byte, longest first.
+    by_first: Box<[Vec<u16>]>,
+    pats: Vec<&'static [u8]>,
+    masks: Vec<u32>,
+}
+
+impl KeyScan {
+    fn new(keys: &[(&'static str, u32)]) -> KeyScan {
+        let mut pairs = vec![0u64; 1024].into_boxed_slice();
+        let mut tris = vec![0u64; 1024].into_boxed_slice();
+        let mut by_first = vec![Vec::new(); 256].into_boxed_slice();
+        let set = |bits: &mut [u64], k: usize| bits[k >> 6] |= 1 << (k & 63);
+        let cases = |b: u8| [b.to_ascii_lowercase(), b.to_ascii_uppercase()];
+        for (k, (p, _)) in keys.iter().enumerate() {
+            let b = p.as_bytes();
+            // every keyword has at least three bytes
+            if b.len() < 3 {
+                continue;
+            }
+            for b0 in cases(b[0]) {
+                for b1 in cases(b[1]) {
+                    set(&mut pairs, usize::from(b0) << 8 | usize::from(b1));
+                }
+            }
+            set(&mut tris, KeyScan::tri(b[0], b[1], b[2]));
+            by_first[usize::from(b[0].to_ascii_lowercase())].push(k as u16);
+        }
+        for v in by_first.iter_mut() {
+            // longest first; equal lengths in keyword order
+            v.sort_by_key(|&k| std::cmp::Reverse(keys[usize::from(k)].0.len()));
+        }
+        KeyScan {
+            pairs,
+            tris,
+            by_first,
+            pats: keys.iter().map(|k| k.0.as_bytes()).collect(),
+            masks: keys.iter().map(|k| k.1).collect(),
+        }
+    }
+
+    #[inline(always)]
+    fn tri(b0: u8, b1: u8, b2: u8) -> usize {
+        let l = |b: u8| usize::from(b.to_ascii_lowercase());
+        (l(b0) * 0x9E37 ^ l(b1) * 0x79B9 ^ l(b2)) & 0xFFFF
+    }
+
+    #[inline(always)]
+    fn bit(bits: &[u64], k: usize) -> bool {
+        bits[k >> 6] >> (k & 63) & 1 != 0
+    }
+
+    /// Report (end, mask) of every keyword in `hay`, leftmost-longest,
+    /// non-overlapping.
+    fn find(&self, hay: &[u8], mut f: impl FnMut(usize, u32)) {
+        let n = hay.len();
+        let mut p = 0;
+        while p + 2 < n {
+            let (b0, b1, b2) = (hay[p], hay[p + 1], hay[p + 2]);
+            if !KeyScan::bit(&self.pairs, usize::from(b0) << 8 | usize::from(b1))
+                || !KeyScan::bit(&self.tris, KeyScan::tri(b0, b1, b2))
+            {
+                p += 1;
+                continue;
+            }
+            let hit = self.by_first[usize::from(b0.to_ascii_lowercase())]
+                .iter()
+                .map(|&k| usize::from(k))
+                .find(|&k| {
+                    let pat = self.pats[k];
+                    p + pat.len() <= n && hay[p..p + pat.len()].eq_ignore_ascii_case(pat)
+                });
+            match hit {
+                Some(k) => {
+                    p += self.pats[k].len();
+                    f(p, self.masks[k]);
+                }
+                None => p += 1,
+            }
+        }
+    }
+}
+
 /// Options of the detector.
 #[derive(Debug, Clone)]
 pub struct DetectOptions {
@@ -295,6 +390,7 @@ pub struct Detector {
     opts: DetectOptions,
     keywords: AhoCorasick,
     key_masks: Vec<u32>,
+    key_scan: KeyScan,
     neg: AhoCorasick,
     names: AhoCorasick,
     pem_end: memmem::Finder<'static>,
@@ -708,6 +804,7 @@ impl Detector {
             opts,
             keywords,
             key_masks: KEYWORDS.iter().map(|k| k.1).collect(),
+            key_scan: KeyScan::new(KEYWORDS),
             pem_end: memmem::Finder::new(b"-----END ").into_owned(),
         }
     }
@@ -742,12 +839,12 @@ impl Detector {
         // back up by the longest keyword so none is cut at the seam
         let from = (*done).max(lo).saturating_sub(16);
         let seam = *done;
-        for m in self.keywords.find_iter(&text[from..s]) {
-            let end = from + m.end();
+        self.key_scan.find(&text[from..s], |end, mask| {
+            let end = from + end;
             if end > seam {
-                list.push((end as u32, self.key_masks[m.pattern().as_usize()]));
+                list.push((end as u32, mask));
             }
-        }
+        });
         *done = s;
     }
 
@@ -1974,4 +2071,60 @@ fn email_at(text: &[u8], at: usize) -> Option<(usize, usize)> {
         return None;
     }
     Some((s, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keyword scan finds what the leftmost-longest automaton finds.
+    #[test]
+    fn key_scan_matches_the_automaton() {
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(KEYWORDS.iter().map(|k| k.0))
+            .expect("automaton");
+        let ks = KeyScan::new(KEYWORDS);
+        // text made of keyword pieces, their prefixes and suffixes, filler
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        for (k, _) in KEYWORDS {
+            let b = k.as_bytes();
+            pieces.push(b.to_vec());
+            pieces.push(k.to_ascii_uppercase().into_bytes());
+            let cut = k.char_indices().nth(1).map_or(b.len(), |c| c.0);
+            pieces.push(b[..cut].to_vec());
+            pieces.push(b[cut..].to_vec());
+            pieces.push(b[..b.len() - 1].to_vec());
+        }
+        for f in [
+            "件号", "x", " ", "：", "1", "号", "_", "Name", "TEL", "é", "份证",
+        ] {
+            pieces.push(f.as_bytes().to_vec());
+        }
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let mut text = Vec::new();
+            for _ in 0..rnd(12) {
+                text.extend_from_slice(&pieces[rnd(pieces.len())]);
+            }
+            // every slice start, as the context windows cut the text
+            for from in 0..text.len() {
+                let hay = &text[from..];
+                let want: Vec<(usize, u32)> = ac
+                    .find_iter(hay)
+                    .map(|m| (m.end(), KEYWORDS[m.pattern().as_usize()].1))
+                    .collect();
+                let mut got = Vec::new();
+                ks.find(hay, |e, m| got.push((e, m)));
+                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(hay));
+            }
+        }
+    }
 }
