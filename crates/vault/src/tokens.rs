@@ -63,22 +63,48 @@ fn mum(a: u64, b: u64) -> u64 {
     (r as u64) ^ ((r >> 64) as u64)
 }
 
-/// v2 token hash of `b` ASCII-lowercased: eight bytes per multiply.
+#[inline(always)]
+fn read8(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes([
+        b[at],
+        b[at + 1],
+        b[at + 2],
+        b[at + 3],
+        b[at + 4],
+        b[at + 5],
+        b[at + 6],
+        b[at + 7],
+    ])
+}
+
+#[inline(always)]
+fn read4(b: &[u8], at: usize) -> u64 {
+    u64::from(u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]))
+}
+
+/// v2 token hash of `b` ASCII-lowercased: eight bytes per multiply; the
+/// tail is read with overlapping loads (as wyhash does), never byte by byte.
 #[inline]
 fn hash_v2(b: &[u8]) -> u64 {
-    let mut h = (b.len() as u64) ^ K3;
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = mum(h ^ lower8(x), K2);
+    let n = b.len();
+    let mut h = (n as u64) ^ K3;
+    if n <= 8 {
+        let x = if n >= 4 {
+            read4(b, 0) | (read4(b, n - 4) << 32)
+        } else if n > 0 {
+            u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16)
+        } else {
+            0
+        };
+        return mum(h ^ lower8(x), K2);
     }
-    let r = chunks.remainder();
-    if !r.is_empty() {
-        let mut t = [0u8; 8];
-        t[..r.len()].copy_from_slice(r);
-        h = mum(h ^ lower8(u64::from_le_bytes(t)), K2);
+    let mut at = 0;
+    while at + 8 < n {
+        h = mum(h ^ lower8(read8(b, at)), K2);
+        at += 8;
     }
-    mum(h, K3)
+    // the last eight bytes (overlapping the previous chunk unless n % 8 == 0)
+    mum(h ^ lower8(read8(b, n - 8)), K3)
 }
 
 /// Byte classes of the tokenizer.
@@ -148,7 +174,133 @@ fn high(text: &[u8], i: usize) -> High {
 
 /// Call `f` with every token of `text` as a slice of `text` (not yet
 /// lowercased; duplicates included).
-pub fn for_each_token_slice<'t>(text: &'t [u8], mut f: impl FnMut(&'t [u8])) {
+pub fn for_each_token_slice<'t>(text: &'t [u8], f: impl FnMut(&'t [u8])) {
+    if text.len() <= 64 * ASCII_WORDS && text.is_ascii() {
+        ascii_tokens(text, f);
+    } else {
+        any_tokens(text, f);
+    }
+}
+
+/// Longest text (in 64-byte words) the bitmask tokenizer takes.
+const ASCII_WORDS: usize = 8;
+
+/// Byte `>= c` flags (high bit of each byte) of eight ASCII bytes.
+#[inline(always)]
+fn ge(x: u64, c: u8) -> u64 {
+    x.wrapping_add(LO * u64::from(0x80 - c)) & HI
+}
+
+/// Gather the high bit of each byte into an 8-bit mask (byte i -> bit i).
+#[inline(always)]
+fn pack(flags: u64) -> u64 {
+    ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Alphanumeric and word-byte (alphanumeric or `. _ - : @ /`) masks of
+/// eight ASCII bytes.
+#[inline(always)]
+fn classify8(x: u64) -> (u64, u64) {
+    let l = x | (LO * 0x20);
+    let digit = ge(x, b'0') & !ge(x, b':');
+    let letter = ge(l, b'a') & !ge(l, b'{');
+    let alnum = digit | letter;
+    let dash_dot_slash = ge(x, b'-') & !ge(x, b'0');
+    let colon = ge(x, b':') & !ge(x, b';');
+    let at = ge(x, b'@') & !ge(x, b'A');
+    let under = ge(x, b'_') & !ge(x, b'`');
+    (
+        pack(alnum),
+        pack(alnum | dash_dot_slash | colon | at | under),
+    )
+}
+
+/// First set bit at or after `from` (or `m.len() * 64`).
+#[inline]
+fn next_set(m: &[u64], from: usize) -> usize {
+    let mut w = from / 64;
+    if w >= m.len() {
+        return m.len() * 64;
+    }
+    let mut x = m[w] & (!0u64 << (from % 64));
+    loop {
+        if x != 0 {
+            return w * 64 + x.trailing_zeros() as usize;
+        }
+        w += 1;
+        if w == m.len() {
+            return m.len() * 64;
+        }
+        x = m[w];
+    }
+}
+
+/// First clear bit at or after `from` (or `m.len() * 64`).
+#[inline]
+fn next_clear(m: &[u64], from: usize) -> usize {
+    let mut w = from / 64;
+    if w >= m.len() {
+        return m.len() * 64;
+    }
+    let mut x = !m[w] & (!0u64 << (from % 64));
+    loop {
+        if x != 0 {
+            return w * 64 + x.trailing_zeros() as usize;
+        }
+        w += 1;
+        if w == m.len() {
+            return m.len() * 64;
+        }
+        x = !m[w];
+    }
+}
+
+/// The tokenizer for ASCII text of up to `64 * ASCII_WORDS` bytes: byte
+/// classes as bitmasks, eight bytes at a time, then words and their parts
+/// from bit scans (the same tokens as [`any_tokens`]).
+fn ascii_tokens<'t>(text: &'t [u8], mut f: impl FnMut(&'t [u8])) {
+    let n = text.len();
+    let mut alnum = [0u64; ASCII_WORDS];
+    let mut word = [0u64; ASCII_WORDS];
+    let words = n.div_ceil(64);
+    for (i, c) in text.chunks(8).enumerate() {
+        let mut b = [0u8; 8];
+        b[..c.len()].copy_from_slice(c);
+        let (a, w) = classify8(u64::from_le_bytes(b));
+        alnum[i / 8] |= a << ((i % 8) * 8);
+        word[i / 8] |= w << ((i % 8) * 8);
+    }
+    let (alnum, word) = (&alnum[..words], &word[..words]);
+    let mut pos = 0;
+    loop {
+        let s = next_set(alnum, pos);
+        if s >= n {
+            return;
+        }
+        let end_word = next_clear(word, s).min(n);
+        let first_end = next_clear(alnum, s).min(n);
+        let next = next_set(alnum, first_end);
+        if next >= end_word {
+            // no inner punctuation: one token
+            f(&text[s..first_end]);
+        } else {
+            f(&text[s..first_end]);
+            let mut p = next;
+            let mut last_end = first_end;
+            while p < end_word {
+                let e = next_clear(alnum, p).min(n);
+                f(&text[p..e]);
+                last_end = e;
+                p = next_set(alnum, e);
+            }
+            f(&text[s..last_end]);
+        }
+        pos = end_word;
+    }
+}
+
+/// The general tokenizer (any bytes, CJK unigrams and bigrams).
+fn any_tokens<'t>(text: &'t [u8], mut f: impl FnMut(&'t [u8])) {
     let n = text.len();
     let mut i = 0;
     // end of the previous CJK character and its start (for bigrams)
@@ -598,6 +750,66 @@ mod tests {
         }
     }
 
+    fn slices(t: &[u8], imp: fn(&[u8], &mut dyn FnMut(&[u8]))) -> Vec<Vec<u8>> {
+        let mut v = Vec::new();
+        imp(t, &mut |s| v.push(s.to_vec()));
+        v.sort();
+        v
+    }
+
+    /// The dispatching tokenizer (bitmasks for short ASCII text).
+    fn ascii_imp(t: &[u8], f: &mut dyn FnMut(&[u8])) {
+        for_each_token_slice(t, f);
+    }
+
+    fn any_imp(t: &[u8], f: &mut dyn FnMut(&[u8])) {
+        any_tokens(t, f);
+    }
+
+    #[test]
+    fn classify8_matches_the_byte_table() {
+        for b in 0..0x80u8 {
+            for at in 0..8 {
+                let mut x = [b' '; 8];
+                x[at] = b;
+                let (a, w) = classify8(u64::from_le_bytes(x));
+                assert_eq!(a == 1 << at, CLASS[b as usize] == ALNUM, "{b:#x} at {at}");
+                assert_eq!(
+                    w == 1 << at,
+                    matches!(CLASS[b as usize], ALNUM | PUNCT),
+                    "{b:#x} at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_tokenizer_equals_general_one_on_examples() {
+        let long = "a.b ".repeat(130);
+        for t in [
+            "",
+            "...",
+            "a",
+            "sshd:",
+            ":sshd",
+            "10.52.75.119",
+            "--a--b--",
+            "a..b..c.",
+            "user@example.com/path:80",
+            "2026-11-01T00:00:00.000Z fw1 [origin ip=\"10.0.0.1\"]",
+            "x".repeat(64).as_str(),
+            "y".repeat(65).as_str(),
+            "a-".repeat(40).as_str(),
+            long.as_str(),
+        ] {
+            assert_eq!(
+                slices(t.as_bytes(), ascii_imp),
+                slices(t.as_bytes(), any_imp),
+                "{t:?}"
+            );
+        }
+    }
+
     #[test]
     fn lower8_lowercases_ascii_only() {
         for b in 0..=255u8 {
@@ -716,6 +928,29 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn ascii_tokens_equal_general_tokens(t in "[ -~]{0,600}") {
+            proptest::prop_assert_eq!(
+                slices(t.as_bytes(), ascii_imp),
+                slices(t.as_bytes(), any_imp)
+            );
+        }
+
+        #[test]
+        fn ascii_tokens_equal_general_tokens_on_word_soup(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                proptest::string::string_regex("[a-zA-Z0-9]{1,9}").unwrap(),
+                proptest::string::string_regex("[._:@/-]{1,3}").unwrap(),
+                proptest::string::string_regex("[ ,;=\\[\\]\"`{}]").unwrap(),
+            ], 0..80),
+        ) {
+            let t = parts.concat();
+            proptest::prop_assert_eq!(
+                slices(t.as_bytes(), ascii_imp),
+                slices(t.as_bytes(), any_imp)
+            );
+        }
+
         #[test]
         fn streaming_tokens_equal_reference(
             parts in proptest::collection::vec(proptest::prop_oneof![
