@@ -750,7 +750,9 @@ mod tests {
         }
     }
 
-    fn slices(t: &[u8], imp: fn(&[u8], &mut dyn FnMut(&[u8]))) -> Vec<Vec<u8>> {
+    type Tokenizer = fn(&[u8], &mut dyn FnMut(&[u8]));
+
+    fn slices(t: &[u8], imp: Tokenizer) -> Vec<Vec<u8>> {
         let mut v = Vec::new();
         imp(t, &mut |s| v.push(s.to_vec()));
         v.sort();
