@@ -245,7 +245,7 @@ const CLASS: [u8; 256] = {
 #[derive(Debug, Clone)]
 struct KeyScan {
     /// Bit `b0 << 8 | b1`: some keyword starts with `b0 b1` (any ASCII case).
-    pairs: Box<[u64]>,
+    pairs: Box<[u64; 1024]>,
     /// Bit [`KeyScan::tri`] of the lower-cased first three bytes.
     tris: Box<[u64]>,
     /// Keyword indices by lower-cased first byte, longest first.
@@ -256,7 +256,7 @@ struct KeyScan {
 
 impl KeyScan {
     fn new(keys: &[(&'static str, u32)]) -> KeyScan {
-        let mut pairs = vec![0u64; 1024].into_boxed_slice();
+        let mut pairs = Box::new([0u64; 1024]);
         let mut tris = vec![0u64; 1024].into_boxed_slice();
         let mut by_first = vec![Vec::new(); 256].into_boxed_slice();
         let set = |bits: &mut [u64], k: usize| bits[k >> 6] |= 1 << (k & 63);
@@ -269,7 +269,7 @@ impl KeyScan {
             }
             for b0 in cases(b[0]) {
                 for b1 in cases(b[1]) {
-                    set(&mut pairs, usize::from(b0) << 8 | usize::from(b1));
+                    set(&mut pairs[..], usize::from(b0) << 8 | usize::from(b1));
                 }
             }
             set(&mut tris, KeyScan::tri(b[0], b[1], b[2]));
@@ -303,29 +303,41 @@ impl KeyScan {
     /// non-overlapping.
     fn find(&self, hay: &[u8], mut f: impl FnMut(usize, u32)) {
         let n = hay.len();
+        // every keyword has at least three bytes: starts are below n - 2
+        let last = n.saturating_sub(2);
         let mut p = 0;
-        while p + 2 < n {
-            let (b0, b1, b2) = (hay[p], hay[p + 1], hay[p + 2]);
-            if !KeyScan::bit(&self.pairs, usize::from(b0) << 8 | usize::from(b1))
-                || !KeyScan::bit(&self.tris, KeyScan::tri(b0, b1, b2))
-            {
-                p += 1;
-                continue;
+        while p < last {
+            // the pair test for up to 64 positions, as a bit mask (no
+            // data-dependent branches)
+            let end = (p + 64).min(last);
+            let mut m = 0u64;
+            for (k, w) in hay[p..=end].windows(2).enumerate() {
+                let x = usize::from(w[0]) << 8 | usize::from(w[1]);
+                m |= (self.pairs[x >> 6] >> (x & 63) & 1) << k;
             }
-            let hit = self.by_first[usize::from(b0.to_ascii_lowercase())]
-                .iter()
-                .map(|&k| usize::from(k))
-                .find(|&k| {
-                    let pat = self.pats[k];
-                    p + pat.len() <= n && hay[p..p + pat.len()].eq_ignore_ascii_case(pat)
-                });
-            match hit {
-                Some(k) => {
-                    p += self.pats[k].len();
-                    f(p, self.masks[k]);
+            // positions before `next` are inside a match already reported
+            let mut next = p;
+            while m != 0 {
+                let q = p + m.trailing_zeros() as usize;
+                m &= m - 1;
+                if q < next
+                    || !KeyScan::bit(&self.tris[..], KeyScan::tri(hay[q], hay[q + 1], hay[q + 2]))
+                {
+                    continue;
                 }
-                None => p += 1,
+                let hit = self.by_first[usize::from(hay[q].to_ascii_lowercase())]
+                    .iter()
+                    .map(|&k| usize::from(k))
+                    .find(|&k| {
+                        let pat = self.pats[k];
+                        q + pat.len() <= n && hay[q..q + pat.len()].eq_ignore_ascii_case(pat)
+                    });
+                if let Some(k) = hit {
+                    next = q + self.pats[k].len();
+                    f(next, self.masks[k]);
+                }
             }
+            p = end.max(next);
         }
     }
 }
@@ -854,13 +866,16 @@ impl Detector {
         let st = em.kw.borrow();
         let kw = &st.0;
         let lo = s.saturating_sub(self.opts.context_window);
-        let i = kw.partition_point(|&(e, _)| (e as usize) < lo);
+        // the list is sorted by end and the window is at its tail: walk back
         let mut m = hint.0;
-        for &(e, mask) in &kw[i..] {
-            if e as usize > s {
+        for &(e, mask) in kw.iter().rev() {
+            let e = e as usize;
+            if e < lo {
                 break;
             }
-            m |= mask;
+            if e <= s {
+                m |= mask;
+            }
         }
         m
     }
