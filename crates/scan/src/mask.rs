@@ -68,6 +68,30 @@ fn keep_ends_ascii(v: &[u8], head: usize, tail: usize) -> Masked {
     Masked::from_ascii(&buf[..n])
 }
 
+/// An ASCII rendering built on the stack (cut at the [`Masked`] capacity).
+struct AsciiBuf {
+    b: [u8; 62],
+    n: usize,
+}
+
+impl Default for AsciiBuf {
+    fn default() -> Self {
+        AsciiBuf { b: [0; 62], n: 0 }
+    }
+}
+
+impl AsciiBuf {
+    fn push(&mut self, s: &[u8]) {
+        let k = s.len().min(62 - self.n);
+        self.b[self.n..self.n + k].copy_from_slice(&s[..k]);
+        self.n += k;
+    }
+
+    fn done(&self) -> Masked {
+        Masked::from_ascii(&self.b[..self.n])
+    }
+}
+
 /// Mask a normalised value of `kind`. `value` is ASCII for identifiers; for
 /// names and addresses it is UTF-8.
 pub fn mask(kind: Kind, value: &str) -> Masked {
@@ -84,6 +108,28 @@ pub fn mask(kind: Kind, value: &str) -> Masked {
         };
         if let Some((h, t)) = fast {
             return keep_ends_ascii(v, h, t);
+        }
+        // the same renderings as below, without a heap allocation
+        match kind {
+            Kind::Email => {
+                if let Some(at) = v.iter().rposition(|&c| c == b'@') {
+                    let mut m = AsciiBuf::default();
+                    m.push(&v[..at.min(1)]);
+                    m.push(b"***");
+                    m.push(&v[at..]);
+                    return m.done();
+                }
+            }
+            Kind::Ipv4 => {
+                let mut it = v.split(|&c| c == b'.');
+                let mut m = AsciiBuf::default();
+                m.push(it.next().unwrap_or(b""));
+                m.push(b".");
+                m.push(it.next().unwrap_or(b""));
+                m.push(b".*.*");
+                return m.done();
+            }
+            _ => {}
         }
     }
     let s = match kind {
