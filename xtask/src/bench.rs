@@ -843,7 +843,11 @@ fn report(
         md,
         "## Reproduce\n\n```\ncargo xtask bench vault --lines {sizes} --seed {}{}\n```\n",
         o.seed,
-        if servers_pinned() { " --pin-servers" } else { "" }
+        if servers_pinned() {
+            " --pin-servers"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(md, "## Machine\n");
     let _ = writeln!(

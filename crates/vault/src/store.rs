@@ -26,7 +26,7 @@ pub(crate) const ZSTD_LEVEL: i32 = 1;
 pub const BLOCK_TARGET: usize = 1 << 20;
 /// Default segment size (raw bytes) at which a segment is sealed.
 pub const DEFAULT_SEGMENT_SIZE: u64 = 64 << 20;
-/// A group commit happens at least every this many WAL bytes.
+/// Pending records are written and fsynced at least every this many WAL bytes.
 pub const GROUP_BYTES: usize = 8 << 20;
 /// Segments are also sealed when their first record arrived longer ago than
 /// this (by the vault's clock), so a trickle of records is sealed daily.
@@ -934,8 +934,11 @@ impl Vault {
         combined(self.store.alg, &self.main, &self.tile).root(self.store.alg)
     }
 
-    /// Append one record (durable only after [`Vault::commit`]; a group
-    /// commit also happens automatically every few MiB). Returns its seq.
+    /// Append one record; returns its seq. It is durable after
+    /// [`Vault::sync`] or [`Vault::commit`]; every [`GROUP_BYTES`] the
+    /// pending records are also written and fsynced (and a full segment is
+    /// sealed under a new checkpoint), so memory stays bounded whatever the
+    /// caller does.
     pub fn append(&mut self, r: &Incoming<'_>) -> Result<u64> {
         if r.source.len() > MAX_NAME || r.peer.len() > MAX_NAME || r.transport.len() > MAX_NAME {
             return Err(Error::new(
@@ -963,7 +966,11 @@ impl Vault {
             .push(&self.wal_buf[range.start - 8..], r.raw.len())?;
         self.add(r.raw.len(), leaf);
         if self.wal_buf.len() >= GROUP_BYTES {
-            self.commit()?;
+            if self.seg.raw >= self.store.config.segment_size {
+                self.commit()?;
+            } else {
+                self.sync()?;
+            }
         }
         Ok(seq)
     }

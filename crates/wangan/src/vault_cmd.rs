@@ -404,8 +404,14 @@ fn ingest_reader(
     let mut rd = BufReader::with_capacity(1 << 20, r);
     let mut line = Vec::with_capacity(4096);
     let mut n = 0u64;
+    let mut received = now_ns();
+    let mut last_commit = std::time::Instant::now();
     loop {
         line.clear();
+        if rd.buffer().is_empty() {
+            // the lines of one read arrived together
+            received = now_ns();
+        }
         let k = rd.read_until(b'\n', &mut line)?;
         if k == 0 {
             break;
@@ -425,7 +431,7 @@ fn ingest_reader(
             continue;
         }
         v.append(&Incoming {
-            received_ns: now_ns(),
+            received_ns: received,
             source: o.source,
             peer: o.peer,
             transport: o.transport,
@@ -434,8 +440,11 @@ fn ingest_reader(
         .map_err(|e| lib_err(e, out))?;
         st.records += 1;
         n += 1;
-        if n.is_multiple_of(65536) {
+        // a signed checkpoint about every second of a long ingest (the
+        // vault itself fsyncs every few MiB)
+        if n.is_multiple_of(4096) && last_commit.elapsed() >= std::time::Duration::from_secs(1) {
             v.commit().map_err(|e| lib_err(e, out))?;
+            last_commit = std::time::Instant::now();
         }
     }
     Ok(())
