@@ -2,7 +2,8 @@
 //! parallel scanning of large files.
 //!
 //! Memory is bounded: a file is read in chunks (`chunk_size`, default
-//! 4 MiB) cut at a record boundary (newline, or a newline outside quotes for
+//! 1 MiB: the findings of a chunk stay in cache until they are counted) cut
+//! at a record boundary (newline, or a newline outside quotes for
 //! CSV); at most `2 × threads` chunks are in flight. JSON documents (not
 //! NDJSON) are read whole up to `max_json_size` and scanned as NDJSON-style
 //! streams beyond it.
@@ -101,7 +102,7 @@ impl Default for ScanOptions {
         ScanOptions {
             detect: DetectOptions::default(),
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            chunk_size: 4 << 20,
+            chunk_size: 1 << 20,
             max_json_size: 256 << 20,
             sample_rows: Some(1000),
             statement_timeout_ms: 30_000,
@@ -484,10 +485,14 @@ impl Scanner {
             if c > 0 {
                 return c;
             }
-            // no record boundary in the whole chunk: cut before a trailing token
+            // no record boundary in the whole chunk: cut where no value can
+            // straddle, else before a trailing token
             let mut c = buf.len();
             if matches!(enc, Encoding::Utf16Le | Encoding::Utf16Be) {
                 return c & !1;
+            }
+            if let Some(q) = quiet_cut(buf) {
+                return q;
             }
             let lim = c.saturating_sub(256);
             while c > lim && is_alnum(buf[c - 1]) {
@@ -660,6 +665,35 @@ impl Scanner {
         report.assets.extend(acc.assets);
         Ok(())
     }
+}
+
+/// A cut for a chunk without a record boundary: the last offset in its
+/// final 64 KiB in the middle of 32 bytes without an ASCII alphanumeric, `@`
+/// or full-width lead byte (`0xEF`), at a UTF-8 character boundary. No token
+/// or value straddles it (long lines of Chinese text, minified markup).
+fn quiet_cut(buf: &[u8]) -> Option<usize> {
+    const W: usize = 16;
+    let lo = buf.len().saturating_sub(64 << 10);
+    let mut run = 0usize;
+    for k in (lo..buf.len()).rev() {
+        let b = buf[k];
+        if b.is_ascii_alphanumeric() || b == b'@' || b == 0xEF {
+            run = 0;
+            continue;
+        }
+        run += 1;
+        if run >= 2 * W {
+            // buf[k..k + 2W] is quiet: a character boundary near its middle
+            let mut p = k + W;
+            while p < k + 2 * W - 4 && buf[p] & 0xC0 == 0x80 {
+                p += 1;
+            }
+            if buf[p] & 0xC0 != 0x80 {
+                return Some(p);
+            }
+        }
+    }
+    None
 }
 
 /// Read until `buf` holds `want` bytes or the reader ends; returns whether it ended.

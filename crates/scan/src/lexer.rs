@@ -291,7 +291,7 @@ impl KeyScan {
     #[inline(always)]
     fn tri(b0: u8, b1: u8, b2: u8) -> usize {
         let l = |b: u8| usize::from(b.to_ascii_lowercase());
-        (l(b0) * 0x9E37 ^ l(b1) * 0x79B9 ^ l(b2)) & 0xFFFF
+        ((l(b0) * 0x9E37) ^ (l(b1) * 0x79B9) ^ l(b2)) & 0xFFFF
     }
 
     #[inline(always)]
@@ -866,6 +866,12 @@ impl Detector {
         // back up by the longest keyword so none is cut at the seam
         let from = (*done).max(lo).saturating_sub(16);
         let seam = *done;
+        // only the tail of the list is read again (windows move forward)
+        if list.len() >= 4096 {
+            let cut = s.saturating_sub(2 * self.opts.context_window + 64);
+            let k = list.partition_point(|&(e, _)| (e as usize) < cut);
+            list.drain(..k);
+        }
         self.key_scan.find(&text[from..s], |end, mask| {
             let end = from + end;
             if end > seam {
@@ -921,15 +927,17 @@ impl Detector {
                 && emails.last().is_none_or(|l| l.1 <= s)
             {
                 emails.push((s, e));
-                em.push(
-                    Kind::Email,
-                    s,
-                    e,
-                    80,
-                    0,
-                    &text[s..e].to_ascii_lowercase(),
-                    0,
-                );
+                // local part ≤ 64 bytes, domain < 256: lower-case on the stack
+                let mut low = [0u8; 384];
+                let v = &text[s..e];
+                if v.len() <= low.len() {
+                    let l = &mut low[..v.len()];
+                    l.copy_from_slice(v);
+                    l.make_ascii_lowercase();
+                    em.push(Kind::Email, s, e, 80, 0, l, 0);
+                } else {
+                    em.push(Kind::Email, s, e, 80, 0, &v.to_ascii_lowercase(), 0);
+                }
             }
         }
         let mut ei = 0;
@@ -986,10 +994,7 @@ impl Detector {
                 );
             }
         }
-        let found = &mut em.out[first..];
-        if !found.is_sorted_by_key(|f| (f.start, f.end)) {
-            found.sort_by_key(|f| (f.start, f.end));
-        }
+        sort_findings(em.out, first, first + emails.len());
     }
 
     /// `-----BEGIN … PRIVATE KEY-----` blocks.
@@ -1962,6 +1967,35 @@ impl Detector {
         }
         em.push(Kind::CnAddress, start, e, 65, 0, &text[start..e], 0);
         Some(e)
+    }
+}
+
+/// Sort `out[first..]` by (start, end), stably: the e-mails pushed first
+/// (`out[first..mid]`, sorted) come before other findings with the same
+/// span. The other findings are usually sorted already: then the two runs
+/// are merged without a sort.
+fn sort_findings(out: &mut [Finding], first: usize, mid: usize) {
+    let key = |f: &Finding| (f.start, f.end);
+    if !out[mid..].is_sorted_by_key(key) {
+        out[first..].sort_by_key(key);
+        return;
+    }
+    if mid == first || mid == out.len() || key(&out[mid - 1]) <= key(&out[mid]) {
+        return;
+    }
+    // merge forward into the room the copied e-mails leave at the front;
+    // e-mails first on equal keys; the writes never pass the reads
+    let left: Vec<Finding> = out[first..mid].to_vec();
+    let (mut i, mut j, mut k) = (0, mid, first);
+    while i < left.len() {
+        if j < out.len() && key(&out[j]) < key(&left[i]) {
+            out[k] = out[j];
+            j += 1;
+        } else {
+            out[k] = left[i];
+            i += 1;
+        }
+        k += 1;
     }
 }
 

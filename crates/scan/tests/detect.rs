@@ -319,3 +319,70 @@ fn xlsx_columns_and_docx_text() {
         r.skipped
     );
 }
+
+#[test]
+fn log_times_and_dates_do_not_hide_values() {
+    check(
+        "Nov  5 12:34:56 13800138000",
+        &[("cn_mobile", "13800138000")],
+    );
+    check(
+        "2026-05-13 12:22:16.177 13800138000",
+        &[("cn_mobile", "13800138000")],
+    );
+    check("at 12:34:56.1234", &[]);
+    check("t=12:34:56:78:9A:BC", &[("mac", "12:34:56:78:9A:BC")]);
+    check("12:34:56.7.8.9", &[("ipv4", "56.7.8.9")]);
+    check("10:20:30 10.20.30.40", &[("ipv4", "10.20.30.40")]);
+    check("2026-05-13-10-22 x", &[]);
+    check(
+        "day 2026-05-13 11010519491231002X",
+        &[("cn_id", "11010519491231002X")],
+    );
+    check("x 0755-86013388 y", &[("landline", "0755-86013388")]);
+    check("12:34:56@example.com", &[("email", "56@example.com")]);
+}
+
+/// Collects (kind, start, end) of every finding.
+#[derive(Default)]
+struct Collect(std::sync::Mutex<Vec<(scan::Kind, u64, u64)>>);
+
+impl scan::Sink for Collect {
+    fn finding(&self, hit: &scan::Hit<'_>) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push((hit.finding.kind, hit.finding.start, hit.finding.end));
+        }
+    }
+}
+
+/// A value on a chunk boundary (one long line, no newline to cut at) is
+/// found exactly once, with its offsets in the file, on one and two threads.
+#[test]
+fn value_straddling_a_chunk_boundary_is_found_once() {
+    let id = "11010519491231002X";
+    let dir = tempfile::tempdir().expect("temp dir");
+    for at in (4096 - id.len() - 3)..=(4096 + 3) {
+        // filler without alphanumerics or newlines: `。` is three bytes
+        let mut text = "。".repeat(at / 3).into_bytes();
+        text.resize(at, b' ');
+        text.extend_from_slice(id.as_bytes());
+        text.extend_from_slice("。".repeat(2000).as_bytes());
+        let path = dir.path().join("long.log");
+        std::fs::write(&path, &text).expect("write");
+        for threads in [1, 2] {
+            let s = scan::Scanner::new(scan::ScanOptions {
+                threads,
+                chunk_size: 4096,
+                ..scan::ScanOptions::default()
+            });
+            let sink = Collect::default();
+            s.scan_path(&path, &sink).expect("scan");
+            let got = sink.0.into_inner().unwrap_or_default();
+            assert_eq!(
+                got,
+                vec![(scan::Kind::CnId, at as u64, (at + id.len()) as u64)],
+                "value at {at}, {threads} thread(s)"
+            );
+        }
+    }
+}
