@@ -662,6 +662,9 @@ impl Scanner {
         }
         report.bytes += acc.bytes + bom as u64;
         report.rows += acc.rows;
+        for a in &mut acc.assets {
+            a.compact();
+        }
         report.assets.extend(acc.assets);
         Ok(())
     }

@@ -1,42 +1,105 @@
 //! Aggregated results: per asset (file, column, key path, table column)
 //! counts, distinct values and distinct persons.
 
-use std::collections::{BTreeMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 
 use crate::kind::{Finding, Kind, Masked};
 
-/// The values are already 64-bit hashes: use them as they are.
-#[derive(Default, Clone, Copy)]
-struct IdHasher(u64);
+/// A set of 64-bit value hashes, for exact distinct counts. Inserts go to
+/// an unsorted buffer that is sorted, deduplicated and merged into a sorted
+/// list when it holds a quarter of the list (at least 4096): appends and
+/// sequential merges instead of a random hash-table access per finding, and
+/// unions of sets are linear merges.
+#[derive(Debug, Clone, Default)]
+struct Distinct {
+    /// Sorted, without duplicates.
+    sorted: Vec<u64>,
+    /// Not yet merged (unsorted, may repeat).
+    pending: Vec<u64>,
+}
 
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) ^ u64::from(b);
+impl Distinct {
+    fn insert(&mut self, h: u64) {
+        self.pending.push(h);
+        if self.pending.len() >= (self.sorted.len() / 4).max(4096) {
+            self.flush();
         }
     }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
+
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        self.pending.sort_unstable();
+        self.pending.dedup();
+        if self.sorted.is_empty() {
+            std::mem::swap(&mut self.sorted, &mut self.pending);
+        } else {
+            self.sorted = merge_sorted(&self.sorted, &self.pending);
+        }
+        self.pending.clear();
+    }
+
+    /// The pending values, sorted and deduplicated (a copy).
+    fn pending_sorted(&self) -> Vec<u64> {
+        let mut p = self.pending.clone();
+        p.sort_unstable();
+        p.dedup();
+        p
+    }
+
+    fn len(&self) -> usize {
+        if self.pending.is_empty() {
+            return self.sorted.len();
+        }
+        let p = self.pending_sorted();
+        self.sorted.len()
+            + p.iter()
+                .filter(|h| self.sorted.binary_search(h).is_err())
+                .count()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.sorted.is_empty() && self.pending.is_empty()
+    }
+
+    /// `self ∪= other`.
+    fn union(&mut self, other: &Distinct) {
+        if other.is_empty() {
+            return;
+        }
+        self.flush();
+        let o = if other.pending.is_empty() {
+            merge_sorted(&self.sorted, &other.sorted)
+        } else {
+            merge_sorted(
+                &self.sorted,
+                &merge_sorted(&other.sorted, &other.pending_sorted()),
+            )
+        };
+        self.sorted = o;
     }
 }
 
-type HashSet64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
-
-/// `a ∪= b`; a copy of the table when `a` is empty (no rehashing).
-fn union(a: &mut HashSet64, b: &HashSet64) {
-    if b.is_empty() {
-        return;
-    }
+/// The sorted union of two sorted lists without duplicates.
+fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
     if a.is_empty() {
-        a.clone_from(b);
-        return;
+        return b.to_vec();
     }
-    a.reserve(b.len());
-    a.extend(b.iter().copied());
+    if b.is_empty() {
+        return a.to_vec();
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        out.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Counts of one kind in one asset.
@@ -54,7 +117,7 @@ pub struct KindStats {
     pub max_confidence: u8,
     /// A masked sample value (the first raw one seen).
     pub sample: Option<Masked>,
-    distinct: HashSet64,
+    distinct: Distinct,
 }
 
 impl KindStats {
@@ -75,7 +138,7 @@ pub struct Asset {
     pub field: Option<String>,
     /// Per kind counts.
     pub kinds: BTreeMap<Kind, KindStats>,
-    persons: HashSet64,
+    persons: Distinct,
 }
 
 impl Asset {
@@ -124,9 +187,17 @@ impl Asset {
             if k.sample.is_none() {
                 k.sample = o.sample;
             }
-            union(&mut k.distinct, &o.distinct);
+            k.distinct.union(&o.distinct);
         }
-        union(&mut self.persons, &other.persons);
+        self.persons.union(&other.persons);
+    }
+
+    /// Merge buffered hashes (makes the distinct counts cheap to read).
+    pub(crate) fn compact(&mut self) {
+        for k in self.kinds.values_mut() {
+            k.distinct.flush();
+        }
+        self.persons.flush();
     }
 
     /// Distinct persons identified by resident ID number.
@@ -190,6 +261,9 @@ pub struct Report {
 impl Report {
     /// Sort assets deterministically.
     pub fn sort(&mut self) {
+        for a in &mut self.assets {
+            a.compact();
+        }
         self.assets
             .sort_by(|a, b| (&a.source, &a.field).cmp(&(&b.source, &b.field)));
         self.skipped.sort_by(|a, b| a.source.cmp(&b.source));
@@ -222,5 +296,48 @@ impl Report {
             t.merge(a);
         }
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Distinct counts are exact across buffered inserts, flushes and unions.
+    #[test]
+    fn distinct_counts_are_exact() {
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % 20_000
+        };
+        let (mut a, mut b) = (Distinct::default(), Distinct::default());
+        let (mut sa, mut sb) = (
+            std::collections::HashSet::new(),
+            std::collections::HashSet::new(),
+        );
+        for n in 0..50_000 {
+            let (x, y) = (next(), next());
+            a.insert(x);
+            sa.insert(x);
+            if n % 3 == 0 {
+                b.insert(y);
+                sb.insert(y);
+            }
+            if n % 9_999 == 0 {
+                assert_eq!(a.len(), sa.len());
+                assert_eq!(b.len(), sb.len());
+            }
+        }
+        assert_eq!(a.len(), sa.len());
+        let mut u = a.clone();
+        u.union(&b);
+        sa.extend(&sb);
+        assert_eq!(u.len(), sa.len());
+        u.flush();
+        assert_eq!(u.len(), sa.len());
+        let mut e = Distinct::default();
+        e.union(&b);
+        assert_eq!(e.len(), sb.len());
     }
 }
