@@ -578,14 +578,37 @@ fn plain_token_end(text: &[u8], i: usize) -> Option<usize> {
         let full = match next {
             b'.' => len <= 3 && digit_next(),
             b':' => len <= 4,
-            b'-' => len == 2 || digit_next(),
-            b' ' => digit_next(),
+            b'-' => len == 2 || (digit_next() && group_shape_possible(text, j, len)),
+            b' ' => digit_next() && group_shape_possible(text, j, len),
             b'*' | 0xE5 => true,
             _ => false,
         };
         return (!full).then_some(j);
     }
     None
+}
+
+/// Whether digit groups starting with a `len`-digit group before the
+/// separator at `j` can form a shape of `Detector::grouped`: the second
+/// group's length decides (`Nov  5 12:…` and `2026-05-13 12:…` cannot).
+/// Conservative when the second group goes on with a letter or a
+/// full-width character.
+#[inline]
+fn group_shape_possible(text: &[u8], j: usize, len: usize) -> bool {
+    let mut k = j + 1;
+    while k < text.len() && text[k].is_ascii_digit() {
+        k += 1;
+    }
+    if text
+        .get(k)
+        .is_some_and(|&b| b.is_ascii_alphanumeric() || b == 0xEF)
+    {
+        return true;
+    }
+    matches!(
+        (len, k - j - 1),
+        (2, 3 | 11) | (3, 3 | 4 | 7 | 8) | (4, 3 | 4 | 7 | 8 | 11) | (6, 4 | 8 | 10 | 13)
+    )
 }
 
 /// `hh:mm:ss` at `i` (`hh` is a two-digit token followed by `:`): neither a

@@ -341,6 +341,15 @@ fn log_times_and_dates_do_not_hide_values() {
     );
     check("x 0755-86013388 y", &[("landline", "0755-86013388")]);
     check("12:34:56@example.com", &[("email", "56@example.com")]);
+    check("Nov 19 138 0013 8000", &[("cn_mobile", "138 0013 8000")]);
+    check(
+        "7 12 86 138 0013 8000",
+        &[("cn_mobile", "86 138 0013 8000")],
+    );
+    check(
+        "5 6222 0212 3456 7890 128",
+        &[("bank_card", "6222 0212 3456 7890 128")],
+    );
 }
 
 /// Collects (kind, start, end) of every finding.
