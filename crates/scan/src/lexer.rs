@@ -248,6 +248,8 @@ struct KeyScan {
     pairs: Box<[u64; 1024]>,
     /// Bit [`KeyScan::tri`] of the lower-cased first three bytes.
     tris: Box<[u64]>,
+    /// Bytes that occur in a keyword (any ASCII case).
+    in_key: Box<[bool; 256]>,
     /// Keyword indices by lower-cased first byte, longest first.
     by_first: Box<[Vec<u16>]>,
     pats: Vec<&'static [u8]>,
@@ -283,6 +285,16 @@ impl KeyScan {
             pairs,
             tris,
             by_first,
+            in_key: {
+                let mut t = [false; 256];
+                for (p, _) in keys {
+                    for &b in p.as_bytes() {
+                        t[usize::from(b.to_ascii_lowercase())] = true;
+                        t[usize::from(b.to_ascii_uppercase())] = true;
+                    }
+                }
+                Box::new(t)
+            },
             pats: keys.iter().map(|k| k.0.as_bytes()).collect(),
             masks: keys.iter().map(|k| k.1).collect(),
         }
@@ -886,8 +898,14 @@ impl Detector {
             return;
         }
         let lo = s.saturating_sub(self.opts.context_window);
-        // back up by the longest keyword so none is cut at the seam
-        let from = (*done).max(lo).saturating_sub(16);
+        // back up by the longest keyword so none is cut at the seam, unless
+        // no keyword can hold the byte at the seam (a digit: candidates
+        // start there), so none straddles it
+        let from = if *done >= lo && !self.key_scan.in_key[usize::from(text[*done])] {
+            *done
+        } else {
+            (*done).max(lo).saturating_sub(16)
+        };
         let seam = *done;
         // only the tail of the list is read again (windows move forward)
         if list.len() >= 4096 {
@@ -1229,9 +1247,9 @@ impl Detector {
                 }
             }
             16 | 19 => {
-                if !self.neg_before(text, s)
-                    && validate::luhn(v)
+                if validate::luhn(v)
                     && let Some(bin) = validate::card_bin(v)
+                    && !self.neg_before(text, s)
                 {
                     let c = self.ctx_before(text, s, hint, em);
                     let has = c & ctx::CARD != 0;

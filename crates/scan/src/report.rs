@@ -7,7 +7,7 @@ use crate::kind::{Finding, Kind, Masked};
 
 /// A set of 64-bit value hashes, for exact distinct counts. Inserts go to
 /// an unsorted buffer that is sorted, deduplicated and merged into a sorted
-/// list when it holds a quarter of the list (at least 4096): appends and
+/// list when it holds half as many as the list (at least 4096): appends and
 /// sequential merges instead of a random hash-table access per finding, and
 /// unions of sets are linear merges.
 #[derive(Debug, Clone, Default)]
@@ -21,7 +21,7 @@ struct Distinct {
 impl Distinct {
     fn insert(&mut self, h: u64) {
         self.pending.push(h);
-        if self.pending.len() >= (self.sorted.len() / 4).max(4096) {
+        if self.pending.len() >= (self.sorted.len() / 2).max(4096) {
             self.flush();
         }
     }
