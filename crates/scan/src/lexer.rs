@@ -508,21 +508,46 @@ const ALNUM: [u8; 256] = {
     t
 };
 
-/// Skip 16-byte blocks of non-ASCII bytes other than `0xEF` (CJK text):
-/// none of them can start a token. The block test compiles to vector
-/// compares.
+/// Byte lanes of a word: the high bit of each byte, and a one in each byte.
+const HI: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Eight bytes at `i`, little-endian, if there are eight.
+#[inline(always)]
+fn word_at(text: &[u8], i: usize) -> Option<u64> {
+    let b: [u8; 8] = text.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(b))
+}
+
+/// Skip 8-byte words of non-ASCII bytes other than `0xEF` (CJK text): none
+/// of them can start a token.
 #[inline]
 fn skip_cjk(text: &[u8], mut i: usize) -> usize {
-    while let Some(block) = text.get(i..i + 16) {
-        let (all, ef) = block
-            .iter()
-            .fold((0xFFu8, false), |(a, e), &b| (a & b, e | (b == 0xEF)));
-        if all < 0x80 || ef {
+    while let Some(w) = word_at(text, i) {
+        // the first zero byte of x is found exactly (no false positive
+        // before it), which is all that matters here
+        let x = w ^ (0xEF * ONES);
+        let ef = x.wrapping_sub(ONES) & !x & HI;
+        if w & HI != HI || ef != 0 {
             break;
         }
-        i += 16;
+        i += 8;
     }
     i
+}
+
+/// Per byte lane of `w` (high bit set in the lane): ASCII alphanumeric,
+/// ASCII digit, ASCII lower-case letter.
+#[inline(always)]
+fn alnum_lanes(w: u64) -> (u64, u64, u64) {
+    let ascii = !w & HI;
+    let x = w & !HI;
+    // x ≤ 0x7f, so adding at most 0x80 - 1 never carries out of a lane
+    let digit = (x + 0x50 * ONES) & !(x + 0x46 * ONES) & ascii;
+    let y = x | 0x20 * ONES;
+    let letter = (y + 0x1f * ONES) & !(y + 0x05 * ONES) & ascii;
+    let lower = letter & (x << 2);
+    (digit | letter, digit, lower & HI)
 }
 
 /// Per ASCII byte: a bit for digit (1), upper-case (2), lower-case (4).
@@ -548,13 +573,34 @@ const ALNUM_BIT: [u8; 256] = {
 fn plain_token_end(text: &[u8], i: usize) -> Option<usize> {
     let mut j = i;
     let mut cls = 0u8;
-    while let Some(&b) = text.get(j) {
-        let c = ALNUM_BIT[b as usize];
-        if c == 0 {
+    // eight bytes at a time: the run's end and its classes from lane masks
+    while let Some(w) = word_at(text, j) {
+        let (alnum, digit, lower) = alnum_lanes(w);
+        let stop = !alnum & HI;
+        let run = if stop == 0 {
+            HI
+        } else {
+            // lanes below the first non-alphanumeric one
+            (stop & stop.wrapping_neg()).wrapping_sub(1) & HI
+        };
+        cls |= u8::from(digit & run != 0)
+            | u8::from(alnum & !digit & !lower & run != 0) << 1
+            | u8::from(lower & run != 0) << 2;
+        if stop != 0 {
+            j += (stop.trailing_zeros() / 8) as usize;
             break;
         }
-        cls |= c;
-        j += 1;
+        j += 8;
+    }
+    if word_at(text, j).is_none() {
+        while let Some(&b) = text.get(j) {
+            let c = ALNUM_BIT[b as usize];
+            if c == 0 {
+                break;
+            }
+            cls |= c;
+            j += 1;
+        }
     }
     let len = j - i;
     let next = text.get(j).copied().unwrap_or(0);
@@ -982,6 +1028,9 @@ impl Detector {
             }
         }
         let mut ei = 0;
+        // start of the first e-mail not yet passed: tokens inside e-mails
+        // are skipped
+        let mut next_email = emails.first().map_or(usize::MAX, |e| e.0);
         let n = text.len();
         let mut i = 0;
         while i < n {
@@ -1001,12 +1050,15 @@ impl Detector {
                 i += 3;
                 continue;
             }
-            while ei < emails.len() && emails[ei].1 <= i {
-                ei += 1;
-            }
-            if ei < emails.len() && emails[ei].0 <= i {
-                i = emails[ei].1;
-                continue;
+            if i >= next_email {
+                while ei < emails.len() && emails[ei].1 <= i {
+                    ei += 1;
+                }
+                next_email = emails.get(ei).map_or(usize::MAX, |e| e.0);
+                if next_email <= i {
+                    i = emails[ei].1;
+                    continue;
+                }
             }
             if let Some(e) = plain_token_end(text, i) {
                 i = e;
