@@ -544,7 +544,7 @@ fn alnum_lanes(w: u64) -> (u64, u64, u64) {
     let x = w & !HI;
     // x ≤ 0x7f, so adding at most 0x80 - 1 never carries out of a lane
     let digit = (x + 0x50 * ONES) & !(x + 0x46 * ONES) & ascii;
-    let y = x | 0x20 * ONES;
+    let y = x | (0x20 * ONES);
     let letter = (y + 0x1f * ONES) & !(y + 0x05 * ONES) & ascii;
     let lower = letter & (x << 2);
     (digit | letter, digit, lower & HI)
