@@ -2128,6 +2128,42 @@ fn trim_ws(text: &[u8]) -> (usize, usize) {
     (s, e)
 }
 
+/// A set of characters with a bitmap for the CJK unified ideographs
+/// (U+4E00–U+9FFF), looked up for every name candidate.
+struct CharSet {
+    bits: Vec<u64>,
+    all: &'static str,
+}
+
+impl CharSet {
+    fn new(all: &'static str) -> CharSet {
+        let mut bits = vec![0u64; 0x5200 / 64];
+        for c in all.chars() {
+            let u = c as usize;
+            if (0x4E00..0xA000).contains(&u) {
+                bits[(u - 0x4E00) >> 6] |= 1 << ((u - 0x4E00) & 63);
+            }
+        }
+        CharSet { bits, all }
+    }
+
+    fn has(&self, c: char) -> bool {
+        let u = c as usize;
+        if (0x4E00..0xA000).contains(&u) {
+            self.bits[(u - 0x4E00) >> 6] >> ((u - 0x4E00) & 63) & 1 != 0
+        } else {
+            self.all.contains(c)
+        }
+    }
+}
+
+static SURNAMES1_SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+static NAME_STOP_SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+
+fn char_set(cell: &'static std::sync::OnceLock<CharSet>, all: &'static str) -> &'static CharSet {
+    cell.get_or_init(|| CharSet::new(all))
+}
+
 /// A name starting at `j`: surname (compound first) + 1–2 given-name chars.
 fn name_at(text: &[u8], j: usize) -> Option<usize> {
     let rest = std::str::from_utf8(&text[j..(j + 12).min(text.len())])
@@ -2142,7 +2178,11 @@ fn name_at(text: &[u8], j: usize) -> Option<usize> {
         })?;
     let sl = if SURNAMES2.iter().any(|s| rest.starts_with(s)) {
         6
-    } else if rest.chars().next().is_some_and(|c| SURNAMES1.contains(c)) {
+    } else if rest
+        .chars()
+        .next()
+        .is_some_and(|c| char_set(&SURNAMES1_SET, SURNAMES1).has(c))
+    {
         3
     } else {
         return None;
@@ -2151,7 +2191,7 @@ fn name_at(text: &[u8], j: usize) -> Option<usize> {
     let mut given = 0;
     while given < 2 {
         match cjk_at(text, e) {
-            Some(c) if !NAME_STOP.contains(c) => {
+            Some(c) if !char_set(&NAME_STOP_SET, NAME_STOP).has(c) => {
                 e += 3;
                 given += 1;
             }
