@@ -124,6 +124,10 @@ fn gone() -> String {
     "block worker thread stopped unexpectedly".into()
 }
 
+/// Blocks in flight per worker: enough that the workers have work while
+/// the writer waits for an fsync (about 1 MiB of frames each).
+const PER_WORKER: usize = 8;
+
 /// Per-record overhead of a block besides the raw bytes (varints, flags),
 /// for the size estimate that cuts blocks.
 const RECORD_OVERHEAD: usize = 16;
@@ -137,8 +141,8 @@ impl BlockPipe {
             let mut zc = zstd::bulk::Compressor::new(ZSTD_LEVEL)
                 .map_err(|e| Error::new(ErrorKind::Io, format!("zstd: {e}")))?;
             let _ = zc.include_checksum(false);
-            let (tx, jobs) = mpsc::sync_channel::<Job>(4);
-            let (done_tx, rx) = mpsc::sync_channel(4);
+            let (tx, jobs) = mpsc::sync_channel::<Job>(PER_WORKER);
+            let (done_tx, rx) = mpsc::sync_channel(PER_WORKER);
             let handle = std::thread::Builder::new()
                 .name(format!("vault-blocks-{i}"))
                 .spawn(move || {
@@ -196,8 +200,8 @@ impl BlockPipe {
         if self.buf.is_empty() {
             return Ok(());
         }
-        // bound what is in flight: two blocks per worker
-        while self.pending.len() >= 2 * self.workers.len() {
+        // bound what is in flight
+        while self.pending.len() >= PER_WORKER * self.workers.len() {
             self.collect_one()?;
         }
         let frames = std::mem::replace(&mut self.buf, self.spare.pop().unwrap_or_default());
