@@ -237,15 +237,17 @@ const CLASS: [u8; 256] = {
 
 /// Keyword search with the matches of a leftmost-longest, ASCII
 /// case-insensitive Aho-Corasick automaton over the same keywords, built for
-/// the context windows that cover most of dense text: a bitmap of the
-/// keywords' first two bytes (every ASCII case) and one of their first three
+/// the context windows that cover most of dense text: a table of the
+/// keywords' first two bytes (every ASCII case) and a bitmap of their first three
 /// bytes (ASCII lower-cased, hashed) reject almost every position with
 /// independent loads instead of a dependent walk through a transition table.
 /// A test checks it against the automaton.
 #[derive(Debug, Clone)]
 struct KeyScan {
-    /// Bit `b0 << 8 | b1`: some keyword starts with `b0 b1` (any ASCII case).
-    pairs: Box<[u64; 1024]>,
+    /// Byte `b0 << 8 | b1` is 1 when some keyword starts with `b0 b1` (any
+    /// ASCII case); a byte, not a bit, per pair: no bit extraction in the
+    /// hot loop.
+    pairs: Box<[u8; 65536]>,
     /// Bit [`KeyScan::tri`] of the lower-cased first three bytes.
     tris: Box<[u64]>,
     /// Bytes that occur in a keyword (any ASCII case).
@@ -258,7 +260,7 @@ struct KeyScan {
 
 impl KeyScan {
     fn new(keys: &[(&'static str, u32)]) -> KeyScan {
-        let mut pairs = Box::new([0u64; 1024]);
+        let mut pairs = Box::new([0u8; 65536]);
         let mut tris = vec![0u64; 1024].into_boxed_slice();
         let mut by_first = vec![Vec::new(); 256].into_boxed_slice();
         let set = |bits: &mut [u64], k: usize| bits[k >> 6] |= 1 << (k & 63);
@@ -271,7 +273,7 @@ impl KeyScan {
             }
             for b0 in cases(b[0]) {
                 for b1 in cases(b[1]) {
-                    set(&mut pairs[..], usize::from(b0) << 8 | usize::from(b1));
+                    pairs[usize::from(b0) << 8 | usize::from(b1)] = 1;
                 }
             }
             set(&mut tris, KeyScan::tri(b[0], b[1], b[2]));
@@ -325,7 +327,7 @@ impl KeyScan {
             let mut m = 0u64;
             for (k, w) in hay[p..=end].windows(2).enumerate() {
                 let x = usize::from(w[0]) << 8 | usize::from(w[1]);
-                m |= (self.pairs[x >> 6] >> (x & 63) & 1) << k;
+                m |= u64::from(self.pairs[x]) << k;
             }
             // positions before `next` are inside a match already reported
             let mut next = p;
