@@ -7,7 +7,7 @@ use crate::kind::{Finding, Kind, Masked};
 
 /// A set of 64-bit value hashes, for exact distinct counts. Inserts go to
 /// an unsorted buffer that is sorted, deduplicated and merged into a sorted
-/// list when it holds half as many as the list (at least 4096): appends and
+/// list when it holds as many as the list (at least 4096): appends and
 /// sequential merges instead of a random hash-table access per finding, and
 /// unions of sets are linear merges.
 #[derive(Debug, Clone, Default)]
@@ -21,7 +21,7 @@ struct Distinct {
 impl Distinct {
     fn insert(&mut self, h: u64) {
         self.pending.push(h);
-        if self.pending.len() >= (self.sorted.len() / 2).max(4096) {
+        if self.pending.len() >= self.sorted.len().max(4096) {
             self.flush();
         }
     }
@@ -89,16 +89,20 @@ fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
     if b.is_empty() {
         return a.to_vec();
     }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
-        out.push(x.min(y));
+    let mut out = vec![0u64; a.len() + b.len()];
+    let (mut i, mut j, mut k) = (0, 0, 0);
+    while let (Some(&x), Some(&y), Some(o)) = (a.get(i), b.get(j), out.get_mut(k)) {
+        // branch-free: equal values are written once
+        *o = x.min(y);
         i += usize::from(x <= y);
         j += usize::from(y <= x);
+        k += 1;
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
+    let (ra, rb) = (&a[i..], &b[j..]);
+    out[k..k + ra.len()].copy_from_slice(ra);
+    k += ra.len();
+    out[k..k + rb.len()].copy_from_slice(rb);
+    out.truncate(k + rb.len());
     out
 }
 
