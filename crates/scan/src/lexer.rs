@@ -799,10 +799,14 @@ fn read_tok(text: &[u8], start: usize) -> Tok {
     }
 }
 
-/// A 64-bit hash of the parts, for distinct counting only: eight bytes per
-/// folded 64×64→128-bit multiply (values are hashed once per finding, so this
-/// is on the hot path), each part tagged with its length.
-pub(crate) fn hash64(parts: &[&[u8]]) -> u64 {
+/// The tag of person hashes (resident ID bodies) in [`hash64`].
+const PERSON_TAG: u64 = 0xff;
+
+/// A 64-bit hash of `v` under `tag` (the kind), for distinct counting only:
+/// eight bytes per folded 64×64→128-bit multiply (values are hashed once per
+/// finding, so this is on the hot path); the length is part of the seed and
+/// the last word overlaps the one before it.
+pub(crate) fn hash64(tag: u64, v: &[u8]) -> u64 {
     // the folded multiply of foldhash/wyhash: every input bit reaches every
     // output bit
     fn mix(x: u64, k: u64) -> u64 {
@@ -811,19 +815,19 @@ pub(crate) fn hash64(parts: &[&[u8]]) -> u64 {
     }
     const K1: u64 = 0x243f_6a88_85a3_08d3;
     const K2: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut h: u64 = 0x1319_8a2e_0370_7344;
-    for p in parts {
-        let mut words = p.chunks_exact(8);
-        for w in &mut words {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(w);
-            h = mix(h ^ u64::from_le_bytes(b), K1);
-        }
-        let rest = words.remainder();
-        let mut b = [0u8; 8];
-        b[..rest.len()].copy_from_slice(rest);
-        h = mix(h ^ u64::from_le_bytes(b), K1);
-        h = mix(h ^ p.len() as u64, K2);
+    let n = v.len();
+    let mut h = mix(0x1319_8a2e_0370_7344 ^ tag ^ ((n as u64) << 32), K2);
+    let mut i = 0;
+    while let Some(w) = word_at(v, i) {
+        h = mix(h ^ w, K1);
+        i += 8;
+    }
+    if i < n {
+        let t = match word_at(v, n.saturating_sub(8)) {
+            Some(w) => w,
+            None => v.iter().rev().fold(0u64, |a, &b| (a << 8) | u64::from(b)),
+        };
+        h = mix(h ^ t, K1);
     }
     mix(h, K2)
 }
@@ -870,7 +874,7 @@ impl Emit<'_> {
             end: e as u64,
             confidence: conf,
             flags: fl,
-            hash: hash64(&[kind.name().as_bytes(), norm]),
+            hash: hash64(kind as u64, norm),
             person,
             masked: m,
         });
@@ -1263,7 +1267,15 @@ impl Detector {
                     let mut up = [0u8; 18];
                     up.copy_from_slice(v);
                     up[17] = up[17].to_ascii_uppercase();
-                    em.push(Kind::CnId, s, e, conf, fl, &up, hash64(&[&up[..17]]));
+                    em.push(
+                        Kind::CnId,
+                        s,
+                        e,
+                        conf,
+                        fl,
+                        &up,
+                        hash64(PERSON_TAG, &up[..17]),
+                    );
                     return;
                 }
                 if !v.iter().all(u8::is_ascii_digit) {
@@ -1349,7 +1361,7 @@ impl Detector {
                     p[..6].copy_from_slice(&v[..6]);
                     p[6..8].copy_from_slice(b"19");
                     p[8..].copy_from_slice(&v[6..]);
-                    em.push(Kind::CnId, s, e, 70, fl, v, hash64(&[&p]));
+                    em.push(Kind::CnId, s, e, 70, fl, v, hash64(PERSON_TAG, &p));
                 } else if c & ctx::CARD != 0 && validate::luhn(v) && validate::card_bin(v).is_some()
                 {
                     em.push(Kind::BankCard, s, e, 75, flags::CONTEXT, v, 0);
@@ -1494,7 +1506,7 @@ impl Detector {
                         let mut up = [0u8; 18];
                         up.copy_from_slice(val);
                         up[17] = up[17].to_ascii_uppercase();
-                        em.push(Kind::CnId, s, e, 80, fl, &up, hash64(&[&up[..17]]));
+                        em.push(Kind::CnId, s, e, 80, fl, &up, hash64(PERSON_TAG, &up[..17]));
                         return Some(e);
                     }
                 }
