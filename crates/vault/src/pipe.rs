@@ -232,7 +232,7 @@ impl BlockPipe {
                 self.seg.add_block(&done.header, start);
                 let mut frames = done.frames;
                 frames.clear();
-                if self.spare.len() < 2 {
+                if self.spare.len() < PER_WORKER * self.workers.len() {
                     self.spare.push(frames);
                 }
                 Ok(())
