@@ -854,6 +854,9 @@ fn cjk_before(text: &[u8], i: usize) -> Option<char> {
 
 struct Emit<'a> {
     out: &'a mut Vec<Finding>,
+    /// Where this call's findings start in `out` (earlier ones belong to
+    /// other text).
+    first: usize,
     /// (end offset, context mask) of every keyword in the text.
     /// Keyword matches found so far and how far the text has been searched
     /// (searched lazily: only the windows before candidates, unless names
@@ -1011,6 +1014,7 @@ impl Detector {
         let first = out.len();
         let mut em = Emit {
             out,
+            first,
             kw: std::cell::RefCell::new((Vec::new(), 0)),
         };
         // e-mail spans first: tokens inside them are skipped
@@ -1994,8 +1998,7 @@ impl Detector {
         let (s, e) = trim_ws(text);
         if let Some(ne) = name_at(text, s)
             && ne == e
-            && !em
-                .out
+            && !em.out[em.first..]
                 .iter()
                 .any(|f| f.kind == Kind::CnName && f.start == s as u64)
         {

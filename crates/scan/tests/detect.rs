@@ -395,3 +395,19 @@ fn value_straddling_a_chunk_boundary_is_found_once() {
         }
     }
 }
+
+/// Findings already in the output vector (other cells of a chunk) do not
+/// hide a name cell at the same offset.
+#[test]
+fn name_cells_append_to_earlier_findings() {
+    let d = Detector::default();
+    let hint = d.hint("姓名");
+    let mut out = Vec::new();
+    d.scan("张三".as_bytes(), hint, &mut out);
+    d.scan("李四".as_bytes(), hint, &mut out);
+    let kinds: Vec<(scan::Kind, u64)> = out.iter().map(|f| (f.kind, f.start)).collect();
+    assert_eq!(
+        kinds,
+        vec![(scan::Kind::CnName, 0), (scan::Kind::CnName, 0)]
+    );
+}
