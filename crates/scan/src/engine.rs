@@ -228,38 +228,65 @@ impl Scanner {
             r.sort();
             return Ok(r);
         }
-        let report = Mutex::new(Report::default());
+        // list the files first (sizes known), then share them out
+        let mut report = Report::default();
+        let mut files: Vec<(std::path::PathBuf, u64)> = Vec::new();
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
             .require_git(false)
             .filter_entry(|e| e.file_name() != ".git")
-            .threads(self.opts.threads)
-            .build_parallel();
-        walker.run(|| {
-            let report = &report;
-            Box::new(move |entry| {
-                match entry {
-                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                        let mut r = Report::default();
-                        self.file_into(e.path(), &e.path().display().to_string(), 1, sink, &mut r);
-                        if let Ok(mut g) = report.lock() {
-                            g.extend(r);
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(err) => {
-                        if let Ok(mut g) = report.lock() {
-                            g.skipped.push(Skipped {
-                                source: root.display().to_string(),
-                                reason: format!("walk error: {err}"),
-                            });
-                        }
-                    }
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                    let len = e.metadata().map_or(0, |m| m.len());
+                    files.push((e.into_path(), len));
                 }
-                ignore::WalkState::Continue
-            })
+                Ok(_) => {}
+                Err(err) => report.skipped.push(Skipped {
+                    source: root.display().to_string(),
+                    reason: format!("walk error: {err}"),
+                }),
+            }
+        }
+        // largest first: the workers finish close together
+        files.sort_by(|a, b| b.1.cmp(&a.1));
+        let threads = self.opts.threads.max(1);
+        let total: u64 = files.iter().map(|f| f.1).sum();
+        // a file well above a worker's share (1.5×) is scanned alone, its
+        // chunks on all workers; the others go one file per worker
+        let big = files.partition_point(|f| {
+            threads > 1
+                && u128::from(f.1) * 2 * threads as u128 > 3 * u128::from(total)
+                && f.1 > 4 * self.opts.chunk_size.max(4096) as u64
         });
-        let mut r = report.into_inner().unwrap_or_default();
+        for (p, _) in &files[..big] {
+            self.file_into(p, &p.display().to_string(), threads, sink, &mut report);
+        }
+        let rest = &files[big..];
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let shared = Mutex::new(report);
+        let worker = || {
+            loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((p, _)) = rest.get(k) else { break };
+                let mut r = Report::default();
+                self.file_into(p, &p.display().to_string(), 1, sink, &mut r);
+                if let Ok(mut g) = shared.lock() {
+                    g.extend(r);
+                }
+            }
+        };
+        if threads == 1 || rest.len() <= 1 {
+            worker();
+        } else {
+            std::thread::scope(|sc| {
+                for _ in 0..threads.min(rest.len()) {
+                    sc.spawn(worker);
+                }
+            });
+        }
+        let mut r = shared.into_inner().unwrap_or_default();
         r.sort();
         Ok(r)
     }

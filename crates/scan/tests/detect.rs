@@ -411,3 +411,49 @@ fn name_cells_append_to_earlier_findings() {
         vec![(scan::Kind::CnName, 0), (scan::Kind::CnName, 0)]
     );
 }
+
+/// A directory with one large file (scanned alone, its chunks on both
+/// threads) and small ones (one per thread) gives the findings of a
+/// one-thread scan.
+#[test]
+fn directory_with_a_dominant_file_matches_one_thread() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut big = String::new();
+    for k in 0..3000 {
+        big.push_str(&format!(
+            "line {k} 手机 13800138000 身份证 11010519491231002X mail u{k}@example.com\n"
+        ));
+    }
+    std::fs::write(dir.path().join("big.log"), &big).expect("write");
+    for k in 0..5 {
+        std::fs::write(
+            dir.path().join(format!("small{k}.log")),
+            format!("contact 1391234567{k} ip 10.0.0.{k}\n"),
+        )
+        .expect("write");
+    }
+    let run = |threads| {
+        let s = scan::Scanner::new(scan::ScanOptions {
+            threads,
+            chunk_size: 4096,
+            ..scan::ScanOptions::default()
+        });
+        let sink = Collect::default();
+        let r = s.scan_path(dir.path(), &sink).expect("scan");
+        let mut got = sink.0.into_inner().unwrap_or_default();
+        got.sort();
+        let counts: Vec<(String, u64, u64)> = r
+            .assets
+            .iter()
+            .map(|a| {
+                let k = &a.kinds[&scan::Kind::CnMobile];
+                (a.source.clone(), k.count, k.distinct())
+            })
+            .collect();
+        (got, counts, r.sources, r.bytes, r.rows)
+    };
+    let one = run(1);
+    assert_eq!(one.1.len(), 6);
+    assert_eq!(one.1[0].1, 3000);
+    assert_eq!(run(2), one);
+}
