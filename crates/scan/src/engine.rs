@@ -250,7 +250,7 @@ impl Scanner {
             }
         }
         // largest first: the workers finish close together
-        files.sort_by(|a, b| b.1.cmp(&a.1));
+        files.sort_by_key(|f| std::cmp::Reverse(f.1));
         let threads = self.opts.threads.max(1);
         let total: u64 = files.iter().map(|f| f.1).sum();
         // a file well above a worker's share (1.5×) is scanned alone, its
