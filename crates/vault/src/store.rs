@@ -935,7 +935,7 @@ impl Vault {
     }
 
     /// Append one record; returns its seq. It is durable after
-    /// [`Vault::sync`] or [`Vault::commit`]; every [`GROUP_BYTES`] the
+    /// [`Vault::sync`] or [`Vault::commit`]; every 8 MiB of WAL the
     /// pending records are also written and fsynced (and a full segment is
     /// sealed under a new checkpoint), so memory stays bounded whatever the
     /// caller does.
