@@ -15,7 +15,11 @@ fn wangan(args: &[&str], stdin: &[u8]) -> R<Output> {
         .stderr(Stdio::piped())
         .spawn()?;
     if let Some(mut si) = child.stdin.take() {
-        si.write_all(stdin)?;
+        // a command that fails early (usage error) may exit before reading stdin
+        match si.write_all(stdin) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            r => r?,
+        }
     }
     let o = child.wait_with_output()?;
     Ok(o)
