@@ -2183,6 +2183,22 @@ fn char_set(cell: &'static std::sync::OnceLock<CharSet>, all: &'static str) -> &
 
 /// A name starting at `j`: surname (compound first) + 1–2 given-name chars.
 fn name_at(text: &[u8], j: usize) -> Option<usize> {
+    // most candidates do not start with a surname character: reject those
+    // before decoding the rest
+    static FIRST: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    let first = FIRST.get_or_init(|| {
+        let mut set = CharSet::new(SURNAMES1);
+        for c in SURNAMES2.iter().filter_map(|s| s.chars().next()) {
+            let u = c as usize;
+            if (0x4E00..0xA000).contains(&u) {
+                set.bits[(u - 0x4E00) >> 6] |= 1 << ((u - 0x4E00) & 63);
+            }
+        }
+        set
+    });
+    if !cjk_at(text, j).is_some_and(|c| first.has(c)) {
+        return None;
+    }
     let rest = std::str::from_utf8(&text[j..(j + 12).min(text.len())])
         .ok()
         .or_else(|| {
