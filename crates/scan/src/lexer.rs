@@ -8,8 +8,14 @@
 //! [`crate::validate`]. Boundaries are alphanumeric (not digit-only), which
 //! keeps `13310101132QQT5E8N` (a USCC) from yielding a mobile number.
 //! Context keywords (`身份证`, `手机`, `IMEI`, …) are looked up only for
-//! candidates that need them, in a window before the value, with one
-//! Aho-Corasick automaton; a column name or JSON key acts as context too.
+//! candidates that need them, in a window before the value (a prefix-table
+//! search with the matches of a leftmost-longest Aho-Corasick automaton); a
+//! column name or JSON key acts as context too.
+//!
+//! Most tokens of logs and prose are decided without building a token: an
+//! ordinary word, a short number, a `12:34:56` time or a `2026-05-13` date
+//! cannot start a value, so the scan moves past it (`plain_token_end`);
+//! runs of CJK text are skipped eight bytes at a time.
 //!
 //! E-mail addresses are found by a `memchr` pass over `@`; names by a
 //! keyword automaton (`姓名`, `联系人`, …) followed by a surname dictionary;
