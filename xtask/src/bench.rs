@@ -345,6 +345,15 @@ fn warm(p: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Write back every dirty page (the corpus just generated, the previous
+/// system's output) so that no system's fsyncs queue behind another's writeback.
+pub(crate) fn settle() -> Result<()> {
+    if !Command::new("sync").status()?.success() {
+        bail!("sync failed");
+    }
+    Ok(())
+}
+
 fn awk_query(file: &Path, from: &str, to: &str) -> Command {
     let mut c = Command::new("awk");
     c.env("LC_ALL", "C")
@@ -362,6 +371,7 @@ fn rsyslog(dir: &Path, input: &Path, s: &Summary, from: &str, to: &str) -> Resul
     let port = free_port()?;
     let out = dir.join("out.log");
     let conf = crate::bench::rsyslog_config(dir, port, &out)?;
+    settle()?;
     let mut server: Child = server("rsyslogd")
         .arg("-n")
         .arg("-f")
@@ -478,6 +488,7 @@ fn journal(dir: &Path, input: &Path, s: &Summary) -> Result<Sys> {
         "fed a pre-converted export file ({} bytes; conversion not timed), unsealed, default compression",
         fs::metadata(&export)?.len()
     ));
+    settle()?;
     let t = timed(
         server(JOURNAL_REMOTE)
             .arg(format!(
@@ -547,6 +558,7 @@ fn zstd(dir: &Path, input: &Path, s: &Summary) -> Result<Sys> {
     let mut sys = Sys::new("zstd -3 (raw file)");
     fs::create_dir_all(dir)?;
     let out = dir.join("in.log.zst");
+    settle()?;
     let t = timed(
         server("zstd")
             .args(["-3", "-T1", "-q", "-f"])
@@ -583,6 +595,7 @@ fn ours(dir: &Path, input: &Path, s: &Summary, wangan: &Path) -> Result<(Sys, Ve
             String::from_utf8_lossy(&init.stderr)
         );
     }
+    settle()?;
     let t = timed(
         server(wangan)
             .args(["vault", "ingest", "--data-dir"])
@@ -869,7 +882,7 @@ fn report(
     let _ = writeln!(
         md,
         "Method: {}; rsyslog's sender (`cat FILE > /dev/tcp/…`, LF framing) pinned to CPU 1;\n\
-         page cache warm. Ingest wall time ends when the data is durable (rsyslog: output size equals input size, then\n\
+         page cache warm, dirty pages written back (`sync`) before each system starts. Ingest wall time ends when the data is durable (rsyslog: output size equals input size, then\n\
          `sync -f`; ours: the `ingest` command returns after its final commit). CPU = utime + stime of the server process\n\
          (`/proc`). Disk = `du -sk`. Query = median of 3 warm runs of the 01:00–02:00 hour + keyword `{KEYWORD}`;\n\
          hit counts must agree across systems and with the generator, or the run fails. One ingest run per system.\n",

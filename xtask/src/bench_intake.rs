@@ -97,6 +97,7 @@ fn rsyslog(dir: &Path, input: &Path, s: &corpus::Summary) -> Result<Row> {
     let port = free_port()?;
     let out = dir.join("out.log");
     let conf = crate::bench::rsyslog_config(dir, port, &out)?;
+    crate::bench::settle()?;
     let mut server: Child = crate::bench::server(Path::new("rsyslogd"))
         .arg("-n")
         .arg("-f")
@@ -185,6 +186,7 @@ fn start_ours(wangan: &Path, dir: &Path) -> Result<Ours> {
         .and_then(|s| s.split('"').next())
         .context("no token in output")?
         .to_owned();
+    crate::bench::settle()?;
     let mut child = crate::bench::server(wangan)
         .args([
             "--json",
@@ -438,7 +440,7 @@ pub fn run(args: &[String]) -> Result<()> {
          Syslog TCP: the seeded corpus (`cargo xtask gen-corpus`, LF framing) sent over loopback by one sender pinned to\n\
          CPU 1 to each server ({}): rsyslog `imptcp → omfile` (done when the file has every byte, then `sync -f`),\n\
          wangan done when `/metrics` reports every record stored (fsynced in the vault's WAL). HTTP: keep-alive clients\n\
-         sending Elasticsearch `_bulk` requests; each response is a durable acknowledgement.\n",
+         sending Elasticsearch `_bulk` requests; each response is a durable acknowledgement. `sync` before each server starts.\n",
         crate::bench::server_placement()
     );
     let _ = writeln!(

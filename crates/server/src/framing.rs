@@ -187,7 +187,7 @@ impl FrameDecoder {
                 }
                 State::Line { mut truncated, bad } => {
                     let rest = &buf[i..];
-                    match rest.iter().position(|b| *b == b'\n' || *b == 0) {
+                    match memchr::memchr2(b'\n', 0, rest) {
                         Some(p) => {
                             self.push_bytes(&rest[..p], &mut truncated);
                             i += p + 1;
