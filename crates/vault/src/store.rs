@@ -608,6 +608,11 @@ pub struct Vault {
     _lock: File,
     wal_file: File,
     wal_path: PathBuf,
+    /// fsyncs the WAL in the background.
+    syncer: wal::Syncer,
+    /// Ticket of the last fsync requested, and of the last one waited for.
+    wal_ticket: u64,
+    wal_synced: u64,
     wal_buf: Vec<u8>,
     next_seq: u64,
     main: CompactRange,
@@ -846,6 +851,7 @@ impl Vault {
             .open(&wal_path)
             .ctx("open wal", &wal_path)?;
         let pipe = crate::pipe::BlockPipe::start()?;
+        let syncer = wal::Syncer::start(&wal_file, &wal_path)?;
         let recovered = store.wal.torn.clone();
         let unsealed = store.unsealed.clone();
         let mut v = Vault {
@@ -856,6 +862,9 @@ impl Vault {
             _lock: lock,
             wal_file,
             wal_path,
+            syncer,
+            wal_ticket: 0,
+            wal_synced: 0,
             wal_buf: Vec::new(),
             unchecked: false,
             next_seq: sealed_end,
@@ -969,7 +978,8 @@ impl Vault {
             if self.seg.raw >= self.store.config.segment_size {
                 self.commit()?;
             } else {
-                self.sync()?;
+                // written now, fsynced in the background; durable at the next sync or commit
+                self.flush_wal()?;
             }
         }
         Ok(seq)
@@ -1016,16 +1026,30 @@ impl Vault {
         self.unchecked
     }
 
-    /// Write and fsync the pending WAL bytes; `false` when there were none.
-    fn write_wal(&mut self) -> Result<bool> {
+    /// Write the pending WAL bytes and have them fsynced in the background.
+    fn flush_wal(&mut self) -> Result<()> {
         if self.wal_buf.is_empty() {
-            return Ok(false);
+            return Ok(());
         }
         self.wal_file
             .write_all(&self.wal_buf)
             .ctx("write wal", &self.wal_path)?;
-        self.wal_file.sync_data().ctx("fsync wal", &self.wal_path)?;
         self.wal_buf.clear();
+        self.wal_ticket = self.syncer.request();
+        Ok(())
+    }
+
+    /// Write the pending WAL bytes and wait until every written byte is
+    /// fsynced; `false` when no record became durable.
+    fn write_wal(&mut self) -> Result<bool> {
+        self.flush_wal()?;
+        if self.wal_synced < self.wal_ticket {
+            self.syncer.wait(self.wal_ticket)?;
+            self.wal_synced = self.wal_ticket;
+        }
+        if self.committed.0 == self.next_seq {
+            return Ok(false);
+        }
         self.committed = (self.next_seq, self.root());
         Ok(true)
     }
@@ -1123,6 +1147,7 @@ impl Vault {
                 .append(true)
                 .open(&new_wal)
                 .ctx("open wal", &new_wal)?;
+            self.syncer.set_file(&self.wal_file, &new_wal)?;
             self.wal_path = new_wal;
             std::fs::remove_file(&old_wal).ctx("remove sealed wal", &old_wal)?;
         } else {

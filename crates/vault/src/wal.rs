@@ -169,6 +169,132 @@ pub fn decode(first: u64, data: &[u8]) -> WalScan {
     out
 }
 
+/// Background fsync of the WAL: the writer writes a group to the file and
+/// [`Syncer::request`]s an fsync, then goes on hashing the next records;
+/// [`Syncer::wait`] blocks until everything requested so far is on disk.
+/// Requests coalesce (one `fdatasync` covers every write before it). A
+/// failed fsync is sticky: every later wait reports it, since what reached
+/// the disk is unknown.
+pub(crate) struct Syncer {
+    shared: std::sync::Arc<(std::sync::Mutex<SyncState>, std::sync::Condvar)>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+struct SyncState {
+    file: std::sync::Arc<std::fs::File>,
+    path: PathBuf,
+    requested: u64,
+    done: u64,
+    error: Option<String>,
+    stop: bool,
+}
+
+impl std::fmt::Debug for Syncer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Syncer").finish_non_exhaustive()
+    }
+}
+
+fn sync_failed(e: &str) -> crate::Error {
+    crate::Error::new(crate::ErrorKind::Io, e.to_owned())
+}
+
+impl Syncer {
+    /// Start syncing `file` (a handle on the WAL at `path`).
+    pub(crate) fn start(file: &std::fs::File, path: &Path) -> Result<Syncer> {
+        let state = SyncState {
+            file: std::sync::Arc::new(file.try_clone().ctx("open wal", path)?),
+            path: path.to_path_buf(),
+            requested: 0,
+            done: 0,
+            error: None,
+            stop: false,
+        };
+        let shared = std::sync::Arc::new((std::sync::Mutex::new(state), std::sync::Condvar::new()));
+        let s2 = shared.clone();
+        let handle = std::thread::Builder::new()
+            .name("vault-fsync".into())
+            .spawn(move || {
+                let (lock, cv) = &*s2;
+                let mut st = lock.lock().unwrap_or_else(|p| p.into_inner());
+                loop {
+                    while st.requested == st.done && !st.stop {
+                        st = cv.wait(st).unwrap_or_else(|p| p.into_inner());
+                    }
+                    if st.requested == st.done {
+                        return; // stopped, nothing pending
+                    }
+                    let target = st.requested;
+                    let file = st.file.clone();
+                    let path = st.path.clone();
+                    drop(st);
+                    let r = file.sync_data();
+                    st = lock.lock().unwrap_or_else(|p| p.into_inner());
+                    if let Err(e) = r
+                        && st.error.is_none()
+                    {
+                        st.error = Some(crate::Error::io("fsync wal", &path, e).to_string());
+                    }
+                    st.done = target;
+                    cv.notify_all();
+                }
+            })
+            .map_err(|e| {
+                crate::Error::new(crate::ErrorKind::Io, format!("start wal fsync thread: {e}"))
+            })?;
+        Ok(Syncer {
+            shared,
+            handle: Some(handle),
+        })
+    }
+
+    /// Ask for an fsync of everything written so far; returns its ticket.
+    pub(crate) fn request(&self) -> u64 {
+        let (lock, cv) = &*self.shared;
+        let mut st = lock.lock().unwrap_or_else(|p| p.into_inner());
+        st.requested += 1;
+        cv.notify_all();
+        st.requested
+    }
+
+    /// Wait until the fsync of `ticket` (and every one before it) is done.
+    pub(crate) fn wait(&self, ticket: u64) -> Result<()> {
+        let (lock, cv) = &*self.shared;
+        let mut st = lock.lock().unwrap_or_else(|p| p.into_inner());
+        while st.done < ticket && st.error.is_none() {
+            st = cv.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        match &st.error {
+            Some(e) => Err(sync_failed(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Sync `file` from now on (after a WAL rotation; call [`Syncer::wait`] first).
+    pub(crate) fn set_file(&self, file: &std::fs::File, path: &Path) -> Result<()> {
+        let f = std::sync::Arc::new(file.try_clone().ctx("open wal", path)?);
+        let (lock, _) = &*self.shared;
+        let mut st = lock.lock().unwrap_or_else(|p| p.into_inner());
+        st.file = f;
+        st.path = path.to_path_buf();
+        Ok(())
+    }
+}
+
+impl Drop for Syncer {
+    fn drop(&mut self) {
+        {
+            let (lock, cv) = &*self.shared;
+            let mut st = lock.lock().unwrap_or_else(|p| p.into_inner());
+            st.stop = true;
+            cv.notify_all();
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
