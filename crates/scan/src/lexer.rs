@@ -15,7 +15,8 @@
 //! Most tokens of logs and prose are decided without building a token: an
 //! ordinary word, a short number, a `12:34:56` time or a `2026-05-13` date
 //! cannot start a value, so the scan moves past it (`plain_token_end`);
-//! runs of CJK text are skipped eight bytes at a time.
+//! runs of CJK text (and the spaces and punctuation after them) are skipped
+//! eight bytes at a time.
 //!
 //! E-mail addresses are found by a `memchr` pass over `@`; names by a
 //! keyword automaton (`姓名`, `联系人`, …) followed by a surname dictionary;
@@ -527,17 +528,26 @@ fn word_at(text: &[u8], i: usize) -> Option<u64> {
     Some(u64::from_le_bytes(b))
 }
 
-/// Skip 8-byte words of non-ASCII bytes other than `0xEF` (CJK text): none
-/// of them can start a token.
+/// The high bit of each zero byte of `x` (exact in every lane).
+#[inline(always)]
+fn zero_lanes(x: u64) -> u64 {
+    !(((x & !HI) + !HI) | x) & HI
+}
+
+/// Skip bytes of class [`C_NONE`] (CJK text, spaces, punctuation) eight at
+/// a time: none of them can start a token. Returns the first byte of
+/// another class, or a position less than eight bytes before the end.
+/// Called after non-ASCII bytes only: between ASCII words the gap is a
+/// byte or two, and the byte loop is cheaper there.
 #[inline]
-fn skip_cjk(text: &[u8], mut i: usize) -> usize {
+fn skip_none(text: &[u8], mut i: usize) -> usize {
     while let Some(w) = word_at(text, i) {
-        // the first zero byte of x is found exactly (no false positive
-        // before it), which is all that matters here
-        let x = w ^ (0xEF * ONES);
-        let ef = x.wrapping_sub(ONES) & !x & HI;
-        if w & HI != HI || ef != 0 {
-            break;
+        let (alnum, _, _) = alnum_lanes(w);
+        let dash = zero_lanes(w ^ (u64::from(b'-') * ONES));
+        let ef = zero_lanes(w ^ (0xEF * ONES));
+        let m = alnum | dash | ef;
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
@@ -1054,7 +1064,7 @@ impl Detector {
             if c == C_NONE {
                 i += 1;
                 if text[i - 1] >= 0x80 {
-                    i = skip_cjk(text, i);
+                    i = skip_none(text, i);
                 }
                 continue;
             }
@@ -2122,15 +2132,21 @@ fn is_password_key(v: &[u8]) -> bool {
     if !matches!(v.last().map(|c| c | 0x20), Some(b'd' | b't' | b'y')) {
         return false;
     }
+    // the keys are letters only: a byte ORed with 0x20 equals a lower-case
+    // letter exactly when it is that letter in either case
+    let low = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        u64::from_le_bytes(w) | (0x20 * ONES)
+    };
+    let key = |k: &[u8; 8]| u64::from_le_bytes(*k) | (0x20 * ONES);
     match v.len() {
-        3 => v.eq_ignore_ascii_case(b"pwd"),
+        3 => low(v) == key(b"pwd\0\0\0\0\0"),
         6 => {
-            v.eq_ignore_ascii_case(b"passwd")
-                || v.eq_ignore_ascii_case(b"secret")
-                || v.eq_ignore_ascii_case(b"apikey")
+            let x = low(v);
+            x == key(b"passwd\0\0") || x == key(b"secret\0\0") || x == key(b"apikey\0\0")
         }
-        8 => v.eq_ignore_ascii_case(b"password"),
-        n if n > 8 => v[n - 8..].eq_ignore_ascii_case(b"password"),
+        n if n >= 8 => low(&v[n - 8..]) == key(b"password"),
         _ => false,
     }
 }
