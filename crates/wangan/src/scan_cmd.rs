@@ -269,12 +269,13 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     {
         return Err(e.into());
     }
-    let total_grade = scan::grade(&report.total(), &policy);
+    let total = report.total();
+    let total_grade = scan::grade(&total, &policy);
     let mut stdout = std::io::stdout().lock();
     match format {
         FormatArg::Jsonl => {}
         FormatArg::Json => {
-            let v = report_json(&report, &policy, &shown_targets, &total_grade);
+            let v = report_json(&report, &policy, &shown_targets, &total, &total_grade);
             serde_json::to_writer_pretty(&mut stdout, &v)?;
             writeln!(stdout)?;
         }
@@ -449,7 +450,7 @@ fn kinds_json(a: &Asset, p: &Policy) -> Vec<Value> {
         .collect()
 }
 
-fn report_json(r: &Report, p: &Policy, targets: &[String], total: &Grade) -> Value {
+fn report_json(r: &Report, p: &Policy, targets: &[String], t: &Asset, total: &Grade) -> Value {
     let datasets: Vec<Value> = r
         .datasets()
         .iter()
@@ -463,7 +464,6 @@ fn report_json(r: &Report, p: &Policy, targets: &[String], total: &Grade) -> Val
             json!({"source": d.source, "grade": grade_json(&scan::grade(d, p)), "kinds": kinds_json(d, p), "assets": assets})
         })
         .collect();
-    let t = r.total();
     let findings: u64 = t.kinds.values().map(|k| k.count).sum();
     let deid: u64 = t.kinds.values().map(|k| k.deidentified).sum();
     json!({
