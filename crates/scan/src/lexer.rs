@@ -757,15 +757,35 @@ fn read_tok(text: &[u8], start: usize) -> Tok {
     loop {
         // a run of ASCII alphanumerics
         let st = i;
-        while let Some(&b) = text.get(i) {
-            let c = ALNUM[b as usize];
-            if c == 0 {
+        // eight bytes at a time, as in `plain_token_end`
+        while let Some(w) = word_at(text, i) {
+            let (alnum, digit, low) = alnum_lanes(w);
+            let stop = !alnum & HI;
+            let run = if stop == 0 {
+                HI
+            } else {
+                (stop & stop.wrapping_neg()).wrapping_sub(1) & HI
+            };
+            digits += (digit & run).count_ones() as usize;
+            lower += (low & run).count_ones() as usize;
+            upper += (alnum & !digit & !low & run).count_ones() as usize;
+            if stop != 0 {
+                i += (stop.trailing_zeros() / 8) as usize;
                 break;
             }
-            digits += usize::from(c == 1);
-            upper += usize::from(c == 2);
-            lower += usize::from(c == 3);
-            i += 1;
+            i += 8;
+        }
+        if word_at(text, i).is_none() {
+            while let Some(&b) = text.get(i) {
+                let c = ALNUM[b as usize];
+                if c == 0 {
+                    break;
+                }
+                digits += usize::from(c == 1);
+                upper += usize::from(c == 2);
+                lower += usize::from(c == 3);
+                i += 1;
+            }
         }
         let run = i - st;
         if window && st == start {
