@@ -203,6 +203,7 @@ impl Writer {
             ready: ready_tx,
             last_checkpoint: Instant::now(),
             last_retry: Instant::now(),
+            unconfirmed: std::collections::VecDeque::new(),
         };
         let thread = std::thread::Builder::new()
             .name("vault-writer".into())
@@ -227,6 +228,10 @@ struct WriterState {
     ready: watch::Sender<bool>,
     last_checkpoint: Instant,
     last_retry: Instant,
+    /// Syslog groups written to the WAL whose background fsync is not yet
+    /// confirmed: (tree size after the group, records, bytes). They count as
+    /// stored only once durable.
+    unconfirmed: std::collections::VecDeque<(u64, u64, u64)>,
 }
 
 impl WriterState {
@@ -235,6 +240,8 @@ impl WriterState {
         loop {
             let timeout = match &self.vault {
                 None => Duration::from_secs(1),
+                // confirm flushed syslog groups soon (their fsync is running)
+                Some(_) if !self.unconfirmed.is_empty() => Duration::from_millis(2),
                 Some(v) if v.has_unchecked() => self
                     .cfg
                     .proof_interval
@@ -304,7 +311,33 @@ impl WriterState {
         }
     }
 
+    /// Count flushed syslog groups that are durable now as stored.
+    fn confirm(&mut self, durable: u64) {
+        while let Some(&(end, n, bytes)) = self.unconfirmed.front() {
+            if end > durable {
+                break;
+            }
+            self.unconfirmed.pop_front();
+            self.metrics.add_stored(n, bytes);
+        }
+    }
+
     fn tick(&mut self) {
+        if !self.unconfirmed.is_empty()
+            && let Some(v) = &mut self.vault
+        {
+            let t0 = Instant::now();
+            match v.sync() {
+                Ok(size) => {
+                    self.metrics.commit_done(t0.elapsed().as_secs_f64(), size);
+                    self.confirm(size);
+                }
+                Err(e) => {
+                    self.fail(&e);
+                    return;
+                }
+            }
+        }
         match &mut self.vault {
             None => self.reopen(),
             Some(v) => {
@@ -367,6 +400,10 @@ impl WriterState {
         );
         self.metrics.commit_failed();
         self.vault = None;
+        // flushed syslog records whose fsync was never confirmed: counted lost
+        for (_, n, _) in self.unconfirmed.drain(..) {
+            self.metrics.reject(Reason::StoreFailed, n);
+        }
         self.last_retry = Instant::now();
         self.metrics.set_ready(false);
         let _ = self.ready.send(false);
@@ -380,6 +417,8 @@ impl WriterState {
             self.reopen();
         }
         let mut result: Result<Vec<u64>, ()> = Err(());
+        let mut flushed_only = false;
+        let mut durable = None;
         if let Some(v) = &mut self.vault {
             let mut firsts = Vec::with_capacity(pending.len());
             let mut err = None;
@@ -399,9 +438,11 @@ impl WriterState {
                     }
                 }
             }
+            let acks = pending.iter().any(|b| b.ack.is_some());
             if err.is_none() {
                 let t0 = Instant::now();
-                // group commit: WAL write + fsync; a checkpoint at most every proof_interval
+                // group commit: WAL write + fsync; a checkpoint at most every proof_interval;
+                // a group nobody waits for (syslog) is written and fsynced in the background
                 let r = if self.last_checkpoint.elapsed() >= self.cfg.proof_interval {
                     v.commit().map(|info| {
                         if let Some(i) = &info {
@@ -410,11 +451,26 @@ impl WriterState {
                         self.last_checkpoint = Instant::now();
                         v.committed().0
                     })
-                } else {
+                } else if acks {
                     v.sync()
+                } else {
+                    flushed_only = true;
+                    v.flush().and_then(|()| v.poll_durable())
                 };
                 match r {
-                    Ok(size) => self.metrics.commit_done(t0.elapsed().as_secs_f64(), size),
+                    Ok(size) => {
+                        self.metrics.commit_done(t0.elapsed().as_secs_f64(), size);
+                        if flushed_only {
+                            let n: u64 = pending.iter().map(|b| b.recs.len() as u64).sum();
+                            let bytes: u64 = pending
+                                .iter()
+                                .flat_map(|b| b.recs.iter())
+                                .map(|r| r.raw.len() as u64)
+                                .sum();
+                            self.unconfirmed.push_back((v.next_seq(), n, bytes));
+                        }
+                        durable = Some(size);
+                    }
                     Err(e) => err = Some(e),
                 }
             }
@@ -427,8 +483,10 @@ impl WriterState {
             self.metrics.queue_sub(b.bytes);
             match &result {
                 Ok(firsts) => {
-                    let bytes: u64 = b.recs.iter().map(|r| r.raw.len() as u64).sum();
-                    self.metrics.add_stored(b.recs.len() as u64, bytes);
+                    if !flushed_only {
+                        let bytes: u64 = b.recs.iter().map(|r| r.raw.len() as u64).sum();
+                        self.metrics.add_stored(b.recs.len() as u64, bytes);
+                    }
                     if let Some(ack) = b.ack {
                         let _ = ack.send(Ok(firsts[i]));
                     }
@@ -443,14 +501,25 @@ impl WriterState {
                 },
             }
         }
+        if let Some(size) = durable {
+            self.confirm(size);
+        }
     }
 
     fn close(&mut self) {
         if let Some(mut v) = self.vault.take() {
             let r = v.commit().and_then(|_| v.checkpoint_now());
             match r {
-                Ok(cp) => tracing::info!(size = cp.checkpoint.size, "final checkpoint signed"),
-                Err(e) => tracing::error!(error = %e, "final commit failed"),
+                Ok(cp) => {
+                    self.confirm(cp.checkpoint.size);
+                    tracing::info!(size = cp.checkpoint.size, "final checkpoint signed")
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "final commit failed");
+                    for (_, n, _) in self.unconfirmed.drain(..) {
+                        self.metrics.reject(Reason::StoreFailed, n);
+                    }
+                }
             }
         }
     }

@@ -613,6 +613,8 @@ pub struct Vault {
     /// Ticket of the last fsync requested, and of the last one waited for.
     wal_ticket: u64,
     wal_synced: u64,
+    /// Written groups whose fsync may still run: (ticket, tree size, root).
+    flushed: std::collections::VecDeque<(u64, u64, Hash)>,
     wal_buf: Vec<u8>,
     next_seq: u64,
     main: CompactRange,
@@ -865,6 +867,7 @@ impl Vault {
             syncer,
             wal_ticket: 0,
             wal_synced: 0,
+            flushed: std::collections::VecDeque::new(),
             wal_buf: Vec::new(),
             unchecked: false,
             next_seq: sealed_end,
@@ -1036,7 +1039,40 @@ impl Vault {
             .ctx("write wal", &self.wal_path)?;
         self.wal_buf.clear();
         self.wal_ticket = self.syncer.request();
+        self.flushed
+            .push_back((self.wal_ticket, self.next_seq, self.root()));
         Ok(())
+    }
+
+    /// Write the appended records to the WAL and start their fsync in the
+    /// background, without waiting. They are durable once
+    /// [`Vault::poll_durable`] reports them (or after [`Vault::sync`] or
+    /// [`Vault::commit`]). A writer that owes nobody an acknowledgement
+    /// (syslog) uses this to go on appending while the disk works.
+    pub fn flush(&mut self) -> Result<()> {
+        self.flush_wal()
+    }
+
+    /// The durable tree size now, without waiting: flushed records whose
+    /// fsync has finished become durable (and the next [`Vault::commit`]
+    /// signs a checkpoint over them). Fails when a background fsync failed.
+    pub fn poll_durable(&mut self) -> Result<u64> {
+        let done = self.syncer.done()?;
+        let mut advanced = false;
+        while let Some(&(ticket, size, root)) = self.flushed.front() {
+            if ticket > done {
+                break;
+            }
+            self.flushed.pop_front();
+            if size > self.committed.0 {
+                self.committed = (size, root);
+                advanced = true;
+            }
+        }
+        if advanced {
+            self.unchecked = true;
+        }
+        Ok(self.committed.0)
     }
 
     /// Write the pending WAL bytes and wait until every written byte is
@@ -1047,6 +1083,7 @@ impl Vault {
             self.syncer.wait(self.wal_ticket)?;
             self.wal_synced = self.wal_ticket;
         }
+        self.flushed.clear();
         if self.committed.0 == self.next_seq {
             return Ok(false);
         }

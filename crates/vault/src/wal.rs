@@ -270,6 +270,16 @@ impl Syncer {
         }
     }
 
+    /// The last ticket whose fsync is done (without waiting).
+    pub(crate) fn done(&self) -> Result<u64> {
+        let (lock, _) = &*self.shared;
+        let st = lock.lock().unwrap_or_else(|p| p.into_inner());
+        match &st.error {
+            Some(e) => Err(sync_failed(e)),
+            None => Ok(st.done),
+        }
+    }
+
     /// Sync `file` from now on (after a WAL rotation; call [`Syncer::wait`] first).
     pub(crate) fn set_file(&self, file: &std::fs::File, path: &Path) -> Result<()> {
         let f = std::sync::Arc::new(file.try_clone().ctx("open wal", path)?);
