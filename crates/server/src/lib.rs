@@ -50,9 +50,11 @@
 //! proof_ms` (1 s by default): group commits fsync the WAL but do not each sign a checkpoint,
 //! so a steady trickle does not fill `checkpoints.log` (at 100 commits/s that would be about
 //! 3 GB a day). Syslog has no acknowledgement: a crash (`kill -9`, power loss) can lose what
-//! was received but not yet committed — at most the syslog group-commit window (`[commit]
-//! syslog_window_ms`, 10 ms by default) plus the commit in progress, and whatever still sat
-//! in the kernel's socket buffers. SIGTERM and SIGINT stop the
+//! was received but not yet on disk — at most the syslog group-commit window (`[commit]
+//! syslog_window_ms`, 10 ms by default) plus the groups whose background fsync is still running
+//! (the writer does not wait for the fsync of a syslog-only group; it is requested at once and
+//! takes milliseconds), and whatever still sat in the kernel's socket buffers. `/metrics` counts
+//! syslog records as stored only once their fsync is confirmed. SIGTERM and SIGINT stop the
 //! listeners, drain the queue, commit and sign a final checkpoint.
 //!
 //! # Why hyper, not axum

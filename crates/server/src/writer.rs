@@ -10,6 +10,11 @@
 //! after that commit returns does any HTTP request of the group get its answer: a success
 //! response means the records are durable.
 //!
+//! A group of syslog records only is written to the WAL and its fsync started in the
+//! background ([`vault::Vault::flush`]); the writer goes on with the next group while the disk
+//! works, and counts the records as stored when [`vault::Vault::poll_durable`] (or the next
+//! sync, within 2 ms when idle) confirms them.
+//!
 //! When a commit fails (full disk, I/O error), the writer raises an alarm in the log, drops
 //! the vault (uncommitted records of that group are answered 503, or counted as lost for
 //! syslog), marks the server not ready, and tries to reopen the vault every second; the
