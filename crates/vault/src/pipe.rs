@@ -51,16 +51,11 @@ impl SegBlocks {
     }
 
     fn add_block(&mut self, h: &BlockHeader, start: usize) {
-        self.dir.push(BlockEntry {
-            offset: start as u64,
-            len: (self.bytes.len() - start) as u32,
-            first_seq: h.first_seq,
-            count: h.count,
-            min_recv: h.min_recv,
-            max_recv: h.max_recv,
-            min_event: h.min_event,
-            max_event: h.max_event,
-        });
+        self.dir.push(BlockEntry::of(
+            h,
+            start as u64,
+            (self.bytes.len() - start) as u32,
+        ));
         self.min_recv = self.min_recv.min(h.min_recv);
         self.max_recv = self.max_recv.max(h.max_recv);
         self.min_event = self.min_event.min(h.min_event);

@@ -117,6 +117,20 @@ pub struct BlockEntry {
 }
 
 impl BlockEntry {
+    /// The directory entry of the block with header `h`, written at `offset` in `len` bytes.
+    pub(crate) fn of(h: &BlockHeader, offset: u64, len: u32) -> BlockEntry {
+        BlockEntry {
+            offset,
+            len,
+            first_seq: h.first_seq,
+            count: h.count,
+            min_recv: h.min_recv,
+            max_recv: h.max_recv,
+            min_event: h.min_event,
+            max_event: h.max_event,
+        }
+    }
+
     /// Earliest of receive and event time.
     pub fn oldest(&self) -> i64 {
         self.min_recv.min(self.min_event)

@@ -51,16 +51,7 @@ pub fn rewrite_segment(dir: &Path, name: &str, edit: impl FnOnce(&mut Vec<Record
         let h = b
             .finish(&mut zc, &mut out)
             .map_err(|e| Error::new(ErrorKind::Io, e.to_string()))?;
-        dirs.push(BlockEntry {
-            offset: start as u64,
-            len: (out.len() - start) as u32,
-            first_seq: h.first_seq,
-            count: h.count,
-            min_recv: h.min_recv,
-            max_recv: h.max_recv,
-            min_event: h.min_event,
-            max_event: h.max_event,
-        });
+        dirs.push(BlockEntry::of(&h, start as u64, (out.len() - start) as u32));
     }
     let mut footer = seg.footer.clone();
     footer.blocks = dirs;
