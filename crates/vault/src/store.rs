@@ -26,7 +26,7 @@ pub(crate) const ZSTD_LEVEL: i32 = 1;
 pub const BLOCK_TARGET: usize = 1 << 20;
 /// Default segment size (raw bytes) at which a segment is sealed.
 pub const DEFAULT_SEGMENT_SIZE: u64 = 64 << 20;
-/// Pending records are written and fsynced at least every this many WAL bytes.
+/// Pending records are written to the WAL (fsync started in the background) at least every this many bytes.
 pub const GROUP_BYTES: usize = 8 << 20;
 /// Segments are also sealed when their first record arrived longer ago than
 /// this (by the vault's clock), so a trickle of records is sealed daily.
@@ -562,7 +562,7 @@ impl Default for InitOptions {
 }
 
 /// The writer-side state of the open segment (the blocks are built by the
-/// [`crate::pipe::BlockPipe`] worker).
+/// [`crate::pipe::BlockPipe`] workers).
 struct SegBuilder {
     first_seq: u64,
     first_tile: Option<u64>,
@@ -621,7 +621,7 @@ pub struct Vault {
     tile: CompactRange,
     committed: (u64, Hash),
     seg: SegBuilder,
-    /// Builds and compresses the open segment's blocks on a second thread.
+    /// Builds and compresses the open segment's blocks on worker threads.
     pipe: crate::pipe::BlockPipe,
     prev_footer: Hash,
     recovered: Option<wal::TornTail>,
@@ -948,9 +948,9 @@ impl Vault {
 
     /// Append one record; returns its seq. It is durable after
     /// [`Vault::sync`] or [`Vault::commit`]; every 8 MiB of WAL the
-    /// pending records are also written and fsynced (and a full segment is
-    /// sealed under a new checkpoint), so memory stays bounded whatever the
-    /// caller does.
+    /// pending records are also written and their fsync started in the
+    /// background (and a full segment is sealed under a new checkpoint), so
+    /// memory stays bounded whatever the caller does.
     pub fn append(&mut self, r: &Incoming<'_>) -> Result<u64> {
         if r.source.len() > MAX_NAME || r.peer.len() > MAX_NAME || r.transport.len() > MAX_NAME {
             return Err(Error::new(
