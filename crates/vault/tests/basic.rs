@@ -12,6 +12,17 @@ fn line(i: u64) -> String {
     )
 }
 
+/// Append `raw` from `fw1` over UDP, received `i` milliseconds after a fixed start.
+fn append_at(v: &mut Vault, i: u64, raw: &[u8]) -> Result<u64, vault::Error> {
+    v.append(&Incoming {
+        received_ns: 1_700_000_000_000_000_000 + i as i64 * 1_000_000,
+        source: "fw1",
+        peer: "192.0.2.7:514",
+        transport: "udp",
+        raw,
+    })
+}
+
 #[test]
 fn append_commit_reopen_verify_prove() -> Result<(), vault::Error> {
     let dir =
@@ -22,14 +33,7 @@ fn append_commit_reopen_verify_prove() -> Result<(), vault::Error> {
     };
     let mut v = Vault::init(dir.path(), &opts)?;
     for i in 0..1000u64 {
-        let l = line(i);
-        v.append(&Incoming {
-            received_ns: 1_700_000_000_000_000_000 + i as i64 * 1_000_000,
-            source: "fw1",
-            peer: "192.0.2.7:514",
-            transport: "udp",
-            raw: l.as_bytes(),
-        })?;
+        append_at(&mut v, i, line(i).as_bytes())?;
         if i % 97 == 0 {
             v.commit()?;
         }
@@ -152,13 +156,7 @@ fn many_blocks_built_in_parallel_stay_in_order_and_searchable() -> Result<(), va
         } else {
             format!("{} {pad} r{i}", line(i))
         };
-        v.append(&Incoming {
-            received_ns: 1_700_000_000_000_000_000 + i as i64 * 1_000_000,
-            source: "fw1",
-            peer: "192.0.2.7:514",
-            transport: "udp",
-            raw: l.as_bytes(),
-        })?;
+        append_at(&mut v, i, l.as_bytes())?;
     }
     v.seal()?;
     v.commit()?;
