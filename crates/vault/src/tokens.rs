@@ -215,14 +215,15 @@ fn classify8(x: u64) -> (u64, u64) {
     )
 }
 
-/// First set bit at or after `from` (or `m.len() * 64`).
-#[inline]
-fn next_set(m: &[u64], from: usize) -> usize {
+/// First bit at or after `from` that is set (`SET`) or clear (or `m.len() * 64`).
+#[inline(always)]
+fn next_bit<const SET: bool>(m: &[u64], from: usize) -> usize {
+    let word = |w: usize| if SET { m[w] } else { !m[w] };
     let mut w = from / 64;
     if w >= m.len() {
         return m.len() * 64;
     }
-    let mut x = m[w] & (!0u64 << (from % 64));
+    let mut x = word(w) & (!0u64 << (from % 64));
     loop {
         if x != 0 {
             return w * 64 + x.trailing_zeros() as usize;
@@ -231,28 +232,20 @@ fn next_set(m: &[u64], from: usize) -> usize {
         if w == m.len() {
             return m.len() * 64;
         }
-        x = m[w];
+        x = word(w);
     }
+}
+
+/// First set bit at or after `from` (or `m.len() * 64`).
+#[inline]
+fn next_set(m: &[u64], from: usize) -> usize {
+    next_bit::<true>(m, from)
 }
 
 /// First clear bit at or after `from` (or `m.len() * 64`).
 #[inline]
 fn next_clear(m: &[u64], from: usize) -> usize {
-    let mut w = from / 64;
-    if w >= m.len() {
-        return m.len() * 64;
-    }
-    let mut x = !m[w] & (!0u64 << (from % 64));
-    loop {
-        if x != 0 {
-            return w * 64 + x.trailing_zeros() as usize;
-        }
-        w += 1;
-        if w == m.len() {
-            return m.len() * 64;
-        }
-        x = !m[w];
-    }
+    next_bit::<false>(m, from)
 }
 
 /// The tokenizer for ASCII text of up to `64 * ASCII_WORDS` bytes: byte
