@@ -490,58 +490,71 @@ fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
     })
 }
 
-/// An insert-only set of token hashes (open addressing; 0 means empty).
+/// Slots of [`TokenSet`]'s cache of recent hashes (32 KiB: stays in L1).
+const RECENT: usize = 4096;
+/// Bits of the bitmap [`TokenSet::len`] counts on (16 KiB).
+const SEEN_BITS: usize = 1 << 17;
+const SEEN_SHIFT: u32 = 64 - SEEN_BITS.trailing_zeros();
+
+/// The token hashes of one block, gathered for its Bloom filter.
+///
+/// Not an exact set: a direct-mapped cache of recent hashes skips most
+/// repeats (only a hash equal to the cached one is skipped, so nothing is
+/// lost), the rest are kept in a list that may still hold repeats (adding
+/// one to a filter twice does nothing), and the number of distinct hashes,
+/// which sizes the filter, is estimated by linear counting on a bitmap
+/// (about 0.2 % error at 40,000 distinct tokens). Every step touches memory
+/// that stays in the cache, unlike a hash set that grows with the block.
 #[derive(Debug, Clone)]
 pub(crate) struct TokenSet {
-    slots: Vec<u64>,
-    len: usize,
+    recent: Vec<u64>,
+    hashes: Vec<u64>,
 }
 
 impl TokenSet {
     pub(crate) fn new() -> TokenSet {
         TokenSet {
-            slots: vec![0; 4096],
-            len: 0,
+            recent: vec![0; RECENT],
+            hashes: Vec::new(),
         }
     }
 
     pub(crate) fn clear(&mut self) {
-        self.slots.iter_mut().for_each(|s| *s = 0);
-        self.len = 0;
+        self.recent.fill(0);
+        self.hashes.clear();
     }
 
+    #[inline]
     pub(crate) fn insert(&mut self, h: u64) {
         let h = h.max(1);
-        if (self.len + 1) * 2 > self.slots.len() {
-            let n = self.slots.len() * 2;
-            let old = std::mem::replace(&mut self.slots, vec![0; n]);
-            self.len = 0;
-            for s in old.into_iter().filter(|s| *s != 0) {
-                self.insert(s);
-            }
+        let slot = &mut self.recent[h as usize & (RECENT - 1)];
+        if *slot == h {
+            return;
         }
-        let mask = self.slots.len() - 1;
-        let mut i = (h as usize) & mask;
-        loop {
-            let s = self.slots[i];
-            if s == h {
-                return;
-            }
-            if s == 0 {
-                self.slots[i] = h;
-                self.len += 1;
-                return;
-            }
-            i = (i + 1) & mask;
-        }
+        *slot = h;
+        self.hashes.push(h);
     }
 
+    /// The gathered hashes (repeats possible).
     pub(crate) fn iter(&self) -> impl Iterator<Item = u64> + '_ {
-        self.slots.iter().copied().filter(|s| *s != 0)
+        self.hashes.iter().copied()
     }
 
+    /// Estimated number of distinct hashes (never more than were gathered).
     pub(crate) fn len(&self) -> usize {
-        self.len
+        let mut seen = vec![0u64; SEEN_BITS / 64];
+        for h in &self.hashes {
+            let b = (h >> SEEN_SHIFT) as usize;
+            seen[b / 64] |= 1 << (b % 64);
+        }
+        let set: u32 = seen.iter().map(|w| w.count_ones()).sum();
+        let m = SEEN_BITS as f64;
+        let zeros = SEEN_BITS - set as usize;
+        if zeros == 0 {
+            return self.hashes.len();
+        }
+        let est = (-m * (zeros as f64 / m).ln()).ceil() as usize;
+        est.min(self.hashes.len())
     }
 }
 
@@ -887,6 +900,33 @@ mod tests {
             .filter(|i| f.may_contain(fmix(*i)))
             .count();
         assert!(fp < 5000, "false positives {fp}");
+    }
+
+    #[test]
+    fn token_set_counts_distinct_hashes_closely_and_keeps_them_all() {
+        for n in [0u64, 1, 100, 5_000, 40_000, 300_000] {
+            let mut s = TokenSet::new();
+            // every hash three times, far apart and close together
+            for round in 0..3 {
+                for i in 0..n {
+                    s.insert(fmix(i));
+                    if round == 0 && i % 2 == 0 {
+                        s.insert(fmix(i));
+                    }
+                }
+            }
+            let est = s.len() as f64;
+            assert!(
+                (est - n as f64).abs() <= (n as f64 * 0.02).max(1.0),
+                "{n} distinct estimated as {est}"
+            );
+            let kept: std::collections::HashSet<u64> = s.iter().collect();
+            assert_eq!(kept.len() as u64, n);
+            let f = BloomFilter::build(&s);
+            assert!((0..n).all(|i| f.may_contain(fmix(i))));
+            s.clear();
+            assert_eq!((s.len(), s.iter().count()), (0, 0));
+        }
     }
 
     fn collect(text: &[u8], imp: fn(&[u8], &mut dyn FnMut(u64))) -> Vec<u64> {
