@@ -2,10 +2,11 @@
 //! compressed blocks (parse, tokenise, zstd) while the writer thread hashes
 //! the next records and writes the WAL.
 //!
-//! The writer copies each record's WAL frame (`{len u32, crc u32,
-//! canonical record}`) into the block being filled; at about
-//! [`crate::store::BLOCK_TARGET`] bytes the block goes to the next worker
-//! in turn, and finished blocks are collected in order, so the segment is
+//! The writer builds each record's WAL frame (`{len u32, crc u32,
+//! canonical record}`) right in the buffer of the block being filled, and
+//! writes that buffer to the WAL file from there (no second copy); at about
+//! [`crate::store::BLOCK_TARGET`] bytes the block, once written to the WAL,
+//! goes to the next worker in turn, and finished blocks are collected in order, so the segment is
 //! the same whatever the number of workers. Sealing takes them with
 //! [`BlockPipe::flush`], which also sends the partial block. Nothing here
 //! is durable: after a crash the WAL is replayed into new workers. What is
@@ -98,6 +99,8 @@ pub(crate) struct BlockPipe {
     /// Frames of the block being filled, and its estimated size.
     buf: Vec<u8>,
     buf_size: usize,
+    /// How much of `buf` is in the WAL file already.
+    written: usize,
     /// Frame buffers back from the workers.
     spare: Vec<Vec<u8>>,
     /// Finished blocks of the open segment.
@@ -165,6 +168,7 @@ impl BlockPipe {
             pending: VecDeque::new(),
             buf: Vec::new(),
             buf_size: 0,
+            written: 0,
             spare: Vec::new(),
             seg: SegBlocks::new(),
             failed: None,
@@ -178,20 +182,53 @@ impl BlockPipe {
         }
     }
 
-    /// Add one WAL frame (`{len u32, crc u32, canonical record}`) whose raw
-    /// record is `raw_len` bytes; a full block goes to a worker.
+    /// The frames of the block being filled: the writer appends one WAL
+    /// frame, then calls [`BlockPipe::added`].
+    pub(crate) fn buf_mut(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
+    /// Count a frame appended through [`BlockPipe::buf_mut`] whose raw
+    /// record is `raw_len` bytes; `true` when the block is full and should
+    /// go to a worker ([`BlockPipe::dispatch`], after the WAL write).
+    pub(crate) fn added(&mut self, raw_len: usize) -> bool {
+        self.buf_size += raw_len + RECORD_OVERHEAD;
+        self.buf_size >= BLOCK_TARGET
+    }
+
+    /// The frames appended since the last [`BlockPipe::mark_written`]: not
+    /// in the WAL file yet.
+    pub(crate) fn unwritten(&self) -> &[u8] {
+        &self.buf[self.written..]
+    }
+
+    /// Note that [`BlockPipe::unwritten`] went to the WAL file.
+    pub(crate) fn mark_written(&mut self) {
+        self.written = self.buf.len();
+    }
+
+    /// Add one WAL frame that the WAL file already holds (replay after a
+    /// restart); a full block goes to a worker.
     pub(crate) fn push(&mut self, frame: &[u8], raw_len: usize) -> Result<()> {
         self.buf.extend_from_slice(frame);
-        self.buf_size += raw_len + RECORD_OVERHEAD;
-        if self.buf_size >= BLOCK_TARGET {
+        self.written = self.buf.len();
+        if self.added(raw_len) {
             self.dispatch()?;
         }
         Ok(())
     }
 
-    /// Send the gathered frames as one block to the next worker.
-    fn dispatch(&mut self) -> Result<()> {
+    /// Send the gathered frames as one block to the next worker. Every
+    /// frame must be in the WAL file first ([`BlockPipe::unwritten`] empty):
+    /// the buffer leaves the writer.
+    pub(crate) fn dispatch(&mut self) -> Result<()> {
         self.check()?;
+        if self.written != self.buf.len() {
+            return Err(Error::new(
+                ErrorKind::Io,
+                "internal error: records handed to a block worker before the wal write",
+            ));
+        }
         if self.buf.is_empty() {
             return Ok(());
         }
@@ -201,6 +238,7 @@ impl BlockPipe {
         }
         let frames = std::mem::replace(&mut self.buf, self.spare.pop().unwrap_or_default());
         self.buf_size = 0;
+        self.written = 0;
         let w = self.next;
         self.next = (self.next + 1) % self.workers.len();
         let sent = self.workers[w]
@@ -244,7 +282,8 @@ impl BlockPipe {
     }
 
     /// Finish the partial block and take the open segment's blocks; the
-    /// next block starts an empty segment.
+    /// next block starts an empty segment. Every frame must be in the WAL
+    /// file first.
     pub(crate) fn flush(&mut self) -> Result<SegBlocks> {
         self.dispatch()?;
         while !self.pending.is_empty() {

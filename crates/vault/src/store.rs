@@ -26,7 +26,9 @@ pub(crate) const ZSTD_LEVEL: i32 = 1;
 pub const BLOCK_TARGET: usize = 1 << 20;
 /// Default segment size (raw bytes) at which a segment is sealed.
 pub const DEFAULT_SEGMENT_SIZE: u64 = 64 << 20;
-/// Pending records are written to the WAL (fsync started in the background) at least every this many bytes.
+/// An fsync of the WAL is started in the background at least every this
+/// many appended bytes (the records themselves reach the WAL file block by
+/// block, about every [`BLOCK_TARGET`] bytes).
 pub const GROUP_BYTES: usize = 8 << 20;
 /// Segments are also sealed when their first record arrived longer ago than
 /// this (by the vault's clock), so a trickle of records is sealed daily.
@@ -615,7 +617,9 @@ pub struct Vault {
     wal_synced: u64,
     /// Written groups whose fsync may still run: (ticket, tree size, root).
     flushed: std::collections::VecDeque<(u64, u64, Hash)>,
-    wal_buf: Vec<u8>,
+    /// WAL bytes appended since the last fsync request (they sit in the
+    /// block being filled until written).
+    group: usize,
     next_seq: u64,
     main: CompactRange,
     tile: CompactRange,
@@ -868,7 +872,7 @@ impl Vault {
             wal_ticket: 0,
             wal_synced: 0,
             flushed: std::collections::VecDeque::new(),
-            wal_buf: Vec::new(),
+            group: 0,
             unchecked: false,
             next_seq: sealed_end,
             main,
@@ -947,10 +951,10 @@ impl Vault {
     }
 
     /// Append one record; returns its seq. It is durable after
-    /// [`Vault::sync`] or [`Vault::commit`]; every 8 MiB of WAL the
-    /// pending records are also written and their fsync started in the
-    /// background (and a full segment is sealed under a new checkpoint), so
-    /// memory stays bounded whatever the caller does.
+    /// [`Vault::sync`] or [`Vault::commit`]. Records reach the WAL file a
+    /// block (about 1 MiB) at a time; every 8 MiB an fsync is started in
+    /// the background (and a full segment is sealed under a new
+    /// checkpoint), so memory stays bounded whatever the caller does.
     pub fn append(&mut self, r: &Incoming<'_>) -> Result<u64> {
         if r.source.len() > MAX_NAME || r.peer.len() > MAX_NAME || r.transport.len() > MAX_NAME {
             return Err(Error::new(
@@ -962,7 +966,10 @@ impl Vault {
             return Err(Error::new(ErrorKind::Config, "record larger than 2 GiB"));
         }
         let seq = self.next_seq;
-        let range = wal::frame_into(&mut self.wal_buf, |out| {
+        let alg = self.store.alg;
+        // the frame is built in the block being filled and written to the WAL from there
+        let buf = self.pipe.buf_mut();
+        let range = wal::frame_into(buf, |out| {
             crate::record::canonical_into(
                 out,
                 seq,
@@ -973,11 +980,15 @@ impl Vault {
                 r.raw,
             )
         });
-        let leaf = self.store.alg.leaf(&self.wal_buf[range.clone()]);
-        self.pipe
-            .push(&self.wal_buf[range.start - 8..], r.raw.len())?;
+        let leaf = alg.leaf(&buf[range.clone()]);
+        self.group += range.len() + 8;
+        let full = self.pipe.added(r.raw.len());
         self.add(r.raw.len(), leaf);
-        if self.wal_buf.len() >= GROUP_BYTES {
+        if full {
+            self.write_unwritten()?;
+            self.pipe.dispatch()?;
+        }
+        if self.group >= GROUP_BYTES {
             if self.seg.raw >= self.store.config.segment_size {
                 self.commit()?;
             } else {
@@ -1029,15 +1040,25 @@ impl Vault {
         self.unchecked
     }
 
+    /// Write the frames not in the WAL file yet (no fsync).
+    fn write_unwritten(&mut self) -> Result<()> {
+        let frames = self.pipe.unwritten();
+        if !frames.is_empty() {
+            self.wal_file
+                .write_all(frames)
+                .ctx("write wal", &self.wal_path)?;
+            self.pipe.mark_written();
+        }
+        Ok(())
+    }
+
     /// Write the pending WAL bytes and have them fsynced in the background.
     fn flush_wal(&mut self) -> Result<()> {
-        if self.wal_buf.is_empty() {
+        if self.group == 0 {
             return Ok(());
         }
-        self.wal_file
-            .write_all(&self.wal_buf)
-            .ctx("write wal", &self.wal_path)?;
-        self.wal_buf.clear();
+        self.write_unwritten()?;
+        self.group = 0;
         self.wal_ticket = self.syncer.request();
         self.flushed
             .push_back((self.wal_ticket, self.next_seq, self.root()));

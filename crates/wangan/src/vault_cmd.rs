@@ -402,33 +402,18 @@ fn ingest_reader(
     out: Out,
 ) -> anyhow::Result<()> {
     let mut rd = BufReader::with_capacity(1 << 20, r);
-    let mut line = Vec::with_capacity(4096);
+    // the start of a line that the previous read cut
+    let mut carry: Vec<u8> = Vec::new();
     let mut n = 0u64;
-    let mut received = now_ns();
     let mut last_commit = std::time::Instant::now();
-    loop {
-        line.clear();
-        if rd.buffer().is_empty() {
-            // the lines of one read arrived together
-            received = now_ns();
-        }
-        let k = rd.read_until(b'\n', &mut line)?;
-        if k == 0 {
-            break;
-        }
-        if let Some(b) = bar {
-            b.inc(k as u64);
-        }
-        let mut l: &[u8] = &line;
-        if l.last() == Some(&b'\n') {
-            l = &l[..l.len() - 1];
-        }
+    let mut one = |v: &mut Vault, line: &[u8], received: i64| -> anyhow::Result<()> {
+        let mut l = line;
         if l.last() == Some(&b'\r') {
             l = &l[..l.len() - 1];
         }
         if l.is_empty() {
             st.empty += 1;
-            continue;
+            return Ok(());
         }
         v.append(&Incoming {
             received_ns: received,
@@ -446,6 +431,36 @@ fn ingest_reader(
             v.commit().map_err(|e| lib_err(e, out))?;
             last_commit = std::time::Instant::now();
         }
+        Ok(())
+    };
+    loop {
+        let buf = rd.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        // the lines of one read arrived together
+        let received = now_ns();
+        if let Some(b) = bar {
+            b.inc(buf.len() as u64);
+        }
+        // lines go to the vault straight from the read buffer
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', buf) {
+            if carry.is_empty() {
+                one(v, &buf[start..nl], received)?;
+            } else {
+                carry.extend_from_slice(&buf[start..nl]);
+                one(v, &carry, received)?;
+                carry.clear();
+            }
+            start = nl + 1;
+        }
+        carry.extend_from_slice(&buf[start..]);
+        let len = buf.len();
+        rd.consume(len);
+    }
+    if !carry.is_empty() {
+        one(v, &carry, now_ns())?;
     }
     Ok(())
 }
