@@ -336,7 +336,7 @@ impl Builder {
                 self.block.reset(seq);
                 first = false;
             }
-            parse::parse_record_into(
+            parse::parse_index_into(
                 r.raw,
                 crate::clock::from_ns(r.received_ns),
                 &mut self.parsed,

@@ -104,6 +104,17 @@ fn unescape(raw: &str) -> String {
     out
 }
 
+/// The keys [`promote`] reads (all a block index needs from the fields).
+pub(crate) const PROMOTED: [&str; 7] = [
+    "devname",
+    "level",
+    "severity",
+    "date",
+    "time",
+    "tz",
+    "eventtime",
+];
+
 /// Fill what the header did not give from well-known vendor keys: FortiGate's `devname`,
 /// `date` + `time` (+ `tz`) or `eventtime`, and `level`/`severity`.
 pub(crate) fn promote(d: &mut Draft<'_>, received_at: OffsetDateTime, sink: &Sink) {

@@ -58,6 +58,12 @@ fn check(c: &Case) {
         note: c.note.map(str::to_owned),
     };
     assert_eq!(p, want, "case {:?}", c.name);
+    assert_eq!(
+        index_of(c.raw, c.received),
+        index_only(p),
+        "index case {:?}",
+        c.name
+    );
 }
 
 const CASES: &[Case] = &[
@@ -717,6 +723,19 @@ fn limits_bound_fields() {
     assert_eq!(p.fields.len(), 1);
     assert!(p.fields[0].1.len() <= MAX_VALUE_LEN);
     assert_eq!(p.note.as_deref(), Some("1 field names or values truncated"));
+
+    // index-only parsing counts every field against the limits too: a vendor
+    // key past the limit is dropped there as well
+    for (n, severity) in [(10, Some(3)), (MAX_FIELDS, None)] {
+        let mut line = String::from("Mar  1 10:00:00 fw1 app:");
+        for i in 0..n {
+            line.push_str(&format!(" k{i}=v"));
+        }
+        line.push_str(" level=error");
+        let p = parse_record(line.as_bytes(), NOW);
+        assert_eq!(p.severity, severity, "{n} fields");
+        assert_eq!(index_of(line.as_bytes(), NOW), index_only(p), "{n} fields");
+    }
 }
 
 #[test]
@@ -740,6 +759,24 @@ fn sd_escape(v: &str) -> String {
     o
 }
 
+/// What [`parse_index_into`] must give: the full parse without fields, message and note.
+fn index_only(mut p: Parsed) -> Parsed {
+    p.fields.clear();
+    p.message.clear();
+    p.note = None;
+    p
+}
+
+/// [`parse_index_into`] into a buffer that held another record.
+fn index_of(raw: &[u8], received: OffsetDateTime) -> Parsed {
+    let mut p = parse_record(
+        b"<13>1 2024-01-17T10:18:20Z h a p m [x@1 k=\"v\"] level=err msg",
+        NOW,
+    );
+    parse_index_into(raw, received, &mut p);
+    p
+}
+
 fn sd_name() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9@._-]{1,32}"
 }
@@ -747,7 +784,8 @@ fn sd_name() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn never_panics(raw in proptest::collection::vec(any::<u8>(), 0..400)) {
-        let _ = parse_record(&raw, NOW);
+        let p = parse_record(&raw, NOW);
+        prop_assert_eq!(index_of(&raw, NOW), index_only(p));
     }
 
     #[test]
@@ -755,7 +793,9 @@ proptest! {
         prefix in prop::sample::select(vec!["<13>1 ", "<189>", "<13>1 2024-01-17T10:18:20Z h a - - [", "*Mar  1 ", "%%01", "{\"a\":", "<13>Jan 17 2024 ", "%Jan  1 00:00:00:"]),
         rest in "[ -~\u{80}-\u{10ffff}]{0,120}",
     ) {
-        let _ = parse_record(format!("{prefix}{rest}").as_bytes(), NOW);
+        let raw = format!("{prefix}{rest}");
+        let p = parse_record(raw.as_bytes(), NOW);
+        prop_assert_eq!(index_of(raw.as_bytes(), NOW), index_only(p));
     }
 
     #[test]
