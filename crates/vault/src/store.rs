@@ -631,6 +631,15 @@ pub struct Vault {
     recovered: Option<wal::TornTail>,
     /// Records made durable by [`Vault::sync`] that no checkpoint covers yet.
     unchecked: bool,
+    /// Threads removing the WALs of sealed segments.
+    reapers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Vault {
+    /// A dropped vault leaves no sealed WAL behind: removals still running finish first.
+    fn drop(&mut self) {
+        self.join_reapers();
+    }
 }
 
 impl std::fmt::Debug for Vault {
@@ -873,6 +882,7 @@ impl Vault {
             wal_synced: 0,
             flushed: std::collections::VecDeque::new(),
             group: 0,
+            reapers: Vec::new(),
             unchecked: false,
             next_seq: sealed_end,
             main,
@@ -1207,11 +1217,16 @@ impl Vault {
                 .ctx("open wal", &new_wal)?;
             self.syncer.set_file(&self.wal_file, &new_wal)?;
             self.wal_path = new_wal;
-            std::fs::remove_file(&old_wal).ctx("remove sealed wal", &old_wal)?;
+            // Deleting a WAL of tens of MiB takes the file system about as
+            // long as writing the segment did; the records are durable in
+            // the segment now, so a thread removes it while appending goes
+            // on. A WAL left by a crash meanwhile is removed as stale on the
+            // next open.
+            self.reap_wal(old_wal, layout.wal());
         } else {
             self.wal_file.set_len(0).ctx("truncate wal", &old_wal)?;
+            crate::fsx::sync_dir(&layout.wal())?;
         }
-        crate::fsx::sync_dir(&layout.wal())?;
         self.seg = SegBuilder::new(self.next_seq);
         tracing::info!(segment = %name, records = footer.count, "segment sealed");
         Ok(Some(name))
@@ -1241,7 +1256,36 @@ impl Vault {
     /// Commit, seal what is unsealed, and close.
     pub fn close(mut self) -> Result<()> {
         self.commit()?;
+        self.join_reapers();
         Ok(())
+    }
+
+    /// Remove a sealed segment's WAL on a thread of its own.
+    fn reap_wal(&mut self, wal: PathBuf, dir: PathBuf) {
+        self.reapers.retain(|h| !h.is_finished());
+        let spawned = std::thread::Builder::new()
+            .name("vault-reap".into())
+            .spawn(move || {
+                let r = std::fs::remove_file(&wal)
+                    .ctx("remove sealed wal", &wal)
+                    .and_then(|()| crate::fsx::sync_dir(&dir));
+                if let Err(e) = r {
+                    tracing::warn!(error = %e, "sealed wal not removed; it is removed as stale on the next open");
+                }
+            });
+        match spawned {
+            Ok(h) => self.reapers.push(h),
+            Err(e) => {
+                tracing::warn!(error = %e, "sealed wal not removed; it is removed as stale on the next open");
+            }
+        }
+    }
+
+    /// Wait until the sealed WALs are removed.
+    fn join_reapers(&mut self) {
+        for h in self.reapers.drain(..) {
+            let _ = h.join();
+        }
     }
 
     pub(crate) fn signer(&self) -> &Signer {
