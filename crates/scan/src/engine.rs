@@ -18,7 +18,7 @@ use crate::decode::{self, Encoding};
 use crate::formats::{self, ChunkOut, Format};
 use crate::kind::Finding;
 use crate::lexer::{DetectOptions, Detector};
-use crate::report::{Asset, Report, Skipped};
+use crate::report::{Asset, Report, Skipped, Staged};
 
 /// Errors of the scanner. Messages never contain personal data or
 /// passwords (database targets are shown masked).
@@ -136,7 +136,7 @@ struct Done {
 /// Per-source accumulation.
 struct Acc<'a> {
     source: &'a str,
-    assets: Vec<Asset>,
+    assets: Vec<Staged>,
     index: HashMap<String, usize>,
     rows: u64,
     bytes: u64,
@@ -163,7 +163,8 @@ impl<'a> Acc<'a> {
                     let name = out.fields.get(fi).cloned().unwrap_or_default();
                     let a = *self.index.entry(name.clone()).or_insert_with(|| {
                         let field = (!name.is_empty()).then_some(name);
-                        self.assets.push(Asset::new(self.source, field));
+                        self.assets
+                            .push(Staged::new(Asset::new(self.source, field)));
                         self.assets.len() - 1
                     });
                     if fi < map.len() {
@@ -175,7 +176,7 @@ impl<'a> Acc<'a> {
             self.assets[ai].add(f);
             sink.finding(&Hit {
                 source: self.source,
-                field: self.assets[ai].field.as_deref(),
+                field: self.assets[ai].asset.field.as_deref(),
                 row,
                 finding: f,
             });
@@ -689,10 +690,11 @@ impl Scanner {
         }
         report.bytes += acc.bytes + bom as u64;
         report.rows += acc.rows;
-        for a in &mut acc.assets {
+        report.assets.extend(acc.assets.into_iter().map(|a| {
+            let mut a = a.finish();
             a.compact();
-        }
-        report.assets.extend(acc.assets);
+            a
+        }));
         Ok(())
     }
 }

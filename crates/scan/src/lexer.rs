@@ -26,8 +26,8 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memmem;
 
-use crate::kind::{Finding, Kind, Masked, flags};
-use crate::mask::mask;
+use crate::kind::{Finding, Kind, flags};
+use crate::mask::mask_bytes;
 use crate::validate;
 
 /// Context groups (bit masks) looked up near a candidate or in a field name.
@@ -251,9 +251,9 @@ const CLASS: [u8; 256] = {
 /// A test checks it against the automaton.
 #[derive(Debug, Clone)]
 struct KeyScan {
-    /// Byte `b0 << 8 | b1` is 1 when some keyword starts with `b0 b1` (any
-    /// ASCII case); a byte, not a bit, per pair: no bit extraction in the
-    /// hot loop.
+    /// Byte `b0 | b1 << 8` (the pair read as a little-endian `u16`) is 1 when
+    /// some keyword starts with `b0 b1` (any ASCII case); a byte, not a bit,
+    /// per pair: no bit extraction in the hot loop.
     pairs: Box<[u8; 65536]>,
     /// Bit [`KeyScan::tri`] of the lower-cased first three bytes.
     tris: Box<[u64]>,
@@ -280,7 +280,7 @@ impl KeyScan {
             }
             for b0 in cases(b[0]) {
                 for b1 in cases(b[1]) {
-                    pairs[usize::from(b0) << 8 | usize::from(b1)] = 1;
+                    pairs[usize::from(b0) | usize::from(b1) << 8] = 1;
                 }
             }
             set(&mut tris, KeyScan::tri(b[0], b[1], b[2]));
@@ -329,12 +329,18 @@ impl KeyScan {
         let mut p = 0;
         while p < last {
             // the pair test for up to 64 positions, as a bit mask (no
-            // data-dependent branches)
+            // data-dependent branches): one table byte per position, then
+            // eight bytes (each 0 or 1) gathered into eight bits by a
+            // multiply (bit 0 of byte i lands in bit 56 + i, without carries)
             let end = (p + 64).min(last);
+            let mut flags = [0u8; 64];
+            for (f, w) in flags.iter_mut().zip(hay[p..=end].windows(2)) {
+                *f = self.pairs[usize::from(u16::from_le_bytes([w[0], w[1]]))];
+            }
             let mut m = 0u64;
-            for (k, w) in hay[p..=end].windows(2).enumerate() {
-                let x = usize::from(w[0]) << 8 | usize::from(w[1]);
-                m |= u64::from(self.pairs[x]) << k;
+            for (c, b) in flags.chunks_exact(8).enumerate() {
+                let x = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+                m |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * c);
             }
             // positions before `next` are inside a match already reported
             let mut next = p;
@@ -360,6 +366,57 @@ impl KeyScan {
             }
             p = end.max(next);
         }
+    }
+}
+
+/// The negative keywords ([`NEG_KEYS`]) by first byte: whether one occurs
+/// in a short slice, with one table load per position (the answer of an
+/// ASCII case-insensitive Aho-Corasick automaton over the same keys, without
+/// its per-call start-up; a test checks it). It runs for every IPv4 address
+/// and bank-card candidate.
+#[derive(Debug, Clone)]
+struct NegScan {
+    /// Per byte: bit `k` when key `k` starts with it (any ASCII case).
+    first: Box<[u32; 256]>,
+    keys: Vec<&'static [u8]>,
+    /// The shortest key's length.
+    min: usize,
+}
+
+impl NegScan {
+    fn new(keys: &[&'static str]) -> NegScan {
+        let mut first = Box::new([0u32; 256]);
+        // one bit per key in `first`
+        assert!(keys.len() <= 32, "at most 32 negative keywords");
+        let keys: Vec<&'static [u8]> = keys.iter().map(|k| k.as_bytes()).collect();
+        for (k, p) in keys.iter().enumerate() {
+            if let Some(&b) = p.first() {
+                first[usize::from(b.to_ascii_lowercase())] |= 1 << k;
+                first[usize::from(b.to_ascii_uppercase())] |= 1 << k;
+            }
+        }
+        NegScan {
+            first,
+            min: keys.iter().map(|k| k.len()).min().unwrap_or(1).max(1),
+            keys,
+        }
+    }
+
+    /// Whether a key occurs in `hay` (ASCII case-insensitive).
+    #[inline]
+    fn is_match(&self, hay: &[u8]) -> bool {
+        let n = hay.len();
+        for q in 0..(n + 1).saturating_sub(self.min) {
+            let mut m = self.first[usize::from(hay[q])];
+            while m != 0 {
+                let p = self.keys[m.trailing_zeros() as usize];
+                m &= m - 1;
+                if hay[q..].len() >= p.len() && hay[q..q + p.len()].eq_ignore_ascii_case(p) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 
@@ -424,7 +481,7 @@ pub struct Detector {
     keywords: AhoCorasick,
     key_masks: Vec<u32>,
     key_scan: KeyScan,
-    neg: AhoCorasick,
+    neg: NegScan,
     names: AhoCorasick,
     pem_end: memmem::Finder<'static>,
 }
@@ -903,10 +960,7 @@ struct Emit<'a> {
 impl Emit<'_> {
     #[allow(clippy::too_many_arguments)]
     fn push(&mut self, kind: Kind, s: usize, e: usize, conf: u8, fl: u8, norm: &[u8], person: u64) {
-        let m = match std::str::from_utf8(norm) {
-            Ok(v) => mask(kind, v),
-            Err(_) => Masked::new("***"),
-        };
+        let m = mask_bytes(kind, norm);
         self.out.push(Finding {
             kind,
             start: s as u64,
@@ -927,7 +981,7 @@ impl Default for Detector {
 }
 
 impl Detector {
-    /// Build a detector (compiles two small keyword automata).
+    /// Build a detector (compiles two small keyword automata and keyword tables).
     pub fn new(opts: DetectOptions) -> Detector {
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -938,10 +992,7 @@ impl Detector {
             .prefilter(false)
             .build(KEYWORDS.iter().map(|k| k.0))
             .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
-        let neg = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(NEG_KEYS)
-            .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
+        let neg = NegScan::new(NEG_KEYS);
         let intro: Vec<&str> = KEYWORDS
             .iter()
             .filter(|k| k.1 & ctx::NAME_INTRO != 0)
@@ -2396,6 +2447,52 @@ mod tests {
                 let mut got = Vec::new();
                 ks.find(hay, |e, m| got.push((e, m)));
                 assert_eq!(got, want, "{:?}", String::from_utf8_lossy(hay));
+            }
+        }
+    }
+
+    /// The negative-keyword test answers as the automaton it replaced.
+    #[test]
+    fn neg_scan_matches_the_automaton() {
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(NEG_KEYS)
+            .expect("automaton");
+        let ns = NegScan::new(NEG_KEYS);
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        for k in NEG_KEYS {
+            let b = k.as_bytes();
+            pieces.push(b.to_vec());
+            pieces.push(k.to_ascii_uppercase().into_bytes());
+            pieces.push(b[..b.len() - 1].to_vec());
+            pieces.push(b[1..].to_vec());
+        }
+        for f in ["号", " ", "：", "1", "=", ":", ".", "é", "x", "O"] {
+            pieces.push(f.as_bytes().to_vec());
+        }
+        let mut seed = 0x0bad_cafe_1234_5678u64;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let mut text = Vec::new();
+            for _ in 0..rnd(8) {
+                text.extend_from_slice(&pieces[rnd(pieces.len())]);
+            }
+            // every window, as `neg_before` cuts the text (inside characters too)
+            for from in 0..=text.len() {
+                for to in from..=text.len().min(from + 20) {
+                    let hay = &text[from..to];
+                    assert_eq!(
+                        ns.is_match(hay),
+                        ac.is_match(hay),
+                        "{:?}",
+                        String::from_utf8_lossy(hay)
+                    );
+                }
             }
         }
     }

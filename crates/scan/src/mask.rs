@@ -95,43 +95,74 @@ impl AsciiBuf {
 /// Mask a normalised value of `kind`. `value` is ASCII for identifiers; for
 /// names and addresses it is UTF-8.
 pub fn mask(kind: Kind, value: &str) -> Masked {
-    if value.is_ascii() && value.len() <= 62 {
-        let v = value.as_bytes();
-        let fast = match kind {
-            Kind::CnId => Some((4, 2)),
-            Kind::CnMobile => Some((3, 4)),
-            Kind::BankCard => Some((6, 4)),
-            Kind::CnUscc | Kind::Landline => Some((4, 2)),
-            Kind::Passport | Kind::TravelPermit => Some((1, 2)),
-            Kind::Imei => Some((8, 0)),
-            _ => None,
-        };
-        if let Some((h, t)) = fast {
-            return keep_ends_ascii(v, h, t);
-        }
-        // the same renderings as below, without a heap allocation
-        match kind {
-            Kind::Email => {
-                if let Some(at) = v.iter().rposition(|&c| c == b'@') {
-                    let mut m = AsciiBuf::default();
-                    m.push(&v[..at.min(1)]);
-                    m.push(b"***");
-                    m.push(&v[at..]);
-                    return m.done();
-                }
-            }
-            Kind::Ipv4 => {
-                let mut it = v.split(|&c| c == b'.');
-                let mut m = AsciiBuf::default();
-                m.push(it.next().unwrap_or(b""));
-                m.push(b".");
-                m.push(it.next().unwrap_or(b""));
-                m.push(b".*.*");
-                return m.done();
-            }
-            _ => {}
-        }
+    if value.is_ascii()
+        && value.len() <= 62
+        && let Some(m) = mask_ascii(kind, value.as_bytes())
+    {
+        return m;
     }
+    mask_str(kind, value)
+}
+
+/// [`mask`] of a value given as bytes: ASCII values are masked without a
+/// UTF-8 validation (this runs once per finding); a value that is not UTF-8
+/// is masked as `***`.
+pub(crate) fn mask_bytes(kind: Kind, value: &[u8]) -> Masked {
+    if value.len() <= 62
+        && value.is_ascii()
+        && let Some(m) = mask_ascii(kind, value)
+    {
+        return m;
+    }
+    match std::str::from_utf8(value) {
+        Ok(v) => mask_str(kind, v),
+        Err(_) => Masked::new("***"),
+    }
+}
+
+/// The renderings of [`mask_str`] for the kinds whose ASCII values are
+/// masked on the stack; `None` for the others. `v` is ASCII, at most 62 bytes.
+#[inline]
+fn mask_ascii(kind: Kind, v: &[u8]) -> Option<Masked> {
+    let fast = match kind {
+        Kind::CnId => Some((4, 2)),
+        Kind::CnMobile => Some((3, 4)),
+        Kind::BankCard => Some((6, 4)),
+        Kind::CnUscc | Kind::Landline => Some((4, 2)),
+        Kind::Passport | Kind::TravelPermit => Some((1, 2)),
+        Kind::Imei => Some((8, 0)),
+        _ => None,
+    };
+    if let Some((h, t)) = fast {
+        return Some(keep_ends_ascii(v, h, t));
+    }
+    // the renderings of `mask_str`, without a heap allocation
+    match kind {
+        Kind::Email => {
+            if let Some(at) = v.iter().rposition(|&c| c == b'@') {
+                let mut m = AsciiBuf::default();
+                m.push(&v[..at.min(1)]);
+                m.push(b"***");
+                m.push(&v[at..]);
+                return Some(m.done());
+            }
+        }
+        Kind::Ipv4 => {
+            let mut it = v.split(|&c| c == b'.');
+            let mut m = AsciiBuf::default();
+            m.push(it.next().unwrap_or(b""));
+            m.push(b".");
+            m.push(it.next().unwrap_or(b""));
+            m.push(b".*.*");
+            return Some(m.done());
+        }
+        _ => {}
+    }
+    None
+}
+
+/// The general renderings (any UTF-8 value).
+fn mask_str(kind: Kind, value: &str) -> Masked {
     let s = match kind {
         Kind::CnId => keep_ends(value, 4, 2),
         Kind::CnMobile => keep_ends(value, 3, 4),

@@ -129,6 +129,73 @@ impl KindStats {
     pub fn distinct(&self) -> u64 {
         self.distinct.len() as u64
     }
+
+    /// Count a finding of this kind; whether it is raw (not de-identified).
+    #[inline]
+    fn count_finding(&mut self, f: &Finding) -> bool {
+        if f.is_deidentified() {
+            self.deidentified += 1;
+            return false;
+        }
+        self.count += 1;
+        self.max_confidence = self.max_confidence.max(f.confidence);
+        if f.is_minor() {
+            self.minors += 1;
+        }
+        if f.flags & crate::kind::flags::INDIVIDUAL != 0 {
+            self.individual += 1;
+        }
+        if self.sample.is_none() {
+            self.sample = Some(f.masked);
+        }
+        self.distinct.insert(f.hash);
+        true
+    }
+}
+
+/// An [`Asset`] being filled from a file or stream, finding by finding: the
+/// per-kind counts sit in an array indexed by kind (no map search per
+/// finding) until [`Staged::finish`] moves them into [`Asset::kinds`]. The
+/// counts are those of [`Asset::add`].
+#[derive(Debug)]
+pub(crate) struct Staged {
+    /// The asset (its `kinds` are filled by [`Staged::finish`]).
+    pub(crate) asset: Asset,
+    kinds: Box<[Option<KindStats>; Kind::ALL.len()]>,
+}
+
+impl Staged {
+    /// Stage counts for `asset`.
+    pub(crate) fn new(asset: Asset) -> Staged {
+        Staged {
+            asset,
+            kinds: Box::new(std::array::from_fn(|_| None)),
+        }
+    }
+
+    /// Count a finding (as [`Asset::add`]).
+    #[inline]
+    pub(crate) fn add(&mut self, f: &Finding) {
+        match self.kinds.get_mut(f.kind as usize) {
+            Some(slot) => {
+                let k = slot.get_or_insert_with(KindStats::default);
+                if k.count_finding(f) && f.person != 0 {
+                    self.asset.persons.insert(f.person);
+                }
+            }
+            None => self.asset.add(f),
+        }
+    }
+
+    /// The asset with the staged counts.
+    pub(crate) fn finish(mut self) -> Asset {
+        for kind in Kind::ALL {
+            if let Some(k) = self.kinds.get_mut(kind as usize).and_then(Option::take) {
+                self.asset.kinds.insert(kind, k);
+            }
+        }
+        self.asset
+    }
 }
 
 /// One asset: a whole file or stream, a column, a JSON key path or a table column.
@@ -158,23 +225,7 @@ impl Asset {
     /// Count a finding.
     pub fn add(&mut self, f: &Finding) {
         let k = self.kinds.entry(f.kind).or_default();
-        if f.is_deidentified() {
-            k.deidentified += 1;
-            return;
-        }
-        k.count += 1;
-        k.max_confidence = k.max_confidence.max(f.confidence);
-        if f.is_minor() {
-            k.minors += 1;
-        }
-        if f.flags & crate::kind::flags::INDIVIDUAL != 0 {
-            k.individual += 1;
-        }
-        if k.sample.is_none() {
-            k.sample = Some(f.masked);
-        }
-        k.distinct.insert(f.hash);
-        if f.person != 0 {
+        if k.count_finding(f) && f.person != 0 {
             self.persons.insert(f.person);
         }
     }
@@ -306,6 +357,59 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Staged counts are the counts of `Asset::add`, for every kind.
+    #[test]
+    fn staged_counts_equal_asset_add() {
+        use crate::kind::{Masked, flags};
+        let mut plain = Asset::new("s", None);
+        let mut staged = Staged::new(Asset::new("s", None));
+        let mut seed = 11u64;
+        for n in 0..20_000u64 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let r = seed >> 20;
+            let kind = Kind::ALL[(r % Kind::ALL.len() as u64) as usize];
+            let fl =
+                [0, flags::DEIDENTIFIED, flags::MINOR, flags::INDIVIDUAL][(r >> 8) as usize % 4];
+            let f = Finding {
+                kind,
+                start: n,
+                end: n + 1,
+                confidence: (r >> 12) as u8 % 100,
+                flags: fl,
+                hash: (r >> 16) % 3000,
+                person: if kind == Kind::CnId {
+                    (r >> 16) % 500
+                } else {
+                    0
+                },
+                masked: Masked::new(&format!("m{}", r % 7)),
+            };
+            plain.add(&f);
+            staged.add(&f);
+        }
+        let staged = staged.finish();
+        let show = |a: &Asset| {
+            let kinds: Vec<_> = a
+                .kinds
+                .iter()
+                .map(|(k, s)| {
+                    (
+                        *k,
+                        s.count,
+                        s.deidentified,
+                        s.minors,
+                        s.individual,
+                        s.max_confidence,
+                        s.sample,
+                        s.distinct(),
+                    )
+                })
+                .collect();
+            (kinds, a.persons_by_id())
+        };
+        assert_eq!(show(&plain), show(&staged));
+    }
 
     /// Distinct counts are exact across buffered inserts, flushes and unions.
     #[test]
