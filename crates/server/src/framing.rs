@@ -11,6 +11,8 @@
 //! [`Frame::truncated`]. Empty lines are skipped. The decoder never fails and never panics;
 //! it is a pure function of its input, fuzzable through [`split_frames`].
 
+use bytes::{Bytes, BytesMut};
+
 /// The framing of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Framing {
@@ -23,13 +25,19 @@ pub enum Framing {
 /// One decoded message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Frame {
-    /// The message bytes, without framing.
-    pub data: Vec<u8>,
+    /// The message bytes, without framing: a slice of the decoder's
+    /// buffer, shared with the other messages of the same read (no
+    /// allocation per message).
+    pub data: Bytes,
     /// The message was longer than the limit and was cut.
     pub truncated: bool,
     /// An octet-counting frame whose length prefix was missing or broken (taken as a line).
     pub bad_frame: bool,
 }
+
+/// The decoder gathers messages in buffers of at least this size; each
+/// message is split off as a [`Bytes`] sharing it.
+const CHUNK: usize = 256 * 1024;
 
 /// Longest length prefix accepted (10 digits is over 4 GB).
 const MAX_LEN_DIGITS: usize = 10;
@@ -50,7 +58,8 @@ pub struct FrameDecoder {
     max: usize,
     framing: Option<Framing>,
     state: State,
-    cur: Vec<u8>,
+    /// The message being received (the messages before it were split off).
+    cur: BytesMut,
 }
 
 impl FrameDecoder {
@@ -60,7 +69,7 @@ impl FrameDecoder {
             max: max.max(1),
             framing: None,
             state: State::Start,
-            cur: Vec::new(),
+            cur: BytesMut::new(),
         }
     }
 
@@ -79,17 +88,21 @@ impl FrameDecoder {
         if b.len() > room {
             *truncated = true;
         }
-        self.cur.extend_from_slice(&b[..b.len().min(room)]);
+        let take = &b[..b.len().min(room)];
+        if self.cur.capacity() - self.cur.len() < take.len() {
+            self.cur.reserve(take.len().max(CHUNK));
+        }
+        self.cur.extend_from_slice(take);
     }
 
     fn emit(&mut self, out: &mut Vec<Frame>, truncated: bool, bad_frame: bool) {
-        let mut data = std::mem::take(&mut self.cur);
         if (self.framing != Some(Framing::OctetCounting) || bad_frame)
-            && data.last() == Some(&b'\r')
+            && self.cur.last() == Some(&b'\r')
             && !truncated
         {
-            data.pop();
+            self.cur.truncate(self.cur.len() - 1);
         }
+        let data = self.cur.split().freeze();
         if !data.is_empty() || truncated || bad_frame {
             out.push(Frame {
                 data,
@@ -357,7 +370,7 @@ mod tests {
                 s.extend_from_slice(format!("{} ", m.len()).as_bytes());
                 s.extend_from_slice(m);
             }
-            let got: Vec<Vec<u8>> = split_frames(&s, 1000).into_iter().map(|f| f.data).collect();
+            let got: Vec<Vec<u8>> = split_frames(&s, 1000).into_iter().map(|f| f.data.to_vec()).collect();
             proptest::prop_assert_eq!(got, msgs);
         }
     }

@@ -458,7 +458,7 @@ fn rec(ctx: &HttpCtx, source: Arc<str>, peer: &Arc<str>, raw: &[u8], now: i64) -
         source,
         peer: peer.clone(),
         transport: ctx.transport,
-        raw: raw.to_vec(),
+        raw: bytes::Bytes::copy_from_slice(raw),
     }
 }
 

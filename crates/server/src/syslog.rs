@@ -84,7 +84,7 @@ pub(crate) async fn udp(sock: UdpSocket, source: Arc<str>, ctx: Ctx) {
                                 source: source.clone(),
                                 peer: peer_name(from).into(),
                                 transport: Transport::Udp.name(),
-                                raw: d.to_vec(),
+                                raw: bytes::Bytes::copy_from_slice(d),
                             });
                         }
                     }

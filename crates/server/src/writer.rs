@@ -39,7 +39,8 @@ pub(crate) struct Rec {
     pub source: Arc<str>,
     pub peer: Arc<str>,
     pub transport: &'static str,
-    pub raw: Vec<u8>,
+    /// The record as received (shared with the other records of its read).
+    pub raw: bytes::Bytes,
 }
 
 /// The store could not take the records (answered 503).
@@ -435,7 +436,7 @@ impl WriterState {
                         source: &r.source,
                         peer: &r.peer,
                         transport: r.transport,
-                        raw: &r.raw,
+                        raw: &r.raw[..],
                     };
                     if let Err(e) = v.append(&inc) {
                         err = Some(e);
@@ -540,7 +541,7 @@ mod tests {
             source: Arc::from("t"),
             peer: Arc::from("-"),
             transport: "tcp",
-            raw: vec![b'x'; n],
+            raw: vec![b'x'; n].into(),
         }
     }
 

@@ -189,6 +189,47 @@ impl BlockHeader {
 #[derive(Hash, PartialEq, Eq, Clone)]
 struct OriginKey(String, String, String);
 
+/// Hasher of a block's string tables (host and app names, origins): a
+/// multiply-rotate hash (as rustc's FxHash), much cheaper than SipHash on
+/// short names. The keys come from the block's own records, and a block
+/// holds a bounded number of them, so flooding is no concern.
+#[derive(Debug, Clone, Copy, Default)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(26) ^ w).wrapping_mul(K);
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.0 = (self.0.rotate_left(26) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64)
+            .wrapping_mul(K);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.write(&[i]);
+    }
+
+    fn finish(&self) -> u64 {
+        // the low bits pick the bucket: fold the well-mixed high bits in
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
 /// Accumulates records of one block.
 pub(crate) struct BlockBuilder {
     first_seq: u64,
@@ -200,10 +241,10 @@ pub(crate) struct BlockBuilder {
     /// zstd sees homogeneous text (about a third smaller than interleaved).
     raws: Vec<u8>,
     origins: Vec<OriginKey>,
-    origin_idx: HashMap<OriginKey, u32>,
+    origin_idx: HashMap<OriginKey, u32, FastHash>,
     last_origin: Option<u32>,
     strings: Vec<String>,
-    string_idx: HashMap<String, u32>,
+    string_idx: HashMap<String, u32, FastHash>,
     hosts: Vec<u32>,
     apps: Vec<u32>,
     prev_recv: i64,
@@ -249,10 +290,10 @@ impl BlockBuilder {
             body: Vec::with_capacity(1 << 16),
             raws: Vec::with_capacity(1 << 20),
             origins: Vec::new(),
-            origin_idx: HashMap::new(),
+            origin_idx: HashMap::default(),
             last_origin: None,
             strings: Vec::new(),
-            string_idx: HashMap::new(),
+            string_idx: HashMap::default(),
             hosts: Vec::new(),
             apps: Vec::new(),
             prev_recv: 0,
