@@ -596,7 +596,8 @@ pub struct CommitInfo {
     pub size: u64,
     /// The checkpoint written.
     pub checkpoint: SignedCheckpoint,
-    /// Segments sealed by this commit.
+    /// Segments sealed by this commit (their files may still be being
+    /// written in the background; see [`Vault::commit`]).
     pub sealed: Vec<String>,
 }
 
@@ -631,14 +632,21 @@ pub struct Vault {
     recovered: Option<wal::TornTail>,
     /// Records made durable by [`Vault::sync`] that no checkpoint covers yet.
     unchecked: bool,
-    /// Threads removing the WALs of sealed segments.
-    reapers: Vec<std::thread::JoinHandle<()>>,
+    /// The thread writing the last sealed segment (see [`Vault::commit`]).
+    sealing: Option<std::thread::JoinHandle<Result<()>>>,
+    /// Why writing a sealed segment failed (sticky: reopen the vault).
+    seal_failed: Option<String>,
+    /// WAL files before the open one whose records are not sealed yet
+    /// (left by a crash during a background seal); removed at the next seal.
+    older_wals: Vec<PathBuf>,
 }
 
 impl Drop for Vault {
-    /// A dropped vault leaves no sealed WAL behind: removals still running finish first.
+    /// A dropped vault leaves no segment half written: a background seal finishes first.
     fn drop(&mut self) {
-        self.join_reapers();
+        if let Err(e) = self.finish_seal() {
+            tracing::warn!(error = %e, "vault dropped after a failed seal");
+        }
     }
 }
 
@@ -819,7 +827,8 @@ impl Vault {
         }
         let (main, tile) = split_compact(&compact);
         // WAL: drop stale files, truncate a torn tail
-        let mut wal_path = None;
+        let mut wal_path: Option<PathBuf> = None;
+        let mut older_wals = Vec::new();
         for (path, first, good) in &store.wal.extents {
             let covered = store
                 .wal
@@ -837,7 +846,7 @@ impl Vault {
                 .ctx("open wal", path)?;
             f.set_len(*good).ctx("truncate torn wal tail", path)?;
             f.sync_all().ctx("fsync wal", path)?;
-            wal_path = Some(path.clone());
+            older_wals.extend(wal_path.replace(path.clone()));
         }
         let latest = store.latest_checkpoint().ok().flatten();
         let durable = store.size();
@@ -882,7 +891,9 @@ impl Vault {
             wal_synced: 0,
             flushed: std::collections::VecDeque::new(),
             group: 0,
-            reapers: Vec::new(),
+            sealing: None,
+            seal_failed: None,
+            older_wals,
             unchecked: false,
             next_seq: sealed_end,
             main,
@@ -1126,7 +1137,13 @@ impl Vault {
     /// segment if it is full or old, and sign a checkpoint over the durable
     /// state. Returns `None` when there was nothing to commit (nothing
     /// appended or synced since the last checkpoint).
+    ///
+    /// A segment sealed here is written and fsynced by a background thread
+    /// (its records stay in the old WAL until then), so appending does not
+    /// stop for the disk; [`Vault::seal`], [`Vault::close`] and dropping the
+    /// vault wait for it, and a failure to write it fails the next call.
     pub fn commit(&mut self) -> Result<Option<CommitInfo>> {
+        self.poll_seal()?;
         let wrote = self.write_wal()?;
         if !wrote && !self.unchecked {
             return Ok(None);
@@ -1135,7 +1152,7 @@ impl Vault {
         let now = self.clock.now();
         let old = self.seg.opened.is_some_and(|t| now - t > MAX_SEGMENT_AGE);
         if (self.seg.raw >= self.store.config.segment_size || old)
-            && let Some(n) = self.seal()?
+            && let Some(n) = self.seal_start()?
         {
             sealed.push(n);
         }
@@ -1150,8 +1167,22 @@ impl Vault {
     }
 
     /// Seal the records since the last segment into a new segment file now
-    /// (commits first). Returns the segment's file name.
+    /// (commits first). Returns the segment's file name; the file is
+    /// written and fsynced when this returns.
     pub fn seal(&mut self) -> Result<Option<String>> {
+        let name = self.seal_start()?;
+        self.finish_seal()?;
+        Ok(name)
+    }
+
+    /// Seal, with the segment file written and fsynced by a thread of its
+    /// own while appending goes on: a new WAL takes the next records at
+    /// once, and the old WAL, which still holds the sealed records, is
+    /// removed only once the segment is durable. A crash meanwhile leaves
+    /// both WALs, and the next open replays them (the half-written segment
+    /// is a leftover temporary file). At most one seal is in flight.
+    fn seal_start(&mut self) -> Result<Option<String>> {
+        self.finish_seal()?;
         if self.write_wal()? {
             self.unchecked = true;
         }
@@ -1203,9 +1234,8 @@ impl Vault {
         let fh = segment::encode_footer(&mut footer, alg, |b| signer.sign_ed25519(b), &mut out);
         let name = segment::segment_name(footer.first_seq, footer.end() - 1);
         let path = layout.seg().join(&name);
-        crate::fsx::write_atomic(&path, &out, 0o444)?;
         self.prev_footer = fh;
-        // new WAL, then drop the old one
+        // new WAL now; the segment and the removal of the old WAL in the background
         let old_wal = self.wal_path.clone();
         let new_wal = layout.wal().join(wal::wal_name(self.next_seq));
         if new_wal != old_wal {
@@ -1217,13 +1247,25 @@ impl Vault {
                 .ctx("open wal", &new_wal)?;
             self.syncer.set_file(&self.wal_file, &new_wal)?;
             self.wal_path = new_wal;
-            // Deleting a WAL of tens of MiB takes the file system about as
-            // long as writing the segment did; the records are durable in
-            // the segment now, so a thread removes it while appending goes
-            // on. A WAL left by a crash meanwhile is removed as stale on the
-            // next open.
-            self.reap_wal(old_wal, layout.wal());
+            let mut old = std::mem::take(&mut self.older_wals);
+            old.push(old_wal);
+            let wal_dir = layout.wal();
+            let spawned = std::thread::Builder::new()
+                .name("vault-seal".into())
+                .spawn(move || -> Result<()> {
+                    crate::fsx::write_atomic(&path, &out, 0o444)?;
+                    // the records are durable in the segment: their WAL can go
+                    for w in &old {
+                        std::fs::remove_file(w).ctx("remove sealed wal", w)?;
+                    }
+                    crate::fsx::sync_dir(&wal_dir)
+                })
+                .map_err(|e| Error::new(ErrorKind::Io, format!("start segment writer: {e}")))?;
+            self.sealing = Some(spawned);
         } else {
+            // no new WAL name (nothing after the sealed records): write the
+            // segment before the WAL is emptied
+            crate::fsx::write_atomic(&path, &out, 0o444)?;
             self.wal_file.set_len(0).ctx("truncate wal", &old_wal)?;
             crate::fsx::sync_dir(&layout.wal())?;
         }
@@ -1256,36 +1298,40 @@ impl Vault {
     /// Commit, seal what is unsealed, and close.
     pub fn close(mut self) -> Result<()> {
         self.commit()?;
-        self.join_reapers();
-        Ok(())
+        self.finish_seal()
     }
 
-    /// Remove a sealed segment's WAL on a thread of its own.
-    fn reap_wal(&mut self, wal: PathBuf, dir: PathBuf) {
-        self.reapers.retain(|h| !h.is_finished());
-        let spawned = std::thread::Builder::new()
-            .name("vault-reap".into())
-            .spawn(move || {
-                let r = std::fs::remove_file(&wal)
-                    .ctx("remove sealed wal", &wal)
-                    .and_then(|()| crate::fsx::sync_dir(&dir));
-                if let Err(e) = r {
-                    tracing::warn!(error = %e, "sealed wal not removed; it is removed as stale on the next open");
-                }
+    /// Wait for the segment being written in the background, if any. A
+    /// failure is sticky: every later call fails until the vault is
+    /// reopened (the sealed records are safe in the WAL, which is removed
+    /// only after the segment is durable).
+    fn finish_seal(&mut self) -> Result<()> {
+        if let Some(h) = self.sealing.take() {
+            let r = h.join().unwrap_or_else(|_| {
+                Err(Error::new(ErrorKind::Io, "segment writer thread panicked"))
             });
-        match spawned {
-            Ok(h) => self.reapers.push(h),
-            Err(e) => {
-                tracing::warn!(error = %e, "sealed wal not removed; it is removed as stale on the next open");
+            if let Err(e) = r {
+                tracing::error!(error = %e, "writing a sealed segment failed");
+                self.seal_failed = Some(e.to_string());
             }
         }
+        match &self.seal_failed {
+            Some(e) => Err(Error::new(
+                ErrorKind::Io,
+                format!(
+                    "writing a sealed segment failed (reopen the vault; its records are in the wal): {e}"
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
-    /// Wait until the sealed WALs are removed.
-    fn join_reapers(&mut self) {
-        for h in self.reapers.drain(..) {
-            let _ = h.join();
+    /// [`Vault::finish_seal`] if the background seal is done (no waiting).
+    fn poll_seal(&mut self) -> Result<()> {
+        if self.sealing.as_ref().is_none_or(|h| h.is_finished()) {
+            self.finish_seal()?;
         }
+        Ok(())
     }
 
     pub(crate) fn signer(&self) -> &Signer {
@@ -1297,6 +1343,7 @@ impl Vault {
     }
 
     pub(crate) fn reload(&mut self) -> Result<()> {
+        self.finish_seal()?;
         let s = Store::open(&self.store.layout.dir)?;
         self.store = s;
         Ok(())

@@ -441,3 +441,71 @@ fn crash_truncated_segment_file_is_reported_not_fatal() -> R<()> {
     assert!(got.contains(&"segment_unreadable"), "{got:?}");
     Ok(())
 }
+
+#[test]
+fn crash_during_a_background_seal_loses_nothing() -> R<()> {
+    let tmp = tempfile::tempdir()?;
+    let d = tmp.path().join("v");
+    let mut v = Vault::init(
+        &d,
+        &InitOptions {
+            segment_size: 120_000,
+            ..InitOptions::default()
+        },
+    )?;
+    let total = 1400;
+    fill(&mut v, 0, total)?;
+    drop(v);
+    let sealed = segs(&d);
+    assert_eq!(sealed.len(), 1, "{sealed:?}");
+    let name = sealed[0]
+        .file_name()
+        .ok_or("name")?
+        .to_string_lossy()
+        .into_owned();
+    let k: u64 = name
+        .trim_end_matches(".seg")
+        .split('-')
+        .nth(1)
+        .ok_or("segment name")?
+        .parse::<u64>()?
+        + 1;
+    assert!(k < total);
+    // the WAL the seal would have removed: the same records, appended to a
+    // vault that never seals, give the same WAL frames
+    let other = tmp.path().join("other");
+    let mut w = Vault::init(&other, &InitOptions::default())?;
+    fill(&mut w, 0, k)?;
+    drop(w);
+    // the crash: the segment never reached the disk (only a temporary file
+    // of it did), and so its WAL was never removed
+    writable(&sealed[0])?;
+    std::fs::remove_file(&sealed[0])?;
+    std::fs::write(d.join("seg").join(format!(".tmp-{name}")), b"half")?;
+    for e in std::fs::read_dir(other.join("wal"))? {
+        let e = e?;
+        std::fs::copy(e.path(), d.join("wal").join(e.file_name()))?;
+    }
+    assert_eq!(std::fs::read_dir(d.join("wal"))?.count(), 2);
+    // every record is still there, from the two WALs, and the store verifies
+    let store = Store::open(&d)?;
+    assert_eq!(store.size(), total);
+    let r = vault::verify(&store, &VerifyOptions::default())?;
+    assert!(r.is_intact(), "{:?}", r.findings);
+    drop(store);
+    let mut v = Vault::open(&d)?;
+    assert_eq!(v.next_seq(), total);
+    fill(&mut v, total, total + 10)?;
+    v.seal()?;
+    drop(v);
+    // the next seal covers both WALs and removes them
+    let store = Store::open(&d)?;
+    assert_eq!(store.size(), total + 10);
+    assert!(store.unsealed().is_empty());
+    let r = vault::verify(&store, &VerifyOptions::default())?;
+    assert!(r.is_intact(), "{:?}", r.findings);
+    assert_eq!(std::fs::read_dir(d.join("wal"))?.count(), 1);
+    let all = vault::query(&store, &vault::Query::default()).count();
+    assert_eq!(all as u64, total + 10);
+    Ok(())
+}
