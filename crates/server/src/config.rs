@@ -35,7 +35,7 @@
 //! [commit]
 //! window_ms = 2                     # group-commit window when an HTTP request waits for it
 //! syslog_window_ms = 10             # …when only syslog records do (bounds commits of a trickle)
-//! max_records = 65536               # …or this many records (the vault also commits every 8 MiB)
+//! max_records = 65536               # …or this many records (the vault also writes its WAL every ~1 MiB, fsyncs every 8 MiB)
 //! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back
 //! proof_ms = 1000                   # records a group commit made durable get a signed checkpoint within this
 //! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle
