@@ -2425,18 +2425,7 @@ mod tests {
         ] {
             pieces.push(f.as_bytes().to_vec());
         }
-        let mut seed = 0x1234_5678_9abc_def0u64;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        for _ in 0..3000 {
-            let mut text = Vec::new();
-            for _ in 0..rnd(12) {
-                text.extend_from_slice(&pieces[rnd(pieces.len())]);
-            }
+        for text in random_texts(&pieces, 12, 0x1234_5678_9abc_def0) {
             // every slice start, as the context windows cut the text
             for from in 0..text.len() {
                 let hay = &text[from..];
@@ -2449,6 +2438,25 @@ mod tests {
                 assert_eq!(got, want, "{:?}", String::from_utf8_lossy(hay));
             }
         }
+    }
+
+    /// 3000 texts of up to `max - 1` random `pieces` each (xorshift from `seed`).
+    fn random_texts(pieces: &[Vec<u8>], max: usize, mut seed: u64) -> Vec<Vec<u8>> {
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        (0..3000)
+            .map(|_| {
+                let mut text = Vec::new();
+                for _ in 0..rnd(max) {
+                    text.extend_from_slice(&pieces[rnd(pieces.len())]);
+                }
+                text
+            })
+            .collect()
     }
 
     /// The negative-keyword test answers as the automaton it replaced.
@@ -2470,18 +2478,7 @@ mod tests {
         for f in ["号", " ", "：", "1", "=", ":", ".", "é", "x", "O"] {
             pieces.push(f.as_bytes().to_vec());
         }
-        let mut seed = 0x0bad_cafe_1234_5678u64;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        for _ in 0..3000 {
-            let mut text = Vec::new();
-            for _ in 0..rnd(8) {
-                text.extend_from_slice(&pieces[rnd(pieces.len())]);
-            }
+        for text in random_texts(&pieces, 8, 0x0bad_cafe_1234_5678) {
             // every window, as `neg_before` cuts the text (inside characters too)
             for from in 0..=text.len() {
                 for to in from..=text.len().min(from + 20) {
