@@ -677,6 +677,15 @@ fn plain_token_end(text: &[u8], i: usize) -> Option<usize> {
             j += 1;
         }
     }
+    plain_decide(text, i, j, cls)
+}
+
+/// The decision of [`plain_token_end`] for the ASCII alphanumeric run
+/// `i..j` whose classes are `cls` (bits: 1 digit, 2 upper-case, 4
+/// lower-case): `Some(j)` when the token is skipped whole, `Some(k)` with
+/// `k != j` for a time or a date (resume at `k`), `None` for the full path.
+#[inline(always)]
+fn plain_decide(text: &[u8], i: usize, j: usize, cls: u8) -> Option<usize> {
     let len = j - i;
     let next = text.get(j).copied().unwrap_or(0);
     if next == 0xEF {
@@ -892,6 +901,65 @@ fn read_tok(text: &[u8], start: usize) -> Tok {
     }
 }
 
+/// The e-mail spans of a text (sorted, disjoint) and the cursor of the
+/// byte loop in them.
+struct Mails<'a> {
+    spans: &'a [(usize, usize)],
+    /// The first span not yet passed.
+    k: usize,
+    /// The start of span `k` (`usize::MAX` past the last).
+    next: usize,
+}
+
+/// Byte classes of a 64-byte window, one bit per byte.
+struct Classes {
+    /// ASCII letters and digits.
+    alnum: u64,
+    /// ASCII digits.
+    digit: u64,
+    /// ASCII lower-case letters.
+    lower: u64,
+    /// `-`.
+    dash: u64,
+    /// `0xEF`, the lead byte of full-width forms.
+    ef: u64,
+}
+
+/// The [`Classes`] of `w` (64 bytes): 16 bytes per SIMD compare.
+#[inline(always)]
+fn classes(w: &[u8]) -> Classes {
+    use wide::u8x16;
+    let mut c = Classes {
+        alnum: 0,
+        digit: 0,
+        lower: 0,
+        dash: 0,
+        ef: 0,
+    };
+    for (k, part) in w.chunks_exact(16).take(4).enumerate() {
+        let mut a = [0u8; 16];
+        a.copy_from_slice(part);
+        let v = u8x16::new(a);
+        // x - lo ≤ hi - lo (wrapping): lo ≤ x ≤ hi
+        let within = |x: u8x16, lo: u8, n: u8| {
+            let d = x - u8x16::splat(lo);
+            d.min(u8x16::splat(n)).cmp_eq(d)
+        };
+        let digit = within(v, b'0', 9);
+        let lower = within(v, b'a', 25);
+        // an upper-case letter ORed with 0x20 is its lower-case letter, and
+        // no other byte becomes one
+        let letter = within(v | u8x16::splat(0x20), b'a', 25);
+        let bits = |x: u8x16| u64::from(x.move_mask() as u16) << (16 * k);
+        c.alnum |= bits(digit | letter);
+        c.digit |= bits(digit);
+        c.lower |= bits(lower);
+        c.dash |= bits(v.cmp_eq(u8x16::splat(b'-')));
+        c.ef |= bits(v.cmp_eq(u8x16::splat(0xEF)));
+    }
+    c
+}
+
 /// The tag of person hashes (resident ID bodies) in [`hash64`].
 const PERSON_TAG: u64 = 0xff;
 
@@ -1098,6 +1166,13 @@ impl Detector {
     /// Scan UTF-8 text (invalid sequences are skipped) and append findings
     /// with offsets relative to `text`. Findings come out sorted by start.
     pub fn scan(&self, text: &[u8], hint: Hint, out: &mut Vec<Finding>) {
+        self.scan_with(text, hint, out, true);
+    }
+
+    /// [`Detector::scan`]; `windows` false runs the byte loop alone
+    /// ([`Detector::step`] from 0), the reference the window loop is
+    /// tested against.
+    fn scan_with(&self, text: &[u8], hint: Hint, out: &mut Vec<Finding>, windows: bool) {
         let first = out.len();
         let mut em = Emit {
             out,
@@ -1124,45 +1199,18 @@ impl Detector {
                 }
             }
         }
-        let mut ei = 0;
-        // start of the first e-mail not yet passed: tokens inside e-mails
-        // are skipped
-        let mut next_email = emails.first().map_or(usize::MAX, |e| e.0);
-        let n = text.len();
-        let mut i = 0;
-        while i < n {
-            let c = CLASS[text[i] as usize];
-            if c == C_NONE {
-                i += 1;
-                if text[i - 1] >= 0x80 {
-                    i = skip_none(text, i);
-                }
-                continue;
-            }
-            if c == C_DASH {
-                i = self.dash(text, i, &mut em);
-                continue;
-            }
-            if c == C_FW && fw_at(text, i).is_none() {
-                i += 3;
-                continue;
-            }
-            if i >= next_email {
-                while ei < emails.len() && emails[ei].1 <= i {
-                    ei += 1;
-                }
-                next_email = emails.get(ei).map_or(usize::MAX, |e| e.0);
-                if next_email <= i {
-                    i = emails[ei].1;
-                    continue;
-                }
-            }
-            if let Some(e) = plain_token_end(text, i) {
-                i = e;
-                continue;
-            }
-            let t = read_tok(text, i);
-            i = self.dispatch(text, &t, hint, &mut em).max(t.e);
+        let mut mails = Mails {
+            spans: &emails,
+            k: 0,
+            next: emails.first().map_or(usize::MAX, |e| e.0),
+        };
+        let mut i = if windows {
+            self.blocks(text, hint, &mut em, &mut mails)
+        } else {
+            0
+        };
+        while i < text.len() {
+            i = self.step(text, i, hint, &mut em, &mut mails);
         }
         if self.opts.names {
             self.names(text, hint, &mut em);
@@ -1185,6 +1233,123 @@ impl Detector {
             }
         }
         sort_findings(em.out, first, first + emails.len());
+    }
+
+    /// One step of the byte loop at `i` (any byte not consumed by an earlier
+    /// step): skip it, or read the token or key block starting there and
+    /// dispatch it. Returns the next position.
+    #[inline(always)]
+    fn step(
+        &self,
+        text: &[u8],
+        i: usize,
+        hint: Hint,
+        em: &mut Emit<'_>,
+        mails: &mut Mails<'_>,
+    ) -> usize {
+        let c = CLASS[text[i] as usize];
+        if c == C_NONE {
+            return if text[i] >= 0x80 {
+                skip_none(text, i + 1)
+            } else {
+                i + 1
+            };
+        }
+        if c == C_DASH {
+            return self.dash(text, i, em);
+        }
+        if c == C_FW && fw_at(text, i).is_none() {
+            return i + 3;
+        }
+        if i >= mails.next {
+            // tokens inside e-mail addresses are skipped
+            while mails.k < mails.spans.len() && mails.spans[mails.k].1 <= i {
+                mails.k += 1;
+            }
+            mails.next = mails.spans.get(mails.k).map_or(usize::MAX, |e| e.0);
+            if mails.next <= i {
+                return mails.spans[mails.k].1;
+            }
+        }
+        if let Some(e) = plain_token_end(text, i) {
+            return e;
+        }
+        let t = read_tok(text, i);
+        self.dispatch(text, &t, hint, em).max(t.e)
+    }
+
+    /// The byte loop over 64-byte windows: the byte classes of a window come
+    /// from SIMD compares as bit masks, the positions where [`Detector::step`]
+    /// could do anything (a run's first byte, `--`, a `0xEF` lead byte) are
+    /// visited in order, and the ordinary ones are decided from the masks:
+    /// a plain word or number ([`plain_decide`] on the run's end and classes
+    /// from the masks), a dash not starting `-----BEGIN `, a full-width
+    /// punctuation mark. Anything else goes to [`Detector::step`], and the
+    /// next window starts where it stopped. The result equals running `step`
+    /// from 0 (a test compares the two). Returns where the windows stopped
+    /// (less than 64 bytes before the end).
+    fn blocks(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>, mails: &mut Mails<'_>) -> usize {
+        let mut i = 0;
+        'window: while let Some(w) = text.get(i..i + 64) {
+            let m = classes(w);
+            let starts = m.alnum & !(m.alnum << 1);
+            let mut cand = starts | (m.dash & ((m.dash >> 1) | 1 << 63)) | m.ef;
+            while cand != 0 {
+                let p = cand.trailing_zeros() as usize;
+                cand &= cand - 1;
+                let q = i + p;
+                let r = if m.alnum >> p & 1 != 0 {
+                    // a run: its length from the mask (the bits above the
+                    // window are zero, so a run reaching its end is cut)
+                    let len = (!(m.alnum >> p)).trailing_zeros() as usize;
+                    if p + len < 64 && q < mails.next {
+                        let run = ((1u64 << len) - 1) << p;
+                        let cls = u8::from(m.digit & run != 0)
+                            | u8::from(m.alnum & !m.digit & !m.lower & run != 0) << 1
+                            | u8::from(m.lower & run != 0) << 2;
+                        match plain_decide(text, q, q + len, cls) {
+                            Some(e) if e == q + len => continue,
+                            Some(e) => e,
+                            None => {
+                                let t = read_tok(text, q);
+                                self.dispatch(text, &t, hint, em).max(t.e)
+                            }
+                        }
+                    } else {
+                        self.step(text, q, hint, em, mails)
+                    }
+                } else if w[p] == b'-' {
+                    if !text[q..].starts_with(b"-----BEGIN ") {
+                        continue;
+                    }
+                    self.dash(text, q, em)
+                } else if fw_at(text, q).is_none()
+                    && text.get(q + 1..q + 3).is_some_and(|c| {
+                        // `step` skips three bytes: nothing to skip but
+                        // continuation bytes
+                        c.iter().all(|&b| (0x80..0xC0).contains(&b))
+                    })
+                {
+                    continue;
+                } else {
+                    self.step(text, q, hint, em, mails)
+                };
+                // go on in this window when `r` is where the masks say a
+                // step would look next: not inside a run
+                let off = r - i;
+                if off < 64 {
+                    let bit = 1u64 << off;
+                    if m.alnum & bit == 0 || starts & bit != 0 {
+                        cand &= !(bit - 1);
+                        continue;
+                    }
+                }
+                i = r;
+                continue 'window;
+            }
+            i += 64;
+        }
+        i
     }
 
     /// `-----BEGIN … PRIVATE KEY-----` blocks.
@@ -2491,6 +2656,132 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// The window loop (`blocks`) against the byte loop alone, on texts
+    /// built from pieces that reach every branch of both: runs of each class
+    /// and length around the decisions of `plain_decide`, separators,
+    /// full-width letters and punctuation, dashes and key blocks, e-mail
+    /// addresses, CJK text and invalid UTF-8, at every alignment.
+    #[test]
+    fn window_loop_equals_the_byte_loop() {
+        let det = Detector::new(DetectOptions {
+            today: (2026, 11, 30),
+            ..DetectOptions::default()
+        });
+        let mut pieces: Vec<Vec<u8>> = [
+            "110105199003071234",
+            "11010519900307123X",
+            "13800138000",
+            "+86 138 0013 8000",
+            "6222021234567890123",
+            "91440300091293020R",
+            "user.name@example.com",
+            "a@b",
+            "192.168.1.20",
+            "3.14159",
+            "12:34:56",
+            "12:34:56.789",
+            "2026-05-13",
+            "2026-05-13 12:22:16.177",
+            "Nov  5 ",
+            "138****8000",
+            "110105********002X",
+            "00:1a:2b:3c:4d:5e",
+            "fe80::1",
+            "京A12345",
+            "E12345678",
+            "password=hunter22",
+            "passwd",
+            "AIzaSyA1234567890abcdefghijklmnopqrstu",
+            "-----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----",
+            "-----BEGIN ",
+            "--",
+            "-",
+            "-----",
+            "１３８００１３８０００",
+            "１２",
+            "，",
+            "：",
+            "（",
+            "\u{ff21}",
+            "身份证",
+            "手机号：",
+            "订单号 ",
+            "姓名：张三",
+            "北京市朝阳区建国路88号",
+            "的",
+            "。",
+            " ",
+            "\n",
+            "_",
+            ":",
+            ".",
+            "*",
+            "号",
+            "abc",
+            "Word",
+            "ABC",
+            "A1B2C3",
+            "abcdefghijklmnopqr",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+            "1",
+            "12",
+            "123",
+            "1234",
+            "123456789",
+            "12345678901",
+            "1234567890123456789012",
+            "0123456789012345678901234567890123456789012345678901234567890123456789",
+        ]
+        .iter()
+        .map(|p| p.as_bytes().to_vec())
+        .collect();
+        for b in [0xEFu8, 0xBC, 0x80, 0xE5, 0xFF, 0xC3] {
+            pieces.push(vec![b]);
+        }
+        pieces.push(vec![0xEF, b'1', b'2']);
+        pieces.push(vec![0xEF, 0xEF, 0xBC, 0x91]);
+        let mut texts = random_texts(&pieces, 40, 0x5eed_0fb1_0c00);
+        // the same texts shifted, so every piece meets every window edge
+        let shifted: Vec<Vec<u8>> = texts
+            .iter()
+            .take(400)
+            .flat_map(|t| {
+                (1..64)
+                    .step_by(7)
+                    .map(move |k| [&b"x ".repeat(32)[..k], t].concat())
+            })
+            .collect();
+        texts.extend(shifted);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for text in &texts {
+            for hint in [Hint::default(), det.hint("password"), det.hint("姓名")] {
+                a.clear();
+                b.clear();
+                det.scan_with(text, hint, &mut a, true);
+                det.scan_with(text, hint, &mut b, false);
+                assert_eq!(a, b, "{:?}", String::from_utf8_lossy(text));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The same on random bytes from an alphabet dense in the bytes the
+        /// loops decide on (digits, letters, separators, `@`, full-width and
+        /// CJK lead and continuation bytes).
+        #[test]
+        fn window_loop_equals_the_byte_loop_on_random_bytes(
+            picks in proptest::collection::vec(0usize..24, 0..600),
+        ) {
+            const ALPHABET: &[u8] = b"0123 9aZxX-:._ *@\n\xEF\xBC\x91\xE5\x8F\xB7";
+            let text: Vec<u8> = picks.iter().map(|&k| ALPHABET[k % ALPHABET.len()]).collect();
+            let det = Detector::default();
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            det.scan_with(&text, Hint::default(), &mut a, true);
+            det.scan_with(&text, Hint::default(), &mut b, false);
+            proptest::prop_assert_eq!(a, b);
         }
     }
 }
