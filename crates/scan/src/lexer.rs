@@ -334,13 +334,26 @@ impl KeyScan {
             // multiply (bit 0 of byte i lands in bit 56 + i, without carries)
             let end = (p + 64).min(last);
             let mut flags = [0u8; 64];
-            for (f, w) in flags.iter_mut().zip(hay[p..=end].windows(2)) {
-                *f = self.pairs[usize::from(u16::from_le_bytes([w[0], w[1]]))];
+            if let Some(blk) = hay.get(p..p + 65) {
+                // a whole block: fixed bounds, no checks in the loop
+                let blk: &[u8; 65] = blk.try_into().unwrap_or(&[0; 65]);
+                for (k, f) in flags.iter_mut().enumerate() {
+                    *f = self.pairs[usize::from(u16::from_le_bytes([blk[k], blk[k + 1]]))];
+                }
+            } else {
+                for (f, w) in flags.iter_mut().zip(hay[p..=end].windows(2)) {
+                    *f = self.pairs[usize::from(u16::from_le_bytes([w[0], w[1]]))];
+                }
             }
             let mut m = 0u64;
             for (c, b) in flags.chunks_exact(8).enumerate() {
                 let x = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
                 m |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * c);
+            }
+            // positions at `end` and beyond belong to the next block (a whole
+            // block reads one pair past them)
+            if end - p < 64 {
+                m &= (1u64 << (end - p)) - 1;
             }
             // positions before `next` are inside a match already reported
             let mut next = p;
