@@ -5,62 +5,77 @@ use std::collections::BTreeMap;
 
 use crate::kind::{Finding, Kind, Masked};
 
-/// A set of 64-bit value hashes, for exact distinct counts. Inserts go to
-/// an unsorted buffer that is sorted, deduplicated and merged into a sorted
-/// list when it holds as many as the list (at least 4096): appends and
-/// sequential merges instead of a random hash-table access per finding, and
-/// unions of sets are linear merges.
+/// A set of 64-bit value hashes, for exact distinct counts. Inserts are
+/// appended after the sorted values; when as many are pending as are sorted
+/// (at least 4096), the pending ones are sorted (one radix pass on the top
+/// bits, then small sorts: the hashes are uniform) and merged in place from
+/// the back. Appends and sequential passes instead of a random hash-table
+/// access per finding; unions of sets are linear merges. Memory: room for
+/// twice the distinct values (16 bytes each), plus a sorted copy of the
+/// pending ones during a merge.
 #[derive(Debug, Clone, Default)]
 struct Distinct {
-    /// Sorted, without duplicates.
-    sorted: Vec<u64>,
-    /// Not yet merged (unsorted, may repeat).
-    pending: Vec<u64>,
+    /// `values[..sorted]` is sorted, without duplicates; `values[sorted..]`
+    /// is pending (unsorted, may repeat).
+    values: Vec<u64>,
+    sorted: usize,
+    /// `values.len()` at which the pending values are merged.
+    limit: usize,
 }
 
+/// Pending values merged at once, at least.
+const MIN_PENDING: usize = 4096;
+
 impl Distinct {
+    #[inline]
     fn insert(&mut self, h: u64) {
-        self.pending.push(h);
-        if self.pending.len() >= self.sorted.len().max(4096) {
+        self.values.push(h);
+        if self.values.len() >= self.limit {
             self.flush();
         }
     }
 
+    /// Merge the pending values into the sorted ones.
     fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
+        let s = self.sorted;
+        if self.values.len() > s {
+            let mut b = sort_pending(&self.values[s..]);
+            b.dedup();
+            let n = merge_back(&mut self.values, s, &b);
+            self.values.truncate(n);
+            self.sorted = n;
         }
-        self.pending.sort_unstable();
-        self.pending.dedup();
-        if self.sorted.is_empty() {
-            std::mem::swap(&mut self.sorted, &mut self.pending);
-        } else {
-            self.sorted = merge_sorted(&self.sorted, &self.pending);
-        }
-        self.pending.clear();
+        self.limit = self.sorted + self.sorted.max(MIN_PENDING);
+        self.values
+            .reserve_exact(self.limit.saturating_sub(self.values.len()));
+    }
+
+    /// The sorted values (all of them once flushed).
+    fn sorted(&self) -> &[u64] {
+        &self.values[..self.sorted]
     }
 
     /// The pending values, sorted and deduplicated (a copy).
     fn pending_sorted(&self) -> Vec<u64> {
-        let mut p = self.pending.clone();
-        p.sort_unstable();
+        let mut p = sort_pending(&self.values[self.sorted..]);
         p.dedup();
         p
     }
 
     fn len(&self) -> usize {
-        if self.pending.is_empty() {
-            return self.sorted.len();
+        if self.values.len() == self.sorted {
+            return self.sorted;
         }
         let p = self.pending_sorted();
-        self.sorted.len()
+        let sorted = self.sorted();
+        sorted.len()
             + p.iter()
-                .filter(|h| self.sorted.binary_search(h).is_err())
+                .filter(|h| sorted.binary_search(h).is_err())
                 .count()
     }
 
     fn is_empty(&self) -> bool {
-        self.sorted.is_empty() && self.pending.is_empty()
+        self.values.is_empty()
     }
 
     /// `self ∪= other`.
@@ -69,16 +84,115 @@ impl Distinct {
             return;
         }
         self.flush();
-        let o = if other.pending.is_empty() {
-            merge_sorted(&self.sorted, &other.sorted)
+        let o = if other.values.len() == other.sorted {
+            merge_sorted(self.sorted(), other.sorted())
         } else {
             merge_sorted(
-                &self.sorted,
-                &merge_sorted(&other.sorted, &other.pending_sorted()),
+                self.sorted(),
+                &merge_sorted(other.sorted(), &other.pending_sorted()),
             )
         };
-        self.sorted = o;
+        self.sorted = o.len();
+        self.values = o;
+        self.limit = self.sorted + self.sorted.max(MIN_PENDING);
     }
+}
+
+/// `v` sorted (a copy; duplicates kept). Uniformly distributed values (the
+/// hashes) are spread into buckets by their top bits, about two per bucket,
+/// and each bucket is sorted on its own; a bucket that is large anyway (not
+/// uniform input) gets a comparison sort, so the worst case stays
+/// `O(n log n)`.
+fn sort_pending(v: &[u64]) -> Vec<u64> {
+    let n = v.len();
+    if n < 256 {
+        let mut out = v.to_vec();
+        out.sort_unstable();
+        return out;
+    }
+    // about two values per bucket, at most 2^16 buckets
+    let bits = (usize::BITS - 1 - n.leading_zeros()).clamp(8, 17) - 1;
+    let shift = 64 - bits;
+    let mut ends = vec![0usize; 1 << bits];
+    for &h in v {
+        if let Some(c) = ends.get_mut((h >> shift) as usize) {
+            *c += 1;
+        }
+    }
+    // bucket starts
+    let mut at = 0;
+    for c in &mut ends {
+        let k = *c;
+        *c = at;
+        at += k;
+    }
+    let mut out = vec![0u64; n];
+    for &h in v {
+        if let Some(c) = ends.get_mut((h >> shift) as usize) {
+            if let Some(o) = out.get_mut(*c) {
+                *o = h;
+            }
+            *c += 1;
+        }
+    }
+    // `ends` now holds each bucket's end
+    let mut start = 0;
+    for &end in &ends {
+        if let Some(b) = out.get_mut(start..end) {
+            if b.len() <= 16 {
+                insertion_sort(b);
+            } else {
+                b.sort_unstable();
+            }
+        }
+        start = end;
+    }
+    out
+}
+
+/// Sort a short slice.
+#[inline]
+fn insertion_sort(b: &mut [u64]) {
+    for i in 1..b.len() {
+        let x = b[i];
+        let mut j = i;
+        while j > 0 && b[j - 1] > x {
+            b[j] = b[j - 1];
+            j -= 1;
+        }
+        b[j] = x;
+    }
+}
+
+/// Merge the sorted, duplicate-free `b` into the sorted, duplicate-free
+/// `v[..s]`, writing from the back into `v[..s + b.len()]` (its tail is
+/// free); returns the length of the union, which ends up at the front.
+fn merge_back(v: &mut Vec<u64>, s: usize, b: &[u64]) -> usize {
+    let total = s + b.len();
+    v.resize(total, 0);
+    // the merged values go to v[k..total], taken from the back of v[..i]
+    // and b[..j]; k >= i + j, so the unread part of v is never written
+    let (mut i, mut j, mut k) = (s, b.len(), total);
+    while let (Some(&x), Some(&y)) = (v.get(i.wrapping_sub(1)), b.get(j.wrapping_sub(1))) {
+        // branch-free: the larger, from both when equal
+        k -= 1;
+        if let Some(o) = v.get_mut(k) {
+            *o = x.max(y);
+        }
+        i -= usize::from(x >= y);
+        j -= usize::from(y >= x);
+    }
+    // what is left of b is below everything written
+    if let (Some(d), Some(r)) = (v.get_mut(k - j..k), b.get(..j)) {
+        d.copy_from_slice(r);
+    }
+    k -= j;
+    // v[..i] is below everything written: it stays where it is and the
+    // written part moves down next to it (when equal values were merged)
+    if k > i {
+        v.copy_within(k..total, i);
+    }
+    i + (total - k)
 }
 
 /// The sorted union of two sorted lists without duplicates.
@@ -89,20 +203,10 @@ fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
     if b.is_empty() {
         return a.to_vec();
     }
-    let mut out = vec![0u64; a.len() + b.len()];
-    let (mut i, mut j, mut k) = (0, 0, 0);
-    while let (Some(&x), Some(&y), Some(o)) = (a.get(i), b.get(j), out.get_mut(k)) {
-        // branch-free: equal values are written once
-        *o = x.min(y);
-        i += usize::from(x <= y);
-        j += usize::from(y <= x);
-        k += 1;
-    }
-    let (ra, rb) = (&a[i..], &b[j..]);
-    out[k..k + ra.len()].copy_from_slice(ra);
-    k += ra.len();
-    out[k..k + rb.len()].copy_from_slice(rb);
-    out.truncate(k + rb.len());
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    out.extend_from_slice(a);
+    let n = merge_back(&mut out, a.len(), b);
+    out.truncate(n);
     out
 }
 
@@ -356,6 +460,8 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     /// Staged counts are the counts of `Asset::add`, for every kind.
@@ -409,6 +515,104 @@ mod tests {
             (kinds, a.persons_by_id())
         };
         assert_eq!(show(&plain), show(&staged));
+    }
+
+    /// Values for the set tests: `n` values below `2^bits`, shifted to the
+    /// top (uniform-looking) or left at the bottom (all in one bucket).
+    fn values(seed: u64, n: usize, bits: u32, top: bool) -> Vec<u64> {
+        let mut s = seed | 1;
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let x = (s ^ (s >> 29)) & (u64::MAX >> (64 - bits));
+                if top { x << (64 - bits) } else { x }
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The set holds what a `BTreeSet` holds: sizes, contents after a
+        /// flush, and unions, for dense and sparse values, uniform or not.
+        #[test]
+        fn distinct_is_a_set(
+            seed in proptest::prelude::any::<u64>(),
+            n in 0usize..30_000,
+            m in 0usize..10_000,
+            bits in 1u32..=64,
+            top in proptest::prelude::any::<bool>(),
+            checks in 1usize..6,
+        ) {
+            let va = values(seed, n, bits, top);
+            let vb = values(seed ^ 0x9E37_79B9, m, bits, !top);
+            let (mut a, mut b) = (Distinct::default(), Distinct::default());
+            let (mut sa, mut sb) = (BTreeSet::new(), BTreeSet::new());
+            let step = (n / checks).max(1);
+            for (k, &x) in va.iter().enumerate() {
+                a.insert(x);
+                sa.insert(x);
+                if k % step == 0 {
+                    proptest::prop_assert_eq!(a.len(), sa.len());
+                }
+            }
+            for &y in &vb {
+                b.insert(y);
+                sb.insert(y);
+            }
+            proptest::prop_assert_eq!(a.len(), sa.len());
+            proptest::prop_assert_eq!(b.len(), sb.len());
+            // union with pending values on both sides
+            let mut u = a.clone();
+            u.union(&b);
+            let su: BTreeSet<u64> = sa.union(&sb).copied().collect();
+            proptest::prop_assert_eq!(u.len(), su.len());
+            u.flush();
+            proptest::prop_assert!(u.sorted().iter().eq(su.iter()));
+            // union into an empty set, and of flushed sets
+            let mut e = Distinct::default();
+            e.union(&b);
+            proptest::prop_assert_eq!(e.len(), sb.len());
+            a.flush();
+            b.flush();
+            proptest::prop_assert!(a.sorted().iter().eq(sa.iter()));
+            a.union(&b);
+            proptest::prop_assert!(a.sorted().iter().eq(su.iter()));
+        }
+
+        /// The bucket sort sorts (keeping duplicates) like `sort_unstable`.
+        #[test]
+        fn sort_pending_sorts(
+            seed in proptest::prelude::any::<u64>(),
+            n in 0usize..20_000,
+            bits in 1u32..=64,
+            top in proptest::prelude::any::<bool>(),
+        ) {
+            let v = values(seed, n, bits, top);
+            let mut want = v.clone();
+            want.sort_unstable();
+            proptest::prop_assert_eq!(sort_pending(&v), want);
+        }
+
+        /// The in-place merge is the sorted union.
+        #[test]
+        fn merge_back_is_the_union(
+            a in proptest::collection::btree_set(0u64..200, 0..100),
+            mut b in proptest::collection::vec(0u64..200, 0..100),
+        ) {
+            b.sort_unstable();
+            b.dedup();
+            let mut v: Vec<u64> = a.iter().copied().collect();
+            let s = v.len();
+            // the pending region holds anything (it is overwritten)
+            v.extend(b.iter().map(|x| x ^ 0x55));
+            let n = merge_back(&mut v, s, &b);
+            v.truncate(n);
+            let want: Vec<u64> = a.iter().chain(&b).copied().collect::<BTreeSet<_>>().into_iter().collect();
+            proptest::prop_assert_eq!(v, want);
+        }
     }
 
     /// Distinct counts are exact across buffered inserts, flushes and unions.
