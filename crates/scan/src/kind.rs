@@ -196,12 +196,15 @@ impl Masked {
         }
     }
 
-    /// Build from ASCII bytes (at most 62).
-    pub(crate) fn from_ascii(b: &[u8]) -> Masked {
-        let n = b.len().min(62);
-        let mut buf = [0u8; 62];
-        buf[..n].copy_from_slice(&b[..n]);
-        Masked { buf, len: n as u8 }
+    /// Build from a buffer holding `len` ASCII bytes (at most 62) followed by
+    /// zeros (the padding of [`Masked::new`]).
+    #[inline]
+    pub(crate) fn from_zero_padded(buf: [u8; 62], len: usize) -> Masked {
+        debug_assert!(len <= 62 && buf[..len].is_ascii() && buf[len..].iter().all(|&b| b == 0));
+        Masked {
+            buf,
+            len: len.min(62) as u8,
+        }
     }
 
     /// The masked text.

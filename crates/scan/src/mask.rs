@@ -53,10 +53,26 @@ fn keep_ends(v: &str, head: usize, tail: usize) -> String {
     s
 }
 
-/// `keep_ends` for ASCII values, without allocating.
+/// `n` stars then zeros: the window `STARS[62 - n..124 - n]`.
+const STARS: [u8; 124] = {
+    let mut a = [0u8; 124];
+    let mut i = 0;
+    while i < 62 {
+        a[i] = b'*';
+        i += 1;
+    }
+    a
+};
+
+/// `keep_ends` for ASCII values, without allocating: inlined where `head`
+/// and `tail` are constants, so every copy has a fixed length.
+#[inline(always)]
 fn keep_ends_ascii(v: &[u8], head: usize, tail: usize) -> Masked {
     let n = v.len().min(62);
-    let mut buf = [b'*'; 62];
+    let mut buf = [0u8; 62];
+    if let Some(w) = STARS.get(62 - n..124 - n) {
+        buf.copy_from_slice(w);
+    }
     if head + tail >= n {
         if n > 2 {
             buf[0] = v[0];
@@ -65,31 +81,7 @@ fn keep_ends_ascii(v: &[u8], head: usize, tail: usize) -> Masked {
         buf[..head].copy_from_slice(&v[..head]);
         buf[n - tail..n].copy_from_slice(&v[v.len() - tail..]);
     }
-    Masked::from_ascii(&buf[..n])
-}
-
-/// An ASCII rendering built on the stack (cut at the [`Masked`] capacity).
-struct AsciiBuf {
-    b: [u8; 62],
-    n: usize,
-}
-
-impl Default for AsciiBuf {
-    fn default() -> Self {
-        AsciiBuf { b: [0; 62], n: 0 }
-    }
-}
-
-impl AsciiBuf {
-    fn push(&mut self, s: &[u8]) {
-        let k = s.len().min(62 - self.n);
-        self.b[self.n..self.n + k].copy_from_slice(&s[..k]);
-        self.n += k;
-    }
-
-    fn done(&self) -> Masked {
-        Masked::from_ascii(&self.b[..self.n])
-    }
+    Masked::from_zero_padded(buf, n)
 }
 
 /// Mask a normalised value of `kind`. `value` is ASCII for identifiers; for
@@ -122,43 +114,47 @@ pub(crate) fn mask_bytes(kind: Kind, value: &[u8]) -> Masked {
 
 /// The renderings of [`mask_str`] for the kinds whose ASCII values are
 /// masked on the stack; `None` for the others. `v` is ASCII, at most 62 bytes.
-#[inline]
+#[inline(always)]
 fn mask_ascii(kind: Kind, v: &[u8]) -> Option<Masked> {
-    let fast = match kind {
-        Kind::CnId => Some((4, 2)),
-        Kind::CnMobile => Some((3, 4)),
-        Kind::BankCard => Some((6, 4)),
-        Kind::CnUscc | Kind::Landline => Some((4, 2)),
-        Kind::Passport | Kind::TravelPermit => Some((1, 2)),
-        Kind::Imei => Some((8, 0)),
-        _ => None,
-    };
-    if let Some((h, t)) = fast {
-        return Some(keep_ends_ascii(v, h, t));
-    }
-    // the renderings of `mask_str`, without a heap allocation
-    match kind {
+    Some(match kind {
+        Kind::CnId => keep_ends_ascii(v, 4, 2),
+        Kind::CnMobile => keep_ends_ascii(v, 3, 4),
+        Kind::BankCard => keep_ends_ascii(v, 6, 4),
+        Kind::CnUscc | Kind::Landline => keep_ends_ascii(v, 4, 2),
+        Kind::Passport | Kind::TravelPermit => keep_ends_ascii(v, 1, 2),
+        Kind::Imei => keep_ends_ascii(v, 8, 0),
+        // first char, `***`, `@domain`
         Kind::Email => {
-            if let Some(at) = v.iter().rposition(|&c| c == b'@') {
-                let mut m = AsciiBuf::default();
-                m.push(&v[..at.min(1)]);
-                m.push(b"***");
-                m.push(&v[at..]);
-                return Some(m.done());
+            let at = v.iter().rposition(|&c| c == b'@')?;
+            let mut buf = [0u8; 62];
+            let mut n = 0;
+            if at > 0 {
+                buf[0] = v[0];
+                n = 1;
             }
+            buf[n..n + 3].copy_from_slice(b"***");
+            n += 3;
+            let domain = &v[at..];
+            let k = domain.len().min(62 - n);
+            buf[n..n + k].copy_from_slice(&domain[..k]);
+            Masked::from_zero_padded(buf, n + k)
         }
+        // the first two parts, then `.*.*`
         Kind::Ipv4 => {
-            let mut it = v.split(|&c| c == b'.');
-            let mut m = AsciiBuf::default();
-            m.push(it.next().unwrap_or(b""));
-            m.push(b".");
-            m.push(it.next().unwrap_or(b""));
-            m.push(b".*.*");
-            return Some(m.done());
+            let dot = |from: usize| v[from..].iter().position(|&c| c == b'.').map(|p| from + p);
+            let (end, suffix): (usize, &[u8]) = match dot(0) {
+                None => (v.len(), b"..*.*"),
+                Some(d) => (dot(d + 1).unwrap_or(v.len()), b".*.*"),
+            };
+            let mut buf = [0u8; 62 + 5];
+            buf[..end].copy_from_slice(&v[..end]);
+            buf[end..end + suffix.len()].copy_from_slice(suffix);
+            let mut m = [0u8; 62];
+            m.copy_from_slice(&buf[..62]);
+            Masked::from_zero_padded(m, (end + suffix.len()).min(62))
         }
-        _ => {}
-    }
-    None
+        _ => return None,
+    })
 }
 
 /// The general renderings (any UTF-8 value).
@@ -229,6 +225,25 @@ fn mask_str(kind: Kind, value: &str) -> Masked {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// The stack renderings of ASCII values are those of `mask_str`,
+        /// padding included.
+        #[test]
+        fn ascii_masks_are_the_general_ones(
+            v in "[0-9A-Za-z.@*_-]{0,62}",
+            k in 0usize..Kind::ALL.len(),
+        ) {
+            let kind = Kind::ALL[k];
+            if let Some(m) = mask_ascii(kind, v.as_bytes()) {
+                proptest::prop_assert_eq!(m, mask_str(kind, &v));
+            }
+            proptest::prop_assert_eq!(mask_bytes(kind, v.as_bytes()), mask_str(kind, &v));
+            proptest::prop_assert_eq!(mask(kind, &v), mask_str(kind, &v));
+        }
+    }
 
     #[test]
     fn masks() {
