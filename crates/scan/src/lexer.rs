@@ -12,11 +12,18 @@
 //! search with the matches of a leftmost-longest Aho-Corasick automaton); a
 //! column name or JSON key acts as context too.
 //!
-//! Most tokens of logs and prose are decided without building a token: an
-//! ordinary word, a short number, a `12:34:56` time or a `2026-05-13` date
-//! cannot start a value, so the scan moves past it (`plain_token_end`);
-//! runs of CJK text (and the spaces and punctuation after them) are skipped
-//! eight bytes at a time.
+//! The walk goes over 64-byte windows (`Detector::blocks`): SIMD compares
+//! (the `wide` crate: SSE2 on x86-64, NEON on aarch64) give the window's
+//! byte classes as bit masks, and only the positions where something can
+//! start are visited: the first byte of an ASCII alphanumeric run, `--`, a
+//! `0xEF` lead byte (full-width forms). CJK text, spaces and punctuation
+//! cost nothing beyond the compares. Most runs of logs and prose are
+//! decided from the masks without building a token: an ordinary word, a
+//! short number, a `12:34:56` time or a `2026-05-13` date cannot start a
+//! value, so the scan moves past it (`plain_decide`). Everything else goes
+//! through one step of the plain byte loop (`Detector::step`), which is also
+//! the reference the window loop is tested against: both give the same
+//! findings on every input.
 //!
 //! E-mail addresses are found by a `memchr` pass over `@`; names by a
 //! keyword automaton (`姓名`, `联系人`, …) followed by a surname dictionary;
