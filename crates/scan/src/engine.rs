@@ -68,6 +68,20 @@ pub trait Sink: Sync {
     fn finding(&self, hit: &Hit<'_>) {
         let _ = hit;
     }
+    /// Consecutive findings of one source, field and row, in order (the
+    /// scanner passes a chunk's findings this way, one call per field run).
+    /// The default calls [`Sink::finding`] for each; a sink that ignores
+    /// findings can ignore the whole run at once.
+    fn findings(&self, source: &str, field: Option<&str>, row: Option<u64>, findings: &[Finding]) {
+        for f in findings {
+            self.finding(&Hit {
+                source,
+                field,
+                row,
+                finding: f,
+            });
+        }
+    }
     /// `bytes` more bytes were scanned.
     fn progress(&self, bytes: u64) {
         let _ = bytes;
@@ -154,8 +168,14 @@ impl<'a> Acc<'a> {
     }
 
     fn take(&mut self, out: &ChunkOut, sink: &dyn Sink, row: Option<u64>) {
+        // chunk field index -> asset index, resolved once per field and chunk
         let mut map: Vec<Option<usize>> = vec![None; out.fields.len().max(1)];
-        for (field, f) in out.iter() {
+        let mut from = 0;
+        for &(field, end) in &out.runs {
+            let Some(run) = out.hits.get(from..end) else {
+                break;
+            };
+            from = end;
             let fi = field as usize;
             let ai = match map.get(fi).copied().flatten() {
                 Some(a) => a,
@@ -167,19 +187,15 @@ impl<'a> Acc<'a> {
                             .push(Staged::new(Asset::new(self.source, field)));
                         self.assets.len() - 1
                     });
-                    if fi < map.len() {
-                        map[fi] = Some(a);
+                    if let Some(m) = map.get_mut(fi) {
+                        *m = Some(a);
                     }
                     a
                 }
             };
-            self.assets[ai].add(f);
-            sink.finding(&Hit {
-                source: self.source,
-                field: self.assets[ai].asset.field.as_deref(),
-                row,
-                finding: f,
-            });
+            let staged = &mut self.assets[ai];
+            staged.add_run(run);
+            sink.findings(self.source, staged.asset.field.as_deref(), row, run);
         }
         self.rows += out.rows;
     }
@@ -383,13 +399,8 @@ impl Scanner {
         }
         for f in tmp.iter() {
             asset.add(f);
-            sink.finding(&Hit {
-                source: &asset.source,
-                field: asset.field.as_deref(),
-                row,
-                finding: f,
-            });
         }
+        sink.findings(&asset.source, asset.field.as_deref(), row, tmp);
     }
 
     fn reader_into<R: Read>(

@@ -291,6 +291,13 @@ impl Staged {
         }
     }
 
+    /// Count findings (as [`Staged::add`] for each).
+    pub(crate) fn add_run(&mut self, run: &[Finding]) {
+        for f in run {
+            self.add(f);
+        }
+    }
+
     /// The asset with the staged counts.
     pub(crate) fn finish(mut self) -> Asset {
         for kind in Kind::ALL {

@@ -168,6 +168,34 @@ impl Sink for CliSink {
         }
     }
 
+    fn findings(&self, source: &str, field: Option<&str>, row: Option<u64>, findings: &[Finding]) {
+        // one lock per run; nothing at all when findings are not shown
+        if let Some(w) = &self.jsonl
+            && let Ok(mut w) = w.lock()
+        {
+            for f in findings {
+                let v = finding_json(source, field, row, f);
+                if let Err(e) = serde_json::to_writer(&mut *w, &v)
+                    .map_err(std::io::Error::other)
+                    .and_then(|()| writeln!(w))
+                    && let Ok(mut slot) = self.io_err.lock()
+                {
+                    slot.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(k) = &self.keep
+            && let Ok(mut k) = k.lock()
+        {
+            k.extend(findings.iter().map(|f| Kept {
+                source: source.to_owned(),
+                field: field.map(str::to_owned),
+                row,
+                f: *f,
+            }));
+        }
+    }
+
     fn progress(&self, bytes: u64) {
         if let Some(b) = &self.bar {
             b.inc(bytes);
