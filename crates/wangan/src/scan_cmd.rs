@@ -145,27 +145,12 @@ struct CliSink {
 
 impl Sink for CliSink {
     fn finding(&self, hit: &Hit<'_>) {
-        if let Some(w) = &self.jsonl {
-            let v = finding_json(hit.source, hit.field, hit.row, hit.finding);
-            if let Ok(mut w) = w.lock()
-                && let Err(e) = serde_json::to_writer(&mut *w, &v)
-                    .map_err(std::io::Error::other)
-                    .and_then(|()| writeln!(w))
-                && let Ok(mut slot) = self.io_err.lock()
-            {
-                slot.get_or_insert(e);
-            }
-        }
-        if let Some(k) = &self.keep
-            && let Ok(mut k) = k.lock()
-        {
-            k.push(Kept {
-                source: hit.source.to_owned(),
-                field: hit.field.map(str::to_owned),
-                row: hit.row,
-                f: *hit.finding,
-            });
-        }
+        self.findings(
+            hit.source,
+            hit.field,
+            hit.row,
+            std::slice::from_ref(hit.finding),
+        );
     }
 
     fn findings(&self, source: &str, field: Option<&str>, row: Option<u64>, findings: &[Finding]) {
@@ -174,10 +159,7 @@ impl Sink for CliSink {
             && let Ok(mut w) = w.lock()
         {
             for f in findings {
-                let v = finding_json(source, field, row, f);
-                if let Err(e) = serde_json::to_writer(&mut *w, &v)
-                    .map_err(std::io::Error::other)
-                    .and_then(|()| writeln!(w))
+                if let Err(e) = write_finding_line(&mut *w, source, field, row, f)
                     && let Ok(mut slot) = self.io_err.lock()
                 {
                     slot.get_or_insert(e);
@@ -203,19 +185,34 @@ impl Sink for CliSink {
     }
 }
 
-fn finding_json(source: &str, field: Option<&str>, row: Option<u64>, f: &Finding) -> Value {
-    json!({
-        "path": source,
-        "field": field,
-        "row": row,
-        "type": f.kind.name(),
-        "byte_start": f.start,
-        "byte_end": f.end,
-        "masked": f.masked.as_str(),
-        "confidence": f.confidence,
-        "deidentified": f.is_deidentified(),
-        "minor": f.is_minor(),
-    })
+/// One JSONL line: the object `{path, field, row, type, byte_start,
+/// byte_end, masked, confidence, deidentified, minor}` as `serde_json`
+/// writes it (keys sorted, compact), without building a `Value`.
+fn write_finding_line(
+    w: &mut impl Write,
+    source: &str,
+    field: Option<&str>,
+    row: Option<u64>,
+    f: &Finding,
+) -> std::io::Result<()> {
+    write!(
+        w,
+        "{{\"byte_end\":{},\"byte_start\":{},\"confidence\":{},\"deidentified\":{},\"field\":",
+        f.end,
+        f.start,
+        f.confidence,
+        f.is_deidentified()
+    )?;
+    serde_json::to_writer(&mut *w, &field)?;
+    w.write_all(b",\"masked\":")?;
+    serde_json::to_writer(&mut *w, f.masked.as_str())?;
+    write!(w, ",\"minor\":{},\"path\":", f.is_minor())?;
+    serde_json::to_writer(&mut *w, source)?;
+    w.write_all(b",\"row\":")?;
+    serde_json::to_writer(&mut *w, &row)?;
+    w.write_all(b",\"type\":")?;
+    serde_json::to_writer(&mut *w, f.kind.name())?;
+    w.write_all(b"}\n")
 }
 
 /// Run `wangan scan`.
@@ -818,4 +815,57 @@ fn render_sarif(kept: &[Kept], p: &Policy) -> Value {
             "results": results,
         }],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSONL line as a `serde_json::Value` writes it (the reference).
+    fn finding_json(source: &str, field: Option<&str>, row: Option<u64>, f: &Finding) -> Value {
+        json!({
+            "path": source,
+            "field": field,
+            "row": row,
+            "type": f.kind.name(),
+            "byte_start": f.start,
+            "byte_end": f.end,
+            "masked": f.masked.as_str(),
+            "confidence": f.confidence,
+            "deidentified": f.is_deidentified(),
+            "minor": f.is_minor(),
+        })
+    }
+
+    /// The JSONL lines are byte for byte those of the `Value` rendering,
+    /// for every kind of finding and awkward paths and fields.
+    #[test]
+    fn finding_lines_equal_value_rendering() {
+        let text = "身份证号11010519491231002X，手机138 0013 8000，邮箱 zhang.san@example.com，\
+                    IP 10.1.2.3，卡号 6222021234567890123，已掩码 138****8000，\
+                    统一社会信用代码 91350100M000100Y43，地址 北京市朝阳区建国路88号 张三";
+        let mut found = Vec::new();
+        scan::Detector::default().scan(text.as_bytes(), scan::Hint::default(), &mut found);
+        assert!(found.len() >= 5, "{found:?}");
+        let sources = ["a.log", "dir/\"q\"\\b\u{1}\t.csv", "数据/用户.json", ""];
+        let fields = [None, Some("手机"), Some("$.a[\"x\"]"), Some("\u{7f}\n")];
+        let rows = [None, Some(0), Some(u64::MAX)];
+        for f in &found {
+            for source in sources {
+                for field in fields {
+                    for row in rows {
+                        let mut want = serde_json::to_vec(&finding_json(source, field, row, f))
+                            .expect("serialize");
+                        want.push(b'\n');
+                        let mut got = Vec::new();
+                        write_finding_line(&mut got, source, field, row, f).expect("write");
+                        assert_eq!(
+                            String::from_utf8_lossy(&got),
+                            String::from_utf8_lossy(&want)
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
