@@ -1335,6 +1335,11 @@ impl Detector {
                                 self.dispatch(text, &t, hint, em).max(t.e)
                             }
                         }
+                    } else if p > 0 && q < mails.next {
+                        // a run through the window's end: the next window
+                        // starts with it
+                        i = q;
+                        continue 'window;
                     } else {
                         self.step(text, q, hint, em, mails)
                     }
