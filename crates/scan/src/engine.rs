@@ -450,7 +450,12 @@ impl Scanner {
         let mut format = Format::from_name(inner);
         let mut acc = Acc::new(name);
         let mut base = bom as u64;
-        let mut carry: Vec<u8> = head.split_off(bom);
+        // the head without its BOM (no copy when there is none)
+        let mut carry: Vec<u8> = if bom == 0 {
+            head
+        } else {
+            head.split_off(bom)
+        };
         let mut eof = eof;
         if format == Format::Json {
             // whole document if it fits
