@@ -100,12 +100,12 @@ impl Distinct {
 
 /// `v` sorted (a copy; duplicates kept). Uniformly distributed values (the
 /// hashes) are spread into buckets by their top bits, about two per bucket,
-/// and each bucket is sorted on its own; a bucket that is large anyway (not
-/// uniform input) gets a comparison sort, so the worst case stays
-/// `O(n log n)`.
+/// and then sorted by insertion, which moves values only within their
+/// bucket; input that is not uniform (insertion moving too much) falls back
+/// to a comparison sort, so the worst case stays `O(n log n)`.
 fn sort_pending(v: &[u64]) -> Vec<u64> {
     let n = v.len();
-    if n < 256 {
+    if n < 256 || u32::try_from(n).is_err() {
         let mut out = v.to_vec();
         out.sort_unstable();
         return out;
@@ -113,55 +113,45 @@ fn sort_pending(v: &[u64]) -> Vec<u64> {
     // about two values per bucket, at most 2^16 buckets
     let bits = (usize::BITS - 1 - n.leading_zeros()).clamp(8, 17) - 1;
     let shift = 64 - bits;
-    let mut ends = vec![0usize; 1 << bits];
+    let mut at = vec![0u32; 1 << bits];
     for &h in v {
-        if let Some(c) = ends.get_mut((h >> shift) as usize) {
+        if let Some(c) = at.get_mut((h >> shift) as usize) {
             *c += 1;
         }
     }
     // bucket starts
-    let mut at = 0;
-    for c in &mut ends {
+    let mut sum = 0;
+    for c in &mut at {
         let k = *c;
-        *c = at;
-        at += k;
+        *c = sum;
+        sum += k;
     }
     let mut out = vec![0u64; n];
     for &h in v {
-        if let Some(c) = ends.get_mut((h >> shift) as usize) {
-            if let Some(o) = out.get_mut(*c) {
+        if let Some(c) = at.get_mut((h >> shift) as usize) {
+            if let Some(o) = out.get_mut(*c as usize) {
                 *o = h;
             }
             *c += 1;
         }
     }
-    // `ends` now holds each bucket's end
-    let mut start = 0;
-    for &end in &ends {
-        if let Some(b) = out.get_mut(start..end) {
-            if b.len() <= 16 {
-                insertion_sort(b);
-            } else {
-                b.sort_unstable();
-            }
-        }
-        start = end;
-    }
-    out
-}
-
-/// Sort a short slice.
-#[inline]
-fn insertion_sort(b: &mut [u64]) {
-    for i in 1..b.len() {
-        let x = b[i];
+    // insertion sort; values stay in their bucket
+    let mut budget = 4 * n;
+    for i in 1..n {
+        let x = out[i];
         let mut j = i;
-        while j > 0 && b[j - 1] > x {
-            b[j] = b[j - 1];
+        while j > 0 && out[j - 1] > x {
+            out[j] = out[j - 1];
             j -= 1;
         }
-        b[j] = x;
+        out[j] = x;
+        budget = budget.saturating_sub(i - j);
+        if budget == 0 {
+            out.sort_unstable();
+            break;
+        }
     }
+    out
 }
 
 /// Merge the sorted, duplicate-free `b` into the sorted, duplicate-free
