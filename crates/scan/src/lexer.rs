@@ -1189,6 +1189,14 @@ impl Detector {
         self.scan_with(text, hint, out, true);
     }
 
+    /// [`Detector::scan`] without its window loop: the plain byte loop,
+    /// one position at a time. It finds exactly what `scan` finds, more
+    /// slowly; it exists as the reference for tests and fuzzing.
+    #[doc(hidden)]
+    pub fn scan_reference(&self, text: &[u8], hint: Hint, out: &mut Vec<Finding>) {
+        self.scan_with(text, hint, out, false);
+    }
+
     /// [`Detector::scan`]; `windows` false runs the byte loop alone
     /// ([`Detector::step`] from 0), the reference the window loop is
     /// tested against.
