@@ -451,11 +451,7 @@ impl Scanner {
         let mut acc = Acc::new(name);
         let mut base = bom as u64;
         // the head without its BOM (no copy when there is none)
-        let mut carry: Vec<u8> = if bom == 0 {
-            head
-        } else {
-            head.split_off(bom)
-        };
+        let mut carry: Vec<u8> = if bom == 0 { head } else { head.split_off(bom) };
         let mut eof = eof;
         if format == Format::Json {
             // whole document if it fits
@@ -493,9 +489,9 @@ impl Scanner {
             let text: &[u8] = if enc == Encoding::Utf8 { raw } else { &d.text };
             match &format {
                 Format::Text => formats::scan_text_into(&self.det, text, out),
-                Format::Csv(sep) => *out = formats::scan_csv(&self.det, text, *sep, &header),
-                Format::Json | Format::Ndjson => *out = formats::scan_json(&self.det, text),
-                Format::Sql => *out = formats::scan_sql(&self.det, text),
+                Format::Csv(sep) => formats::scan_csv_into(&self.det, text, *sep, &header, out),
+                Format::Json | Format::Ndjson => formats::scan_json_into(&self.det, text, out),
+                Format::Sql => formats::scan_sql_into(&self.det, text, out),
             }
             let hits = out.findings_mut();
             if !d.map.is_empty() {

@@ -219,6 +219,13 @@ pub fn csv_cut(text: &[u8]) -> usize {
 /// Scan delimited text whose header row was already read (`header`).
 pub fn scan_csv(det: &Detector, text: &[u8], sep: u8, header: &[String]) -> ChunkOut {
     let mut out = ChunkOut::default();
+    scan_csv_into(det, text, sep, header, &mut out);
+    out
+}
+
+/// [`scan_csv`] into `out` (cleared first; its buffers are reused).
+pub fn scan_csv_into(det: &Detector, text: &[u8], sep: u8, header: &[String], out: &mut ChunkOut) {
+    out.clear();
     let cols: Vec<(u32, Hint)> = header.iter().map(|h| out.field(det, h)).collect();
     let mut cells = Vec::new();
     let mut i = 0;
@@ -240,7 +247,6 @@ pub fn scan_csv(det: &Detector, text: &[u8], sep: u8, header: &[String]) -> Chun
         }
         i = next;
     }
-    out
 }
 
 /// Read the header row of delimited text: names and the offset after it.
@@ -278,6 +284,13 @@ fn json_path(stack: &[Frame], buf: &mut String) {
 /// key path (`$.user.mobile`, arrays as `[]`) as field and context.
 pub fn scan_json(det: &Detector, text: &[u8]) -> ChunkOut {
     let mut out = ChunkOut::default();
+    scan_json_into(det, text, &mut out);
+    out
+}
+
+/// [`scan_json`] into `out` (cleared first; its buffers are reused).
+pub fn scan_json_into(det: &Detector, text: &[u8], out: &mut ChunkOut) {
+    out.clear();
     let mut stack: Vec<Frame> = Vec::new();
     let mut expect_key = false;
     let mut path = String::new();
@@ -354,7 +367,6 @@ pub fn scan_json(det: &Detector, text: &[u8]) -> ChunkOut {
     if out.fields.is_empty() {
         out.fields.push(String::new());
     }
-    out
 }
 
 /// Scan a SQL dump. `INSERT INTO t (a, b) VALUES (…), (…);` values and
@@ -362,6 +374,13 @@ pub fn scan_json(det: &Detector, text: &[u8]) -> ChunkOut {
 /// (`t.#n` when the statement names no columns); everything else is text.
 pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
     let mut out = ChunkOut::default();
+    scan_sql_into(det, text, &mut out);
+    out
+}
+
+/// [`scan_sql`] into `out` (cleared first; its buffers are reused).
+pub fn scan_sql_into(det: &Detector, text: &[u8], out: &mut ChunkOut) {
+    out.clear();
     out.field(det, "");
     let n = text.len();
     let mut i = 0;
@@ -424,7 +443,7 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
                         .enumerate()
                     {
                         if p > s && &text[s..p] != b"\\N" {
-                            let (id, hint) = col(&mut out, k);
+                            let (id, hint) = col(out, k);
                             out.scan_span(det, text, s, p, id, hint);
                         }
                         s = p + 1;
@@ -487,7 +506,7 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
                         }
                         let e = m.min(n);
                         if e > s {
-                            let (id, hint) = col(&mut out, k);
+                            let (id, hint) = col(out, k);
                             out.scan_span(det, text, s, e, id, hint);
                         }
                         j = e + 1;
@@ -500,7 +519,7 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
                             j += 1;
                         }
                         if j - s >= 5 {
-                            let (id, hint) = col(&mut out, k);
+                            let (id, hint) = col(out, k);
                             out.scan_span(det, text, s, j, id, hint);
                         }
                     }
@@ -516,7 +535,6 @@ pub fn scan_sql(det: &Detector, text: &[u8]) -> ChunkOut {
     if n > text_from {
         out.scan(det, &text[..n], text_from, 0, Hint::default());
     }
-    out
 }
 
 fn clean_ident(b: &[u8]) -> String {
@@ -526,4 +544,44 @@ fn clean_ident(b: &[u8]) -> String {
         .trim_matches(|c| c == '`' || c == '"' || c == '[' || c == ']');
     // schema-qualified: keep as is, strip inner quotes
     s.replace(['`', '"'], "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(o: &ChunkOut) -> (Vec<String>, Vec<Finding>, Vec<(u32, usize)>, u64) {
+        (o.fields.clone(), o.hits.clone(), o.runs.clone(), o.rows)
+    }
+
+    /// Scanning into a used output (of another format) gives what a fresh
+    /// output gets.
+    #[test]
+    fn reused_outputs_equal_fresh_ones() {
+        let det = Detector::default();
+        let csv = "13800138000,张三,zhang.san@example.com\n11010519491231002X,李四,10.1.2.3\n";
+        let header = vec!["mobile".to_owned(), "name".to_owned()];
+        let json = r#"{"user":{"mobile":"13900139000","id":"11010519491231002X"},"ip":"10.1.2.3"}
+{"mail":"li.si@example.cn"}"#;
+        let sql = "INSERT INTO t (a, b) VALUES ('13800138000', 'x'), ('y', '11010519491231002X');\n\
+                   COPY u (m) FROM stdin;\n13700137000\n\\.\nfree text 13600136000\n";
+        let text = "身份证号11010519491231002X，手机138 0013 8000";
+        let mut out = ChunkOut::default();
+        for _ in 0..2 {
+            scan_csv_into(&det, csv.as_bytes(), b',', &header, &mut out);
+            assert_eq!(
+                shown(&out),
+                shown(&scan_csv(&det, csv.as_bytes(), b',', &header))
+            );
+            assert!(!out.hits.is_empty());
+            scan_json_into(&det, json.as_bytes(), &mut out);
+            assert_eq!(shown(&out), shown(&scan_json(&det, json.as_bytes())));
+            assert!(!out.hits.is_empty());
+            scan_sql_into(&det, sql.as_bytes(), &mut out);
+            assert_eq!(shown(&out), shown(&scan_sql(&det, sql.as_bytes())));
+            assert!(!out.hits.is_empty());
+            scan_text_into(&det, text.as_bytes(), &mut out);
+            assert_eq!(shown(&out), shown(&scan_text(&det, text.as_bytes())));
+        }
+    }
 }
