@@ -550,7 +550,10 @@ fn clean_ident(b: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn shown(o: &ChunkOut) -> (Vec<String>, Vec<Finding>, Vec<(u32, usize)>, u64) {
+    /// Fields, findings, runs and rows.
+    type Shown = (Vec<String>, Vec<Finding>, Vec<(u32, usize)>, u64);
+
+    fn shown(o: &ChunkOut) -> Shown {
         (o.fields.clone(), o.hits.clone(), o.runs.clone(), o.rows)
     }
 
