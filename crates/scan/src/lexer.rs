@@ -266,6 +266,9 @@ struct KeyScan {
     tris: Box<[u64]>,
     /// Bytes that occur in a keyword (any ASCII case).
     in_key: Box<[bool; 256]>,
+    /// The range of the keywords' non-ASCII first bytes (every ASCII first
+    /// byte is a letter; `new` checks both).
+    lead: (u8, u8),
     /// Keyword indices by lower-cased first byte, longest first.
     by_first: Box<[Vec<u16>]>,
     pats: Vec<&'static [u8]>,
@@ -297,8 +300,21 @@ impl KeyScan {
             // longest first; equal lengths in keyword order
             v.sort_by_key(|&k| std::cmp::Reverse(keys[usize::from(k)].0.len()));
         }
+        // first bytes: ASCII letters and one range of lead bytes (what
+        // `first_bytes` finds)
+        let firsts = keys
+            .iter()
+            .filter_map(|(p, _)| p.as_bytes().first().copied());
+        assert!(
+            firsts.clone().all(|b| b.is_ascii_alphabetic() || b >= 0x80),
+            "keywords start with a letter or a non-ASCII byte"
+        );
+        let lead = firsts
+            .filter(|&b| b >= 0x80)
+            .fold((0xFF, 0x80), |(lo, hi), b| (lo.min(b), hi.max(b)));
         KeyScan {
             pairs,
+            lead,
             tris,
             by_first,
             in_key: {
@@ -342,10 +358,16 @@ impl KeyScan {
             let end = (p + 64).min(last);
             let mut flags = [0u8; 64];
             if let Some(blk) = hay.get(p..p + 65) {
-                // a whole block: fixed bounds, no checks in the loop
+                // a whole block: the pair test only where a keyword can
+                // start (SIMD compares: an ASCII letter or a lead byte in
+                // the keywords' range; not a digit, space or continuation
+                // byte)
                 let blk: &[u8; 65] = blk.try_into().unwrap_or(&[0; 65]);
-                for (k, f) in flags.iter_mut().enumerate() {
-                    *f = self.pairs[usize::from(u16::from_le_bytes([blk[k], blk[k + 1]]))];
+                let mut c = first_bytes(&blk[..64], self.lead);
+                while c != 0 {
+                    let k = c.trailing_zeros() as usize;
+                    c &= c - 1;
+                    flags[k] = self.pairs[usize::from(u16::from_le_bytes([blk[k], blk[k + 1]]))];
                 }
             } else {
                 for (f, w) in flags.iter_mut().zip(hay[p..=end].windows(2)) {
@@ -387,6 +409,27 @@ impl KeyScan {
             p = end.max(next);
         }
     }
+}
+
+/// Positions of `blk` (64 bytes) holding an ASCII letter or a byte in
+/// `lo..=hi`, as a bit mask: 16 bytes per SIMD compare.
+#[inline(always)]
+fn first_bytes(blk: &[u8], (lo, hi): (u8, u8)) -> u64 {
+    use wide::u8x16;
+    let mut m = 0u64;
+    for (k, part) in blk.chunks_exact(16).take(4).enumerate() {
+        let mut a = [0u8; 16];
+        a.copy_from_slice(part);
+        let v = u8x16::new(a);
+        let within = |x: u8x16, lo: u8, n: u8| {
+            let d = x - u8x16::splat(lo);
+            d.min(u8x16::splat(n)).cmp_eq(d)
+        };
+        let letter = within(v | u8x16::splat(0x20), b'a', 25);
+        let lead = within(v, lo, hi.wrapping_sub(lo));
+        m |= u64::from((letter | lead).move_mask() as u16) << (16 * k);
+    }
+    m
 }
 
 /// The negative keywords ([`NEG_KEYS`]) by first byte: whether one occurs
