@@ -233,12 +233,8 @@ impl KindStats {
         }
         self.count += 1;
         self.max_confidence = self.max_confidence.max(f.confidence);
-        if f.is_minor() {
-            self.minors += 1;
-        }
-        if f.flags & crate::kind::flags::INDIVIDUAL != 0 {
-            self.individual += 1;
-        }
+        self.minors += u64::from(f.is_minor());
+        self.individual += u64::from(f.flags & crate::kind::flags::INDIVIDUAL != 0);
         if self.sample.is_none() {
             self.sample = Some(f.masked);
         }
