@@ -46,8 +46,12 @@ impl Distinct {
             self.sorted = n;
         }
         self.limit = self.sorted + self.sorted.max(MIN_PENDING);
-        self.values
-            .reserve_exact(self.limit.saturating_sub(self.values.len()));
+        // room for the next pending values, once the set is large (small
+        // sets, as in many-column tables, grow only as far as they need)
+        if self.sorted >= MIN_PENDING {
+            self.values
+                .reserve_exact(self.limit.saturating_sub(self.values.len()));
+        }
     }
 
     /// The sorted values (all of them once flushed).
