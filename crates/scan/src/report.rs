@@ -32,6 +32,12 @@ impl Distinct {
         self.values.push(h);
         if self.values.len() >= self.limit {
             self.flush();
+            // room for the next pending values, once the set is large
+            // (small sets, as in many-column tables, grow only as needed)
+            if self.sorted >= MIN_PENDING {
+                self.values
+                    .reserve_exact(self.limit.saturating_sub(self.values.len()));
+            }
         }
     }
 
@@ -46,12 +52,6 @@ impl Distinct {
             self.sorted = n;
         }
         self.limit = self.sorted + self.sorted.max(MIN_PENDING);
-        // room for the next pending values, once the set is large (small
-        // sets, as in many-column tables, grow only as far as they need)
-        if self.sorted >= MIN_PENDING {
-            self.values
-                .reserve_exact(self.limit.saturating_sub(self.values.len()));
-        }
     }
 
     /// The sorted values (all of them once flushed).
@@ -82,9 +82,22 @@ impl Distinct {
         self.values.is_empty()
     }
 
-    /// `self ∪= other`.
+    /// `self ∪= other`. A set much smaller than this one is appended as
+    /// pending values (merged by the usual policy: many small unions into
+    /// one set stay linear overall); a comparable one is merged at once.
     fn union(&mut self, other: &Distinct) {
         if other.is_empty() {
+            return;
+        }
+        if self.is_empty() {
+            self.clone_from(other);
+            return;
+        }
+        if other.values.len().saturating_mul(8) < self.sorted {
+            self.values.extend_from_slice(&other.values);
+            if self.values.len() >= self.limit {
+                self.flush();
+            }
             return;
         }
         self.flush();
@@ -442,7 +455,12 @@ impl Report {
                 .or_insert_with(|| Asset::new(a.source.clone(), None))
                 .merge(a);
         }
-        out.into_values().collect()
+        out.into_values()
+            .map(|mut d| {
+                d.compact();
+                d
+            })
+            .collect()
     }
 
     /// Everything merged into one asset (the whole scan).
@@ -451,6 +469,7 @@ impl Report {
         for a in &self.assets {
             t.merge(a);
         }
+        t.compact();
         t
     }
 }
@@ -576,7 +595,35 @@ mod tests {
             b.flush();
             proptest::prop_assert!(a.sorted().iter().eq(sa.iter()));
             a.union(&b);
+            proptest::prop_assert_eq!(a.len(), su.len());
+            a.flush();
             proptest::prop_assert!(a.sorted().iter().eq(su.iter()));
+        }
+
+        /// Many small sets merged into one (the per-column assets of a wide
+        /// table merged into the dataset) give the union.
+        #[test]
+        fn many_unions_are_the_union(
+            seed in proptest::prelude::any::<u64>(),
+            n in 0usize..40_000,
+            parts in 1usize..400,
+            bits in 1u32..=64,
+            top in proptest::prelude::any::<bool>(),
+        ) {
+            let v = values(seed, n, bits, top);
+            let mut all = Distinct::default();
+            let mut want = BTreeSet::new();
+            for chunk in v.chunks(n.div_ceil(parts).max(1)) {
+                let mut d = Distinct::default();
+                for &x in chunk {
+                    d.insert(x);
+                }
+                all.union(&d);
+                want.extend(chunk.iter().copied());
+                proptest::prop_assert_eq!(all.len(), want.len());
+            }
+            all.flush();
+            proptest::prop_assert!(all.sorted().iter().eq(want.iter()));
         }
 
         /// The bucket sort sorts (keeping duplicates) like `sort_unstable`.
