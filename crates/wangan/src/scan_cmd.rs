@@ -296,7 +296,8 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     }
     let total = report.total();
     let total_grade = scan::grade(&total, &policy);
-    let mut stdout = std::io::stdout().lock();
+    // stdout is line-buffered: one write per line of a large report without this
+    let mut stdout = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
     match format {
         FormatArg::Jsonl => {}
         FormatArg::Json => {
