@@ -2,7 +2,8 @@
 //! personal data, about one value per 50 bytes) and a sparse one (5 %).
 //!
 //! `cargo bench -p scan --bench lexer`; criterion prints MiB/s
-//! (Throughput::Bytes). `detect` is one thread over an in-memory buffer;
+//! (Throughput::Bytes). `detect` is one thread over an in-memory buffer
+//! (`detect_byte_loop` the same without the lexer's window loop);
 //! `file` is the whole pipeline on a file (read, chunk, scan, aggregate)
 //! with 1 and 2 threads.
 
@@ -28,6 +29,14 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 out.clear();
                 det.scan(text.as_bytes(), Hint::default(), &mut out);
+                out.len()
+            })
+        });
+        // the plain byte loop the window loop replaces (same findings)
+        g.bench_function(format!("detect_byte_loop/{name}"), |b| {
+            b.iter(|| {
+                out.clear();
+                det.scan_reference(text.as_bytes(), Hint::default(), &mut out);
                 out.len()
             })
         });
