@@ -32,6 +32,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memmem;
+use wide::u8x16;
 
 use crate::kind::{Finding, Kind, flags};
 use crate::mask::mask_bytes;
@@ -415,21 +416,37 @@ impl KeyScan {
 /// `lo..=hi`, as a bit mask: 16 bytes per SIMD compare.
 #[inline(always)]
 fn first_bytes(blk: &[u8], (lo, hi): (u8, u8)) -> u64 {
-    use wide::u8x16;
     let mut m = 0u64;
-    for (k, part) in blk.chunks_exact(16).take(4).enumerate() {
-        let mut a = [0u8; 16];
-        a.copy_from_slice(part);
-        let v = u8x16::new(a);
-        let within = |x: u8x16, lo: u8, n: u8| {
-            let d = x - u8x16::splat(lo);
-            d.min(u8x16::splat(n)).cmp_eq(d)
-        };
+    for (k, v) in lanes(blk) {
         let letter = within(v | u8x16::splat(0x20), b'a', 25);
         let lead = within(v, lo, hi.wrapping_sub(lo));
-        m |= u64::from((letter | lead).move_mask() as u16) << (16 * k);
+        m |= bits(letter | lead, k);
     }
     m
+}
+
+/// The four 16-byte SIMD lanes of a 64-byte block, with their index.
+#[inline(always)]
+fn lanes(blk: &[u8]) -> impl Iterator<Item = (usize, u8x16)> + '_ {
+    blk.chunks_exact(16).take(4).enumerate().map(|(k, part)| {
+        let mut a = [0u8; 16];
+        a.copy_from_slice(part);
+        (k, u8x16::new(a))
+    })
+}
+
+/// Per byte of `x`: all ones when `lo <= x <= lo + n` (a wrapping subtract
+/// and an unsigned minimum), else zero.
+#[inline(always)]
+fn within(x: u8x16, lo: u8, n: u8) -> u8x16 {
+    let d = x - u8x16::splat(lo);
+    d.min(u8x16::splat(n)).cmp_eq(d)
+}
+
+/// The bits of lane `k` of a 64-byte block's mask, from a compare result.
+#[inline(always)]
+fn bits(x: u8x16, k: usize) -> u64 {
+    u64::from(x.move_mask() as u16) << (16 * k)
 }
 
 /// The negative keywords ([`NEG_KEYS`]) by first byte: whether one occurs
@@ -991,7 +1008,6 @@ struct Classes {
 /// The [`Classes`] of `w` (64 bytes): 16 bytes per SIMD compare.
 #[inline(always)]
 fn classes(w: &[u8]) -> Classes {
-    use wide::u8x16;
     let mut c = Classes {
         alnum: 0,
         digit: 0,
@@ -999,26 +1015,17 @@ fn classes(w: &[u8]) -> Classes {
         dash: 0,
         ef: 0,
     };
-    for (k, part) in w.chunks_exact(16).take(4).enumerate() {
-        let mut a = [0u8; 16];
-        a.copy_from_slice(part);
-        let v = u8x16::new(a);
-        // x - lo ≤ hi - lo (wrapping): lo ≤ x ≤ hi
-        let within = |x: u8x16, lo: u8, n: u8| {
-            let d = x - u8x16::splat(lo);
-            d.min(u8x16::splat(n)).cmp_eq(d)
-        };
+    for (k, v) in lanes(w) {
         let digit = within(v, b'0', 9);
         let lower = within(v, b'a', 25);
         // an upper-case letter ORed with 0x20 is its lower-case letter, and
         // no other byte becomes one
         let letter = within(v | u8x16::splat(0x20), b'a', 25);
-        let bits = |x: u8x16| u64::from(x.move_mask() as u16) << (16 * k);
-        c.alnum |= bits(digit | letter);
-        c.digit |= bits(digit);
-        c.lower |= bits(lower);
-        c.dash |= bits(v.cmp_eq(u8x16::splat(b'-')));
-        c.ef |= bits(v.cmp_eq(u8x16::splat(0xEF)));
+        c.alnum |= bits(digit | letter, k);
+        c.digit |= bits(digit, k);
+        c.lower |= bits(lower, k);
+        c.dash |= bits(v.cmp_eq(u8x16::splat(b'-')), k);
+        c.ef |= bits(v.cmp_eq(u8x16::splat(0xEF)), k);
     }
     c
 }
