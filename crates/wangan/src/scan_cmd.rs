@@ -185,9 +185,26 @@ impl Sink for CliSink {
     }
 }
 
-/// One JSONL line: the object `{path, field, row, type, byte_start,
-/// byte_end, masked, confidence, deidentified, minor}` as `serde_json`
-/// writes it (keys sorted, compact), without building a `Value`.
+/// One JSONL line: `{path, field, row, type, byte_start, byte_end, masked,
+/// confidence, deidentified, minor}`. The fields are declared in sorted
+/// order, so the bytes are those of a `serde_json::Value` (a test checks),
+/// without building one per finding.
+#[derive(serde::Serialize)]
+struct FindingLine<'a> {
+    byte_end: u64,
+    byte_start: u64,
+    confidence: u8,
+    deidentified: bool,
+    field: Option<&'a str>,
+    masked: &'a str,
+    minor: bool,
+    path: &'a str,
+    row: Option<u64>,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+/// Write the JSONL line of one finding.
 fn write_finding_line(
     w: &mut impl Write,
     source: &str,
@@ -195,24 +212,20 @@ fn write_finding_line(
     row: Option<u64>,
     f: &Finding,
 ) -> std::io::Result<()> {
-    write!(
-        w,
-        "{{\"byte_end\":{},\"byte_start\":{},\"confidence\":{},\"deidentified\":{},\"field\":",
-        f.end,
-        f.start,
-        f.confidence,
-        f.is_deidentified()
-    )?;
-    serde_json::to_writer(&mut *w, &field)?;
-    w.write_all(b",\"masked\":")?;
-    serde_json::to_writer(&mut *w, f.masked.as_str())?;
-    write!(w, ",\"minor\":{},\"path\":", f.is_minor())?;
-    serde_json::to_writer(&mut *w, source)?;
-    w.write_all(b",\"row\":")?;
-    serde_json::to_writer(&mut *w, &row)?;
-    w.write_all(b",\"type\":")?;
-    serde_json::to_writer(&mut *w, f.kind.name())?;
-    w.write_all(b"}\n")
+    let line = FindingLine {
+        byte_end: f.end,
+        byte_start: f.start,
+        confidence: f.confidence,
+        deidentified: f.is_deidentified(),
+        field,
+        masked: f.masked.as_str(),
+        minor: f.is_minor(),
+        path: source,
+        row,
+        kind: f.kind.name(),
+    };
+    serde_json::to_writer(&mut *w, &line)?;
+    w.write_all(b"\n")
 }
 
 /// Run `wangan scan`.
