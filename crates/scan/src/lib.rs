@@ -46,11 +46,13 @@ pub mod decode;
 mod engine;
 pub mod formats;
 pub mod grade;
+mod keys;
 mod kind;
 pub mod lexer;
 pub mod mask;
 mod office;
 mod report;
+mod simd;
 pub mod validate;
 
 pub use engine::{Error, Hit, NoSink, ScanOptions, Scanner, Sink};
