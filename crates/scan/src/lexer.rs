@@ -509,22 +509,23 @@ fn plain_token_end(text: &[u8], i: usize) -> Option<usize> {
             j += 1;
         }
     }
-    plain_decide(text, i, j, cls)
+    plain_decide(text, i, j, cls & 4 != 0, cls == 1)
 }
 
 /// The decision of [`plain_token_end`] for the ASCII alphanumeric run
-/// `i..j` whose classes are `cls` (bits: 1 digit, 2 upper-case, 4
-/// lower-case): `Some(j)` when the token is skipped whole, `Some(k)` with
-/// `k != j` for a time or a date (resume at `k`), `None` for the full path.
+/// `i..j`, which holds a lower-case letter (`lower`) or digits only
+/// (`digits`; neither: upper-case letters, maybe digits): `Some(j)` when the
+/// token is skipped whole, `Some(k)` with `k != j` for a time or a date
+/// (resume at `k`), `None` for the full path.
 #[inline(always)]
-fn plain_decide(text: &[u8], i: usize, j: usize, cls: u8) -> Option<usize> {
+fn plain_decide(text: &[u8], i: usize, j: usize, lower: bool, digits: bool) -> Option<usize> {
     let len = j - i;
     let next = text.get(j).copied().unwrap_or(0);
     if next == 0xEF {
         // may continue with a full-width character
         return None;
     }
-    if cls & 4 != 0 {
+    if lower {
         // see the word test in `dispatch` (`secret`, MAC and IPv6 follow);
         // 18 characters may be 17 digits and an `x`
         if len == 18
@@ -536,7 +537,7 @@ fn plain_decide(text: &[u8], i: usize, j: usize, cls: u8) -> Option<usize> {
         }
         return Some(j);
     }
-    if cls == 1 {
+    if digits {
         if len == 2 && next == b':' {
             return time_end(text, i);
         }
@@ -1123,6 +1124,12 @@ impl Detector {
         'window: while let Some(w) = text.get(i..i + 64) {
             let m = classes(w);
             let starts = m.alnum & !(m.alnum << 1);
+            // the byte after each run that holds a lower-case letter, and
+            // after each that holds a letter: adding a bit inside a run of
+            // ones carries to the byte after it (runs reaching the window's
+            // end are not decided here)
+            let low_end = m.alnum.wrapping_add(m.lower) & !m.alnum;
+            let letter_end = m.alnum.wrapping_add(m.alnum & !m.digit) & !m.alnum;
             let mut cand = starts | (m.dash & ((m.dash >> 1) | 1 << 63)) | m.ef;
             while cand != 0 {
                 let p = cand.trailing_zeros() as usize;
@@ -1132,14 +1139,23 @@ impl Detector {
                     // a run: its length from the mask (the bits above the
                     // window are zero, so a run reaching its end is cut)
                     let len = (!(m.alnum >> p)).trailing_zeros() as usize;
-                    if p + len < 64 && q < mails.next {
-                        let run = ((1u64 << len) - 1) << p;
-                        let cls = u8::from(m.digit & run != 0)
-                            | u8::from(m.alnum & !m.digit & !m.lower & run != 0) << 1
-                            | u8::from(m.lower & run != 0) << 2;
-                        match plain_decide(text, q, q + len, cls) {
+                    let e = p + len;
+                    if e < 64 && q < mails.next {
+                        let lower = low_end >> e & 1 != 0;
+                        let digits = letter_end >> e & 1 == 0;
+                        match plain_decide(text, q, q + len, lower, digits) {
                             Some(e) if e == q + len => continue,
                             Some(e) => e,
+                            // digits before `*` (not after `3.`): a masked
+                            // value, as `dispatch` would find it
+                            None if digits
+                                && w[e] == b'*'
+                                && !(q >= 2
+                                    && text[q - 1] == b'.'
+                                    && text[q - 2].is_ascii_digit()) =>
+                            {
+                                self.masked(text, q, q + len, &text[q..q + len], em)
+                            }
                             None => {
                                 let t = read_tok(text, q);
                                 self.dispatch(text, &t, hint, em).max(t.e)
@@ -1252,7 +1268,7 @@ impl Detector {
                 return e;
             }
             if next == b'*' {
-                return self.masked(text, t, em);
+                return self.masked(text, t.s, t.e, t.v(), em);
             }
             if (next == b' ' || next == b'-')
                 && digit_at(text, t.e + 1)
@@ -1629,38 +1645,44 @@ impl Detector {
         None
     }
 
-    /// Masked values in the source: `110105********002X`, `138****8000`.
-    fn masked(&self, text: &[u8], t: &Tok, em: &mut Emit<'_>) -> usize {
-        let mut j = t.e;
+    /// A masked value (`138****8000`, `110105********002X`): the digits
+    /// `v` (normalised, at `s..e`) are followed by `*`. Returns where the
+    /// scan goes on.
+    fn masked(&self, text: &[u8], s: usize, e: usize, v: &[u8], em: &mut Emit<'_>) -> usize {
+        let mut j = e;
         while j < text.len() && text[j] == b'*' {
             j += 1;
         }
-        let stars = j - t.e;
-        let tail = if is_alnum_at(text, j) {
-            Some(read_tok(text, j))
+        let stars = j - e;
+        // the tail: an ASCII run read in place, or a token with full-width
+        // characters
+        let mut k = j;
+        while k < text.len() && text[k].is_ascii_alphanumeric() {
+            k += 1;
+        }
+        let wide;
+        let (tail, end, long): (&[u8], usize, bool) = if text.get(k) != Some(&0xEF) {
+            (&text[j..k], k, k - j > 64)
+        } else if k == j && fw_at(text, j).is_none() {
+            (&[], j, false)
         } else {
-            None
+            wide = read_tok(text, j);
+            (wide.v(), wide.e, wide.long)
         };
-        let end = tail.as_ref().map_or(j, |x| x.e);
         if is_alnum_at(text, end) || stars < 2 {
             return end;
         }
-        let (q, tail_ok) = match &tail {
-            Some(x) => (
-                x.len,
-                !x.long
-                    && x.v().iter().enumerate().all(|(k, c)| {
-                        c.is_ascii_digit() || (k + 1 == x.len && (*c == b'X' || *c == b'x'))
-                    }),
-            ),
-            None => (0, true),
-        };
+        let q = tail.len();
+        let tail_ok = !long
+            && tail
+                .iter()
+                .enumerate()
+                .all(|(k, c)| c.is_ascii_digit() || (k + 1 == q && (*c == b'X' || *c == b'x')));
         if !tail_ok {
             return end;
         }
-        let p = t.len;
+        let p = v.len();
         let total = p + stars + q;
-        let v = t.v();
         let kind = if total == 18 && (p < 2 || validate::id_province_ok(v[0], v[1])) && v[0] != b'0'
         {
             Some(Kind::CnId)
@@ -1671,14 +1693,12 @@ impl Detector {
         } else {
             None
         };
-        if let Some(k) = kind {
+        if let Some(kd) = kind {
             // total is at most 19 here
             let mut norm = [b'*'; 19];
             norm[..p].copy_from_slice(v);
-            if let Some(x) = &tail {
-                norm[p + stars..total].copy_from_slice(x.v());
-            }
-            em.push(k, t.s, end, 70, flags::DEIDENTIFIED, &norm[..total], 0);
+            norm[p + stars..total].copy_from_slice(tail);
+            em.push(kd, s, end, 70, flags::DEIDENTIFIED, &norm[..total], 0);
         }
         end
     }
