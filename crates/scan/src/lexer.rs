@@ -521,15 +521,13 @@ fn plain_token_end(text: &[u8], i: usize) -> Option<usize> {
 fn plain_decide(text: &[u8], i: usize, j: usize, lower: bool, digits: bool) -> Option<usize> {
     let len = j - i;
     let next = text.get(j).copied().unwrap_or(0);
-    if next == 0xEF {
-        // may continue with a full-width character
-        return None;
-    }
+    let after = AFTER[usize::from(next)];
     if lower {
         // see the word test in `dispatch` (`secret`, MAC and IPv6 follow);
-        // 18 characters may be 17 digits and an `x`
-        if len == 18
-            || matches!(next, b'_' | b'-' | b':')
+        // 18 characters may be 17 digits and an `x`; `0xEF` may start a
+        // full-width character that continues the token
+        if after & AFTER_WORD != 0
+            || len == 18
             || text[i..j].starts_with(b"AIza")
             || is_password_key(&text[i..j])
         {
@@ -538,6 +536,14 @@ fn plain_decide(text: &[u8], i: usize, j: usize, lower: bool, digits: bool) -> O
         return Some(j);
     }
     if digits {
+        // the common case first: nothing a value needs follows, and the
+        // length is none that `digits` checks
+        if after & AFTER_DIGITS == 0 && !matches!(len, 9 | 11..=19) {
+            return Some(j);
+        }
+        if next == 0xEF {
+            return None;
+        }
         if len == 2 && next == b':' {
             return time_end(text, i);
         }
@@ -562,6 +568,29 @@ fn plain_decide(text: &[u8], i: usize, j: usize, lower: bool, digits: bool) -> O
     }
     None
 }
+
+/// [`AFTER`] bit: after a run with a lower-case letter, the byte may make
+/// it more than a word (`_`, `-`, `:`, or `0xEF`, a full-width character
+/// that continues the token).
+const AFTER_WORD: u8 = 1;
+/// [`AFTER`] bit: after a run of digits, the byte may continue a value
+/// (`.`, `:`, `-`, a space, `*`, `0xE5` (the lead byte of `号`), `0xEF`).
+const AFTER_DIGITS: u8 = 2;
+
+/// Per byte: the [`AFTER_WORD`] and [`AFTER_DIGITS`] bits, what
+/// [`plain_decide`] asks of the byte after a run.
+const AFTER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'_' as usize] = AFTER_WORD;
+    t[b'-' as usize] = AFTER_WORD | AFTER_DIGITS;
+    t[b':' as usize] = AFTER_WORD | AFTER_DIGITS;
+    t[0xEF] = AFTER_WORD | AFTER_DIGITS;
+    t[b'.' as usize] = AFTER_DIGITS;
+    t[b' ' as usize] = AFTER_DIGITS;
+    t[b'*' as usize] = AFTER_DIGITS;
+    t[0xE5] = AFTER_DIGITS;
+    t
+};
 
 /// Whether digit groups starting with a `len`-digit group before the
 /// separator at `j` can form a shape of `Detector::grouped`: the second
