@@ -332,6 +332,28 @@ struct Tok {
 }
 
 impl Tok {
+    /// The token of the ASCII alphanumeric run `s..s + len` (`len < 64`,
+    /// not followed by a full-width character) with `digits` digits and
+    /// `lower` lower-case letters: what [`read_tok`] returns for it.
+    #[inline(always)]
+    fn ascii(text: &[u8], s: usize, len: usize, digits: usize, lower: usize) -> Tok {
+        let mut buf = [0u8; 64];
+        match text.get(s..s + 64) {
+            Some(w) => buf.copy_from_slice(w),
+            None => buf[..len].copy_from_slice(&text[s..s + len]),
+        }
+        Tok {
+            s,
+            e: s + len,
+            buf,
+            len,
+            digits,
+            upper: len - digits - lower,
+            lower,
+            long: false,
+            fw: false,
+        }
+    }
     fn v(&self) -> &[u8] {
         &self.buf[..self.len]
     }
@@ -1185,6 +1207,20 @@ impl Detector {
                             {
                                 self.masked(text, q, q + len, &text[q..q + len], em)
                             }
+                            // the token is the run (no full-width character
+                            // follows): its counts from the masks
+                            None if w[e] != 0xEF => {
+                                let run = ((1u64 << len) - 1) << p;
+                                self.dispatch_ascii(
+                                    text,
+                                    q,
+                                    len,
+                                    (m.digit & run).count_ones() as usize,
+                                    (m.lower & run).count_ones() as usize,
+                                    hint,
+                                    em,
+                                )
+                            }
                             None => {
                                 let t = read_tok(text, q);
                                 self.dispatch(text, &t, hint, em).max(t.e)
@@ -1255,6 +1291,24 @@ impl Detector {
         };
         em.push(Kind::PrivateKey, i, end, 95, 0, &text[i..end], 0);
         end
+    }
+
+    /// [`Detector::dispatch`] of the token [`Tok::ascii`] builds; kept out
+    /// of the window loop (its registers stay on the loop).
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn dispatch_ascii(
+        &self,
+        text: &[u8],
+        s: usize,
+        len: usize,
+        digits: usize,
+        lower: usize,
+        hint: Hint,
+        em: &mut Emit<'_>,
+    ) -> usize {
+        let t = Tok::ascii(text, s, len, digits, lower);
+        self.dispatch(text, &t, hint, em).max(t.e)
     }
 
     fn dispatch(&self, text: &[u8], t: &Tok, hint: Hint, em: &mut Emit<'_>) -> usize {
