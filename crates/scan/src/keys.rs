@@ -182,8 +182,9 @@ fn first_bytes(blk: &[u8], (lo, hi): (u8, u8)) -> u64 {
     m
 }
 
-/// The negative keywords ([`crate::lexer::NEG_KEYS`]) by first byte: whether one occurs
-/// in a short slice, with one table load per position (the answer of an
+/// The negative keywords ([`crate::lexer::NEG_KEYS`]) by first and second
+/// byte: whether one occurs in a short slice, with two table loads per
+/// position (the answer of an
 /// ASCII case-insensitive Aho-Corasick automaton over the same keys, without
 /// its per-call start-up; a test checks it). It runs for every IPv4 address
 /// and bank-card candidate.
@@ -191,6 +192,8 @@ fn first_bytes(blk: &[u8], (lo, hi): (u8, u8)) -> u64 {
 pub(crate) struct NegScan {
     /// Per byte: bit `k` when key `k` starts with it (any ASCII case).
     first: Box<[u32; 256]>,
+    /// Per byte: bit `k` when it is key `k`'s second byte (any ASCII case).
+    second: Box<[u32; 256]>,
     keys: Vec<&'static [u8]>,
     /// The shortest key's length.
     min: usize,
@@ -199,17 +202,23 @@ pub(crate) struct NegScan {
 impl NegScan {
     pub(crate) fn new(keys: &[&'static str]) -> NegScan {
         let mut first = Box::new([0u32; 256]);
-        // one bit per key in `first`
+        let mut second = Box::new([0u32; 256]);
+        // one bit per key in `first` and `second`
         assert!(keys.len() <= 32, "at most 32 negative keywords");
         let keys: Vec<&'static [u8]> = keys.iter().map(|k| k.as_bytes()).collect();
+        assert!(
+            keys.iter().all(|k| k.len() >= 2),
+            "negative keywords have two bytes or more"
+        );
         for (k, p) in keys.iter().enumerate() {
-            if let Some(&b) = p.first() {
-                first[usize::from(b.to_ascii_lowercase())] |= 1 << k;
-                first[usize::from(b.to_ascii_uppercase())] |= 1 << k;
+            for (t, &b) in [&mut first, &mut second].into_iter().zip(p.iter()) {
+                t[usize::from(b.to_ascii_lowercase())] |= 1 << k;
+                t[usize::from(b.to_ascii_uppercase())] |= 1 << k;
             }
         }
         NegScan {
             first,
+            second,
             min: keys.iter().map(|k| k.len()).min().unwrap_or(1).max(1),
             keys,
         }
@@ -219,8 +228,9 @@ impl NegScan {
     #[inline]
     pub(crate) fn is_match(&self, hay: &[u8]) -> bool {
         let n = hay.len();
+        // every key has two bytes or more: `q + 1 < n`
         for q in 0..(n + 1).saturating_sub(self.min) {
-            let mut m = self.first[usize::from(hay[q])];
+            let mut m = self.first[usize::from(hay[q])] & self.second[usize::from(hay[q + 1])];
             while m != 0 {
                 let p = self.keys[m.trailing_zeros() as usize];
                 m &= m - 1;
