@@ -20,10 +20,15 @@
 //! cost nothing beyond the compares. Most runs of logs and prose are
 //! decided from the masks without building a token: an ordinary word, a
 //! short number, a `12:34:56` time or a `2026-05-13` date cannot start a
-//! value, so the scan moves past it (`plain_decide`). Everything else goes
-//! through one step of the plain byte loop (`Detector::step`), which is also
-//! the reference the window loop is tested against: both give the same
-//! findings on every input.
+//! value, so the scan moves past it (`plain_decide`). A run's classes come
+//! from two carry masks per window (adding the lower-case bits to the
+//! alphanumeric mask carries into the byte after each run that holds one).
+//! A run that may be a value is dispatched with its token built from the
+//! masks (`Tok::ascii`), a masked value (`138****8000`) straight from its
+//! digits; what the masks cannot answer (full-width characters, runs through
+//! the window's end, e-mail spans) goes through one step of the plain byte
+//! loop (`Detector::step`), which is also the reference the window loop is
+//! tested against: both give the same findings on every input.
 //!
 //! E-mail addresses are found by a `memchr` pass over `@`; names by a
 //! keyword automaton (`姓名`, `联系人`, …) followed by a surname dictionary;
@@ -1166,8 +1171,10 @@ impl Detector {
     /// visited in order, and the ordinary ones are decided from the masks:
     /// a plain word or number ([`plain_decide`] on the run's end and classes
     /// from the masks), a dash not starting `-----BEGIN `, a full-width
-    /// punctuation mark. Anything else goes to [`Detector::step`], and the
-    /// next window starts where it stopped. The result equals running `step`
+    /// punctuation mark. A run inside the window that may be a value is
+    /// dispatched from the masks too ([`Detector::masked`],
+    /// [`Detector::dispatch_ascii`]). Anything else goes to
+    /// [`Detector::step`], and the next window starts where it stopped. The result equals running `step`
     /// from 0 (a test compares the two). Returns where the windows stopped
     /// (less than 64 bytes before the end).
     fn blocks(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>, mails: &mut Mails<'_>) -> usize {
