@@ -945,8 +945,7 @@ impl Detector {
             let k = list.partition_point(|&(e, _)| (e as usize) < cut);
             list.drain(..k);
         }
-        self.key_scan.find(&text[from..s], |end, mask| {
-            let end = from + end;
+        self.key_scan.find(text, from, s, |end, mask| {
             if end > seam {
                 list.push((end as u32, mask));
             }
