@@ -5,7 +5,7 @@
 
 use wide::u8x16;
 
-use crate::simd::{bits, lanes, within};
+use crate::simd::{bits, lanes, outside};
 
 /// Keyword search with the matches of a leftmost-longest, ASCII
 /// case-insensitive Aho-Corasick automaton over the same keywords, built for
@@ -143,7 +143,13 @@ impl KeyScan {
             };
             // where a keyword can start, below `end` only: positions at
             // `end` and beyond belong to the next block or lie past the limit
-            let mut c = first_bytes(blk, self.lead);
+            let mut c = if end - p <= SHORT {
+                // a few positions (the tail of a window): the pair test at
+                // each costs less than the SIMD compares
+                u64::MAX
+            } else {
+                first_bytes(blk, self.lead)
+            };
             if end - p < 64 {
                 c &= (1u64 << (end - p)) - 1;
             }
@@ -188,20 +194,26 @@ impl KeyScan {
     }
 }
 
+/// Up to this many positions in a block, [`KeyScan::find`] runs the pair
+/// test at each instead of the SIMD compares of [`first_bytes`].
+const SHORT: usize = 8;
+
 /// Positions of `blk[..64]` where a keyword can start, as a bit mask: an
 /// ASCII letter followed by an ASCII letter, or a byte in `lo..=hi` (16
 /// bytes per SIMD compare; `blk[64]` follows the last position).
 #[inline(always)]
 fn first_bytes(blk: &[u8; 66], (lo, hi): (u8, u8)) -> u64 {
-    let mut letters = 0u64;
-    let mut leads = 0u64;
+    // the bytes outside each class (high bits of `outside`), inverted once
+    let mut other = 0u64;
+    let mut not_lead = 0u64;
     for (k, v) in lanes(&blk[..64]) {
-        letters |= bits(within(v | u8x16::splat(0x20), b'a', 25), k);
-        leads |= bits(within(v, lo, hi.wrapping_sub(lo)), k);
+        other |= bits(outside(v | u8x16::splat(0x20), b'a', 25), k);
+        not_lead |= bits(outside(v, lo, hi.wrapping_sub(lo)), k);
     }
+    let letters = !other;
     // bit i of `after`: a letter at i + 1
     let after = letters >> 1 | u64::from(blk[64].is_ascii_alphabetic()) << 63;
-    letters & after | leads
+    letters & after | !not_lead
 }
 
 /// The negative keywords ([`crate::lexer::NEG_KEYS`]) by first byte: whether one occurs
