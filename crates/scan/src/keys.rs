@@ -29,7 +29,7 @@ pub(crate) struct KeyScan {
     /// (bytes, mask) of the keywords with the same [`KeyScan::tri`] entry,
     /// longest first (equal lengths in keyword order): the candidates at a
     /// position, in the order leftmost-longest takes them.
-    groups: Vec<Vec<(&'static [u8], u32)>>,
+    groups: Vec<Vec<Key>>,
     /// Bytes that occur in a keyword (any ASCII case).
     pub(crate) in_key: Box<[bool; 256]>,
     /// The range of the keywords' non-ASCII first bytes (every ASCII first
@@ -41,7 +41,7 @@ impl KeyScan {
     pub(crate) fn new(keys: &[(&'static str, u32)]) -> KeyScan {
         let mut pairs = Box::new([0u8; 65536]);
         let mut tri_group = Box::new([0u8; 8192]);
-        let mut groups: Vec<Vec<(&'static [u8], u32)>> = Vec::new();
+        let mut groups: Vec<Vec<Key>> = Vec::new();
         // the pairs up to ASCII case; a pair's id is 1 + its index
         let mut ids: Vec<[u8; 2]> = Vec::new();
         let cases = |b: u8| [b.to_ascii_lowercase(), b.to_ascii_uppercase()];
@@ -70,11 +70,11 @@ impl KeyScan {
                 groups.push(Vec::new());
                 tri_group[t] = u8::try_from(groups.len()).expect("at most 255 groups");
             }
-            groups[usize::from(tri_group[t] - 1)].push((b, mask));
+            groups[usize::from(tri_group[t] - 1)].push(Key::new(b, mask));
         }
         for g in &mut groups {
             // longest first; equal lengths in keyword order (a stable sort)
-            g.sort_by_key(|&(b, _)| std::cmp::Reverse(b.len()));
+            g.sort_by_key(|k| std::cmp::Reverse(k.bytes.len()));
         }
         // first bytes: ASCII letters followed by a letter, and one range of
         // lead bytes (what `first_bytes` finds)
@@ -181,17 +181,82 @@ impl KeyScan {
                 if g == 0 {
                     continue;
                 }
-                let hit = self.groups[usize::from(g - 1)].iter().find(|&&(pat, _)| {
-                    q + pat.len() <= to && text[q..q + pat.len()].eq_ignore_ascii_case(pat)
-                });
-                if let Some(&(pat, mask)) = hit {
-                    next = q + pat.len();
-                    f(next, mask);
+                let hit = self.groups[usize::from(g - 1)]
+                    .iter()
+                    .find(|key| q + key.bytes.len() <= to && key.at(text, q));
+                if let Some(key) = hit {
+                    next = q + key.bytes.len();
+                    f(next, key.mask);
                 }
             }
             p = end.max(next);
         }
     }
+}
+
+/// A keyword to compare at a position: its bytes ASCII lower-cased in two
+/// little-endian words, for a comparison of 16 bytes in a few word
+/// operations.
+#[derive(Debug, Clone)]
+struct Key {
+    bytes: &'static [u8],
+    mask: u32,
+    /// The bytes, ASCII lower-cased, zero past the end.
+    low: [u64; 2],
+    /// 0xFF in the bytes of the keyword, zero past the end.
+    care: [u64; 2],
+}
+
+impl Key {
+    fn new(bytes: &'static [u8], mask: u32) -> Key {
+        assert!(bytes.len() <= 16, "keywords have at most 16 bytes");
+        let mut low = [0u8; 16];
+        let mut care = [0u8; 16];
+        for (i, &b) in bytes.iter().enumerate() {
+            low[i] = b.to_ascii_lowercase();
+            care[i] = 0xFF;
+        }
+        let word = |a: &[u8; 16], i: usize| {
+            u64::from_le_bytes(a[8 * i..8 * i + 8].try_into().unwrap_or([0; 8]))
+        };
+        Key {
+            bytes,
+            mask,
+            low: [word(&low, 0), word(&low, 1)],
+            care: [word(&care, 0), word(&care, 1)],
+        }
+    }
+
+    /// Whether `text[q..]` starts with the keyword (ASCII case-insensitive);
+    /// the caller checks that it fits before its limit.
+    #[inline(always)]
+    fn at(&self, text: &[u8], q: usize) -> bool {
+        match text.get(q..q + 16) {
+            Some(w) => {
+                let word =
+                    |i: usize| u64::from_le_bytes(w[8 * i..8 * i + 8].try_into().unwrap_or([0; 8]));
+                ((lower8(word(0)) ^ self.low[0]) & self.care[0])
+                    | ((lower8(word(1)) ^ self.low[1]) & self.care[1])
+                    == 0
+            }
+            None => text
+                .get(q..q + self.bytes.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(self.bytes)),
+        }
+    }
+}
+
+/// The eight bytes of `x` ASCII lower-cased (other bytes unchanged), in a
+/// few word operations: no carry crosses a byte (each sum is below 0x100).
+#[inline(always)]
+fn lower8(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let h = x & (0x7F * ONES);
+    // high bit set where the low seven bits are at least b'A', at least b'['
+    let ge_a = h + (0x80 - u64::from(b'A')) * ONES;
+    let ge_z1 = h + (0x80 - u64::from(b'[')) * ONES;
+    let upper = ge_a & !ge_z1 & !x & (0x80 * ONES);
+    x | upper >> 2
 }
 
 /// Up to this many positions in a block, [`KeyScan::find`] runs the pair
@@ -335,6 +400,18 @@ pub(crate) mod tests {
                         check(text, from, to);
                     }
                 }
+            }
+        }
+    }
+
+    /// The word lower-casing is `to_ascii_lowercase` on every byte value.
+    #[test]
+    fn lower8_is_ascii_lowercase() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let x = u64::from(b) << (8 * pos) | 0x4161_5A7A_405B_60C1 & !(0xFF << (8 * pos));
+                let want = u64::from_le_bytes(x.to_le_bytes().map(|c| c.to_ascii_lowercase()));
+                assert_eq!(lower8(x), want, "{b:#x} at {pos}");
             }
         }
     }
