@@ -5,76 +5,95 @@
 
 use wide::u8x16;
 
-use crate::simd::{bits, lanes, within};
+use crate::simd::{bits, lanes, outside};
 
 /// Keyword search with the matches of a leftmost-longest, ASCII
 /// case-insensitive Aho-Corasick automaton over the same keywords, built for
-/// the context windows that cover most of dense text: a table of the
-/// keywords' first two bytes (every ASCII case) and a bitmap of their first three
-/// bytes (ASCII lower-cased, hashed) reject almost every position with
-/// independent loads instead of a dependent walk through a transition table.
+/// the context windows that cover most of dense text: SIMD byte classes mark
+/// where a keyword can start, a table of the keywords' first two bytes (every
+/// ASCII case) rejects almost every marked position with independent loads
+/// instead of a dependent walk through a transition table, and a table
+/// indexed by the pair and the third byte names the few keywords to compare.
 /// A test checks it against the automaton.
 #[derive(Debug, Clone)]
 pub(crate) struct KeyScan {
-    /// Byte `b0 | b1 << 8` (the pair read as a little-endian `u16`) is 1 when
-    /// some keyword starts with `b0 b1` (any ASCII case); a byte, not a bit,
-    /// per pair: no bit extraction in the hot loop.
+    /// Byte `b0 | b1 << 8` (the pair read as a little-endian `u16`) is
+    /// `0x80 | id` when some keyword starts with `b0 b1` (any ASCII case),
+    /// `id` (1 to 127) naming the pair up to ASCII case, else 0; a byte, not
+    /// a bit, per pair: no bit extraction in the hot loop, and the high bits
+    /// gather with a SIMD move mask.
     pairs: Box<[u8; 65536]>,
-    /// Bit [`KeyScan::tri`] of the lower-cased first three bytes.
-    tris: Box<[u64]>,
+    /// Entry [`KeyScan::tri`] of a pair's id and the third byte: 0 when no
+    /// keyword starts so, else 1 + the index of their group in `groups`.
+    tri_group: Box<[u8; 8192]>,
+    /// (bytes, mask) of the keywords with the same [`KeyScan::tri`] entry,
+    /// longest first (equal lengths in keyword order): the candidates at a
+    /// position, in the order leftmost-longest takes them.
+    groups: Vec<Vec<Key>>,
     /// Bytes that occur in a keyword (any ASCII case).
     pub(crate) in_key: Box<[bool; 256]>,
     /// The range of the keywords' non-ASCII first bytes (every ASCII first
-    /// byte is a letter; `new` checks both).
+    /// byte is a letter followed by a letter; `new` checks both).
     lead: (u8, u8),
-    /// Keyword indices by lower-cased first byte, longest first.
-    by_first: Box<[Vec<u16>]>,
-    pats: Vec<&'static [u8]>,
-    masks: Vec<u32>,
 }
 
 impl KeyScan {
     pub(crate) fn new(keys: &[(&'static str, u32)]) -> KeyScan {
         let mut pairs = Box::new([0u8; 65536]);
-        let mut tris = vec![0u64; 1024].into_boxed_slice();
-        let mut by_first = vec![Vec::new(); 256].into_boxed_slice();
-        let set = |bits: &mut [u64], k: usize| bits[k >> 6] |= 1 << (k & 63);
+        let mut tri_group = Box::new([0u8; 8192]);
+        let mut groups: Vec<Vec<Key>> = Vec::new();
+        // the pairs up to ASCII case; a pair's id is 1 + its index
+        let mut ids: Vec<[u8; 2]> = Vec::new();
         let cases = |b: u8| [b.to_ascii_lowercase(), b.to_ascii_uppercase()];
-        for (k, (p, _)) in keys.iter().enumerate() {
+        for &(p, mask) in keys {
             let b = p.as_bytes();
-            // every keyword has at least three bytes
-            if b.len() < 3 {
-                continue;
-            }
+            assert!(b.len() >= 3, "every keyword has at least three bytes");
+            let low = [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase()];
+            let id = match ids.iter().position(|&x| x == low) {
+                Some(i) => i + 1,
+                None => {
+                    ids.push(low);
+                    ids.len()
+                }
+            };
+            let id = u8::try_from(id)
+                .ok()
+                .filter(|&i| i < 0x80)
+                .expect("at most 127 pairs");
             for b0 in cases(b[0]) {
                 for b1 in cases(b[1]) {
-                    pairs[usize::from(b0) | usize::from(b1) << 8] = 1;
+                    pairs[usize::from(b0) | usize::from(b1) << 8] = 0x80 | id;
                 }
             }
-            set(&mut tris, KeyScan::tri(b[0], b[1], b[2]));
-            by_first[usize::from(b[0].to_ascii_lowercase())].push(k as u16);
+            let t = KeyScan::tri(id, b[2]);
+            if tri_group[t] == 0 {
+                groups.push(Vec::new());
+                tri_group[t] = u8::try_from(groups.len()).expect("at most 255 groups");
+            }
+            groups[usize::from(tri_group[t] - 1)].push(Key::new(b, mask));
         }
-        for v in by_first.iter_mut() {
-            // longest first; equal lengths in keyword order
-            v.sort_by_key(|&k| std::cmp::Reverse(keys[usize::from(k)].0.len()));
+        for g in &mut groups {
+            // longest first; equal lengths in keyword order (a stable sort)
+            g.sort_by_key(|k| std::cmp::Reverse(k.bytes.len()));
         }
-        // first bytes: ASCII letters and one range of lead bytes (what
-        // `first_bytes` finds)
-        let firsts = keys
-            .iter()
-            .filter_map(|(p, _)| p.as_bytes().first().copied());
+        // first bytes: ASCII letters followed by a letter, and one range of
+        // lead bytes (what `first_bytes` finds)
         assert!(
-            firsts.clone().all(|b| b.is_ascii_alphabetic() || b >= 0x80),
-            "keywords start with a letter or a non-ASCII byte"
+            keys.iter()
+                .map(|k| k.0.as_bytes())
+                .all(|b| b[0] >= 0x80 || b[0].is_ascii_alphabetic() && b[1].is_ascii_alphabetic()),
+            "keywords start with two letters or a non-ASCII byte"
         );
-        let lead = firsts
+        let lead = keys
+            .iter()
+            .map(|k| k.0.as_bytes()[0])
             .filter(|&b| b >= 0x80)
             .fold((0xFF, 0x80), |(lo, hi), b| (lo.min(b), hi.max(b)));
         KeyScan {
             pairs,
+            tri_group,
+            groups,
             lead,
-            tris,
-            by_first,
             in_key: {
                 let mut t = [false; 256];
                 for (p, _) in keys {
@@ -85,83 +104,89 @@ impl KeyScan {
                 }
                 Box::new(t)
             },
-            pats: keys.iter().map(|k| k.0.as_bytes()).collect(),
-            masks: keys.iter().map(|k| k.1).collect(),
         }
     }
 
+    /// The index in `tri_group` of a pair's id (its `pairs` entry, high bit
+    /// ignored) and the third byte: the third byte's low six bits with bit 5
+    /// set, the same for both ASCII cases of a letter (other bytes may share
+    /// it too: the comparison that follows tells them apart).
     #[inline(always)]
-    fn tri(b0: u8, b1: u8, b2: u8) -> usize {
-        let l = |b: u8| usize::from(b.to_ascii_lowercase());
-        ((l(b0) * 0x9E37) ^ (l(b1) * 0x79B9) ^ l(b2)) & 0xFFFF
+    fn tri(id: u8, b2: u8) -> usize {
+        usize::from(id & 0x7F) << 6 | usize::from((b2 | 0x20) & 0x3F)
     }
 
-    #[inline(always)]
-    fn bit(bits: &[u64], k: usize) -> bool {
-        bits[k >> 6] >> (k & 63) & 1 != 0
-    }
-
-    /// Report (end, mask) of every keyword in `hay`, leftmost-longest,
-    /// non-overlapping.
-    pub(crate) fn find(&self, hay: &[u8], mut f: impl FnMut(usize, u32)) {
-        let n = hay.len();
-        // every keyword has at least three bytes: starts are below n - 2
-        let last = n.saturating_sub(2);
-        let mut p = 0;
+    /// Report (end, mask) of every keyword in `text[from..to]`,
+    /// leftmost-longest, non-overlapping, with `end` an offset in `text`:
+    /// what the automaton reports on the slice `text[from..to]` alone (no
+    /// keyword ends after `to`). Bytes of `text` after `to` are read only
+    /// to fill whole 64-byte blocks for the SIMD compares; positions at and
+    /// after the limit are masked off.
+    pub(crate) fn find(&self, text: &[u8], from: usize, to: usize, mut f: impl FnMut(usize, u32)) {
+        // every keyword has at least three bytes: starts are below to - 2
+        let last = to.saturating_sub(2);
+        let mut p = from;
+        // the last block of a text: a copy padded with zeros (no keyword
+        // byte), so every block takes the same path
+        let mut pad = [0u8; 66];
         while p < last {
-            // the pair test for up to 64 positions, as a bit mask (no
-            // data-dependent branches): one table byte per position, then
-            // eight bytes (each 0 or 1) gathered into eight bits by a
-            // multiply (bit 0 of byte i lands in bit 56 + i, without carries)
             let end = (p + 64).min(last);
-            let mut flags = [0u8; 64];
-            if let Some(blk) = hay.get(p..p + 65) {
-                // a whole block: the pair test only where a keyword can
-                // start (SIMD compares: an ASCII letter or a lead byte in
-                // the keywords' range; not a digit, space or continuation
-                // byte)
-                let blk: &[u8; 65] = blk.try_into().unwrap_or(&[0; 65]);
-                let mut c = first_bytes(&blk[..64], self.lead);
-                while c != 0 {
-                    let k = c.trailing_zeros() as usize;
-                    c &= c - 1;
-                    flags[k] = self.pairs[usize::from(u16::from_le_bytes([blk[k], blk[k + 1]]))];
+            // a block: 64 positions and the two bytes after the last
+            let blk: &[u8; 66] = match text.get(p..p + 66) {
+                Some(b) => b.try_into().unwrap_or(&pad),
+                None => {
+                    pad = [0u8; 66];
+                    let rest = &text[p..];
+                    pad[..rest.len()].copy_from_slice(rest);
+                    &pad
                 }
+            };
+            // where a keyword can start, below `end` only: positions at
+            // `end` and beyond belong to the next block or lie past the limit
+            let mut c = if end - p <= SHORT {
+                // a few positions (the tail of a window): the pair test at
+                // each costs less than the SIMD compares
+                u64::MAX
             } else {
-                for (f, w) in flags.iter_mut().zip(hay[p..=end].windows(2)) {
-                    *f = self.pairs[usize::from(u16::from_le_bytes([w[0], w[1]]))];
-                }
+                first_bytes(blk, self.lead)
+            };
+            if end - p < 64 {
+                c &= (1u64 << (end - p)) - 1;
+            }
+            // the pair test where a keyword can start: one table byte (0 or
+            // 0xFF) per position, then the bytes' high bits gathered by SIMD
+            // (no data-dependent branches)
+            let mut flags = [0u8; 64];
+            while c != 0 {
+                let k = c.trailing_zeros() as usize;
+                c &= c - 1;
+                // one 16-bit load (two byte loads with `[blk[k], blk[k + 1]]`)
+                let w: &[u8; 2] = blk[k..k + 2].try_into().unwrap_or(&[0; 2]);
+                flags[k] = self.pairs[usize::from(u16::from_le_bytes(*w))];
             }
             let mut m = 0u64;
-            for (c, b) in flags.chunks_exact(8).enumerate() {
-                let x = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-                m |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * c);
-            }
-            // positions at `end` and beyond belong to the next block (a whole
-            // block reads one pair past them)
-            if end - p < 64 {
-                m &= (1u64 << (end - p)) - 1;
+            for (k, v) in lanes(&flags) {
+                m |= bits(v, k);
             }
             // positions before `next` are inside a match already reported
             let mut next = p;
             while m != 0 {
-                let q = p + m.trailing_zeros() as usize;
+                let k = m.trailing_zeros() as usize;
+                let q = p + k;
                 m &= m - 1;
-                if q < next
-                    || !KeyScan::bit(&self.tris[..], KeyScan::tri(hay[q], hay[q + 1], hay[q + 2]))
-                {
+                if q < next {
                     continue;
                 }
-                let hit = self.by_first[usize::from(hay[q].to_ascii_lowercase())]
+                let g = self.tri_group[KeyScan::tri(flags[k], blk[k + 2])];
+                if g == 0 {
+                    continue;
+                }
+                let hit = self.groups[usize::from(g - 1)]
                     .iter()
-                    .map(|&k| usize::from(k))
-                    .find(|&k| {
-                        let pat = self.pats[k];
-                        q + pat.len() <= n && hay[q..q + pat.len()].eq_ignore_ascii_case(pat)
-                    });
-                if let Some(k) = hit {
-                    next = q + self.pats[k].len();
-                    f(next, self.masks[k]);
+                    .find(|key| q + key.bytes.len() <= to && key.at(text, q));
+                if let Some(key) = hit {
+                    next = q + key.bytes.len();
+                    f(next, key.mask);
                 }
             }
             p = end.max(next);
@@ -169,17 +194,91 @@ impl KeyScan {
     }
 }
 
-/// Positions of `blk` (64 bytes) holding an ASCII letter or a byte in
-/// `lo..=hi`, as a bit mask: 16 bytes per SIMD compare.
-#[inline(always)]
-fn first_bytes(blk: &[u8], (lo, hi): (u8, u8)) -> u64 {
-    let mut m = 0u64;
-    for (k, v) in lanes(blk) {
-        let letter = within(v | u8x16::splat(0x20), b'a', 25);
-        let lead = within(v, lo, hi.wrapping_sub(lo));
-        m |= bits(letter | lead, k);
+/// A keyword to compare at a position: its bytes ASCII lower-cased in two
+/// little-endian words, for a comparison of 16 bytes in a few word
+/// operations.
+#[derive(Debug, Clone)]
+struct Key {
+    bytes: &'static [u8],
+    mask: u32,
+    /// The bytes, ASCII lower-cased, zero past the end.
+    low: [u64; 2],
+    /// 0xFF in the bytes of the keyword, zero past the end.
+    care: [u64; 2],
+}
+
+impl Key {
+    fn new(bytes: &'static [u8], mask: u32) -> Key {
+        assert!(bytes.len() <= 16, "keywords have at most 16 bytes");
+        let mut low = [0u8; 16];
+        let mut care = [0u8; 16];
+        for (i, &b) in bytes.iter().enumerate() {
+            low[i] = b.to_ascii_lowercase();
+            care[i] = 0xFF;
+        }
+        let word = |a: &[u8; 16], i: usize| {
+            u64::from_le_bytes(a[8 * i..8 * i + 8].try_into().unwrap_or([0; 8]))
+        };
+        Key {
+            bytes,
+            mask,
+            low: [word(&low, 0), word(&low, 1)],
+            care: [word(&care, 0), word(&care, 1)],
+        }
     }
-    m
+
+    /// Whether `text[q..]` starts with the keyword (ASCII case-insensitive);
+    /// the caller checks that it fits before its limit.
+    #[inline(always)]
+    fn at(&self, text: &[u8], q: usize) -> bool {
+        match text.get(q..q + 16) {
+            Some(w) => {
+                let word =
+                    |i: usize| u64::from_le_bytes(w[8 * i..8 * i + 8].try_into().unwrap_or([0; 8]));
+                ((lower8(word(0)) ^ self.low[0]) & self.care[0])
+                    | ((lower8(word(1)) ^ self.low[1]) & self.care[1])
+                    == 0
+            }
+            None => text
+                .get(q..q + self.bytes.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(self.bytes)),
+        }
+    }
+}
+
+/// The eight bytes of `x` ASCII lower-cased (other bytes unchanged), in a
+/// few word operations: no carry crosses a byte (each sum is below 0x100).
+#[inline(always)]
+fn lower8(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let h = x & (0x7F * ONES);
+    // high bit set where the low seven bits are at least b'A', at least b'['
+    let ge_a = h + (0x80 - u64::from(b'A')) * ONES;
+    let ge_z1 = h + (0x80 - u64::from(b'[')) * ONES;
+    let upper = ge_a & !ge_z1 & !x & (0x80 * ONES);
+    x | upper >> 2
+}
+
+/// Up to this many positions in a block, [`KeyScan::find`] runs the pair
+/// test at each instead of the SIMD compares of [`first_bytes`].
+const SHORT: usize = 8;
+
+/// Positions of `blk[..64]` where a keyword can start, as a bit mask: an
+/// ASCII letter followed by an ASCII letter, or a byte in `lo..=hi` (16
+/// bytes per SIMD compare; `blk[64]` follows the last position).
+#[inline(always)]
+fn first_bytes(blk: &[u8; 66], (lo, hi): (u8, u8)) -> u64 {
+    // the bytes outside each class (high bits of `outside`), inverted once
+    let mut other = 0u64;
+    let mut not_lead = 0u64;
+    for (k, v) in lanes(&blk[..64]) {
+        other |= bits(outside(v | u8x16::splat(0x20), b'a', 25), k);
+        not_lead |= bits(outside(v, lo, hi.wrapping_sub(lo)), k);
+    }
+    let letters = !other;
+    // bit i of `after`: a letter at i + 1
+    let after = letters >> 1 | u64::from(blk[64].is_ascii_alphabetic()) << 63;
+    letters & after | !not_lead
 }
 
 /// The negative keywords ([`crate::lexer::NEG_KEYS`]) by first and second
@@ -274,17 +373,55 @@ pub(crate) mod tests {
         ] {
             pieces.push(f.as_bytes().to_vec());
         }
+        // `find` on `text[from..to]` reports what the automaton reports on
+        // that slice alone, with offsets in `text`
+        let check = |text: &[u8], from: usize, to: usize| {
+            let hay = &text[from..to];
+            let want: Vec<(usize, u32)> = ac
+                .find_iter(hay)
+                .map(|m| (from + m.end(), KEYWORDS[m.pattern().as_usize()].1))
+                .collect();
+            let mut got = Vec::new();
+            ks.find(text, from, to, |e, m| got.push((e, m)));
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(hay));
+        };
         for text in random_texts(&pieces, 12, 0x1234_5678_9abc_def0) {
-            // every slice start, as the context windows cut the text
+            // every slice start, as the context windows cut the text, to the
+            // end of the text and to its middle (bytes read past the limit)
             for from in 0..text.len() {
-                let hay = &text[from..];
-                let want: Vec<(usize, u32)> = ac
-                    .find_iter(hay)
-                    .map(|m| (m.end(), KEYWORDS[m.pattern().as_usize()].1))
-                    .collect();
-                let mut got = Vec::new();
-                ks.find(hay, |e, m| got.push((e, m)));
-                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(hay));
+                check(&text, from, text.len());
+                check(&text, from, from + (text.len() - from) / 2);
+            }
+        }
+        // long texts: whole 64-byte blocks, matches across block seams,
+        // limits inside and at the end of blocks
+        let long = random_texts(&pieces, 48, 0x0f0f_1234_5678_abcd);
+        for text in long.iter().filter(|t| t.len() > 130).take(400) {
+            for from in 0..text.len() {
+                for to in [
+                    text.len(),
+                    from + 63,
+                    from + 64,
+                    from + 65,
+                    from + 66,
+                    from + 129,
+                ] {
+                    if to <= text.len() {
+                        check(text, from, to);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The word lower-casing is `to_ascii_lowercase` on every byte value.
+    #[test]
+    fn lower8_is_ascii_lowercase() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let x = u64::from(b) << (8 * pos) | 0x4161_5A7A_405B_60C1 & !(0xFF << (8 * pos));
+                let want = u64::from_le_bytes(x.to_le_bytes().map(|c| c.to_ascii_lowercase()));
+                assert_eq!(lower8(x), want, "{b:#x} at {pos}");
             }
         }
     }

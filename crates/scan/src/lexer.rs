@@ -1002,8 +1002,7 @@ impl Detector {
             let k = list.partition_point(|&(e, _)| (e as usize) < cut);
             list.drain(..k);
         }
-        self.key_scan.find(&text[from..s], |end, mask| {
-            let end = from + end;
+        self.key_scan.find(text, from, s, |end, mask| {
             if end > seam {
                 list.push((end as u32, mask));
             }
@@ -2510,6 +2509,108 @@ fn email_at(text: &[u8], at: usize) -> Option<(usize, usize)> {
 mod tests {
     use super::*;
     use crate::keys::tests::random_texts;
+
+    /// The context masks of `ctx_before` equal those of a window-by-window
+    /// search with an automaton (each window searched alone, up to the
+    /// candidate, from the previous candidate or 16 bytes before the
+    /// window), on random texts with candidates at many offsets, mostly
+    /// forward, sometimes back.
+    #[test]
+    fn ctx_before_equals_the_window_search() {
+        let det = Detector::new(DetectOptions::default());
+        let w = det.opts.context_window;
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(KEYWORDS.iter().map(|k| k.0))
+            .expect("automaton");
+        let in_key = |b: u8| {
+            KEYWORDS
+                .iter()
+                .any(|k| k.0.bytes().any(|c| c.eq_ignore_ascii_case(&b)))
+        };
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        for (k, _) in KEYWORDS {
+            let b = k.as_bytes();
+            pieces.push(b.to_vec());
+            pieces.push(k.to_ascii_uppercase().into_bytes());
+            pieces.push(b[..b.len() - 1].to_vec());
+            pieces.push(b[1..].to_vec());
+        }
+        for f in [
+            "13800138000",
+            "1",
+            "42",
+            " ",
+            "：",
+            "x",
+            "号",
+            "_",
+            "é",
+            "@a.cn",
+            "3",
+            "\n",
+        ] {
+            for _ in 0..6 {
+                pieces.push(f.as_bytes().to_vec());
+            }
+        }
+        let mut seed = 0x5eed_0123_4567_89abu64;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for text in random_texts(&pieces, 80, 0x00c0_ffee_dead_beef) {
+            let mut out = Vec::new();
+            let em = Emit {
+                out: &mut out,
+                first: 0,
+                kw: std::cell::RefCell::new((Vec::new(), 0)),
+            };
+            // the reference: (end, mask) list and how far it was searched
+            let mut list: Vec<(usize, u32)> = Vec::new();
+            let mut done = 0;
+            let mut s = 0usize;
+            loop {
+                s = match rnd(10) {
+                    0 => s.saturating_sub(rnd(60)),
+                    1..=5 => s + 1 + rnd(12),
+                    6..=8 => s + 1 + rnd(90),
+                    _ => s + 1 + rnd(300),
+                };
+                if s > text.len() {
+                    break;
+                }
+                if done < s {
+                    let lo = s.saturating_sub(w);
+                    let from = if done >= lo && !in_key(text[done]) {
+                        done
+                    } else {
+                        done.max(lo).saturating_sub(16)
+                    };
+                    for m in ac.find_iter(&text[from..s]) {
+                        if from + m.end() > done {
+                            list.push((from + m.end(), KEYWORDS[m.pattern().as_usize()].1));
+                        }
+                    }
+                    done = s;
+                }
+                let lo = s.saturating_sub(w);
+                let want = list
+                    .iter()
+                    .filter(|&&(e, _)| lo <= e && e <= s)
+                    .fold(0, |m, &(_, k)| m | k);
+                assert_eq!(
+                    det.ctx_before(&text, s, Hint::default(), &em),
+                    want,
+                    "at {s}: {:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
+    }
 
     /// The window loop (`blocks`) against the byte loop alone, on texts
     /// built from pieces that reach every branch of both: runs of each class

@@ -22,6 +22,14 @@ pub(crate) fn within(x: u8x16, lo: u8, n: u8) -> u8x16 {
     d.min(u8x16::splat(n)).cmp_eq(d)
 }
 
+/// Per byte of `x`: the high bit clear when `lo <= x <= lo + n`, set
+/// otherwise (`n` at most 127): a wrapping subtract and a saturating add,
+/// no compare, ready for a move mask of the bytes outside the range.
+#[inline(always)]
+pub(crate) fn outside(x: u8x16, lo: u8, n: u8) -> u8x16 {
+    (x - u8x16::splat(lo)).saturating_add(u8x16::splat(127 - n))
+}
+
 /// The bits of lane `k` of a 64-byte block's mask, from a compare result.
 #[inline(always)]
 pub(crate) fn bits(x: u8x16, k: usize) -> u64 {
