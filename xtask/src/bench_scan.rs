@@ -15,7 +15,8 @@
 //!   slow; its MiB/s is computed on that slice.
 //!
 //! Accuracy: ours with `--format jsonl` on the dense corpus, compared span by span with the
-//! generator's ground truth, per type (precision and recall).
+//! generator's ground truth, per type (precision and recall); and the same on the scanner's own
+//! labelled corpus (`crates/scan/tests/corpus/gen.rs`), which also holds names and addresses.
 //!
 //! Writes the `scan` section of `BENCHMARKS.md`.
 
@@ -28,6 +29,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+
+use crate::scan_corpus::corpus_gen;
 
 use crate::bench::{first_line, loadavg, pinned, release_binary, root, write_section};
 
@@ -484,6 +487,70 @@ fn accuracy(jsonl: &str, truth: &Truth, data: &[u8]) -> Result<Accuracy> {
     Ok(Accuracy { per_type })
 }
 
+/// Size of the scanner's own labelled corpus in the bench.
+const LABELLED_MIB: usize = 8;
+
+/// Precision and recall of every type on the scanner's own labelled corpus
+/// (`crates/scan/tests/corpus/gen.rs`: Chinese sentences, logs, CSV and
+/// JSON lines, with names and addresses; masked values count as their own
+/// types), span-exact, through `wangan scan --format jsonl`.
+fn labelled_accuracy(wangan: &Path, work: &Path, seed: u64) -> Result<Accuracy> {
+    let c = corpus_gen::generate(seed, LABELLED_MIB << 20, 0.7);
+    let p = work.join("labelled.txt");
+    fs::write(&p, &c.text).with_context(|| format!("write {}", p.display()))?;
+    let out = Command::new(wangan)
+        .args(["scan", "--format", "jsonl", "--fail-on", "none"])
+        .arg(&p)
+        .stderr(Stdio::piped())
+        .output()?;
+    if out.status.code().is_none_or(|c| c > 2) {
+        bail!(
+            "wangan scan --format jsonl failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let key = |t: &str, masked: bool| {
+        if masked {
+            format!("{t} (masked)")
+        } else {
+            t.to_owned()
+        }
+    };
+    let want: HashSet<(String, usize, usize)> = c
+        .labels
+        .iter()
+        .map(|l| (key(l.kind, l.masked), l.start, l.end))
+        .collect();
+    let mut got: HashSet<(String, usize, usize)> = HashSet::new();
+    for (i, l) in String::from_utf8_lossy(&out.stdout).lines().enumerate() {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(l)
+            .with_context(|| format!("scan jsonl line {}: not JSON", i + 1))?;
+        let t = v["type"]
+            .as_str()
+            .with_context(|| format!("scan jsonl line {}: no `type`", i + 1))?;
+        let masked = v["deidentified"].as_bool() == Some(true);
+        let s = v["byte_start"].as_u64().context("no byte_start")? as usize;
+        let e = v["byte_end"].as_u64().context("no byte_end")? as usize;
+        got.insert((key(t, masked), s, e));
+    }
+    let mut per_type: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    for x in &got {
+        let c = per_type.entry(x.0.clone()).or_default();
+        if want.contains(x) {
+            c.0 += 1;
+        } else {
+            c.1 += 1;
+        }
+    }
+    for x in want.difference(&got) {
+        per_type.entry(x.0.clone()).or_default().2 += 1;
+    }
+    Ok(Accuracy { per_type })
+}
+
 struct Row {
     corpus: &'static str,
     mib: f64,
@@ -622,17 +689,48 @@ pub fn run(args: &[String]) -> Result<()> {
             )?);
         }
     }
+    let labelled = labelled_accuracy(&wangan, &work, o.seed)?;
     let load_after = loadavg();
-    let md = report(&o, &rows, acc.as_ref(), &load_before, &load_after);
+    let md = report(
+        &o,
+        &rows,
+        acc.as_ref(),
+        &labelled,
+        &load_before,
+        &load_after,
+    );
     write_section(&root, "scan", &md)?;
     print!("{md}");
     Ok(())
+}
+
+/// A precision and recall table, one row per type.
+fn accuracy_table(md: &mut String, a: &Accuracy) {
+    let _ = writeln!(
+        md,
+        "| Type | TP | FP | FN | Precision | Recall |\n|---|---|---|---|---|---|"
+    );
+    for (t, (tp, fp, fnn)) in &a.per_type {
+        let p = if tp + fp == 0 {
+            1.0
+        } else {
+            *tp as f64 / (tp + fp) as f64
+        };
+        let r = if tp + fnn == 0 {
+            1.0
+        } else {
+            *tp as f64 / (tp + fnn) as f64
+        };
+        let _ = writeln!(md, "| {t} | {tp} | {fp} | {fnn} | {p:.4} | {r:.4} |");
+    }
+    let _ = writeln!(md);
 }
 
 fn report(
     o: &Opts,
     rows: &[Row],
     acc: Option<&Accuracy>,
+    labelled: &Accuracy,
     load_before: &str,
     load_after: &str,
 ) -> String {
@@ -690,23 +788,20 @@ fn report(
     if let Some(a) = acc {
         let _ = writeln!(
             md,
-            "Accuracy of ours on the first dense file, span-exact against the generator's ground truth:\n\n| Type | TP | FP | FN | Precision | Recall |\n|---|---|---|---|---|---|"
+            "Accuracy of ours on the first dense file, span-exact against the generator's ground truth:\n"
         );
-        for (t, (tp, fp, fnn)) in &a.per_type {
-            let p = if tp + fp == 0 {
-                1.0
-            } else {
-                *tp as f64 / (tp + fp) as f64
-            };
-            let r = if tp + fnn == 0 {
-                1.0
-            } else {
-                *tp as f64 / (tp + fnn) as f64
-            };
-            let _ = writeln!(md, "| {t} | {tp} | {fp} | {fnn} | {p:.4} | {r:.4} |");
-        }
-        let _ = writeln!(md);
+        accuracy_table(&mut md, a);
     }
+    let _ = writeln!(
+        md,
+        "Accuracy of ours on the scanner's own labelled corpus ({LABELLED_MIB} MiB, `crates/scan/tests/corpus/gen.rs`, seed {}:\n\
+         Chinese sentences, logs, CSV and JSON lines, 70 % of them with personal data), span-exact, every type found or labelled.\n\
+         Names are found after a context keyword (`收件人：`, `联系人`, `客户`, …) or in a name column; one sentence form in four\n\
+         puts a name after a word the scanner does not know as context (`今天张三来办理业务`), and those names are not found:\n\
+         that is the recall of `cn_name`. `(masked)` rows are values already masked in the text, reported as de-identified.\n",
+        o.seed
+    );
+    accuracy_table(&mut md, labelled);
     let _ = writeln!(md, "### Goals\n\n| Goal | Measured | Met |\n|---|---|---|");
     for r in rows {
         let one = r.mib / r.ours1;

@@ -2,7 +2,7 @@
 //! (the generator lives with the scanner's tests, `crates/scan/tests/corpus/gen.rs`).
 
 #[path = "../../crates/scan/tests/corpus/gen.rs"]
-mod corpus_gen;
+pub(crate) mod corpus_gen;
 
 use anyhow::{Context, bail};
 
