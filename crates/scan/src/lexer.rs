@@ -1489,7 +1489,12 @@ impl Detector {
                     return;
                 }
                 let c = self.ctx_before(text, s, hint, em);
+                // digits only after an ID keyword and no USCC keyword: an
+                // ID with a wrong check digit, not a USCC that happens to
+                // pass its check (1 in 31 do)
+                let id_only = c & (ctx::ID | ctx::USCC) == ctx::ID;
                 if validate::uscc(v)
+                    && !id_only
                     && validate::id_province_ok(v[2], v[3])
                     && (matches!(v[0], b'1' | b'5' | b'9')
                         && matches!(v[1], b'1' | b'2' | b'3' | b'9')

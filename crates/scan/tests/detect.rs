@@ -113,6 +113,14 @@ fn cards_and_codes() {
         &[("cn_uscc", "911101085923662400")],
     );
     check("91110000600037341M", &[]);
+    // 18 digits that pass the USCC check but not the ID check: after an ID
+    // keyword a mistyped ID, not a code; with a USCC keyword, or bare, a code
+    check("身份证号为111329195211104400，", &[]);
+    check(
+        "信用代码111329195211104400",
+        &[("cn_uscc", "111329195211104400")],
+    );
+    check("111329195211104400", &[("cn_uscc", "111329195211104400")]);
 }
 
 #[test]
