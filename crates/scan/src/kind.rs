@@ -196,15 +196,16 @@ impl Masked {
         }
     }
 
-    /// Build from a buffer holding `len` ASCII bytes (at most 62) followed by
-    /// zeros (the padding of [`Masked::new`]).
-    #[inline]
-    pub(crate) fn from_zero_padded(buf: [u8; 62], len: usize) -> Masked {
-        debug_assert!(len <= 62 && buf[..len].is_ascii() && buf[len..].iter().all(|&b| b == 0));
-        Masked {
-            buf,
-            len: len.min(62) as u8,
-        }
+    /// No text (all zeros): what [`crate::mask`] writes a mask over.
+    pub(crate) const EMPTY: Masked = Masked {
+        buf: [0; 62],
+        len: 0,
+    };
+
+    /// The buffer and the length, to write a mask in place: `len` ASCII
+    /// bytes then zeros (the padding of [`Masked::new`]).
+    pub(crate) fn parts_mut(&mut self) -> (&mut [u8; 62], &mut u8) {
+        (&mut self.buf, &mut self.len)
     }
 
     /// The masked text.

@@ -40,8 +40,8 @@ use memchr::memmem;
 use wide::u8x16;
 
 use crate::keys::{KeyScan, NegScan};
-use crate::kind::{Finding, Kind, flags};
-use crate::mask::mask_bytes;
+use crate::kind::{Finding, Kind, Masked, flags};
+use crate::mask::mask_bytes_into;
 use crate::simd::{bits, lanes, within};
 use crate::validate;
 
@@ -907,7 +907,6 @@ struct Emit<'a> {
 impl Emit<'_> {
     #[allow(clippy::too_many_arguments)]
     fn push(&mut self, kind: Kind, s: usize, e: usize, conf: u8, fl: u8, norm: &[u8], person: u64) {
-        let m = mask_bytes(kind, norm);
         self.out.push(Finding {
             kind,
             start: s as u64,
@@ -916,8 +915,12 @@ impl Emit<'_> {
             flags: fl,
             hash: hash64(kind as u64, norm),
             person,
-            masked: m,
+            masked: Masked::EMPTY,
         });
+        // the mask written in place, in the finding
+        if let Some(f) = self.out.last_mut() {
+            mask_bytes_into(kind, norm, &mut f.masked);
+        }
     }
 }
 

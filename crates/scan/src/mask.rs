@@ -64,12 +64,12 @@ const STARS: [u8; 124] = {
     a
 };
 
-/// `keep_ends` for ASCII values, without allocating: inlined where `head`
-/// and `tail` are constants, so every copy has a fixed length.
+/// `keep_ends` for ASCII values, without allocating, written over `buf`
+/// (stars, the kept ends, then zeros); returns the length. Inlined where
+/// `head` and `tail` are constants, so every copy has a fixed length.
 #[inline(always)]
-fn keep_ends_ascii(v: &[u8], head: usize, tail: usize) -> Masked {
+fn keep_ends_ascii(v: &[u8], head: usize, tail: usize, buf: &mut [u8; 62]) -> usize {
     let n = v.len().min(62);
-    let mut buf = [0u8; 62];
     if let Some(w) = STARS.get(62 - n..124 - n) {
         buf.copy_from_slice(w);
     }
@@ -81,52 +81,59 @@ fn keep_ends_ascii(v: &[u8], head: usize, tail: usize) -> Masked {
         buf[..head].copy_from_slice(&v[..head]);
         buf[n - tail..n].copy_from_slice(&v[v.len() - tail..]);
     }
-    Masked::from_zero_padded(buf, n)
+    n
 }
 
 /// Mask a normalised value of `kind`. `value` is ASCII for identifiers; for
 /// names and addresses it is UTF-8.
 pub fn mask(kind: Kind, value: &str) -> Masked {
-    if value.is_ascii()
-        && value.len() <= 62
-        && let Some(m) = mask_ascii(kind, value.as_bytes())
-    {
-        return m;
-    }
-    mask_str(kind, value)
+    mask_bytes(kind, value.as_bytes())
 }
 
 /// [`mask`] of a value given as bytes: ASCII values are masked without a
 /// UTF-8 validation (this runs once per finding); a value that is not UTF-8
 /// is masked as `***`.
 pub(crate) fn mask_bytes(kind: Kind, value: &[u8]) -> Masked {
-    if value.len() <= 62
-        && value.is_ascii()
-        && let Some(m) = mask_ascii(kind, value)
-    {
-        return m;
+    let mut m = Masked::EMPTY;
+    mask_bytes_into(kind, value, &mut m);
+    m
+}
+
+/// [`mask_bytes`] written into `out`, which is [`Masked::EMPTY`]: the
+/// lexer builds each finding's mask in place, in the finding (no copy of
+/// the 62-byte buffer through the stack).
+pub(crate) fn mask_bytes_into(kind: Kind, value: &[u8], out: &mut Masked) {
+    if value.len() <= 62 && value.is_ascii() {
+        let (buf, len) = out.parts_mut();
+        if let Some(n) = mask_ascii(kind, value, buf) {
+            debug_assert!(n <= 62 && buf[..n].is_ascii() && buf[n..].iter().all(|&b| b == 0));
+            // at most 62
+            *len = n as u8;
+            return;
+        }
     }
-    match std::str::from_utf8(value) {
+    *out = match std::str::from_utf8(value) {
         Ok(v) => mask_str(kind, v),
         Err(_) => Masked::new("***"),
-    }
+    };
 }
 
 /// The renderings of [`mask_str`] for the kinds whose ASCII values are
-/// masked on the stack; `None` for the others. `v` is ASCII, at most 62 bytes.
+/// masked on the stack, written over `buf` (zero after the text; `buf` is
+/// all zeros on entry), with their length; `None` (nothing written) for the
+/// others. `v` is ASCII, at most 62 bytes.
 #[inline(always)]
-fn mask_ascii(kind: Kind, v: &[u8]) -> Option<Masked> {
+fn mask_ascii(kind: Kind, v: &[u8], buf: &mut [u8; 62]) -> Option<usize> {
     Some(match kind {
-        Kind::CnId => keep_ends_ascii(v, 4, 2),
-        Kind::CnMobile => keep_ends_ascii(v, 3, 4),
-        Kind::BankCard => keep_ends_ascii(v, 6, 4),
-        Kind::CnUscc | Kind::Landline => keep_ends_ascii(v, 4, 2),
-        Kind::Passport | Kind::TravelPermit => keep_ends_ascii(v, 1, 2),
-        Kind::Imei => keep_ends_ascii(v, 8, 0),
+        Kind::CnId => keep_ends_ascii(v, 4, 2, buf),
+        Kind::CnMobile => keep_ends_ascii(v, 3, 4, buf),
+        Kind::BankCard => keep_ends_ascii(v, 6, 4, buf),
+        Kind::CnUscc | Kind::Landline => keep_ends_ascii(v, 4, 2, buf),
+        Kind::Passport | Kind::TravelPermit => keep_ends_ascii(v, 1, 2, buf),
+        Kind::Imei => keep_ends_ascii(v, 8, 0, buf),
         // first char, `***`, `@domain`
         Kind::Email => {
             let at = v.iter().rposition(|&c| c == b'@')?;
-            let mut buf = [0u8; 62];
             let mut n = 0;
             if at > 0 {
                 buf[0] = v[0];
@@ -137,7 +144,7 @@ fn mask_ascii(kind: Kind, v: &[u8]) -> Option<Masked> {
             let domain = &v[at..];
             let k = domain.len().min(62 - n);
             buf[n..n + k].copy_from_slice(&domain[..k]);
-            Masked::from_zero_padded(buf, n + k)
+            n + k
         }
         // the first two parts, then `.*.*`
         Kind::Ipv4 => {
@@ -146,12 +153,11 @@ fn mask_ascii(kind: Kind, v: &[u8]) -> Option<Masked> {
                 None => (v.len(), b"..*.*"),
                 Some(d) => (dot(d + 1).unwrap_or(v.len()), b".*.*"),
             };
-            let mut buf = [0u8; 62 + 5];
-            buf[..end].copy_from_slice(&v[..end]);
-            buf[end..end + suffix.len()].copy_from_slice(suffix);
-            let mut m = [0u8; 62];
-            m.copy_from_slice(&buf[..62]);
-            Masked::from_zero_padded(m, (end + suffix.len()).min(62))
+            let mut tmp = [0u8; 62 + 5];
+            tmp[..end].copy_from_slice(&v[..end]);
+            tmp[end..end + suffix.len()].copy_from_slice(suffix);
+            buf.copy_from_slice(&tmp[..62]);
+            (end + suffix.len()).min(62)
         }
         _ => return None,
     })
@@ -237,7 +243,10 @@ mod tests {
             k in 0usize..Kind::ALL.len(),
         ) {
             let kind = Kind::ALL[k];
-            if let Some(m) = mask_ascii(kind, v.as_bytes()) {
+            let mut m = Masked::EMPTY;
+            let (buf, len) = m.parts_mut();
+            if let Some(n) = mask_ascii(kind, v.as_bytes(), buf) {
+                *len = n as u8;
                 proptest::prop_assert_eq!(m, mask_str(kind, &v));
             }
             proptest::prop_assert_eq!(mask_bytes(kind, v.as_bytes()), mask_str(kind, &v));
