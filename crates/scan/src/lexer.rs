@@ -1033,6 +1033,19 @@ impl Detector {
         m
     }
 
+    /// The context of the keyword nearest before `s` in the window (the
+    /// last one [`Detector::ctx_before`] saw; call that first), 0 if none.
+    fn nearest_ctx(&self, s: usize, em: &Emit<'_>) -> u32 {
+        let st = em.kw.borrow();
+        let lo = s.saturating_sub(self.opts.context_window);
+        st.0.iter()
+            .rev()
+            .map(|&(e, mask)| (e as usize, mask))
+            .take_while(|&(e, _)| e >= lo)
+            .find(|&(e, _)| e <= s)
+            .map_or(0, |(_, mask)| mask)
+    }
+
     /// A negative keyword (order number, version) in the 16 bytes before `s`.
     fn neg_before(&self, text: &[u8], s: usize) -> bool {
         self.neg.is_match(&text[s.saturating_sub(16)..s])
@@ -1492,10 +1505,12 @@ impl Detector {
                     return;
                 }
                 let c = self.ctx_before(text, s, hint, em);
-                // digits only after an ID keyword and no USCC keyword: an
-                // ID with a wrong check digit, not a USCC that happens to
-                // pass its check (1 in 31 do)
-                let id_only = c & (ctx::ID | ctx::USCC) == ctx::ID;
+                // digits right after an ID keyword (the nearest keyword,
+                // and no USCC field name): an ID with a wrong check digit,
+                // not a USCC that happens to pass its check (1 in 31 do)
+                let id_only = hint.0 & ctx::USCC == 0
+                    && c & ctx::ID != 0
+                    && (self.nearest_ctx(s, em) | hint.0) & (ctx::ID | ctx::USCC) == ctx::ID;
                 if validate::uscc(v)
                     && !id_only
                     && validate::id_province_ok(v[2], v[3])

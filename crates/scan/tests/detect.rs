@@ -121,6 +121,19 @@ fn cards_and_codes() {
         &[("cn_uscc", "111329195211104400")],
     );
     check("111329195211104400", &[("cn_uscc", "111329195211104400")]);
+    // the nearest keyword decides: a USCC keyword earlier in the window
+    // does not make the digits after an ID keyword a code
+    check(
+        "统一社会信用代码：91440300091293020R。客户张三的身份证号为111329195211104400，",
+        &[("cn_uscc", "91440300091293020R"), ("cn_name", "张三")],
+    );
+    check(
+        "身份证：11010519491231002X，信用代码111329195211104400",
+        &[
+            ("cn_id", "11010519491231002X"),
+            ("cn_uscc", "111329195211104400"),
+        ],
+    );
 }
 
 #[test]
