@@ -431,10 +431,22 @@ struct Accuracy {
     per_type: BTreeMap<String, (usize, usize, usize)>, // tp, fp, fn
 }
 
-fn accuracy(jsonl: &str, truth: &Truth, data: &[u8]) -> Result<Accuracy> {
-    let want: HashSet<(&str, usize, usize)> = truth.spans.iter().copied().collect();
-    let mut got: HashSet<(String, usize, usize)> = HashSet::new();
-    for (i, l) in jsonl.lines().enumerate() {
+/// Findings of `wangan scan --format jsonl FILE`: (type, byte_start,
+/// byte_end, de-identified) per line.
+fn scan_spans(wangan: &Path, file: &Path) -> Result<Vec<(String, usize, usize, bool)>> {
+    let out = Command::new(wangan)
+        .args(["scan", "--format", "jsonl", "--fail-on", "none"])
+        .arg(file)
+        .stderr(Stdio::piped())
+        .output()?;
+    if out.status.code().is_none_or(|c| c > 2) {
+        bail!(
+            "wangan scan --format jsonl failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut spans = Vec::new();
+    for (i, l) in String::from_utf8_lossy(&out.stdout).lines().enumerate() {
         if l.trim().is_empty() {
             continue;
         }
@@ -443,14 +455,26 @@ fn accuracy(jsonl: &str, truth: &Truth, data: &[u8]) -> Result<Accuracy> {
         let t = v["type"]
             .as_str()
             .with_context(|| format!("scan jsonl line {}: no `type`", i + 1))?;
-        // masked values are reported as de-identified, not as personal data
-        if v["deidentified"].as_bool() == Some(true) {
-            continue;
-        }
+        let masked = v["deidentified"].as_bool() == Some(true);
         let s = v["byte_start"].as_u64().context("no byte_start")? as usize;
         let e = v["byte_end"].as_u64().context("no byte_end")? as usize;
-        got.insert((t.to_owned(), s, e));
+        spans.push((t.to_owned(), s, e, masked));
     }
+    Ok(spans)
+}
+
+fn accuracy(
+    spans: Vec<(String, usize, usize, bool)>,
+    truth: &Truth,
+    data: &[u8],
+) -> Result<Accuracy> {
+    let want: HashSet<(&str, usize, usize)> = truth.spans.iter().copied().collect();
+    // masked values are reported as de-identified, not as personal data
+    let got: HashSet<(String, usize, usize)> = spans
+        .into_iter()
+        .filter(|x| !x.3)
+        .map(|(t, s, e, _)| (t, s, e))
+        .collect();
     let mut per_type: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     for (t, _) in PATTERNS {
         per_type.insert((*t).to_owned(), (0, 0, 0));
@@ -498,17 +522,6 @@ fn labelled_accuracy(wangan: &Path, work: &Path, seed: u64) -> Result<Accuracy> 
     let c = corpus_gen::generate(seed, LABELLED_MIB << 20, 0.7);
     let p = work.join("labelled.txt");
     fs::write(&p, &c.text).with_context(|| format!("write {}", p.display()))?;
-    let out = Command::new(wangan)
-        .args(["scan", "--format", "jsonl", "--fail-on", "none"])
-        .arg(&p)
-        .stderr(Stdio::piped())
-        .output()?;
-    if out.status.code().is_none_or(|c| c > 2) {
-        bail!(
-            "wangan scan --format jsonl failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
     let key = |t: &str, masked: bool| {
         if masked {
             format!("{t} (masked)")
@@ -521,21 +534,10 @@ fn labelled_accuracy(wangan: &Path, work: &Path, seed: u64) -> Result<Accuracy> 
         .iter()
         .map(|l| (key(l.kind, l.masked), l.start, l.end))
         .collect();
-    let mut got: HashSet<(String, usize, usize)> = HashSet::new();
-    for (i, l) in String::from_utf8_lossy(&out.stdout).lines().enumerate() {
-        if l.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value = serde_json::from_str(l)
-            .with_context(|| format!("scan jsonl line {}: not JSON", i + 1))?;
-        let t = v["type"]
-            .as_str()
-            .with_context(|| format!("scan jsonl line {}: no `type`", i + 1))?;
-        let masked = v["deidentified"].as_bool() == Some(true);
-        let s = v["byte_start"].as_u64().context("no byte_start")? as usize;
-        let e = v["byte_end"].as_u64().context("no byte_end")? as usize;
-        got.insert((key(t, masked), s, e));
-    }
+    let got: HashSet<(String, usize, usize)> = scan_spans(wangan, &p)?
+        .into_iter()
+        .map(|(t, s, e, masked)| (key(&t, masked), s, e))
+        .collect();
     let mut per_type: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     for x in &got {
         let c = per_type.entry(x.0.clone()).or_default();
@@ -671,22 +673,7 @@ pub fn run(args: &[String]) -> Result<()> {
         });
         if dense {
             let (p, t) = &truths[0];
-            let out = Command::new(&wangan)
-                .args(["scan", "--format", "jsonl", "--fail-on", "none"])
-                .arg(p)
-                .stderr(Stdio::piped())
-                .output()?;
-            if out.status.code().is_none_or(|c| c > 2) {
-                bail!(
-                    "wangan scan --format jsonl failed: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            acc = Some(accuracy(
-                &String::from_utf8_lossy(&out.stdout),
-                t,
-                &fs::read(p)?,
-            )?);
+            acc = Some(accuracy(scan_spans(&wangan, p)?, t, &fs::read(p)?)?);
         }
     }
     let labelled = labelled_accuracy(&wangan, &work, o.seed)?;
