@@ -587,7 +587,19 @@ fn plain_decide(text: &[u8], i: usize, j: usize, lower: bool, digits: bool) -> O
             b'.' => len <= 3 && digit_next(),
             b':' => len <= 4,
             b'-' => len == 2 || (digit_next() && group_shape_possible(text, j, len)),
-            b' ' => digit_next() && group_shape_possible(text, j, len),
+            b' ' => {
+                if !digit_next() {
+                    false
+                } else if group_shape_possible(text, j, len) {
+                    true
+                } else if let Some(k) = time_after_space(text, j + 1) {
+                    // `Nov  5 12:34:56`: the time's own visit would find
+                    // nothing either; resume where it would
+                    return Some(k);
+                } else {
+                    false
+                }
+            }
             b'*' | 0xE5 => true,
             _ => false,
         };
@@ -673,6 +685,18 @@ fn time_end(text: &[u8], i: usize) -> Option<usize> {
         return Some(k);
     }
     None
+}
+
+/// [`time_end`] of a `hh:mm:ss` that starts at `h`, right after a space:
+/// what the visit of `hh` (a two-digit run followed by `:`) returns when it
+/// skips the time, `None` when that visit would go on.
+#[inline]
+fn time_after_space(text: &[u8], h: usize) -> Option<usize> {
+    let b = text.get(h..h + 3)?;
+    if !(b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2] == b':') {
+        return None;
+    }
+    time_end(text, h)
 }
 
 /// `yyyy-mm-dd` at `i`: no grouped shape starts with a 4-digit group and a

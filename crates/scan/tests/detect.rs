@@ -353,6 +353,17 @@ fn log_times_and_dates_do_not_hide_values() {
     );
     check("at 12:34:56.1234", &[]);
     check("t=12:34:56:78:9A:BC", &[("mac", "12:34:56:78:9A:BC")]);
+    // a day number before the time: the time is decided from the day's
+    // visit, and shapes that are not a plain time still go the full path
+    check("Nov 5 12:34:56:78:9A:BC", &[("mac", "12:34:56:78:9A:BC")]);
+    check("Nov 5 00:1a:2b:3c:4d:5e", &[("mac", "00:1a:2b:3c:4d:5e")]);
+    check("Nov 5 12:34:56.7.8.9", &[("ipv4", "56.7.8.9")]);
+    check("Nov 5 12:34:56@example.com", &[("email", "56@example.com")]);
+    check(
+        "Nov 19 12:34:56 13800138000",
+        &[("cn_mobile", "13800138000")],
+    );
+    check("Nov 5 12:34:56.789 x", &[]);
     check("12:34:56.7.8.9", &[("ipv4", "56.7.8.9")]);
     check("10:20:30 10.20.30.40", &[("ipv4", "10.20.30.40")]);
     check("2026-05-13-10-22 x", &[]);
