@@ -64,7 +64,12 @@ pub struct ChunkOut {
     /// Records seen (CSV rows, JSON lines, SQL rows).
     pub rows: u64,
     index: HashMap<String, (u32, Hint)>,
+    /// Recent fields by hash of their name: (hash, field index, hint).
+    cache: Vec<(u64, u32, Hint)>,
 }
+
+/// Entries of [`ChunkOut`]'s field cache.
+const FIELD_CACHE: usize = 64;
 
 impl ChunkOut {
     /// Empty it for reuse (keeps the allocations).
@@ -74,6 +79,7 @@ impl ChunkOut {
         self.runs.clear();
         self.rows = 0;
         self.index.clear();
+        self.cache.clear();
     }
 
     /// (field index, finding) pairs in order.
@@ -89,6 +95,32 @@ impl ChunkOut {
     /// Mutable findings (all fields).
     pub fn findings_mut(&mut self) -> &mut [Finding] {
         &mut self.hits
+    }
+
+    /// [`ChunkOut::field`] of a name given as bytes (a JSON key path: not
+    /// always valid UTF-8), through a small cache of recent names: records
+    /// repeat the same few key paths.
+    fn field_bytes(&mut self, det: &Detector, name: &[u8]) -> (u32, Hint) {
+        let h = crate::lexer::hash64(0x6669_656c_64, name);
+        let k = (h % FIELD_CACHE as u64) as usize;
+        if let Some(&(ch, id, hint)) = self.cache.get(k)
+            && ch == h
+            && self
+                .fields
+                .get(id as usize)
+                .is_some_and(|f| f.as_bytes() == name)
+        {
+            return (id, hint);
+        }
+        let v = self.field(det, &String::from_utf8_lossy(name));
+        if self.cache.len() < FIELD_CACHE {
+            self.cache
+                .resize(FIELD_CACHE, (0, u32::MAX, Hint::default()));
+        }
+        if let Some(c) = self.cache.get_mut(k) {
+            *c = (h, v.0, v.1);
+        }
+        v
     }
 
     fn field(&mut self, det: &Detector, name: &str) -> (u32, Hint) {
@@ -260,24 +292,11 @@ pub fn csv_header(text: &[u8], sep: u8) -> (Vec<String>, usize) {
     (names, end)
 }
 
-enum Frame {
-    Obj(Option<String>),
-    Arr,
-}
-
-fn json_path(stack: &[Frame], buf: &mut String) {
-    buf.clear();
-    buf.push('$');
-    for f in stack {
-        match f {
-            Frame::Obj(Some(k)) => {
-                buf.push('.');
-                buf.push_str(k);
-            }
-            Frame::Obj(None) => buf.push_str(".?"),
-            Frame::Arr => buf.push_str("[]"),
-        }
-    }
+/// An open JSON container: whether it is an object, and the length of the
+/// key path before its own part (`.key`, `.?` before the first key, `[]`).
+struct Frame {
+    obj: bool,
+    base: usize,
 }
 
 /// Scan JSON or NDJSON: every string and number value is scanned with its
@@ -293,23 +312,36 @@ pub fn scan_json_into(det: &Detector, text: &[u8], out: &mut ChunkOut) {
     out.clear();
     let mut stack: Vec<Frame> = Vec::new();
     let mut expect_key = false;
-    let mut path = String::new();
+    // the key path of the innermost container, built as containers open and
+    // keys are read (raw key bytes; names are made valid UTF-8 once, when a
+    // field is first seen)
+    let mut path: Vec<u8> = vec![b'$'];
     let n = text.len();
     let mut i = 0;
     while i < n {
         match text[i] {
             b'{' => {
-                stack.push(Frame::Obj(None));
+                stack.push(Frame {
+                    obj: true,
+                    base: path.len(),
+                });
+                path.extend_from_slice(b".?");
                 expect_key = true;
                 i += 1;
             }
             b'[' => {
-                stack.push(Frame::Arr);
+                stack.push(Frame {
+                    obj: false,
+                    base: path.len(),
+                });
+                path.extend_from_slice(b"[]");
                 expect_key = false;
                 i += 1;
             }
             b'}' | b']' => {
-                stack.pop();
+                if let Some(f) = stack.pop() {
+                    path.truncate(f.base);
+                }
                 if stack.is_empty() {
                     out.rows += 1;
                 }
@@ -317,7 +349,7 @@ pub fn scan_json_into(det: &Detector, text: &[u8], out: &mut ChunkOut) {
                 i += 1;
             }
             b',' => {
-                expect_key = matches!(stack.last(), Some(Frame::Obj(_)));
+                expect_key = stack.last().is_some_and(|f| f.obj);
                 i += 1;
             }
             b':' => {
@@ -338,14 +370,16 @@ pub fn scan_json_into(det: &Detector, text: &[u8], out: &mut ChunkOut) {
                     }
                 };
                 if expect_key {
-                    let key = String::from_utf8_lossy(&text[s..e]).into_owned();
-                    if let Some(Frame::Obj(k)) = stack.last_mut() {
-                        *k = Some(key);
+                    if let Some(f) = stack.last()
+                        && f.obj
+                    {
+                        path.truncate(f.base);
+                        path.push(b'.');
+                        path.extend_from_slice(&text[s..e]);
                     }
                     expect_key = false;
                 } else if e > s {
-                    json_path(&stack, &mut path);
-                    let (id, hint) = out.field(det, &path);
+                    let (id, hint) = out.field_bytes(det, &path);
                     out.scan_span(det, text, s, e, id, hint);
                 }
                 i = e + 1;
@@ -356,8 +390,7 @@ pub fn scan_json_into(det: &Detector, text: &[u8], out: &mut ChunkOut) {
                     i += 1;
                 }
                 if i - s >= 5 {
-                    json_path(&stack, &mut path);
-                    let (id, hint) = out.field(det, &path);
+                    let (id, hint) = out.field_bytes(det, &path);
                     out.scan_span(det, text, s, i, id, hint);
                 }
             }
@@ -555,6 +588,61 @@ mod tests {
 
     fn shown(o: &ChunkOut) -> Shown {
         (o.fields.clone(), o.hits.clone(), o.runs.clone(), o.rows)
+    }
+
+    /// The field (key path) of each finding of a JSON text, in order.
+    fn json_fields(det: &Detector, text: &[u8]) -> Vec<String> {
+        let out = scan_json(det, text);
+        out.iter()
+            .map(|(f, _)| out.fields[f as usize].clone())
+            .collect()
+    }
+
+    /// Key paths: nested objects, arrays, keys after a nested container,
+    /// top-level values, keys that are not UTF-8; and many records with
+    /// more distinct paths than the field cache holds.
+    #[test]
+    fn json_key_paths() {
+        let det = Detector::default();
+        let m = "13800138000";
+        let text = format!(
+            r#"{{"a":{{"b":"{m}","c":[{{"d":"{m}"}},"{m}"]}},"e":"{m}","f":[[{m}]]}}
+"{m}"
+{{"":"{m}",{{"x":1}}:"{m}"}}
+{{:"{m}"}}"#
+        );
+        assert_eq!(
+            json_fields(&det, text.as_bytes()),
+            [
+                "$.a.b",
+                "$.a.c[].d",
+                "$.a.c[]",
+                "$.e",
+                "$.f[][]",
+                "$",
+                "$.",
+                "$.",
+                "$.?"
+            ]
+        );
+        let mut raw = b"{\"k\xff\":\"".to_vec();
+        raw.extend_from_slice(m.as_bytes());
+        raw.extend_from_slice(b"\"}");
+        assert_eq!(json_fields(&det, &raw), ["$.k\u{fffd}"]);
+        // 200 keys, twice: every value keeps its own path
+        let mut many = String::new();
+        for round in 0..2 {
+            for k in 0..200 {
+                many.push_str(&format!("{{\"k{k}\":{{\"v\":\"{m}\"}}}}\n"));
+            }
+            let _ = round;
+        }
+        let got = json_fields(&det, many.as_bytes());
+        let want: Vec<String> = (0..2)
+            .flat_map(|_| (0..200).map(|k| format!("$.k{k}.v")))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(scan_json(&det, many.as_bytes()).fields.len(), 201);
     }
 
     /// Scanning into a used output (of another format) gives what a fresh

@@ -320,6 +320,9 @@ pub struct Detector {
     key_scan: KeyScan,
     neg: NegScan,
     names: AhoCorasick,
+    /// Every name-introducing keyword holds a non-ASCII byte: ASCII text
+    /// has no name context.
+    intro_non_ascii: bool,
     pem_end: memmem::Finder<'static>,
 }
 
@@ -656,17 +659,18 @@ fn group_shape_possible(text: &[u8], j: usize, len: usize) -> bool {
 
 /// `hh:mm:ss` at `i` (`hh` is a two-digit token followed by `:`): neither a
 /// MAC (six groups) nor IPv6 (two colons, no `::`) starts at `hh` or `mm`
-/// when no hex digit, `:` or `.` follows, so the scan resumes at `ss`; with
+/// when no hex digit, `:` or `.` follows (or the text ends: a cell or a
+/// JSON value), so the scan resumes at `ss`; with
 /// `.fff` (1–3 digits) it is not an IPv4 address or a coordinate either, and
 /// the whole time is skipped.
 #[inline]
 fn time_end(text: &[u8], i: usize) -> Option<usize> {
-    let b = text.get(i..i + 9)?;
+    let b = text.get(i..i + 8)?;
     let d = u8::is_ascii_digit;
     if !(d(&b[3]) && d(&b[4]) && b[5] == b':' && d(&b[6]) && d(&b[7])) {
         return None;
     }
-    let t = b[8];
+    let t = text.get(i + 8).copied().unwrap_or(0);
     if !(t.is_ascii_hexdigit() || t == b':' || t == b'.') {
         return Some(i + 6);
     }
@@ -700,18 +704,19 @@ fn time_after_space(text: &[u8], h: usize) -> Option<usize> {
 }
 
 /// `yyyy-mm-dd` at `i`: no grouped shape starts with a 4-digit group and a
-/// 2-digit one, and `mm` is not a MAC when the day does not go on with `-`;
-/// the scan resumes at `dd`.
+/// 2-digit one, and `mm` is not a MAC when the day does not go on with `-`
+/// (or the text ends after it); the scan resumes at `dd`.
 #[inline]
 fn date_end(text: &[u8], i: usize) -> Option<usize> {
-    let b = text.get(i..i + 11)?;
+    let b = text.get(i..i + 10)?;
+    let after = text.get(i + 10).copied().unwrap_or(0);
     let d = u8::is_ascii_digit;
     if d(&b[5])
         && d(&b[6])
         && b[7] == b'-'
         && d(&b[8])
         && d(&b[9])
-        && !(b[10].is_ascii_alphanumeric() || b[10] == b'-' || b[10] == 0xEF)
+        && !(after.is_ascii_alphanumeric() || after == b'-' || after == 0xEF)
     {
         return Some(i + 8);
     }
@@ -972,12 +977,14 @@ impl Detector {
             .filter(|k| k.1 & ctx::NAME_INTRO != 0)
             .map(|k| k.0)
             .collect();
+        let intro_non_ascii = intro.iter().all(|k| !k.is_ascii());
         let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(intro)
             .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
         Detector {
             names,
+            intro_non_ascii,
             neg,
             opts,
             keywords,
@@ -1138,7 +1145,9 @@ impl Detector {
         while i < text.len() {
             i = self.step(text, i, hint, &mut em, &mut mails);
         }
-        if self.opts.names {
+        // every name-introducing keyword is Chinese: no need to look in
+        // ASCII text (most CSV cells and JSON values)
+        if self.opts.names && !(self.intro_non_ascii && text.is_ascii()) {
             self.names(text, hint, &mut em);
         }
         if hint.0 & ctx::NAME != 0 && self.opts.names {

@@ -364,6 +364,12 @@ fn log_times_and_dates_do_not_hide_values() {
         &[("cn_mobile", "13800138000")],
     );
     check("Nov 5 12:34:56.789 x", &[]);
+    // a time or a date that ends the text (a CSV cell, a JSON value)
+    check("Nov 5 12:34:56", &[]);
+    check("2026-05-13", &[]);
+    check("2026-05-13 12:34:56", &[]);
+    check("a 2001:db8::12:34:56", &[("ipv6", "2001:db8::12:34:56")]);
+    check("12:34:56:78:9A:BC", &[("mac", "12:34:56:78:9A:BC")]);
     check("12:34:56.7.8.9", &[("ipv4", "56.7.8.9")]);
     check("10:20:30 10.20.30.40", &[("ipv4", "10.20.30.40")]);
     check("2026-05-13-10-22 x", &[]);
