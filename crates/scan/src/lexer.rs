@@ -1222,26 +1222,12 @@ impl Detector {
     /// punctuation mark. A run inside the window that may be a value is
     /// dispatched from the masks too ([`Detector::masked`],
     /// [`Detector::dispatch_ascii`]). Anything else goes to
-    /// [`Detector::step`], and the next window starts where it stopped. The
-    /// last window, shorter than 64 bytes (all of a short text: a CSV cell, a
-    /// JSON value), is a copy padded with zero bytes, which belong to no
-    /// class: runs end before them as they end at the end of the text. The
-    /// result equals running `step` from 0 (a test compares the two).
-    /// Returns where the windows stopped (at the end of the text or past it).
+    /// [`Detector::step`], and the next window starts where it stopped. The result equals running `step`
+    /// from 0 (a test compares the two). Returns where the windows stopped
+    /// (less than 64 bytes before the end).
     fn blocks(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>, mails: &mut Mails<'_>) -> usize {
         let mut i = 0;
-        let mut pad = [0u8; 64];
-        'window: loop {
-            let w: &[u8] = match text.get(i..i + 64) {
-                Some(w) => w,
-                None if i < text.len() => {
-                    let rest = &text[i..];
-                    pad[..rest.len()].copy_from_slice(rest);
-                    pad[rest.len()..].fill(0);
-                    &pad
-                }
-                None => break,
-            };
+        'window: while let Some(w) = text.get(i..i + 64) {
             let m = classes(w);
             let starts = m.alnum & !(m.alnum << 1);
             // the byte after each run that holds a lower-case letter, and
