@@ -101,7 +101,7 @@ impl ChunkOut {
     /// always valid UTF-8), through a small cache of recent names: records
     /// repeat the same few key paths.
     fn field_bytes(&mut self, det: &Detector, name: &[u8]) -> (u32, Hint) {
-        let h = crate::lexer::hash64(0x6669_656c_64, name);
+        let h = crate::lexer::hash64(0x0066_6965_6c64, name);
         let k = (h % FIELD_CACHE as u64) as usize;
         if let Some(&(ch, id, hint)) = self.cache.get(k)
             && ch == h
