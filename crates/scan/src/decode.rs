@@ -51,7 +51,9 @@ pub fn sniff(head: &[u8]) -> (Encoding, usize) {
     let n = head.len().min(64 * 1024);
     let h = &head[..n];
     let pairs = n / 2;
-    if pairs >= 2 {
+    // UTF-16 needs zero bytes in a third of the pairs: text without any
+    // (almost all of it) skips the counts
+    if pairs >= 2 && memchr::memchr(0, h).is_some() {
         let even0 = h.iter().step_by(2).filter(|&&b| b == 0).count();
         let odd0 = h.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
         if odd0 * 3 >= pairs && even0 * 10 < pairs {

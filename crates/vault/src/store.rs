@@ -312,6 +312,44 @@ impl Store {
         }
     }
 
+    /// Call `f(seq, source, raw)` for the records with seq in `range`, in seq
+    /// order, block by block: borrowed views, nothing copied and nothing
+    /// parsed (for passes over the whole store, as `wangan scan vault:`).
+    /// Pruned records are skipped. Stops at the first block that cannot be
+    /// read.
+    pub fn visit_raw(
+        &self,
+        range: std::ops::Range<u64>,
+        mut f: impl FnMut(u64, &str, &[u8]),
+    ) -> Result<()> {
+        for s in &self.segments {
+            let foot = &s.file.footer;
+            if foot.first_seq >= range.end || foot.end() <= range.start {
+                continue;
+            }
+            for (i, b) in foot.blocks.iter().enumerate() {
+                if b.first_seq >= range.end || b.first_seq + u64::from(b.count) <= range.start {
+                    continue;
+                }
+                let (_, d) = s.file.read_block(i)?;
+                for r in d.records() {
+                    let v = r.map_err(|e| {
+                        Error::corrupt(&s.file.path, b.offset, format!("block {i}: {e}"))
+                    })?;
+                    if range.contains(&v.seq) {
+                        f(v.seq, v.source, v.raw);
+                    }
+                }
+            }
+        }
+        for r in &self.unsealed {
+            if range.contains(&r.seq) {
+                f(r.seq, &r.source, &r.raw);
+            }
+        }
+        Ok(())
+    }
+
     /// Records with seq in `range`, in seq order, block by block (streamed).
     /// Pruned records are skipped.
     pub fn records(

@@ -86,6 +86,19 @@ fn append_commit_reopen_verify_prove() -> Result<(), vault::Error> {
     let r = vault::verify(&store, &VerifyOptions::default())?;
     assert!(r.is_intact(), "{:#?}", r.findings);
     assert_eq!(store.size(), 1001);
+    // `visit_raw` sees what `records` returns, sealed and unsealed alike
+    assert!(!store.unsealed().is_empty() && !store.segments().is_empty());
+    for range in [0..1001, 0..1, 5..300, 990..1001, 1000..1001, 400..400] {
+        let want: Vec<(u64, String, Vec<u8>)> = store
+            .records(range.clone())
+            .map(|r| r.map(|r| (r.record.seq, r.record.source, r.record.raw)))
+            .collect::<Result<_, _>>()?;
+        let mut got = Vec::new();
+        store.visit_raw(range.clone(), |seq, source, raw| {
+            got.push((seq, source.to_owned(), raw.to_vec()));
+        })?;
+        assert_eq!(got, want, "range {range:?}");
+    }
     Ok(())
 }
 

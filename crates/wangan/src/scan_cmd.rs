@@ -394,11 +394,27 @@ fn scan_vault(scanner: &Scanner, dir: &Path, sink: &CliSink, out: Out) -> anyhow
             ),
         )
     })?;
+    // assets by source name; records are visited in place (nothing copied
+    // or parsed: the scan needs the raw bytes only)
     let mut assets: HashMap<String, Asset> = HashMap::new();
     let mut report = Report::default();
     let mut tmp = Vec::new();
-    for rec in store.records(0..store.size()) {
-        let rec = rec.map_err(|e| {
+    store
+        .visit_raw(0..store.size(), |seq, source, raw| {
+            if !assets.contains_key(source) {
+                assets.insert(
+                    source.to_owned(),
+                    Asset::new(format!("vault:{source}"), None),
+                );
+            }
+            if let Some(asset) = assets.get_mut(source) {
+                scanner.scan_record(asset, raw, Some(seq), sink, &mut tmp);
+            }
+            report.bytes += raw.len() as u64;
+            report.rows += 1;
+            sink.progress(raw.len() as u64);
+        })
+        .map_err(|e| {
             fail(
                 Exit::DataErr,
                 format!(
@@ -408,16 +424,6 @@ fn scan_vault(scanner: &Scanner, dir: &Path, sink: &CliSink, out: Out) -> anyhow
                 ),
             )
         })?;
-        let r = &rec.record;
-        let source = format!("vault:{}", r.source);
-        let asset = assets
-            .entry(source.clone())
-            .or_insert_with(|| Asset::new(source, None));
-        scanner.scan_record(asset, &r.raw, Some(r.seq), sink, &mut tmp);
-        report.bytes += r.raw.len() as u64;
-        report.rows += 1;
-        sink.progress(r.raw.len() as u64);
-    }
     report.sources = assets.len() as u64;
     report.assets = assets
         .into_values()
