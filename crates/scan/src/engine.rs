@@ -376,12 +376,20 @@ impl Scanner {
         sink: &dyn Sink,
         tmp: &mut Vec<Finding>,
     ) {
+        self.record_findings(asset.field.as_deref(), text, tmp);
+        for f in tmp.iter() {
+            asset.add(f);
+        }
+        sink.findings(&asset.source, asset.field.as_deref(), row, tmp);
+    }
+
+    /// The findings of one record (`out` is cleared first), with offsets in
+    /// its bytes; `field` gives context as a column name does. What
+    /// [`Scanner::scan_record`] counts and reports, for callers that scan
+    /// records on several threads and report them in order.
+    pub fn record_findings(&self, field: Option<&str>, text: &[u8], tmp: &mut Vec<Finding>) {
         tmp.clear();
-        let hint = asset
-            .field
-            .as_deref()
-            .map(|f| self.det.hint(f))
-            .unwrap_or_default();
+        let hint = field.map(|f| self.det.hint(f)).unwrap_or_default();
         let (enc, bom) = decode::sniff(text);
         if enc == Encoding::Utf8 {
             self.det.scan(&text[bom..], hint, tmp);
@@ -397,10 +405,6 @@ impl Scanner {
                 f.end = d.orig(f.end as usize) + bom as u64;
             }
         }
-        for f in tmp.iter() {
-            asset.add(f);
-        }
-        sink.findings(&asset.source, asset.field.as_deref(), row, tmp);
     }
 
     fn reader_into<R: Read>(

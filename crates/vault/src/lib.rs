@@ -78,6 +78,7 @@ pub use note::{Checkpoint, SignedCheckpoint};
 pub use record::{Incoming, Record};
 pub use store::{
     BLOCK_TARGET, BadFile, CommitInfo, DEFAULT_SEGMENT_SIZE, INTERNAL_SOURCE, InclusionProof,
-    InitOptions, Layout, SegmentMeta, Store, StoredRecord, TreeReader, Vault, read_all_blocks,
+    InitOptions, Layout, RawPart, SegmentMeta, Store, StoredRecord, TreeReader, Vault,
+    read_all_blocks,
 };
 pub use verify::{Finding, Severity, VerifyOptions, VerifyReport, verify};

@@ -96,6 +96,20 @@ pub struct StoredRecord {
     pub parsed: Option<parse::Parsed>,
 }
 
+/// A part of the store that [`Store::visit_part`] reads on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawPart {
+    /// Block `block` of the `segment`-th sealed segment.
+    Block {
+        /// Index in [`Store::segments`].
+        segment: usize,
+        /// Block index in that segment.
+        block: usize,
+    },
+    /// The records not sealed into a segment yet.
+    Unsealed,
+}
+
 /// A file of the store that could not be read as what it should be.
 #[derive(Debug, Clone)]
 pub struct BadFile {
@@ -312,40 +326,82 @@ impl Store {
         }
     }
 
-    /// Call `f(seq, source, raw)` for the records with seq in `range`, in seq
-    /// order, block by block: borrowed views, nothing copied and nothing
-    /// parsed (for passes over the whole store, as `wangan scan vault:`).
-    /// Pruned records are skipped. Stops at the first block that cannot be
-    /// read.
-    pub fn visit_raw(
-        &self,
-        range: std::ops::Range<u64>,
-        mut f: impl FnMut(u64, &str, &[u8]),
-    ) -> Result<()> {
-        for s in &self.segments {
+    /// The parts of the store holding records with seq in `range`, in seq
+    /// order: sealed blocks, then the unsealed records. Each can be read on
+    /// its own ([`Store::visit_part`]), so passes over the store can spread
+    /// parts over threads.
+    pub fn raw_parts(&self, range: std::ops::Range<u64>) -> Vec<RawPart> {
+        let mut parts = Vec::new();
+        for (k, s) in self.segments.iter().enumerate() {
             let foot = &s.file.footer;
             if foot.first_seq >= range.end || foot.end() <= range.start {
                 continue;
             }
             for (i, b) in foot.blocks.iter().enumerate() {
-                if b.first_seq >= range.end || b.first_seq + u64::from(b.count) <= range.start {
-                    continue;
+                if b.first_seq < range.end && b.first_seq + u64::from(b.count) > range.start {
+                    parts.push(RawPart::Block {
+                        segment: k,
+                        block: i,
+                    });
                 }
-                let (_, d) = s.file.read_block(i)?;
+            }
+        }
+        if self.unsealed.iter().any(|r| range.contains(&r.seq)) {
+            parts.push(RawPart::Unsealed);
+        }
+        parts
+    }
+
+    /// Call `f(seq, source, raw)` for the records of `part` with seq in
+    /// `range`, in seq order: borrowed views, nothing copied and nothing
+    /// parsed.
+    pub fn visit_part(
+        &self,
+        part: RawPart,
+        range: std::ops::Range<u64>,
+        mut f: impl FnMut(u64, &str, &[u8]),
+    ) -> Result<()> {
+        match part {
+            RawPart::Block { segment, block } => {
+                let Some(s) = self.segments.get(segment) else {
+                    return Err(Error::new(
+                        ErrorKind::OutOfRange,
+                        format!("no segment {segment}"),
+                    ));
+                };
+                let off = s.file.footer.blocks.get(block).map_or(0, |b| b.offset);
+                let (_, d) = s.file.read_block(block)?;
                 for r in d.records() {
                     let v = r.map_err(|e| {
-                        Error::corrupt(&s.file.path, b.offset, format!("block {i}: {e}"))
+                        Error::corrupt(&s.file.path, off, format!("block {block}: {e}"))
                     })?;
                     if range.contains(&v.seq) {
                         f(v.seq, v.source, v.raw);
                     }
                 }
             }
-        }
-        for r in &self.unsealed {
-            if range.contains(&r.seq) {
-                f(r.seq, &r.source, &r.raw);
+            RawPart::Unsealed => {
+                for r in &self.unsealed {
+                    if range.contains(&r.seq) {
+                        f(r.seq, &r.source, &r.raw);
+                    }
+                }
             }
+        }
+        Ok(())
+    }
+
+    /// Call `f(seq, source, raw)` for the records with seq in `range`, in seq
+    /// order, part by part ([`Store::raw_parts`], [`Store::visit_part`]):
+    /// borrowed views, nothing copied and nothing parsed. Pruned records are
+    /// skipped. Stops at the first block that cannot be read.
+    pub fn visit_raw(
+        &self,
+        range: std::ops::Range<u64>,
+        mut f: impl FnMut(u64, &str, &[u8]),
+    ) -> Result<()> {
+        for part in self.raw_parts(range.clone()) {
+            self.visit_part(part, range.clone(), &mut f)?;
         }
         Ok(())
     }
