@@ -663,7 +663,7 @@ fn group_shape_possible(text: &[u8], j: usize, len: usize) -> bool {
 /// JSON value), so the scan resumes at `ss`; with
 /// `.fff` (1–3 digits) it is not an IPv4 address or a coordinate either, and
 /// the whole time is skipped.
-#[inline]
+#[inline(always)]
 fn time_end(text: &[u8], i: usize) -> Option<usize> {
     let b = text.get(i..i + 8)?;
     let d = u8::is_ascii_digit;
