@@ -247,6 +247,23 @@ fn database_errors_mask_the_password_and_real_databases_connect() {
     }
 }
 
+/// `wangan vault ingest` of `file` as `source`, run in `dir`; must succeed.
+fn vault_ingest(dir: &std::path::Path, data: &str, source: &str, file: &str) {
+    let o = wangan_in(
+        dir,
+        &[
+            "vault",
+            "ingest",
+            "--data-dir",
+            data,
+            "--source",
+            source,
+            file,
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", err(&o));
+}
+
 #[test]
 fn vault_records_are_scanned() {
     let d = tempfile::tempdir().expect("tempdir");
@@ -259,19 +276,7 @@ fn vault_records_are_scanned() {
         format!("login ok phone={MOBILE}\nplain line\nid={ID}\n"),
     )
     .expect("write");
-    let o = wangan_in(
-        d.path(),
-        &[
-            "vault",
-            "ingest",
-            "--data-dir",
-            data,
-            "--source",
-            "fw1",
-            "fw.log",
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", err(&o));
+    vault_ingest(d.path(), data, "fw1", "fw.log");
     let o = wangan_in(
         d.path(),
         &["scan", "vault:", "--data-dir", data, "--format", "jsonl"],
@@ -319,19 +324,7 @@ fn vault_scan_is_the_same_on_one_and_two_threads() {
         }
         let file = d.path().join(format!("{src}-{n}.log"));
         std::fs::write(&file, text).expect("write");
-        let o = wangan_in(
-            d.path(),
-            &[
-                "vault",
-                "ingest",
-                "--data-dir",
-                data,
-                "--source",
-                src,
-                file.to_str().expect("utf-8 path"),
-            ],
-        );
-        assert_eq!(code(&o), 0, "{}", err(&o));
+        vault_ingest(d.path(), data, src, file.to_str().expect("utf-8 path"));
     }
     let segs: Vec<_> = std::fs::read_dir(d.path().join("vault/seg"))
         .expect("seg dir")
