@@ -190,16 +190,12 @@ pub fn scan_text_into(det: &Detector, text: &[u8], out: &mut ChunkOut) {
 /// `memchr2`.
 #[inline]
 fn find2(text: &[u8], j: usize, a: u8, b: u8) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = ONES << 7;
-    // the high bit of each zero byte (exact in every lane)
-    let zero = |x: u64| !(((x & !HI) + !HI) | x) & HI;
+    use crate::lexer::{ONES, word_at, zero_lanes};
     let mut k = j;
     while k < j + 16
-        && let Some(w) = text.get(k..k + 8).and_then(|w| <[u8; 8]>::try_from(w).ok())
+        && let Some(w) = word_at(text, k)
     {
-        let w = u64::from_le_bytes(w);
-        let m = zero(w ^ (u64::from(a) * ONES)) | zero(w ^ (u64::from(b) * ONES));
+        let m = zero_lanes(w ^ (u64::from(a) * ONES)) | zero_lanes(w ^ (u64::from(b) * ONES));
         if m != 0 {
             return k + (m.trailing_zeros() / 8) as usize;
         }

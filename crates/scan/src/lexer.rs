@@ -437,19 +437,19 @@ const ALNUM: [u8; 256] = {
 };
 
 /// Byte lanes of a word: the high bit of each byte, and a one in each byte.
-const HI: u64 = 0x8080_8080_8080_8080;
-const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HI: u64 = 0x8080_8080_8080_8080;
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// Eight bytes at `i`, little-endian, if there are eight.
 #[inline(always)]
-fn word_at(text: &[u8], i: usize) -> Option<u64> {
+pub(crate) fn word_at(text: &[u8], i: usize) -> Option<u64> {
     let b: [u8; 8] = text.get(i..i + 8)?.try_into().ok()?;
     Some(u64::from_le_bytes(b))
 }
 
 /// The high bit of each zero byte of `x` (exact in every lane).
 #[inline(always)]
-fn zero_lanes(x: u64) -> u64 {
+pub(crate) fn zero_lanes(x: u64) -> u64 {
     !(((x & !HI) + !HI) | x) & HI
 }
 
