@@ -51,6 +51,7 @@ mod kind;
 pub mod lexer;
 pub mod mask;
 mod office;
+mod parts;
 mod report;
 mod simd;
 pub mod validate;

@@ -3,7 +3,6 @@
 //! Argument parsing and rendering only; detection and grading live in the
 //! `scan` crate.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -395,149 +394,26 @@ fn scan_vault(scanner: &Scanner, dir: &Path, sink: &CliSink, out: Out) -> anyhow
         )
     })?;
     // the store's parts (blocks) are scanned on the worker threads and
-    // reported here in seq order: the output does not depend on the threads
+    // reported in seq order: the output does not depend on the threads
     let range = 0..store.size();
     let parts = store.raw_parts(range.clone());
-    let threads = scanner.options().threads.clamp(1, parts.len().max(1));
-    let read_err = |e: vault::Error| {
-        fail(
-            Exit::DataErr,
-            format!(
-                "{}: {}",
-                out.t("读取日志库失败", "reading the vault failed"),
-                escape(&e.to_string(), false)
-            ),
+    scanner
+        .scan_parts(
+            &parts,
+            "vault:",
+            |&part, f| store.visit_part(part, range.clone(), f),
+            sink,
         )
-    };
-    let mut assets: HashMap<String, Asset> = HashMap::new();
-    let mut report = Report::default();
-    let mut emit = |done: PartScan| {
-        let mut from = 0;
-        for r in &done.records {
-            let source = &done.sources[r.source];
-            if !assets.contains_key(source) {
-                assets.insert(source.clone(), Asset::new(format!("vault:{source}"), None));
-            }
-            let run = &done.findings[from..r.end];
-            from = r.end;
-            if let Some(asset) = assets.get_mut(source) {
-                for f in run {
-                    asset.add(f);
-                }
-                sink.findings(&asset.source, None, Some(r.seq), run);
-            }
-            report.bytes += r.len;
-            report.rows += 1;
-            sink.progress(r.len);
-        }
-    };
-    if threads == 1 {
-        for part in parts {
-            emit(scan_part(scanner, &store, part, range.clone()).map_err(read_err)?);
-        }
-    } else {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let (tx, rx) = std::sync::mpsc::sync_channel(threads * 2);
-        let mut failed = None;
-        std::thread::scope(|sc| {
-            for _ in 0..threads {
-                let tx = tx.clone();
-                let (next, parts, store, range) = (&next, &parts, &store, &range);
-                sc.spawn(move || {
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&part) = parts.get(k) else { break };
-                        let res = scan_part(scanner, store, part, range.clone());
-                        if tx.send((k, res)).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(tx);
-            // dropped on return: a worker waiting to send then stops
-            let rx = rx;
-            // parts arrive in any order; each is reported when all before it are
-            let mut pending = std::collections::BTreeMap::new();
-            let mut want = 0;
-            for (k, res) in rx.iter() {
-                pending.insert(k, res);
-                while let Some(res) = pending.remove(&want) {
-                    want += 1;
-                    match res {
-                        Ok(done) => emit(done),
-                        Err(e) => {
-                            failed = Some(e);
-                            // stop the workers: nothing after a bad block is reported
-                            next.store(usize::MAX / 2, std::sync::atomic::Ordering::Relaxed);
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        if let Some(e) = failed {
-            return Err(read_err(e));
-        }
-    }
-    report.sources = assets.len() as u64;
-    report.assets = assets
-        .into_values()
-        .filter(|a| !a.kinds.is_empty())
-        .collect();
-    Ok(report)
-}
-
-/// One record of a [`PartScan`].
-struct PartRecord {
-    seq: u64,
-    /// Index in [`PartScan::sources`].
-    source: usize,
-    /// Raw length in bytes.
-    len: u64,
-    /// End of its findings in [`PartScan::findings`].
-    end: usize,
-}
-
-/// The findings of one part of the vault (a block), record by record.
-struct PartScan {
-    records: Vec<PartRecord>,
-    sources: Vec<String>,
-    findings: Vec<Finding>,
-}
-
-/// Scan the records of one part of the vault.
-fn scan_part(
-    scanner: &Scanner,
-    store: &vault::Store,
-    part: vault::RawPart,
-    range: std::ops::Range<u64>,
-) -> Result<PartScan, vault::Error> {
-    let mut done = PartScan {
-        records: Vec::new(),
-        sources: Vec::new(),
-        findings: Vec::new(),
-    };
-    let mut tmp = Vec::new();
-    store.visit_part(part, range, |seq, source, raw| {
-        // a block holds few sources, mostly one
-        let src = match done.sources.iter().rposition(|s| s == source) {
-            Some(i) => i,
-            None => {
-                done.sources.push(source.to_owned());
-                done.sources.len() - 1
-            }
-        };
-        scanner.record_findings(None, raw, &mut tmp);
-        done.findings.append(&mut tmp);
-        done.records.push(PartRecord {
-            seq,
-            source: src,
-            len: raw.len() as u64,
-            end: done.findings.len(),
-        });
-    })?;
-    Ok(done)
+        .map_err(|e| {
+            fail(
+                Exit::DataErr,
+                format!(
+                    "{}: {}",
+                    out.t("读取日志库失败", "reading the vault failed"),
+                    escape(&e.to_string(), false)
+                ),
+            )
+        })
 }
 
 fn scan_err(e: scan::Error, out: Out) -> anyhow::Error {
