@@ -1,6 +1,7 @@
 //! Aggregated results: per asset (file, column, key path, table column)
 //! counts, distinct values and distinct persons.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::kind::{Finding, Kind, Masked};
@@ -112,6 +113,39 @@ impl Distinct {
         self.sorted = o.len();
         self.values = o;
         self.limit = self.sorted + self.sorted.max(MIN_PENDING);
+    }
+}
+
+impl Distinct {
+    /// The union of `sets` in one new set: the two largest are merged
+    /// straight into it (no copy of the first to merge into), the others
+    /// added as [`Distinct::union`] adds them.
+    fn union_all(sets: &[&Distinct]) -> Distinct {
+        let mut sets: Vec<&Distinct> = sets.iter().copied().filter(|d| !d.is_empty()).collect();
+        sets.sort_by_key(|d| std::cmp::Reverse(d.values.len()));
+        fn all(d: &Distinct) -> Cow<'_, [u64]> {
+            if d.values.len() == d.sorted {
+                Cow::Borrowed(d.sorted())
+            } else {
+                Cow::Owned(merge_sorted(d.sorted(), &d.pending_sorted()))
+            }
+        }
+        let mut out = match sets.as_slice() {
+            [] => return Distinct::default(),
+            [one] => return (*one).clone(),
+            [a, b, ..] => {
+                let values = merge_sorted(&all(a), &all(b));
+                Distinct {
+                    sorted: values.len(),
+                    limit: values.len() + values.len().max(MIN_PENDING),
+                    values,
+                }
+            }
+        };
+        for d in &sets[2..] {
+            out.union(d);
+        }
+        out
     }
 }
 
@@ -344,6 +378,42 @@ impl Asset {
         }
     }
 
+    /// The counts of `assets` merged into one new asset: what
+    /// [`Asset::merge`] of each into an empty one gives, without copying a
+    /// distinct set only to merge another into it.
+    pub fn merged<'a>(
+        source: impl Into<String>,
+        field: Option<String>,
+        assets: impl IntoIterator<Item = &'a Asset>,
+    ) -> Asset {
+        let assets: Vec<&Asset> = assets.into_iter().collect();
+        let mut out = Asset::new(source, field);
+        for kind in Kind::ALL {
+            let stats: Vec<&KindStats> = assets.iter().filter_map(|a| a.kinds.get(&kind)).collect();
+            if stats.is_empty() {
+                continue;
+            }
+            let mut k = KindStats::default();
+            for o in &stats {
+                k.count += o.count;
+                k.deidentified += o.deidentified;
+                k.minors += o.minors;
+                k.individual += o.individual;
+                k.max_confidence = k.max_confidence.max(o.max_confidence);
+                if k.sample.is_none() {
+                    k.sample = o.sample;
+                }
+            }
+            let sets: Vec<&Distinct> = stats.iter().map(|o| &o.distinct).collect();
+            k.distinct = Distinct::union_all(&sets);
+            out.kinds.insert(kind, k);
+        }
+        let persons: Vec<&Distinct> = assets.iter().map(|a| &a.persons).collect();
+        out.persons = Distinct::union_all(&persons);
+        out.compact();
+        out
+    }
+
     /// Merge another asset's counts into this one.
     pub fn merge(&mut self, other: &Asset) {
         for (kind, o) in &other.kinds {
@@ -447,30 +517,25 @@ impl Report {
         self.skipped.extend(other.skipped);
     }
 
-    /// Datasets (sources) with their assets merged, in order.
-    pub fn datasets(&self) -> Vec<Asset> {
-        let mut out: BTreeMap<&str, Asset> = BTreeMap::new();
+    /// Datasets (sources) with their assets merged, in order. A dataset of
+    /// one free-text asset (a plain file, a log source) is that asset,
+    /// borrowed.
+    pub fn datasets(&self) -> Vec<Cow<'_, Asset>> {
+        let mut by: BTreeMap<&str, Vec<&Asset>> = BTreeMap::new();
         for a in &self.assets {
-            out.entry(&a.source)
-                .or_insert_with(|| Asset::new(a.source.clone(), None))
-                .merge(a);
+            by.entry(&a.source).or_default().push(a);
         }
-        out.into_values()
-            .map(|mut d| {
-                d.compact();
-                d
+        by.into_iter()
+            .map(|(source, assets)| match assets.as_slice() {
+                [one] if one.field.is_none() => Cow::Borrowed(*one),
+                _ => Cow::Owned(Asset::merged(source, None, assets)),
             })
             .collect()
     }
 
     /// Everything merged into one asset (the whole scan).
     pub fn total(&self) -> Asset {
-        let mut t = Asset::new("*", None);
-        for a in &self.assets {
-            t.merge(a);
-        }
-        t.compact();
-        t
+        Asset::merged("*", None, &self.assets)
     }
 }
 
@@ -695,5 +760,103 @@ mod tests {
         let mut e = Distinct::default();
         e.union(&b);
         assert_eq!(e.len(), sb.len());
+    }
+
+    /// `union_all` is the union: sets of every size (empty, small, large,
+    /// with values pending or not), in any number.
+    #[test]
+    fn union_all_is_the_union() {
+        let mut seed = 3u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % 30_000
+        };
+        let sizes = [0usize, 5, 4_000, 9_000, 25_000, 100];
+        let mut sets = Vec::new();
+        for (i, &n) in sizes.iter().enumerate() {
+            let mut d = Distinct::default();
+            for _ in 0..n {
+                d.insert(next());
+            }
+            if i % 2 == 0 {
+                d.flush();
+            }
+            sets.push(d);
+        }
+        for k in 0..=sets.len() {
+            for first in 0..sets.len() {
+                let pick: Vec<&Distinct> = sets.iter().cycle().skip(first).take(k).collect();
+                let mut want = std::collections::BTreeSet::new();
+                for d in &pick {
+                    want.extend(d.sorted().iter().copied());
+                    want.extend(d.pending_sorted());
+                }
+                let mut u = Distinct::union_all(&pick);
+                assert_eq!(u.len(), want.len(), "{k} sets from {first}");
+                u.flush();
+                assert!(u.sorted().iter().copied().eq(want.iter().copied()));
+            }
+        }
+    }
+
+    /// `Asset::merged` counts what merging each asset into an empty one does.
+    #[test]
+    fn merged_equals_merge() {
+        use crate::kind::{Masked, flags};
+        let mut seed = 5u64;
+        let mut assets = Vec::new();
+        for n in 0..4u64 {
+            let mut a = Asset::new("s", Some(format!("c{n}")));
+            for _ in 0..(n * 3_000 + 10) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let r = seed >> 20;
+                let kind = Kind::ALL[(r % 4) as usize];
+                let fl = [0, flags::DEIDENTIFIED, flags::MINOR][(r >> 8) as usize % 3];
+                a.add(&Finding {
+                    kind,
+                    start: 0,
+                    end: 1,
+                    confidence: (r >> 12) as u8 % 100,
+                    flags: fl,
+                    hash: r % 5_000,
+                    person: if kind == Kind::CnId { r % 3_000 } else { 0 },
+                    masked: Masked::new("138****0000"),
+                });
+            }
+            assets.push(a);
+        }
+        let mut want = Asset::new("*", None);
+        for a in &assets {
+            want.merge(a);
+        }
+        want.compact();
+        let got = Asset::merged("*", None, &assets);
+        assert_eq!(got.persons_by_id(), want.persons_by_id());
+        assert_eq!(got.kinds.len(), want.kinds.len());
+        for (k, w) in &want.kinds {
+            let g = &got.kinds[k];
+            assert_eq!(
+                (
+                    g.count,
+                    g.deidentified,
+                    g.minors,
+                    g.individual,
+                    g.max_confidence
+                ),
+                (
+                    w.count,
+                    w.deidentified,
+                    w.minors,
+                    w.individual,
+                    w.max_confidence
+                ),
+                "{k:?}"
+            );
+            assert_eq!(
+                g.sample.map(|m| m.as_str().to_owned()),
+                w.sample.map(|m| m.as_str().to_owned())
+            );
+            assert_eq!(g.distinct(), w.distinct(), "{k:?}");
+        }
     }
 }
