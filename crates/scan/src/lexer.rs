@@ -2222,8 +2222,9 @@ impl Detector {
     fn names(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>) {
         // a separate small automaton: its SIMD prefilter skips most text
         let _ = hint;
-        let starts: Vec<usize> = self.names.find_iter(text).map(|m| m.end()).collect();
-        for mut j in starts {
+        // each match is decided as it is found, while its bytes are in cache
+        for m in self.names.find_iter(text) {
+            let mut j = m.end();
             // separators
             for _ in 0..3 {
                 if let Some(&b) = text.get(j)
