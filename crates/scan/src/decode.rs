@@ -63,6 +63,11 @@ pub fn sniff(head: &[u8]) -> (Encoding, usize) {
             return (Encoding::Utf16Be, 0);
         }
     }
+    // ASCII (most log records) is UTF-8: a word-at-a-time test, cheaper
+    // than validation on short texts
+    if h.is_ascii() {
+        return (Encoding::Utf8, 0);
+    }
     match std::str::from_utf8(h) {
         Ok(_) => (Encoding::Utf8, 0),
         Err(e) if e.error_len().is_none() => (Encoding::Utf8, 0),

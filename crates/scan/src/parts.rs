@@ -110,20 +110,29 @@ impl Scanner {
         visit: impl Fn(&P, &mut dyn FnMut(u64, &str, &[u8])) -> Result<(), E> + Sync,
         sink: &dyn Sink,
     ) -> Result<Report, E> {
-        let mut assets: HashMap<String, Asset> = HashMap::new();
+        // assets in order of first appearance, and their index by source
+        let mut assets: Vec<Asset> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         let mut report = Report::default();
         let work = |k: usize| {
             let mut done = PartScan::default();
             let mut tmp = Vec::new();
+            // the last record's source: the next one mostly has the same
+            let mut last = 0;
             visit(&parts[k], &mut |seq, source, raw| {
-                // a part holds few sources, mostly one
-                let src = match done.sources.iter().rposition(|s| s == source) {
-                    Some(i) => i,
-                    None => {
-                        done.sources.push(source.to_owned());
-                        done.sources.len() - 1
+                let src = if done.sources.get(last).is_some_and(|s| s == source) {
+                    last
+                } else {
+                    // a part holds few sources, mostly one
+                    match done.sources.iter().rposition(|s| s == source) {
+                        Some(i) => i,
+                        None => {
+                            done.sources.push(source.to_owned());
+                            done.sources.len() - 1
+                        }
                     }
                 };
+                last = src;
                 self.record_findings(None, raw, &mut tmp);
                 done.findings.append(&mut tmp);
                 done.records.push(PartRecord {
@@ -136,22 +145,27 @@ impl Scanner {
             Ok(done)
         };
         let emit = |done: PartScan| {
+            // the part's sources as indices in `assets`, looked up once
+            let ids: Vec<usize> = done
+                .sources
+                .iter()
+                .map(|source| {
+                    *index.entry(source.clone()).or_insert_with(|| {
+                        assets.push(Asset::new(format!("{prefix}{source}"), None));
+                        assets.len() - 1
+                    })
+                })
+                .collect();
             let mut from = 0;
             for r in &done.records {
-                let source = &done.sources[r.source];
-                if !assets.contains_key(source) {
-                    let asset = Asset::new(format!("{prefix}{source}"), None);
-                    assets.insert(source.clone(), asset);
-                }
-                let Some(asset) = assets.get_mut(source) else {
-                    continue;
-                };
                 let run = &done.findings[from..r.end];
                 from = r.end;
-                for f in run {
-                    asset.add(f);
+                if let Some(asset) = ids.get(r.source).and_then(|&i| assets.get_mut(i)) {
+                    for f in run {
+                        asset.add(f);
+                    }
+                    sink.findings(&asset.source, None, Some(r.seq), run);
                 }
-                sink.findings(&asset.source, None, Some(r.seq), run);
                 report.bytes += r.len;
                 report.rows += 1;
                 sink.progress(r.len);
@@ -159,10 +173,7 @@ impl Scanner {
         };
         ordered(self.options().threads, parts.len(), work, emit)?;
         report.sources = assets.len() as u64;
-        report.assets = assets
-            .into_values()
-            .filter(|a| !a.kinds.is_empty())
-            .collect();
+        report.assets = assets.into_iter().filter(|a| !a.kinds.is_empty()).collect();
         report.sort();
         Ok(report)
     }
@@ -170,7 +181,118 @@ impl Scanner {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+
     use super::ordered;
+    use crate::engine::{Hit, ScanOptions, Scanner, Sink};
+    use crate::report::Asset;
+
+    /// Collects (source, row, kind, start) of every finding.
+    #[derive(Default)]
+    struct Collect(Mutex<Vec<(String, Option<u64>, &'static str, u64)>>);
+
+    impl Sink for Collect {
+        fn finding(&self, hit: &Hit<'_>) {
+            if let Ok(mut v) = self.0.lock() {
+                v.push((
+                    hit.source.to_owned(),
+                    hit.row,
+                    hit.finding.kind.name(),
+                    hit.finding.start,
+                ));
+            }
+        }
+    }
+
+    /// Parts whose records switch between sources are reported record by
+    /// record in order, one asset per source, whatever the thread count:
+    /// what scanning each record on its own gives.
+    #[test]
+    fn scan_parts_equals_record_by_record() {
+        let sources = ["fw1", "fw2", "app"];
+        let texts = [
+            "login ok for 13800138000 from 10.0.0.1",
+            "nothing here",
+            "身份证 110105199003071234 卡号 6222027849362707906",
+            "user9@example.com",
+        ];
+        let mut seq = 0u64;
+        let parts: Vec<Vec<(u64, &str, &str)>> = (0..9)
+            .map(|p| {
+                (0..(p * 3 % 7 + 1))
+                    .map(|i| {
+                        seq += 1;
+                        let r = (seq * 5 + i) as usize;
+                        (seq, sources[r / 2 % 3], texts[r % 4])
+                    })
+                    .collect()
+            })
+            .collect();
+        let all: Vec<(u64, &str, &str)> = parts.iter().flatten().copied().collect();
+        // the reference: each record scanned alone, in order
+        let one = Scanner::new(ScanOptions {
+            threads: 1,
+            ..ScanOptions::default()
+        });
+        let want = Collect::default();
+        let mut assets: Vec<Asset> = Vec::new();
+        let mut tmp = Vec::new();
+        for &(seq, source, text) in &all {
+            let name = format!("vault:{source}");
+            let k = match assets.iter().position(|a| a.source == name) {
+                Some(k) => k,
+                None => {
+                    assets.push(Asset::new(name, None));
+                    assets.len() - 1
+                }
+            };
+            one.scan_record(&mut assets[k], text.as_bytes(), Some(seq), &want, &mut tmp);
+        }
+        let want = want.0.into_inner().unwrap_or_default();
+        assert!(want.len() > 20 && want.iter().any(|w| w.0 == "vault:fw2"));
+        for threads in [1, 2, 3] {
+            let sc = Scanner::new(ScanOptions {
+                threads,
+                ..ScanOptions::default()
+            });
+            let got = Collect::default();
+            let r = sc
+                .scan_parts(
+                    &parts,
+                    "vault:",
+                    |part, f| {
+                        for &(seq, source, text) in part {
+                            f(seq, source, text.as_bytes());
+                        }
+                        Ok::<(), ()>(())
+                    },
+                    &got,
+                )
+                .unwrap_or_default();
+            assert_eq!(
+                got.0.into_inner().unwrap_or_default(),
+                want,
+                "threads {threads}"
+            );
+            assert_eq!(r.rows, all.len() as u64);
+            assert_eq!(r.sources, 3);
+            let bytes: usize = all.iter().map(|r| r.2.len()).sum();
+            assert_eq!(r.bytes, bytes as u64);
+            let mut counts: Vec<(String, u64)> = r
+                .assets
+                .iter()
+                .map(|a| (a.source.clone(), a.kinds.values().map(|k| k.count).sum()))
+                .collect();
+            let mut expect: Vec<(String, u64)> = assets
+                .iter()
+                .filter(|a| !a.kinds.is_empty())
+                .map(|a| (a.source.clone(), a.kinds.values().map(|k| k.count).sum()))
+                .collect();
+            counts.sort();
+            expect.sort();
+            assert_eq!(counts, expect, "threads {threads}");
+        }
+    }
 
     #[test]
     fn ordered_emits_in_index_order_and_stops_at_the_first_error() {

@@ -737,6 +737,7 @@ impl BlockData {
             recv: 0,
             prev_event: None,
             failed: false,
+            origin: None,
         }
     }
 
@@ -756,6 +757,9 @@ pub struct Records<'a> {
     recv: i64,
     prev_event: Option<i64>,
     failed: bool,
+    /// The last origin read, as strings: records of a block mostly share
+    /// one, so its names are checked for UTF-8 once, not per record.
+    origin: Option<(usize, [&'a str; 3])>,
 }
 
 impl<'a> Records<'a> {
@@ -773,11 +777,21 @@ impl<'a> Records<'a> {
             self.recv.wrapping_add(t)
         };
         let o = self.c.varint()? as usize;
-        let (s, p, tr) = blk
-            .origins
-            .get(o)
-            .ok_or("origin index out of range")?
-            .clone();
+        let [source, peer, transport] = match self.origin {
+            Some((k, names)) if k == o => names,
+            _ => {
+                let (s, p, tr) = blk
+                    .origins
+                    .get(o)
+                    .ok_or("origin index out of range")?
+                    .clone();
+                let st =
+                    |r: std::ops::Range<usize>| std::str::from_utf8(&blk.data[r]).unwrap_or("");
+                let names = [st(s), st(p), st(tr)];
+                self.origin = Some((o, names));
+                names
+            }
+        };
         let len = self.c.varint()?;
         let end = (self.raw_pos as u64)
             .checked_add(len)
@@ -792,15 +806,14 @@ impl<'a> Records<'a> {
             e
         });
         let parsed = &self.c.buf[start..self.c.pos];
-        let st = |r: std::ops::Range<usize>| std::str::from_utf8(&blk.data[r]).unwrap_or("");
         self.recv = recv;
         self.i += 1;
         Ok(RecordView {
             seq,
             received_ns: recv,
-            source: st(s),
-            peer: st(p),
-            transport: st(tr),
+            source,
+            peer,
+            transport,
             raw,
             block: blk,
             parsed,

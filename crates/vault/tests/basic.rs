@@ -214,3 +214,62 @@ fn many_blocks_built_in_parallel_stay_in_order_and_searchable() -> Result<(), va
     }
     Ok(())
 }
+
+/// Records whose origins (source, peer, transport) alternate inside a block
+/// each come back with their own origin, sealed and unsealed.
+#[test]
+fn alternating_origins_come_back_per_record() -> Result<(), vault::Error> {
+    let dir =
+        tempfile::tempdir().map_err(|e| vault::Error::new(vault::ErrorKind::Io, e.to_string()))?;
+    let opts = InitOptions {
+        segment_size: 20_000,
+        ..InitOptions::default()
+    };
+    let origins = [
+        ("fw1", "192.0.2.7:514", "udp"),
+        ("fw2", "192.0.2.8:6514", "tls"),
+        ("app", "-", "http"),
+    ];
+    // runs of 1, 2 and 3 records from each origin in turn
+    let pick = |i: u64| origins[((i % 6) as usize).min(5) / 2 % 3];
+    let mut v = Vault::init(dir.path(), &opts)?;
+    for i in 0..600u64 {
+        let (source, peer, transport) = pick(i * 7 / 5);
+        v.append(&Incoming {
+            received_ns: 1_700_000_000_000_000_000 + i as i64,
+            source,
+            peer,
+            transport,
+            raw: line(i).as_bytes(),
+        })?;
+        if i % 150 == 149 {
+            v.commit()?;
+        }
+    }
+    v.commit()?;
+    drop(v);
+    let store = Store::open(dir.path())?;
+    assert!(store.segments().len() > 1);
+    let recs: Vec<_> = store.records(0..600).collect::<Result<_, _>>()?;
+    assert_eq!(recs.len(), 600);
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, r) in recs.iter().enumerate() {
+        let (source, peer, transport) = pick(i as u64 * 7 / 5);
+        let r = &r.record;
+        assert_eq!(
+            (r.source.as_str(), r.peer.as_str(), r.transport.as_str()),
+            (source, peer, transport),
+            "seq {i}"
+        );
+        assert_eq!(r.raw, line(i as u64).as_bytes());
+        seen.insert(source);
+    }
+    assert_eq!(seen.len(), 3);
+    let mut got = Vec::new();
+    store.visit_raw(0..600, |seq, source, _| got.push((seq, source.to_owned())))?;
+    let want: Vec<(u64, String)> = (0..600u64)
+        .map(|i| (i, pick(i * 7 / 5).0.to_owned()))
+        .collect();
+    assert_eq!(got, want);
+    Ok(())
+}
