@@ -187,9 +187,12 @@ mod tests {
     use crate::engine::{Hit, ScanOptions, Scanner, Sink};
     use crate::report::Asset;
 
-    /// Collects (source, row, kind, start) of every finding.
+    /// Where a finding was reported: source, row, kind, start.
+    type Seen = (String, Option<u64>, &'static str, u64);
+
+    /// Collects every finding.
     #[derive(Default)]
-    struct Collect(Mutex<Vec<(String, Option<u64>, &'static str, u64)>>);
+    struct Collect(Mutex<Vec<Seen>>);
 
     impl Sink for Collect {
         fn finding(&self, hit: &Hit<'_>) {
