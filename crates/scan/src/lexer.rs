@@ -1222,13 +1222,38 @@ impl Detector {
     /// punctuation mark. A run inside the window that may be a value is
     /// dispatched from the masks too ([`Detector::masked`],
     /// [`Detector::dispatch_ascii`]). Anything else goes to
-    /// [`Detector::step`], and the next window starts where it stopped. The result equals running `step`
-    /// from 0 (a test compares the two). Returns where the windows stopped
-    /// (less than 64 bytes before the end).
+    /// [`Detector::step`], and the next window starts where it stopped. The
+    /// last window is the text's last 64 bytes, whatever of them the
+    /// windows before covered masked off. The result equals running `step`
+    /// from 0 (a test compares the two). Returns where the windows stopped:
+    /// the end of a text of 64 bytes or more, 0 for a shorter one.
     fn blocks(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>, mails: &mut Mails<'_>) -> usize {
         let mut i = 0;
-        'window: while let Some(w) = text.get(i..i + 64) {
-            let m = classes(w);
+        'window: loop {
+            // the window at `i`; past the last whole one, the text's last 64
+            // bytes with the positions before `i` cleared, so a short tail
+            // (a CSV cell's or a JSON value's end) does not go through the
+            // byte loop
+            let (base, w) = match text.get(i..i + 64) {
+                Some(w) => (i, w),
+                None if i < text.len() && text.len() >= 64 => {
+                    (text.len() - 64, &text[text.len() - 64..])
+                }
+                None => break,
+            };
+            // a window ending where the text ends: a run reaching its end is
+            // not continued in a next window
+            let last = base + 64 == text.len();
+            let mut m = classes(w);
+            let off = i - base;
+            if off > 0 {
+                let keep = !0u64 << off;
+                m.alnum &= keep;
+                m.digit &= keep;
+                m.lower &= keep;
+                m.dash &= keep;
+                m.ef &= keep;
+            }
             let starts = m.alnum & !(m.alnum << 1);
             // the byte after each run that holds a lower-case letter, and
             // after each that holds a letter: adding a bit inside a run of
@@ -1240,7 +1265,7 @@ impl Detector {
             while cand != 0 {
                 let p = cand.trailing_zeros() as usize;
                 cand &= cand - 1;
-                let q = i + p;
+                let q = base + p;
                 let r = if m.alnum >> p & 1 != 0 {
                     // a run: its length from the mask (the bits above the
                     // window are zero, so a run reaching its end is cut)
@@ -1281,7 +1306,7 @@ impl Detector {
                                 self.dispatch(text, &t, hint, em).max(t.e)
                             }
                         }
-                    } else if p > 0 && q < mails.next {
+                    } else if p > off && !last && q < mails.next {
                         // a run through the window's end: the next window
                         // starts with it
                         i = q;
@@ -1307,9 +1332,9 @@ impl Detector {
                 };
                 // go on in this window when `r` is where the masks say a
                 // step would look next: not inside a run
-                let off = r - i;
-                if off < 64 {
-                    let bit = 1u64 << off;
+                let at = r - base;
+                if at < 64 {
+                    let bit = 1u64 << at;
                     if m.alnum & bit == 0 || starts & bit != 0 {
                         cand &= !(bit - 1);
                         continue;
@@ -1318,7 +1343,7 @@ impl Detector {
                 i = r;
                 continue 'window;
             }
-            i += 64;
+            i = base + 64;
         }
         i
     }
