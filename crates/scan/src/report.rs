@@ -275,6 +275,18 @@ impl KindStats {
         self.distinct.len() as u64
     }
 
+    /// Add the counts of `o`, all but the distinct values.
+    fn add_counts(&mut self, o: &KindStats) {
+        self.count += o.count;
+        self.deidentified += o.deidentified;
+        self.minors += o.minors;
+        self.individual += o.individual;
+        self.max_confidence = self.max_confidence.max(o.max_confidence);
+        if self.sample.is_none() {
+            self.sample = o.sample;
+        }
+    }
+
     /// Count a finding of this kind; whether it is raw (not de-identified).
     #[inline]
     fn count_finding(&mut self, f: &Finding) -> bool {
@@ -395,14 +407,7 @@ impl Asset {
             }
             let mut k = KindStats::default();
             for o in &stats {
-                k.count += o.count;
-                k.deidentified += o.deidentified;
-                k.minors += o.minors;
-                k.individual += o.individual;
-                k.max_confidence = k.max_confidence.max(o.max_confidence);
-                if k.sample.is_none() {
-                    k.sample = o.sample;
-                }
+                k.add_counts(o);
             }
             let sets: Vec<&Distinct> = stats.iter().map(|o| &o.distinct).collect();
             k.distinct = Distinct::union_all(&sets);
@@ -418,14 +423,7 @@ impl Asset {
     pub fn merge(&mut self, other: &Asset) {
         for (kind, o) in &other.kinds {
             let k = self.kinds.entry(*kind).or_default();
-            k.count += o.count;
-            k.deidentified += o.deidentified;
-            k.minors += o.minors;
-            k.individual += o.individual;
-            k.max_confidence = k.max_confidence.max(o.max_confidence);
-            if k.sample.is_none() {
-                k.sample = o.sample;
-            }
+            k.add_counts(o);
             k.distinct.union(&o.distinct);
         }
         self.persons.union(&other.persons);
