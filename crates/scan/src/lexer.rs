@@ -2807,6 +2807,47 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// `sort_findings` is a stable sort by span: e-mails (sorted), then
+        /// tokens and names (sorted or not), after findings it leaves alone.
+        #[test]
+        fn sort_findings_is_a_stable_sort(
+            before in proptest::collection::vec((0u64..40, 0u64..4), 0..4),
+            mut mails in proptest::collection::vec((0u64..40, 0u64..4), 0..8),
+            mut toks in proptest::collection::vec((0u64..40, 0u64..4), 0..12),
+            mut names in proptest::collection::vec((0u64..40, 0u64..4), 0..6),
+            sort_toks in proptest::prelude::any::<bool>(),
+            sort_names in proptest::prelude::any::<bool>(),
+        ) {
+            mails.sort_unstable();
+            if sort_toks {
+                toks.sort_unstable();
+            }
+            if sort_names {
+                names.sort_unstable();
+            }
+            // the run and the index within it tell the findings apart
+            let f = |(s, l): (u64, u64), run: u8, k: usize| Finding {
+                kind: Kind::Email,
+                start: s,
+                end: s + l,
+                confidence: run,
+                flags: 0,
+                hash: k as u64,
+                person: 0,
+                masked: Masked::EMPTY,
+            };
+            let mut out: Vec<Finding> = Vec::new();
+            for (run, v) in [&before, &mails, &toks, &names].into_iter().enumerate() {
+                out.extend(v.iter().enumerate().map(|(k, &x)| f(x, run as u8, k)));
+            }
+            let first = before.len();
+            let mid = first + mails.len();
+            let mut want = out.clone();
+            want[first..].sort_by_key(|f| (f.start, f.end));
+            sort_findings(&mut out, first, mid);
+            proptest::prop_assert_eq!(out, want);
+        }
+
         /// The same on random bytes from an alphabet dense in the bytes the
         /// loops decide on (digits, letters, separators, `@`, full-width and
         /// CJK lead and continuation bytes).
