@@ -158,6 +158,43 @@ fn network_and_devices() {
     check("price 39.90", &[]);
 }
 
+/// E-mail findings come out in text order among the others: between
+/// values, after a connection string's password, inside a key block and
+/// after it (an e-mail is pushed when the scan reaches it, or at the end).
+#[test]
+fn emails_are_in_text_order() {
+    check(
+        "a@b.cn 13800138000 c@d.cn 6222027849362707906 e@f.cn",
+        &[
+            ("email", "a@b.cn"),
+            ("cn_mobile", "13800138000"),
+            ("email", "c@d.cn"),
+            ("bank_card", "6222027849362707906"),
+            ("email", "e@f.cn"),
+        ],
+    );
+    let text = "url mysql://root:pa55word@db.example.com:3306/x and admin@corp.cn 13800138000\n\
+                key=-----BEGIN PRIVATE KEY-----\nMIIEv@example.com\n-----END PRIVATE KEY----- x@y.cn";
+    check(
+        text,
+        &[
+            ("password", "pa55word"),
+            ("email", "pa55word@db.example.com"),
+            ("email", "admin@corp.cn"),
+            ("cn_mobile", "13800138000"),
+            (
+                "private_key",
+                "-----BEGIN PRIVATE KEY-----\nMIIEv@example.com\n-----END PRIVATE KEY-----",
+            ),
+            ("email", "MIIEv@example.com"),
+            ("email", "x@y.cn"),
+        ],
+    );
+    // a key block to the end of the text: no step after it
+    let pem = "-----BEGIN PRIVATE KEY-----\nab@example.com\n-----END PRIVATE KEY-----";
+    check(pem, &[("private_key", pem), ("email", "ab@example.com")]);
+}
+
 #[test]
 fn secrets() {
     check("postgres://app:s3cr3t@db:5432/x", &[("password", "s3cr3t")]);
