@@ -149,11 +149,13 @@ impl Scanner {
             let ids: Vec<usize> = done
                 .sources
                 .iter()
-                .map(|source| {
-                    *index.entry(source.clone()).or_insert_with(|| {
+                .map(|source| match index.get(source) {
+                    Some(&i) => i,
+                    None => {
                         assets.push(Asset::new(format!("{prefix}{source}"), None));
+                        index.insert(source.clone(), assets.len() - 1);
                         assets.len() - 1
-                    })
+                    }
                 })
                 .collect();
             let mut from = 0;

@@ -102,45 +102,39 @@ impl Distinct {
             return;
         }
         self.flush();
-        let o = if other.values.len() == other.sorted {
-            merge_sorted(self.sorted(), other.sorted())
-        } else {
-            merge_sorted(
-                self.sorted(),
-                &merge_sorted(other.sorted(), &other.pending_sorted()),
-            )
-        };
-        self.sorted = o.len();
-        self.values = o;
-        self.limit = self.sorted + self.sorted.max(MIN_PENDING);
+        *self = Distinct::from_sorted(merge_sorted(self.sorted(), &other.all_sorted()));
     }
-}
 
-impl Distinct {
+    /// A set of `values` (sorted, without duplicates).
+    fn from_sorted(values: Vec<u64>) -> Distinct {
+        let sorted = values.len();
+        Distinct {
+            values,
+            sorted,
+            limit: sorted + sorted.max(MIN_PENDING),
+        }
+    }
+
+    /// All the values, sorted and deduplicated (borrowed when none is
+    /// pending).
+    fn all_sorted(&self) -> Cow<'_, [u64]> {
+        if self.values.len() == self.sorted {
+            Cow::Borrowed(self.sorted())
+        } else {
+            Cow::Owned(merge_sorted(self.sorted(), &self.pending_sorted()))
+        }
+    }
+
     /// The union of `sets` in one new set: the two largest are merged
     /// straight into it (no copy of the first to merge into), the others
     /// added as [`Distinct::union`] adds them.
     fn union_all(sets: &[&Distinct]) -> Distinct {
         let mut sets: Vec<&Distinct> = sets.iter().copied().filter(|d| !d.is_empty()).collect();
         sets.sort_by_key(|d| std::cmp::Reverse(d.values.len()));
-        fn all(d: &Distinct) -> Cow<'_, [u64]> {
-            if d.values.len() == d.sorted {
-                Cow::Borrowed(d.sorted())
-            } else {
-                Cow::Owned(merge_sorted(d.sorted(), &d.pending_sorted()))
-            }
-        }
         let mut out = match sets.as_slice() {
             [] => return Distinct::default(),
             [one] => return (*one).clone(),
-            [a, b, ..] => {
-                let values = merge_sorted(&all(a), &all(b));
-                Distinct {
-                    sorted: values.len(),
-                    limit: values.len() + values.len().max(MIN_PENDING),
-                    values,
-                }
-            }
+            [a, b, ..] => Distinct::from_sorted(merge_sorted(&a.all_sorted(), &b.all_sorted())),
         };
         for d in &sets[2..] {
             out.union(d);
@@ -543,16 +537,23 @@ mod tests {
 
     use super::*;
 
+    /// A seeded linear congruential sequence: the next state at each call.
+    fn lcg(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            seed
+        }
+    }
+
     /// Staged counts are the counts of `Asset::add`, for every kind.
     #[test]
     fn staged_counts_equal_asset_add() {
         use crate::kind::{Masked, flags};
         let mut plain = Asset::new("s", None);
         let mut staged = Staged::new(Asset::new("s", None));
-        let mut seed = 11u64;
+        let mut next = lcg(11);
         for n in 0..20_000u64 {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            let r = seed >> 20;
+            let r = next() >> 20;
             let kind = Kind::ALL[(r % Kind::ALL.len() as u64) as usize];
             let fl =
                 [0, flags::DEIDENTIFIED, flags::MINOR, flags::INDIVIDUAL][(r >> 8) as usize % 4];
@@ -725,11 +726,8 @@ mod tests {
     /// Distinct counts are exact across buffered inserts, flushes and unions.
     #[test]
     fn distinct_counts_are_exact() {
-        let mut seed = 7u64;
-        let mut next = move || {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (seed >> 33) % 20_000
-        };
+        let mut lcg = lcg(7);
+        let mut next = move || (lcg() >> 33) % 20_000;
         let (mut a, mut b) = (Distinct::default(), Distinct::default());
         let (mut sa, mut sb) = (
             std::collections::HashSet::new(),
@@ -764,11 +762,8 @@ mod tests {
     /// with values pending or not), in any number.
     #[test]
     fn union_all_is_the_union() {
-        let mut seed = 3u64;
-        let mut next = move || {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (seed >> 33) % 30_000
-        };
+        let mut lcg = lcg(3);
+        let mut next = move || (lcg() >> 33) % 30_000;
         let sizes = [0usize, 5, 4_000, 9_000, 25_000, 100];
         let mut sets = Vec::new();
         for (i, &n) in sizes.iter().enumerate() {
@@ -801,13 +796,12 @@ mod tests {
     #[test]
     fn merged_equals_merge() {
         use crate::kind::{Masked, flags};
-        let mut seed = 5u64;
+        let mut next = lcg(5);
         let mut assets = Vec::new();
         for n in 0..4u64 {
             let mut a = Asset::new("s", Some(format!("c{n}")));
             for _ in 0..(n * 3_000 + 10) {
-                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                let r = seed >> 20;
+                let r = next() >> 20;
                 let kind = Kind::ALL[(r % 4) as usize];
                 let fl = [0, flags::DEIDENTIFIED, flags::MINOR][(r >> 8) as usize % 3];
                 a.add(&Finding {
