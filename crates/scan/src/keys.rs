@@ -338,6 +338,29 @@ impl NegScan {
     /// Whether a key occurs in `hay` (ASCII case-insensitive).
     #[inline]
     pub(crate) fn is_match(&self, hay: &[u8]) -> bool {
+        // the common slice (`neg_before` takes 16 bytes): the table test at
+        // every position without a branch (an unrolled loop, no bounds
+        // checks), then the comparisons only where a key may start
+        if let Ok(h) = <&[u8; 16]>::try_from(hay) {
+            let mut starts = 0u32;
+            for q in 0..15 {
+                let m = self.first[usize::from(h[q])] & self.second[usize::from(h[q + 1])];
+                starts |= u32::from(m != 0) << q;
+            }
+            while starts != 0 {
+                let q = starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                let mut m = self.first[usize::from(h[q])] & self.second[usize::from(h[q + 1])];
+                while m != 0 {
+                    let p = self.keys[m.trailing_zeros() as usize];
+                    m &= m - 1;
+                    if h[q..].len() >= p.len() && h[q..q + p.len()].eq_ignore_ascii_case(p) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
         let n = hay.len();
         // every key has two bytes or more: `q + 1 < n`
         for q in 0..(n + 1).saturating_sub(self.min) {

@@ -453,6 +453,29 @@ pub(crate) fn zero_lanes(x: u64) -> u64 {
     !(((x & !HI) + !HI) | x) & HI
 }
 
+/// The end of the run of bytes that `lanes` marks (the high bit of each
+/// such byte of a word) and `byte` accepts, from `i`: eight bytes at a time,
+/// the last few one by one.
+#[inline(always)]
+fn run_end(
+    text: &[u8],
+    mut i: usize,
+    lanes: impl Fn(u64) -> u64,
+    byte: impl Fn(u8) -> bool,
+) -> usize {
+    while let Some(w) = word_at(text, i) {
+        let stop = !lanes(w) & HI;
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < text.len() && byte(text[i]) {
+        i += 1;
+    }
+    i
+}
+
 /// Skip bytes of class [`C_NONE`] (CJK text, spaces, punctuation) eight at
 /// a time: none of them can start a token. Returns the first byte of
 /// another class, or a position less than eight bytes before the end.
@@ -1839,17 +1862,16 @@ impl Detector {
     /// `v` (normalised, at `s..e`) are followed by `*`. Returns where the
     /// scan goes on.
     fn masked(&self, text: &[u8], s: usize, e: usize, v: &[u8], em: &mut Emit<'_>) -> usize {
-        let mut j = e;
-        while j < text.len() && text[j] == b'*' {
-            j += 1;
-        }
+        let j = run_end(
+            text,
+            e,
+            |w| zero_lanes(w ^ (u64::from(b'*') * ONES)),
+            |b| b == b'*',
+        );
         let stars = j - e;
         // the tail: an ASCII run read in place, or a token with full-width
         // characters
-        let mut k = j;
-        while k < text.len() && text[k].is_ascii_alphanumeric() {
-            k += 1;
-        }
+        let k = run_end(text, j, |w| alnum_lanes(w).0, |b| b.is_ascii_alphanumeric());
         let wide;
         let (tail, end, long): (&[u8], usize, bool) = if text.get(k) != Some(&0xEF) {
             (&text[j..k], k, k - j > 64)
@@ -1884,6 +1906,16 @@ impl Detector {
             None
         };
         if let Some(kd) = kind {
+            // the value as written, when the digits before the stars and
+            // the tail are the text's own bytes (no full-width digits)
+            if std::ptr::eq(v.as_ptr(), text[s..].as_ptr())
+                && v.len() == e - s
+                && std::ptr::eq(tail.as_ptr(), text[j..].as_ptr())
+                && end - s == total
+            {
+                em.push(kd, s, end, 70, flags::DEIDENTIFIED, &text[s..end], 0);
+                return end;
+            }
             // total is at most 19 here
             let mut norm = [b'*'; 19];
             norm[..p].copy_from_slice(v);

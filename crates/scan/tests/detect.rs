@@ -93,6 +93,15 @@ fn mobiles() {
     check("13310101132QQT5E8N", &[]);
     check("ts=1700000000000", &[]);
     check("138****8000", &[("cn_mobile(masked)", "138****8000")]);
+    // masked values with full-width digits (normalised, not read in place)
+    check(
+        "１３８****８０００",
+        &[("cn_mobile(masked)", "１３８****８０００")],
+    );
+    check(
+        "138****８０００",
+        &[("cn_mobile(masked)", "138****８０００")],
+    );
 }
 
 #[test]
@@ -531,4 +540,26 @@ fn directory_with_a_dominant_file_matches_one_thread() {
     assert_eq!(one.1.len(), 6);
     assert_eq!(one.1[0].1, 3000);
     assert_eq!(run(2), one);
+}
+
+/// A masked value is the same value (same hash for distinct counts, same
+/// masked rendering) whether its digits are read in place or normalised
+/// from full-width forms.
+#[test]
+fn masked_values_are_one_value_however_written() {
+    let d = Detector::default();
+    let one = |input: &str| {
+        let mut out = Vec::new();
+        d.scan(input.as_bytes(), Hint::default(), &mut out);
+        assert_eq!(out.len(), 1, "{input}");
+        (out[0].hash, out[0].masked.as_str().to_owned())
+    };
+    for (ascii, other) in [
+        ("138****8000", "１３８****８０００"),
+        ("138****8000", "138****８０００"),
+        ("110105********002X", "１１０１０５********００２Ｘ"),
+    ] {
+        assert_eq!(one(ascii), one(other), "{other}");
+    }
+    assert_ne!(one("138****8000"), one("138****8001"));
 }
