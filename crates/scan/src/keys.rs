@@ -344,33 +344,37 @@ impl NegScan {
         if let Ok(h) = <&[u8; 16]>::try_from(hay) {
             let mut starts = 0u32;
             for q in 0..15 {
-                let m = self.first[usize::from(h[q])] & self.second[usize::from(h[q + 1])];
-                starts |= u32::from(m != 0) << q;
+                starts |= u32::from(self.pair(h[q], h[q + 1]) != 0) << q;
             }
             while starts != 0 {
                 let q = starts.trailing_zeros() as usize;
                 starts &= starts - 1;
-                let mut m = self.first[usize::from(h[q])] & self.second[usize::from(h[q + 1])];
-                while m != 0 {
-                    let p = self.keys[m.trailing_zeros() as usize];
-                    m &= m - 1;
-                    if h[q..].len() >= p.len() && h[q..q + p.len()].eq_ignore_ascii_case(p) {
-                        return true;
-                    }
+                if self.key_at(h, q) {
+                    return true;
                 }
             }
             return false;
         }
-        let n = hay.len();
         // every key has two bytes or more: `q + 1 < n`
-        for q in 0..(n + 1).saturating_sub(self.min) {
-            let mut m = self.first[usize::from(hay[q])] & self.second[usize::from(hay[q + 1])];
-            while m != 0 {
-                let p = self.keys[m.trailing_zeros() as usize];
-                m &= m - 1;
-                if hay[q..].len() >= p.len() && hay[q..q + p.len()].eq_ignore_ascii_case(p) {
-                    return true;
-                }
+        (0..(hay.len() + 1).saturating_sub(self.min)).any(|q| self.key_at(hay, q))
+    }
+
+    /// The keys that start with the bytes `a b` (any ASCII case), one bit
+    /// each.
+    #[inline(always)]
+    fn pair(&self, a: u8, b: u8) -> u32 {
+        self.first[usize::from(a)] & self.second[usize::from(b)]
+    }
+
+    /// Whether a key starts at `hay[q]` (`q + 1 < hay.len()`).
+    #[inline(always)]
+    fn key_at(&self, hay: &[u8], q: usize) -> bool {
+        let mut m = self.pair(hay[q], hay[q + 1]);
+        while m != 0 {
+            let p = self.keys[m.trailing_zeros() as usize];
+            m &= m - 1;
+            if hay[q..].len() >= p.len() && hay[q..q + p.len()].eq_ignore_ascii_case(p) {
+                return true;
             }
         }
         false
