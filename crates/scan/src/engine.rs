@@ -226,14 +226,17 @@ impl Scanner {
 
     /// Scan a file or a directory tree (respecting `.gitignore`, `.ignore`
     /// and global git excludes; hidden files such as `.env` are scanned;
-    /// `.git` is skipped). Unreadable files are listed in
-    /// [`Report::skipped`].
+    /// `.git` is skipped; symbolic links are not followed). Unreadable files,
+    /// and special files met in a tree (pipes, sockets, devices), are listed
+    /// in [`Report::skipped`]. A `root` that is not a directory is read as
+    /// a stream whatever its type, so a named pipe or `/dev/fd/N` given by
+    /// name is scanned.
     pub fn scan_path(&self, root: &Path, sink: &dyn Sink) -> Result<Report, Error> {
         let meta = std::fs::metadata(root).map_err(|e| Error::Io {
             path: root.display().to_string(),
             source: e,
         })?;
-        if meta.is_file() {
+        if !meta.is_dir() {
             let mut r = Report::default();
             self.file_into(
                 root,
@@ -258,6 +261,17 @@ impl Scanner {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     let len = e.metadata().map_or(0, |m| m.len());
                     files.push((e.into_path(), len));
+                }
+                // directories are walked, links not followed; what is left
+                // (pipes, sockets, devices) could block or never end
+                Ok(e)
+                    if e.file_type()
+                        .is_some_and(|t| !t.is_dir() && !t.is_symlink()) =>
+                {
+                    report.skipped.push(Skipped {
+                        source: e.path().display().to_string(),
+                        reason: "not a regular file (pipe, socket or device)".into(),
+                    });
                 }
                 Ok(_) => {}
                 Err(err) => report.skipped.push(Skipped {
@@ -350,6 +364,24 @@ impl Scanner {
                 reason: format!("read error: {e}"),
             });
         }
+    }
+
+    /// Scan a stream (standard input, a pipe) as source `name`, its format
+    /// guessed from the name's extension as for a file; chunks are scanned
+    /// on the worker threads and memory stays bounded as for a file. A read
+    /// error is listed in [`Report::skipped`] with what was read before it
+    /// counted.
+    pub fn scan_reader(&self, name: &str, rd: impl Read, sink: &dyn Sink) -> Report {
+        let mut r = Report::default();
+        let lower = name.to_ascii_lowercase();
+        if let Err(e) = self.reader_into(rd, name, &lower, self.opts.threads, sink, &mut r) {
+            r.skipped.push(Skipped {
+                source: name.to_owned(),
+                reason: format!("read error: {e}"),
+            });
+        }
+        r.sort();
+        r
     }
 
     /// Scan an in-memory buffer as source `name` (its format guessed from the

@@ -21,6 +21,7 @@ Examples:
   wangan scan ./exports                         a directory tree (honours .gitignore)
   wangan scan users.csv --format csv > report.csv
   wangan scan app.log.gz --format jsonl         one object per finding
+  zcat old.log.gz | wangan scan -               standard input (shown as <stdin>)
   wangan scan postgres://postgres@127.0.0.1/test --sample 500
   wangan scan mysql://root@127.0.0.1/test --full
   wangan scan vault:                            the vault's stored logs
@@ -46,7 +47,8 @@ byte_end, masked, confidence, deidentified, minor.";
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct ScanArgs {
-    /// What to scan: files or directories, postgres://…, mysql://…, or `vault:`.
+    /// What to scan: files or directories, `-` (standard input, read as text), postgres://…,
+    /// mysql://…, or `vault:`.
     #[arg(value_name = "TARGET", required = true)]
     targets: Vec<String>,
     /// Output format (`--json` is `--format json`).
@@ -339,6 +341,11 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     Ok(exit_for(&total_grade, args.fail_on))
 }
 
+/// "人" / "person(s)" after a count of persons.
+fn persons_word(out: Out, n: u64) -> &'static str {
+    out.t("人", if n == 1 { "person" } else { "persons" })
+}
+
 fn exit_for(g: &Grade, fail_on: FailOn) -> Exit {
     let severe = g.sensitive || g.secrets || g.level >= Level::SensitivePi;
     match fail_on {
@@ -350,6 +357,9 @@ fn exit_for(g: &Grade, fail_on: FailOn) -> Exit {
         FailOn::Pi => Exit::Ok,
     }
 }
+
+/// The source name of standard input (target `-`) in every output.
+const STDIN_NAME: &str = "<stdin>";
 
 fn scan_target(
     scanner: &Scanner,
@@ -372,6 +382,9 @@ fn scan_target(
             PathBuf::from(rest)
         };
         return scan_vault(scanner, &dir, sink, out);
+    }
+    if t == "-" {
+        return Ok(scanner.scan_reader(STDIN_NAME, std::io::stdin().lock(), sink));
     }
     let p = Path::new(t.strip_prefix("file://").unwrap_or(t));
     scanner.scan_path(p, sink).map_err(|e| scan_err(e, out))
@@ -598,7 +611,7 @@ fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
             out.t(total.level.label_zh(), total.level.label_en())
         ),
         total.persons,
-        out.t("人", "persons"),
+        persons_word(out, total.persons),
     );
     let _ = writeln!(
         s,
@@ -703,7 +716,7 @@ code{{font-family:ui-monospace,monospace}}.note{{color:#666;font-size:13px}}</st
         total.level.name(),
         html_escape(out.t(total.level.label_zh(), total.level.label_en())),
         total.persons,
-        out.t("人", "persons")
+        persons_word(out, total.persons)
     );
     let _ = writeln!(
         s,
@@ -768,6 +781,26 @@ code{{font-family:ui-monospace,monospace}}.note{{color:#666;font-size:13px}}</st
     s
 }
 
+/// A source path as the URI reference SARIF requires (RFC 3986): `/` as
+/// the separator, every byte other than an unreserved character or `/`
+/// percent-encoded (spaces, `#`, `%`, `:`, Chinese names), and an absolute
+/// path as a `file://` URI.
+fn sarif_uri(source: &str) -> String {
+    let path = source.replace('\\', "/");
+    let mut u = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        u.push_str("file://");
+    }
+    for &b in path.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            u.push(char::from(b));
+        } else {
+            let _ = write!(u, "%{b:02X}");
+        }
+    }
+    u
+}
+
 fn render_sarif(kept: &[Kept], p: &Policy) -> Value {
     let _ = p;
     let rules: Vec<Value> = Kind::ALL
@@ -797,7 +830,7 @@ fn render_sarif(kept: &[Kept], p: &Policy) -> Value {
                 "message": {"text": format!("{}: {}", k.f.kind.label_en(), k.f.masked.as_str())},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": k.source.replace('\\', "/")},
+                        "artifactLocation": {"uri": sarif_uri(&k.source)},
                         "region": {"byteOffset": k.f.start, "byteLength": k.f.end - k.f.start},
                     },
                     "logicalLocations": k.field.as_ref().map(|f| vec![json!({"name": f})]).unwrap_or_default(),

@@ -137,6 +137,40 @@ fn formats_have_their_shape() {
     assert_eq!(sarif["version"], "2.1.0");
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     assert!(results.iter().any(|r| r["ruleId"] == "cn_id"));
+
+    // SARIF locations are URI references: a name with a space, `#` and
+    // Chinese characters is percent-encoded, an absolute path is a file URI
+    let e = tempfile::tempdir().expect("tempdir");
+    std::fs::write(e.path().join("客户 资料#1.txt"), format!("身份证 {ID}\n")).expect("write");
+    let uris = |target: &str| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(
+            &wangan_in(e.path(), &["scan", target, "--format", "sarif"]).stdout,
+        )
+        .expect("sarif json");
+        v["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .expect("uri")
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(
+        uris("."),
+        ["./%E5%AE%A2%E6%88%B7%20%E8%B5%84%E6%96%99%231.txt"]
+    );
+    let abs = e.path().display().to_string();
+    let got = uris(&abs);
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].starts_with("file:///")
+            && got[0].ends_with("/%E5%AE%A2%E6%88%B7%20%E8%B5%84%E6%96%99%231.txt"),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -385,4 +419,95 @@ fn vault_scan_is_the_same_on_one_and_two_threads() {
         assert_eq!(code(&o), 65, "{}", err(&o));
         assert!(err(&o).contains("block"), "{}", err(&o));
     }
+}
+
+/// Standard input (`-`) and a named pipe given by name are read as streams;
+/// a pipe met in a directory walk is listed as skipped (reading it could
+/// block), never dropped silently.
+#[test]
+fn streams_are_scanned_and_special_files_listed() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let d = tempfile::tempdir().expect("tempdir");
+    let text = format!("身份证 {ID} tel {MOBILE}\n");
+    let jsonl = |stdout: &[u8]| -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l}: {e}")))
+            .collect()
+    };
+    let id_start = text.find(ID).expect("id in text") as u64;
+
+    // standard input
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wangan"))
+        .args(["scan", "-", "--format", "jsonl", "--fail-on", "none"])
+        .current_dir(d.path())
+        .env("LANG", "C")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn wangan");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write stdin");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let lines = jsonl(&o.stdout);
+    let id = lines
+        .iter()
+        .find(|l| l["type"] == "cn_id")
+        .unwrap_or_else(|| panic!("no cn_id from stdin: {lines:?}"));
+    assert_eq!(id["path"], "<stdin>");
+    assert_eq!(id["byte_start"], id_start);
+    assert!(lines.iter().any(|l| l["type"] == "cn_mobile"), "{lines:?}");
+    assert!(
+        !out(&o).contains(ID) && !out(&o).contains(MOBILE),
+        "a full value"
+    );
+
+    // a named pipe given by name: read as a stream
+    let fifo = d.path().join("pipe");
+    let st = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(st.success());
+    let writer = {
+        let (fifo, text) = (fifo.clone(), text.clone());
+        std::thread::spawn(move || {
+            // blocks until wangan opens the pipe for reading
+            std::fs::write(&fifo, text).expect("write the pipe");
+        })
+    };
+    let o = wangan_in(
+        d.path(),
+        &["scan", "pipe", "--format", "jsonl", "--fail-on", "none"],
+    );
+    writer.join().expect("writer");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let lines = jsonl(&o.stdout);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["type"] == "cn_id" && l["path"] == "pipe"),
+        "{lines:?}"
+    );
+
+    // the same pipe inside a tree: listed as skipped, the tree still scanned
+    std::fs::write(d.path().join("a.txt"), &text).expect("write a.txt");
+    let o = wangan_in(d.path(), &["scan", ".", "--json", "--fail-on", "none"]);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
+    let skipped = v["skipped"].as_array().expect("skipped array");
+    assert!(
+        skipped.iter().any(
+            |s| s["source"].as_str().is_some_and(|p| p.ends_with("pipe"))
+                && s["reason"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("not a regular file"))
+        ),
+        "{skipped:?}"
+    );
+    assert_eq!(v["summary"]["sources"], 1, "{}", v["summary"]);
 }
