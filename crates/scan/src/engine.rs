@@ -44,6 +44,14 @@ pub enum Error {
     /// The target is not a path or a supported database URL.
     #[error("unsupported scan target {0}")]
     Target(String),
+    /// A glob of [`ScanOptions::globs`] is not valid.
+    #[error("invalid glob {glob:?}: {message}")]
+    Glob {
+        /// The glob as given.
+        glob: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 /// Where a finding was made, passed to a [`Sink`].
@@ -109,6 +117,16 @@ pub struct ScanOptions {
     pub sample_rows: Option<u64>,
     /// Database statement timeout in milliseconds.
     pub statement_timeout_ms: u64,
+    /// Directory walks: scan also what ignore files (`.gitignore`,
+    /// `.ignore`, git's excludes) leave out.
+    pub no_ignore: bool,
+    /// Directory walks: globs as ripgrep's `--glob` takes them, matched
+    /// against paths relative to the walked directory. When any glob lacks
+    /// a leading `!`, only files matching one of those are scanned; a file
+    /// matching a glob with `!` is never scanned. Later globs take
+    /// precedence. Directories are always entered unless a `!` glob
+    /// matches them.
+    pub globs: Vec<String>,
 }
 
 impl Default for ScanOptions {
@@ -120,6 +138,8 @@ impl Default for ScanOptions {
             max_json_size: 256 << 20,
             sample_rows: Some(1000),
             statement_timeout_ms: 30_000,
+            no_ignore: false,
+            globs: Vec::new(),
         }
     }
 }
@@ -201,6 +221,16 @@ impl<'a> Acc<'a> {
     }
 }
 
+/// The message of a glob error without the glob itself (the caller names
+/// it) and in lower case, as the crate's other errors.
+fn glob_message(e: &ignore::Error) -> String {
+    let m = match e {
+        ignore::Error::Glob { err, .. } => err.clone(),
+        other => other.to_string(),
+    };
+    m.to_lowercase()
+}
+
 fn is_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
 }
@@ -251,9 +281,27 @@ impl Scanner {
         // list the files first (sizes known), then share them out
         let mut report = Report::default();
         let mut files: Vec<(std::path::PathBuf, u64)> = Vec::new();
+        let mut globs = ignore::overrides::OverrideBuilder::new(root);
+        for g in &self.opts.globs {
+            globs.add(g).map_err(|e| Error::Glob {
+                glob: g.clone(),
+                message: glob_message(&e),
+            })?;
+        }
+        let globs = globs.build().map_err(|e| Error::Glob {
+            glob: self.opts.globs.join(" "),
+            message: glob_message(&e),
+        })?;
+        let use_ignores = !self.opts.no_ignore;
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
             .require_git(false)
+            .ignore(use_ignores)
+            .git_ignore(use_ignores)
+            .git_global(use_ignores)
+            .git_exclude(use_ignores)
+            .parents(use_ignores)
+            .overrides(globs)
             .filter_entry(|e| e.file_name() != ".git")
             .build();
         for entry in walker {

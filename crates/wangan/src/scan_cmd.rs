@@ -19,6 +19,7 @@ use crate::out::{Exit, Out, Style, escape, fail, usage};
 const EXAMPLES: &str = "\
 Examples:
   wangan scan ./exports                         a directory tree (honours .gitignore)
+  wangan scan . --no-ignore -g '!*.min.js'      also ignored files, never minified JS
   wangan scan users.csv --format csv > report.csv
   wangan scan app.log.gz --format jsonl         one object per finding
   zcat old.log.gz | wangan scan -               standard input (shown as <stdin>)
@@ -82,6 +83,13 @@ pub struct ScanArgs {
     /// Do not look for Chinese names and addresses (faster, fewer false positives).
     #[arg(long)]
     no_names: bool,
+    /// Directories: scan also the files that `.gitignore`, `.ignore` and git's excludes leave out.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Directories: scan only files matching GLOB, or with a leading `!` never those matching
+    /// it (as ripgrep's --glob; repeatable, later wins; paths relative to the directory).
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    globs: Vec<String>,
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
@@ -248,6 +256,8 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
         }
         opts.threads = t;
     }
+    opts.no_ignore = args.no_ignore;
+    opts.globs.clone_from(&args.globs);
     if args.no_names {
         opts.detect.names = false;
         opts.detect.addresses = false;
@@ -437,6 +447,7 @@ fn scan_err(e: scan::Error, out: Out) -> anyhow::Error {
         scan::Error::Io { .. } => (Exit::IoErr, "读取失败"),
         scan::Error::Db { .. } => (Exit::IoErr, "数据库扫描失败"),
         scan::Error::Target(_) => (Exit::Usage, "不支持的扫描目标"),
+        scan::Error::Glob { .. } => (Exit::Usage, "无效的 --glob"),
         _ => (Exit::Software, "内部错误"),
     };
     let text = escape(&e.to_string(), false).into_owned();

@@ -511,3 +511,45 @@ fn streams_are_scanned_and_special_files_listed() {
     );
     assert_eq!(v["summary"]["sources"], 1, "{}", v["summary"]);
 }
+
+/// `.gitignore` is honoured unless `--no-ignore`; `--glob` keeps or drops
+/// files as ripgrep's does (directories still entered); a bad glob is a
+/// usage error that names it.
+#[test]
+fn ignore_files_and_globs_choose_the_files() {
+    let d = fixture();
+    std::fs::create_dir(d.path().join("sub")).expect("mkdir");
+    std::fs::write(d.path().join("sub/more.csv"), format!("手机号\n{MOBILE}\n")).expect("write");
+    let paths = |args: &[&str]| -> std::collections::BTreeSet<String> {
+        let mut a = vec!["scan", ".", "--format", "jsonl", "--fail-on", "none"];
+        a.extend_from_slice(args);
+        let o = wangan_in(d.path(), &a);
+        assert_eq!(code(&o), 0, "{args:?}: {}", err(&o));
+        out(&o)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("jsonl line");
+                v["path"].as_str().expect("path").to_owned()
+            })
+            .collect()
+    };
+    let all = paths(&[]);
+    assert!(
+        all.contains("./users.csv") && all.contains("./orders.ndjson"),
+        "{all:?}"
+    );
+    assert!(!all.contains("./ignored.txt"), "{all:?}");
+    assert!(paths(&["--no-ignore"]).contains("./ignored.txt"));
+    assert_eq!(
+        paths(&["-g", "*.csv"]),
+        ["./sub/more.csv", "./users.csv"].map(String::from).into()
+    );
+    let no_csv = paths(&["--glob", "!*.csv"]);
+    assert!(no_csv.contains("./orders.ndjson"), "{no_csv:?}");
+    assert!(!no_csv.iter().any(|p| p.ends_with(".csv")), "{no_csv:?}");
+    assert!(!paths(&["-g", "!sub"]).contains("./sub/more.csv"));
+
+    let o = wangan_in(d.path(), &["scan", ".", "-g", "a[b", "--lang", "en"]);
+    assert_eq!(code(&o), 64, "{}", err(&o));
+    assert!(err(&o).contains("invalid glob \"a[b\""), "{}", err(&o));
+}
