@@ -337,11 +337,17 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
             render_html(&report, &policy, &total_grade, &shown_targets, out).as_bytes(),
         )?,
         FormatArg::Sarif => {
-            let kept = sink
+            let mut kept = sink
                 .keep
                 .as_ref()
                 .and_then(|k| k.lock().ok().map(|mut g| std::mem::take(&mut *g)))
                 .unwrap_or_default();
+            // the workers' files arrive interleaved: the same scan gives the
+            // same document (a stable sort keeps each source's own order)
+            kept.sort_by(|a, b| {
+                (&a.source, &a.field, a.row, a.f.start)
+                    .cmp(&(&b.source, &b.field, b.row, b.f.start))
+            });
             let v = render_sarif(&kept, &policy);
             serde_json::to_writer_pretty(&mut stdout, &v)?;
             writeln!(stdout)?;

@@ -553,3 +553,49 @@ fn ignore_files_and_globs_choose_the_files() {
     assert_eq!(code(&o), 64, "{}", err(&o));
     assert!(err(&o).contains("invalid glob \"a[b\""), "{}", err(&o));
 }
+
+/// SARIF is one document: the same on one thread and on two, its results
+/// in path order whatever order the workers finished files in.
+#[test]
+fn sarif_is_the_same_on_one_and_two_threads() {
+    let d = tempfile::tempdir().expect("tempdir");
+    for k in 0..24u32 {
+        // different sizes, so the walk's size order is not the path order
+        let lines = (k * 7) % 24 + 1;
+        let text: String = (0..lines)
+            .map(|i| format!("身份证 {ID} 手机 1380013{:04}\n", k * 100 + i))
+            .collect();
+        std::fs::write(d.path().join(format!("f{k:02}.txt")), text).expect("write");
+    }
+    let sarif = |threads: &str| {
+        let o = wangan_in(
+            d.path(),
+            &[
+                "scan",
+                ".",
+                "--format",
+                "sarif",
+                "--fail-on",
+                "none",
+                "--threads",
+                threads,
+            ],
+        );
+        assert_eq!(code(&o), 0, "{}", err(&o));
+        out(&o)
+    };
+    let one = sarif("1");
+    assert_eq!(one, sarif("2"));
+    let v: serde_json::Value = serde_json::from_str(&one).expect("sarif json");
+    let uris: Vec<&str> = v["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("uri")
+        })
+        .collect();
+    assert!(uris.len() > 24 && uris.is_sorted(), "{uris:?}");
+}
