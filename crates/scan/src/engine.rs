@@ -90,6 +90,15 @@ pub trait Sink: Sync {
             });
         }
     }
+    /// Source `source` (a file, standard input) is finished: the thread
+    /// that calls this passes no more findings of it. Every finding of a
+    /// file comes from the one thread that later calls this for it, so a
+    /// sink can keep a file's findings together while several files are
+    /// scanned at once. Database and vault scans pass their findings from
+    /// one thread and do not call it.
+    fn source_done(&self, source: &str) {
+        let _ = source;
+    }
     /// `bytes` more bytes were scanned.
     fn progress(&self, bytes: u64) {
         let _ = bytes;
@@ -412,6 +421,7 @@ impl Scanner {
                 reason: format!("read error: {e}"),
             });
         }
+        sink.source_done(name);
     }
 
     /// Scan a stream (standard input, a pipe) as source `name`, its format
@@ -428,6 +438,7 @@ impl Scanner {
                 reason: format!("read error: {e}"),
             });
         }
+        sink.source_done(name);
         r.sort();
         r
     }

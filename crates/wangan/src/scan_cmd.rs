@@ -3,6 +3,7 @@
 //! Argument parsing and rendering only; detection and grading live in the
 //! `scan` crate.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -42,7 +43,8 @@ JSON (schema wangan.scan/1): schema, targets, policy, summary, grade,
 datasets[{source, grade, assets[{field, kinds[{type, category, count,
 distinct, deidentified, minors, sensitive, sample, confidence}]}]}], skipped.
 JSONL: one object per finding: path, field, row, type, byte_start,
-byte_end, masked, confidence, deidentified, minor.";
+byte_end, masked, confidence, deidentified, minor; in order within a file,
+and a file's lines together unless over 64 MiB of lines wait behind it.";
 
 /// Arguments of `wangan scan`.
 #[derive(Debug, Args)]
@@ -145,11 +147,103 @@ struct Kept {
     f: Finding,
 }
 
+/// JSONL output that keeps each file's lines together while workers scan
+/// several files at once, without blocking a worker: one thread (the
+/// owner) writes straight to stdout; the others collect their current
+/// file's lines until it is done, and those files are written whole when
+/// the owner's file ends (the next unfinished one then becomes the owner's).
+/// Past [`JSONL_HELD_MAX`] bytes held, everything held is written at once:
+/// memory stays bounded, and files may then be split into runs of lines.
+struct Jsonl {
+    out: std::io::BufWriter<std::io::Stdout>,
+    owner: Option<std::thread::ThreadId>,
+    /// Lines of the other threads' unfinished files.
+    held: HashMap<std::thread::ThreadId, Vec<u8>>,
+    /// Lines of finished files, waiting for the owner's file to end.
+    done: Vec<Vec<u8>>,
+    /// Bytes in `held` and `done`.
+    held_bytes: usize,
+}
+
+/// Most bytes of JSONL lines held back to keep files together.
+const JSONL_HELD_MAX: usize = 64 << 20;
+
+impl Jsonl {
+    fn new() -> Jsonl {
+        Jsonl {
+            out: std::io::BufWriter::new(std::io::stdout()),
+            owner: None,
+            held: HashMap::new(),
+            done: Vec::new(),
+            held_bytes: 0,
+        }
+    }
+
+    /// Lines of the calling thread's current file.
+    fn lines(&mut self, lines: &[u8]) -> std::io::Result<()> {
+        let me = std::thread::current().id();
+        if *self.owner.get_or_insert(me) == me {
+            return self.out.write_all(lines);
+        }
+        self.held.entry(me).or_default().extend_from_slice(lines);
+        self.held_bytes += lines.len();
+        if self.held_bytes > JSONL_HELD_MAX {
+            self.write_held()?;
+        }
+        Ok(())
+    }
+
+    /// The calling thread's current file is finished.
+    fn file_done(&mut self) -> std::io::Result<()> {
+        let me = std::thread::current().id();
+        if self.owner == Some(me) {
+            self.owner = None;
+            for b in std::mem::take(&mut self.done) {
+                self.out.write_all(&b)?;
+            }
+            // an unfinished file takes over: what it holds, then its lines
+            if let Some(&next) = self.held.keys().next()
+                && let Some(b) = self.held.remove(&next)
+            {
+                self.out.write_all(&b)?;
+                self.owner = Some(next);
+            }
+            self.held_bytes = self.held.values().map(Vec::len).sum();
+        } else if let Some(b) = self.held.remove(&me) {
+            self.done.push(b);
+        }
+        Ok(())
+    }
+
+    /// Write everything held (finished files first) and flush.
+    fn write_held(&mut self) -> std::io::Result<()> {
+        for b in std::mem::take(&mut self.done) {
+            self.out.write_all(&b)?;
+        }
+        for (_, b) in std::mem::take(&mut self.held) {
+            self.out.write_all(&b)?;
+        }
+        self.held_bytes = 0;
+        self.out.flush()
+    }
+}
+
 struct CliSink {
-    jsonl: Option<Mutex<std::io::BufWriter<std::io::Stdout>>>,
+    jsonl: Option<Mutex<Jsonl>>,
     keep: Option<Mutex<Vec<Kept>>>,
     bar: Option<indicatif::ProgressBar>,
     io_err: Mutex<Option<std::io::Error>>,
+}
+
+impl CliSink {
+    /// Keep the first write error (reported when the scan ends).
+    fn note_io(&self, res: std::io::Result<()>) {
+        if let Err(e) = res
+            && let Ok(mut slot) = self.io_err.lock()
+        {
+            slot.get_or_insert(e);
+        }
+    }
 }
 
 impl Sink for CliSink {
@@ -163,17 +257,19 @@ impl Sink for CliSink {
     }
 
     fn findings(&self, source: &str, field: Option<&str>, row: Option<u64>, findings: &[Finding]) {
-        // one lock per run; nothing at all when findings are not shown
-        if let Some(w) = &self.jsonl
-            && let Ok(mut w) = w.lock()
-        {
+        // the lines built outside the lock, written under it in one piece;
+        // nothing at all when findings are not shown
+        if let Some(w) = &self.jsonl {
+            let mut lines = Vec::with_capacity(findings.len() * 200);
             for f in findings {
-                if let Err(e) = write_finding_line(&mut *w, source, field, row, f)
-                    && let Ok(mut slot) = self.io_err.lock()
-                {
-                    slot.get_or_insert(e);
-                }
+                // writing to a Vec cannot fail
+                let _ = write_finding_line(&mut lines, source, field, row, f);
             }
+            let res = match w.lock() {
+                Ok(mut w) => w.lines(&lines),
+                Err(_) => Ok(()),
+            };
+            self.note_io(res);
         }
         if let Some(k) = &self.keep
             && let Ok(mut k) = k.lock()
@@ -184,6 +280,16 @@ impl Sink for CliSink {
                 row,
                 f: *f,
             }));
+        }
+    }
+
+    fn source_done(&self, _source: &str) {
+        if let Some(w) = &self.jsonl {
+            let res = match w.lock() {
+                Ok(mut w) => w.file_done(),
+                Err(_) => Ok(()),
+            };
+            self.note_io(res);
         }
     }
 
@@ -283,8 +389,7 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
         b
     });
     let sink = CliSink {
-        jsonl: (format == FormatArg::Jsonl)
-            .then(|| Mutex::new(std::io::BufWriter::new(std::io::stdout()))),
+        jsonl: (format == FormatArg::Jsonl).then(|| Mutex::new(Jsonl::new())),
         keep: matches!(format, FormatArg::Sarif).then(|| Mutex::new(Vec::new())),
         bar,
         io_err: Mutex::new(None),
@@ -311,7 +416,7 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     if let Some(w) = &sink.jsonl
         && let Ok(mut w) = w.lock()
     {
-        w.flush()?;
+        w.write_held()?;
     }
     if let Ok(mut slot) = sink.io_err.lock()
         && let Some(e) = slot.take()

@@ -599,3 +599,58 @@ fn sarif_is_the_same_on_one_and_two_threads() {
         .collect();
     assert!(uris.len() > 24 && uris.is_sorted(), "{uris:?}");
 }
+
+/// JSONL on two threads: the lines of one run on one thread, each file's
+/// lines together (files of several chunks, scanned at the same time).
+#[test]
+fn jsonl_keeps_each_files_lines_together() {
+    let d = tempfile::tempdir().expect("tempdir");
+    for k in 0..6u32 {
+        let mut text = String::new();
+        let mut i = 0u32;
+        while text.len() < 5 << 19 {
+            text.push_str(&format!(
+                "2026-11-22 host{k} login ok, 手机 1390013{:04}, filler text for the chunking of the file\n",
+                i % 10_000
+            ));
+            i += 1;
+        }
+        std::fs::write(d.path().join(format!("log{k}.txt")), text).expect("write");
+    }
+    let run = |threads: &str| {
+        let o = wangan_in(
+            d.path(),
+            &[
+                "scan",
+                ".",
+                "--format",
+                "jsonl",
+                "--fail-on",
+                "none",
+                "--threads",
+                threads,
+            ],
+        );
+        assert_eq!(code(&o), 0, "{}", err(&o));
+        out(&o)
+    };
+    let two = run("2");
+    let mut a: Vec<&str> = two.lines().collect();
+    let one = run("1");
+    let mut b: Vec<&str> = one.lines().collect();
+    // each path in one run of lines
+    let mut seen = std::collections::BTreeSet::new();
+    let mut last = String::new();
+    for l in &a {
+        let v: serde_json::Value = serde_json::from_str(l).expect("jsonl line");
+        let p = v["path"].as_str().expect("path").to_owned();
+        if p != last {
+            assert!(seen.insert(p.clone()), "the lines of {p} are split");
+            last = p;
+        }
+    }
+    assert_eq!(seen.len(), 6);
+    a.sort_unstable();
+    b.sort_unstable();
+    assert!(a == b, "two threads found other lines than one");
+}
