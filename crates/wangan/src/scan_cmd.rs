@@ -653,10 +653,17 @@ fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
         "{} {} {}, {:.1} MiB, {} {}",
         out.t("已扫描", "scanned"),
         r.sources,
-        out.t("个来源", "sources"),
+        out.t("个来源", if r.sources == 1 { "source" } else { "sources" }),
         mib,
         r.rows,
-        out.t("行/记录", "rows/records")
+        out.t(
+            "行/记录",
+            if r.rows == 1 {
+                "row/record"
+            } else {
+                "rows/records"
+            }
+        )
     );
     for d in r.datasets() {
         let g = scan::grade(&d, p);
