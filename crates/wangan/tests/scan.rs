@@ -32,6 +32,42 @@ fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 
+/// `wangan scan . --format FORMAT --fail-on none --threads THREADS` in
+/// `dir`, which must succeed: its stdout.
+fn scan_tree(dir: &Path, format: &str, threads: &str) -> String {
+    let o = wangan_in(
+        dir,
+        &[
+            "scan",
+            ".",
+            "--format",
+            format,
+            "--fail-on",
+            "none",
+            "--threads",
+            threads,
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    out(&o)
+}
+
+/// The artifact URI of each result of a SARIF document.
+fn sarif_uris(sarif: &[u8]) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(sarif).expect("sarif json");
+    v["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("uri")
+                .to_owned()
+        })
+        .collect()
+}
+
 /// A small tree: CSV with headers, NDJSON, a gzip log, an ignored file and
 /// a GBK text file.
 fn fixture() -> tempfile::TempDir {
@@ -142,22 +178,8 @@ fn formats_have_their_shape() {
     // Chinese characters is percent-encoded, an absolute path is a file URI
     let e = tempfile::tempdir().expect("tempdir");
     std::fs::write(e.path().join("客户 资料#1.txt"), format!("身份证 {ID}\n")).expect("write");
-    let uris = |target: &str| -> Vec<String> {
-        let v: serde_json::Value = serde_json::from_slice(
-            &wangan_in(e.path(), &["scan", target, "--format", "sarif"]).stdout,
-        )
-        .expect("sarif json");
-        v["runs"][0]["results"]
-            .as_array()
-            .expect("results")
-            .iter()
-            .map(|r| {
-                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                    .as_str()
-                    .expect("uri")
-                    .to_owned()
-            })
-            .collect()
+    let uris = |target: &str| {
+        sarif_uris(&wangan_in(e.path(), &["scan", target, "--format", "sarif"]).stdout)
     };
     assert_eq!(
         uris("."),
@@ -567,36 +589,9 @@ fn sarif_is_the_same_on_one_and_two_threads() {
             .collect();
         std::fs::write(d.path().join(format!("f{k:02}.txt")), text).expect("write");
     }
-    let sarif = |threads: &str| {
-        let o = wangan_in(
-            d.path(),
-            &[
-                "scan",
-                ".",
-                "--format",
-                "sarif",
-                "--fail-on",
-                "none",
-                "--threads",
-                threads,
-            ],
-        );
-        assert_eq!(code(&o), 0, "{}", err(&o));
-        out(&o)
-    };
-    let one = sarif("1");
-    assert_eq!(one, sarif("2"));
-    let v: serde_json::Value = serde_json::from_str(&one).expect("sarif json");
-    let uris: Vec<&str> = v["runs"][0]["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .map(|r| {
-            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                .as_str()
-                .expect("uri")
-        })
-        .collect();
+    let one = scan_tree(d.path(), "sarif", "1");
+    assert_eq!(one, scan_tree(d.path(), "sarif", "2"));
+    let uris = sarif_uris(one.as_bytes());
     assert!(uris.len() > 24 && uris.is_sorted(), "{uris:?}");
 }
 
@@ -617,26 +612,9 @@ fn jsonl_keeps_each_files_lines_together() {
         }
         std::fs::write(d.path().join(format!("log{k}.txt")), text).expect("write");
     }
-    let run = |threads: &str| {
-        let o = wangan_in(
-            d.path(),
-            &[
-                "scan",
-                ".",
-                "--format",
-                "jsonl",
-                "--fail-on",
-                "none",
-                "--threads",
-                threads,
-            ],
-        );
-        assert_eq!(code(&o), 0, "{}", err(&o));
-        out(&o)
-    };
-    let two = run("2");
+    let two = scan_tree(d.path(), "jsonl", "2");
     let mut a: Vec<&str> = two.lines().collect();
-    let one = run("1");
+    let one = scan_tree(d.path(), "jsonl", "1");
     let mut b: Vec<&str> = one.lines().collect();
     // each path in one run of lines
     let mut seen = std::collections::BTreeSet::new();
