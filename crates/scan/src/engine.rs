@@ -90,7 +90,7 @@ pub trait Sink: Sync {
             });
         }
     }
-    /// Source `source` (a file, standard input) is finished: the thread
+    /// Source `source` (a file or a stream) is finished: the thread
     /// that calls this passes no more findings of it. Every finding of a
     /// file comes from the one thread that later calls this for it, so a
     /// sink can keep a file's findings together while several files are
@@ -238,6 +238,14 @@ fn glob_message(e: &ignore::Error) -> String {
         other => other.to_string(),
     };
     m.to_lowercase()
+}
+
+/// The [`Skipped`] entry of a source whose reading failed.
+fn read_error(name: &str, e: &std::io::Error) -> Skipped {
+    Skipped {
+        source: name.to_owned(),
+        reason: format!("read error: {e}"),
+    }
 }
 
 fn is_alnum(b: u8) -> bool {
@@ -416,10 +424,7 @@ impl Scanner {
             self.reader_into(file, name, &lower, threads, sink, report)
         };
         if let Err(e) = res {
-            report.skipped.push(Skipped {
-                source: name.to_owned(),
-                reason: format!("read error: {e}"),
-            });
+            report.skipped.push(read_error(name, &e));
         }
         sink.source_done(name);
     }
@@ -430,13 +435,16 @@ impl Scanner {
     /// error is listed in [`Report::skipped`] with what was read before it
     /// counted.
     pub fn scan_reader(&self, name: &str, rd: impl Read, sink: &dyn Sink) -> Report {
+        self.stream_report(name, rd, self.opts.threads, sink)
+    }
+
+    /// A stream scanned alone as source `name` on up to `threads` threads:
+    /// its report, a read error listed in [`Report::skipped`].
+    fn stream_report(&self, name: &str, rd: impl Read, threads: usize, sink: &dyn Sink) -> Report {
         let mut r = Report::default();
         let lower = name.to_ascii_lowercase();
-        if let Err(e) = self.reader_into(rd, name, &lower, self.opts.threads, sink, &mut r) {
-            r.skipped.push(Skipped {
-                source: name.to_owned(),
-                reason: format!("read error: {e}"),
-            });
+        if let Err(e) = self.reader_into(rd, name, &lower, threads, sink, &mut r) {
+            r.skipped.push(read_error(name, &e));
         }
         sink.source_done(name);
         r.sort();
@@ -446,15 +454,7 @@ impl Scanner {
     /// Scan an in-memory buffer as source `name` (its format guessed from the
     /// name's extension).
     pub fn scan_bytes(&self, name: &str, bytes: &[u8], sink: &dyn Sink) -> Report {
-        let mut r = Report::default();
-        if let Err(e) = self.reader_into(bytes, name, &name.to_ascii_lowercase(), 1, sink, &mut r) {
-            r.skipped.push(Skipped {
-                source: name.to_owned(),
-                reason: format!("read error: {e}"),
-            });
-        }
-        r.sort();
-        r
+        self.stream_report(name, bytes, 1, sink)
     }
 
     /// Scan one record (a log line, a database cell) of `source` and add its

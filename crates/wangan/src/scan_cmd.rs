@@ -462,9 +462,9 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     Ok(exit_for(&total_grade, args.fail_on))
 }
 
-/// "人" / "person(s)" after a count of persons.
-fn persons_word(out: Out, n: u64) -> &'static str {
-    out.t("人", if n == 1 { "person" } else { "persons" })
+/// The word after a count `n`: `zh`, or the English singular or plural.
+fn unit(out: Out, n: u64, zh: &'static str, one: &'static str, many: &'static str) -> &'static str {
+    out.t(zh, if n == 1 { one } else { many })
 }
 
 fn exit_for(g: &Grade, fail_on: FailOn) -> Exit {
@@ -653,17 +653,10 @@ fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
         "{} {} {}, {:.1} MiB, {} {}",
         out.t("已扫描", "scanned"),
         r.sources,
-        out.t("个来源", if r.sources == 1 { "source" } else { "sources" }),
+        unit(out, r.sources, "个来源", "source", "sources"),
         mib,
         r.rows,
-        out.t(
-            "行/记录",
-            if r.rows == 1 {
-                "row/record"
-            } else {
-                "rows/records"
-            }
-        )
+        unit(out, r.rows, "行/记录", "row/record", "rows/records")
     );
     for d in r.datasets() {
         let g = scan::grade(&d, p);
@@ -740,7 +733,7 @@ fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
             out.t(total.level.label_zh(), total.level.label_en())
         ),
         total.persons,
-        persons_word(out, total.persons),
+        unit(out, total.persons, "人", "person", "persons"),
     );
     let _ = writeln!(
         s,
@@ -845,7 +838,7 @@ code{{font-family:ui-monospace,monospace}}.note{{color:#666;font-size:13px}}</st
         total.level.name(),
         html_escape(out.t(total.level.label_zh(), total.level.label_en())),
         total.persons,
-        persons_word(out, total.persons)
+        unit(out, total.persons, "人", "person", "persons")
     );
     let _ = writeln!(
         s,
