@@ -423,3 +423,50 @@ fn store_files_are_private_whatever_the_umask() -> Result<(), vault::Error> {
     assert!(seen > 8, "{seen} files");
     Ok(())
 }
+
+/// Issue 16: beside a live writer, a reader's snapshot leaves out the writer's unfinished
+/// parts (the WAL frame being written, a segment's temporary file) instead of reporting a
+/// lost tail or an interrupted write; once no writer holds the lock they are reported.
+#[test]
+fn a_reader_beside_a_writer_leaves_its_unfinished_parts_out() -> Result<(), vault::Error> {
+    let dir = tempfile::tempdir().map_err(io)?;
+    let mut v = Vault::init(dir.path(), &InitOptions::default())?;
+    for i in 0..10u64 {
+        append_at(&mut v, i, line(i).as_bytes())?;
+    }
+    v.commit()?;
+    // half a frame at the end of the WAL, and a segment being written
+    let wal = std::fs::read_dir(dir.path().join("wal"))
+        .map_err(io)?
+        .next()
+        .ok_or_else(|| vault::Error::new(vault::ErrorKind::NotFound, "no wal"))?
+        .map_err(io)?
+        .path();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&wal)
+        .map_err(io)?;
+    std::io::Write::write_all(&mut f, &[200, 0, 0, 0, 1, 2, 3, 4, b'x']).map_err(io)?;
+    std::fs::write(dir.path().join("seg/.tmp-being-written.seg"), b"half").map_err(io)?;
+    let kinds = |s: &Store| -> Result<Vec<&'static str>, vault::Error> {
+        Ok(vault::verify(s, &VerifyOptions::default())?
+            .findings
+            .iter()
+            .map(|f| f.kind)
+            .collect())
+    };
+    let live = Store::open(dir.path())?;
+    assert!(live.writer_active());
+    assert!(live.wal().torn.is_none());
+    assert_eq!(live.size(), 10);
+    assert!(kinds(&live)?.is_empty(), "{:?}", kinds(&live)?);
+    drop(v);
+    let after = Store::open(dir.path())?;
+    assert!(!after.writer_active());
+    let k = kinds(&after)?;
+    assert!(
+        k.contains(&"unsealed_tail_lost") && k.contains(&"interrupted_write"),
+        "{k:?}"
+    );
+    Ok(())
+}

@@ -781,7 +781,11 @@ fn incomplete(n: usize, out: Out) -> anyhow::Error {
             "{n} {}",
             out.t(
                 "个部分无法读取, 以上结果不含其中的记录; 请运行 `wangan vault verify`",
-                "parts of the vault could not be read and their records are left out above; run `wangan vault verify`"
+                if n == 1 {
+                    "part of the vault could not be read and its records are left out above; run `wangan vault verify`"
+                } else {
+                    "parts of the vault could not be read and their records are left out above; run `wangan vault verify`"
+                }
             )
         ),
     )
