@@ -21,9 +21,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
-use crate::keys::PublicKeys;
+use crate::keys::{KeyAlg, PublicKeys, TrustedKeys, VerifierKey};
 use crate::merkle::{self, SubtreeSource};
-use crate::note::{Checkpoint, SigCheck, SignedCheckpoint};
+use crate::note::{Checkpoint, Note, SigCheck, SignedCheckpoint};
 use crate::query::Query;
 use crate::record::Record;
 use crate::segment::TILE;
@@ -211,22 +211,16 @@ fn put_record(out: &mut Vec<u8>, canonical: &[u8], proof: &[Hash]) {
     }
 }
 
-/// Trusted public keys to check a bundle against (obtained out of band,
-/// e.g. the auditor's copy of `keys/ed25519.pub`).
-#[derive(Debug, Clone, Default)]
-pub struct Trusted {
-    /// Keys the bundle's keys must equal. `None`: the bundle's own keys are
-    /// used and [`BundleCheck::key_trusted`] is false.
-    pub keys: Option<PublicKeys>,
-}
-
 /// One reason a bundle does not verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleFailure {
-    /// Stable snake_case id: `hash_unknown`, `hash_mismatch`, `key_malformed`,
-    /// `key_not_trusted`, `checkpoint_malformed`, `checkpoint_signature_invalid`,
-    /// `checkpoint_unknown_key`, `checkpoint_sm2_invalid`, `record_malformed`,
+    /// Stable snake_case id. Self-consistency: `hash_unknown`, `hash_mismatch`,
+    /// `key_malformed`, `sm2_key_missing`, `checkpoint_malformed`,
+    /// `checkpoint_signature_invalid`, `checkpoint_unknown_key`,
+    /// `checkpoint_sm2_missing`, `record_malformed`,
     /// `record_beyond_checkpoint`, `records_out_of_order`, `proof_invalid`.
+    /// Trust anchor ([`ANCHOR_FAILURES`]): `key_not_trusted`, `anchor_incomplete`,
+    /// `anchor_signature_missing`, `anchor_signature_invalid`.
     pub kind: &'static str,
     /// Index of the record in the bundle (from 0), when about one record.
     pub record: Option<u64>,
@@ -235,6 +229,14 @@ pub struct BundleFailure {
     /// What failed (English, lowercase).
     pub message: String,
 }
+
+/// Failure kinds about the trust anchor (the bundle may still be self-consistent).
+pub const ANCHOR_FAILURES: &[&str] = &[
+    "key_not_trusted",
+    "anchor_incomplete",
+    "anchor_signature_missing",
+    "anchor_signature_invalid",
+];
 
 /// Key fingerprints shown to the recipient for comparison out of band.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,10 +247,35 @@ pub struct KeyInfo {
     pub ed25519_id: String,
     /// SHA-256 of the 32-byte Ed25519 public key, hex.
     pub ed25519_fingerprint: String,
+    /// The SM2 note verifier key (`name+id+base64(0xff ‖ "wangan.sm2-sm3.v1" ‖ point)`), when present.
+    pub sm2_key: Option<String>,
     /// SM2 key id (hex), when an SM2 key is present.
     pub sm2_id: Option<String>,
     /// SHA-256 of the SEC1 SM2 public key, hex.
     pub sm2_fingerprint: Option<String>,
+}
+
+/// Whether a bundle's checkpoint is anchored in keys the verifier trusts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Its Ed25519 and SM2 signatures verify under trusted keys of its origin.
+    Anchored,
+    /// No trusted key was given for its origin: at most self-consistent.
+    NotAnchored,
+    /// Trusted keys of its origin were given and the checkpoint is not
+    /// signed by them (forged, re-signed, or a signature stripped).
+    Refused,
+}
+
+impl Trust {
+    /// Stable snake_case name (`anchored`, `not_anchored`, `refused`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Trust::Anchored => "anchored",
+            Trust::NotAnchored => "not_anchored",
+            Trust::Refused => "refused",
+        }
+    }
 }
 
 /// Result of [`check_bundle`].
@@ -258,11 +285,13 @@ pub struct BundleCheck {
     pub hash: Option<HashAlg>,
     /// The checkpoint content, when it parsed.
     pub checkpoint: Option<Checkpoint>,
-    /// Keys, when they parsed.
+    /// Keys carried by the bundle, when they parsed.
     pub keys: Option<KeyInfo>,
-    /// Whether the keys were compared with (and equal) trusted keys.
-    pub key_trusted: bool,
-    /// Whether the SM2 signature line was present and verified.
+    /// Whether the checkpoint is anchored in trusted keys.
+    pub trust: Trust,
+    /// The trusted verifier keys whose signatures verified (when anchored or refused).
+    pub anchor_keys: Vec<String>,
+    /// Whether the SM2 signature line was present and verified with the bundle's key.
     pub sm2_verified: bool,
     /// Records in the bundle.
     pub records: u64,
@@ -281,9 +310,20 @@ pub struct BundleCheck {
 }
 
 impl BundleCheck {
-    /// Every signature and every proof holds.
+    /// The bundle holds and is anchored: every signature and every proof
+    /// verifies, and the checkpoint is signed by trusted keys (Ed25519 and SM2).
     pub fn ok(&self) -> bool {
-        self.failures.is_empty() && self.more_failures == 0
+        self.self_consistent() && self.trust == Trust::Anchored
+    }
+
+    /// Every signature (under the bundle's own keys) and every proof holds;
+    /// says nothing about who signed.
+    pub fn self_consistent(&self) -> bool {
+        self.more_failures == 0
+            && self
+                .failures
+                .iter()
+                .all(|f| ANCHOR_FAILURES.contains(&f.kind))
     }
 
     fn fail(&mut self, kind: &'static str, record: Option<u64>, seq: Option<u64>, msg: String) {
@@ -304,19 +344,122 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Check a bundle offline: decode it strictly, check the checkpoint's
-/// signatures (Ed25519 and, when an SM2 key is included, SM2) with the
-/// bundle's keys — which must equal `trusted` keys when given — and every
-/// record's inclusion proof against the checkpoint root. Returns an error
-/// only when the bytes are not a well-formed bundle; everything else is a
-/// [`BundleFailure`].
-pub fn check_bundle(bytes: &[u8], trusted: &Trusted) -> Result<BundleCheck> {
+/// Check the checkpoint note against the trusted keys of its origin: for
+/// each algorithm (Ed25519 and SM2) a trusted key must be given and one of
+/// them must have a valid signature line; a line of a trusted key that does
+/// not verify refuses the note; the bundle's own keys must be trusted ones.
+fn anchor(
+    c: &mut BundleCheck,
+    note: &Note,
+    origin: &str,
+    own: &[VerifierKey],
+    trusted: &TrustedKeys,
+) {
+    let anchors: Vec<&VerifierKey> = trusted.named(origin).collect();
+    if anchors.is_empty() {
+        c.trust = Trust::NotAnchored;
+        return;
+    }
+    let mut refused = false;
+    let msg = note.text.as_bytes();
+    for alg in [KeyAlg::Ed25519, KeyAlg::Sm2] {
+        let of_alg: Vec<&&VerifierKey> = anchors.iter().filter(|k| k.alg() == alg).collect();
+        if of_alg.is_empty() {
+            refused = true;
+            c.fail(
+                "anchor_incomplete",
+                None,
+                None,
+                format!(
+                    "no trusted {} key for {origin:?}: a wangan vault signs every checkpoint with ed25519 and sm2, so both public keys must be trusted (give the vault's keys/ directory, or both key files)",
+                    alg.name()
+                ),
+            );
+            continue;
+        }
+        let mut good = false;
+        for k in &of_alg {
+            for s in note
+                .sigs
+                .iter()
+                .filter(|s| s.name == k.name && s.key_id == k.id)
+            {
+                if k.verify(msg, &s.sig) {
+                    good = true;
+                    if !c.anchor_keys.contains(&k.vkey()) {
+                        c.anchor_keys.push(k.vkey());
+                    }
+                } else {
+                    refused = true;
+                    c.fail(
+                        "anchor_signature_invalid",
+                        None,
+                        None,
+                        format!(
+                            "the {} signature of trusted key {:08x} does not verify: the checkpoint was altered or forged",
+                            alg.name(),
+                            k.id
+                        ),
+                    );
+                }
+            }
+        }
+        if !good {
+            refused = true;
+            let ids: Vec<String> = of_alg.iter().map(|k| format!("{:08x}", k.id)).collect();
+            c.fail(
+                "anchor_signature_missing",
+                None,
+                None,
+                format!(
+                    "the checkpoint carries no valid {} signature of a trusted key (trusted key id {}): it was signed by other keys, or the signature was stripped",
+                    alg.name(),
+                    ids.join(", ")
+                ),
+            );
+        }
+    }
+    for k in own {
+        if !anchors.contains(&k) {
+            refused = true;
+            c.fail(
+                "key_not_trusted",
+                None,
+                None,
+                format!(
+                    "the bundle's {} key {:08x} (sha256:{}) is not among the trusted keys of {origin:?}",
+                    k.alg().name(),
+                    k.id,
+                    k.fingerprint()
+                ),
+            );
+        }
+    }
+    c.trust = if refused {
+        Trust::Refused
+    } else {
+        Trust::Anchored
+    };
+}
+
+/// Check a bundle offline: decode it strictly; check that it is
+/// self-consistent (the checkpoint's Ed25519 and SM2 signatures verify with
+/// the keys the bundle carries, and every record's inclusion proof leads to
+/// the checkpoint root); and check that the checkpoint is anchored: signed,
+/// with both algorithms, by keys in `trusted` named as its origin
+/// ([`Trust`]). Only [`BundleCheck::ok`] (self-consistent and anchored)
+/// means the records are what the operator's vault stored; keys carried in
+/// the bundle prove nothing by themselves, since whoever altered it could
+/// have re-signed it. Returns an error only when the bytes are not a
+/// well-formed bundle; everything else is a [`BundleFailure`].
+pub fn check_bundle(bytes: &[u8], trusted: &TrustedKeys) -> Result<BundleCheck> {
     let b = Bundle::decode(bytes)?;
     let mut c = BundleCheck {
         hash: HashAlg::from_code(b.hash_code),
         checkpoint: None,
         keys: None,
-        key_trusted: false,
+        trust: Trust::NotAnchored,
+        anchor_keys: Vec::new(),
         sm2_verified: false,
         records: b.records.len() as u64,
         records_verified: 0,
@@ -347,44 +490,32 @@ pub fn check_bundle(bytes: &[u8], trusted: &Trusted) -> Result<BundleCheck> {
         });
     let keys = match keys {
         Ok(k) => {
+            let vks = k.verifier_keys();
             let ed = k.ed25519_bytes();
+            let sm2 = vks.iter().find(|v| v.alg() == KeyAlg::Sm2);
             c.keys = Some(KeyInfo {
                 ed25519_key: k.ed25519_verifier_key(),
                 ed25519_id: format!("{:08x}", k.ed25519_id),
                 ed25519_fingerprint: HashAlg::Sha256.digest(&[&ed]).hex(),
-                sm2_id: k.has_sm2().then(|| format!("{:08x}", k.sm2_id)),
-                sm2_fingerprint: k
-                    .has_sm2()
-                    .then(|| HashAlg::Sha256.digest(&[&b.sm2_key]).hex()),
+                sm2_key: sm2.map(VerifierKey::vkey),
+                sm2_id: sm2.map(|v| format!("{:08x}", v.id)),
+                sm2_fingerprint: sm2.map(VerifierKey::fingerprint),
             });
-            Some(k)
+            if !k.has_sm2() {
+                c.fail(
+                    "sm2_key_missing",
+                    None,
+                    None,
+                    "the bundle carries no sm2 key: a wangan vault signs every checkpoint with ed25519 and sm2 (was it stripped?)".into(),
+                );
+            }
+            Some((k, vks))
         }
         Err(e) => {
             c.fail("key_malformed", None, None, format!("bundle keys: {e}"));
             None
         }
     };
-    if let (Some(t), Some(k)) = (&trusted.keys, &keys) {
-        let ed_same = t.ed25519_verifier_key() == k.ed25519_verifier_key();
-        let sm2_same = !t.has_sm2() || t.sm2_hex() == k.sm2_hex();
-        if ed_same && sm2_same {
-            c.key_trusted = true;
-        } else {
-            c.fail(
-                "key_not_trusted",
-                None,
-                None,
-                format!(
-                    "the bundle is signed by key {} ({:08x}) but the trusted key is {} ({:08x}){}",
-                    k.name,
-                    k.ed25519_id,
-                    t.name,
-                    t.ed25519_id,
-                    if ed_same { ": sm2 keys differ" } else { "" }
-                ),
-            );
-        }
-    }
     // checkpoint
     let cp = match std::str::from_utf8(&b.checkpoint)
         .map_err(|_| Error::new(ErrorKind::Corrupt, "checkpoint is not utf-8"))
@@ -410,7 +541,7 @@ pub fn check_bundle(bytes: &[u8], trusted: &Trusted) -> Result<BundleCheck> {
                 ),
             );
         }
-        if let Some(k) = &keys {
+        if let Some((k, _)) = &keys {
             if cp.checkpoint.origin != k.name {
                 c.fail(
                     "checkpoint_unknown_key",
@@ -427,10 +558,10 @@ pub fn check_bundle(bytes: &[u8], trusted: &Trusted) -> Result<BundleCheck> {
                     c.sm2_verified = sm2;
                     if k.has_sm2() && !sm2 {
                         c.fail(
-                            "checkpoint_sm2_invalid",
+                            "checkpoint_sm2_missing",
                             None,
                             None,
-                            "the checkpoint has no valid sm2 signature for the bundle's sm2 key"
+                            "the checkpoint has no sm2 signature line of the bundle's sm2 key (was it stripped?)"
                                 .into(),
                         );
                     }
@@ -453,6 +584,8 @@ pub fn check_bundle(bytes: &[u8], trusted: &Trusted) -> Result<BundleCheck> {
                 ),
             }
         }
+        let own = keys.as_ref().map(|(_, v)| v.as_slice()).unwrap_or_default();
+        anchor(&mut c, &cp.note, &cp.checkpoint.origin, own, trusted);
     }
     // records
     let mut sources: BTreeMap<String, u64> = BTreeMap::new();

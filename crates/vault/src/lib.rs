@@ -65,8 +65,9 @@ pub mod tombstone;
 pub mod verify;
 pub mod wal;
 
-pub use bundle::{Bundle, BundleCheck, ExportSummary, Trusted, check_bundle, export};
+pub use bundle::{Bundle, BundleCheck, ExportSummary, Trust, check_bundle, export};
 pub use coverage::{CoverageOptions, CoverageReport, SourceCoverage, coverage};
+pub use keys::{TrustedKeys, VerifierKey};
 pub use prune::{PruneItem, PruneOptions, PruneReport, prune};
 pub use query::{Order, Query, QueryIter, query};
 

@@ -171,17 +171,26 @@ enum VaultCommand {
         #[arg(long, short, value_name = "FILE")]
         output: PathBuf,
     },
-    /// Check a bundle offline: signatures and every inclusion proof (校验证据包).
+    /// Check a bundle offline against keys you trust: signatures and every inclusion proof
+    /// (校验证据包).
     ///
-    /// Exit 0 when everything holds, 1 otherwise.
+    /// Exit 0 only when the checkpoint is signed (Ed25519 and SM2) by trusted keys of its
+    /// origin and every proof holds; 1 otherwise, including a bundle that is only
+    /// self-consistent because no trusted key was given (its key fingerprints are printed
+    /// to compare out of band).
     CheckBundle {
         /// The bundle file.
         file: PathBuf,
-        /// The vault's public key obtained out of band: a `keys/ed25519.pub` file, or a
-        /// `keys/` directory (ed25519.pub and sm2.pub). Without it the bundle's own keys
-        /// are used and their fingerprints must be compared by hand.
-        #[arg(long, value_name = "FILE")]
-        trusted_key: Option<PathBuf>,
+        /// Trust these public keys, obtained out of band (repeatable): a vault's `keys/`
+        /// directory, `ed25519.pub`, `sm2.pub`, or a file of note verifier keys (one per
+        /// line). Both the Ed25519 and the SM2 key of the vault are needed.
+        #[arg(long, value_name = "FILE|DIR")]
+        trusted_key: Vec<PathBuf>,
+        /// Trust store: a directory of key files (`*.pub`, searched recursively) whose keys
+        /// are trusted for the origins they name [default: $XDG_CONFIG_HOME/wangan/trusted-keys
+        /// or ~/.config/wangan/trusted-keys, when it exists].
+        #[arg(long, value_name = "DIR", env = "WANGAN_TRUST_STORE")]
+        trust_store: Option<PathBuf>,
     },
     /// Per source: first and last record, records per day, gaps, six-month coverage (留存覆盖).
     ///
@@ -249,9 +258,11 @@ pub fn run(args: VaultArgs, out: Out) -> anyhow::Result<Exit> {
             filters,
             output,
         } => export(&dir.data_dir, &filters.query(out)?, &output, out),
-        VaultCommand::CheckBundle { file, trusted_key } => {
-            check_bundle(&file, trusted_key.as_deref(), out)
-        }
+        VaultCommand::CheckBundle {
+            file,
+            trusted_key,
+            trust_store,
+        } => check_bundle(&file, &trusted_key, trust_store.as_deref(), out),
         VaultCommand::Prune { dir, dry_run } => prune(&dir.data_dir, dry_run, out),
         VaultCommand::Coverage {
             dir,
@@ -1191,8 +1202,8 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
             out.paint(
                 Style::Dim,
                 out.t(
-                    "接收方用 `wangan vault check-bundle FILE --trusted-key ed25519.pub` 离线校验。",
-                    "the recipient checks it offline with `wangan vault check-bundle FILE --trusted-key ed25519.pub`."
+                    "接收方须另行取得本库公钥 (keys/ 目录), 用 `wangan vault check-bundle FILE --trusted-key keys/` 离线校验。",
+                    "the recipient checks it offline with `wangan vault check-bundle FILE --trusted-key keys/`, the vault's public keys obtained separately."
                 )
             )
         )?;
@@ -1200,31 +1211,62 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
     Ok(Exit::Ok)
 }
 
-fn load_trusted_key(p: &Path, out: Out) -> anyhow::Result<vault::keys::PublicKeys> {
-    let shown = escape(&p.display().to_string(), false).into_owned();
-    let res = if p.is_dir() {
-        vault::keys::PublicKeys::load(p)
-    } else {
-        let text =
-            std::fs::read_to_string(p).map_err(|e| fail(Exit::NoInput, format!("{shown}: {e}")))?;
-        vault::keys::PublicKeys::from_verifier_key(&text)
-    };
-    res.map_err(|e| {
-        fail(
-            Exit::DataErr,
-            format!(
-                "{}: {shown}: {e}",
-                out.t("无法读取可信公钥", "cannot read the trusted key")
-            ),
-        )
-    })
+/// The default trust store: `$XDG_CONFIG_HOME/wangan/trusted-keys`, else
+/// `~/.config/wangan/trusted-keys`.
+fn default_trust_store() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("wangan").join("trusted-keys"))
 }
 
-fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Result<Exit> {
-    let mut w = std::io::stdout().lock();
-    let trusted = vault::Trusted {
-        keys: trusted_key.map(|p| load_trusted_key(p, out)).transpose()?,
+/// Collect the trusted keys: every `--trusted-key`, then the trust store (given, or the
+/// default one when it exists). Returns the keys and the store that was read.
+fn load_trusted_keys(
+    files: &[PathBuf],
+    store: Option<&Path>,
+    out: Out,
+) -> anyhow::Result<(vault::TrustedKeys, Option<PathBuf>)> {
+    let mut keys = vault::TrustedKeys::new();
+    let load = |keys: &mut vault::TrustedKeys, p: &Path| {
+        keys.load(p).map_err(|e| {
+            let code = match e.kind() {
+                vault::ErrorKind::Io if !p.exists() => Exit::NoInput,
+                vault::ErrorKind::Io => Exit::IoErr,
+                _ => Exit::DataErr,
+            };
+            fail(
+                code,
+                format!(
+                    "{}: {}",
+                    out.t("无法读取可信公钥", "cannot read the trusted keys"),
+                    escape(&e.to_string(), false)
+                ),
+            )
+        })
     };
+    for p in files {
+        load(&mut keys, p)?;
+    }
+    let store = match store {
+        Some(s) => Some(s.to_path_buf()),
+        None => default_trust_store().filter(|d| d.is_dir()),
+    };
+    if let Some(s) = &store {
+        load(&mut keys, s)?;
+    }
+    Ok((keys, store))
+}
+
+fn check_bundle(
+    file: &Path,
+    trusted_key: &[PathBuf],
+    trust_store: Option<&Path>,
+    out: Out,
+) -> anyhow::Result<Exit> {
+    let mut w = std::io::stdout().lock();
+    let (trusted, store) = load_trusted_keys(trusted_key, trust_store, out)?;
     let shown = escape(&file.display().to_string(), false).into_owned();
     let bytes = std::fs::read(file).map_err(|e| {
         let code = if e.kind() == std::io::ErrorKind::NotFound {
@@ -1240,7 +1282,7 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
             // not a well-formed bundle: a failed check, not a crash
             if out.json {
                 out.print_json(&json!({
-                    "schema": "wangan.vault.check-bundle/1",
+                    "schema": "wangan.vault.check-bundle/2",
                     "ok": false,
                     "error": e.to_string(),
                 }))?;
@@ -1256,10 +1298,18 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
         }
     };
     let t = vault::clock::rfc3339_ns;
+    let self_consistent = c.self_consistent();
     if out.json {
         out.print_json(&json!({
-            "schema": "wangan.vault.check-bundle/1",
+            "schema": "wangan.vault.check-bundle/2",
             "ok": c.ok(),
+            "trust": c.trust.name(),
+            "self_consistent": self_consistent,
+            "anchor": {
+                "keys": c.anchor_keys,
+                "trusted_keys_given": trusted.keys().len(),
+                "trust_store": store.as_ref().map(|s| s.display().to_string()),
+            },
             "records": c.records,
             "records_verified": c.records_verified,
             "seq": c.seqs.map(|(a, b)| json!({"first": a, "last": b})),
@@ -1276,10 +1326,10 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
                 "ed25519": k.ed25519_key,
                 "ed25519_id": k.ed25519_id,
                 "ed25519_sha256": k.ed25519_fingerprint,
+                "sm2": k.sm2_key,
                 "sm2_id": k.sm2_id,
                 "sm2_sha256": k.sm2_fingerprint,
             })),
-            "key_trusted": c.key_trusted,
             "sm2_verified": c.sm2_verified,
             "failures": c.failures.iter().map(|f| json!({
                 "kind": f.kind,
@@ -1289,113 +1339,137 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
             })).collect::<Vec<_>>(),
             "more_failures": c.more_failures,
         }))?;
+        return Ok(if c.ok() { Exit::Ok } else { Exit::Findings });
+    }
+    let verdict = if c.ok() {
+        out.paint(
+            Style::Green,
+            out.t(
+                "校验通过, 已锚定到可信公钥",
+                "bundle verifies, anchored in trusted keys",
+            ),
+        )
+    } else if self_consistent && c.trust == vault::Trust::NotAnchored {
+        out.paint(
+            Style::Yellow,
+            out.t(
+                "自洽, 但未锚定 (未提供该日志库的可信公钥)",
+                "self-consistent, not anchored (no trusted key of its vault given)",
+            ),
+        )
     } else {
-        let verdict = if c.ok() {
-            out.paint(Style::Green, out.t("校验通过", "bundle verifies"))
-        } else {
-            out.paint(Style::Red, out.t("校验失败", "bundle does not verify"))
-        };
+        out.paint(Style::Red, out.t("校验失败", "bundle does not verify"))
+    };
+    writeln!(
+        w,
+        "{verdict}: {} / {} {}",
+        c.records_verified,
+        c.records,
+        out.t("条记录的包含证明成立", "records proven")
+    )?;
+    if let Some((a, b)) = c.seqs {
+        writeln!(w, "  seq {a}..{b}")?;
+    }
+    if let Some((a, b)) = c.time {
         writeln!(
             w,
-            "{verdict}: {} / {} {}",
-            c.records_verified,
-            c.records,
-            out.t("条记录的包含证明成立", "records proven")
+            "  {}: {} .. {}",
+            out.t("接收时间", "received"),
+            t(a),
+            t(b)
         )?;
-        if let Some((a, b)) = c.seqs {
-            writeln!(w, "  seq {a}..{b}")?;
+    }
+    if !c.sources.is_empty() {
+        let list: Vec<String> = c
+            .sources
+            .iter()
+            .map(|(s, n)| format!("{} ({n})", escape(s, false)))
+            .collect();
+        writeln!(w, "  {}: {}", out.t("来源", "sources"), list.join(", "))?;
+    }
+    if let Some(cp) = &c.checkpoint {
+        writeln!(
+            w,
+            "  {}: {} {} {}, {} {}, {} {}",
+            out.t("检查点", "checkpoint"),
+            escape(&cp.origin, false),
+            cp.size,
+            out.t("条记录", "records"),
+            out.t("根", "root"),
+            cp.root.b64(),
+            out.t("签名时间", "signed"),
+            t(cp.time_ns)
+        )?;
+    }
+    if let Some(h) = c.hash {
+        writeln!(w, "  {}: {}", out.t("哈希", "hash"), h.name())?;
+    }
+    if let Some(k) = &c.keys {
+        writeln!(
+            w,
+            "  {}:",
+            out.t(
+                "证据包所带公钥 (请与运营者通过其他渠道核对指纹)",
+                "keys carried by the bundle (compare the fingerprints with the operator's, out of band)"
+            )
+        )?;
+        writeln!(
+            w,
+            "    Ed25519 {} sha256:{}",
+            escape(&k.ed25519_key, false),
+            k.ed25519_fingerprint
+        )?;
+        match (&k.sm2_key, &k.sm2_fingerprint) {
+            (Some(vk), Some(fp)) => writeln!(w, "    SM2     {} sha256:{fp}", escape(vk, false))?,
+            _ => writeln!(w, "    SM2     {}", out.t("缺失", "missing"))?,
         }
-        if let Some((a, b)) = c.time {
+    }
+    match c.trust {
+        vault::Trust::Anchored => {
             writeln!(
                 w,
-                "  {}: {} .. {}",
-                out.t("接收时间", "received"),
-                t(a),
-                t(b)
-            )?;
-        }
-        if !c.sources.is_empty() {
-            let list: Vec<String> = c
-                .sources
-                .iter()
-                .map(|(s, n)| format!("{} ({n})", escape(s, false)))
-                .collect();
-            writeln!(w, "  {}: {}", out.t("来源", "sources"), list.join(", "))?;
-        }
-        if let Some(cp) = &c.checkpoint {
-            writeln!(
-                w,
-                "  {}: {} {} {}, {} {}, {} {}",
-                out.t("检查点", "checkpoint"),
-                escape(&cp.origin, false),
-                cp.size,
-                out.t("条记录", "records"),
-                out.t("根", "root"),
-                cp.root.b64(),
-                out.t("签名时间", "signed"),
-                t(cp.time_ns)
-            )?;
-        }
-        if let Some(h) = c.hash {
-            writeln!(w, "  {}: {}", out.t("哈希", "hash"), h.name())?;
-        }
-        if let Some(k) = &c.keys {
-            writeln!(
-                w,
-                "  Ed25519 {} sha256:{}",
-                escape(&k.ed25519_key, false),
-                k.ed25519_fingerprint
-            )?;
-            if let (Some(id), Some(fp)) = (&k.sm2_id, &k.sm2_fingerprint) {
-                writeln!(
-                    w,
-                    "  SM2 {id} sha256:{fp} ({})",
-                    if c.sm2_verified {
-                        out.t("签名有效", "signature valid")
-                    } else {
-                        out.t("签名无效", "signature not valid")
-                    }
-                )?;
-            }
-        }
-        if c.key_trusted {
-            writeln!(
-                w,
-                "  {}",
+                "  {}:",
                 out.paint(
                     Style::Green,
-                    out.t("公钥与可信公钥一致", "keys match the trusted key")
+                    out.t("由可信公钥签名", "signed by trusted keys")
                 )
             )?;
-        } else if trusted.keys.is_none() {
-            writeln!(w,
-                "  {}",
-                out.paint(
-                    Style::Yellow,
-                    out.t(
-                        "未提供可信公钥: 请通过其他渠道核对上面的公钥指纹 (--trusted-key)",
-                        "no trusted key given: compare the key fingerprints above out of band (--trusted-key)"
-                    )
+            for k in &c.anchor_keys {
+                writeln!(w, "    {}", escape(k, false))?;
+            }
+        }
+        vault::Trust::NotAnchored => {
+            let hint = if trusted.is_empty() {
+                out.t(
+                    "未提供可信公钥: 核对上面的指纹后, 用 --trusted-key 指定运营者的 keys/ 目录 (或放入信任库) 再校验",
+                    "no trusted key given: after comparing the fingerprints above, check again with --trusted-key and the operator's keys/ directory (or put the keys in the trust store)",
                 )
-            )?;
+            } else {
+                out.t(
+                    "可信公钥中没有该检查点来源 (origin) 的公钥",
+                    "none of the trusted keys is named as the checkpoint's origin",
+                )
+            };
+            writeln!(w, "  {}", out.paint(Style::Yellow, hint))?;
         }
-        for f in c.failures.iter().take(20) {
-            writeln!(
-                w,
-                "  {} {}: {}",
-                out.paint(Style::Red, "error"),
-                out.paint(Style::Cyan, f.kind),
-                escape(&f.message, false)
-            )?;
-        }
-        let more = c.more_failures + c.failures.len().saturating_sub(20) as u64;
-        if more > 0 {
-            writeln!(
-                w,
-                "  … {more} {}",
-                out.t("处更多失败 (见 --json)", "more failures (see --json)")
-            )?;
-        }
+        vault::Trust::Refused => {}
+    }
+    for f in c.failures.iter().take(20) {
+        writeln!(
+            w,
+            "  {} {}: {}",
+            out.paint(Style::Red, "error"),
+            out.paint(Style::Cyan, f.kind),
+            escape(&f.message, false)
+        )?;
+    }
+    let more = c.more_failures + c.failures.len().saturating_sub(20) as u64;
+    if more > 0 {
+        writeln!(
+            w,
+            "  … {more} {}",
+            out.t("处更多失败 (见 --json)", "more failures (see --json)")
+        )?;
     }
     Ok(if c.ok() { Exit::Ok } else { Exit::Findings })
 }
