@@ -12,6 +12,9 @@
 //! u32 n ‖ n bytes                 the signed checkpoint (C2SP signed note, UTF-8)
 //! u16 n ‖ n bytes                 Ed25519 note verifier key `name+keyid+base64(0x01‖key)` (UTF-8)
 //! u16 n ‖ n bytes                 SM2 public key, SEC1 uncompressed point (65 bytes), or n = 0
+//! optional, at most once:
+//!   'C' ‖ u32 n ‖ n bytes         an earlier signed checkpoint the recipient holds
+//!       ‖ u8 k ‖ k × hash         RFC 9162 consistency proof from it to this checkpoint, k ≤ 128
 //! per record:
 //!   'R' ‖ u32 n ‖ n bytes         canonical record v1 (what the leaf hash covers)
 //!       ‖ u8 k ‖ k × hash         RFC 9162 inclusion proof (audit path, bottom up), k ≤ 64
@@ -35,6 +38,9 @@ pub const MAGIC: &[u8; 8] = b"WANGBDL1";
 /// Magic at the end of a bundle.
 pub const END_MAGIC: &[u8; 8] = b"WANGBEND";
 const TAG_RECORD: u8 = b'R';
+const TAG_CONSISTENCY: u8 = b'C';
+/// Longest consistency proof.
+pub const MAX_CONSISTENCY_PROOF: usize = 128;
 const TAG_END: u8 = b'E';
 /// Longest inclusion proof (a tree of 2^64 leaves).
 pub const MAX_PROOF: usize = 64;
@@ -52,6 +58,16 @@ pub struct BundleRecord {
     pub proof: Vec<Hash>,
 }
 
+/// The consistency section of a bundle: an earlier checkpoint and the proof
+/// that the bundle's checkpoint extends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleConsistency {
+    /// The earlier signed checkpoint, as bytes.
+    pub checkpoint: Vec<u8>,
+    /// RFC 9162 consistency proof from its size to the bundle checkpoint's size.
+    pub proof: Vec<Hash>,
+}
+
 /// A decoded bundle (structure only: nothing is checked yet; see [`check_bundle`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bundle {
@@ -63,6 +79,8 @@ pub struct Bundle {
     pub ed25519_key: Vec<u8>,
     /// SM2 public key (SEC1 uncompressed), empty when absent.
     pub sm2_key: Vec<u8>,
+    /// Consistency from an earlier checkpoint, when exported with one.
+    pub since: Option<BundleConsistency>,
     /// Records in file order.
     pub records: Vec<BundleRecord>,
 }
@@ -127,9 +145,34 @@ impl Bundle {
         let n = r.u16("sm2 key length")?;
         let sm2_key = r.take(n, "sm2 key")?.to_vec();
         let mut records = Vec::new();
+        let mut since = None;
         loop {
             let at = r.pos;
             match r.u8("record tag")? {
+                TAG_CONSISTENCY if since.is_none() && records.is_empty() => {
+                    let n = r.u32("earlier checkpoint length")?;
+                    if n > MAX_CHECKPOINT {
+                        return Err(bad("earlier checkpoint longer than 64 KiB", r.pos - 4));
+                    }
+                    let checkpoint = r.take(n, "earlier checkpoint")?.to_vec();
+                    let k = usize::from(r.u8("consistency proof length")?);
+                    if k > MAX_CONSISTENCY_PROOF {
+                        return Err(bad(
+                            &format!(
+                                "consistency proof of {k} hashes (at most {MAX_CONSISTENCY_PROOF})"
+                            ),
+                            r.pos - 1,
+                        ));
+                    }
+                    let mut proof = Vec::with_capacity(k);
+                    for _ in 0..k {
+                        let h = r.take(32, "consistency proof")?;
+                        let mut a = [0u8; 32];
+                        a.copy_from_slice(h);
+                        proof.push(Hash(a));
+                    }
+                    since = Some(BundleConsistency { checkpoint, proof });
+                }
                 TAG_RECORD => {
                     let i = records.len();
                     let n = r.u32("record length")?;
@@ -172,8 +215,15 @@ impl Bundle {
                         checkpoint,
                         ed25519_key,
                         sm2_key,
+                        since,
                         records,
                     });
+                }
+                TAG_CONSISTENCY => {
+                    return Err(bad(
+                        "consistency section out of place (at most one, before the records)",
+                        at,
+                    ));
                 }
                 t => return Err(bad(&format!("unknown tag 0x{t:02x}"), at)),
             }
@@ -191,6 +241,9 @@ impl Bundle {
         out.extend_from_slice(&self.ed25519_key);
         out.extend_from_slice(&(self.sm2_key.len() as u16).to_be_bytes());
         out.extend_from_slice(&self.sm2_key);
+        if let Some(c) = &self.since {
+            put_consistency(&mut out, &c.checkpoint, &c.proof);
+        }
         for r in &self.records {
             put_record(&mut out, &r.canonical, &r.proof);
         }
@@ -198,6 +251,16 @@ impl Bundle {
         out.extend_from_slice(&(self.records.len() as u64).to_be_bytes());
         out.extend_from_slice(END_MAGIC);
         out
+    }
+}
+
+fn put_consistency(out: &mut Vec<u8>, checkpoint: &[u8], proof: &[Hash]) {
+    out.push(TAG_CONSISTENCY);
+    out.extend_from_slice(&(checkpoint.len() as u32).to_be_bytes());
+    out.extend_from_slice(checkpoint);
+    out.push(proof.len() as u8);
+    for h in proof {
+        out.extend_from_slice(&h.0);
     }
 }
 
@@ -218,7 +281,9 @@ pub struct BundleFailure {
     /// `key_malformed`, `sm2_key_missing`, `checkpoint_malformed`,
     /// `checkpoint_signature_invalid`, `checkpoint_unknown_key`,
     /// `checkpoint_sm2_missing`, `record_malformed`,
-    /// `record_beyond_checkpoint`, `records_out_of_order`, `proof_invalid`.
+    /// `record_beyond_checkpoint`, `records_out_of_order`, `proof_invalid`,
+    /// `since_malformed`, `since_signature_invalid`, `consistency_invalid`,
+    /// `since_missing`, `since_mismatch`.
     /// Trust anchor ([`ANCHOR_FAILURES`]): `key_not_trusted`, `anchor_incomplete`,
     /// `anchor_signature_missing`, `anchor_signature_invalid`.
     pub kind: &'static str,
@@ -293,6 +358,10 @@ pub struct BundleCheck {
     pub anchor_keys: Vec<String>,
     /// Whether the SM2 signature line was present and verified with the bundle's key.
     pub sm2_verified: bool,
+    /// The earlier checkpoint of the consistency section, when present and parsed.
+    pub since: Option<Checkpoint>,
+    /// Whether the consistency proof from [`BundleCheck::since`] verified.
+    pub consistency_verified: bool,
     /// Records in the bundle.
     pub records: u64,
     /// Records whose proof verified.
@@ -442,6 +511,63 @@ fn anchor(
     };
 }
 
+/// The consistency section: the earlier checkpoint parses, is signed (Ed25519
+/// and SM2) by the bundle's keys for the same origin and hash, is not larger,
+/// and the proof leads from its root to the bundle checkpoint's root.
+fn check_since(
+    c: &mut BundleCheck,
+    since: &BundleConsistency,
+    cp: &SignedCheckpoint,
+    keys: Option<&PublicKeys>,
+) {
+    let old = match std::str::from_utf8(&since.checkpoint)
+        .map_err(|_| Error::new(ErrorKind::Corrupt, "checkpoint is not utf-8"))
+        .and_then(SignedCheckpoint::parse)
+    {
+        Ok(o) => o,
+        Err(e) => {
+            c.fail(
+                "since_malformed",
+                None,
+                None,
+                format!("earlier checkpoint: {e}"),
+            );
+            return;
+        }
+    };
+    c.since = Some(old.checkpoint.clone());
+    let (o, n) = (&old.checkpoint, &cp.checkpoint);
+    if let Some(k) = keys
+        && (o.origin != n.origin || !matches!(old.check(k), SigCheck::Valid { sm2: true }))
+    {
+        c.fail(
+            "since_signature_invalid",
+            None,
+            None,
+            format!(
+                "the earlier checkpoint (size {}) is not signed with ed25519 and sm2 by the bundle's keys",
+                o.size
+            ),
+        );
+        return;
+    }
+    if o.hash != n.hash
+        || !merkle::verify_consistency(n.hash, o.size, &o.root, n.size, &n.root, &since.proof)
+    {
+        c.fail(
+            "consistency_invalid",
+            None,
+            None,
+            format!(
+                "the consistency proof from size {} to size {} does not verify: the log was rewritten between the two checkpoints, or the proof was altered",
+                o.size, n.size
+            ),
+        );
+        return;
+    }
+    c.consistency_verified = true;
+}
+
 /// Check a bundle offline: decode it strictly; check that it is
 /// self-consistent (the checkpoint's Ed25519 and SM2 signatures verify with
 /// the keys the bundle carries, and every record's inclusion proof leads to
@@ -453,6 +579,19 @@ fn anchor(
 /// have re-signed it. Returns an error only when the bytes are not a
 /// well-formed bundle; everything else is a [`BundleFailure`].
 pub fn check_bundle(bytes: &[u8], trusted: &TrustedKeys) -> Result<BundleCheck> {
+    check_bundle_since(bytes, trusted, None)
+}
+
+/// [`check_bundle`], and when `held` is given (a checkpoint the recipient
+/// already holds, e.g. from an earlier bundle), require the bundle to carry
+/// the consistency proof from exactly that checkpoint to its own: two
+/// bundles handed over months apart are then proven to come from one
+/// append-only log.
+pub fn check_bundle_since(
+    bytes: &[u8],
+    trusted: &TrustedKeys,
+    held: Option<&Checkpoint>,
+) -> Result<BundleCheck> {
     let b = Bundle::decode(bytes)?;
     let mut c = BundleCheck {
         hash: HashAlg::from_code(b.hash_code),
@@ -461,6 +600,8 @@ pub fn check_bundle(bytes: &[u8], trusted: &TrustedKeys) -> Result<BundleCheck> 
         trust: Trust::NotAnchored,
         anchor_keys: Vec::new(),
         sm2_verified: false,
+        since: None,
+        consistency_verified: false,
         records: b.records.len() as u64,
         records_verified: 0,
         seqs: None,
@@ -586,6 +727,34 @@ pub fn check_bundle(bytes: &[u8], trusted: &TrustedKeys) -> Result<BundleCheck> 
         }
         let own = keys.as_ref().map(|(_, v)| v.as_slice()).unwrap_or_default();
         anchor(&mut c, &cp.note, &cp.checkpoint.origin, own, trusted);
+        if let Some(since) = &b.since {
+            check_since(&mut c, since, cp, keys.as_ref().map(|(k, _)| k));
+        }
+    }
+    match (held, &c.since) {
+        (Some(h), None) => c.fail(
+            "since_missing",
+            None,
+            None,
+            format!(
+                "the bundle carries no consistency proof from the checkpoint held (size {})",
+                h.size
+            ),
+        ),
+        (Some(h), Some(s)) if h.origin != s.origin || h.size != s.size || h.root != s.root => c
+            .fail(
+                "since_mismatch",
+                None,
+                None,
+                format!(
+                    "the bundle's consistency proof starts at size {} root {}, not at the checkpoint held (size {} root {})",
+                    s.size,
+                    s.root.b64(),
+                    h.size,
+                    h.root.b64()
+                ),
+            ),
+        _ => {}
     }
     // records
     let mut sources: BTreeMap<String, u64> = BTreeMap::new();
@@ -661,6 +830,8 @@ pub struct ExportSummary {
     pub beyond_checkpoint: u64,
     /// The checkpoint the proofs are against.
     pub checkpoint: Checkpoint,
+    /// The earlier checkpoint a consistency proof starts from, when asked for.
+    pub since: Option<Checkpoint>,
     /// Bytes written.
     pub bytes: u64,
 }
@@ -725,6 +896,106 @@ pub fn export(
     w: &mut dyn Write,
     progress: Option<&dyn Fn(u64)>,
 ) -> Result<ExportSummary> {
+    export_since(store, q, None, w, progress)
+}
+
+/// A consistency proof between two checkpoints of a store ([`prove_consistency`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsistencyProof {
+    /// The earlier checkpoint.
+    pub old: Checkpoint,
+    /// The later checkpoint.
+    pub new: Checkpoint,
+    /// RFC 9162 consistency proof from `old.size` to `new.size`.
+    pub proof: Vec<Hash>,
+}
+
+/// Prove that `new` extends `old`: both must be checkpoints of this store
+/// (signed by its keys, Ed25519 and SM2, with its origin and hash), `old` no
+/// larger than `new`, and the store's tree must have their roots at their
+/// sizes. The proof is verified before it is returned.
+pub fn prove_consistency(
+    store: &Store,
+    old: &SignedCheckpoint,
+    new: &SignedCheckpoint,
+) -> Result<ConsistencyProof> {
+    let keys = store.public_keys();
+    let alg = store.hash_alg();
+    for (what, c) in [("earlier", old), ("later", new)] {
+        if !matches!(c.check(keys), SigCheck::Valid { sm2: true })
+            || c.checkpoint.origin != keys.name
+        {
+            return Err(Error::new(
+                ErrorKind::Crypto,
+                format!(
+                    "the {what} checkpoint (size {}) is not signed by this vault's keys ({})",
+                    c.checkpoint.size, keys.name
+                ),
+            ));
+        }
+        if c.checkpoint.hash != alg || c.checkpoint.size > store.size() {
+            return Err(Error::new(
+                ErrorKind::OutOfRange,
+                format!(
+                    "the {what} checkpoint ({} records, {}) is beyond this vault ({} records, {})",
+                    c.checkpoint.size,
+                    c.checkpoint.hash.name(),
+                    store.size(),
+                    alg.name()
+                ),
+            ));
+        }
+    }
+    let (o, n) = (&old.checkpoint, &new.checkpoint);
+    if o.size > n.size {
+        return Err(Error::new(
+            ErrorKind::OutOfRange,
+            format!(
+                "the earlier checkpoint has more records ({}) than the later one ({})",
+                o.size, n.size
+            ),
+        ));
+    }
+    let mut src = ProofSource {
+        store,
+        tr: store.tree(),
+        tiles: HashMap::new(),
+        limit: n.size,
+    };
+    for c in [o, n] {
+        if merkle::range_hash(alg, &mut src, 0, c.size)? != c.root {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "the store's tree at size {} does not have the checkpoint's root: the log diverged from it; run `wangan vault verify`",
+                    c.size
+                ),
+            ));
+        }
+    }
+    let proof = merkle::consistency_proof(alg, &mut src, o.size, n.size)?;
+    if !merkle::verify_consistency(alg, o.size, &o.root, n.size, &n.root, &proof) {
+        return Err(Error::new(
+            ErrorKind::Corrupt,
+            "the consistency proof computed from the store does not verify; run `wangan vault verify`",
+        ));
+    }
+    Ok(ConsistencyProof {
+        old: o.clone(),
+        new: n.clone(),
+        proof,
+    })
+}
+
+/// [`export`], with the consistency proof from `since` (an earlier checkpoint
+/// of this store the recipient already holds) to the bundle's checkpoint.
+pub fn export_since(
+    store: &Store,
+    q: &Query,
+    since: Option<&SignedCheckpoint>,
+    w: &mut dyn Write,
+    progress: Option<&dyn Fn(u64)>,
+) -> Result<ExportSummary> {
     let alg = store.hash_alg();
     let keys = store.public_keys();
     let cp = store.latest_checkpoint()?.ok_or_else(|| {
@@ -767,12 +1038,23 @@ pub fn export(
             ),
         ));
     }
+    let consistency = match since {
+        Some(old) => {
+            let p = prove_consistency(store, old, &cp)?;
+            Some(BundleConsistency {
+                checkpoint: old.to_string().into_bytes(),
+                proof: p.proof,
+            })
+        }
+        None => None,
+    };
     let wio = |e: std::io::Error| Error::new(ErrorKind::Io, format!("write bundle: {e}"));
     let mut head = Bundle {
         hash_code: alg.code(),
         checkpoint: cp.to_string().into_bytes(),
         ed25519_key: keys.ed25519_verifier_key().into_bytes(),
         sm2_key: keys.sm2_sec1().unwrap_or_default(),
+        since: consistency,
         records: Vec::new(),
     }
     .encode();
@@ -826,6 +1108,7 @@ pub fn export(
         records: n,
         beyond_checkpoint: beyond,
         checkpoint: cp.checkpoint,
+        since: since.map(|s| s.checkpoint.clone()),
         bytes: bytes + buf.len() as u64,
     })
 }

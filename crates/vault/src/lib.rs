@@ -65,7 +65,10 @@ pub mod tombstone;
 pub mod verify;
 pub mod wal;
 
-pub use bundle::{Bundle, BundleCheck, ExportSummary, Trust, check_bundle, export};
+pub use bundle::{
+    Bundle, BundleCheck, ConsistencyProof, ExportSummary, Trust, check_bundle, check_bundle_since,
+    export, export_since, prove_consistency,
+};
 pub use coverage::{CoverageOptions, CoverageReport, SourceCoverage, coverage};
 pub use keys::{TrustedKeys, VerifierKey};
 pub use prune::{PruneItem, PruneOptions, PruneReport, prune};

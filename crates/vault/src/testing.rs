@@ -122,6 +122,7 @@ pub fn forge_bundle(
         checkpoint: signed.to_string().into_bytes(),
         ed25519_key: keys.ed25519_verifier_key().into_bytes(),
         sm2_key: keys.sm2_sec1().unwrap_or_default(),
+        since: None,
         records,
     };
     Ok((out.encode(), keys))

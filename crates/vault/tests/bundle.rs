@@ -405,3 +405,97 @@ fn verifier_keys_round_trip_and_are_strict() -> R<()> {
     }
     Ok(())
 }
+
+fn append(dir: &Path, from: u64, n: u64) -> R<()> {
+    let mut v = Vault::open(dir)?;
+    for i in from..from + n {
+        v.append(&Incoming {
+            received_ns: 1_790_000_000_000_000_000 + i as i64 * 1_000_000_000,
+            source: "fw1",
+            peer: "-",
+            transport: "file",
+            raw: format!("later record {i}").as_bytes(),
+        })?;
+    }
+    v.commit()?;
+    Ok(())
+}
+
+/// Two bundles handed over apart: the second carries the consistency proof
+/// from the first one's checkpoint, and the recipient who holds that
+/// checkpoint checks it.
+#[test]
+fn a_later_bundle_proves_it_extends_an_earlier_checkpoint() -> R<()> {
+    for hash in [HashAlg::Sha256, HashAlg::Sm3] {
+        let tmp = tempfile::tempdir()?;
+        let d = tmp.path().join("v");
+        make(&d, hash, 37, 16)?;
+        let first = export(&d, &Query::default())?;
+        let held = vault::SignedCheckpoint::parse(std::str::from_utf8(
+            &Bundle::decode(&first)?.checkpoint,
+        )?)?;
+        append(&d, 37, 100)?;
+        let s = Store::open(&d)?;
+        let mut second = Vec::new();
+        let sum = vault::export_since(&s, &Query::default(), Some(&held), &mut second, None)?;
+        assert_eq!(sum.since.as_ref().map(|c| c.size), Some(37));
+        let t = trusted(&d)?;
+        let c = vault::check_bundle_since(&second, &t, Some(&held.checkpoint))?;
+        assert!(c.ok(), "{:?}", c.failures);
+        assert!(c.consistency_verified);
+        assert_eq!(c.since.as_ref().map(|c| c.size), Some(37));
+        // the section round-trips and the fuzzed decoder's invariant holds
+        let dec = Bundle::decode(&second)?;
+        assert_eq!(dec.encode(), second);
+        // a flipped bit of the proof: refused
+        let mut bad = dec.clone();
+        if let Some(since) = bad.since.as_mut() {
+            since.proof[0].0[5] ^= 4;
+        }
+        let c = check_bundle(&bad.encode(), &t)?;
+        assert!(!c.ok());
+        assert!(
+            kinds(&c).contains(&"consistency_invalid"),
+            "{:?}",
+            c.failures
+        );
+        // the recipient holds another checkpoint (the second bundle's own): mismatch
+        let own = vault::SignedCheckpoint::parse(std::str::from_utf8(&dec.checkpoint)?)?;
+        let c = vault::check_bundle_since(&second, &t, Some(&own.checkpoint))?;
+        assert!(kinds(&c).contains(&"since_mismatch"), "{:?}", c.failures);
+        // a bundle without the section, checked against a held checkpoint: missing
+        let c = vault::check_bundle_since(&first, &t, Some(&held.checkpoint))?;
+        assert!(!c.ok() && kinds(&c).contains(&"since_missing"));
+        // a section placed after a record, or twice: malformed
+        let mut twice = dec.encode();
+        let at =
+            8 + 1 + 4 + dec.checkpoint.len() + 2 + dec.ed25519_key.len() + 2 + dec.sm2_key.len();
+        let section = {
+            let mut x = Bundle::decode(&second)?;
+            x.records.clear();
+            let e = x.encode();
+            e[at..e.len() - 17].to_vec()
+        };
+        twice.splice(at..at, section);
+        assert!(Bundle::decode(&twice).is_err());
+        // prove_consistency refuses a checkpoint of another vault
+        let other = tmp.path().join("other");
+        make(&other, hash, 5, 16)?;
+        let foreign = Store::open(&other)?
+            .latest_checkpoint()?
+            .ok_or("no checkpoint")?;
+        let latest = s.latest_checkpoint()?.ok_or("no checkpoint")?;
+        assert!(vault::prove_consistency(&s, &foreign, &latest).is_err());
+        assert!(vault::prove_consistency(&s, &latest, &held).is_err());
+        let p = vault::prove_consistency(&s, &held, &latest)?;
+        assert!(vault::merkle::verify_consistency(
+            hash,
+            37,
+            &held.checkpoint.root,
+            latest.checkpoint.size,
+            &latest.checkpoint.root,
+            &p.proof
+        ));
+    }
+    Ok(())
+}

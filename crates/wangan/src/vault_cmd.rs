@@ -170,6 +170,22 @@ enum VaultCommand {
         /// Bundle file to write.
         #[arg(long, short, value_name = "FILE")]
         output: PathBuf,
+        /// Also carry the consistency proof from this earlier checkpoint the recipient
+        /// already holds (a checkpoint file, or an earlier bundle) to the bundle's checkpoint.
+        #[arg(long, value_name = "FILE")]
+        since_checkpoint: Option<PathBuf>,
+    },
+    /// Print the consistency proof that checkpoint NEW extends checkpoint OLD (一致性证明).
+    ///
+    /// OLD and NEW are checkpoint files or bundles of this vault. Exit 0 with the proof;
+    /// 1 when the vault's tree does not have their roots (its history diverged).
+    ProveConsistency {
+        #[command(flatten)]
+        dir: DataDir,
+        /// The earlier checkpoint (file or bundle).
+        old: PathBuf,
+        /// The later checkpoint (file or bundle).
+        new: PathBuf,
     },
     /// Check a bundle offline against keys you trust: signatures and every inclusion proof
     /// (校验证据包).
@@ -186,6 +202,10 @@ enum VaultCommand {
         /// line). Both the Ed25519 and the SM2 key of the vault are needed.
         #[arg(long, value_name = "FILE|DIR")]
         trusted_key: Vec<PathBuf>,
+        /// A checkpoint you already hold (a checkpoint file, or an earlier bundle): the
+        /// bundle must carry the consistency proof from exactly it.
+        #[arg(long, value_name = "FILE")]
+        since_checkpoint: Option<PathBuf>,
         /// Trust store: a directory of key files (`*.pub`, searched recursively) whose keys
         /// are trusted for the origins they name [default: $XDG_CONFIG_HOME/wangan/trusted-keys
         /// or ~/.config/wangan/trusted-keys, when it exists].
@@ -257,12 +277,29 @@ pub fn run(args: VaultArgs, out: Out) -> anyhow::Result<Exit> {
             dir,
             filters,
             output,
-        } => export(&dir.data_dir, &filters.query(out)?, &output, out),
+            since_checkpoint,
+        } => export(
+            &dir.data_dir,
+            &filters.query(out)?,
+            &output,
+            since_checkpoint.as_deref(),
+            out,
+        ),
+        VaultCommand::ProveConsistency { dir, old, new } => {
+            prove_consistency(&dir.data_dir, &old, &new, out)
+        }
         VaultCommand::CheckBundle {
             file,
             trusted_key,
+            since_checkpoint,
             trust_store,
-        } => check_bundle(&file, &trusted_key, trust_store.as_deref(), out),
+        } => check_bundle(
+            &file,
+            &trusted_key,
+            since_checkpoint.as_deref(),
+            trust_store.as_deref(),
+            out,
+        ),
         VaultCommand::Prune { dir, dry_run } => prune(&dir.data_dir, dry_run, out),
         VaultCommand::Coverage {
             dir,
@@ -1109,8 +1146,106 @@ fn progress_bar(total: u64, out: Out) -> Option<indicatif::ProgressBar> {
     Some(b)
 }
 
-fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit> {
+/// Read a signed checkpoint from a checkpoint file or from a bundle (its checkpoint).
+fn read_checkpoint(p: &Path, out: Out) -> anyhow::Result<vault::SignedCheckpoint> {
+    let shown = escape(&p.display().to_string(), false).into_owned();
+    let bytes = std::fs::read(p).map_err(|e| {
+        let code = if e.kind() == std::io::ErrorKind::NotFound {
+            Exit::NoInput
+        } else {
+            Exit::IoErr
+        };
+        fail(code, format!("{shown}: {e}"))
+    })?;
+    let text = if bytes.starts_with(vault::bundle::MAGIC) {
+        vault::Bundle::decode(&bytes)
+            .map(|b| b.checkpoint)
+            .map_err(|e| fail(Exit::DataErr, format!("{shown}: {e}")))?
+    } else {
+        bytes
+    };
+    std::str::from_utf8(&text)
+        .map_err(|_| {
+            vault::Error::new(
+                vault::ErrorKind::Corrupt,
+                "checkpoint: not utf-8".to_string(),
+            )
+        })
+        .and_then(vault::SignedCheckpoint::parse)
+        .map_err(|e| {
+            fail(
+                Exit::DataErr,
+                format!(
+                    "{}: {shown}: {}",
+                    out.t("无法读取检查点", "cannot read the checkpoint"),
+                    escape(&e.to_string(), false)
+                ),
+            )
+        })
+}
+
+fn prove_consistency(dir: &Path, old: &Path, new: &Path, out: Out) -> anyhow::Result<Exit> {
     let store = open_store(dir, out)?;
+    let (o, n) = (read_checkpoint(old, out)?, read_checkpoint(new, out)?);
+    let p = match vault::prove_consistency(&store, &o, &n) {
+        Ok(p) => p,
+        Err(e) if e.kind() == vault::ErrorKind::Corrupt => {
+            // the vault's tree does not have the checkpoints' roots: a finding, not a crash
+            return Err(fail(
+                Exit::Findings,
+                format!(
+                    "{}: {}",
+                    out.t("无法证明一致性", "cannot prove consistency"),
+                    escape(&e.to_string(), false)
+                ),
+            ));
+        }
+        Err(e) => return Err(lib_err(e, out)),
+    };
+    let cp = |c: &vault::Checkpoint| {
+        json!({
+            "origin": c.origin,
+            "size": c.size,
+            "root": c.root.b64(),
+            "time": vault::clock::rfc3339_ns(c.time_ns),
+            "hash": c.hash.name(),
+        })
+    };
+    if out.json {
+        out.print_json(&json!({
+            "schema": "wangan.vault.prove-consistency/1",
+            "old": cp(&p.old),
+            "new": cp(&p.new),
+            "proof": p.proof.iter().map(|h| h.b64()).collect::<Vec<_>>(),
+        }))?;
+    } else {
+        let mut w = std::io::stdout().lock();
+        writeln!(
+            w,
+            "{} {} → {} ({}, RFC 9162)",
+            out.paint(Style::Green, out.t("一致性证明", "consistency proof")),
+            p.old.size,
+            p.new.size,
+            p.new.hash.name()
+        )?;
+        writeln!(w, "  old {} {}", p.old.size, p.old.root.b64())?;
+        writeln!(w, "  new {} {}", p.new.size, p.new.root.b64())?;
+        for h in &p.proof {
+            writeln!(w, "  {}", h.b64())?;
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+fn export(
+    dir: &Path,
+    q: &Query,
+    output: &Path,
+    since: Option<&Path>,
+    out: Out,
+) -> anyhow::Result<Exit> {
+    let store = open_store(dir, out)?;
+    let since = since.map(|p| read_checkpoint(p, out)).transpose()?;
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -1129,7 +1264,7 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
             b.set_position(n);
         }
     };
-    let res = vault::export(&store, q, &mut w, Some(&progress));
+    let res = vault::export_since(&store, q, since.as_ref(), &mut w, Some(&progress));
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -1162,6 +1297,11 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
                 "time": vault::clock::rfc3339_ns(cp.time_ns),
                 "hash": cp.hash.name(),
             },
+            "since": s.since.as_ref().map(|o| json!({
+                "size": o.size,
+                "root": o.root.b64(),
+                "time": vault::clock::rfc3339_ns(o.time_ns),
+            })),
         }))?;
     } else {
         writeln!(
@@ -1183,6 +1323,20 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
             out.t("根", "root"),
             cp.root.b64()
         )?;
+        if let Some(o) = &s.since {
+            writeln!(
+                w,
+                "  {}: {} {}, {} {}",
+                out.t(
+                    "含一致性证明, 起点检查点",
+                    "with the consistency proof from the checkpoint of"
+                ),
+                o.size,
+                out.t("条记录", "records"),
+                out.t("根", "root"),
+                o.root.b64()
+            )?;
+        }
         if s.beyond_checkpoint > 0 {
             writeln!(
                 w,
@@ -1262,11 +1416,13 @@ fn load_trusted_keys(
 fn check_bundle(
     file: &Path,
     trusted_key: &[PathBuf],
+    since: Option<&Path>,
     trust_store: Option<&Path>,
     out: Out,
 ) -> anyhow::Result<Exit> {
     let mut w = std::io::stdout().lock();
     let (trusted, store) = load_trusted_keys(trusted_key, trust_store, out)?;
+    let held = since.map(|p| read_checkpoint(p, out)).transpose()?;
     let shown = escape(&file.display().to_string(), false).into_owned();
     let bytes = std::fs::read(file).map_err(|e| {
         let code = if e.kind() == std::io::ErrorKind::NotFound {
@@ -1276,7 +1432,8 @@ fn check_bundle(
         };
         fail(code, format!("{shown}: {e}"))
     })?;
-    let c = match vault::check_bundle(&bytes, &trusted) {
+    let c = match vault::check_bundle_since(&bytes, &trusted, held.as_ref().map(|h| &h.checkpoint))
+    {
         Ok(c) => c,
         Err(e) => {
             // not a well-formed bundle: a failed check, not a crash
@@ -1331,6 +1488,13 @@ fn check_bundle(
                 "sm2_sha256": k.sm2_fingerprint,
             })),
             "sm2_verified": c.sm2_verified,
+            "since": c.since.as_ref().map(|o| json!({
+                "origin": o.origin,
+                "size": o.size,
+                "root": o.root.b64(),
+                "time": t(o.time_ns),
+                "consistency_verified": c.consistency_verified,
+            })),
             "failures": c.failures.iter().map(|f| json!({
                 "kind": f.kind,
                 "record": f.record,
@@ -1403,6 +1567,23 @@ fn check_bundle(
     }
     if let Some(h) = c.hash {
         writeln!(w, "  {}: {}", out.t("哈希", "hash"), h.name())?;
+    }
+    if let Some(o) = &c.since {
+        writeln!(
+            w,
+            "  {}: {} {} {}, {} {} ({})",
+            out.t("延续早先检查点", "extends the earlier checkpoint"),
+            escape(&o.origin, false),
+            o.size,
+            out.t("条记录", "records"),
+            out.t("根", "root"),
+            o.root.b64(),
+            if c.consistency_verified {
+                out.t("一致性证明成立", "consistency proof verifies")
+            } else {
+                out.t("一致性证明不成立", "consistency proof does not verify")
+            }
+        )?;
     }
     if let Some(k) = &c.keys {
         writeln!(
