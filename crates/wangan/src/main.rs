@@ -4,6 +4,7 @@
 
 mod law_cmd;
 mod out;
+mod profile_cmd;
 mod scan_cmd;
 mod serve_cmd;
 mod token_cmd;
@@ -67,6 +68,8 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// Access tokens for the HTTP intake and /metrics (访问令牌).
     Token(token_cmd::TokenArgs),
+    /// The operator's profile: who the operator is and where its evidence lives (运营者画像).
+    Profile(profile_cmd::ProfileArgs),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +104,7 @@ fn run(command: Command, out: Out) -> anyhow::Result<Exit> {
         Command::Scan(args) => scan_cmd::run(args, out),
         Command::Serve(args) => serve_cmd::run(args, out),
         Command::Token(args) => token_cmd::run(args, out),
+        Command::Profile(args) => profile_cmd::run(args, out),
     }
 }
 
