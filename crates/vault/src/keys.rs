@@ -157,9 +157,13 @@ impl Signer {
         crate::fsx::write_atomic(
             &dir.join("ed25519.pub"),
             format!("{}\n", pubs.ed25519_verifier_key()).as_bytes(),
-            0o444,
+            crate::fsx::SEALED_MODE,
         )?;
-        crate::fsx::write_atomic(&dir.join("sm2.pub"), pubs.sm2_text().as_bytes(), 0o444)?;
+        crate::fsx::write_atomic(
+            &dir.join("sm2.pub"),
+            pubs.sm2_text().as_bytes(),
+            crate::fsx::SEALED_MODE,
+        )?;
         Ok(())
     }
 

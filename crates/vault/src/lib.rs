@@ -79,7 +79,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use hash::{Hash, HashAlg};
 pub use note::{Checkpoint, SignedCheckpoint};
 
-pub use record::{Incoming, Record};
+pub use record::{Incoming, MAX_RECORD_BYTES, Record};
 pub use store::{
     BLOCK_TARGET, BadFile, CommitInfo, DEFAULT_SEGMENT_SIZE, INTERNAL_SOURCE, InclusionProof,
     InitOptions, Layout, RawPart, SegmentMeta, Store, StoredRecord, TreeReader, Vault,

@@ -344,7 +344,7 @@ impl std::fmt::Display for SignedCheckpoint {
 }
 
 /// Result of reading `checkpoints.log`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct CheckpointLog {
     /// Checkpoints in file order, each with its 0-based position.
     pub entries: Vec<SignedCheckpoint>,
@@ -391,7 +391,7 @@ pub fn parse_checkpoint_log(s: &str) -> CheckpointLog {
 
 /// Length of the prefix of a checkpoint log made of complete entries (text,
 /// blank line, signature lines, blank line).
-fn complete_prefix(b: &[u8]) -> usize {
+pub(crate) fn complete_prefix(b: &[u8]) -> usize {
     let find = |from: usize| {
         b[from..]
             .windows(2)

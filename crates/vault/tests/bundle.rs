@@ -273,15 +273,23 @@ fn records_after_a_prune_export_with_proofs_through_the_tombstone() -> R<()> {
         }
         v.checkpoint_now()?;
     }
+    // prune acts only on a live store: a record arrived just now (seq 600)
+    v.append(&Incoming {
+        received_ns: vault::clock::to_ns(t),
+        source: "fw1",
+        peer: "-",
+        transport: "file",
+        raw: b"fresh",
+    })?;
     let r = vault::prune(&mut v, &vault::PruneOptions { dry_run: false })?;
     assert_eq!(r.pruned.len(), 1, "{r:?}");
     drop(v);
     let b = export(&d, &Query::default())?;
     let c = check_bundle(&b, &trusted(&d)?)?;
     assert!(c.ok(), "{:?}", c.failures);
-    // records 300..599 and the prune event survive; 0..299 are gone
-    assert_eq!(c.records, 301);
-    assert_eq!(c.seqs, Some((300, 600)));
+    // records 300..600 and the prune event survive; 0..299 are gone
+    assert_eq!(c.records, 302);
+    assert_eq!(c.seqs, Some((300, 601)));
     Ok(())
 }
 

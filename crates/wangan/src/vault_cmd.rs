@@ -326,8 +326,12 @@ fn lib_err(e: vault::Error, out: Out) -> anyhow::Error {
     use vault::ErrorKind as K;
     let (code, zh) = match e.kind() {
         K::NotFound => (Exit::NoInput, "找不到日志库"),
-        K::AlreadyExists => (Exit::Usage, "日志库已存在"),
-        K::Config => (Exit::Usage, "配置无效"),
+        K::AlreadyExists => (Exit::Usage, "此目录已有日志库数据"),
+        // vault.toml (flags are checked, and mapped to 64, before the library sees them)
+        K::Config => (Exit::Config, "配置无效"),
+        K::Unsupported => (Exit::DataErr, "格式不受支持"),
+        K::TooLarge => (Exit::DataErr, "记录过大"),
+        K::OutOfRange => (Exit::Usage, "超出范围"),
         K::Corrupt => (Exit::DataErr, "日志库已损坏"),
         K::Crypto => (Exit::DataErr, "密钥或签名无效"),
         K::Locked => (Exit::IoErr, "日志库正被另一进程写入"),
@@ -342,13 +346,38 @@ fn lib_err(e: vault::Error, out: Out) -> anyhow::Error {
     fail(code, msg)
 }
 
+/// A library error caused by a command-line flag: a usage error (64)
+/// where the library would say "configuration" (78, for `vault.toml`).
+fn flag_err(e: vault::Error, out: Out) -> anyhow::Error {
+    match e.kind() {
+        vault::ErrorKind::Config => {
+            let msg = match out.lang {
+                crate::out::Lang::Zh => format!("参数无效: {e}"),
+                crate::out::Lang::En => e.to_string(),
+            };
+            usage(msg)
+        }
+        _ => lib_err(e, out),
+    }
+}
+
 fn parse_time(s: &str, out: Out) -> anyhow::Result<i64> {
+    let range = || {
+        usage(format!(
+            "{}: {:?}",
+            out.t(
+                "时间超出范围 (1677-09-22 至 2262-04-11)",
+                "time out of range (1677-09-22 to 2262-04-11)"
+            ),
+            s.chars().take(64).collect::<String>()
+        ))
+    };
     if let Some(t) = vault::clock::parse_rfc3339(s) {
-        return Ok(vault::clock::to_ns(t));
+        return vault::clock::checked_ns(t).ok_or_else(range);
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     if let Ok(d) = time::Date::parse(s, &fmt) {
-        return Ok(vault::clock::to_ns(d.midnight().assume_utc()));
+        return vault::clock::checked_ns(d.midnight().assume_utc()).ok_or_else(range);
     }
     Err(usage(format!(
         "{}: {s:?}",
@@ -366,7 +395,7 @@ fn init(
     segment_size: u64,
     out: Out,
 ) -> anyhow::Result<Exit> {
-    let retention = Retention::parse(retention).map_err(|e| lib_err(e, out))?;
+    let retention = Retention::parse(retention).map_err(|e| flag_err(e, out))?;
     let opts = InitOptions {
         hash: match hash {
             HashArg::Sha256 => vault::HashAlg::Sha256,
@@ -376,7 +405,7 @@ fn init(
         segment_size,
         ..InitOptions::default()
     };
-    let v = Vault::init(dir, &opts).map_err(|e| lib_err(e, out))?;
+    let v = Vault::init(dir, &opts).map_err(|e| flag_err(e, out))?;
     let keys = v.public_keys();
     if out.json {
         out.print_json(&json!({
@@ -441,6 +470,14 @@ struct Origin<'a> {
     transport: &'a str,
 }
 
+/// Why an ingest stopped in the middle of an input.
+struct Stop {
+    /// Line number (from 1) of the input, when a line was refused.
+    line: Option<u64>,
+    code: Exit,
+    message: String,
+}
+
 fn ingest_reader(
     v: &mut Vault,
     o: &Origin<'_>,
@@ -448,13 +485,26 @@ fn ingest_reader(
     bar: Option<&indicatif::ProgressBar>,
     st: &mut IngestStats,
     out: Out,
-) -> anyhow::Result<()> {
+) -> Result<(), Stop> {
     let mut rd = BufReader::with_capacity(1 << 20, r);
     // the start of a line that the previous read cut
     let mut carry: Vec<u8> = Vec::new();
     let mut n = 0u64;
+    let mut line_no = 0u64;
     let mut last_commit = std::time::Instant::now();
-    let mut one = |v: &mut Vault, line: &[u8], received: i64| -> anyhow::Result<()> {
+    let too_large = |line: u64, len: usize, out: Out| Stop {
+        line: Some(line),
+        code: Exit::DataErr,
+        message: format!(
+            "{} ({len} {}, {} {} {})",
+            out.t("记录过大", "record too large"),
+            out.t("字节以上", "bytes or more"),
+            out.t("上限", "the limit is"),
+            vault::MAX_RECORD_BYTES,
+            out.t("字节 (16 MiB)", "bytes (16 MiB)")
+        ),
+    };
+    let mut one = |v: &mut Vault, line: &[u8], received: i64, line_no: u64| -> Result<(), Stop> {
         let mut l = line;
         if l.last() == Some(&b'\r') {
             l = &l[..l.len() - 1];
@@ -463,6 +513,19 @@ fn ingest_reader(
             st.empty += 1;
             return Ok(());
         }
+        if l.len() > vault::MAX_RECORD_BYTES {
+            return Err(too_large(line_no, l.len(), out));
+        }
+        let lib = |e: vault::Error| {
+            let e = lib_err(e, out);
+            Stop {
+                line: Some(line_no),
+                code: e
+                    .downcast_ref::<crate::out::CliError>()
+                    .map_or(Exit::Software, |c| c.code),
+                message: e.to_string(),
+            }
+        };
         v.append(&Incoming {
             received_ns: received,
             source: o.source,
@@ -470,19 +533,28 @@ fn ingest_reader(
             transport: o.transport,
             raw: l,
         })
-        .map_err(|e| lib_err(e, out))?;
+        .map_err(lib)?;
         st.records += 1;
         n += 1;
         // a signed checkpoint about every second of a long ingest (the
         // vault itself fsyncs every few MiB)
         if n.is_multiple_of(4096) && last_commit.elapsed() >= std::time::Duration::from_secs(1) {
-            v.commit().map_err(|e| lib_err(e, out))?;
+            v.commit().map_err(lib)?;
             last_commit = std::time::Instant::now();
         }
         Ok(())
     };
+    let read_err = |e: std::io::Error, out: Out| Stop {
+        line: None,
+        code: Exit::IoErr,
+        message: format!("{}: {e}", out.t("读取失败", "read failed")),
+    };
     loop {
-        let buf = rd.fill_buf()?;
+        let buf = match rd.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(read_err(e, out)),
+        };
         if buf.is_empty() {
             break;
         }
@@ -494,21 +566,26 @@ fn ingest_reader(
         // lines go to the vault straight from the read buffer
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', buf) {
+            line_no += 1;
             if carry.is_empty() {
-                one(v, &buf[start..nl], received)?;
+                one(v, &buf[start..nl], received, line_no)?;
             } else {
                 carry.extend_from_slice(&buf[start..nl]);
-                one(v, &carry, received)?;
+                one(v, &carry, received, line_no)?;
                 carry.clear();
             }
             start = nl + 1;
         }
         carry.extend_from_slice(&buf[start..]);
+        // a line longer than any record may be is refused before it is all read
+        if carry.len() > vault::MAX_RECORD_BYTES + 1 {
+            return Err(too_large(line_no + 1, carry.len(), out));
+        }
         let len = buf.len();
         rd.consume(len);
     }
     if !carry.is_empty() {
-        one(v, &carry, now_ns())?;
+        one(v, &carry, now_ns(), line_no + 1)?;
     }
     Ok(())
 }
@@ -543,15 +620,28 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
         check_name("--transport", t, out)?;
     }
     for f in files {
-        if !f.exists() {
-            return Err(fail(
-                Exit::NoInput,
-                format!(
-                    "{}: {}",
-                    out.t("找不到文件", "no such file"),
-                    escape(&f.display().to_string(), false)
-                ),
-            ));
+        let shown = escape(&f.display().to_string(), false).into_owned();
+        match std::fs::metadata(f) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(fail(
+                    Exit::NoInput,
+                    format!("{}: {shown}", out.t("找不到文件", "no such file")),
+                ));
+            }
+            Err(e) => return Err(fail(Exit::NoInput, format!("{shown}: {e}"))),
+            Ok(m) if m.is_dir() => {
+                return Err(fail(
+                    Exit::NoInput,
+                    format!(
+                        "{shown}: {}",
+                        out.t(
+                            "是目录, 不是日志文件 (请给出其中的文件)",
+                            "is a directory, not a log file (name the files in it)"
+                        )
+                    ),
+                ));
+            }
+            Ok(_) => {}
         }
     }
     let mut v = Vault::open(dir).map_err(|e| lib_err(e, out))?;
@@ -561,6 +651,8 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
         empty: 0,
     };
     let tty = std::io::stderr().is_terminal() && !out.json;
+    // the input that failed, and why; what came before it is committed below
+    let mut stopped: Option<(String, Stop)> = None;
     if files.is_empty() {
         let stdin = std::io::stdin();
         let peer = names.peer.as_deref().unwrap_or("stdin");
@@ -580,18 +672,37 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
             peer,
             transport,
         };
-        ingest_reader(&mut v, &o, stdin.lock(), bar.as_ref(), &mut st, out)?;
+        if let Err(e) = ingest_reader(&mut v, &o, stdin.lock(), bar.as_ref(), &mut st, out) {
+            stopped = Some((out.t("标准输入", "standard input").to_owned(), e));
+        }
         if let Some(b) = bar {
             b.finish_and_clear();
         }
     }
     for f in files {
-        let file = std::fs::File::open(f).map_err(|e| {
-            fail(
-                Exit::NoInput,
-                format!("{}: {e}", escape(&f.display().to_string(), false)),
-            )
-        })?;
+        if stopped.is_some() {
+            break;
+        }
+        let shown = escape(&f.display().to_string(), false).into_owned();
+        let file = match std::fs::File::open(f) {
+            Ok(file) => file,
+            Err(e) => {
+                let code = if e.kind() == std::io::ErrorKind::NotFound {
+                    Exit::NoInput
+                } else {
+                    Exit::IoErr
+                };
+                stopped = Some((
+                    shown,
+                    Stop {
+                        line: None,
+                        code,
+                        message: e.to_string(),
+                    },
+                ));
+                break;
+            }
+        };
         let default_peer = format!("file:{}", f.display());
         let peer = match &names.peer {
             Some(p) => p.as_str(),
@@ -616,11 +727,14 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
             peer,
             transport,
         };
-        ingest_reader(&mut v, &o, file, bar.as_ref(), &mut st, out)?;
+        if let Err(e) = ingest_reader(&mut v, &o, file, bar.as_ref(), &mut st, out) {
+            stopped = Some((shown, e));
+        }
         if let Some(b) = bar {
             b.finish_and_clear();
         }
     }
+    // what was stored is made durable and checkpointed, also when an input failed
     let info = v.commit().map_err(|e| lib_err(e, out))?;
     // a batch ingest ends with its records sealed: compressed, indexed, immutable
     let tail = v.seal().map_err(|e| lib_err(e, out))?;
@@ -629,6 +743,28 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
     }
     let (size, root) = v.committed();
     drop(v);
+    if let Some((input, stop)) = stopped {
+        let at = match stop.line {
+            Some(l) => match out.lang {
+                crate::out::Lang::Zh => format!("{input}: 第 {l} 行"),
+                crate::out::Lang::En => format!("{input}: line {l}"),
+            },
+            None => input,
+        };
+        let stored = if st.records > 0 {
+            format!(
+                "{} {} (seq {}..{}), {}",
+                st.records,
+                out.t("条之前的记录已写入", "records before it are stored"),
+                first,
+                first + st.records - 1,
+                out.t("之后的没有写入", "nothing after it")
+            )
+        } else {
+            out.t("没有写入任何记录", "nothing was stored").to_owned()
+        };
+        return Err(fail(stop.code, format!("{at}: {}; {stored}", stop.message)));
+    }
     if out.json {
         out.print_json(&json!({
             "schema": "wangan.vault.ingest/1",
@@ -658,6 +794,45 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
 
 fn open_store(dir: &Path, out: Out) -> anyhow::Result<Store> {
     Store::open(dir).map_err(|e| lib_err(e, out))
+}
+
+/// Name on stderr every part of the store that could not be read (damaged
+/// or unreadable segments and tombstones, a damaged WAL); the number of them.
+fn warn_unreadable(store: &Store, out: Out) -> usize {
+    let mut n = 0;
+    let prefix = out.t("警告: 无法读取", "warning: unreadable");
+    for b in store.bad_files() {
+        eprintln!(
+            "{prefix}: {}: {}",
+            escape(&b.path.display().to_string(), false),
+            escape(&b.reason, false)
+        );
+        n += 1;
+    }
+    for (p, off, why) in &store.wal().corrupt {
+        eprintln!(
+            "{prefix}: {} {} {off}: {}",
+            escape(&p.display().to_string(), false),
+            out.t("偏移", "at offset"),
+            escape(why, false)
+        );
+        n += 1;
+    }
+    n
+}
+
+/// The error after a read that left out `n` unreadable parts (exit 65).
+fn incomplete(n: usize, out: Out) -> anyhow::Error {
+    fail(
+        Exit::DataErr,
+        format!(
+            "{n} {}",
+            out.t(
+                "个部分无法读取, 以上结果不含其中的记录; 请运行 `wangan vault verify`",
+                "parts of the vault could not be read and their records are left out above; run `wangan vault verify`"
+            )
+        ),
+    )
 }
 
 fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Result<Exit> {
@@ -693,6 +868,7 @@ fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Res
         trusted: tcs,
         trusted_keys: None,
         progress: Some(&progress),
+        now: None,
     };
     let report = vault::verify(&store, &opts).map_err(|e| lib_err(e, out))?;
     if let Some(b) = &bar {
@@ -793,6 +969,7 @@ fn checkpoint(dir: &Path, new: bool, out: Out) -> anyhow::Result<Exit> {
 
 fn query(dir: &Path, q: &Query, out: Out) -> anyhow::Result<Exit> {
     let store = open_store(dir, out)?;
+    let unreadable = warn_unreadable(&store, out);
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     let mut n = 0u64;
@@ -850,12 +1027,21 @@ fn query(dir: &Path, q: &Query, out: Out) -> anyhow::Result<Exit> {
     if !out.json && n == 0 {
         eprintln!("{}", out.t("没有匹配的记录", "no matching records"));
     }
+    if unreadable > 0 {
+        return Err(incomplete(unreadable, out));
+    }
     Ok(Exit::Ok)
 }
 
 fn prune(dir: &Path, dry_run: bool, out: Out) -> anyhow::Result<Exit> {
-    let mut v = Vault::open(dir).map_err(|e| lib_err(e, out))?;
-    let r = vault::prune(&mut v, &vault::PruneOptions { dry_run }).map_err(|e| lib_err(e, out))?;
+    let r = if dry_run {
+        // reads only: no writer lock, so it runs beside `wangan serve`
+        let store = open_store(dir, out)?;
+        vault::prune::plan(&store, time::OffsetDateTime::now_utc()).map_err(|e| lib_err(e, out))?
+    } else {
+        let mut v = Vault::open(dir).map_err(|e| lib_err(e, out))?;
+        vault::prune(&mut v, &vault::PruneOptions { dry_run }).map_err(|e| lib_err(e, out))?
+    };
     if out.json {
         out.print_json(&json!({
             "schema": "wangan.vault.prune/1",
@@ -1013,6 +1199,13 @@ fn coverage(
         window: None,
     };
     let r = vault::coverage(&store, &opts, Some(&progress)).map_err(|e| lib_err(e, out))?;
+    for u in &r.unreadable {
+        eprintln!(
+            "{}: {}",
+            out.t("警告: 无法读取", "warning: unreadable"),
+            escape(u, false)
+        );
+    }
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -1246,12 +1439,14 @@ fn export(
 ) -> anyhow::Result<Exit> {
     let store = open_store(dir, out)?;
     let since = since.map(|p| read_checkpoint(p, out)).transpose()?;
+    let unreadable = warn_unreadable(&store, out);
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "bundle".into());
     let tmp = output.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let file = std::fs::File::create(&tmp).map_err(|e| {
+    // a bundle holds log records (personal data): private, whatever the umask
+    let file = create_private(&tmp).map_err(|e| {
         fail(
             Exit::IoErr,
             format!("{}: {e}", escape(&output.display().to_string(), false)),
@@ -1361,6 +1556,9 @@ fn export(
                 )
             )
         )?;
+    }
+    if unreadable > 0 {
+        return Err(incomplete(unreadable, out));
     }
     Ok(Exit::Ok)
 }
@@ -1667,4 +1865,20 @@ fn spinner(out: Out) -> Option<indicatif::ProgressBar> {
     }
     b.enable_steady_tick(std::time::Duration::from_millis(200));
     Some(b)
+}
+
+/// Create `path` readable and writable by its owner only (0600).
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        o.mode(0o600);
+        let f = o.open(path)?;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(f)
+    }
+    #[cfg(not(unix))]
+    o.open(path)
 }
