@@ -746,6 +746,14 @@ impl<'a> Cx<'a> {
                     _ => None,
                 })
             })
+            .or_else(|| {
+                law::duty(duty).and_then(|d| {
+                    d.evidence.iter().find_map(|e| match e {
+                        law::Evidence::Supplied { what } => Some(*what),
+                        law::Evidence::Auto { .. } => None,
+                    })
+                })
+            })
             .map_or_else(|| Text::from(label), Text::from);
         let Some(regs) = self.ev.registers.as_ref().filter(|r| r.keeps(kind)) else {
             if required {
