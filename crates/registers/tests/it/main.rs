@@ -4,6 +4,7 @@
 //! runs fail (never skip) when the server cannot be reached.
 
 mod bad_inputs;
+mod report;
 mod store;
 mod tamper;
 
