@@ -1411,6 +1411,26 @@ fn read_checkpoint(p: &Path, out: Out) -> anyhow::Result<vault::SignedCheckpoint
         })
 }
 
+/// A checkpoint given on the command line that does not fit the vault (larger than it, or
+/// OLD after NEW) is bad input (65), not an internal error.
+fn since_err(e: vault::Error, out: Out) -> anyhow::Error {
+    if e.kind() == vault::ErrorKind::OutOfRange {
+        fail(
+            Exit::DataErr,
+            format!(
+                "{}: {}",
+                out.t(
+                    "检查点与日志库不符",
+                    "the checkpoint does not fit this vault"
+                ),
+                escape(&e.to_string(), false)
+            ),
+        )
+    } else {
+        lib_err(e, out)
+    }
+}
+
 fn prove_consistency(dir: &Path, old: &Path, new: &Path, out: Out) -> anyhow::Result<Exit> {
     let store = open_store(dir, out)?;
     let (o, n) = (read_checkpoint(old, out)?, read_checkpoint(new, out)?);
@@ -1427,7 +1447,7 @@ fn prove_consistency(dir: &Path, old: &Path, new: &Path, out: Out) -> anyhow::Re
                 ),
             ));
         }
-        Err(e) => return Err(lib_err(e, out)),
+        Err(e) => return Err(since_err(e, out)),
     };
     let cp = |c: &vault::Checkpoint| {
         json!({
@@ -1497,7 +1517,7 @@ fn export(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let done = res.map_err(|e| lib_err(e, out)).and_then(|s| {
+    let done = res.map_err(|e| since_err(e, out)).and_then(|s| {
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, output)?;
