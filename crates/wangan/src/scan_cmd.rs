@@ -96,7 +96,7 @@ pub struct ScanArgs {
     #[arg(long)]
     no_progress: bool,
     /// Also keep each target's result (JSON, wangan.scan/1 with scanned_at and target) in DIR
-    /// [default: `<data-dir>/scans`], where `wangan assess` finds the latest scan of each data
+    /// (default: `<data-dir>/scans`), where `wangan assess` finds the latest scan of each data
     /// store.
     #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "")]
     save: Option<PathBuf>,
