@@ -1,6 +1,8 @@
 //! `wangan profile …` and `wangan assess` through the real binary.
 
 mod profile;
+mod profiles;
+mod world;
 
 use std::path::Path;
 use std::process::{Command, Output};
