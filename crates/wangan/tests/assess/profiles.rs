@@ -63,7 +63,7 @@ const PROFILE_EXITS: [(&str, i32); 4] = [
 pub fn assess(profile: &str, extra: &[&str]) -> (i32, Value) {
     let w = world();
     let mut args = vec!["assess", "--profile", profile, "--json"];
-    if !extra.iter().any(|a| *a == "--at") {
+    if !extra.contains(&"--at") {
         args.extend_from_slice(&["--at", AT]);
     }
     args.extend_from_slice(extra);
