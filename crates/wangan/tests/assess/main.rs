@@ -1,5 +1,7 @@
 //! `wangan profile …` and `wangan assess` through the real binary.
 
+mod edges;
+mod oscal;
 mod profile;
 mod profiles;
 mod world;
