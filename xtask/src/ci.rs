@@ -114,6 +114,8 @@ const PY_PACKAGES: &[(&str, &str)] = &[
     ("compliance-trestle==5.2.0", "trestle.oscal.catalog"),
     // the official Elasticsearch client, a real shipper for `wangan serve`'s bulk API
     ("elasticsearch>=9,<10", "elasticsearch.helpers"),
+    // an independent OOXML reader for the incident report drafts (`wangan incident report --format docx`)
+    ("python-docx>=1.1,<2", "docx"),
 ];
 
 /// Debian packages the tests drive as real peers (logger, rsyslog with TLS, curl, openssl,

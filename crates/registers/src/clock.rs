@@ -278,6 +278,18 @@ impl Recipient {
             Recipient::SectorDepartment => T::new("相关保护工作部门", "sector department"),
         }
     }
+
+    /// The English name as the object of a sentence: "report to the
+    /// provincial cyberspace office", "report to public security".
+    pub fn en_object(self) -> String {
+        match self {
+            Recipient::PublicSecurity | Recipient::PublicSecurityFiling => {
+                self.label().en.to_owned()
+            }
+            Recipient::OwnCyberspaceOffice => "its own cyberspace office".to_owned(),
+            _ => format!("the {}", self.label().en),
+        }
+    }
 }
 
 /// One deadline of one clock.
@@ -469,8 +481,8 @@ pub fn incident_deadlines(t: &IncidentTimes, kind: OperatorKind, s: &Settings) -
             rule: Msg::new(
                 format!("较大及以上事件自发现起 {hours} 小时内报告{}", to.zh),
                 format!(
-                    "incidents graded 较大 or higher: report to the {} within {hours} h of discovery",
-                    to.en
+                    "incidents graded 较大 or higher: report to {} within {hours} h of discovery",
+                    recipient.en_object()
                 ),
             ),
             basis: INCIDENT_BASIS.into(),

@@ -4,6 +4,7 @@
 
 mod law_cmd;
 mod out;
+mod registers_cmd;
 mod scan_cmd;
 mod serve_cmd;
 mod token_cmd;
@@ -67,6 +68,9 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// Access tokens for the HTTP intake and /metrics (访问令牌).
     Token(token_cmd::TokenArgs),
+    /// The registers: incidents, plans, drills, training, … (登记簿).
+    #[command(flatten)]
+    Registers(registers_cmd::RegisterCommands),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +105,7 @@ fn run(command: Command, out: Out) -> anyhow::Result<Exit> {
         Command::Scan(args) => scan_cmd::run(args, out),
         Command::Serve(args) => serve_cmd::run(args, out),
         Command::Token(args) => token_cmd::run(args, out),
+        Command::Registers(args) => registers_cmd::run(args, out),
     }
 }
 

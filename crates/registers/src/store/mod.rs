@@ -705,7 +705,7 @@ impl Registers {
                 _ => None,
             })
             .collect();
-        let at = fmt_datetime(w.now.to_offset(time::UtcOffset::UTC));
+        let at = recorded_at(w.now);
         self.tx(|db| {
             for (key, target) in &refs {
                 let to = Register::of_id(target).unwrap_or(reg);
@@ -874,7 +874,7 @@ impl Registers {
             prepared.push(data);
         }
         let genesis = self.genesis.clone();
-        let at = fmt_datetime(w.now.to_offset(time::UtcOffset::UTC));
+        let at = recorded_at(w.now);
         let n = prepared.len() as u64;
         self.tx(|db| {
             let (mut last_seq, mut prev_hash) = one(
@@ -1484,6 +1484,15 @@ impl Registers {
         }
         Ok(rep)
     }
+}
+
+/// When a change is recorded: UTC, to the millisecond.
+fn recorded_at(now: OffsetDateTime) -> String {
+    let t = now.to_offset(time::UtcOffset::UTC);
+    let t = t
+        .replace_nanosecond(t.nanosecond() / 1_000_000 * 1_000_000)
+        .unwrap_or(t);
+    fmt_datetime(t)
 }
 
 fn anchored_through(db: &mut dyn Sql) -> Result<u64> {
