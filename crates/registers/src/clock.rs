@@ -86,6 +86,16 @@ impl OperatorKind {
     }
 }
 
+impl From<duties::OperatorKind> for OperatorKind {
+    fn from(k: duties::OperatorKind) -> OperatorKind {
+        match k {
+            duties::OperatorKind::CiiOperator => OperatorKind::Cii,
+            duties::OperatorKind::CentralOrgan => OperatorKind::CentralState,
+            _ => OperatorKind::Ordinary,
+        }
+    }
+}
+
 /// Incident grades of the 2025 reporting measures, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

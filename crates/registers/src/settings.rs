@@ -385,6 +385,26 @@ impl Settings {
         Ok(s)
     }
 
+    /// Take what the operator's profile says: its kind, and its drill and
+    /// training intervals (the profile's `[assess]` settings win over these
+    /// settings, so `wangan assess` and the registers count alike).
+    pub fn apply_profile(&mut self, p: &duties::Profile) {
+        let conv = |i: duties::Interval| match i.0 {
+            law::Period::Hours(h) => Interval::Days(h.div_ceil(24).max(1)),
+            law::Period::Days(d) => Interval::Days(d),
+            law::Period::Months(m) => Interval::Months(m),
+            law::Period::Years(y) => Interval::Years(y),
+        };
+        self.operator_kind = Some(p.operator.kind.into());
+        self.drill_interval = conv(p.settings.drill_every);
+        self.training_interval = conv(p.settings.training_every);
+        for k in ["drill_interval", "training_interval"] {
+            if !self.changed.contains(&k) {
+                self.changed.push(k);
+            }
+        }
+    }
+
     /// Read a settings file.
     pub fn load(path: &std::path::Path) -> Result<Settings> {
         let text = std::fs::read_to_string(path)

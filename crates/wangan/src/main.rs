@@ -5,8 +5,8 @@
 mod assess_cmd;
 mod law_cmd;
 mod out;
-mod registers_cmd;
 mod profile_cmd;
+mod registers_cmd;
 mod scan_cmd;
 mod serve_cmd;
 mod token_cmd;

@@ -220,12 +220,21 @@ fn common_args(cmd: Command) -> Command {
             .help("Settings (intervals, day counting, grading thresholds) [default: DIR/registers.toml when present]"),
     )
     .arg(
+        Arg::new("profile")
+            .long("profile")
+            .short('p')
+            .value_name("FILE")
+            .env("WANGAN_PROFILE")
+            .global(true)
+            .help("The operator's profile: its kind, intervals, data directory and registers [default: ./profile.toml when present]"),
+    )
+    .arg(
         Arg::new("operator_kind")
             .long("operator-kind")
             .value_name("KIND")
             .env("WANGAN_OPERATOR_KIND")
             .global(true)
-            .help("ordinary | cii | central-state: decides the incident reporting clock and the CII duties [default: the settings' operator_kind, else ordinary]"),
+            .help("ordinary | cii | central-state: decides the incident reporting clock and the CII duties [default: the profile's operator.kind, else the settings' operator_kind, else ordinary]"),
     )
     .arg(
         Arg::new("actor")
@@ -488,12 +497,26 @@ impl Ctx {
 
 fn ctx_of(m: &ArgMatches, out: Out) -> anyhow::Result<Ctx> {
     let get = |k: &str| m.get_one::<String>(k).cloned();
-    let data_dir = PathBuf::from(get("data_dir").unwrap_or_else(|| "./wangan-data".into()));
-    let location = match get("registers") {
-        Some(s) => Location::parse(&s).map_err(|e| usage(format!("--registers: {e}")))?,
-        None => Location::default_in(&data_dir),
+    let profile = match get("profile").map(PathBuf::from).or_else(|| {
+        let p = PathBuf::from("profile.toml");
+        p.exists().then_some(p)
+    }) {
+        Some(p) => Some(crate::profile_cmd::load(&p, out)?),
+        None => None,
     };
-    let settings = match get("settings") {
+    let dir_given = m.value_source("data_dir") != Some(clap::parser::ValueSource::DefaultValue);
+    let data_dir = match &profile {
+        Some(p) if !dir_given => p.resolve(&p.settings.vault),
+        _ => PathBuf::from(get("data_dir").unwrap_or_else(|| "./wangan-data".into())),
+    };
+    let location = match (get("registers"), &profile) {
+        (Some(s), _) => Location::parse(&s).map_err(|e| usage(format!("--registers: {e}")))?,
+        (None, Some(p)) => profile_location(p)
+            .map_err(|e| fail(Exit::Config, format!("profile [assess] registers: {e}")))?
+            .unwrap_or_else(|| Location::default_in(&data_dir)),
+        (None, None) => Location::default_in(&data_dir),
+    };
+    let mut settings = match get("settings") {
         Some(p) => {
             let p = PathBuf::from(p);
             if !p.exists() {
@@ -517,6 +540,9 @@ fn ctx_of(m: &ArgMatches, out: Out) -> anyhow::Result<Ctx> {
             }
         }
     };
+    if let Some(p) = &profile {
+        settings.apply_profile(p);
+    }
     let (kind, kind_given) = match get("operator_kind") {
         Some(k) => (
             OperatorKind::parse(&k).ok_or_else(|| {
@@ -563,6 +589,69 @@ fn ctx_of(m: &ArgMatches, out: Out) -> anyhow::Result<Ctx> {
         actor,
         now,
     })
+}
+
+/// Where the profile says the registers are (`[assess] registers`), a file
+/// path resolved against the profile's folder.
+fn profile_location(p: &duties::Profile) -> registers::Result<Option<Location>> {
+    let Some(r) = &p.settings.registers else {
+        return Ok(None);
+    };
+    match Location::parse(r)? {
+        Location::Sqlite(path) => Ok(Some(Location::Sqlite(p.resolve(&path)))),
+        pg => Ok(Some(pg)),
+    }
+}
+
+/// The registers as evidence for `wangan assess`: the store the profile
+/// names (or `registers.sqlite` in its vault), read as it stands at `as_of`;
+/// `None` when there is no store (wangan keeps no registers there).
+pub fn assess_evidence(
+    p: &duties::Profile,
+    as_of: OffsetDateTime,
+    now: OffsetDateTime,
+    out: Out,
+) -> Option<duties::RegisterSet> {
+    let vault = p.resolve(&p.settings.vault);
+    let location = match profile_location(p) {
+        Ok(l) => l.unwrap_or_else(|| Location::default_in(&vault)),
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                out.t(
+                    "警告：登记簿位置无效",
+                    "warning: invalid registers location"
+                )
+            );
+            return None;
+        }
+    };
+    let mut settings = Settings::load(&vault.join("registers.toml")).unwrap_or_default();
+    settings.apply_profile(p);
+    let kind = OperatorKind::from(p.operator.kind);
+    let mut regs = match Registers::open_existing(&location) {
+        Ok(r) => r,
+        Err(e) if e.kind() == registers::ErrorKind::NotFound => return None,
+        Err(e) => {
+            eprintln!(
+                "{}: {}",
+                out.t("警告：无法读取登记簿", "warning: cannot read the registers"),
+                escape(&e.to_string(), false)
+            );
+            return None;
+        }
+    };
+    match registers::evidence::register_set(&mut regs, kind, &settings, as_of, now) {
+        Ok(set) => Some(set),
+        Err(e) => {
+            eprintln!(
+                "{}: {}",
+                out.t("警告：无法读取登记簿", "warning: cannot read the registers"),
+                escape(&e.to_string(), false)
+            );
+            None
+        }
+    }
 }
 
 /// Map a library error to an exit code and a localised message.

@@ -1490,3 +1490,102 @@ fn registers_in_postgresql() {
     );
     let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
 }
+
+const CII_PROFILE: &str = r#"version = 1
+[operator]
+name = "测试运营者"
+kind = "cii-operator"
+[assess]
+vault = "data"
+[[document]]
+id = "response-plan"
+title = "网络安全事件应急预案"
+path = "plan.txt"
+duties = ["csl.incident-plan", "csl.cii-drills"]
+approved = 2025-09-15
+review_every = "1 year"
+"#;
+
+fn duty<'a>(a: &'a Value, id: &str) -> &'a Value {
+    a["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == id)
+        .unwrap_or_else(|| panic!("no duty {id}"))
+}
+
+/// Run wangan in `cwd` with no data directory from the environment (the profile decides).
+fn wp(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wangan"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("WANGAN_DATA_DIR")
+        .env_remove("WANGAN_PROFILE")
+        .env("WANGAN_ACTOR", "alice")
+        .env_remove("WANGAN_REGISTERS")
+        .env_remove("WANGAN_REGISTERS_SETTINGS")
+        .env_remove("WANGAN_OPERATOR_KIND")
+        .env("LANG", "C")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run wangan")
+}
+
+/// `wangan assess` reads the registers the profile points at: a drill 13 months before the
+/// assessed day leaves the drills duty late, one last month meets it.
+#[test]
+fn assess_picks_up_the_register_evidence() {
+    for (drill, want, overdue) in [
+        ("2025-02-10", "not-met", true),
+        ("2026-02-10", "met", false),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let profile = d.path().join("profile.toml");
+        std::fs::write(&profile, CII_PROFILE).unwrap();
+        std::fs::write(d.path().join("plan.txt"), "预案正文").unwrap();
+        let data = d.path().join("data");
+        ok(w(&data, &["vault", "init"]));
+        let p = profile.to_str().unwrap();
+        // the profile says where the data directory and the registers are, and the operator kind
+        let v = json(&ok(wp(
+            d.path(),
+            &[
+                "drill",
+                "add",
+                "--profile",
+                p,
+                "--date",
+                drill,
+                "--scenario",
+                "勒索软件",
+                "--participants",
+                "12",
+                "--json",
+            ],
+        )));
+        assert_eq!(v["operator_kind"], "cii");
+        assert!(data.join("registers.sqlite").exists());
+        let o = wp(
+            d.path(),
+            &["assess", "--profile", p, "--at", "2026-03-10", "--json"],
+        );
+        let a = json(&o);
+        let drills = duty(&a, "csl.cii-drills");
+        assert_eq!(drills["status"], want, "{drills:#}");
+        let clock = drills["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["what"]["en"].as_str().unwrap_or("").contains("drill"))
+            .unwrap_or_else(|| panic!("no drill clock: {drills:#}"));
+        assert_eq!(clock["overdue"], overdue, "{clock:#}");
+        assert!(
+            drills["evidence"].to_string().contains("DRL-1"),
+            "the drill is cited as evidence: {drills:#}"
+        );
+        // an empty incident register that is kept proves no incident was left unreported
+        assert_eq!(duty(&a, "csl.incident-report")["status"], "met");
+    }
+}

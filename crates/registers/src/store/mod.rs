@@ -1028,6 +1028,15 @@ impl Registers {
         })
     }
 
+    /// Every record of a register at its latest revision, newest first,
+    /// streamed (exports, evidence for `wangan assess`).
+    pub fn each(&mut self, reg: Register, mut f: impl FnMut(Record) -> Result<()>) -> Result<()> {
+        let sql = format!(
+            "SELECT {RECORD_COLS} FROM heads h JOIN changes c ON c.seq = h.seq JOIN changes c0 ON c0.seq = h.created_seq WHERE h.register = $1 ORDER BY h.sort_key DESC, h.num DESC"
+        );
+        self.read(|db| db.each(&sql, &[P::S(reg.key())], &mut |r| f(record_of(reg, r)?)))
+    }
+
     /// The latest date of a register's dating field (the last drill).
     pub fn latest_date(&mut self, reg: Register) -> Result<Option<Date>> {
         let v = self.read(|db| {
