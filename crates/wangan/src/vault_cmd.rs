@@ -144,6 +144,10 @@ enum VaultCommand {
         /// A checkpoint kept outside the store (detects rollback, truncation, replacement).
         #[arg(long, value_name = "FILE")]
         trusted_checkpoint: Vec<PathBuf>,
+        /// Where the registers live when not in DIR/registers.sqlite (postgres://…); they are
+        /// checked against their anchors in the vault.
+        #[arg(long, value_name = "URL", env = "WANGAN_REGISTERS")]
+        registers: Option<String>,
     },
     /// Print the latest signed checkpoint (打印签名检查点).
     Checkpoint {
@@ -270,7 +274,14 @@ pub fn run(args: VaultArgs, out: Out) -> anyhow::Result<Exit> {
             dir,
             quick,
             trusted_checkpoint,
-        } => verify(&dir.data_dir, quick, &trusted_checkpoint, out),
+            registers,
+        } => verify(
+            &dir.data_dir,
+            quick,
+            &trusted_checkpoint,
+            registers.as_deref(),
+            out,
+        ),
         VaultCommand::Checkpoint { dir, new } => checkpoint(&dir.data_dir, new, out),
         VaultCommand::Query { dir, filters } => query(&dir.data_dir, &filters.query(out)?, out),
         VaultCommand::Export {
@@ -866,7 +877,13 @@ fn record_verification(dir: &Path, store: &Store, report: &vault::VerifyReport, 
     }
 }
 
-fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Result<Exit> {
+fn verify(
+    dir: &Path,
+    quick: bool,
+    trusted: &[PathBuf],
+    registers: Option<&str>,
+    out: Out,
+) -> anyhow::Result<Exit> {
     let store = open_store(dir, out)?;
     let mut tcs = Vec::new();
     for p in trusted {
@@ -908,8 +925,17 @@ fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Res
     if !quick {
         record_verification(dir, &store, &report, out);
     }
+    // the registers anchored in this vault (crates/registers)
+    let location = crate::registers_cmd::location_for(dir, registers)?;
+    let regs = crate::registers_cmd::check_against_vault(&store, &location)?;
+    let regs_intact = regs.as_ref().is_none_or(|r| r.is_intact());
     if out.json {
-        out.print_json(&report.to_json())?;
+        let mut j = report.to_json();
+        if let (Some(r), serde_json::Value::Object(o)) = (&regs, &mut j) {
+            o.insert("registers".into(), serde_json::to_value(r)?);
+            o.insert("intact".into(), (report.is_intact() && regs_intact).into());
+        }
+        out.print_json(&j)?;
     } else {
         let mode = if quick {
             out.t("快速", "quick")
@@ -966,8 +992,11 @@ fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Res
                 escape(&f.message, false)
             );
         }
+        if let Some(r) = &regs {
+            crate::registers_cmd::print_verify(r, out);
+        }
     }
-    Ok(if report.is_intact() {
+    Ok(if report.is_intact() && regs_intact {
         Exit::Ok
     } else {
         Exit::Findings
