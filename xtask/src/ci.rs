@@ -2,10 +2,11 @@
 //!
 //! Steps, in order, stopping at the first failure:
 //! 1. tools the tests need: a Python virtualenv under `target/ci-tools/venv` with the
-//!    independent OSCAL validator `compliance-trestle` and the official `elasticsearch` client
-//!    (its path goes to the tests in `WANGAN_PYTHON`), and the Debian packages of the real
-//!    peers the tests drive (logger, rsyslog with TLS, curl, openssl, gzip), installed with apt-get
-//!    when missing;
+//!    independent OSCAL validator `compliance-trestle`, the official `elasticsearch` client and
+//!    `gmssl` (SM2/SM3 of the independent bundle verifier; the venv's path goes to the tests in
+//!    `WANGAN_PYTHON`), and the Debian packages of the real peers the tests drive (logger,
+//!    rsyslog with TLS, curl, openssl, gzip) and of the independent Go bundle verifier (Go and
+//!    `golang.org/x/mod`, built in GOPATH mode), installed with apt-get when missing;
 //! 2. `cargo fmt --check`;
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings`;
 //! 4. `cargo doc --workspace --no-deps` with rustdoc warnings denied;
@@ -114,10 +115,14 @@ const PY_PACKAGES: &[(&str, &str)] = &[
     ("compliance-trestle==5.2.0", "trestle.oscal.catalog"),
     // the official Elasticsearch client, a real shipper for `wangan serve`'s bulk API
     ("elasticsearch>=9,<10", "elasticsearch.helpers"),
+    // an independent OOXML reader for the incident report drafts (`wangan incident report --format docx`)
+    ("python-docx>=1.1,<2", "docx"),
+    // SM2 and SM3 of the independent bundle verifier (verifiers/python)
+    ("gmssl==3.2.2", "gmssl.sm2"),
 ];
 
 /// Debian packages the tests drive as real peers (logger, rsyslog with TLS, curl, openssl,
-/// gzip).
+/// gzip), and Go with `golang.org/x/mod` for the independent bundle verifier (verifiers/go).
 const DEBIAN_PACKAGES: &[&str] = &[
     "bsdutils",
     "rsyslog",
@@ -125,6 +130,8 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "curl",
     "openssl",
     "gzip",
+    "golang-go",
+    "golang-golang-x-mod-dev",
 ];
 
 fn installed(pkg: &str) -> bool {
