@@ -24,7 +24,7 @@
 //! max_message_bytes = 65536         # longer syslog messages are cut and counted (1 B to 16 MiB)
 //! max_body_bytes = 16777216         # larger HTTP bodies get 413 (1 KiB to 1 GiB, at most queue_bytes)
 //! max_connections = 4096            # per TCP/TLS/HTTP listener (1 to 1000000; lowered to fit the fd limit)
-//! max_memory_bytes = 536870912      # memory ceiling of the whole server (64 MiB to 1 TiB)
+//! max_memory_bytes = 536870912      # memory ceiling of the whole server (64 MiB to 1 TiB; at least 96 MiB + queue_bytes + 5 × max_body_bytes)
 //! idle_timeout_secs = 600           # a TCP connection that sends nothing is closed (1 s to 7 days)
 //! frame_timeout_secs = 60           # a started frame or HTTP body must finish in this time (1 s to 1 day)
 //! refusal_log_secs = 60             # a refusal is logged once per peer, listener and reason per interval (1 s to 1 day)
@@ -365,7 +365,7 @@ impl Config {
         let least = crate::limits::min_memory(self);
         if self.max_memory_bytes < least {
             return Err(format!(
-                "[intake] max_memory_bytes = {} is too small for the other settings: it must be at least {least} ({} MiB for the vault writer + [commit] queue_bytes + 4 × max_body_bytes)",
+                "[intake] max_memory_bytes = {} is too small for the other settings: it must be at least {least} ({} MiB for the vault writer + [commit] queue_bytes + 5 × max_body_bytes)",
                 self.max_memory_bytes,
                 crate::limits::BASELINE_BYTES >> 20,
             ));
@@ -617,8 +617,8 @@ checkpoint_secs = 10
                 "[intake] max_memory_bytes",
             ),
             (
-                "version = 1\n[intake]\nmax_memory_bytes = 134217728",
-                "max_memory_bytes = 134217728 is too small",
+                "version = 1\n[intake]\nmax_memory_bytes = 209715200",
+                "max_memory_bytes = 209715200 is too small",
             ),
             (
                 "version = 1\n[intake]\nrefusal_log_secs = 0",
