@@ -39,6 +39,13 @@
 //! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back
 //! proof_ms = 1000                   # records a group commit made durable get a signed checkpoint within this
 //! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle
+//!
+//! [console]                         # the web console and JSON API on the HTTP listener
+//! enabled = true
+//! session_idle_mins = 30            # a session unused this long ends
+//! utc_offset = "+08:00"             # days of the dashboard and times shown (China Standard Time)
+//! login_max_failures = 5            # failed logins of one name within 15 minutes that lock it
+//! lockout_mins = 15                 # how long a locked name stays locked
 //! ```
 
 use std::net::SocketAddr;
@@ -69,6 +76,8 @@ struct FileConfig {
     tls: Option<FileTls>,
     #[serde(default)]
     commit: FileCommit,
+    #[serde(default)]
+    console: crate::console::FileConsole,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -178,6 +187,8 @@ pub struct Config {
     /// checkpoint that covers them: group commits do not each sign one, so a steady trickle
     /// does not fill `checkpoints.log`.
     pub proof_interval: Duration,
+    /// The web console and its JSON API (`[console]`).
+    pub console: crate::console::ConsoleConfig,
 }
 
 impl Default for Config {
@@ -207,6 +218,7 @@ impl Default for Config {
             queue_bytes: 32 << 20,
             checkpoint_interval: Duration::from_secs(60),
             proof_interval: Duration::from_secs(1),
+            console: crate::console::ConsoleConfig::default(),
         }
     }
 }
@@ -345,6 +357,7 @@ impl Config {
                 "[commit] proof_ms",
                 1000,
             )? as u64),
+            console: crate::console::ConsoleConfig::from_file(&f.console)?,
         };
         cfg.check()?;
         Ok(cfg)

@@ -39,6 +39,8 @@ pub(crate) struct HttpCtx {
     pub frame_timeout: Duration,
     pub idle_timeout: Duration,
     pub transport: &'static str,
+    /// The web console and its API, when enabled (see [`crate::console`]).
+    pub console: Option<Arc<crate::console::Console>>,
 }
 
 type Resp = Response<Full<Bytes>>;
@@ -193,6 +195,11 @@ async fn handle(req: Request<Incoming>, peer: Arc<str>, ctx: Arc<HttpCtx>) -> Re
             };
         }
         _ => {}
+    }
+    if let Some(console) = &ctx.console
+        && crate::console::owns(&method, &path, req.headers())
+    {
+        return crate::console::handle(console, req, &peer).await;
     }
     let needed = if path == "/metrics" {
         Role::Metrics

@@ -67,6 +67,7 @@ pub mod auth;
 pub mod bulk;
 pub mod cidr;
 pub mod config;
+pub mod console;
 mod error;
 pub mod framing;
 mod http;
@@ -107,12 +108,31 @@ pub struct FirstRun {
     pub token: NewToken,
 }
 
+/// The console's first administrator, created because there was no user: shown once.
+pub struct FirstAdmin {
+    /// User name (`admin`).
+    pub name: String,
+    /// The generated password (show once, never log).
+    pub password: String,
+}
+
+impl std::fmt::Debug for FirstAdmin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FirstAdmin")
+            .field("name", &self.name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
 /// An opened (or freshly created) vault, ready to serve.
 #[derive(Debug)]
 pub struct Prepared {
     vault: Vault,
     /// Set when this run created the vault or the first token.
     pub first_run: Option<FirstRun>,
+    /// Set when the console is on and had no user: its first administrator.
+    pub first_admin: Option<FirstAdmin>,
 }
 
 /// Open the vault in `cfg.data_dir`, creating it (with default options) if it does not exist,
@@ -139,7 +159,17 @@ pub fn prepare(cfg: &Config) -> Result<Prepared> {
     } else {
         None
     };
-    Ok(Prepared { vault, first_run })
+    let first_admin = if cfg.console.enabled && cfg.http.is_some() {
+        console::users::ensure_first_admin(dir)?
+            .map(|(name, password)| FirstAdmin { name, password })
+    } else {
+        None
+    };
+    Ok(Prepared {
+        vault,
+        first_run,
+        first_admin,
+    })
 }
 
 /// The addresses the server actually listens on (useful with port 0).
@@ -340,6 +370,20 @@ pub async fn serve(
         ));
     }
     if let Some(l) = httpl {
+        let console = if cfg.console.enabled {
+            let c = Arc::new(console::Console::new(
+                &cfg.data_dir,
+                cfg.console.clone(),
+                tls_http.is_some(),
+                tokens.clone(),
+                intake.clone(),
+                origin.clone(),
+            )?);
+            c.warm_up();
+            Some(c)
+        } else {
+            None
+        };
         let hctx = Arc::new(http::HttpCtx {
             intake: intake.clone(),
             metrics: metrics.clone(),
@@ -351,6 +395,7 @@ pub async fn serve(
             frame_timeout: cfg.frame_timeout,
             idle_timeout: cfg.idle_timeout,
             transport: if tls_http.is_some() { "https" } else { "http" },
+            console,
         });
         tasks.spawn(http::serve(
             l,

@@ -592,6 +592,18 @@ pub fn export(
     w: &mut dyn Write,
     progress: Option<&dyn Fn(u64)>,
 ) -> Result<ExportSummary> {
+    export_seqs(store, q, 0..u64::MAX, w, progress)
+}
+
+/// [`export`] of the matching records with seq in `seqs` only (one record, or a page of
+/// search results).
+pub fn export_seqs(
+    store: &Store,
+    q: &Query,
+    seqs: std::ops::Range<u64>,
+    w: &mut dyn Write,
+    progress: Option<&dyn Fn(u64)>,
+) -> Result<ExportSummary> {
     let alg = store.hash_alg();
     let keys = store.public_keys();
     let cp = store.latest_checkpoint()?.ok_or_else(|| {
@@ -651,7 +663,7 @@ pub fn export(
     let mut beyond = 0u64;
     let mut buf = Vec::new();
     let mut canonical = Vec::new();
-    for r in crate::query::query(store, q) {
+    for r in crate::query::query_seqs(store, q, seqs) {
         let r = r?;
         let seq = r.record.seq;
         if seq >= size {

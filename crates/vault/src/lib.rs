@@ -65,10 +65,10 @@ pub mod tombstone;
 pub mod verify;
 pub mod wal;
 
-pub use bundle::{Bundle, BundleCheck, ExportSummary, Trusted, check_bundle, export};
+pub use bundle::{Bundle, BundleCheck, ExportSummary, Trusted, check_bundle, export, export_seqs};
 pub use coverage::{CoverageOptions, CoverageReport, SourceCoverage, coverage};
 pub use prune::{PruneItem, PruneOptions, PruneReport, prune};
-pub use query::{Order, Query, QueryIter, query};
+pub use query::{Order, Query, QueryIter, query, query_seqs};
 
 pub use config::{Config, Retention};
 pub use error::{Error, ErrorKind, Result};

@@ -7,6 +7,7 @@ mod out;
 mod scan_cmd;
 mod serve_cmd;
 mod token_cmd;
+mod user_cmd;
 mod vault_cmd;
 
 use std::process::ExitCode;
@@ -65,8 +66,10 @@ enum Command {
     Scan(scan_cmd::ScanArgs),
     /// Receive logs: syslog UDP/TCP/TLS, HTTP and the Elasticsearch bulk API (接收日志).
     Serve(serve_cmd::ServeArgs),
-    /// Access tokens for the HTTP intake and /metrics (访问令牌).
+    /// Access tokens for the HTTP intake, /metrics and the console API (访问令牌).
     Token(token_cmd::TokenArgs),
+    /// Console users: add, list, passwd, role, disable, enable, remove (控制台用户).
+    User(user_cmd::UserArgs),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +104,7 @@ fn run(command: Command, out: Out) -> anyhow::Result<Exit> {
         Command::Scan(args) => scan_cmd::run(args, out),
         Command::Serve(args) => serve_cmd::run(args, out),
         Command::Token(args) => token_cmd::run(args, out),
+        Command::User(args) => user_cmd::run(args, out),
     }
 }
 
