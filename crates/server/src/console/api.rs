@@ -279,7 +279,7 @@ pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str)
                 );
             }
             if p.status == StatusCode::METHOD_NOT_ALLOWED
-                && let Ok(v) = HeaderValue::from_str(&p.detail.rsplit(": ").next().unwrap_or(""))
+                && let Ok(v) = HeaderValue::from_str(p.detail.rsplit(": ").next().unwrap_or(""))
             {
                 r.headers_mut().insert(header::ALLOW, v);
             }
@@ -301,9 +301,9 @@ async fn handle_inner(
         .filter_map(|r| matches(r.path, path).map(|v| (r, v)))
         .collect();
     if found.is_empty() {
-        return Err(not_found(format!(
-            "no such endpoint; the API is described at /api/v1/openapi.json"
-        )));
+        return Err(not_found(
+            "no such endpoint; the API is described at /api/v1/openapi.json",
+        ));
     }
     let Some((route, vals)) = found
         .iter()
@@ -901,7 +901,7 @@ async fn get_record(c: &Console, seq: &str) -> Result<Resp, Problem> {
             detail: "must be a record number (0, 1, 2 …)".into(),
         }])
     })?;
-    let store = c.view.store().await.map_err(unavailable)?;
+    let store = c.view.fresh().await.map_err(unavailable)?;
     let r = tokio::task::spawn_blocking(move || search::record(&store, seq))
         .await
         .map_err(internal)?
@@ -961,10 +961,10 @@ async fn export(c: &Console, actor: &User, b: Bytes, peer: &str) -> Result<Resp,
         push("severity", v.to_string());
     }
     let s = Search::parse(&p, c.cfg.utc_offset).map_err(Problem::bad_params)?;
-    let store = c.view.store().await.map_err(unavailable)?;
     let seqs = b.seq.map_or(0..u64::MAX, |n| n..n.saturating_add(1));
     let s2 = s.clone();
-    let r = tokio::task::spawn_blocking(move || search::export(&store, &s2, seqs))
+    let dir = c.dir.clone();
+    let r = tokio::task::spawn_blocking(move || search::export(&dir, &s2, seqs))
         .await
         .map_err(internal)?;
     match r {

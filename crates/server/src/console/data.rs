@@ -175,11 +175,21 @@ impl VaultView {
 
     /// A snapshot at most a second old.
     pub async fn store(&self) -> Result<Arc<Store>, vault::Error> {
-        if let Some(s) = self.cached() {
+        self.snapshot(false).await
+    }
+
+    /// A snapshot opened now: for proofs and exports, which must agree with the latest
+    /// checkpoint file (read when they run).
+    pub async fn fresh(&self) -> Result<Arc<Store>, vault::Error> {
+        self.snapshot(true).await
+    }
+
+    async fn snapshot(&self, fresh: bool) -> Result<Arc<Store>, vault::Error> {
+        if !fresh && let Some(s) = self.cached() {
             return Ok(s);
         }
         let _one = self.reopen.lock().await;
-        if let Some(s) = self.cached() {
+        if !fresh && let Some(s) = self.cached() {
             return Ok(s);
         }
         let old = self

@@ -322,9 +322,7 @@ pub(crate) async fn handle(console: &Arc<Console>, req: Request<Incoming>, peer:
         api_headers(r.headers_mut());
         return r;
     }
-    let mut r = if path == "/" {
-        redirect("/console/")
-    } else if path == "/console" {
+    let mut r = if path == "/" || path == "/console" {
         redirect("/console/")
     } else {
         pages::handle(console, req, peer).await

@@ -1199,7 +1199,7 @@ async fn logs_page(x: &Ctx<'_>, query: &Params) -> Resp {
 }
 
 async fn record_page(x: &Ctx<'_>, seq: u64) -> Resp {
-    let store = match x.c.view.store().await {
+    let store = match x.c.view.fresh().await {
         Ok(s) => s,
         Err(e) => return error_page(x, StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
     };
@@ -1330,13 +1330,10 @@ async fn export(x: &Ctx<'_>, form: &Params, peer: &str) -> Resp {
             return error_page(x, StatusCode::BAD_REQUEST, &d.join("; "));
         }
     };
-    let store = match c.view.store().await {
-        Ok(s) => s,
-        Err(e) => return error_page(x, StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-    };
     let seqs = seq.map_or(0..u64::MAX, |n| n..n.saturating_add(1));
     let s2 = s.clone();
-    let r = tokio::task::spawn_blocking(move || search::export(&store, &s2, seqs)).await;
+    let dir = c.dir.clone();
+    let r = tokio::task::spawn_blocking(move || search::export(&dir, &s2, seqs)).await;
     let name = who.map(|u| u.name.as_str()).unwrap_or("");
     let role = who.map(|u| u.role.name()).unwrap_or("");
     match r {
@@ -1741,178 +1738,177 @@ async fn settings_action(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> 
     let segs: Vec<String> = path
         .trim_start_matches("/console/settings/")
         .split('/')
-        .map(|s| percent_decode(s))
+        .map(percent_decode)
         .collect();
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     let ev = |action: &'static str, target: Option<String>, detail: serde_json::Value| {
         (action, target, detail)
     };
     // validate, record the event, then change
-    let plan: Result<(Plan, (&'static str, Option<String>, serde_json::Value)), Resp> =
-        match segs.as_slice() {
-            ["users"] => {
-                let name = form.get("name").unwrap_or("").to_owned();
-                let role_s = form.get("role").unwrap_or("").to_owned();
-                let pw = form
-                    .0
-                    .iter()
-                    .find(|(k, _)| k == "password")
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default();
-                let fe = |field: &'static str, msg: String| {
-                    settings_page(
-                        x,
-                        Some(Notice::FieldError {
-                            field,
-                            msg,
-                            name: name.clone(),
-                            role: role_s.clone(),
-                        }),
-                        StatusCode::BAD_REQUEST,
-                    )
-                };
-                let Some(role) = UserRole::parse(&role_s) else {
-                    return fe("role", x.t("请选择角色。", "Choose a role.").to_owned());
-                };
-                if let Err(e) = users::check_name(&name) {
-                    return fe("name", user_error(x, &e));
-                }
-                if c.users.get(&name).is_some() {
-                    return fe(
-                        "name",
-                        x.t("该用户名已存在。", "This user name exists already.")
-                            .to_owned(),
-                    );
-                }
-                let generated = pw.is_empty();
-                let pw = if generated {
-                    match users::generate_password() {
-                        Ok(p) => p,
-                        Err(e) => {
-                            return settings_page(
-                                x,
-                                Some(Notice::Error(e.to_string())),
-                                StatusCode::INTERNAL_SERVER_ERROR,
-                            );
-                        }
-                    }
-                } else {
-                    pw
-                };
-                if let Err(e) = users::check_password(&pw) {
-                    return fe("password", user_error(x, &e));
-                }
-                Ok((
-                    Plan::AddUser {
+    let plan: Result<(Plan, EventParts), Resp> = match segs.as_slice() {
+        ["users"] => {
+            let name = form.get("name").unwrap_or("").to_owned();
+            let role_s = form.get("role").unwrap_or("").to_owned();
+            let pw = form
+                .0
+                .iter()
+                .find(|(k, _)| k == "password")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            let fe = |field: &'static str, msg: String| {
+                settings_page(
+                    x,
+                    Some(Notice::FieldError {
+                        field,
+                        msg,
                         name: name.clone(),
-                        role,
-                        pw,
-                        generated,
-                    },
-                    ev("user.add", Some(name), json!({"role": role.name()})),
-                ))
+                        role: role_s.clone(),
+                    }),
+                    StatusCode::BAD_REQUEST,
+                )
+            };
+            let Some(role) = UserRole::parse(&role_s) else {
+                return fe("role", x.t("请选择角色。", "Choose a role.").to_owned());
+            };
+            if let Err(e) = users::check_name(&name) {
+                return fe("name", user_error(x, &e));
             }
-            ["users", name, action] => {
-                if c.users.get(name).is_none() {
-                    return settings_page(
-                        x,
-                        Some(Notice::Error(
-                            x.t("没有这个用户。", "There is no such user.").to_owned(),
-                        )),
-                        StatusCode::NOT_FOUND,
-                    );
-                }
-                let name = (*name).to_owned();
-                match *action {
-                    "role" => match form.get("role").and_then(UserRole::parse) {
-                        Some(r) => Ok((
-                            Plan::Role(name.clone(), r),
-                            ev("user.role", Some(name), json!({"role": r.name()})),
-                        )),
-                        None => {
-                            return settings_page(
-                                x,
-                                Some(Notice::Error(
-                                    x.t("角色无效。", "The role is not valid.").to_owned(),
-                                )),
-                                StatusCode::BAD_REQUEST,
-                            );
-                        }
-                    },
-                    "disable" => Ok((
-                        Plan::Disable(name.clone(), true),
-                        ev("user.disable", Some(name), json!({})),
-                    )),
-                    "enable" => Ok((
-                        Plan::Disable(name.clone(), false),
-                        ev("user.enable", Some(name), json!({})),
-                    )),
-                    "reset" => match users::generate_password() {
-                        Ok(p) => Ok((
-                            Plan::Reset(name.clone(), p),
-                            ev("user.password_reset", Some(name), json!({})),
-                        )),
-                        Err(e) => {
-                            return settings_page(
-                                x,
-                                Some(Notice::Error(e.to_string())),
-                                StatusCode::INTERNAL_SERVER_ERROR,
-                            );
-                        }
-                    },
-                    "delete" => Ok((
-                        Plan::Remove(name.clone()),
-                        ev("user.remove", Some(name), json!({})),
-                    )),
-                    _ => Err(error_page(
-                        x,
-                        StatusCode::NOT_FOUND,
-                        x.t("没有这个操作。", "There is no such action."),
-                    )),
-                }
+            if c.users.get(&name).is_some() {
+                return fe(
+                    "name",
+                    x.t("该用户名已存在。", "This user name exists already.")
+                        .to_owned(),
+                );
             }
-            ["tokens"] => match form.get("role").and_then(parse_token_role) {
-                Some(r) => Ok((
-                    Plan::CreateToken(r),
-                    ev("token.create", None, json!({"role": r.name()})),
+            let generated = pw.is_empty();
+            let pw = if generated {
+                match users::generate_password() {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return settings_page(
+                            x,
+                            Some(Notice::Error(e.to_string())),
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                        );
+                    }
+                }
+            } else {
+                pw
+            };
+            if let Err(e) = users::check_password(&pw) {
+                return fe("password", user_error(x, &e));
+            }
+            Ok((
+                Plan::AddUser {
+                    name: name.clone(),
+                    role,
+                    pw,
+                    generated,
+                },
+                ev("user.add", Some(name), json!({"role": role.name()})),
+            ))
+        }
+        ["users", name, action] => {
+            if c.users.get(name).is_none() {
+                return settings_page(
+                    x,
+                    Some(Notice::Error(
+                        x.t("没有这个用户。", "There is no such user.").to_owned(),
+                    )),
+                    StatusCode::NOT_FOUND,
+                );
+            }
+            let name = (*name).to_owned();
+            match *action {
+                "role" => match form.get("role").and_then(UserRole::parse) {
+                    Some(r) => Ok((
+                        Plan::Role(name.clone(), r),
+                        ev("user.role", Some(name), json!({"role": r.name()})),
+                    )),
+                    None => {
+                        return settings_page(
+                            x,
+                            Some(Notice::Error(
+                                x.t("角色无效。", "The role is not valid.").to_owned(),
+                            )),
+                            StatusCode::BAD_REQUEST,
+                        );
+                    }
+                },
+                "disable" => Ok((
+                    Plan::Disable(name.clone(), true),
+                    ev("user.disable", Some(name), json!({})),
                 )),
-                None => {
-                    return settings_page(
-                        x,
-                        Some(Notice::Error(
-                            x.t("令牌角色无效。", "The token role is not valid.")
-                                .to_owned(),
-                        )),
-                        StatusCode::BAD_REQUEST,
-                    );
-                }
-            },
-            ["tokens", id, "revoke"] => {
-                let id = (*id).to_owned();
-                if !crate::auth::list_tokens(&c.dir)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|t| t.id == id)
-                {
-                    return settings_page(
-                        x,
-                        Some(Notice::Error(
-                            x.t("没有这个令牌。", "There is no such token.").to_owned(),
-                        )),
-                        StatusCode::NOT_FOUND,
-                    );
-                }
-                Ok((
-                    Plan::Revoke(id.clone()),
-                    ev("token.revoke", Some(id), json!({})),
-                ))
+                "enable" => Ok((
+                    Plan::Disable(name.clone(), false),
+                    ev("user.enable", Some(name), json!({})),
+                )),
+                "reset" => match users::generate_password() {
+                    Ok(p) => Ok((
+                        Plan::Reset(name.clone(), p),
+                        ev("user.password_reset", Some(name), json!({})),
+                    )),
+                    Err(e) => {
+                        return settings_page(
+                            x,
+                            Some(Notice::Error(e.to_string())),
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                        );
+                    }
+                },
+                "delete" => Ok((
+                    Plan::Remove(name.clone()),
+                    ev("user.remove", Some(name), json!({})),
+                )),
+                _ => Err(error_page(
+                    x,
+                    StatusCode::NOT_FOUND,
+                    x.t("没有这个操作。", "There is no such action."),
+                )),
             }
-            _ => Err(error_page(
-                x,
-                StatusCode::NOT_FOUND,
-                x.t("没有这个操作。", "There is no such action."),
+        }
+        ["tokens"] => match form.get("role").and_then(parse_token_role) {
+            Some(r) => Ok((
+                Plan::CreateToken(r),
+                ev("token.create", None, json!({"role": r.name()})),
             )),
-        };
+            None => {
+                return settings_page(
+                    x,
+                    Some(Notice::Error(
+                        x.t("令牌角色无效。", "The token role is not valid.")
+                            .to_owned(),
+                    )),
+                    StatusCode::BAD_REQUEST,
+                );
+            }
+        },
+        ["tokens", id, "revoke"] => {
+            let id = (*id).to_owned();
+            if !crate::auth::list_tokens(&c.dir)
+                .unwrap_or_default()
+                .iter()
+                .any(|t| t.id == id)
+            {
+                return settings_page(
+                    x,
+                    Some(Notice::Error(
+                        x.t("没有这个令牌。", "There is no such token.").to_owned(),
+                    )),
+                    StatusCode::NOT_FOUND,
+                );
+            }
+            Ok((
+                Plan::Revoke(id.clone()),
+                ev("token.revoke", Some(id), json!({})),
+            ))
+        }
+        _ => Err(error_page(
+            x,
+            StatusCode::NOT_FOUND,
+            x.t("没有这个操作。", "There is no such action."),
+        )),
+    };
     let (plan, (action, target, detail)) = match plan {
         Ok(p) => p,
         Err(r) => return r,
@@ -1977,6 +1973,9 @@ async fn settings_action(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> 
         ),
     }
 }
+
+/// What a change's event says: action, target, detail.
+type EventParts = (&'static str, Option<String>, serde_json::Value);
 
 /// A token role from its name.
 pub(super) fn parse_token_role(s: &str) -> Option<crate::auth::Role> {

@@ -327,7 +327,8 @@ pub fn record(
     let Some(cp) = store.latest_checkpoint()? else {
         return Ok(Some((r, None)));
     };
-    if seq >= cp.checkpoint.size {
+    // a checkpoint signed after this snapshot was opened is not provable from it
+    if seq >= cp.checkpoint.size || cp.checkpoint.size > store.size() {
         return Ok(Some((r, None)));
     }
     let proof = store.inclusion_proof(seq, cp.checkpoint.size)?;
@@ -382,8 +383,30 @@ pub enum ExportError {
 }
 
 /// Export the records matching `s` (ignoring its page size; `seqs` limits them, e.g. to one
-/// record) as a bundle in memory (blocking).
+/// record) from the vault in `dir` as a bundle in memory (blocking). The store is opened
+/// here, and again when a checkpoint was signed between opening it and reading the
+/// checkpoint (the writer runs meanwhile).
 pub fn export(
+    dir: &std::path::Path,
+    s: &Search,
+    seqs: Range<u64>,
+) -> Result<(Vec<u8>, vault::ExportSummary), ExportError> {
+    let mut tries = 0;
+    loop {
+        let store = Store::open(dir).map_err(ExportError::Vault)?;
+        match export_from(&store, s, seqs.clone()) {
+            Err(ExportError::Vault(e))
+                if tries < 3 && e.to_string().contains("does not fit the store") =>
+            {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            r => return r,
+        }
+    }
+}
+
+fn export_from(
     store: &Store,
     s: &Search,
     seqs: Range<u64>,
