@@ -565,6 +565,20 @@ async fn json_body(req: Request<Incoming>) -> Result<Bytes, Problem> {
 }
 
 fn parse_body<T: for<'de> Deserialize<'de>>(b: &[u8]) -> Result<T, Problem> {
+    // an optional field is left out, never `null` (the document says so)
+    if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(b) {
+        let nulls: Vec<BadParam> = m
+            .iter()
+            .filter(|(_, v)| v.is_null())
+            .map(|(k, _)| BadParam {
+                name: k.chars().take(64).collect(),
+                detail: "null is not a value here: leave the field out".into(),
+            })
+            .collect();
+        if !nulls.is_empty() {
+            return Err(Problem::bad_params(nulls));
+        }
+    }
     serde_json::from_slice(b).map_err(|e| {
         Problem::new(
             StatusCode::BAD_REQUEST,
@@ -876,7 +890,7 @@ fn record_json(r: &StoredRecord) -> Value {
 }
 
 async fn search_logs(c: &Console, q: &Params) -> Result<Resp, Problem> {
-    let s = Search::parse(q, c.cfg.utc_offset).map_err(Problem::bad_params)?;
+    let s = Search::parse_strict(q, c.cfg.utc_offset).map_err(Problem::bad_params)?;
     let store = c.view.store().await.map_err(unavailable)?;
     let s2 = s.clone();
     let page = tokio::task::spawn_blocking(move || search::run(&store, &s2))
@@ -1077,14 +1091,46 @@ fn params_of(id: &str) -> Value {
     let q = |name: &str, desc: &str, schema: Value| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": schema});
     match id {
         "searchLogs" => json!([
-            q("from", "Earliest event time: RFC 3339, or YYYY-MM-DDTHH:MM[:SS] / YYYY-MM-DD in the console's UTC offset", json!({"type": "string"})),
-            q("to", "Latest event time (exclusive), same forms", json!({"type": "string"})),
-            {"name": "source", "in": "query", "required": false, "description": "Source name (repeat for any of several)", "schema": {"type": "array", "items": {"type": "string", "maxLength": 255}, "maxItems": 64}, "style": "form", "explode": true},
-            {"name": "host", "in": "query", "required": false, "description": "Host name (repeat for any of several)", "schema": {"type": "array", "items": {"type": "string", "maxLength": 255}, "maxItems": 64}, "style": "form", "explode": true},
-            q("q", "Text: whitespace-separated terms that must all occur (words, IPs, ids, Chinese text)", json!({"type": "string", "maxLength": 1024})),
-            q("severity", "Severity at most (0 emergency … 7 debug)", json!({"type": "integer", "minimum": 0, "maximum": 7})),
-            q("before", "Cursor: next_cursor of the previous page", json!({"type": "string", "pattern": "^[0-9]+$"})),
-            q("limit", "Records per page", json!({"type": "integer", "minimum": 1, "maximum": search::MAX_LIMIT, "default": search::DEFAULT_LIMIT})),
+            q(
+                "from",
+                "Earliest event time: RFC 3339, or YYYY-MM-DDTHH:MM[:SS] / YYYY-MM-DD in the console's UTC offset",
+                json!({"type": "string"})
+            ),
+            q(
+                "to",
+                "Latest event time (exclusive), same forms",
+                json!({"type": "string"})
+            ),
+            q(
+                "source",
+                "Source name; repeat the parameter for any of several (at most 64)",
+                json!({"type": "string", "maxLength": 255})
+            ),
+            q(
+                "host",
+                "Host name; repeat the parameter for any of several (at most 64)",
+                json!({"type": "string", "maxLength": 255})
+            ),
+            q(
+                "q",
+                "Text: whitespace-separated terms that must all occur (words, IPs, ids, Chinese text)",
+                json!({"type": "string", "maxLength": 1024})
+            ),
+            q(
+                "severity",
+                "Severity at most (0 emergency … 7 debug)",
+                json!({"type": "integer", "minimum": 0, "maximum": 7})
+            ),
+            q(
+                "before",
+                "Cursor: next_cursor of the previous page",
+                json!({"type": "string", "pattern": "^[0-9]+$"})
+            ),
+            q(
+                "limit",
+                "Records per page",
+                json!({"type": "integer", "minimum": 1, "maximum": search::MAX_LIMIT, "default": search::DEFAULT_LIMIT})
+            ),
         ]),
         "getRecord" => {
             json!([{"name": "seq", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9]+$"}}])

@@ -217,6 +217,17 @@ fn role_name(r: UserRole, lang: Lang) -> &'static str {
     }
 }
 
+fn token_role_name(r: crate::auth::Role, lang: Lang) -> &'static str {
+    use crate::auth::Role;
+    match r {
+        Role::Ingest => lang.t("采集 ingest", "ingest"),
+        Role::Metrics => lang.t("监控 metrics", "metrics"),
+        Role::Auditor => lang.t("审计员 auditor", "auditor"),
+        Role::Operator => lang.t("操作员 operator", "operator"),
+        Role::Admin => lang.t("管理员 admin", "admin"),
+    }
+}
+
 fn error_page(x: &Ctx, status: StatusCode, msg: &str) -> Resp {
     let title = match status {
         StatusCode::FORBIDDEN => x.t("无权操作", "Not permitted"),
@@ -975,10 +986,19 @@ async fn dashboard(x: &Ctx<'_>) -> Resp {
                             td { (x.time(d.last_ns)) }
                             td.num { (empty) }
                             td {
-                                @if empty == 0 {
+                                @let since = super::data::day_of(d.first_ns, offset);
+                                @if since > first {
+                                    (badge(Tone::Warn, &match lang {
+                                        Lang::Zh => format!("仅 {} 天（{} 起）", today - since + 1, super::data::date_of(since).map(|d| d.to_string()).unwrap_or_default()),
+                                        Lang::En => format!("only {} days (since {})", today - since + 1, super::data::date_of(since).map(|d| d.to_string()).unwrap_or_default()),
+                                    }))
+                                } @else if empty == 0 {
                                     (badge(Tone::Good, x.t("六个月每天都有", "every day of six months")))
                                 } @else {
-                                    (badge(Tone::Warn, x.t("有空白日", "days missing")))
+                                    (badge(Tone::Warn, &match lang {
+                                        Lang::Zh => format!("{empty} 天无日志"),
+                                        Lang::En => format!("{empty} days without records"),
+                                    }))
                                 }
                             }
                         }
@@ -1158,7 +1178,7 @@ async fn logs_page(x: &Ctx<'_>, query: &Params) -> Resp {
                     table.data.logs {
                         caption.sr { (x.t("搜索结果", "Search results")) }
                         thead { tr {
-                            th scope="col" { (x.t("时间", "Time")) }
+                            th scope="col" { (x.t("时间", "Time")) " (UTC" (fmt_offset(x.c.cfg.utc_offset)) ")" }
                             th scope="col" { (x.t("来源", "Source")) }
                             th scope="col" { (x.t("主机", "Host")) }
                             th scope="col" { (x.t("内容", "Message")) }
@@ -1409,7 +1429,7 @@ fn verify_page(x: &Ctx) -> Resp {
                 }
             }
             super::jobs::JobState::Idle => {
-                form method="post" action="/console/verify" {
+                form.block method="post" action="/console/verify" {
                     (x.csrf())
                     button.primary type="submit" { (x.t("开始完整校验", "Start a full verification")) }
                 }
@@ -1668,8 +1688,8 @@ fn settings_page(x: &Ctx, notice: Option<Notice>, status: StatusCode) -> Resp {
                         @for t in &tokens {
                             tr {
                                 th.mono scope="row" { (t.id) }
-                                td { (t.role.name()) }
-                                td { (t.created) }
+                                td { (token_role_name(t.role, lang)) }
+                                td { (time::OffsetDateTime::parse(&t.created, &time::format_description::well_known::Rfc3339).map(|d| x.time(vault::clock::to_ns(d))).unwrap_or_else(|_| t.created.clone())) }
                                 td {
                                     form.inline method="post" action=(format!("/console/settings/tokens/{}/revoke", t.id)) data-confirm=(x.t("吊销该令牌？使用它的发送方会立即被拒绝。", "Revoke this token? Senders using it are refused at once.")) {
                                         (x.csrf())

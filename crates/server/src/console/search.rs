@@ -91,9 +91,27 @@ pub fn parse_time(s: &str, offset: UtcOffset) -> Option<i64> {
 }
 
 impl Search {
-    /// Parse from query-string pairs; times without an offset are in `offset`.
+    /// Parse from query-string pairs; times without an offset are in `offset`. An empty
+    /// field is the same as a missing one (what a web form sends).
     pub fn parse(p: &Params, offset: UtcOffset) -> Result<Search, Vec<BadParam>> {
+        Search::parse_with(p, offset, false)
+    }
+
+    /// [`Search::parse`] for the API: `before`, `limit` and `severity` given empty are
+    /// errors, not defaults.
+    pub fn parse_strict(p: &Params, offset: UtcOffset) -> Result<Search, Vec<BadParam>> {
+        Search::parse_with(p, offset, true)
+    }
+
+    fn parse_with(p: &Params, offset: UtcOffset, strict: bool) -> Result<Search, Vec<BadParam>> {
         let mut errs = Vec::new();
+        if strict {
+            for k in ["before", "limit", "severity"] {
+                if p.0.iter().any(|(n, v)| n == k && v.trim().is_empty()) {
+                    errs.push(bad(k, "is empty: give a value or leave the parameter out"));
+                }
+            }
+        }
         let mut time = |k: &str| match p.get(k) {
             None => None,
             Some(v) => match parse_time(v, offset) {
