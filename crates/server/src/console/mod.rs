@@ -316,10 +316,12 @@ fn peer_ip(peer: &str) -> IpAddr {
 
 /// Answer a request the console owns.
 pub(crate) async fn handle(console: &Arc<Console>, req: Request<Incoming>, peer: &str) -> Resp {
+    let t0 = std::time::Instant::now();
     let path = req.uri().path().to_owned();
     if path.starts_with("/api/") {
         let mut r = api::handle(console, req, peer).await;
         api_headers(r.headers_mut());
+        server_timing(&mut r, t0);
         return r;
     }
     let mut r = if path == "/" || path == "/console" {
@@ -328,7 +330,17 @@ pub(crate) async fn handle(console: &Arc<Console>, req: Request<Incoming>, peer:
         pages::handle(console, req, peer).await
     };
     page_headers(r.headers_mut(), console.tls);
+    server_timing(&mut r, t0);
     r
+}
+
+/// `Server-Timing: app;dur=…` (milliseconds spent building the response; what the console
+/// benchmark reads).
+fn server_timing(r: &mut Resp, t0: std::time::Instant) {
+    let ms = t0.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.2}")) {
+        r.headers_mut().insert("server-timing", v);
+    }
 }
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
