@@ -36,6 +36,12 @@
 //! | `GET /metrics` | metrics | Prometheus text: received, stored, rejected by reason, bytes, queue depth, connections, commit latency histogram |
 //! | `GET /healthz` | none | the process is up |
 //! | `GET /readyz` | none | 200 when the store is writable, 503 otherwise |
+//! | `/console/…` | console session (login page and assets: none) | the web console, see [`console`] |
+//! | `/api/v1/…` except `POST /api/v1/logs` | auditor, operator or admin token | the console's JSON API; `GET /api/v1/openapi.json` describes it |
+//!
+//! `GET /` answers the Elasticsearch root info to every client that sends credentials or does
+//! not ask for HTML; a browser (`Accept: text/html`, no `Authorization`) is redirected to
+//! `/console/` instead. No path a shipper uses is taken by the console.
 //!
 //! Every response carries `X-Elastic-Product: Elasticsearch` (the official clients refuse a
 //! server without it). Bodies may be gzip or deflate encoded; the decompressed size counts
@@ -61,7 +67,11 @@
 //!
 //! A dozen fixed routes, no extractors, no middleware stack: hyper 1 with `hyper-util`
 //! serves them directly and keeps axum, tower and their macros out of the build. TLS uses
-//! rustls with the `ring` provider (no cmake or aws-lc C build).
+//! rustls with the `ring` provider (no cmake or aws-lc C build). The console adds about thirty
+//! routes; they are matched on path segments in [`console`] (the API from one route table
+//! that also generates its OpenAPI document), which a router crate would not shorten much,
+//! so the console brings only `maud` (compile-time, escaping HTML templates), `argon2` and
+//! `form_urlencoded`.
 
 pub mod auth;
 pub mod bulk;
