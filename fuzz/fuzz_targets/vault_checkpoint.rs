@@ -24,4 +24,9 @@ fuzz_target!(|data: &[u8]| {
     assert!(log.entries.len() <= data.len());
     let _ = vault::tombstone::Tombstone::parse(&text);
     let _ = vault::keys::PublicKeys::from_verifier_key(&text);
+    // verifier keys and key files (trust anchors): what parses prints back the same
+    if let Ok(k) = vault::VerifierKey::parse(&text) {
+        assert!(vault::VerifierKey::parse(&k.vkey()).is_ok_and(|a| a == k));
+    }
+    let _ = vault::TrustedKeys::parse_text(&text, "fuzz", Some("wangan.vault/x"));
 });

@@ -2,13 +2,15 @@
 //!
 //! Steps, in order, stopping at the first failure:
 //! 1. tools the tests need: a Python virtualenv under `target/ci-tools/venv` with the
-//!    independent OSCAL validator `compliance-trestle`, the official `elasticsearch` client and
-//!    `schemathesis` (the console API's OpenAPI test; its path goes to the tests in
-//!    `WANGAN_PYTHON`), the Debian packages of the real peers the tests drive (logger, rsyslog
-//!    with TLS, curl, openssl, gzip, and Debian's `chromium` with `fonts-noto-cjk` for the
-//!    console's browser test), installed with apt-get when missing, and `playwright-core` from
-//!    npm in `target/ci-tools/node` (its `node_modules` goes to the tests in
-//!    `WANGAN_NODE_MODULES`; it drives Debian's chromium, it never downloads a browser);
+//!    independent OSCAL validator `compliance-trestle`, the official `elasticsearch` client,
+//!    `gmssl` (SM2/SM3 of the independent bundle verifier) and `schemathesis` (the console API's
+//!    OpenAPI test; the venv's path goes to the tests in `WANGAN_PYTHON`), the Debian packages of
+//!    the real peers the tests drive (logger, rsyslog with TLS, curl, openssl, gzip, and Debian's
+//!    `chromium` with `fonts-noto-cjk` for the console's browser test) and of the independent Go
+//!    bundle verifier (Go and `golang.org/x/mod`, built in GOPATH mode), installed with apt-get
+//!    when missing, and `playwright-core` from npm in `target/ci-tools/node` (its `node_modules`
+//!    goes to the tests in `WANGAN_NODE_MODULES`; it drives Debian's chromium, it never
+//!    downloads a browser);
 //! 2. `cargo fmt --check`;
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings`;
 //! 4. `cargo doc --workspace --no-deps` with rustdoc warnings denied;
@@ -125,12 +127,15 @@ const PY_PACKAGES: &[(&str, &str)] = &[
     ("compliance-trestle==5.2.0", "trestle.oscal.catalog"),
     // the official Elasticsearch client, a real shipper for `wangan serve`'s bulk API
     ("elasticsearch>=9,<10", "elasticsearch.helpers"),
+    // SM2 and SM3 of the independent bundle verifier (verifiers/python)
+    ("gmssl==3.2.2", "gmssl.sm2"),
     // property-based tests of the console's JSON API from its OpenAPI document
     ("schemathesis>=4.32,<5", "schemathesis.cli"),
 ];
 
 /// Debian packages the tests drive as real peers (logger, rsyslog with TLS, curl, openssl,
-/// gzip; chromium and a Chinese font for the console's browser test).
+/// gzip; chromium and a Chinese font for the console's browser test), and Go with
+/// `golang.org/x/mod` for the independent bundle verifier (verifiers/go).
 const DEBIAN_PACKAGES: &[&str] = &[
     "bsdutils",
     "rsyslog",
@@ -138,6 +143,8 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "curl",
     "openssl",
     "gzip",
+    "golang-go",
+    "golang-golang-x-mod-dev",
     "chromium",
     "fonts-noto-cjk",
 ];

@@ -2,8 +2,9 @@
 //! numberings, its bearer, evidence, clocks, penalties and history.
 //!
 //! Titles and summaries are our own words, not the law's. Facts from outside
-//! the law's text (reporting hours, the 2-day vulnerability rule, most penalty
-//! articles) carry a [`Status`] that every output shows.
+//! the law's text (reporting hours, the 2-day vulnerability rule) carry a
+//! [`Status`] that every output shows. The penalty articles are read in the
+//! vendored chapter 6 of each version ([`crate::text::penalty_articles`]).
 
 use crate::{Loc, Part, Section, Status, Text, Version};
 
@@ -216,18 +217,135 @@ pub struct Clock {
     pub status: Status,
 }
 
-/// The liability article for breaching a duty in one version.
+/// One provision of chapter 6 (法律责任): an article, a paragraph (款) or an
+/// item (项) of the liability chapter of one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Provision {
+    /// The article number in chapter 6 of the version.
+    pub article: u16,
+    /// Which part of it.
+    pub part: Part,
+}
+
+impl Provision {
+    /// The Chinese form: `第六十一条第一款`, `第六十九条第三项`.
+    pub fn zh(self) -> String {
+        Loc {
+            version: Version::Csl2025,
+            article: self.article,
+            part: self.part,
+        }
+        .zh()
+    }
+
+    /// The law's text of the provision in `version` (always Chinese): an
+    /// article with its heading, a paragraph with its items, or an item
+    /// after the sentence that introduces it. `None` when it is not there.
+    pub fn text(self, version: Version) -> Option<String> {
+        let a = crate::text::penalty_article(version, self.article)?;
+        let para = |p: &crate::Paragraph| {
+            let mut lines = vec![p.text];
+            lines.extend(p.items.iter().copied());
+            lines.join("\n")
+        };
+        match self.part {
+            Part::Whole => Some(a.source_lines().join("\n")),
+            Part::Paragraph(n) => {
+                let i = usize::from(n).checked_sub(1)?;
+                let p = a.paragraphs.get(i)?;
+                let body = para(p);
+                Some(if i == 0 {
+                    format!("{}{}{}", a.heading, a.separator, body)
+                } else {
+                    body
+                })
+            }
+            Part::Item(n) => {
+                let (_, pn, item) = a.items().find(|(i, _, _)| *i == n)?;
+                let lead = a.paragraphs.get(usize::from(pn).checked_sub(1)?)?.text;
+                let lead = if pn == 1 {
+                    format!("{}{}{}", a.heading, a.separator, lead)
+                } else {
+                    lead.to_owned()
+                };
+                Some(format!("{lead}\n{item}"))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Provision {
+    /// `61¶1`, `69(3)`, `63`, as chapter-3 locations are written.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.article)?;
+        match self.part {
+            Part::Whole => Ok(()),
+            Part::Paragraph(p) => write!(f, "¶{p}"),
+            Part::Item(i) => write!(f, "({i})"),
+        }
+    }
+}
+
+/// The liability provisions for breaching a duty in one version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Penalty {
     /// CSL-2016 or CSL-2025 (the draft's liability chapter is not recorded).
     pub version: Version,
-    /// The article, e.g. `59`, `69(3)`; `None` when there is none or we do
-    /// not know it (the note says which).
-    pub article: Option<&'static str>,
+    /// The provisions of chapter 6 that apply, e.g. 61¶1 and 61¶3; empty
+    /// when the version has none for this duty (the note says so).
+    pub provisions: &'static [Provision],
     /// How sure we are of it.
     pub status: Status,
-    /// What else a reader should know.
+    /// What a reader should know, in our words (the law's own words come
+    /// from [`Penalty::text`]).
     pub note: Option<Text>,
+}
+
+impl Penalty {
+    /// The provisions as written in citations: `61¶1, 61¶3`; `None` when there is none.
+    pub fn article(&self) -> Option<String> {
+        if self.provisions.is_empty() {
+            return None;
+        }
+        Some(
+            self.provisions
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    }
+
+    /// The citation: `CSL-2025 art. 61¶1, 61¶3`.
+    pub fn label(&self) -> Option<String> {
+        self.article()
+            .map(|a| format!("{} art. {a}", self.version.label()))
+    }
+
+    /// The Chinese citation: `第六十一条第一款、第六十一条第三款`.
+    pub fn zh(&self) -> Option<String> {
+        if self.provisions.is_empty() {
+            return None;
+        }
+        Some(
+            self.provisions
+                .iter()
+                .map(|p| p.zh())
+                .collect::<Vec<_>>()
+                .join("、"),
+        )
+    }
+
+    /// The law's text of every provision, in order, joined by `\n`
+    /// (always Chinese); `None` when there is no provision.
+    pub fn text(&self) -> Option<String> {
+        let parts: Vec<String> = self
+            .provisions
+            .iter()
+            .filter_map(|p| p.text(self.version))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("\n"))
+    }
 }
 
 /// What happened to a duty between the 2015 draft and the 2016 text. (2016 →
@@ -388,87 +506,68 @@ const VULN_RULES: Text = t(
     "Provisions on the Management of Security Vulnerabilities of Network Products (2021)",
 );
 
-const UNVERIFIED_2016: Text = t(
-    "根据我们对2016年文本法律责任一章的理解，尚未在本项目中对照原文核实。",
-    "From our reading of the 2016 liability chapter; not yet checked against the primary text in this project.",
-);
-const SECONDARY_2025: Text = t(
-    "见于本项目的法律笔记，尚未在此对照2025年公报原文核实。",
-    "Named in the project's law notes; not checked here against the 2025 Gazette text.",
-);
-const NOT_RECORDED_2025: Penalty = Penalty {
-    version: Version::Csl2025,
-    article: None,
-    status: Status::Unverified,
-    note: Some(t(
-        "2025年文本中的罚则条文尚未记录。",
-        "The 2025 liability article is not recorded yet.",
-    )),
-};
-
-const fn unverified_2016(article: &'static str) -> Penalty {
-    Penalty {
-        version: Version::Csl2016,
-        article: Some(article),
-        status: Status::Unverified,
-        note: Some(UNVERIFIED_2016),
-    }
+const fn prov(article: u16, part: Part) -> Provision {
+    Provision { article, part }
 }
-const fn secondary_2025(article: &'static str) -> Penalty {
+
+/// A penalty read in the vendored chapter 6 of its version.
+const fn pen(version: Version, provisions: &'static [Provision], note: Text) -> Penalty {
     Penalty {
-        version: Version::Csl2025,
-        article: Some(article),
-        status: Status::Secondary,
-        note: Some(SECONDARY_2025),
+        version,
+        provisions,
+        status: Status::Verified,
+        note: Some(note),
     }
 }
 
-/// 2016 art. 59 / 2025 art. 61 for operators (2016 art. 21, 25).
+/// 2016 art. 59¶1 / 2025 art. 61¶1 and ¶3 for operators (2016 art. 21, 25).
 const OPERATOR_59_61: &[Penalty] = &[
-    Penalty {
-        version: Version::Csl2016,
-        article: Some("59"),
-        status: Status::Verified,
-        note: Some(t(
-            "首次违法：责令改正、警告；拒不改正或者导致危害后果的才处罚款。",
-            "A first breach drew an order to correct and a warning; fines only on refusal or harm.",
-        )),
-    },
-    Penalty {
-        version: Version::Csl2025,
-        article: Some("61"),
-        status: Status::Verified,
-        note: Some(t(
-            "自2026年1月1日起首次违法即可处一万元以上五万元以下罚款；拒不改正或者导致危害后果的，五万元至五十万元，直接负责人员一万元至十万元；更严重的后果罚款更高（最高一千万元）。",
-            "From 2026-01-01 a first breach may be fined ¥10k–50k at once; refusal or harm ¥50k–500k, responsible persons ¥10k–100k; serious harm more (up to ¥10M).",
-        )),
-    },
+    pen(
+        Version::Csl2016,
+        &[prov(59, Part::Paragraph(1))],
+        t(
+            "首次违法只责令改正、给予警告；拒不改正或者导致危害后果的，处一万元以上十万元以下罚款，直接负责的主管人员五千元以上五万元以下。",
+            "A first breach: an order to correct and a warning; on refusal or harm ¥10k–100k, the responsible manager ¥5k–50k.",
+        ),
+    ),
+    pen(
+        Version::Csl2025,
+        &[prov(61, Part::Paragraph(1)), prov(61, Part::Paragraph(3))],
+        t(
+            "自2026年1月1日起首次违法即可处一万元以上五万元以下罚款；拒不改正或者导致危害后果的，五万元至五十万元，直接负责人员一万元至十万元；造成大量数据泄露等严重后果的五十万元至二百万元，特别严重的二百万元至一千万元。",
+            "From 2026-01-01 a first breach may be fined ¥10k–50k at once; refusal or harm ¥50k–500k, responsible persons ¥10k–100k; serious harm (e.g. a mass data leak) ¥500k–2M, especially serious ¥2M–10M.",
+        ),
+    ),
 ];
 
-/// 2016 art. 59 / 2025 art. 61 for CII operators (2016 art. 33, 34, 36, 38).
+/// 2016 art. 59¶2 / 2025 art. 61¶2 and ¶3 for CII operators (2016 art. 33, 34, 36, 38).
 const CII_59_61: &[Penalty] = &[
-    Penalty {
-        version: Version::Csl2016,
-        article: Some("59"),
-        status: Status::Verified,
-        note: Some(t(
-            "首次违法：责令改正、警告；拒不改正或者导致危害后果的才处罚款。",
-            "A first breach drew an order to correct and a warning; fines only on refusal or harm.",
-        )),
-    },
-    Penalty {
-        version: Version::Csl2025,
-        article: Some("61"),
-        status: Status::Verified,
-        note: Some(t(
-            "自2026年1月1日起首次违法即可处五万元以上十万元以下罚款；拒不改正或者导致危害后果的，十万元至一百万元，直接负责人员一万元至十万元；更严重的后果罚款更高（最高一千万元）。",
-            "From 2026-01-01 a first breach may be fined ¥50k–100k at once; refusal or harm ¥100k–1M, responsible persons ¥10k–100k; serious harm more (up to ¥10M).",
-        )),
-    },
+    pen(
+        Version::Csl2016,
+        &[prov(59, Part::Paragraph(2))],
+        t(
+            "首次违法只责令改正、给予警告；拒不改正或者导致危害后果的，处十万元以上一百万元以下罚款，直接负责的主管人员一万元以上十万元以下。",
+            "A first breach: an order to correct and a warning; on refusal or harm ¥100k–1M, the responsible manager ¥10k–100k.",
+        ),
+    ),
+    pen(
+        Version::Csl2025,
+        &[prov(61, Part::Paragraph(2)), prov(61, Part::Paragraph(3))],
+        t(
+            "自2026年1月1日起首次违法即可处五万元以上十万元以下罚款；拒不改正或者导致危害后果的，十万元至一百万元，直接负责人员一万元至十万元；造成关键信息基础设施丧失局部功能等严重后果的五十万元至二百万元，丧失主要功能等特别严重后果的二百万元至一千万元。",
+            "From 2026-01-01 a first breach may be fined ¥50k–100k at once; refusal or harm ¥100k–1M, responsible persons ¥10k–100k; serious harm (CII loses part of its function) ¥500k–2M, especially serious (loses its main functions) ¥2M–10M.",
+        ),
+    ),
 ];
 
-const PRODUCT_60_62: &[Penalty] = &[unverified_2016("60"), secondary_2025("62")];
-
+const PRODUCT_NOTE_2016: Text = t(
+    "责令改正、给予警告；拒不改正或者导致危害后果的，处五万元以上五十万元以下罚款，直接负责的主管人员一万元以上十万元以下。",
+    "An order to correct and a warning; on refusal or harm ¥50k–500k, the responsible manager ¥10k–100k.",
+);
+const PRODUCT_NOTE_2025: Text = t(
+    "责令改正、给予警告；拒不改正或者导致危害后果的，处五万元以上五十万元以下罚款，直接负责的主管人员一万元以上十万元以下；设置恶意程序或者未补救、告知、报告漏洞，造成第六十一条第三款规定后果的，依照该款处罚。",
+    "An order to correct and a warning; on refusal or harm ¥50k–500k, the responsible manager ¥10k–100k; malware or unremedied, untold or unreported flaws causing the harm of art. 61¶3 are fined under that paragraph.",
+);
 const NONE_ENFORCEABLE: &[Penalty] = &[];
 
 static DUTIES: [Duty; 34] = [
@@ -638,7 +737,24 @@ static DUTIES: [Duty; 34] = [
             "Test reports or declarations of conformity with mandatory national standards; code review or testing for malicious programs",
         )],
         clocks: &[],
-        penalties: PRODUCT_60_62,
+        penalties: &[
+            pen(
+                Version::Csl2016,
+                &[prov(60, Part::Item(1))],
+                t(
+                    "责令改正、给予警告；拒不改正或者导致危害后果的，处五万元以上五十万元以下罚款，直接负责的主管人员一万元以上十万元以下。第六十条只列举设置恶意程序、未补救或未告知报告漏洞、擅自终止安全维护三种行为，不符合强制性国家标准本身不在其列。",
+                    "An order to correct and a warning; on refusal or harm ¥50k–500k, the responsible manager ¥10k–100k. Art. 60 lists only malware, unremedied or unreported flaws and stopped maintenance; not meeting a mandatory standard as such is not among them.",
+                ),
+            ),
+            pen(
+                Version::Csl2025,
+                &[prov(62, Part::Item(1)), prov(62, Part::Paragraph(2))],
+                t(
+                    "同2016年第六十条；设置恶意程序造成第六十一条第三款规定后果的，依照该款处罚。第六十二条只列举三种行为，不符合强制性国家标准本身不在其列。",
+                    "As 2016 art. 60; malware causing the harm of art. 61¶3 is fined under that paragraph. Art. 62 lists only three acts; not meeting a mandatory standard as such is not among them.",
+                ),
+            ),
+        ],
         since_draft: Change::Substantive,
         change_note: t(
             "草案要求符合“国家标准、行业标准”；定稿只要求符合国家标准的强制性要求。",
@@ -689,7 +805,18 @@ static DUTIES: [Duty; 34] = [
                 status: Status::Secondary,
             },
         ],
-        penalties: PRODUCT_60_62,
+        penalties: &[
+            pen(
+                Version::Csl2016,
+                &[prov(60, Part::Item(2))],
+                PRODUCT_NOTE_2016,
+            ),
+            pen(
+                Version::Csl2025,
+                &[prov(62, Part::Item(2)), prov(62, Part::Paragraph(2))],
+                PRODUCT_NOTE_2025,
+            ),
+        ],
         since_draft: Change::Substantive,
         change_note: t(
             "草案只要求“及时向用户告知并采取补救措施”；定稿要求“立即”补救，并增加了向有关主管部门报告。",
@@ -711,7 +838,18 @@ static DUTIES: [Duty; 34] = [
             "The security maintenance policy and each product's support period (contract or notice)",
         )],
         clocks: &[],
-        penalties: PRODUCT_60_62,
+        penalties: &[
+            pen(
+                Version::Csl2016,
+                &[prov(60, Part::Item(3))],
+                PRODUCT_NOTE_2016,
+            ),
+            pen(
+                Version::Csl2025,
+                &[prov(62, Part::Item(3))],
+                PRODUCT_NOTE_2016,
+            ),
+        ],
         since_draft: Change::Reworded,
         change_note: t(
             "草案用“期间”，定稿改为“期限”。",
@@ -736,7 +874,24 @@ static DUTIES: [Duty; 34] = [
             "The privacy notice and consent records",
         )],
         clocks: &[],
-        penalties: &[unverified_2016("64"), NOT_RECORDED_2025],
+        penalties: &[
+            pen(
+                Version::Csl2016,
+                &[prov(64, Part::Paragraph(1))],
+                t(
+                    "责令改正，可单处或者并处警告、没收违法所得、违法所得一倍以上十倍以下罚款，没有违法所得的处一百万元以下罚款；情节严重的可责令暂停业务、停业整顿、关闭网站、吊销许可证或者营业执照。",
+                    "An order to correct, with a warning, confiscation, or a fine of 1–10× the illegal gains (up to ¥1M without gains); in serious cases suspension, closure or revoked licences.",
+                ),
+            ),
+            pen(
+                Version::Csl2025,
+                &[prov(71, Part::Item(2))],
+                t(
+                    "2025年文本不再自设罚则，依照有关法律、行政法规（如《个人信息保护法》）处理、处罚。",
+                    "The 2025 text sets no penalty of its own: the other laws and regulations (e.g. the PIPL) apply.",
+                ),
+            ),
+        ],
         since_draft: Change::Substantive,
         change_note: t(
             "草案中这是第十八条第一款的一句；定稿单列为第三款，并增加了遵守个人信息保护规定的要求。",
@@ -764,14 +919,21 @@ static DUTIES: [Duty; 34] = [
         penalties: &[
             Penalty {
                 version: Version::Csl2016,
-                article: None,
-                status: Status::Secondary,
+                provisions: &[],
+                status: Status::Verified,
                 note: Some(t(
                     "2016年文本对此没有专门罚则（2025年第六十三条为新增）。",
                     "The 2016 text had no penalty for this (2025 art. 63 is new).",
                 )),
             },
-            secondary_2025("63"),
+            pen(
+                Version::Csl2025,
+                &[prov(63, Part::Whole)],
+                t(
+                    "责令停止销售或者提供，给予警告，没收违法所得；没有违法所得或者不足十万元的并处二万元以上十万元以下罚款，十万元以上的并处一倍以上五倍以下罚款；情节严重的可责令暂停业务、停业整顿、吊销许可证或者营业执照。",
+                    "An order to stop selling, a warning and confiscation; a fine of ¥20k–100k (or 1–5× gains of ¥100k or more); in serious cases suspension or revoked licences.",
+                ),
+            ),
         ],
         since_draft: Change::Substantive,
         change_note: t(
@@ -794,7 +956,24 @@ static DUTIES: [Duty; 34] = [
             "The identity verification procedure and its records",
         )],
         clocks: &[],
-        penalties: &[unverified_2016("61"), secondary_2025("64")],
+        penalties: &[
+            pen(
+                Version::Csl2016,
+                &[prov(61, Part::Whole)],
+                t(
+                    "责令改正；拒不改正或者情节严重的，处五万元以上五十万元以下罚款，可责令暂停业务、停业整顿、关闭网站、吊销许可证或者营业执照，直接责任人员一万元以上十万元以下。",
+                    "An order to correct; on refusal or in serious cases ¥50k–500k, possibly suspension, closure or revoked licences; responsible persons ¥10k–100k.",
+                ),
+            ),
+            pen(
+                Version::Csl2025,
+                &[prov(64, Part::Whole)],
+                t(
+                    "同2016年第六十一条，并增加关闭应用程序。",
+                    "As 2016 art. 61, adding the closure of apps.",
+                ),
+            ),
+        ],
         since_draft: Change::Substantive,
         change_note: t(
             "草案只涵盖“信息发布服务”；定稿增加了“即时通讯等服务”。",
@@ -944,7 +1123,24 @@ static DUTIES: [Duty; 34] = [
             "The vulnerability disclosure procedure and its compliance reviews",
         )],
         clocks: &[],
-        penalties: &[unverified_2016("62"), secondary_2025("65")],
+        penalties: &[
+            pen(
+                Version::Csl2016,
+                &[prov(62, Part::Whole)],
+                t(
+                    "责令改正、给予警告；拒不改正或者情节严重的，处一万元以上十万元以下罚款，可责令暂停业务等，直接责任人员五千元以上五万元以下。",
+                    "An order to correct and a warning; on refusal or in serious cases ¥10k–100k, possibly suspension; responsible persons ¥5k–50k.",
+                ),
+            ),
+            pen(
+                Version::Csl2025,
+                &[prov(65, Part::Whole)],
+                t(
+                    "责令改正、给予警告，可以处一万元以上十万元以下罚款；拒不改正或者情节严重的，十万元以上一百万元以下，直接责任人员一万元以上十万元以下；造成第六十一条第三款规定后果的，依照该款处罚。",
+                    "An order to correct and a warning, possibly ¥10k–100k at once; on refusal or in serious cases ¥100k–1M, responsible persons ¥10k–100k; the harm of art. 61¶3 is fined under that paragraph.",
+                ),
+            ),
+        ],
         since_draft: Change::New,
         change_note: t(
             "定稿新增，草案无对应条文。",
@@ -969,7 +1165,21 @@ static DUTIES: [Duty; 34] = [
             "The acceptable-use policy; written authorisation for security testing",
         )],
         clocks: &[],
-        penalties: &[unverified_2016("63"), NOT_RECORDED_2025],
+        penalties: &[
+            pen(
+                Version::Csl2016,
+                &[prov(63, Part::Whole)],
+                t(
+                    "尚不构成犯罪的，由公安机关没收违法所得、拘留并可处罚款；单位处十万元以上一百万元以下罚款；受处罚人员在一定期限内或者终身不得从事网络安全管理和网络运营关键岗位工作。",
+                    "Short of a crime: confiscation, detention and fines by the public security organs; organisations ¥100k–1M; those punished are barred from key security posts for years or for life.",
+                ),
+            ),
+            pen(
+                Version::Csl2025,
+                &[prov(66, Part::Whole)],
+                t("同2016年第六十三条。", "As 2016 art. 63."),
+            ),
+        ],
         since_draft: Change::Substantive,
         change_note: t(
             "定稿改为“非法”侵入、“专门用于”的程序工具，帮助行为须“明知”；草案还禁止提供“制作方法”。",
@@ -994,7 +1204,21 @@ static DUTIES: [Duty; 34] = [
             "Records of requests received and the support given",
         )],
         clocks: &[],
-        penalties: &[unverified_2016("69(3)"), NOT_RECORDED_2025],
+        penalties: &[
+            pen(
+                Version::Csl2016,
+                &[prov(69, Part::Item(3))],
+                t(
+                    "责令改正；拒不改正或者情节严重的，处五万元以上五十万元以下罚款，直接责任人员一万元以上十万元以下。",
+                    "An order to correct; on refusal or in serious cases ¥50k–500k, responsible persons ¥10k–100k.",
+                ),
+            ),
+            pen(
+                Version::Csl2025,
+                &[prov(70, Part::Item(2))],
+                t("同2016年第六十九条第三项。", "As 2016 art. 69(3)."),
+            ),
+        ],
         since_draft: Change::Substantive,
         change_note: t(
             "草案规定侦查机关“可以要求”提供支持与协助；定稿改为网络运营者“应当”向公安机关、国家安全机关提供技术支持和协助。",
@@ -1338,7 +1562,24 @@ static DUTIES: [Duty; 34] = [
             "For each procurement: the national-security assessment and the review decision",
         )],
         clocks: &[],
-        penalties: &[unverified_2016("65"), secondary_2025("67")],
+        penalties: &[
+            pen(
+                Version::Csl2016,
+                &[prov(65, Part::Whole)],
+                t(
+                    "责令停止使用，处采购金额一倍以上十倍以下罚款，直接责任人员一万元以上十万元以下。",
+                    "An order to stop using it and a fine of 1–10× the purchase amount; responsible persons ¥10k–100k.",
+                ),
+            ),
+            pen(
+                Version::Csl2025,
+                &[prov(67, Part::Whole)],
+                t(
+                    "责令限期改正、停止使用、消除对国家安全的影响，处采购金额一倍以上十倍以下罚款，直接责任人员一万元以上十万元以下。",
+                    "An order to correct within a time limit, stop using it and remove the effect on national security; a fine of 1–10× the purchase amount; responsible persons ¥10k–100k.",
+                ),
+            ),
+        ],
         since_draft: Change::Substantive,
         change_note: t(
             "草案第三十条（在供应商协议条款第二十九条之后，定稿调换了两条的顺序）为“安全审查”并规定具体办法由国务院规定；定稿为“国家安全审查”，删去了这句。",
@@ -1397,16 +1638,22 @@ static DUTIES: [Duty; 34] = [
         ],
         clocks: &[],
         penalties: &[
-            unverified_2016("66"),
-            Penalty {
-                version: Version::Csl2025,
-                article: Some("71(3)"),
-                status: Status::Secondary,
-                note: Some(t(
-                    "2025年文本改为依照其他有关法律处罚；见于本项目的法律笔记，尚未在此对照原文核实。",
-                    "The 2025 text now punishes this under other laws; named in the project's law notes, not checked here against the primary text.",
-                )),
-            },
+            pen(
+                Version::Csl2016,
+                &[prov(66, Part::Whole)],
+                t(
+                    "责令改正、给予警告、没收违法所得，处五万元以上五十万元以下罚款，可责令暂停业务、停业整顿、关闭网站、吊销许可证或者营业执照；直接责任人员一万元以上十万元以下。",
+                    "An order to correct, a warning, confiscation and ¥50k–500k, possibly suspension, closure or revoked licences; responsible persons ¥10k–100k.",
+                ),
+            ),
+            pen(
+                Version::Csl2025,
+                &[prov(71, Part::Item(3))],
+                t(
+                    "2025年文本不再自设罚则，依照有关法律、行政法规（如《数据安全法》《个人信息保护法》）处理、处罚。",
+                    "The 2025 text sets no penalty of its own: the other laws and regulations (e.g. the DSL and the PIPL) apply.",
+                ),
+            ),
         ],
         since_draft: Change::Substantive,
         change_note: t(

@@ -60,7 +60,11 @@ pub fn clock_json(c: &Clock) -> Value {
 pub fn penalty_json(p: &Penalty) -> Value {
     json!({
         "version": p.version.key(),
-        "article": p.article,
+        "article": p.article(),
+        "provisions": p.provisions.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "citation": p.label(),
+        "zh": p.zh(),
+        "text": p.text(),
         "status": p.status.key(),
         "note": opt_text(p.note),
     })
@@ -191,7 +195,7 @@ fn control(d: &Duty) -> Value {
         ));
     }
     for p in d.penalties {
-        if let Some(article) = p.article {
+        if let Some(article) = p.article() {
             props.push(prop_remarks(
                 &format!("penalty-{}", p.version.key()),
                 article,

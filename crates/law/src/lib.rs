@@ -52,8 +52,8 @@ pub mod text;
 
 pub use diff::{Op, Segment, diff};
 pub use duty::{
-    Bearer, Capability, Change, Clock, ClockRule, Duty, Evidence, Kind, Penalty, Period, duties,
-    duties_at, duty,
+    Bearer, Capability, Change, Clock, ClockRule, Duty, Evidence, Kind, Penalty, Period, Provision,
+    duties, duties_at, duty,
 };
 pub use error::Error;
 pub use loc::{Loc, Part, units};

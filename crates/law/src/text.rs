@@ -12,6 +12,10 @@ pub const DRAFT_2015_SOURCE: &str = include_str!("../data/draft-2015-ch3.txt");
 pub const CSL_2016_SOURCE: &str = include_str!("../data/csl-2016-ch3.md");
 /// The vendored source of chapter 3 of CSL-2025 (Markdown).
 pub const CSL_2025_SOURCE: &str = include_str!("../data/csl-2025-ch3.md");
+/// The vendored chapter 6 (法律责任, art. 59–69) of CSL-2016 (Markdown).
+pub const CSL_2016_CH6_SOURCE: &str = include_str!("../data/csl-2016-ch6-penalties.md");
+/// The vendored chapter 6 (法律责任, art. 61–71) of CSL-2025 (Markdown).
+pub const CSL_2025_CH6_SOURCE: &str = include_str!("../data/csl-2025-ch6-penalties.md");
 /// The `SHA256SUMS` file recorded when the texts were vendored.
 pub const SHA256SUMS: &str = include_str!("../data/SHA256SUMS");
 
@@ -109,6 +113,42 @@ pub fn source_file(version: Version) -> &'static str {
 
 static TEXTS: LazyLock<[Vec<Article>; 3]> =
     LazyLock::new(|| Version::ALL.map(|v| parse(v, source(v))));
+
+/// The liability articles of chapter 6 (法律责任) that answer chapter 3, in
+/// order: CSL-2016 art. 59–69, CSL-2025 art. 61–71; empty for the draft
+/// (its liability chapter is not vendored). Chapter 6 has no sections: every
+/// article's `section` is [`Section::General`].
+pub fn penalty_articles(version: Version) -> &'static [Article] {
+    &PENALTY_TEXTS[version.index()]
+}
+
+/// One liability article of chapter 6, if vendored.
+pub fn penalty_article(version: Version, number: u16) -> Option<&'static Article> {
+    penalty_articles(version)
+        .iter()
+        .find(|a| a.number == number)
+}
+
+/// The vendored chapter-6 source of a version (empty for the draft).
+pub fn penalty_source(version: Version) -> &'static str {
+    match version {
+        Version::Draft2015 => "",
+        Version::Csl2016 => CSL_2016_CH6_SOURCE,
+        Version::Csl2025 => CSL_2025_CH6_SOURCE,
+    }
+}
+
+/// The vendored chapter-6 file name of a version (as listed in [`SHA256SUMS`]).
+pub fn penalty_source_file(version: Version) -> Option<&'static str> {
+    match version {
+        Version::Draft2015 => None,
+        Version::Csl2016 => Some("csl-2016-ch6-penalties.md"),
+        Version::Csl2025 => Some("csl-2025-ch6-penalties.md"),
+    }
+}
+
+static PENALTY_TEXTS: LazyLock<[Vec<Article>; 3]> =
+    LazyLock::new(|| Version::ALL.map(|v| parse(v, penalty_source(v))));
 
 /// Split a source text into articles. Never fails: a line that is not a
 /// heading, an article start or an item continues the current article as a

@@ -12,6 +12,9 @@
 //! u32 n ‖ n bytes                 the signed checkpoint (C2SP signed note, UTF-8)
 //! u16 n ‖ n bytes                 Ed25519 note verifier key `name+keyid+base64(0x01‖key)` (UTF-8)
 //! u16 n ‖ n bytes                 SM2 public key, SEC1 uncompressed point (65 bytes), or n = 0
+//! optional, at most once:
+//!   'C' ‖ u32 n ‖ n bytes         an earlier signed checkpoint the recipient holds
+//!       ‖ u8 k ‖ k × hash         RFC 9162 consistency proof from it to this checkpoint, k ≤ 128
 //! per record:
 //!   'R' ‖ u32 n ‖ n bytes         canonical record v1 (what the leaf hash covers)
 //!       ‖ u8 k ‖ k × hash         RFC 9162 inclusion proof (audit path, bottom up), k ≤ 64
@@ -21,9 +24,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
-use crate::keys::PublicKeys;
+use crate::keys::{KeyAlg, PublicKeys, TrustedKeys, VerifierKey};
 use crate::merkle::{self, SubtreeSource};
-use crate::note::{Checkpoint, SigCheck, SignedCheckpoint};
+use crate::note::{Checkpoint, Note, SigCheck, SignedCheckpoint};
 use crate::query::Query;
 use crate::record::Record;
 use crate::segment::TILE;
@@ -35,6 +38,9 @@ pub const MAGIC: &[u8; 8] = b"WANGBDL1";
 /// Magic at the end of a bundle.
 pub const END_MAGIC: &[u8; 8] = b"WANGBEND";
 const TAG_RECORD: u8 = b'R';
+const TAG_CONSISTENCY: u8 = b'C';
+/// Longest consistency proof.
+pub const MAX_CONSISTENCY_PROOF: usize = 128;
 const TAG_END: u8 = b'E';
 /// Longest inclusion proof (a tree of 2^64 leaves).
 pub const MAX_PROOF: usize = 64;
@@ -52,6 +58,16 @@ pub struct BundleRecord {
     pub proof: Vec<Hash>,
 }
 
+/// The consistency section of a bundle: an earlier checkpoint and the proof
+/// that the bundle's checkpoint extends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleConsistency {
+    /// The earlier signed checkpoint, as bytes.
+    pub checkpoint: Vec<u8>,
+    /// RFC 9162 consistency proof from its size to the bundle checkpoint's size.
+    pub proof: Vec<Hash>,
+}
+
 /// A decoded bundle (structure only: nothing is checked yet; see [`check_bundle`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bundle {
@@ -63,6 +79,8 @@ pub struct Bundle {
     pub ed25519_key: Vec<u8>,
     /// SM2 public key (SEC1 uncompressed), empty when absent.
     pub sm2_key: Vec<u8>,
+    /// Consistency from an earlier checkpoint, when exported with one.
+    pub since: Option<BundleConsistency>,
     /// Records in file order.
     pub records: Vec<BundleRecord>,
 }
@@ -127,9 +145,34 @@ impl Bundle {
         let n = r.u16("sm2 key length")?;
         let sm2_key = r.take(n, "sm2 key")?.to_vec();
         let mut records = Vec::new();
+        let mut since = None;
         loop {
             let at = r.pos;
             match r.u8("record tag")? {
+                TAG_CONSISTENCY if since.is_none() && records.is_empty() => {
+                    let n = r.u32("earlier checkpoint length")?;
+                    if n > MAX_CHECKPOINT {
+                        return Err(bad("earlier checkpoint longer than 64 KiB", r.pos - 4));
+                    }
+                    let checkpoint = r.take(n, "earlier checkpoint")?.to_vec();
+                    let k = usize::from(r.u8("consistency proof length")?);
+                    if k > MAX_CONSISTENCY_PROOF {
+                        return Err(bad(
+                            &format!(
+                                "consistency proof of {k} hashes (at most {MAX_CONSISTENCY_PROOF})"
+                            ),
+                            r.pos - 1,
+                        ));
+                    }
+                    let mut proof = Vec::with_capacity(k);
+                    for _ in 0..k {
+                        let h = r.take(32, "consistency proof")?;
+                        let mut a = [0u8; 32];
+                        a.copy_from_slice(h);
+                        proof.push(Hash(a));
+                    }
+                    since = Some(BundleConsistency { checkpoint, proof });
+                }
                 TAG_RECORD => {
                     let i = records.len();
                     let n = r.u32("record length")?;
@@ -172,8 +215,15 @@ impl Bundle {
                         checkpoint,
                         ed25519_key,
                         sm2_key,
+                        since,
                         records,
                     });
+                }
+                TAG_CONSISTENCY => {
+                    return Err(bad(
+                        "consistency section out of place (at most one, before the records)",
+                        at,
+                    ));
                 }
                 t => return Err(bad(&format!("unknown tag 0x{t:02x}"), at)),
             }
@@ -191,6 +241,9 @@ impl Bundle {
         out.extend_from_slice(&self.ed25519_key);
         out.extend_from_slice(&(self.sm2_key.len() as u16).to_be_bytes());
         out.extend_from_slice(&self.sm2_key);
+        if let Some(c) = &self.since {
+            put_consistency(&mut out, &c.checkpoint, &c.proof);
+        }
         for r in &self.records {
             put_record(&mut out, &r.canonical, &r.proof);
         }
@@ -198,6 +251,16 @@ impl Bundle {
         out.extend_from_slice(&(self.records.len() as u64).to_be_bytes());
         out.extend_from_slice(END_MAGIC);
         out
+    }
+}
+
+fn put_consistency(out: &mut Vec<u8>, checkpoint: &[u8], proof: &[Hash]) {
+    out.push(TAG_CONSISTENCY);
+    out.extend_from_slice(&(checkpoint.len() as u32).to_be_bytes());
+    out.extend_from_slice(checkpoint);
+    out.push(proof.len() as u8);
+    for h in proof {
+        out.extend_from_slice(&h.0);
     }
 }
 
@@ -211,22 +274,18 @@ fn put_record(out: &mut Vec<u8>, canonical: &[u8], proof: &[Hash]) {
     }
 }
 
-/// Trusted public keys to check a bundle against (obtained out of band,
-/// e.g. the auditor's copy of `keys/ed25519.pub`).
-#[derive(Debug, Clone, Default)]
-pub struct Trusted {
-    /// Keys the bundle's keys must equal. `None`: the bundle's own keys are
-    /// used and [`BundleCheck::key_trusted`] is false.
-    pub keys: Option<PublicKeys>,
-}
-
 /// One reason a bundle does not verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleFailure {
-    /// Stable snake_case id: `hash_unknown`, `hash_mismatch`, `key_malformed`,
-    /// `key_not_trusted`, `checkpoint_malformed`, `checkpoint_signature_invalid`,
-    /// `checkpoint_unknown_key`, `checkpoint_sm2_invalid`, `record_malformed`,
-    /// `record_beyond_checkpoint`, `records_out_of_order`, `proof_invalid`.
+    /// Stable snake_case id. Self-consistency: `hash_unknown`, `hash_mismatch`,
+    /// `key_malformed`, `sm2_key_missing`, `checkpoint_malformed`,
+    /// `checkpoint_signature_invalid`, `checkpoint_unknown_key`,
+    /// `checkpoint_sm2_missing`, `record_malformed`,
+    /// `record_beyond_checkpoint`, `records_out_of_order`, `proof_invalid`,
+    /// `since_malformed`, `since_signature_invalid`, `consistency_invalid`,
+    /// `since_missing`, `since_mismatch`.
+    /// Trust anchor ([`ANCHOR_FAILURES`]): `key_not_trusted`, `anchor_incomplete`,
+    /// `anchor_signature_missing`, `anchor_signature_invalid`.
     pub kind: &'static str,
     /// Index of the record in the bundle (from 0), when about one record.
     pub record: Option<u64>,
@@ -235,6 +294,14 @@ pub struct BundleFailure {
     /// What failed (English, lowercase).
     pub message: String,
 }
+
+/// Failure kinds about the trust anchor (the bundle may still be self-consistent).
+pub const ANCHOR_FAILURES: &[&str] = &[
+    "key_not_trusted",
+    "anchor_incomplete",
+    "anchor_signature_missing",
+    "anchor_signature_invalid",
+];
 
 /// Key fingerprints shown to the recipient for comparison out of band.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,10 +312,35 @@ pub struct KeyInfo {
     pub ed25519_id: String,
     /// SHA-256 of the 32-byte Ed25519 public key, hex.
     pub ed25519_fingerprint: String,
+    /// The SM2 note verifier key (`name+id+base64(0xff ‖ "wangan.sm2-sm3.v1" ‖ point)`), when present.
+    pub sm2_key: Option<String>,
     /// SM2 key id (hex), when an SM2 key is present.
     pub sm2_id: Option<String>,
     /// SHA-256 of the SEC1 SM2 public key, hex.
     pub sm2_fingerprint: Option<String>,
+}
+
+/// Whether a bundle's checkpoint is anchored in keys the verifier trusts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Its Ed25519 and SM2 signatures verify under trusted keys of its origin.
+    Anchored,
+    /// No trusted key was given for its origin: at most self-consistent.
+    NotAnchored,
+    /// Trusted keys of its origin were given and the checkpoint is not
+    /// signed by them (forged, re-signed, or a signature stripped).
+    Refused,
+}
+
+impl Trust {
+    /// Stable snake_case name (`anchored`, `not_anchored`, `refused`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Trust::Anchored => "anchored",
+            Trust::NotAnchored => "not_anchored",
+            Trust::Refused => "refused",
+        }
+    }
 }
 
 /// Result of [`check_bundle`].
@@ -258,12 +350,18 @@ pub struct BundleCheck {
     pub hash: Option<HashAlg>,
     /// The checkpoint content, when it parsed.
     pub checkpoint: Option<Checkpoint>,
-    /// Keys, when they parsed.
+    /// Keys carried by the bundle, when they parsed.
     pub keys: Option<KeyInfo>,
-    /// Whether the keys were compared with (and equal) trusted keys.
-    pub key_trusted: bool,
-    /// Whether the SM2 signature line was present and verified.
+    /// Whether the checkpoint is anchored in trusted keys.
+    pub trust: Trust,
+    /// The trusted verifier keys whose signatures verified (when anchored or refused).
+    pub anchor_keys: Vec<String>,
+    /// Whether the SM2 signature line was present and verified with the bundle's key.
     pub sm2_verified: bool,
+    /// The earlier checkpoint of the consistency section, when present and parsed.
+    pub since: Option<Checkpoint>,
+    /// Whether the consistency proof from [`BundleCheck::since`] verified.
+    pub consistency_verified: bool,
     /// Records in the bundle.
     pub records: u64,
     /// Records whose proof verified.
@@ -281,9 +379,20 @@ pub struct BundleCheck {
 }
 
 impl BundleCheck {
-    /// Every signature and every proof holds.
+    /// The bundle holds and is anchored: every signature and every proof
+    /// verifies, and the checkpoint is signed by trusted keys (Ed25519 and SM2).
     pub fn ok(&self) -> bool {
-        self.failures.is_empty() && self.more_failures == 0
+        self.self_consistent() && self.trust == Trust::Anchored
+    }
+
+    /// Every signature (under the bundle's own keys) and every proof holds;
+    /// says nothing about who signed.
+    pub fn self_consistent(&self) -> bool {
+        self.more_failures == 0
+            && self
+                .failures
+                .iter()
+                .all(|f| ANCHOR_FAILURES.contains(&f.kind))
     }
 
     fn fail(&mut self, kind: &'static str, record: Option<u64>, seq: Option<u64>, msg: String) {
@@ -304,20 +413,195 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Check a bundle offline: decode it strictly, check the checkpoint's
-/// signatures (Ed25519 and, when an SM2 key is included, SM2) with the
-/// bundle's keys — which must equal `trusted` keys when given — and every
-/// record's inclusion proof against the checkpoint root. Returns an error
-/// only when the bytes are not a well-formed bundle; everything else is a
-/// [`BundleFailure`].
-pub fn check_bundle(bytes: &[u8], trusted: &Trusted) -> Result<BundleCheck> {
+/// Check the checkpoint note against the trusted keys of its origin: for
+/// each algorithm (Ed25519 and SM2) a trusted key must be given and one of
+/// them must have a valid signature line; a line of a trusted key that does
+/// not verify refuses the note; the bundle's own keys must be trusted ones.
+fn anchor(
+    c: &mut BundleCheck,
+    note: &Note,
+    origin: &str,
+    own: &[VerifierKey],
+    trusted: &TrustedKeys,
+) {
+    let anchors: Vec<&VerifierKey> = trusted.named(origin).collect();
+    if anchors.is_empty() {
+        c.trust = Trust::NotAnchored;
+        return;
+    }
+    let mut refused = false;
+    let msg = note.text.as_bytes();
+    for alg in [KeyAlg::Ed25519, KeyAlg::Sm2] {
+        let of_alg: Vec<&&VerifierKey> = anchors.iter().filter(|k| k.alg() == alg).collect();
+        if of_alg.is_empty() {
+            refused = true;
+            c.fail(
+                "anchor_incomplete",
+                None,
+                None,
+                format!(
+                    "no trusted {} key for {origin:?}: a wangan vault signs every checkpoint with ed25519 and sm2, so both public keys must be trusted (give the vault's keys/ directory, or both key files)",
+                    alg.name()
+                ),
+            );
+            continue;
+        }
+        let mut good = false;
+        for k in &of_alg {
+            for s in note
+                .sigs
+                .iter()
+                .filter(|s| s.name == k.name && s.key_id == k.id)
+            {
+                if k.verify(msg, &s.sig) {
+                    good = true;
+                    if !c.anchor_keys.contains(&k.vkey()) {
+                        c.anchor_keys.push(k.vkey());
+                    }
+                } else {
+                    refused = true;
+                    c.fail(
+                        "anchor_signature_invalid",
+                        None,
+                        None,
+                        format!(
+                            "the {} signature of trusted key {:08x} does not verify: the checkpoint was altered or forged",
+                            alg.name(),
+                            k.id
+                        ),
+                    );
+                }
+            }
+        }
+        if !good {
+            refused = true;
+            let ids: Vec<String> = of_alg.iter().map(|k| format!("{:08x}", k.id)).collect();
+            c.fail(
+                "anchor_signature_missing",
+                None,
+                None,
+                format!(
+                    "the checkpoint carries no valid {} signature of a trusted key (trusted key id {}): it was signed by other keys, or the signature was stripped",
+                    alg.name(),
+                    ids.join(", ")
+                ),
+            );
+        }
+    }
+    for k in own {
+        if !anchors.contains(&k) {
+            refused = true;
+            c.fail(
+                "key_not_trusted",
+                None,
+                None,
+                format!(
+                    "the bundle's {} key {:08x} (sha256:{}) is not among the trusted keys of {origin:?}",
+                    k.alg().name(),
+                    k.id,
+                    k.fingerprint()
+                ),
+            );
+        }
+    }
+    c.trust = if refused {
+        Trust::Refused
+    } else {
+        Trust::Anchored
+    };
+}
+
+/// The consistency section: the earlier checkpoint parses, is signed (Ed25519
+/// and SM2) by the bundle's keys for the same origin and hash, is not larger,
+/// and the proof leads from its root to the bundle checkpoint's root.
+fn check_since(
+    c: &mut BundleCheck,
+    since: &BundleConsistency,
+    cp: &SignedCheckpoint,
+    keys: Option<&PublicKeys>,
+) {
+    let old = match std::str::from_utf8(&since.checkpoint)
+        .map_err(|_| Error::new(ErrorKind::Corrupt, "checkpoint is not utf-8"))
+        .and_then(SignedCheckpoint::parse)
+    {
+        Ok(o) => o,
+        Err(e) => {
+            c.fail(
+                "since_malformed",
+                None,
+                None,
+                format!("earlier checkpoint: {e}"),
+            );
+            return;
+        }
+    };
+    c.since = Some(old.checkpoint.clone());
+    let (o, n) = (&old.checkpoint, &cp.checkpoint);
+    if let Some(k) = keys
+        && (o.origin != n.origin || !matches!(old.check(k), SigCheck::Valid { sm2: true }))
+    {
+        c.fail(
+            "since_signature_invalid",
+            None,
+            None,
+            format!(
+                "the earlier checkpoint (size {}) is not signed with ed25519 and sm2 by the bundle's keys",
+                o.size
+            ),
+        );
+        return;
+    }
+    if o.hash != n.hash
+        || !merkle::verify_consistency(n.hash, o.size, &o.root, n.size, &n.root, &since.proof)
+    {
+        c.fail(
+            "consistency_invalid",
+            None,
+            None,
+            format!(
+                "the consistency proof from size {} to size {} does not verify: the log was rewritten between the two checkpoints, or the proof was altered",
+                o.size, n.size
+            ),
+        );
+        return;
+    }
+    c.consistency_verified = true;
+}
+
+/// Check a bundle offline: decode it strictly; check that it is
+/// self-consistent (the checkpoint's Ed25519 and SM2 signatures verify with
+/// the keys the bundle carries, and every record's inclusion proof leads to
+/// the checkpoint root); and check that the checkpoint is anchored: signed,
+/// with both algorithms, by keys in `trusted` named as its origin
+/// ([`Trust`]). Only [`BundleCheck::ok`] (self-consistent and anchored)
+/// means the records are what the operator's vault stored; keys carried in
+/// the bundle prove nothing by themselves, since whoever altered it could
+/// have re-signed it. Returns an error only when the bytes are not a
+/// well-formed bundle; everything else is a [`BundleFailure`].
+pub fn check_bundle(bytes: &[u8], trusted: &TrustedKeys) -> Result<BundleCheck> {
+    check_bundle_since(bytes, trusted, None)
+}
+
+/// [`check_bundle`], and when `held` is given (a checkpoint the recipient
+/// already holds, e.g. from an earlier bundle), require the bundle to carry
+/// the consistency proof from exactly that checkpoint to its own: two
+/// bundles handed over months apart are then proven to come from one
+/// append-only log.
+pub fn check_bundle_since(
+    bytes: &[u8],
+    trusted: &TrustedKeys,
+    held: Option<&Checkpoint>,
+) -> Result<BundleCheck> {
     let b = Bundle::decode(bytes)?;
     let mut c = BundleCheck {
         hash: HashAlg::from_code(b.hash_code),
         checkpoint: None,
         keys: None,
-        key_trusted: false,
+        trust: Trust::NotAnchored,
+        anchor_keys: Vec::new(),
         sm2_verified: false,
+        since: None,
+        consistency_verified: false,
         records: b.records.len() as u64,
         records_verified: 0,
         seqs: None,
@@ -347,44 +631,32 @@ pub fn check_bundle(bytes: &[u8], trusted: &Trusted) -> Result<BundleCheck> {
         });
     let keys = match keys {
         Ok(k) => {
+            let vks = k.verifier_keys();
             let ed = k.ed25519_bytes();
+            let sm2 = vks.iter().find(|v| v.alg() == KeyAlg::Sm2);
             c.keys = Some(KeyInfo {
                 ed25519_key: k.ed25519_verifier_key(),
                 ed25519_id: format!("{:08x}", k.ed25519_id),
                 ed25519_fingerprint: HashAlg::Sha256.digest(&[&ed]).hex(),
-                sm2_id: k.has_sm2().then(|| format!("{:08x}", k.sm2_id)),
-                sm2_fingerprint: k
-                    .has_sm2()
-                    .then(|| HashAlg::Sha256.digest(&[&b.sm2_key]).hex()),
+                sm2_key: sm2.map(VerifierKey::vkey),
+                sm2_id: sm2.map(|v| format!("{:08x}", v.id)),
+                sm2_fingerprint: sm2.map(VerifierKey::fingerprint),
             });
-            Some(k)
+            if !k.has_sm2() {
+                c.fail(
+                    "sm2_key_missing",
+                    None,
+                    None,
+                    "the bundle carries no sm2 key: a wangan vault signs every checkpoint with ed25519 and sm2 (was it stripped?)".into(),
+                );
+            }
+            Some((k, vks))
         }
         Err(e) => {
             c.fail("key_malformed", None, None, format!("bundle keys: {e}"));
             None
         }
     };
-    if let (Some(t), Some(k)) = (&trusted.keys, &keys) {
-        let ed_same = t.ed25519_verifier_key() == k.ed25519_verifier_key();
-        let sm2_same = !t.has_sm2() || t.sm2_hex() == k.sm2_hex();
-        if ed_same && sm2_same {
-            c.key_trusted = true;
-        } else {
-            c.fail(
-                "key_not_trusted",
-                None,
-                None,
-                format!(
-                    "the bundle is signed by key {} ({:08x}) but the trusted key is {} ({:08x}){}",
-                    k.name,
-                    k.ed25519_id,
-                    t.name,
-                    t.ed25519_id,
-                    if ed_same { ": sm2 keys differ" } else { "" }
-                ),
-            );
-        }
-    }
     // checkpoint
     let cp = match std::str::from_utf8(&b.checkpoint)
         .map_err(|_| Error::new(ErrorKind::Corrupt, "checkpoint is not utf-8"))
@@ -410,7 +682,7 @@ pub fn check_bundle(bytes: &[u8], trusted: &Trusted) -> Result<BundleCheck> {
                 ),
             );
         }
-        if let Some(k) = &keys {
+        if let Some((k, _)) = &keys {
             if cp.checkpoint.origin != k.name {
                 c.fail(
                     "checkpoint_unknown_key",
@@ -427,10 +699,10 @@ pub fn check_bundle(bytes: &[u8], trusted: &Trusted) -> Result<BundleCheck> {
                     c.sm2_verified = sm2;
                     if k.has_sm2() && !sm2 {
                         c.fail(
-                            "checkpoint_sm2_invalid",
+                            "checkpoint_sm2_missing",
                             None,
                             None,
-                            "the checkpoint has no valid sm2 signature for the bundle's sm2 key"
+                            "the checkpoint has no sm2 signature line of the bundle's sm2 key (was it stripped?)"
                                 .into(),
                         );
                     }
@@ -453,6 +725,36 @@ pub fn check_bundle(bytes: &[u8], trusted: &Trusted) -> Result<BundleCheck> {
                 ),
             }
         }
+        let own = keys.as_ref().map(|(_, v)| v.as_slice()).unwrap_or_default();
+        anchor(&mut c, &cp.note, &cp.checkpoint.origin, own, trusted);
+        if let Some(since) = &b.since {
+            check_since(&mut c, since, cp, keys.as_ref().map(|(k, _)| k));
+        }
+    }
+    match (held, &c.since) {
+        (Some(h), None) => c.fail(
+            "since_missing",
+            None,
+            None,
+            format!(
+                "the bundle carries no consistency proof from the checkpoint held (size {})",
+                h.size
+            ),
+        ),
+        (Some(h), Some(s)) if h.origin != s.origin || h.size != s.size || h.root != s.root => c
+            .fail(
+                "since_mismatch",
+                None,
+                None,
+                format!(
+                    "the bundle's consistency proof starts at size {} root {}, not at the checkpoint held (size {} root {})",
+                    s.size,
+                    s.root.b64(),
+                    h.size,
+                    h.root.b64()
+                ),
+            ),
+        _ => {}
     }
     // records
     let mut sources: BTreeMap<String, u64> = BTreeMap::new();
@@ -528,6 +830,8 @@ pub struct ExportSummary {
     pub beyond_checkpoint: u64,
     /// The checkpoint the proofs are against.
     pub checkpoint: Checkpoint,
+    /// The earlier checkpoint a consistency proof starts from, when asked for.
+    pub since: Option<Checkpoint>,
     /// Bytes written.
     pub bytes: u64,
 }
@@ -592,7 +896,107 @@ pub fn export(
     w: &mut dyn Write,
     progress: Option<&dyn Fn(u64)>,
 ) -> Result<ExportSummary> {
-    export_seqs(store, q, 0..u64::MAX, w, progress)
+    export_since(store, q, None, w, progress)
+}
+
+/// A consistency proof between two checkpoints of a store ([`prove_consistency`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsistencyProof {
+    /// The earlier checkpoint.
+    pub old: Checkpoint,
+    /// The later checkpoint.
+    pub new: Checkpoint,
+    /// RFC 9162 consistency proof from `old.size` to `new.size`.
+    pub proof: Vec<Hash>,
+}
+
+/// Prove that `new` extends `old`: both must be checkpoints of this store
+/// (signed by its keys, Ed25519 and SM2, with its origin and hash), `old` no
+/// larger than `new`, and the store's tree must have their roots at their
+/// sizes. The proof is verified before it is returned.
+pub fn prove_consistency(
+    store: &Store,
+    old: &SignedCheckpoint,
+    new: &SignedCheckpoint,
+) -> Result<ConsistencyProof> {
+    let keys = store.public_keys();
+    let alg = store.hash_alg();
+    for (what, c) in [("earlier", old), ("later", new)] {
+        if !matches!(c.check(keys), SigCheck::Valid { sm2: true })
+            || c.checkpoint.origin != keys.name
+        {
+            return Err(Error::new(
+                ErrorKind::Crypto,
+                format!(
+                    "the {what} checkpoint (size {}) is not signed by this vault's keys ({})",
+                    c.checkpoint.size, keys.name
+                ),
+            ));
+        }
+        if c.checkpoint.hash != alg || c.checkpoint.size > store.size() {
+            return Err(Error::new(
+                ErrorKind::OutOfRange,
+                format!(
+                    "the {what} checkpoint ({} records, {}) is beyond this vault ({} records, {})",
+                    c.checkpoint.size,
+                    c.checkpoint.hash.name(),
+                    store.size(),
+                    alg.name()
+                ),
+            ));
+        }
+    }
+    let (o, n) = (&old.checkpoint, &new.checkpoint);
+    if o.size > n.size {
+        return Err(Error::new(
+            ErrorKind::OutOfRange,
+            format!(
+                "the earlier checkpoint has more records ({}) than the later one ({})",
+                o.size, n.size
+            ),
+        ));
+    }
+    let mut src = ProofSource {
+        store,
+        tr: store.tree(),
+        tiles: HashMap::new(),
+        limit: n.size,
+    };
+    for c in [o, n] {
+        if merkle::range_hash(alg, &mut src, 0, c.size)? != c.root {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "the store's tree at size {} does not have the checkpoint's root: the log diverged from it; run `wangan vault verify`",
+                    c.size
+                ),
+            ));
+        }
+    }
+    let proof = merkle::consistency_proof(alg, &mut src, o.size, n.size)?;
+    if !merkle::verify_consistency(alg, o.size, &o.root, n.size, &n.root, &proof) {
+        return Err(Error::new(
+            ErrorKind::Corrupt,
+            "the consistency proof computed from the store does not verify; run `wangan vault verify`",
+        ));
+    }
+    Ok(ConsistencyProof {
+        old: o.clone(),
+        new: n.clone(),
+        proof,
+    })
+}
+
+/// [`export`], with the consistency proof from `since` (an earlier checkpoint
+/// of this store the recipient already holds) to the bundle's checkpoint.
+pub fn export_since(
+    store: &Store,
+    q: &Query,
+    since: Option<&SignedCheckpoint>,
+    w: &mut dyn Write,
+    progress: Option<&dyn Fn(u64)>,
+) -> Result<ExportSummary> {
+    export_inner(store, q, 0..u64::MAX, since, w, progress)
 }
 
 /// [`export`] of the matching records with seq in `seqs` only (one record, or a page of
@@ -601,6 +1005,17 @@ pub fn export_seqs(
     store: &Store,
     q: &Query,
     seqs: std::ops::Range<u64>,
+    w: &mut dyn Write,
+    progress: Option<&dyn Fn(u64)>,
+) -> Result<ExportSummary> {
+    export_inner(store, q, seqs, None, w, progress)
+}
+
+fn export_inner(
+    store: &Store,
+    q: &Query,
+    seqs: std::ops::Range<u64>,
+    since: Option<&SignedCheckpoint>,
     w: &mut dyn Write,
     progress: Option<&dyn Fn(u64)>,
 ) -> Result<ExportSummary> {
@@ -646,12 +1061,23 @@ pub fn export_seqs(
             ),
         ));
     }
+    let consistency = match since {
+        Some(old) => {
+            let p = prove_consistency(store, old, &cp)?;
+            Some(BundleConsistency {
+                checkpoint: old.to_string().into_bytes(),
+                proof: p.proof,
+            })
+        }
+        None => None,
+    };
     let wio = |e: std::io::Error| Error::new(ErrorKind::Io, format!("write bundle: {e}"));
     let mut head = Bundle {
         hash_code: alg.code(),
         checkpoint: cp.to_string().into_bytes(),
         ed25519_key: keys.ed25519_verifier_key().into_bytes(),
         sm2_key: keys.sm2_sec1().unwrap_or_default(),
+        since: consistency,
         records: Vec::new(),
     }
     .encode();
@@ -705,6 +1131,7 @@ pub fn export_seqs(
         records: n,
         beyond_checkpoint: beyond,
         checkpoint: cp.checkpoint,
+        since: since.map(|s| s.checkpoint.clone()),
         bytes: bytes + buf.len() as u64,
     })
 }

@@ -59,16 +59,23 @@ pub fn parse_rfc3339(s: &str) -> Option<OffsetDateTime> {
 
 /// Add `months` calendar months (negative to subtract), clamping the day to
 /// the end of the target month: Aug 31 − 6 months = Feb 28 (Feb 29 in leap years).
-pub fn add_months(t: OffsetDateTime, months: i64) -> OffsetDateTime {
+/// `None` when the result is outside the calendar's range (years −9999..=9999):
+/// callers decide which way is safe, never "now".
+pub fn add_months(t: OffsetDateTime, months: i64) -> Option<OffsetDateTime> {
     let d = t.date();
-    let total = i64::from(d.year()) * 12 + i64::from(d.month() as u8 - 1) + months;
-    let year = total.div_euclid(12) as i32;
-    let month0 = total.rem_euclid(12) as u8;
-    let month = Month::try_from(month0 + 1).unwrap_or(Month::January);
+    let total = (i64::from(d.year()) * 12 + i64::from(d.month() as u8 - 1)).checked_add(months)?;
+    let year = i32::try_from(total.div_euclid(12)).ok()?;
+    let month0 = u8::try_from(total.rem_euclid(12)).ok()?;
+    let month = Month::try_from(month0 + 1).ok()?;
     let last = month.length(year);
     let day = d.day().min(last);
-    match Date::from_calendar_date(year, month, day) {
-        Ok(nd) => t.replace_date(nd),
-        Err(_) => t,
-    }
+    Date::from_calendar_date(year, month, day)
+        .ok()
+        .map(|nd| t.replace_date(nd))
+}
+
+/// Nanoseconds since the Unix epoch, or `None` outside the `i64` range
+/// (1677-09-21 .. 2262-04-11), which is the range a stored time can take.
+pub fn checked_ns(t: OffsetDateTime) -> Option<i64> {
+    i64::try_from(t.unix_timestamp_nanos()).ok()
 }

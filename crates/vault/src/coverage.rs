@@ -156,9 +156,19 @@ pub fn coverage(
     let window = opts.window.unwrap_or(store.retention());
     let at = opts.at;
     let at_ns = crate::clock::to_ns(at);
-    let start = window.cutoff(at);
+    let out_of_range = || {
+        Error::new(
+            ErrorKind::OutOfRange,
+            format!(
+                "coverage at {}: the window of {window} before it is outside the calendar",
+                crate::clock::rfc3339(at)
+            ),
+        )
+    };
+    let start = window.cutoff(at).ok_or_else(out_of_range)?;
     let start_ns = crate::clock::to_ns(start);
-    let six_start_ns = crate::clock::to_ns(SIX_MONTHS.cutoff(at)).max(start_ns);
+    let six_start_ns =
+        crate::clock::to_ns(SIX_MONTHS.cutoff(at).ok_or_else(out_of_range)?).max(start_ns);
     let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
     let mut n = 0u64;
     let mut unreadable: Vec<String> = store

@@ -25,6 +25,10 @@ pub enum ErrorKind {
     Refused,
     /// A request referred to something that does not exist (e.g. a seq beyond the tree).
     OutOfRange,
+    /// The store was written in a format version this build does not read.
+    Unsupported,
+    /// A record is larger than [`crate::MAX_RECORD_BYTES`]; nothing was stored.
+    TooLarge,
 }
 
 /// An error of the vault library: a kind plus lowercase text saying what

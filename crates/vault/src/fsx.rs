@@ -1,4 +1,8 @@
 //! Durable file operations: tmp + fsync + rename + directory fsync.
+//!
+//! Modes: every directory of a data directory is 0700 and every file 0600
+//! (0400 once immutable: segments, tombstones, public keys), set explicitly
+//! after creation so the umask never widens (or narrows) them.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -27,8 +31,52 @@ pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Mode of the data directory and its subdirectories.
+pub(crate) const DIR_MODE: u32 = 0o700;
+/// Mode of the files the vault writes to (WAL, checkpoints, config, lock).
+pub(crate) const FILE_MODE: u32 = 0o600;
+/// Mode of files never written again (segments, tombstones, public keys).
+pub(crate) const SEALED_MODE: u32 = 0o400;
+
+/// Create `dir` (and missing parents) and make it private (0700).
 pub(crate) fn create_dir(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).ctx("create directory", dir)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(DIR_MODE)
+            .create(dir)
+            .ctx("create directory", dir)?;
+    }
+    #[cfg(not(unix))]
+    fs::create_dir_all(dir).ctx("create directory", dir)?;
+    chmod(dir, DIR_MODE)
+}
+
+/// Open `path` with `opts` (which should create it), private (0600)
+/// whatever the umask.
+pub(crate) fn open_private(opts: &mut OpenOptions, path: &Path) -> Result<File> {
+    set_mode(opts, FILE_MODE);
+    let f = opts.open(path).ctx("open", path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let m = f.metadata().ctx("stat", path)?.permissions().mode() & 0o7777;
+        if m != FILE_MODE {
+            f.set_permissions(fs::Permissions::from_mode(FILE_MODE))
+                .ctx("chmod", path)?;
+        }
+    }
+    Ok(f)
+}
+
+/// Create (or truncate) `path` as an empty private file.
+pub(crate) fn create_private(path: &Path) -> Result<File> {
+    open_private(
+        OpenOptions::new().write(true).create(true).truncate(true),
+        path,
+    )
 }
 
 /// Set permissions (best effort on non-unix).
@@ -63,16 +111,12 @@ pub(crate) fn write_atomic(path: &Path, data: &[u8], mode: u32) -> Result<()> {
 
 /// Write a private file (0600), atomically.
 pub(crate) fn write_private(path: &Path, data: &[u8]) -> Result<()> {
-    write_atomic(path, data, 0o600)
+    write_atomic(path, data, FILE_MODE)
 }
 
-/// Append to a file and fsync it.
+/// Append to a (private) file and fsync it.
 pub(crate) fn append_sync(path: &Path, data: &[u8]) -> Result<()> {
-    let mut f = OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .ctx("open for append", path)?;
+    let mut f = open_private(OpenOptions::new().append(true).create(true), path)?;
     f.write_all(data).ctx("append", path)?;
     f.sync_data().ctx("fsync", path)
 }

@@ -157,9 +157,13 @@ impl Signer {
         crate::fsx::write_atomic(
             &dir.join("ed25519.pub"),
             format!("{}\n", pubs.ed25519_verifier_key()).as_bytes(),
-            0o444,
+            crate::fsx::SEALED_MODE,
         )?;
-        crate::fsx::write_atomic(&dir.join("sm2.pub"), pubs.sm2_text().as_bytes(), 0o444)?;
+        crate::fsx::write_atomic(
+            &dir.join("sm2.pub"),
+            pubs.sm2_text().as_bytes(),
+            crate::fsx::SEALED_MODE,
+        )?;
         Ok(())
     }
 
@@ -327,4 +331,360 @@ impl PublicKeys {
     pub fn has_sm2(&self) -> bool {
         self.sm2.is_some()
     }
+}
+
+/// Signature algorithm of a [`VerifierKey`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KeyAlg {
+    /// Ed25519 (C2SP signature type `0x01`).
+    Ed25519,
+    /// SM2 with SM3 and distinguishing ID `1234567812345678` (type `0xff` ‖ [`SM2_TYPE_ID`]).
+    Sm2,
+}
+
+impl KeyAlg {
+    /// Lowercase name (`ed25519`, `sm2`).
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyAlg::Ed25519 => "ed25519",
+            KeyAlg::Sm2 => "sm2",
+        }
+    }
+}
+
+#[derive(Clone)]
+enum VKey {
+    Ed(ed25519_dalek::VerifyingKey),
+    Sm2(Box<sm2::dsa::VerifyingKey>),
+}
+
+/// One public key in C2SP note verifier key form,
+/// `<name>+<key id, 8 hex digits>+base64(<type> ‖ <public key>)`:
+/// Ed25519 is type `0x01` followed by the 32-byte key; SM2 is `0xff` followed by
+/// `wangan.sm2-sm3.v1` and the 65-byte SEC1 uncompressed point. The key id is
+/// `SHA-256(name ‖ 0x0A ‖ type ‖ key)[:4]` in both cases.
+#[derive(Clone)]
+pub struct VerifierKey {
+    /// Key name (the log origin).
+    pub name: String,
+    /// Key id.
+    pub id: u32,
+    key: VKey,
+    /// The encoded public key (32-byte Ed25519 key or 65-byte SEC1 point).
+    raw: Vec<u8>,
+}
+
+impl std::fmt::Debug for VerifierKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.vkey())
+    }
+}
+
+impl PartialEq for VerifierKey {
+    fn eq(&self, o: &VerifierKey) -> bool {
+        self.name == o.name && self.alg() == o.alg() && self.raw == o.raw
+    }
+}
+
+impl Eq for VerifierKey {}
+
+/// Whether `name` is a valid C2SP key name: non-empty, no Unicode space, no `+`.
+pub fn valid_key_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name
+            .chars()
+            .any(|c| c == '+' || c.is_whitespace() || c.is_control())
+}
+
+impl VerifierKey {
+    /// An Ed25519 key.
+    pub fn ed25519(name: &str, public: &[u8; 32]) -> Result<VerifierKey> {
+        let ed = ed25519_dalek::VerifyingKey::from_bytes(public)
+            .map_err(|_| Error::new(ErrorKind::Crypto, "ed25519 public key: not a valid point"))?;
+        Ok(VerifierKey {
+            name: name.to_owned(),
+            id: ed25519_key_id(name, public),
+            key: VKey::Ed(ed),
+            raw: public.to_vec(),
+        })
+    }
+
+    /// An SM2 key from its SEC1 uncompressed point (65 bytes).
+    pub fn sm2(name: &str, sec1: &[u8]) -> Result<VerifierKey> {
+        if sec1.len() != 65 || sec1[0] != 0x04 {
+            return Err(Error::new(
+                ErrorKind::Crypto,
+                "sm2 public key: not a 65-byte sec1 uncompressed point",
+            ));
+        }
+        let k = sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DIST_ID, sec1)
+            .map_err(|_| Error::new(ErrorKind::Crypto, "sm2 public key: not a valid point"))?;
+        Ok(VerifierKey {
+            name: name.to_owned(),
+            id: sm2_key_id(name, sec1),
+            key: VKey::Sm2(Box::new(k)),
+            raw: sec1.to_vec(),
+        })
+    }
+
+    /// Parse a verifier key string (Ed25519 or SM2; see [`VerifierKey`]). The
+    /// key id must match the key.
+    pub fn parse(vkey: &str) -> Result<VerifierKey> {
+        let shown: String = vkey.chars().take(120).collect();
+        let bad = |why: &str| {
+            Error::new(
+                ErrorKind::Crypto,
+                format!("not a note verifier key ({why}): {shown:?}"),
+            )
+        };
+        let mut it = vkey.trim().splitn(3, '+');
+        let (Some(name), Some(id), Some(key)) = (it.next(), it.next(), it.next()) else {
+            return Err(bad("expected name+keyid+key"));
+        };
+        if !valid_key_name(name) {
+            return Err(bad("bad key name"));
+        }
+        if id.len() != 8 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad("key id is not 8 hex digits"));
+        }
+        let id = u32::from_str_radix(id, 16).map_err(|_| bad("key id is not hex"))?;
+        let k = b64().decode(key).map_err(|_| bad("key is not base64"))?;
+        let vk = match k.split_first() {
+            Some((&SIG_TYPE_ED25519, pk)) => {
+                let pk: [u8; 32] = pk
+                    .try_into()
+                    .map_err(|_| bad("ed25519 key is not 32 bytes"))?;
+                VerifierKey::ed25519(name, &pk)?
+            }
+            Some((&SIG_TYPE_OTHER, rest)) => {
+                let pt = rest
+                    .strip_prefix(SM2_TYPE_ID)
+                    .ok_or_else(|| bad("unknown signature type after 0xff"))?;
+                VerifierKey::sm2(name, pt)?
+            }
+            _ => return Err(bad("unknown signature type")),
+        };
+        if vk.id != id {
+            return Err(bad("key id does not match the key"));
+        }
+        Ok(vk)
+    }
+
+    /// The algorithm.
+    pub fn alg(&self) -> KeyAlg {
+        match self.key {
+            VKey::Ed(_) => KeyAlg::Ed25519,
+            VKey::Sm2(_) => KeyAlg::Sm2,
+        }
+    }
+
+    /// The encoded public key: 32 bytes (Ed25519) or the 65-byte SEC1 point (SM2).
+    pub fn public_bytes(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// SHA-256 of [`VerifierKey::public_bytes`], hex: the fingerprint to compare out of band.
+    pub fn fingerprint(&self) -> String {
+        crate::HashAlg::Sha256.digest(&[&self.raw]).hex()
+    }
+
+    /// The verifier key string.
+    pub fn vkey(&self) -> String {
+        let mut k = Vec::with_capacity(1 + SM2_TYPE_ID.len() + self.raw.len());
+        match self.key {
+            VKey::Ed(_) => k.push(SIG_TYPE_ED25519),
+            VKey::Sm2(_) => {
+                k.push(SIG_TYPE_OTHER);
+                k.extend_from_slice(SM2_TYPE_ID);
+            }
+        }
+        k.extend_from_slice(&self.raw);
+        format!("{}+{:08x}+{}", self.name, self.id, b64().encode(k))
+    }
+
+    /// Check a signature over `msg` (Ed25519: 64 bytes; SM2: `r ‖ s`, 64 bytes).
+    pub fn verify(&self, msg: &[u8], sig: &[u8]) -> bool {
+        match &self.key {
+            VKey::Ed(k) => ed25519_dalek::Signature::from_slice(sig)
+                .is_ok_and(|s| k.verify_strict(msg, &s).is_ok()),
+            VKey::Sm2(k) => {
+                sig.len() == 64
+                    && sm2::dsa::Signature::from_slice(sig).is_ok_and(|s| k.verify(msg, &s).is_ok())
+            }
+        }
+    }
+}
+
+impl PublicKeys {
+    /// The keys as [`VerifierKey`]s (Ed25519, then SM2 when known).
+    pub fn verifier_keys(&self) -> Vec<VerifierKey> {
+        let mut v = Vec::with_capacity(2);
+        if let Ok(k) = VerifierKey::ed25519(&self.name, &self.ed25519_bytes()) {
+            v.push(k);
+        }
+        if let Some(p) = self.sm2_sec1()
+            && let Ok(k) = VerifierKey::sm2(&self.name, &p)
+        {
+            v.push(k);
+        }
+        v
+    }
+}
+
+/// Public keys a verifier trusts, obtained out of band (trust anchors): what
+/// `check-bundle` requires a bundle's checkpoint to be signed with.
+///
+/// Key files are text, one key per line, `#` comments and blank lines
+/// ignored; each line is a [`VerifierKey`] string. The `sm2.pub` a vault
+/// writes (comment naming the key, then the hex SEC1 point) is read too.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedKeys {
+    keys: Vec<VerifierKey>,
+}
+
+/// Longest key file read (bytes).
+const MAX_KEY_FILE: u64 = 1 << 20;
+
+impl TrustedKeys {
+    /// No trusted key.
+    pub fn new() -> TrustedKeys {
+        TrustedKeys::default()
+    }
+
+    /// Trust `k` (a key already present is not added twice).
+    pub fn add(&mut self, k: VerifierKey) {
+        if !self.keys.contains(&k) {
+            self.keys.push(k);
+        }
+    }
+
+    /// Trust every key of `p`.
+    pub fn add_public(&mut self, p: &PublicKeys) {
+        for k in p.verifier_keys() {
+            self.add(k);
+        }
+    }
+
+    /// All trusted keys.
+    pub fn keys(&self) -> &[VerifierKey] {
+        &self.keys
+    }
+
+    /// Whether no key is trusted.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The trusted keys named `name`.
+    pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a VerifierKey> + 'a {
+        self.keys.iter().filter(move |k| k.name == name)
+    }
+
+    /// Parse the text of a key file; `what` names it in errors. SM2 keys in
+    /// the hex form carry their name in the `# SM2 public key of NAME (` comment
+    /// a vault writes; without it `default_name` is used, else it is an error.
+    pub fn parse_text(
+        text: &str,
+        what: &str,
+        default_name: Option<&str>,
+    ) -> Result<Vec<VerifierKey>> {
+        let mut out = Vec::new();
+        let mut sm2_name: Option<&str> = None;
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if let Some(c) = line.strip_prefix('#') {
+                if let Some(rest) = c.trim_start().strip_prefix("SM2 public key of ")
+                    && let Some((n, _)) = rest.split_once(" (")
+                {
+                    sm2_name = Some(n);
+                }
+                continue;
+            }
+            if line.is_empty() {
+                continue;
+            }
+            let at = || format!("{what} line {}", i + 1);
+            let k = if line.contains('+') {
+                VerifierKey::parse(line)
+            } else if let Some(pt) = unhex(line) {
+                match sm2_name.or(default_name) {
+                    Some(n) => VerifierKey::sm2(n, &pt),
+                    None => Err(Error::new(
+                        ErrorKind::Crypto,
+                        "sm2 key without a key name (give the keys/ directory, or the key as name+keyid+base64)",
+                    )),
+                }
+            } else {
+                Err(Error::new(
+                    ErrorKind::Crypto,
+                    "neither a note verifier key nor a hex sm2 key",
+                ))
+            };
+            out.push(k.map_err(|e| Error::new(e.kind(), format!("{}: {e}", at())))?);
+        }
+        if out.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Crypto,
+                format!("{what}: no public key in the file"),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Trust the keys of a key file, or of every `*.pub` file in a directory
+    /// and its subdirectories (a `keys/` directory of a vault, or a trust
+    /// store). Returns how many keys were read.
+    pub fn load(&mut self, path: &Path) -> Result<usize> {
+        let meta = std::fs::metadata(path).ctx("read", path)?;
+        let mut n = 0;
+        if meta.is_dir() {
+            n += self.load_dir(path, 0)?;
+        } else {
+            for k in read_key_file(path, None)? {
+                self.add(k);
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    fn load_dir(&mut self, dir: &Path, depth: usize) -> Result<usize> {
+        if depth > 4 {
+            return Ok(0);
+        }
+        let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .ctx("read directory", dir)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<std::io::Result<_>>()
+            .ctx("read directory", dir)?;
+        entries.sort();
+        // a vault's keys/: name the hex sm2.pub after ed25519.pub
+        let dir_name = entries
+            .iter()
+            .find(|p| p.file_name().is_some_and(|n| n == "ed25519.pub"))
+            .and_then(|p| read_key_file(p, None).ok())
+            .and_then(|v| v.first().map(|k| k.name.clone()));
+        let mut n = 0;
+        for p in entries {
+            if p.is_dir() {
+                n += self.load_dir(&p, depth + 1)?;
+            } else if p.extension().is_some_and(|e| e == "pub") {
+                for k in read_key_file(&p, dir_name.as_deref())? {
+                    self.add(k);
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+fn read_key_file(p: &Path, default_name: Option<&str>) -> Result<Vec<VerifierKey>> {
+    use std::io::Read as _;
+    let f = std::fs::File::open(p).ctx("read", p)?;
+    let mut text = String::new();
+    f.take(MAX_KEY_FILE)
+        .read_to_string(&mut text)
+        .ctx("read", p)?;
+    TrustedKeys::parse_text(&text, &p.display().to_string(), default_name)
 }

@@ -65,8 +65,12 @@ pub mod tombstone;
 pub mod verify;
 pub mod wal;
 
-pub use bundle::{Bundle, BundleCheck, ExportSummary, Trusted, check_bundle, export, export_seqs};
+pub use bundle::{
+    Bundle, BundleCheck, ConsistencyProof, ExportSummary, Trust, check_bundle, check_bundle_since,
+    export, export_seqs, export_since, prove_consistency,
+};
 pub use coverage::{CoverageOptions, CoverageReport, SourceCoverage, coverage};
+pub use keys::{TrustedKeys, VerifierKey};
 pub use prune::{PruneItem, PruneOptions, PruneReport, prune};
 pub use query::{Order, Query, QueryIter, query, query_seqs};
 
@@ -75,7 +79,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use hash::{Hash, HashAlg};
 pub use note::{Checkpoint, SignedCheckpoint};
 
-pub use record::{Incoming, Record};
+pub use record::{Incoming, MAX_RECORD_BYTES, Record};
 pub use store::{
     BLOCK_TARGET, BadFile, CommitInfo, DEFAULT_SEGMENT_SIZE, INTERNAL_SOURCE, InclusionProof,
     InitOptions, Layout, RawPart, SegmentMeta, Store, StoredRecord, TreeReader, Vault,

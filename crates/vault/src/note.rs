@@ -96,7 +96,10 @@ impl Note {
             return Err(bad("signature lines do not end in a newline"));
         }
         let mut sigs = Vec::new();
-        for line in sigpart.lines() {
+        for (i, line) in sigpart.lines().enumerate() {
+            if i >= MAX_SIGS {
+                return Err(bad("more than 100 signature lines"));
+            }
             sigs.push(parse_sig_line(line).ok_or_else(|| bad("malformed signature line"))?);
         }
         if sigs.is_empty() {
@@ -140,10 +143,13 @@ impl Note {
     }
 }
 
+/// Most signature lines a note may carry (as Go's `note.Open`).
+pub const MAX_SIGS: usize = 100;
+
 fn parse_sig_line(line: &str) -> Option<NoteSig> {
     let rest = line.strip_prefix("— ")?;
     let (name, sig) = rest.split_once(' ')?;
-    if name.is_empty() || name.contains('+') {
+    if !crate::keys::valid_key_name(name) {
         return None;
     }
     let b = b64().decode(sig).ok()?;
@@ -208,29 +214,67 @@ impl Checkpoint {
         s
     }
 
-    /// Parse the note text of a checkpoint.
+    /// Parse the note text of a checkpoint, strictly (C2SP tlog-checkpoint
+    /// plus this format's extension lines; see `docs/evidence-format.md`):
+    /// the text ends in a newline and has no empty line; the origin is
+    /// non-empty; the size is decimal ASCII with no sign and no leading zero
+    /// (`0` for the empty tree); the root is the canonical base64 of 32
+    /// bytes; extension lines are non-empty; `time`, `hash` and `retention`
+    /// appear exactly once each; `time` is RFC 3339 in UTC as this crate
+    /// writes it (`YYYY-MM-DDTHH:MM:SS[.fraction]Z`, fraction 1–9 digits
+    /// without trailing zeros); `hash` is exactly `sha256` or `sm3`; other
+    /// extension lines are kept verbatim.
     pub fn parse_text(text: &str) -> Result<Checkpoint> {
         let bad = |why: String| Error::new(ErrorKind::Corrupt, format!("checkpoint: {why}"));
-        let mut lines = text.lines();
+        let body = text
+            .strip_suffix('\n')
+            .ok_or_else(|| bad("text does not end in a newline".into()))?;
+        let mut lines = body.split('\n');
         let origin = lines
             .next()
             .filter(|l| !l.is_empty())
             .ok_or_else(|| bad("no origin line".into()))?;
-        let size: u64 = lines
+        let size_line = lines.next().ok_or_else(|| bad("no size line".into()))?;
+        let size = parse_size(size_line)
+            .ok_or_else(|| bad(format!("bad size line {:?}", clip(size_line))))?;
+        let root_line = lines
             .next()
-            .and_then(|l| l.parse().ok())
-            .ok_or_else(|| bad("bad size line".into()))?;
-        let root = lines
-            .next()
-            .and_then(Hash::from_b64)
-            .ok_or_else(|| bad("bad root hash line".into()))?;
+            .ok_or_else(|| bad("no root hash line".into()))?;
+        let root = Hash::from_b64(root_line)
+            .filter(|h| h.b64() == root_line)
+            .ok_or_else(|| bad(format!("bad root hash line {:?}", clip(root_line))))?;
         let (mut time_ns, mut hash, mut retention, mut extra) = (None, None, None, Vec::new());
-        for l in lines {
+        for (i, l) in lines.enumerate() {
+            let n = i + 4;
+            if l.is_empty() {
+                return Err(bad(format!("empty line {n}")));
+            }
+            let dup = |what: &str| bad(format!("more than one {what} line (line {n})"));
             if let Some(t) = l.strip_prefix("time ") {
-                time_ns = crate::clock::parse_rfc3339(t).map(crate::clock::to_ns);
+                if time_ns.is_some() {
+                    return Err(dup("time"));
+                }
+                let v = crate::clock::parse_rfc3339(t)
+                    .map(crate::clock::to_ns)
+                    .filter(|ns| crate::clock::rfc3339_ns(*ns) == t)
+                    .ok_or_else(|| bad(format!("bad time line {:?}", clip(l))))?;
+                time_ns = Some(v);
             } else if let Some(h) = l.strip_prefix("hash ") {
-                hash = HashAlg::from_name(h);
+                if hash.is_some() {
+                    return Err(dup("hash"));
+                }
+                let v = [HashAlg::Sha256, HashAlg::Sm3]
+                    .into_iter()
+                    .find(|a| a.name() == h)
+                    .ok_or_else(|| bad(format!("unknown hash {:?} (sha256 or sm3)", clip(h))))?;
+                hash = Some(v);
             } else if let Some(r) = l.strip_prefix("retention ") {
+                if retention.is_some() {
+                    return Err(dup("retention"));
+                }
+                if r.is_empty() {
+                    return Err(bad("empty retention".into()));
+                }
                 retention = Some(r.to_owned());
             } else {
                 extra.push(l.to_owned());
@@ -240,12 +284,25 @@ impl Checkpoint {
             origin: origin.to_owned(),
             size,
             root,
-            time_ns: time_ns.ok_or_else(|| bad("missing or bad time line".into()))?,
-            hash: hash.ok_or_else(|| bad("missing or unknown hash line".into()))?,
-            retention: retention.unwrap_or_default(),
+            time_ns: time_ns.ok_or_else(|| bad("missing time line".into()))?,
+            hash: hash.ok_or_else(|| bad("missing hash line".into()))?,
+            retention: retention.ok_or_else(|| bad("missing retention line".into()))?,
             extra,
         })
     }
+}
+
+/// A tree size as C2SP writes it: ASCII digits, no sign, no leading zero
+/// (except `0` itself), within u64.
+fn parse_size(s: &str) -> Option<u64> {
+    let ok =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    if ok { s.parse().ok() } else { None }
+}
+
+/// At most 40 characters of untrusted text for an error message.
+fn clip(s: &str) -> String {
+    s.chars().take(40).collect()
 }
 
 /// A checkpoint with its signatures.
@@ -287,7 +344,7 @@ impl std::fmt::Display for SignedCheckpoint {
 }
 
 /// Result of reading `checkpoints.log`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct CheckpointLog {
     /// Checkpoints in file order, each with its 0-based position.
     pub entries: Vec<SignedCheckpoint>,
@@ -334,7 +391,7 @@ pub fn parse_checkpoint_log(s: &str) -> CheckpointLog {
 
 /// Length of the prefix of a checkpoint log made of complete entries (text,
 /// blank line, signature lines, blank line).
-fn complete_prefix(b: &[u8]) -> usize {
+pub(crate) fn complete_prefix(b: &[u8]) -> usize {
     let find = |from: usize| {
         b[from..]
             .windows(2)
@@ -382,4 +439,57 @@ pub(crate) fn repair_checkpoint_log(path: &std::path::Path) -> Result<u64> {
         .ctx("truncate torn checkpoint log tail", path)?;
     f.sync_all().ctx("fsync", path)?;
     Ok(tail.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "wangan.vault/0123456789abcdef\n12\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\ntime 2026-11-22T10:00:00.123456789Z\nhash sha256\nretention 6 months\n";
+
+    #[test]
+    fn checkpoint_text_parses_strictly() {
+        let c = Checkpoint::parse_text(GOOD);
+        assert!(
+            c.as_ref()
+                .is_ok_and(|c| c.size == 12 && c.to_text() == GOOD),
+            "{c:?}"
+        );
+        let variants = [
+            ("\n12\n", "\n012\n", "size"),
+            ("\n12\n", "\n+12\n", "size"),
+            ("\n12\n", "\n 12\n", "size"),
+            ("\n12\n", "\n1_2\n", "size"),
+            ("\n12\n", "\n18446744073709551616\n", "size"),
+            ("AAA=\n", "AAA\n", "root"),
+            ("AAA=\n", "AAB=\n", "root"),
+            ("hash sha256\n", "hash SHA-256\n", "hash"),
+            ("hash sha256\n", "hash sha256\nhash sm3\n", "hash"),
+            ("hash sha256\n", "", "hash"),
+            ("hash sha256\n", "\nhash sha256\n", "empty"),
+            ("retention 6 months\n", "retention 6 months\n\n", "empty"),
+            ("retention 6 months\n", "retention 6 months", "newline"),
+            (".123456789Z", ".123456780Z", "time"),
+            (".123456789Z", "+00:00", "time"),
+            ("T10:00", "t10:00", "time"),
+            ("time 2026", "time 2026-11-22T10:00:00Z\ntime 2026", "time"),
+            ("retention 6 months\n", "", "retention"),
+        ];
+        for (from, to, what) in variants {
+            let t = GOOD.replacen(from, to, 1);
+            assert_ne!(t, GOOD);
+            let e = Checkpoint::parse_text(&t).map(|c| c.size);
+            assert!(
+                e.as_ref().is_err_and(|e| e.to_string().contains(what)),
+                "{t:?}: {e:?}"
+            );
+        }
+        // size 0 and an extension line of another kind are fine
+        let t = GOOD.replacen("\n12\n", "\n0\n", 1) + "witness example.com/w1\n";
+        let c = Checkpoint::parse_text(&t);
+        assert!(c.is_ok_and(|c| c.size == 0 && c.extra == ["witness example.com/w1"]));
+        // a whole-second time has no fraction
+        let t = GOOD.replacen(".123456789Z", "Z", 1);
+        assert!(Checkpoint::parse_text(&t).is_ok());
+    }
 }

@@ -130,6 +130,15 @@ const PER_WORKER: usize = 8;
 /// for the size estimate that cuts blocks.
 const RECORD_OVERHEAD: usize = 16;
 
+/// Bytes of a canonical record besides its raw bytes and names (version,
+/// seq, receive time, four lengths).
+const CANONICAL_FIXED: usize = 1 + 8 + 8 + 2 + 2 + 2 + 4;
+
+/// Names (source, peer, transport together) up to this length are not
+/// counted toward a block's size: the usual short names leave blocks as
+/// they were; long ones count in full beyond it.
+const NAMES_FREE: usize = 256;
+
 impl BlockPipe {
     /// Start the block workers (one per available core, at most 4).
     pub(crate) fn start() -> Result<BlockPipe> {
@@ -189,10 +198,14 @@ impl BlockPipe {
     }
 
     /// Count a frame appended through [`BlockPipe::buf_mut`] whose raw
-    /// record is `raw_len` bytes; `true` when the block is full and should
-    /// go to a worker ([`BlockPipe::dispatch`], after the WAL write).
-    pub(crate) fn added(&mut self, raw_len: usize) -> bool {
-        self.buf_size += raw_len + RECORD_OVERHEAD;
+    /// record is `raw_len` bytes of a `canonical_len`-byte canonical record;
+    /// `true` when the block is full and should go to a worker
+    /// ([`BlockPipe::dispatch`], after the WAL write). Long source, peer and
+    /// transport names count too, so a block's data stays within what a
+    /// reader decodes (see [`crate::MAX_RECORD_BYTES`]) whatever the names.
+    pub(crate) fn added(&mut self, raw_len: usize, canonical_len: usize) -> bool {
+        let names = canonical_len.saturating_sub(raw_len + CANONICAL_FIXED);
+        self.buf_size += raw_len + RECORD_OVERHEAD + names.saturating_sub(NAMES_FREE);
         self.buf_size >= BLOCK_TARGET
     }
 
@@ -212,7 +225,7 @@ impl BlockPipe {
     pub(crate) fn push(&mut self, frame: &[u8], raw_len: usize) -> Result<()> {
         self.buf.extend_from_slice(frame);
         self.written = self.buf.len();
-        if self.added(raw_len) {
+        if self.added(raw_len, frame.len().saturating_sub(8)) {
             self.dispatch()?;
         }
         Ok(())

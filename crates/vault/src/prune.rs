@@ -4,23 +4,37 @@
 //! condition holds for the oldest remaining segment:
 //! 1. its newest time (max of receive and event time) is before
 //!    `now − retention` (calendar months: Aug 31 − 6 months = Feb 28/29);
-//! 2. the clock is trusted: `now` is not before the latest checkpoint and
-//!    not more than `max_checkpoint_gap` after it (a clock set back, or set
-//!    forward to purge early, is refused with the reason);
+//!    a retention whose arithmetic leaves the calendar expires nothing;
+//! 2. the clock agrees with the store's own history: `now` is not before any
+//!    valid checkpoint (a checkpoint dated later was signed with a clock
+//!    ahead, or the clock was set back) nor before any record's receive
+//!    time, and not more than `max_checkpoint_gap` after the latest
+//!    checkpoint (a clock set forward to purge early is refused with the
+//!    reason);
 //! 3. the checkpoint timeline shows enough elapsed time: summing the
 //!    intervals between consecutive checkpoints from the first checkpoint that
 //!    covers the segment up to now, each interval capped at
-//!    `max_checkpoint_gap` and backward steps counted as zero, must reach
-//!    `deadline(newest) − time of that checkpoint`. A jump of the clock adds
-//!    at most one gap, so it cannot shorten retention; an honest outage only
-//!    delays pruning.
+//!    `max_checkpoint_gap` (at most 7 days) and backward steps counted as
+//!    zero, must reach `deadline(newest) − time of that checkpoint`. A jump
+//!    of the clock adds at most one gap, so it cannot shorten retention; an
+//!    honest outage only delays pruning;
+//! 4. the store is live: its newest record arrived at most
+//!    `max_checkpoint_gap` before `now`. Checkpoints alone, signed while
+//!    nothing arrives, cannot walk the clock forward to a prune; the
+//!    records' receive times must follow (and a forged one stays in the
+//!    hashed log). Run prune right after an ingest, or while logs flow.
 //!
 //! For each pruned segment a signed tombstone is written first (keeping the
 //! tree state, level-8 tiles and edge leaves so the tree stays verifiable),
 //! then a prune event record (source `wangan.vault`) is appended and
 //! committed, then the segment file is removed.
+//!
+//! [`plan`] applies the rule to a read-only [`Store`] snapshot: a dry run
+//! needs no writer lock, so it runs beside `wangan serve`.
 
-use crate::store::Vault;
+use time::OffsetDateTime;
+
+use crate::store::{Store, Vault};
 use crate::tombstone::Tombstone;
 use crate::{Error, ErrorKind, Result};
 
@@ -59,26 +73,34 @@ pub struct PruneReport {
     pub dry_run: bool,
 }
 
-/// Prune expired segments (see the module docs for the rule).
-pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
-    v.commit()?;
-    v.reload()?;
-    let now = v.clock().now();
-    let now_ns = crate::clock::to_ns(now);
-    let store = v.store();
+/// What [`prune`] would delete at `now`, by the rule of the module docs,
+/// from the snapshot `store`: reads only (no lock, nothing written), so it
+/// runs while another process writes. `dry_run` is set in the report.
+pub fn plan(store: &Store, now: OffsetDateTime) -> Result<PruneReport> {
+    let now_ns = crate::clock::checked_ns(now).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Refused,
+            format!(
+                "the clock ({}) is outside the range of stored times",
+                crate::clock::rfc3339(now)
+            ),
+        )
+    })?;
     let retention = store.retention();
     let max_gap = store.config().max_gap()?;
-    let cutoff = retention.cutoff(now);
+    let cap = i64::try_from(max_gap.whole_nanoseconds()).unwrap_or(i64::MAX);
+    let cutoff_ns = retention.cutoff_ns(now);
     let mut report = PruneReport {
         now_ns,
-        cutoff_ns: crate::clock::to_ns(cutoff),
+        cutoff_ns,
         pruned: Vec::new(),
         refused: None,
-        dry_run: opts.dry_run,
+        dry_run: true,
     };
+    let t = crate::clock::rfc3339_ns;
     let keys = store.public_keys();
     let log = store.checkpoints()?;
-    let cps: Vec<_> = log
+    let cps: Vec<(u64, i64)> = log
         .entries
         .iter()
         .filter(|c| matches!(c.check(keys), crate::note::SigCheck::Valid { .. }))
@@ -88,26 +110,60 @@ pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
         report.refused = Some("no valid checkpoint: the clock cannot be trusted".into());
         return Ok(report);
     };
+    // 2. the clock against the store's history
+    let max_t = cps.iter().map(|c| c.1).max().unwrap_or(latest_t);
     if now_ns < latest_t {
         report.refused = Some(format!(
             "the clock ({}) is behind the latest checkpoint ({}): the clock was set back; refusing to prune",
-            crate::clock::rfc3339(now),
-            crate::clock::rfc3339_ns(latest_t)
+            t(now_ns),
+            t(latest_t)
         ));
         return Ok(report);
     }
-    let ahead = time::Duration::nanoseconds(now_ns - latest_t);
-    if ahead > max_gap {
+    if now_ns < max_t {
         report.refused = Some(format!(
-            "the clock ({}) is {} ahead of the latest checkpoint ({}), more than the allowed gap of {max_gap}: a clock set forward could purge logs early; write checkpoints on a steady cadence (`wangan vault checkpoint`) and retry",
-            crate::clock::rfc3339(now),
-            ahead,
-            crate::clock::rfc3339_ns(latest_t)
+            "a checkpoint is dated {}, after the clock ({}), and later ones went back in time: it was signed with a clock set ahead, or the clock was set back; the store's history contradicts the clock, so nothing is pruned before {}",
+            t(max_t),
+            t(now_ns),
+            t(max_t)
         ));
         return Ok(report);
     }
-    let cap = max_gap.whole_nanoseconds() as i64;
-    let mut todo = Vec::new();
+    let newest_recv = store
+        .segments()
+        .iter()
+        .map(|s| s.file.footer.max_recv)
+        .chain(store.unsealed().iter().map(|r| r.received_ns))
+        .max();
+    if let Some(r) = newest_recv
+        && now_ns < r
+    {
+        report.refused = Some(format!(
+            "a record was received at {}, after the clock ({}): the clock was set back; refusing to prune",
+            t(r),
+            t(now_ns)
+        ));
+        return Ok(report);
+    }
+    let ahead = now_ns.saturating_sub(latest_t);
+    if ahead > cap {
+        report.refused = Some(format!(
+            "the clock ({}) is {} ahead of the latest checkpoint ({}), more than the allowed gap of {max_gap}: a clock set forward could purge logs early; write checkpoints on a steady cadence (`wangan vault checkpoint --new`) and retry",
+            t(now_ns),
+            time::Duration::nanoseconds(ahead),
+            t(latest_t)
+        ));
+        return Ok(report);
+    }
+    // 3. capped elapsed time from each checkpoint to now: suffix sums
+    let mut since = vec![0i64; cps.len()];
+    let mut acc = ahead.clamp(0, cap);
+    for i in (0..cps.len()).rev() {
+        since[i] = acc;
+        if i > 0 {
+            acc = acc.saturating_add(cps[i].1.saturating_sub(cps[i - 1].1).clamp(0, cap));
+        }
+    }
     let mut expect = store
         .tombstones()
         .iter()
@@ -130,7 +186,7 @@ pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
             break;
         }
         let newest = ft.newest();
-        if crate::clock::from_ns(newest) >= cutoff {
+        if newest >= cutoff_ns {
             break;
         }
         // elapsed time on the checkpoint timeline since the segment was covered
@@ -141,12 +197,8 @@ pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
             ));
             break;
         };
-        let mut elapsed: i64 = 0;
-        for w in cps[i0..].windows(2) {
-            elapsed = elapsed.saturating_add((w[1].1 - w[0].1).clamp(0, cap));
-        }
-        elapsed = elapsed.saturating_add((now_ns - latest_t).clamp(0, cap));
-        let deadline = crate::clock::to_ns(retention.deadline(crate::clock::from_ns(newest)));
+        let elapsed = since[i0];
+        let deadline = retention.deadline_ns(crate::clock::from_ns(newest));
         let needed = deadline.saturating_sub(cps[i0].1).max(0);
         if elapsed < needed {
             report.refused = Some(format!(
@@ -157,7 +209,6 @@ pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
             ));
             break;
         }
-        todo.push(s.name.clone());
         report.pruned.push(PruneItem {
             segment: s.name.clone(),
             first: ft.first_seq,
@@ -166,9 +217,36 @@ pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
         });
         expect = ft.end();
     }
-    if opts.dry_run || todo.is_empty() {
+    // 4. the store is live: its records confirm the clock
+    if !report.pruned.is_empty() {
+        let quiet = newest_recv.is_none_or(|r| now_ns.saturating_sub(r) > cap);
+        if quiet {
+            report.pruned.clear();
+            report.refused = Some(format!(
+                "no record has arrived since {} (more than the allowed gap of {max_gap} before the clock's {}): the store's own history does not confirm the clock, so nothing is pruned; prune right after records arrive (after `wangan vault ingest`, or while logs flow to `wangan serve`)",
+                newest_recv.map_or_else(|| "the start".to_owned(), t),
+                t(now_ns)
+            ));
+        }
+    }
+    Ok(report)
+}
+
+/// Prune expired segments (see the module docs for the rule). Commits
+/// first, so the rule sees every durable record and checkpoint.
+pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
+    v.commit()?;
+    v.reload()?;
+    let now = v.clock().now();
+    let mut report = plan(v.store(), now)?;
+    report.dry_run = opts.dry_run;
+    if opts.dry_run || report.pruned.is_empty() {
         return Ok(report);
     }
+    let now_ns = report.now_ns;
+    let retention = v.store().retention();
+    let cutoff_ns = report.cutoff_ns;
+    let todo: Vec<String> = report.pruned.iter().map(|p| p.segment.clone()).collect();
     for name in todo {
         let store = v.store();
         let Some(s) = store.segments().iter().find(|s| s.name == name) else {
@@ -206,14 +284,18 @@ pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
         let tdir = store.layout().tombstones();
         crate::fsx::create_dir(&tdir)?;
         let tpath = tdir.join(t.file_name());
-        crate::fsx::write_atomic(&tpath, t.note.to_string().as_bytes(), 0o444)?;
+        crate::fsx::write_atomic(
+            &tpath,
+            t.note.to_string().as_bytes(),
+            crate::fsx::SEALED_MODE,
+        )?;
         let seg_path = s.file.path.clone();
         let msg = format!(
             "{{\"event\":\"prune\",\"segment\":\"{name}\",\"first_seq\":{},\"last_seq\":{},\"newest\":\"{}\",\"retention\":\"{retention}\",\"cutoff\":\"{}\"}}",
             t.first,
             t.end - 1,
             crate::clock::rfc3339_ns(t.newest_ns),
-            crate::clock::rfc3339(cutoff)
+            crate::clock::rfc3339_ns(cutoff_ns)
         );
         v.append(&crate::Incoming {
             received_ns: now_ns,
@@ -229,6 +311,5 @@ pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
         tracing::info!(segment = %name, first = t.first, end = t.end, "segment pruned");
         v.reload()?;
     }
-    let _ = ErrorKind::Refused;
     Ok(report)
 }

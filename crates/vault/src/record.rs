@@ -74,6 +74,14 @@ impl Record {
     }
 }
 
+/// Largest record (raw bytes) the vault stores: 16 MiB. [`crate::Vault::append`]
+/// refuses a larger one ([`crate::ErrorKind::TooLarge`]) before anything is
+/// written, so every stored record can be read back: a block holds less than
+/// 1 MiB of records before its last one, and block data is decoded up to
+/// 64 MiB. The server's own limits (syslog messages at most 16 MiB, HTTP
+/// bodies 16 MiB by default) stay within it.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
 /// Limit of source, peer and transport names (bytes).
 pub const MAX_NAME: usize = u16::MAX as usize;
 

@@ -121,6 +121,16 @@ pub struct BadFile {
 
 /// Read-only view of a vault: open it, list segments, read blocks and
 /// records, compute proofs, load checkpoints. Never writes.
+///
+/// A `Store` is a consistent snapshot, also while a writer (`wangan serve`)
+/// appends, seals and signs: [`Store::open`] reads the checkpoints first,
+/// then the WAL, then the segments and tombstones. Every checkpoint covers
+/// only records that were durable when it was signed, and a record leaves
+/// the WAL only after the segment holding it is in place (and a segment only
+/// after its tombstone), so everything a checkpoint of the snapshot covers
+/// is found by the reads after it. Parts that a live writer has not finished
+/// (the WAL frame or checkpoint being written, a segment's temporary file)
+/// are left out, not reported as damage.
 #[derive(Debug)]
 pub struct Store {
     layout: Layout,
@@ -135,11 +145,46 @@ pub struct Store {
     wal: WalScan,
     sealed_end: u64,
     unsealed: Vec<Record>,
+    /// `checkpoints.log` as read at open (or why it could not be read).
+    checkpoint_log: std::result::Result<CheckpointLog, (ErrorKind, String)>,
+    /// The `checkpoint` file as read at open.
+    latest: std::result::Result<Option<SignedCheckpoint>, (ErrorKind, String)>,
+    /// Whether another process held the writer lock at open.
+    writer_active: bool,
+}
+
+/// Whether a process holds the writer lock of the vault in `layout` now
+/// (probed with a shared lock that is released at once; a writer that
+/// starts meanwhile retries, see [`Vault::open`]).
+fn writer_active(layout: &Layout) -> bool {
+    let Ok(f) = File::open(layout.lock()) else {
+        return false;
+    };
+    match f.try_lock_shared() {
+        Ok(()) => {
+            let _ = f.unlock();
+            false
+        }
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        Err(std::fs::TryLockError::Error(_)) => false,
+    }
+}
+
+fn keep_err(e: Error) -> (ErrorKind, String) {
+    (e.kind(), e.to_string())
 }
 
 impl Store {
-    /// Open the vault in `dir` for reading.
+    /// Open the vault in `dir` for reading: a consistent snapshot (see
+    /// [`Store`]), also while `wangan serve` or another writer is running.
     pub fn open(dir: &Path) -> Result<Store> {
+        Store::open_inner(dir, true)
+    }
+
+    /// `probe`: find out whether a writer is active (a reader); a writer
+    /// holding the lock itself opens with `false` so it sees torn tails to
+    /// repair.
+    fn open_inner(dir: &Path, probe: bool) -> Result<Store> {
         let layout = Layout {
             dir: dir.to_path_buf(),
         };
@@ -157,6 +202,17 @@ impl Store {
         let alg = config.hash_alg()?;
         let retention = config.retention()?;
         let keys = PublicKeys::load(&layout.keys())?;
+        let live = probe && writer_active(&layout);
+        // 1. checkpoints, before anything they cover
+        let checkpoint_log = read_checkpoint_log(&layout.checkpoint_log(), live).map_err(keep_err);
+        let latest = read_latest(&layout.checkpoint()).map_err(keep_err);
+        // 2. the WAL: records leave it only once their segment is in place
+        let mut wal = wal::scan(&layout.wal())?;
+        if live {
+            // a live writer's last frame may be half written: not a lost tail
+            wal.torn = None;
+        }
+        // 3. segments and tombstones (a tombstone is written before its segment goes)
         let mut bad_files = Vec::new();
         let mut leftovers = Vec::new();
         let mut segments = Vec::new();
@@ -167,7 +223,9 @@ impl Store {
                 let e = e.ctx("list", &sdir)?;
                 let name = e.file_name().to_string_lossy().into_owned();
                 if name.starts_with(".tmp-") {
-                    leftovers.push(e.path());
+                    if !live {
+                        leftovers.push(e.path());
+                    }
                 } else if name.ends_with(".seg") {
                     names.push((name, e.path()));
                 } else {
@@ -181,6 +239,10 @@ impl Store {
             for (name, path) in names {
                 match SegmentFile::open(&path) {
                     Ok(file) => segments.push(SegmentMeta { name, file }),
+                    // pruned since it was listed: its tombstone is read below
+                    Err(e) if !path.exists() => {
+                        tracing::debug!(segment = %name, error = %e, "segment gone while opening");
+                    }
                     Err(e) => bad_files.push(BadFile {
                         path,
                         reason: e.to_string(),
@@ -196,7 +258,9 @@ impl Store {
                 let e = e.ctx("list", &tdir)?;
                 let name = e.file_name().to_string_lossy().into_owned();
                 if name.starts_with(".tmp-") {
-                    leftovers.push(e.path());
+                    if !live {
+                        leftovers.push(e.path());
+                    }
                     continue;
                 }
                 let path = e.path();
@@ -216,7 +280,6 @@ impl Store {
             .chain(tombstones.iter().map(|t| t.end))
             .max()
             .unwrap_or(0);
-        let wal = wal::scan(&layout.wal())?;
         let mut unsealed = Vec::new();
         let mut expect = sealed_end;
         for r in &wal.records {
@@ -238,7 +301,16 @@ impl Store {
             wal,
             sealed_end,
             unsealed,
+            checkpoint_log,
+            latest,
+            writer_active: live,
         })
+    }
+
+    /// Whether another process (`wangan serve`, `vault ingest`) held the
+    /// writer lock when this snapshot was taken.
+    pub fn writer_active(&self) -> bool {
+        self.writer_active
     }
 
     /// The data directory layout.
@@ -306,24 +378,18 @@ impl Store {
         self.sealed_end + self.unsealed.len() as u64
     }
 
-    /// Every checkpoint in `checkpoints.log`, in file order.
+    /// Every checkpoint in `checkpoints.log`, in file order, as read when
+    /// the store was opened (part of the snapshot).
     pub fn checkpoints(&self) -> Result<CheckpointLog> {
-        let p = self.layout.checkpoint_log();
-        match std::fs::read(&p) {
-            Ok(b) => Ok(parse_checkpoint_log(&String::from_utf8_lossy(&b))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(CheckpointLog::default()),
-            Err(e) => Err(Error::io("read", &p, e)),
-        }
+        self.checkpoint_log
+            .clone()
+            .map_err(|(k, m)| Error::new(k, m))
     }
 
-    /// The latest checkpoint (`checkpoint` file).
+    /// The latest checkpoint (`checkpoint` file), as read when the store
+    /// was opened.
     pub fn latest_checkpoint(&self) -> Result<Option<SignedCheckpoint>> {
-        let p = self.layout.checkpoint();
-        match std::fs::read_to_string(&p) {
-            Ok(t) => SignedCheckpoint::parse(&t).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io("read", &p, e)),
-        }
+        self.latest.clone().map_err(|(k, m)| Error::new(k, m))
     }
 
     /// The parts of the store holding records with seq in `range`, in seq
@@ -753,6 +819,120 @@ impl std::fmt::Debug for Vault {
     }
 }
 
+/// Take the writer lock (`lock`, flock). A reader probing it
+/// ([`Store::open`]) holds it shared for an instant, so a busy lock is
+/// retried for up to a second before it counts as another writer.
+fn take_writer_lock(layout: &Layout) -> Result<File> {
+    let path = layout.lock();
+    let lock = crate::fsx::open_private(
+        OpenOptions::new().create(true).truncate(false).write(true),
+        &path,
+    )?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(lock),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::new(
+                    ErrorKind::Locked,
+                    format!(
+                        "{}: another process is writing to this vault",
+                        path.display()
+                    ),
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("lock", &path, e)),
+        }
+    }
+}
+
+/// Make the data directory and its subdirectories 0700 and the files the
+/// writer writes to 0600 (stores made before modes were enforced). Best
+/// effort: a failure is logged, not fatal.
+fn make_private(layout: &Layout) {
+    let mut paths = vec![
+        (layout.dir.clone(), crate::fsx::DIR_MODE),
+        (layout.keys(), crate::fsx::DIR_MODE),
+        (layout.wal(), crate::fsx::DIR_MODE),
+        (layout.seg(), crate::fsx::DIR_MODE),
+        (layout.tombstones(), crate::fsx::DIR_MODE),
+        (layout.config(), crate::fsx::FILE_MODE),
+        (layout.checkpoint(), crate::fsx::FILE_MODE),
+        (layout.checkpoint_log(), crate::fsx::FILE_MODE),
+    ];
+    if let Ok(rd) = std::fs::read_dir(layout.wal()) {
+        paths.extend(rd.flatten().map(|e| (e.path(), crate::fsx::FILE_MODE)));
+    }
+    for (p, mode) in paths {
+        if !p.exists() {
+            continue;
+        }
+        if let Err(e) = crate::fsx::chmod(&p, mode) {
+            tracing::warn!(path = %p.display(), error = %e, "could not make private");
+        }
+    }
+}
+
+/// Refuse to initialise over vault data whose `vault.toml` is gone.
+fn refuse_existing_data(layout: &Layout) -> Result<()> {
+    let count = |dir: &Path, ext: Option<&str>| -> usize {
+        std::fs::read_dir(dir).map_or(0, |rd| {
+            rd.flatten()
+                .filter(|e| {
+                    let n = e.file_name();
+                    let n = n.to_string_lossy();
+                    !n.starts_with(".tmp-") && ext.is_none_or(|x| n.ends_with(x))
+                })
+                .count()
+        })
+    };
+    let mut found = Vec::new();
+    let keys = count(&layout.keys(), None);
+    if keys > 0 {
+        found.push(format!("{keys} files in keys/"));
+    }
+    for (dir, ext, what) in [
+        (layout.seg(), ".seg", "segments"),
+        (layout.wal(), ".wal", "wal files"),
+        (layout.tombstones(), ".tomb", "tombstones"),
+    ] {
+        let n = count(&dir, Some(ext));
+        if n > 0 {
+            found.push(format!("{n} {what}"));
+        }
+    }
+    for p in [layout.checkpoint_log(), layout.checkpoint()] {
+        if p.exists() {
+            found.push(
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    let origin = std::fs::read_to_string(layout.keys().join("ed25519.pub"))
+        .ok()
+        .and_then(|t| t.split('+').next().map(|s| s.trim().to_owned()))
+        .filter(|s| !s.is_empty() && s.len() < 200);
+    Err(Error::new(
+        ErrorKind::AlreadyExists,
+        format!(
+            "{} holds vault data but no vault.toml ({}): refusing to initialise over it, since new keys would orphan every signed checkpoint and segment. To recover, restore vault.toml from a backup{} and the vault opens again; to start a new vault, move this directory aside or choose another --data-dir",
+            layout.dir.display(),
+            found.join(", "),
+            origin
+                .map(|o| format!(" (its origin is {o:?}, as in keys/ed25519.pub)"))
+                .unwrap_or_default()
+        ),
+    ))
+}
+
 fn random_hex(n: usize) -> Result<String> {
     let mut b = vec![0u8; n];
     getrandom::fill(&mut b).map_err(|e| {
@@ -791,17 +971,15 @@ impl Vault {
     }
 
     /// [`Vault::init`] with an injected clock (tests).
+    ///
+    /// Refuses (with [`ErrorKind::AlreadyExists`]) a directory that holds a
+    /// vault, or vault data without its `vault.toml` (keys, segments, WAL,
+    /// tombstones, checkpoints): new keys would orphan every signed
+    /// checkpoint and segment. The message says how to recover.
     pub fn init_with_clock(dir: &Path, opts: &InitOptions, clock: Arc<dyn Clock>) -> Result<Vault> {
         opts.retention.check()?;
-        if crate::config::parse_duration(&opts.max_checkpoint_gap).is_none() {
-            return Err(Error::new(
-                ErrorKind::Config,
-                format!(
-                    "max checkpoint gap {:?}: expected e.g. '2 days'",
-                    opts.max_checkpoint_gap
-                ),
-            ));
-        }
+        crate::config::parse_checkpoint_gap(&opts.max_checkpoint_gap)?;
+        crate::config::check_segment_size(opts.segment_size)?;
         let layout = Layout {
             dir: dir.to_path_buf(),
         };
@@ -811,6 +989,7 @@ impl Vault {
                 format!("{} already holds a vault", dir.display()),
             ));
         }
+        refuse_existing_data(&layout)?;
         crate::fsx::create_dir(dir)?;
         for d in [
             layout.keys(),
@@ -820,7 +999,6 @@ impl Vault {
         ] {
             crate::fsx::create_dir(&d)?;
         }
-        crate::fsx::chmod(&layout.keys(), 0o700)?;
         let origin = format!("wangan.vault/{}", random_hex(8)?);
         let signer = Signer::generate(&origin)?;
         signer.save(&layout.keys())?;
@@ -831,14 +1009,14 @@ impl Vault {
             hash: opts.hash.name().into(),
             retention: opts.retention.to_string(),
             created: crate::clock::rfc3339(now),
-            segment_size: opts.segment_size.max(1),
+            segment_size: opts.segment_size,
             max_checkpoint_gap: opts.max_checkpoint_gap.clone(),
             keys: KeyIds {
                 ed25519: signer.public().ed25519_verifier_key(),
                 sm2: format!("{:08x}", signer.public().sm2_id),
             },
         };
-        crate::fsx::write_atomic(&layout.config(), config.to_toml()?.as_bytes(), 0o644)?;
+        crate::fsx::write_private(&layout.config(), config.to_toml()?.as_bytes())?;
         crate::fsx::sync_dir(dir)?;
         let mut v = Vault::open_with_clock(dir, clock)?;
         v.checkpoint_now()?;
@@ -853,23 +1031,22 @@ impl Vault {
 
     /// [`Vault::open`] with an injected clock (tests; the CLI always uses the system clock).
     pub fn open_with_clock(dir: &Path, clock: Arc<dyn Clock>) -> Result<Vault> {
-        let store = Store::open(dir)?;
-        let layout = store.layout.clone();
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(layout.lock())
-            .ctx("open", &layout.lock())?;
-        if lock.try_lock().is_err() {
-            return Err(Error::new(
-                ErrorKind::Locked,
-                format!(
-                    "{}: another process is writing to this vault",
-                    layout.lock().display()
-                ),
-            ));
+        let layout = Layout {
+            dir: dir.to_path_buf(),
+        };
+        if !layout.config().exists() {
+            // the same "no vault" error as a reader gets
+            return Err(Store::open(dir).err().unwrap_or_else(|| {
+                Error::new(
+                    ErrorKind::NotFound,
+                    format!("no vault in {}", dir.display()),
+                )
+            }));
         }
+        // the lock first, then the snapshot: nobody appends behind our back
+        let lock = take_writer_lock(&layout)?;
+        let store = Store::open_inner(dir, false)?;
+        make_private(&layout);
         let signer = Signer::load(&layout.keys(), &store.config.origin)?;
         if signer.public().ed25519_id != store.keys.ed25519_id {
             return Err(Error::new(
@@ -959,7 +1136,7 @@ impl Vault {
             Some(p) => p,
             None => {
                 let p = layout.wal().join(wal::wal_name(sealed_end));
-                File::create(&p).ctx("create wal", &p)?;
+                crate::fsx::create_private(&p)?;
                 crate::fsx::sync_dir(&layout.wal())?;
                 p
             }
@@ -1077,8 +1254,15 @@ impl Vault {
                 "source, peer or transport name longer than 65535 bytes",
             ));
         }
-        if r.raw.len() > u32::MAX as usize / 2 {
-            return Err(Error::new(ErrorKind::Config, "record larger than 2 GiB"));
+        if r.raw.len() > crate::record::MAX_RECORD_BYTES {
+            return Err(Error::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "record of {} bytes is larger than the limit of {} bytes (16 MiB); nothing of it was stored",
+                    r.raw.len(),
+                    crate::record::MAX_RECORD_BYTES
+                ),
+            ));
         }
         let seq = self.next_seq;
         let alg = self.store.alg;
@@ -1097,7 +1281,7 @@ impl Vault {
         });
         let leaf = alg.leaf(&buf[range.clone()]);
         self.group += range.len() + 8;
-        let full = self.pipe.added(r.raw.len());
+        let full = self.pipe.added(r.raw.len(), range.len());
         self.add(r.raw.len(), leaf);
         if full {
             self.write_unwritten()?;
@@ -1333,7 +1517,7 @@ impl Vault {
         let old_wal = self.wal_path.clone();
         let new_wal = layout.wal().join(wal::wal_name(self.next_seq));
         if new_wal != old_wal {
-            File::create(&new_wal).ctx("create wal", &new_wal)?;
+            crate::fsx::create_private(&new_wal)?;
             crate::fsx::sync_dir(&layout.wal())?;
             self.wal_file = OpenOptions::new()
                 .append(true)
@@ -1347,7 +1531,7 @@ impl Vault {
             let spawned = std::thread::Builder::new()
                 .name("vault-seal".into())
                 .spawn(move || -> Result<()> {
-                    crate::fsx::write_atomic(&path, &out, 0o444)?;
+                    crate::fsx::write_atomic(&path, &out, crate::fsx::SEALED_MODE)?;
                     // the records are durable in the segment: their WAL can go
                     for w in &old {
                         std::fs::remove_file(w).ctx("remove sealed wal", w)?;
@@ -1359,7 +1543,7 @@ impl Vault {
         } else {
             // no new WAL name (nothing after the sealed records): write the
             // segment before the WAL is emptied
-            crate::fsx::write_atomic(&path, &out, 0o444)?;
+            crate::fsx::write_atomic(&path, &out, crate::fsx::SEALED_MODE)?;
             self.wal_file.set_len(0).ctx("truncate wal", &old_wal)?;
             crate::fsx::sync_dir(&layout.wal())?;
         }
@@ -1385,7 +1569,7 @@ impl Vault {
         let text = signed.to_string();
         let layout = &self.store.layout;
         crate::fsx::append_sync(&layout.checkpoint_log(), format!("{text}\n").as_bytes())?;
-        crate::fsx::write_atomic(&layout.checkpoint(), text.as_bytes(), 0o644)?;
+        crate::fsx::write_private(&layout.checkpoint(), text.as_bytes())?;
         Ok(signed)
     }
 
@@ -1438,9 +1622,33 @@ impl Vault {
 
     pub(crate) fn reload(&mut self) -> Result<()> {
         self.finish_seal()?;
-        let s = Store::open(&self.store.layout.dir)?;
+        let s = Store::open_inner(&self.store.layout.dir, false)?;
         self.store = s;
         Ok(())
+    }
+}
+
+/// Read `checkpoints.log`; with a live writer, only its complete entries
+/// (the one being appended is not torn, just unfinished).
+fn read_checkpoint_log(p: &Path, live: bool) -> Result<CheckpointLog> {
+    match std::fs::read(p) {
+        Ok(mut b) => {
+            if live {
+                b.truncate(crate::note::complete_prefix(&b));
+            }
+            Ok(parse_checkpoint_log(&String::from_utf8_lossy(&b)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(CheckpointLog::default()),
+        Err(e) => Err(Error::io("read", p, e)),
+    }
+}
+
+/// Read the `checkpoint` file (replaced atomically by the writer).
+fn read_latest(p: &Path) -> Result<Option<SignedCheckpoint>> {
+    match std::fs::read_to_string(p) {
+        Ok(t) => SignedCheckpoint::parse(&t).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("read", p, e)),
     }
 }
 

@@ -10,8 +10,10 @@
 //! `root_mismatch`, `tail_truncated`, `rolled_back`, `fork`,
 //! `store_replaced`, `checkpoint_forged`, `checkpoint_unknown_key`,
 //! `checkpoint_malformed`, `checkpoint_size_decreased`,
-//! `tombstone_invalid`, `pruned_early`, `wal_corrupt` (error);
-//! `checkpoint_time_backwards`, `checkpoint_missing`,
+//! `tombstone_invalid`, `pruned_early`, `wal_corrupt`,
+//! `checkpoint_future_dated`, `tombstone_future_dated` (error); `checkpoint_time_backwards` (error
+//! when a checkpoint is dated more than [`CLOCK_TOLERANCE`] before the one
+//! before it, else warning); `checkpoint_missing`,
 //! `checkpoint_sm2_missing` (warning); `unsealed_tail_lost`, `pruned`,
 //! `checkpoint_gap`, `interrupted_write`, `checkpoint_log_torn`,
 //! `prune_incomplete` (info).
@@ -28,6 +30,18 @@ use crate::{Hash, HashAlg, Result};
 
 /// JSON schema id of [`VerifyReport::to_json`].
 pub const SCHEMA: &str = "wangan.vault.verify/1";
+
+/// A checkpoint dated more than this before the checkpoint before it is an
+/// error (`checkpoint_time_backwards`): one of the two was signed with a
+/// wrong clock, and prune decisions in between cannot be trusted. Smaller
+/// steps (NTP corrections) are warnings.
+pub const CLOCK_TOLERANCE: time::Duration = time::Duration::minutes(5);
+
+/// A checkpoint or prune dated more than this after the verifier's clock
+/// was signed with a clock set ahead (`checkpoint_future_dated`,
+/// `pruned_early`). Generous, so a verifier whose own clock is a little
+/// behind is not misled.
+pub const FUTURE_TOLERANCE: time::Duration = time::Duration::hours(1);
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -109,6 +123,9 @@ pub struct VerifyOptions<'a> {
     pub trusted_keys: Option<PublicKeys>,
     /// Called with the number of records checked so far.
     pub progress: Option<&'a dyn Fn(u64)>,
+    /// The verifier's "now" (default: the system clock): checkpoints and
+    /// prunes dated after it were signed with a clock set ahead.
+    pub now: Option<time::OffsetDateTime>,
 }
 
 /// Result of [`verify`].
@@ -186,6 +203,9 @@ pub fn verify(store: &Store, opts: &VerifyOptions<'_>) -> Result<VerifyReport> {
     let origin = store.config().origin.clone();
     let mut f: Vec<Finding> = Vec::new();
     let max_gap = store.config().max_gap().unwrap_or(time::Duration::days(2));
+    let now_ns = crate::clock::to_ns(opts.now.unwrap_or_else(time::OffsetDateTime::now_utc));
+    let tol_ns = CLOCK_TOLERANCE.whole_nanoseconds() as i64;
+    let future_ns = now_ns.saturating_add(FUTURE_TOLERANCE.whole_nanoseconds() as i64);
 
     for b in store.bad_files() {
         let name = b
@@ -252,10 +272,18 @@ pub fn verify(store: &Store, opts: &VerifyOptions<'_>) -> Result<VerifyReport> {
                 f.push(Finding::new("checkpoint_size_decreased", Severity::Error, format!("checkpoint {i} has size {} after a checkpoint of size {}: the log was rolled back", cp.size, pc.size)).seqs(cp.size, pc.size - 1).times(pc.time_ns, cp.time_ns));
             }
             if cp.time_ns < pc.time_ns {
-                f.push(Finding::new("checkpoint_time_backwards", Severity::Warning, format!("checkpoint {i} is dated {} after one dated {}: the clock went backwards", crate::clock::rfc3339_ns(cp.time_ns), crate::clock::rfc3339_ns(pc.time_ns))).times(cp.time_ns, pc.time_ns));
+                let back = pc.time_ns.saturating_sub(cp.time_ns);
+                if back > tol_ns {
+                    f.push(Finding::new("checkpoint_time_backwards", Severity::Error, format!("checkpoint {i} is dated {} after one dated {} ({} earlier): one of them was signed with a wrong clock (set ahead to purge early, or set back); the time line cannot vouch for retention in between", crate::clock::rfc3339_ns(cp.time_ns), crate::clock::rfc3339_ns(pc.time_ns), time::Duration::nanoseconds(back))).seqs(0, cp.size.max(pc.size).saturating_sub(1)).times(cp.time_ns, pc.time_ns));
+                } else {
+                    f.push(Finding::new("checkpoint_time_backwards", Severity::Warning, format!("checkpoint {i} is dated {} after one dated {}: the clock went backwards a little (a clock correction)", crate::clock::rfc3339_ns(cp.time_ns), crate::clock::rfc3339_ns(pc.time_ns))).times(cp.time_ns, pc.time_ns));
+                }
             } else if time::Duration::nanoseconds(cp.time_ns.saturating_sub(pc.time_ns)) > max_gap {
                 f.push(Finding::new("checkpoint_gap", Severity::Info, format!("no checkpoint between {} and {} (longer than {max_gap}): silence is not proven for this span", crate::clock::rfc3339_ns(pc.time_ns), crate::clock::rfc3339_ns(cp.time_ns))).times(pc.time_ns, cp.time_ns));
             }
+        }
+        if cp.time_ns > future_ns {
+            f.push(Finding::new("checkpoint_future_dated", Severity::Error, format!("checkpoint {i} (size {}) is dated {}, after this machine's clock ({}): it was signed with a clock set ahead, which could let records be pruned early", cp.size, crate::clock::rfc3339_ns(cp.time_ns), crate::clock::rfc3339_ns(now_ns))).seqs(0, cp.size.saturating_sub(1)).times(now_ns, cp.time_ns));
         }
         cps.push(Cp {
             size: cp.size,
@@ -426,6 +454,7 @@ pub fn verify(store: &Store, opts: &VerifyOptions<'_>) -> Result<VerifyReport> {
                     }
                     bseq = b.first_seq + u64::from(b.count);
                     match s.file.read_block_header(i) {
+                        Err(_) if pruned_meanwhile(store, s) => break,
                         Ok((h, _)) => {
                             if h.first_seq != b.first_seq || h.count != b.count {
                                 f.push(Finding::new("records_modified", Severity::Error, format!("{name}: block {i} header disagrees with the block directory")).seg(name).seqs(b.first_seq, b.first_seq + u64::from(b.count).saturating_sub(1)));
@@ -491,13 +520,21 @@ pub fn verify(store: &Store, opts: &VerifyOptions<'_>) -> Result<VerifyReport> {
                         .seqs(t.first, t.end.saturating_sub(1)),
                     );
                 }
-                let deadline = retention.deadline(crate::clock::from_ns(t.newest_ns));
+                let newest = crate::clock::from_ns(t.newest_ns);
+                let deadline = retention.deadline_ns(newest);
                 let recorded: Option<crate::Retention> = crate::Retention::parse(&t.retention).ok();
                 let deadline = recorded
-                    .map(|r| r.deadline(crate::clock::from_ns(t.newest_ns)).max(deadline))
+                    .map(|r| r.deadline_ns(newest).max(deadline))
                     .unwrap_or(deadline);
-                if crate::clock::from_ns(t.pruned_at_ns) < deadline {
-                    f.push(Finding::new("pruned_early", Severity::Error, format!("{name}: records {}..{} (newest {}) were pruned at {}, before the retention of {retention} ran out at {}", t.first, t.end.saturating_sub(1), crate::clock::rfc3339_ns(t.newest_ns), crate::clock::rfc3339_ns(t.pruned_at_ns), crate::clock::rfc3339(deadline))).seg(&name).seqs(t.first, t.end.saturating_sub(1)));
+                // a prune dated in the future ran on a clock set ahead: it
+                // happened no later than now
+                let pruned_at = t.pruned_at_ns.min(now_ns);
+                if t.pruned_at_ns > future_ns && now_ns >= deadline {
+                    f.push(Finding::new("tombstone_future_dated", Severity::Error, format!("{name}: the prune of records {}..{} is dated {}, after this machine's clock ({}): it ran with a clock set ahead (their retention has run out by now)", t.first, t.end.saturating_sub(1), crate::clock::rfc3339_ns(t.pruned_at_ns), crate::clock::rfc3339_ns(now_ns))).seg(&name).seqs(t.first, t.end.saturating_sub(1)));
+                } else if t.pruned_at_ns > future_ns {
+                    f.push(Finding::new("pruned_early", Severity::Error, format!("{name}: records {}..{} (newest {}) were pruned with a clock set ahead: the tombstone is dated {}, after this machine's clock ({}); their retention of {retention} runs out at {}", t.first, t.end.saturating_sub(1), crate::clock::rfc3339_ns(t.newest_ns), crate::clock::rfc3339_ns(t.pruned_at_ns), crate::clock::rfc3339_ns(now_ns), crate::clock::rfc3339_ns(deadline))).seg(&name).seqs(t.first, t.end.saturating_sub(1)));
+                } else if pruned_at < deadline {
+                    f.push(Finding::new("pruned_early", Severity::Error, format!("{name}: records {}..{} (newest {}) were pruned at {}, before the retention of {retention} ran out at {}", t.first, t.end.saturating_sub(1), crate::clock::rfc3339_ns(t.newest_ns), crate::clock::rfc3339_ns(t.pruned_at_ns), crate::clock::rfc3339_ns(deadline))).seg(&name).seqs(t.first, t.end.saturating_sub(1)));
                 } else {
                     f.push(
                         Finding::new(
@@ -580,6 +617,22 @@ pub fn verify(store: &Store, opts: &VerifyOptions<'_>) -> Result<VerifyReport> {
         latest,
         findings: f,
     })
+}
+
+/// Whether segment `s` was pruned since the store was opened (its file is
+/// gone and its tombstone is there): not damage, a concurrent prune.
+fn pruned_meanwhile(store: &Store, s: &crate::SegmentMeta) -> bool {
+    let ft = &s.file.footer;
+    !s.file.path.exists()
+        && store
+            .layout()
+            .tombstones()
+            .join(format!(
+                "{:020}-{:020}.tomb",
+                ft.first_seq,
+                ft.end().saturating_sub(1)
+            ))
+            .exists()
 }
 
 fn check_sig(
@@ -802,6 +855,11 @@ fn full(store: &Store, cps: &[Cp], f: &mut Vec<Finding>, opts: &VerifyOptions<'_
             let be = ft.blocks[bi];
             let (h, data) = match s.file.read_block(bi) {
                 Ok(x) => x,
+                Err(_) if pruned_meanwhile(store, s) => {
+                    // a prune beside us: its tombstone keeps the tree state
+                    broken = true;
+                    break;
+                }
                 Err(e) => {
                     if !f
                         .iter()

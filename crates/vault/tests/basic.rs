@@ -273,3 +273,153 @@ fn alternating_origins_come_back_per_record() -> Result<(), vault::Error> {
     assert_eq!(got, want);
     Ok(())
 }
+
+fn io(e: std::io::Error) -> vault::Error {
+    vault::Error::new(vault::ErrorKind::Io, e.to_string())
+}
+
+/// Issue 16: one record limit, enforced at append: a record of exactly
+/// `MAX_RECORD_BYTES` is stored and read back (query, full verify, proof),
+/// one byte more is refused before anything is written; long names cannot
+/// make a block unreadable either.
+#[test]
+fn the_record_limit_is_enforced_at_append_and_everything_stored_reads_back()
+-> Result<(), vault::Error> {
+    let dir = tempfile::tempdir().map_err(io)?;
+    let mut v = Vault::init(dir.path(), &InitOptions::default())?;
+    // small records first, so the big one ends a nearly full block
+    for i in 0..4000u64 {
+        append_at(&mut v, i, line(i).as_bytes())?;
+    }
+    let big = vec![b'x'; vault::MAX_RECORD_BYTES];
+    let seq = append_at(&mut v, 4000, &big)?;
+    let mut over = big.clone();
+    over.push(b'y');
+    let before = v.next_seq();
+    let e = append_at(&mut v, 4001, &over).err();
+    assert_eq!(
+        e.as_ref().map(vault::Error::kind),
+        Some(vault::ErrorKind::TooLarge),
+        "{e:?}"
+    );
+    assert!(e.is_some_and(|e| e.to_string().contains("16 MiB")));
+    assert_eq!(
+        v.next_seq(),
+        before,
+        "nothing of a refused record is stored"
+    );
+    // long names on many records still give readable blocks
+    let long = "p".repeat(60_000);
+    for i in 0..200u64 {
+        v.append(&Incoming {
+            received_ns: 1_700_000_000_000_000_000 + i as i64,
+            source: &format!("s{i}{}", "s".repeat(60_000)),
+            peer: &long,
+            transport: &format!("t{i}{}", "t".repeat(60_000)),
+            raw: b"short",
+        })?;
+    }
+    v.commit()?;
+    v.seal()?;
+    drop(v);
+    let store = Store::open(dir.path())?;
+    let r = vault::verify(&store, &VerifyOptions::default())?;
+    assert!(r.is_intact(), "{:#?}", r.findings);
+    assert_eq!(r.records_checked, 4201);
+    let got: Vec<_> = store.records(seq..seq + 1).collect::<Result<Vec<_>, _>>()?;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].record.raw.len(), vault::MAX_RECORD_BYTES);
+    let n = store.records(0..store.size()).count();
+    assert_eq!(n, 4201);
+    let root = store.root_at(store.size())?;
+    assert!(
+        store
+            .inclusion_proof(seq, store.size())?
+            .verify(store.hash_alg(), &root)
+    );
+    Ok(())
+}
+
+/// Issue 16: with `vault.toml` gone, init refuses a directory that holds
+/// keys, segments, WAL or checkpoints (the server's auto-init goes through
+/// the same check) and says how to recover; the old keys are untouched.
+#[test]
+fn init_refuses_a_directory_with_vault_data_but_no_config() -> Result<(), vault::Error> {
+    let tmp = tempfile::tempdir().map_err(io)?;
+    let dir = tmp.path().join("v");
+    let mut v = Vault::init(&dir, &InitOptions::default())?;
+    append_at(&mut v, 0, b"kept")?;
+    v.close()?;
+    let key = std::fs::read(dir.join("keys/ed25519.key")).map_err(io)?;
+    std::fs::remove_file(dir.join("vault.toml")).map_err(io)?;
+    let e = Vault::init(&dir, &InitOptions::default()).err();
+    assert_eq!(
+        e.as_ref().map(vault::Error::kind),
+        Some(vault::ErrorKind::AlreadyExists),
+        "{e:?}"
+    );
+    let msg = e.map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        msg.contains("keys/") && msg.contains("restore vault.toml"),
+        "{msg}"
+    );
+    assert_eq!(
+        std::fs::read(dir.join("keys/ed25519.key")).map_err(io)?,
+        key
+    );
+    // keys alone (an init cut short) are refused too; an empty directory is fine
+    let only_keys = tmp.path().join("k");
+    std::fs::create_dir_all(only_keys.join("keys")).map_err(io)?;
+    std::fs::write(only_keys.join("keys/ed25519.key"), b"x").map_err(io)?;
+    assert!(Vault::init(&only_keys, &InitOptions::default()).is_err());
+    let empty = tmp.path().join("e");
+    std::fs::create_dir_all(empty.join("seg")).map_err(io)?;
+    Vault::init(&empty, &InitOptions::default())?;
+    Ok(())
+}
+
+/// Issue 16: the data directory and every directory in it are 0700 and
+/// every file 0600 (0400 once sealed), also for files made later (WAL,
+/// segments, checkpoints). `crates/wangan/tests/vault.rs` runs the binary
+/// under a permissive umask.
+#[cfg(unix)]
+#[test]
+fn store_files_are_private_whatever_the_umask() -> Result<(), vault::Error> {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().map_err(io)?;
+    let dir = tmp.path().join("v");
+    let opts = InitOptions {
+        segment_size: 2_000,
+        ..InitOptions::default()
+    };
+    let mut v = Vault::init(&dir, &opts)?;
+    for i in 0..300u64 {
+        append_at(&mut v, i, line(i).as_bytes())?;
+        if i % 50 == 0 {
+            v.commit()?;
+        }
+    }
+    v.close()?;
+    let mut seen = 0;
+    let mut stack = vec![dir.clone()];
+    while let Some(p) = stack.pop() {
+        let m = std::fs::metadata(&p).map_err(io)?;
+        let mode = m.permissions().mode() & 0o777;
+        if m.is_dir() {
+            assert_eq!(mode, 0o700, "{}", p.display());
+            for e in std::fs::read_dir(&p).map_err(io)? {
+                stack.push(e.map_err(io)?.path());
+            }
+        } else {
+            assert_eq!(mode & 0o077, 0, "{} is {mode:o}", p.display());
+            assert!(
+                mode == 0o600 || mode == 0o400,
+                "{} is {mode:o}",
+                p.display()
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 8, "{seen} files");
+    Ok(())
+}

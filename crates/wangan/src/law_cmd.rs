@@ -794,14 +794,13 @@ fn render_duty(s: &mut String, d: &Duty, out: Out) {
         );
     }
     for (i, p) in d.penalties.iter().enumerate() {
-        let article = match p.article {
-            Some(a) => {
-                format!("{} {}{}", p.version.label(), out.t("第", "art. "), a) + out.t("条", "")
-            }
-            None => format!(
+        let article = match (p.zh(), p.label(), out.lang) {
+            (Some(zh), _, crate::out::Lang::Zh) => format!("{} {zh}", p.version.label()),
+            (_, Some(label), _) => label,
+            _ => format!(
                 "{} {}",
                 p.version.label(),
-                out.t("无/未记录", "none or not recorded")
+                out.t("无专门罚则", "no penalty of its own")
             ),
         };
         let mut line = format!("{article} {}", status_tag(out, p.status));
@@ -812,6 +811,14 @@ fn render_duty(s: &mut String, d: &Duty, out: Out) {
             row(s, out.t("罚则", "Penalty"), &line);
         } else {
             more(s, &line);
+        }
+        if let Some(text) = p.text() {
+            for l in text.lines() {
+                more(
+                    s,
+                    &format!("  {}", out.paint(Style::Dim, &format!("「{l}」"))),
+                );
+            }
         }
     }
     row(

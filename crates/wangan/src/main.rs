@@ -4,6 +4,7 @@
 
 mod law_cmd;
 mod out;
+mod profile_cmd;
 mod scan_cmd;
 mod serve_cmd;
 mod token_cmd;
@@ -70,6 +71,8 @@ enum Command {
     Token(token_cmd::TokenArgs),
     /// Console users: add, list, passwd, role, disable, enable, remove (控制台用户).
     User(user_cmd::UserArgs),
+    /// The operator's profile: who the operator is and where its evidence lives (运营者画像).
+    Profile(profile_cmd::ProfileArgs),
 }
 
 fn main() -> ExitCode {
@@ -105,6 +108,7 @@ fn run(command: Command, out: Out) -> anyhow::Result<Exit> {
         Command::Serve(args) => serve_cmd::run(args, out),
         Command::Token(args) => token_cmd::run(args, out),
         Command::User(args) => user_cmd::run(args, out),
+        Command::Profile(args) => profile_cmd::run(args, out),
     }
 }
 

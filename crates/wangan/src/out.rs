@@ -188,6 +188,14 @@ impl Out {
     }
 }
 
+/// Pick the current language's form of a bilingual text.
+pub fn pick(out: Out, t: law::Text) -> &'static str {
+    match out.lang {
+        Lang::Zh => t.zh,
+        Lang::En => t.en,
+    }
+}
+
 /// Escape untrusted text before it reaches a terminal: control characters
 /// (including ESC, so no escape sequence can be injected) become visible
 /// `\u{..}` escapes. Newlines and tabs are kept when `keep_newlines` is set.

@@ -170,18 +170,47 @@ enum VaultCommand {
         /// Bundle file to write.
         #[arg(long, short, value_name = "FILE")]
         output: PathBuf,
+        /// Also carry the consistency proof from this earlier checkpoint the recipient
+        /// already holds (a checkpoint file, or an earlier bundle) to the bundle's checkpoint.
+        #[arg(long, value_name = "FILE")]
+        since_checkpoint: Option<PathBuf>,
     },
-    /// Check a bundle offline: signatures and every inclusion proof (校验证据包).
+    /// Print the consistency proof that checkpoint NEW extends checkpoint OLD (一致性证明).
     ///
-    /// Exit 0 when everything holds, 1 otherwise.
+    /// OLD and NEW are checkpoint files or bundles of this vault. Exit 0 with the proof;
+    /// 1 when the vault's tree does not have their roots (its history diverged).
+    ProveConsistency {
+        #[command(flatten)]
+        dir: DataDir,
+        /// The earlier checkpoint (file or bundle).
+        old: PathBuf,
+        /// The later checkpoint (file or bundle).
+        new: PathBuf,
+    },
+    /// Check a bundle offline against keys you trust: signatures and every inclusion proof
+    /// (校验证据包).
+    ///
+    /// Exit 0 only when the checkpoint is signed (Ed25519 and SM2) by trusted keys of its
+    /// origin and every proof holds; 1 otherwise, including a bundle that is only
+    /// self-consistent because no trusted key was given (its key fingerprints are printed
+    /// to compare out of band).
     CheckBundle {
         /// The bundle file.
         file: PathBuf,
-        /// The vault's public key obtained out of band: a `keys/ed25519.pub` file, or a
-        /// `keys/` directory (ed25519.pub and sm2.pub). Without it the bundle's own keys
-        /// are used and their fingerprints must be compared by hand.
+        /// Trust these public keys, obtained out of band (repeatable): a vault's `keys/`
+        /// directory, `ed25519.pub`, `sm2.pub`, or a file of note verifier keys (one per
+        /// line). Both the Ed25519 and the SM2 key of the vault are needed.
+        #[arg(long, value_name = "FILE|DIR")]
+        trusted_key: Vec<PathBuf>,
+        /// A checkpoint you already hold (a checkpoint file, or an earlier bundle): the
+        /// bundle must carry the consistency proof from exactly it.
         #[arg(long, value_name = "FILE")]
-        trusted_key: Option<PathBuf>,
+        since_checkpoint: Option<PathBuf>,
+        /// Trust store: a directory of key files (`*.pub`, searched recursively) whose keys
+        /// are trusted for the origins they name [default: $XDG_CONFIG_HOME/wangan/trusted-keys
+        /// or ~/.config/wangan/trusted-keys, when it exists].
+        #[arg(long, value_name = "DIR", env = "WANGAN_TRUST_STORE")]
+        trust_store: Option<PathBuf>,
     },
     /// Per source: first and last record, records per day, gaps, six-month coverage (留存覆盖).
     ///
@@ -248,10 +277,29 @@ pub fn run(args: VaultArgs, out: Out) -> anyhow::Result<Exit> {
             dir,
             filters,
             output,
-        } => export(&dir.data_dir, &filters.query(out)?, &output, out),
-        VaultCommand::CheckBundle { file, trusted_key } => {
-            check_bundle(&file, trusted_key.as_deref(), out)
+            since_checkpoint,
+        } => export(
+            &dir.data_dir,
+            &filters.query(out)?,
+            &output,
+            since_checkpoint.as_deref(),
+            out,
+        ),
+        VaultCommand::ProveConsistency { dir, old, new } => {
+            prove_consistency(&dir.data_dir, &old, &new, out)
         }
+        VaultCommand::CheckBundle {
+            file,
+            trusted_key,
+            since_checkpoint,
+            trust_store,
+        } => check_bundle(
+            &file,
+            &trusted_key,
+            since_checkpoint.as_deref(),
+            trust_store.as_deref(),
+            out,
+        ),
         VaultCommand::Prune { dir, dry_run } => prune(&dir.data_dir, dry_run, out),
         VaultCommand::Coverage {
             dir,
@@ -278,8 +326,12 @@ fn lib_err(e: vault::Error, out: Out) -> anyhow::Error {
     use vault::ErrorKind as K;
     let (code, zh) = match e.kind() {
         K::NotFound => (Exit::NoInput, "找不到日志库"),
-        K::AlreadyExists => (Exit::Usage, "日志库已存在"),
-        K::Config => (Exit::Usage, "配置无效"),
+        K::AlreadyExists => (Exit::Usage, "此目录已有日志库数据"),
+        // vault.toml (flags are checked, and mapped to 64, before the library sees them)
+        K::Config => (Exit::Config, "配置无效"),
+        K::Unsupported => (Exit::DataErr, "格式不受支持"),
+        K::TooLarge => (Exit::DataErr, "记录过大"),
+        K::OutOfRange => (Exit::Usage, "超出范围"),
         K::Corrupt => (Exit::DataErr, "日志库已损坏"),
         K::Crypto => (Exit::DataErr, "密钥或签名无效"),
         K::Locked => (Exit::IoErr, "日志库正被另一进程写入"),
@@ -294,13 +346,38 @@ fn lib_err(e: vault::Error, out: Out) -> anyhow::Error {
     fail(code, msg)
 }
 
+/// A library error caused by a command-line flag: a usage error (64)
+/// where the library would say "configuration" (78, for `vault.toml`).
+fn flag_err(e: vault::Error, out: Out) -> anyhow::Error {
+    match e.kind() {
+        vault::ErrorKind::Config => {
+            let msg = match out.lang {
+                crate::out::Lang::Zh => format!("参数无效: {e}"),
+                crate::out::Lang::En => e.to_string(),
+            };
+            usage(msg)
+        }
+        _ => lib_err(e, out),
+    }
+}
+
 fn parse_time(s: &str, out: Out) -> anyhow::Result<i64> {
+    let range = || {
+        usage(format!(
+            "{}: {:?}",
+            out.t(
+                "时间超出范围 (1677-09-22 至 2262-04-11)",
+                "time out of range (1677-09-22 to 2262-04-11)"
+            ),
+            s.chars().take(64).collect::<String>()
+        ))
+    };
     if let Some(t) = vault::clock::parse_rfc3339(s) {
-        return Ok(vault::clock::to_ns(t));
+        return vault::clock::checked_ns(t).ok_or_else(range);
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     if let Ok(d) = time::Date::parse(s, &fmt) {
-        return Ok(vault::clock::to_ns(d.midnight().assume_utc()));
+        return vault::clock::checked_ns(d.midnight().assume_utc()).ok_or_else(range);
     }
     Err(usage(format!(
         "{}: {s:?}",
@@ -318,7 +395,7 @@ fn init(
     segment_size: u64,
     out: Out,
 ) -> anyhow::Result<Exit> {
-    let retention = Retention::parse(retention).map_err(|e| lib_err(e, out))?;
+    let retention = Retention::parse(retention).map_err(|e| flag_err(e, out))?;
     let opts = InitOptions {
         hash: match hash {
             HashArg::Sha256 => vault::HashAlg::Sha256,
@@ -328,7 +405,7 @@ fn init(
         segment_size,
         ..InitOptions::default()
     };
-    let v = Vault::init(dir, &opts).map_err(|e| lib_err(e, out))?;
+    let v = Vault::init(dir, &opts).map_err(|e| flag_err(e, out))?;
     let keys = v.public_keys();
     if out.json {
         out.print_json(&json!({
@@ -393,6 +470,14 @@ struct Origin<'a> {
     transport: &'a str,
 }
 
+/// Why an ingest stopped in the middle of an input.
+struct Stop {
+    /// Line number (from 1) of the input, when a line was refused.
+    line: Option<u64>,
+    code: Exit,
+    message: String,
+}
+
 fn ingest_reader(
     v: &mut Vault,
     o: &Origin<'_>,
@@ -400,13 +485,26 @@ fn ingest_reader(
     bar: Option<&indicatif::ProgressBar>,
     st: &mut IngestStats,
     out: Out,
-) -> anyhow::Result<()> {
+) -> Result<(), Stop> {
     let mut rd = BufReader::with_capacity(1 << 20, r);
     // the start of a line that the previous read cut
     let mut carry: Vec<u8> = Vec::new();
     let mut n = 0u64;
+    let mut line_no = 0u64;
     let mut last_commit = std::time::Instant::now();
-    let mut one = |v: &mut Vault, line: &[u8], received: i64| -> anyhow::Result<()> {
+    let too_large = |line: u64, len: usize, out: Out| Stop {
+        line: Some(line),
+        code: Exit::DataErr,
+        message: format!(
+            "{} ({len} {}, {} {} {})",
+            out.t("记录过大", "record too large"),
+            out.t("字节以上", "bytes or more"),
+            out.t("上限", "the limit is"),
+            vault::MAX_RECORD_BYTES,
+            out.t("字节 (16 MiB)", "bytes (16 MiB)")
+        ),
+    };
+    let mut one = |v: &mut Vault, line: &[u8], received: i64, line_no: u64| -> Result<(), Stop> {
         let mut l = line;
         if l.last() == Some(&b'\r') {
             l = &l[..l.len() - 1];
@@ -415,6 +513,19 @@ fn ingest_reader(
             st.empty += 1;
             return Ok(());
         }
+        if l.len() > vault::MAX_RECORD_BYTES {
+            return Err(too_large(line_no, l.len(), out));
+        }
+        let lib = |e: vault::Error| {
+            let e = lib_err(e, out);
+            Stop {
+                line: Some(line_no),
+                code: e
+                    .downcast_ref::<crate::out::CliError>()
+                    .map_or(Exit::Software, |c| c.code),
+                message: e.to_string(),
+            }
+        };
         v.append(&Incoming {
             received_ns: received,
             source: o.source,
@@ -422,19 +533,28 @@ fn ingest_reader(
             transport: o.transport,
             raw: l,
         })
-        .map_err(|e| lib_err(e, out))?;
+        .map_err(lib)?;
         st.records += 1;
         n += 1;
         // a signed checkpoint about every second of a long ingest (the
         // vault itself fsyncs every few MiB)
         if n.is_multiple_of(4096) && last_commit.elapsed() >= std::time::Duration::from_secs(1) {
-            v.commit().map_err(|e| lib_err(e, out))?;
+            v.commit().map_err(lib)?;
             last_commit = std::time::Instant::now();
         }
         Ok(())
     };
+    let read_err = |e: std::io::Error, out: Out| Stop {
+        line: None,
+        code: Exit::IoErr,
+        message: format!("{}: {e}", out.t("读取失败", "read failed")),
+    };
     loop {
-        let buf = rd.fill_buf()?;
+        let buf = match rd.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(read_err(e, out)),
+        };
         if buf.is_empty() {
             break;
         }
@@ -446,21 +566,26 @@ fn ingest_reader(
         // lines go to the vault straight from the read buffer
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', buf) {
+            line_no += 1;
             if carry.is_empty() {
-                one(v, &buf[start..nl], received)?;
+                one(v, &buf[start..nl], received, line_no)?;
             } else {
                 carry.extend_from_slice(&buf[start..nl]);
-                one(v, &carry, received)?;
+                one(v, &carry, received, line_no)?;
                 carry.clear();
             }
             start = nl + 1;
         }
         carry.extend_from_slice(&buf[start..]);
+        // a line longer than any record may be is refused before it is all read
+        if carry.len() > vault::MAX_RECORD_BYTES + 1 {
+            return Err(too_large(line_no + 1, carry.len(), out));
+        }
         let len = buf.len();
         rd.consume(len);
     }
     if !carry.is_empty() {
-        one(v, &carry, now_ns())?;
+        one(v, &carry, now_ns(), line_no + 1)?;
     }
     Ok(())
 }
@@ -495,15 +620,28 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
         check_name("--transport", t, out)?;
     }
     for f in files {
-        if !f.exists() {
-            return Err(fail(
-                Exit::NoInput,
-                format!(
-                    "{}: {}",
-                    out.t("找不到文件", "no such file"),
-                    escape(&f.display().to_string(), false)
-                ),
-            ));
+        let shown = escape(&f.display().to_string(), false).into_owned();
+        match std::fs::metadata(f) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(fail(
+                    Exit::NoInput,
+                    format!("{}: {shown}", out.t("找不到文件", "no such file")),
+                ));
+            }
+            Err(e) => return Err(fail(Exit::NoInput, format!("{shown}: {e}"))),
+            Ok(m) if m.is_dir() => {
+                return Err(fail(
+                    Exit::NoInput,
+                    format!(
+                        "{shown}: {}",
+                        out.t(
+                            "是目录, 不是日志文件 (请给出其中的文件)",
+                            "is a directory, not a log file (name the files in it)"
+                        )
+                    ),
+                ));
+            }
+            Ok(_) => {}
         }
     }
     let mut v = Vault::open(dir).map_err(|e| lib_err(e, out))?;
@@ -513,6 +651,8 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
         empty: 0,
     };
     let tty = std::io::stderr().is_terminal() && !out.json;
+    // the input that failed, and why; what came before it is committed below
+    let mut stopped: Option<(String, Stop)> = None;
     if files.is_empty() {
         let stdin = std::io::stdin();
         let peer = names.peer.as_deref().unwrap_or("stdin");
@@ -532,18 +672,37 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
             peer,
             transport,
         };
-        ingest_reader(&mut v, &o, stdin.lock(), bar.as_ref(), &mut st, out)?;
+        if let Err(e) = ingest_reader(&mut v, &o, stdin.lock(), bar.as_ref(), &mut st, out) {
+            stopped = Some((out.t("标准输入", "standard input").to_owned(), e));
+        }
         if let Some(b) = bar {
             b.finish_and_clear();
         }
     }
     for f in files {
-        let file = std::fs::File::open(f).map_err(|e| {
-            fail(
-                Exit::NoInput,
-                format!("{}: {e}", escape(&f.display().to_string(), false)),
-            )
-        })?;
+        if stopped.is_some() {
+            break;
+        }
+        let shown = escape(&f.display().to_string(), false).into_owned();
+        let file = match std::fs::File::open(f) {
+            Ok(file) => file,
+            Err(e) => {
+                let code = if e.kind() == std::io::ErrorKind::NotFound {
+                    Exit::NoInput
+                } else {
+                    Exit::IoErr
+                };
+                stopped = Some((
+                    shown,
+                    Stop {
+                        line: None,
+                        code,
+                        message: e.to_string(),
+                    },
+                ));
+                break;
+            }
+        };
         let default_peer = format!("file:{}", f.display());
         let peer = match &names.peer {
             Some(p) => p.as_str(),
@@ -568,11 +727,14 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
             peer,
             transport,
         };
-        ingest_reader(&mut v, &o, file, bar.as_ref(), &mut st, out)?;
+        if let Err(e) = ingest_reader(&mut v, &o, file, bar.as_ref(), &mut st, out) {
+            stopped = Some((shown, e));
+        }
         if let Some(b) = bar {
             b.finish_and_clear();
         }
     }
+    // what was stored is made durable and checkpointed, also when an input failed
     let info = v.commit().map_err(|e| lib_err(e, out))?;
     // a batch ingest ends with its records sealed: compressed, indexed, immutable
     let tail = v.seal().map_err(|e| lib_err(e, out))?;
@@ -581,6 +743,28 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
     }
     let (size, root) = v.committed();
     drop(v);
+    if let Some((input, stop)) = stopped {
+        let at = match stop.line {
+            Some(l) => match out.lang {
+                crate::out::Lang::Zh => format!("{input}: 第 {l} 行"),
+                crate::out::Lang::En => format!("{input}: line {l}"),
+            },
+            None => input,
+        };
+        let stored = if st.records > 0 {
+            format!(
+                "{} {} (seq {}..{}), {}",
+                st.records,
+                out.t("条之前的记录已写入", "records before it are stored"),
+                first,
+                first + st.records - 1,
+                out.t("之后的没有写入", "nothing after it")
+            )
+        } else {
+            out.t("没有写入任何记录", "nothing was stored").to_owned()
+        };
+        return Err(fail(stop.code, format!("{at}: {}; {stored}", stop.message)));
+    }
     if out.json {
         out.print_json(&json!({
             "schema": "wangan.vault.ingest/1",
@@ -610,6 +794,45 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
 
 fn open_store(dir: &Path, out: Out) -> anyhow::Result<Store> {
     Store::open(dir).map_err(|e| lib_err(e, out))
+}
+
+/// Name on stderr every part of the store that could not be read (damaged
+/// or unreadable segments and tombstones, a damaged WAL); the number of them.
+fn warn_unreadable(store: &Store, out: Out) -> usize {
+    let mut n = 0;
+    let prefix = out.t("警告: 无法读取", "warning: unreadable");
+    for b in store.bad_files() {
+        eprintln!(
+            "{prefix}: {}: {}",
+            escape(&b.path.display().to_string(), false),
+            escape(&b.reason, false)
+        );
+        n += 1;
+    }
+    for (p, off, why) in &store.wal().corrupt {
+        eprintln!(
+            "{prefix}: {} {} {off}: {}",
+            escape(&p.display().to_string(), false),
+            out.t("偏移", "at offset"),
+            escape(why, false)
+        );
+        n += 1;
+    }
+    n
+}
+
+/// The error after a read that left out `n` unreadable parts (exit 65).
+fn incomplete(n: usize, out: Out) -> anyhow::Error {
+    fail(
+        Exit::DataErr,
+        format!(
+            "{n} {}",
+            out.t(
+                "个部分无法读取, 以上结果不含其中的记录; 请运行 `wangan vault verify`",
+                "parts of the vault could not be read and their records are left out above; run `wangan vault verify`"
+            )
+        ),
+    )
 }
 
 fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Result<Exit> {
@@ -645,6 +868,7 @@ fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Res
         trusted: tcs,
         trusted_keys: None,
         progress: Some(&progress),
+        now: None,
     };
     let report = vault::verify(&store, &opts).map_err(|e| lib_err(e, out))?;
     if let Some(b) = &bar {
@@ -745,6 +969,7 @@ fn checkpoint(dir: &Path, new: bool, out: Out) -> anyhow::Result<Exit> {
 
 fn query(dir: &Path, q: &Query, out: Out) -> anyhow::Result<Exit> {
     let store = open_store(dir, out)?;
+    let unreadable = warn_unreadable(&store, out);
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     let mut n = 0u64;
@@ -802,12 +1027,21 @@ fn query(dir: &Path, q: &Query, out: Out) -> anyhow::Result<Exit> {
     if !out.json && n == 0 {
         eprintln!("{}", out.t("没有匹配的记录", "no matching records"));
     }
+    if unreadable > 0 {
+        return Err(incomplete(unreadable, out));
+    }
     Ok(Exit::Ok)
 }
 
 fn prune(dir: &Path, dry_run: bool, out: Out) -> anyhow::Result<Exit> {
-    let mut v = Vault::open(dir).map_err(|e| lib_err(e, out))?;
-    let r = vault::prune(&mut v, &vault::PruneOptions { dry_run }).map_err(|e| lib_err(e, out))?;
+    let r = if dry_run {
+        // reads only: no writer lock, so it runs beside `wangan serve`
+        let store = open_store(dir, out)?;
+        vault::prune::plan(&store, time::OffsetDateTime::now_utc()).map_err(|e| lib_err(e, out))?
+    } else {
+        let mut v = Vault::open(dir).map_err(|e| lib_err(e, out))?;
+        vault::prune(&mut v, &vault::PruneOptions { dry_run }).map_err(|e| lib_err(e, out))?
+    };
     if out.json {
         out.print_json(&json!({
             "schema": "wangan.vault.prune/1",
@@ -965,6 +1199,13 @@ fn coverage(
         window: None,
     };
     let r = vault::coverage(&store, &opts, Some(&progress)).map_err(|e| lib_err(e, out))?;
+    for u in &r.unreadable {
+        eprintln!(
+            "{}: {}",
+            out.t("警告: 无法读取", "warning: unreadable"),
+            escape(u, false)
+        );
+    }
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -1098,14 +1339,114 @@ fn progress_bar(total: u64, out: Out) -> Option<indicatif::ProgressBar> {
     Some(b)
 }
 
-fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit> {
+/// Read a signed checkpoint from a checkpoint file or from a bundle (its checkpoint).
+fn read_checkpoint(p: &Path, out: Out) -> anyhow::Result<vault::SignedCheckpoint> {
+    let shown = escape(&p.display().to_string(), false).into_owned();
+    let bytes = std::fs::read(p).map_err(|e| {
+        let code = if e.kind() == std::io::ErrorKind::NotFound {
+            Exit::NoInput
+        } else {
+            Exit::IoErr
+        };
+        fail(code, format!("{shown}: {e}"))
+    })?;
+    let text = if bytes.starts_with(vault::bundle::MAGIC) {
+        vault::Bundle::decode(&bytes)
+            .map(|b| b.checkpoint)
+            .map_err(|e| fail(Exit::DataErr, format!("{shown}: {e}")))?
+    } else {
+        bytes
+    };
+    std::str::from_utf8(&text)
+        .map_err(|_| {
+            vault::Error::new(
+                vault::ErrorKind::Corrupt,
+                "checkpoint: not utf-8".to_string(),
+            )
+        })
+        .and_then(vault::SignedCheckpoint::parse)
+        .map_err(|e| {
+            fail(
+                Exit::DataErr,
+                format!(
+                    "{}: {shown}: {}",
+                    out.t("无法读取检查点", "cannot read the checkpoint"),
+                    escape(&e.to_string(), false)
+                ),
+            )
+        })
+}
+
+fn prove_consistency(dir: &Path, old: &Path, new: &Path, out: Out) -> anyhow::Result<Exit> {
     let store = open_store(dir, out)?;
+    let (o, n) = (read_checkpoint(old, out)?, read_checkpoint(new, out)?);
+    let p = match vault::prove_consistency(&store, &o, &n) {
+        Ok(p) => p,
+        Err(e) if e.kind() == vault::ErrorKind::Corrupt => {
+            // the vault's tree does not have the checkpoints' roots: a finding, not a crash
+            return Err(fail(
+                Exit::Findings,
+                format!(
+                    "{}: {}",
+                    out.t("无法证明一致性", "cannot prove consistency"),
+                    escape(&e.to_string(), false)
+                ),
+            ));
+        }
+        Err(e) => return Err(lib_err(e, out)),
+    };
+    let cp = |c: &vault::Checkpoint| {
+        json!({
+            "origin": c.origin,
+            "size": c.size,
+            "root": c.root.b64(),
+            "time": vault::clock::rfc3339_ns(c.time_ns),
+            "hash": c.hash.name(),
+        })
+    };
+    if out.json {
+        out.print_json(&json!({
+            "schema": "wangan.vault.prove-consistency/1",
+            "old": cp(&p.old),
+            "new": cp(&p.new),
+            "proof": p.proof.iter().map(|h| h.b64()).collect::<Vec<_>>(),
+        }))?;
+    } else {
+        let mut w = std::io::stdout().lock();
+        writeln!(
+            w,
+            "{} {} → {} ({}, RFC 9162)",
+            out.paint(Style::Green, out.t("一致性证明", "consistency proof")),
+            p.old.size,
+            p.new.size,
+            p.new.hash.name()
+        )?;
+        writeln!(w, "  old {} {}", p.old.size, p.old.root.b64())?;
+        writeln!(w, "  new {} {}", p.new.size, p.new.root.b64())?;
+        for h in &p.proof {
+            writeln!(w, "  {}", h.b64())?;
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+fn export(
+    dir: &Path,
+    q: &Query,
+    output: &Path,
+    since: Option<&Path>,
+    out: Out,
+) -> anyhow::Result<Exit> {
+    let store = open_store(dir, out)?;
+    let since = since.map(|p| read_checkpoint(p, out)).transpose()?;
+    let unreadable = warn_unreadable(&store, out);
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "bundle".into());
     let tmp = output.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let file = std::fs::File::create(&tmp).map_err(|e| {
+    // a bundle holds log records (personal data): private, whatever the umask
+    let file = create_private(&tmp).map_err(|e| {
         fail(
             Exit::IoErr,
             format!("{}: {e}", escape(&output.display().to_string(), false)),
@@ -1118,7 +1459,7 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
             b.set_position(n);
         }
     };
-    let res = vault::export(&store, q, &mut w, Some(&progress));
+    let res = vault::export_since(&store, q, since.as_ref(), &mut w, Some(&progress));
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -1151,6 +1492,11 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
                 "time": vault::clock::rfc3339_ns(cp.time_ns),
                 "hash": cp.hash.name(),
             },
+            "since": s.since.as_ref().map(|o| json!({
+                "size": o.size,
+                "root": o.root.b64(),
+                "time": vault::clock::rfc3339_ns(o.time_ns),
+            })),
         }))?;
     } else {
         writeln!(
@@ -1172,6 +1518,20 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
             out.t("根", "root"),
             cp.root.b64()
         )?;
+        if let Some(o) = &s.since {
+            writeln!(
+                w,
+                "  {}: {} {}, {} {}",
+                out.t(
+                    "含一致性证明, 起点检查点",
+                    "with the consistency proof from the checkpoint of"
+                ),
+                o.size,
+                out.t("条记录", "records"),
+                out.t("根", "root"),
+                o.root.b64()
+            )?;
+        }
         if s.beyond_checkpoint > 0 {
             writeln!(
                 w,
@@ -1191,40 +1551,76 @@ fn export(dir: &Path, q: &Query, output: &Path, out: Out) -> anyhow::Result<Exit
             out.paint(
                 Style::Dim,
                 out.t(
-                    "接收方用 `wangan vault check-bundle FILE --trusted-key ed25519.pub` 离线校验。",
-                    "the recipient checks it offline with `wangan vault check-bundle FILE --trusted-key ed25519.pub`."
+                    "接收方须另行取得本库公钥 (keys/ 目录), 用 `wangan vault check-bundle FILE --trusted-key keys/` 离线校验。",
+                    "the recipient checks it offline with `wangan vault check-bundle FILE --trusted-key keys/`, the vault's public keys obtained separately."
                 )
             )
         )?;
     }
+    if unreadable > 0 {
+        return Err(incomplete(unreadable, out));
+    }
     Ok(Exit::Ok)
 }
 
-fn load_trusted_key(p: &Path, out: Out) -> anyhow::Result<vault::keys::PublicKeys> {
-    let shown = escape(&p.display().to_string(), false).into_owned();
-    let res = if p.is_dir() {
-        vault::keys::PublicKeys::load(p)
-    } else {
-        let text =
-            std::fs::read_to_string(p).map_err(|e| fail(Exit::NoInput, format!("{shown}: {e}")))?;
-        vault::keys::PublicKeys::from_verifier_key(&text)
-    };
-    res.map_err(|e| {
-        fail(
-            Exit::DataErr,
-            format!(
-                "{}: {shown}: {e}",
-                out.t("无法读取可信公钥", "cannot read the trusted key")
-            ),
-        )
-    })
+/// The default trust store: `$XDG_CONFIG_HOME/wangan/trusted-keys`, else
+/// `~/.config/wangan/trusted-keys`.
+fn default_trust_store() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("wangan").join("trusted-keys"))
 }
 
-fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Result<Exit> {
-    let mut w = std::io::stdout().lock();
-    let trusted = vault::Trusted {
-        keys: trusted_key.map(|p| load_trusted_key(p, out)).transpose()?,
+/// Collect the trusted keys: every `--trusted-key`, then the trust store (given, or the
+/// default one when it exists). Returns the keys and the store that was read.
+fn load_trusted_keys(
+    files: &[PathBuf],
+    store: Option<&Path>,
+    out: Out,
+) -> anyhow::Result<(vault::TrustedKeys, Option<PathBuf>)> {
+    let mut keys = vault::TrustedKeys::new();
+    let load = |keys: &mut vault::TrustedKeys, p: &Path| {
+        keys.load(p).map_err(|e| {
+            let code = match e.kind() {
+                vault::ErrorKind::Io if !p.exists() => Exit::NoInput,
+                vault::ErrorKind::Io => Exit::IoErr,
+                _ => Exit::DataErr,
+            };
+            fail(
+                code,
+                format!(
+                    "{}: {}",
+                    out.t("无法读取可信公钥", "cannot read the trusted keys"),
+                    escape(&e.to_string(), false)
+                ),
+            )
+        })
     };
+    for p in files {
+        load(&mut keys, p)?;
+    }
+    let store = match store {
+        Some(s) => Some(s.to_path_buf()),
+        None => default_trust_store().filter(|d| d.is_dir()),
+    };
+    if let Some(s) = &store {
+        load(&mut keys, s)?;
+    }
+    Ok((keys, store))
+}
+
+fn check_bundle(
+    file: &Path,
+    trusted_key: &[PathBuf],
+    since: Option<&Path>,
+    trust_store: Option<&Path>,
+    out: Out,
+) -> anyhow::Result<Exit> {
+    let mut w = std::io::stdout().lock();
+    let (trusted, store) = load_trusted_keys(trusted_key, trust_store, out)?;
+    let held = since.map(|p| read_checkpoint(p, out)).transpose()?;
     let shown = escape(&file.display().to_string(), false).into_owned();
     let bytes = std::fs::read(file).map_err(|e| {
         let code = if e.kind() == std::io::ErrorKind::NotFound {
@@ -1234,13 +1630,14 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
         };
         fail(code, format!("{shown}: {e}"))
     })?;
-    let c = match vault::check_bundle(&bytes, &trusted) {
+    let c = match vault::check_bundle_since(&bytes, &trusted, held.as_ref().map(|h| &h.checkpoint))
+    {
         Ok(c) => c,
         Err(e) => {
             // not a well-formed bundle: a failed check, not a crash
             if out.json {
                 out.print_json(&json!({
-                    "schema": "wangan.vault.check-bundle/1",
+                    "schema": "wangan.vault.check-bundle/2",
                     "ok": false,
                     "error": e.to_string(),
                 }))?;
@@ -1256,10 +1653,18 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
         }
     };
     let t = vault::clock::rfc3339_ns;
+    let self_consistent = c.self_consistent();
     if out.json {
         out.print_json(&json!({
-            "schema": "wangan.vault.check-bundle/1",
+            "schema": "wangan.vault.check-bundle/2",
             "ok": c.ok(),
+            "trust": c.trust.name(),
+            "self_consistent": self_consistent,
+            "anchor": {
+                "keys": c.anchor_keys,
+                "trusted_keys_given": trusted.keys().len(),
+                "trust_store": store.as_ref().map(|s| s.display().to_string()),
+            },
             "records": c.records,
             "records_verified": c.records_verified,
             "seq": c.seqs.map(|(a, b)| json!({"first": a, "last": b})),
@@ -1276,11 +1681,18 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
                 "ed25519": k.ed25519_key,
                 "ed25519_id": k.ed25519_id,
                 "ed25519_sha256": k.ed25519_fingerprint,
+                "sm2": k.sm2_key,
                 "sm2_id": k.sm2_id,
                 "sm2_sha256": k.sm2_fingerprint,
             })),
-            "key_trusted": c.key_trusted,
             "sm2_verified": c.sm2_verified,
+            "since": c.since.as_ref().map(|o| json!({
+                "origin": o.origin,
+                "size": o.size,
+                "root": o.root.b64(),
+                "time": t(o.time_ns),
+                "consistency_verified": c.consistency_verified,
+            })),
             "failures": c.failures.iter().map(|f| json!({
                 "kind": f.kind,
                 "record": f.record,
@@ -1289,113 +1701,154 @@ fn check_bundle(file: &Path, trusted_key: Option<&Path>, out: Out) -> anyhow::Re
             })).collect::<Vec<_>>(),
             "more_failures": c.more_failures,
         }))?;
+        return Ok(if c.ok() { Exit::Ok } else { Exit::Findings });
+    }
+    let verdict = if c.ok() {
+        out.paint(
+            Style::Green,
+            out.t(
+                "校验通过, 已锚定到可信公钥",
+                "bundle verifies, anchored in trusted keys",
+            ),
+        )
+    } else if self_consistent && c.trust == vault::Trust::NotAnchored {
+        out.paint(
+            Style::Yellow,
+            out.t(
+                "自洽, 但未锚定 (未提供该日志库的可信公钥)",
+                "self-consistent, not anchored (no trusted key of its vault given)",
+            ),
+        )
     } else {
-        let verdict = if c.ok() {
-            out.paint(Style::Green, out.t("校验通过", "bundle verifies"))
-        } else {
-            out.paint(Style::Red, out.t("校验失败", "bundle does not verify"))
-        };
+        out.paint(Style::Red, out.t("校验失败", "bundle does not verify"))
+    };
+    writeln!(
+        w,
+        "{verdict}: {} / {} {}",
+        c.records_verified,
+        c.records,
+        out.t("条记录的包含证明成立", "records proven")
+    )?;
+    if let Some((a, b)) = c.seqs {
+        writeln!(w, "  seq {a}..{b}")?;
+    }
+    if let Some((a, b)) = c.time {
         writeln!(
             w,
-            "{verdict}: {} / {} {}",
-            c.records_verified,
-            c.records,
-            out.t("条记录的包含证明成立", "records proven")
+            "  {}: {} .. {}",
+            out.t("接收时间", "received"),
+            t(a),
+            t(b)
         )?;
-        if let Some((a, b)) = c.seqs {
-            writeln!(w, "  seq {a}..{b}")?;
-        }
-        if let Some((a, b)) = c.time {
-            writeln!(
-                w,
-                "  {}: {} .. {}",
-                out.t("接收时间", "received"),
-                t(a),
-                t(b)
-            )?;
-        }
-        if !c.sources.is_empty() {
-            let list: Vec<String> = c
-                .sources
-                .iter()
-                .map(|(s, n)| format!("{} ({n})", escape(s, false)))
-                .collect();
-            writeln!(w, "  {}: {}", out.t("来源", "sources"), list.join(", "))?;
-        }
-        if let Some(cp) = &c.checkpoint {
-            writeln!(
-                w,
-                "  {}: {} {} {}, {} {}, {} {}",
-                out.t("检查点", "checkpoint"),
-                escape(&cp.origin, false),
-                cp.size,
-                out.t("条记录", "records"),
-                out.t("根", "root"),
-                cp.root.b64(),
-                out.t("签名时间", "signed"),
-                t(cp.time_ns)
-            )?;
-        }
-        if let Some(h) = c.hash {
-            writeln!(w, "  {}: {}", out.t("哈希", "hash"), h.name())?;
-        }
-        if let Some(k) = &c.keys {
-            writeln!(
-                w,
-                "  Ed25519 {} sha256:{}",
-                escape(&k.ed25519_key, false),
-                k.ed25519_fingerprint
-            )?;
-            if let (Some(id), Some(fp)) = (&k.sm2_id, &k.sm2_fingerprint) {
-                writeln!(
-                    w,
-                    "  SM2 {id} sha256:{fp} ({})",
-                    if c.sm2_verified {
-                        out.t("签名有效", "signature valid")
-                    } else {
-                        out.t("签名无效", "signature not valid")
-                    }
-                )?;
+    }
+    if !c.sources.is_empty() {
+        let list: Vec<String> = c
+            .sources
+            .iter()
+            .map(|(s, n)| format!("{} ({n})", escape(s, false)))
+            .collect();
+        writeln!(w, "  {}: {}", out.t("来源", "sources"), list.join(", "))?;
+    }
+    if let Some(cp) = &c.checkpoint {
+        writeln!(
+            w,
+            "  {}: {} {} {}, {} {}, {} {}",
+            out.t("检查点", "checkpoint"),
+            escape(&cp.origin, false),
+            cp.size,
+            out.t("条记录", "records"),
+            out.t("根", "root"),
+            cp.root.b64(),
+            out.t("签名时间", "signed"),
+            t(cp.time_ns)
+        )?;
+    }
+    if let Some(h) = c.hash {
+        writeln!(w, "  {}: {}", out.t("哈希", "hash"), h.name())?;
+    }
+    if let Some(o) = &c.since {
+        writeln!(
+            w,
+            "  {}: {} {} {}, {} {} ({})",
+            out.t("延续早先检查点", "extends the earlier checkpoint"),
+            escape(&o.origin, false),
+            o.size,
+            out.t("条记录", "records"),
+            out.t("根", "root"),
+            o.root.b64(),
+            if c.consistency_verified {
+                out.t("一致性证明成立", "consistency proof verifies")
+            } else {
+                out.t("一致性证明不成立", "consistency proof does not verify")
             }
+        )?;
+    }
+    if let Some(k) = &c.keys {
+        writeln!(
+            w,
+            "  {}:",
+            out.t(
+                "证据包所带公钥 (请与运营者通过其他渠道核对指纹)",
+                "keys carried by the bundle (compare the fingerprints with the operator's, out of band)"
+            )
+        )?;
+        writeln!(
+            w,
+            "    Ed25519 {} sha256:{}",
+            escape(&k.ed25519_key, false),
+            k.ed25519_fingerprint
+        )?;
+        match (&k.sm2_key, &k.sm2_fingerprint) {
+            (Some(vk), Some(fp)) => writeln!(w, "    SM2     {} sha256:{fp}", escape(vk, false))?,
+            _ => writeln!(w, "    SM2     {}", out.t("缺失", "missing"))?,
         }
-        if c.key_trusted {
+    }
+    match c.trust {
+        vault::Trust::Anchored => {
             writeln!(
                 w,
-                "  {}",
+                "  {}:",
                 out.paint(
                     Style::Green,
-                    out.t("公钥与可信公钥一致", "keys match the trusted key")
+                    out.t("由可信公钥签名", "signed by trusted keys")
                 )
             )?;
-        } else if trusted.keys.is_none() {
-            writeln!(w,
-                "  {}",
-                out.paint(
-                    Style::Yellow,
-                    out.t(
-                        "未提供可信公钥: 请通过其他渠道核对上面的公钥指纹 (--trusted-key)",
-                        "no trusted key given: compare the key fingerprints above out of band (--trusted-key)"
-                    )
+            for k in &c.anchor_keys {
+                writeln!(w, "    {}", escape(k, false))?;
+            }
+        }
+        vault::Trust::NotAnchored => {
+            let hint = if trusted.is_empty() {
+                out.t(
+                    "未提供可信公钥: 核对上面的指纹后, 用 --trusted-key 指定运营者的 keys/ 目录 (或放入信任库) 再校验",
+                    "no trusted key given: after comparing the fingerprints above, check again with --trusted-key and the operator's keys/ directory (or put the keys in the trust store)",
                 )
-            )?;
+            } else {
+                out.t(
+                    "可信公钥中没有该检查点来源 (origin) 的公钥",
+                    "none of the trusted keys is named as the checkpoint's origin",
+                )
+            };
+            writeln!(w, "  {}", out.paint(Style::Yellow, hint))?;
         }
-        for f in c.failures.iter().take(20) {
-            writeln!(
-                w,
-                "  {} {}: {}",
-                out.paint(Style::Red, "error"),
-                out.paint(Style::Cyan, f.kind),
-                escape(&f.message, false)
-            )?;
-        }
-        let more = c.more_failures + c.failures.len().saturating_sub(20) as u64;
-        if more > 0 {
-            writeln!(
-                w,
-                "  … {more} {}",
-                out.t("处更多失败 (见 --json)", "more failures (see --json)")
-            )?;
-        }
+        vault::Trust::Refused => {}
+    }
+    for f in c.failures.iter().take(20) {
+        writeln!(
+            w,
+            "  {} {}: {}",
+            out.paint(Style::Red, "error"),
+            out.paint(Style::Cyan, f.kind),
+            escape(&f.message, false)
+        )?;
+    }
+    let more = c.more_failures + c.failures.len().saturating_sub(20) as u64;
+    if more > 0 {
+        writeln!(
+            w,
+            "  … {more} {}",
+            out.t("处更多失败 (见 --json)", "more failures (see --json)")
+        )?;
     }
     Ok(if c.ok() { Exit::Ok } else { Exit::Findings })
 }
@@ -1412,4 +1865,20 @@ fn spinner(out: Out) -> Option<indicatif::ProgressBar> {
     }
     b.enable_steady_tick(std::time::Duration::from_millis(200));
     Some(b)
+}
+
+/// Create `path` readable and writable by its owner only (0600).
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        o.mode(0o600);
+        let f = o.open(path)?;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(f)
+    }
+    #[cfg(not(unix))]
+    o.open(path)
 }

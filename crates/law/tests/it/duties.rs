@@ -25,8 +25,8 @@ const TABLE: &[Row] = &[
         "21(1)",
         "23(1)",
         Change::Unchanged,
-        Some("59"),
-        Some("61"),
+        Some("59¶1"),
+        Some("61¶1, 61¶3"),
     ),
     (
         "csl.malware-intrusion-defence",
@@ -35,8 +35,8 @@ const TABLE: &[Row] = &[
         "21(2)",
         "23(2)",
         Change::Reworded,
-        Some("59"),
-        Some("61"),
+        Some("59¶1"),
+        Some("61¶1, 61¶3"),
     ),
     (
         "csl.log-retention",
@@ -45,8 +45,8 @@ const TABLE: &[Row] = &[
         "21(3)",
         "23(3)",
         Change::Substantive,
-        Some("59"),
-        Some("61"),
+        Some("59¶1"),
+        Some("61¶1, 61¶3"),
     ),
     (
         "csl.data-classification-backup",
@@ -55,8 +55,8 @@ const TABLE: &[Row] = &[
         "21(4)",
         "23(4)",
         Change::Unchanged,
-        Some("59"),
-        Some("61"),
+        Some("59¶1"),
+        Some("61¶1, 61¶3"),
     ),
     (
         "csl.other-mlps-duties",
@@ -65,8 +65,8 @@ const TABLE: &[Row] = &[
         "21(5)",
         "23(5)",
         Change::Unchanged,
-        Some("59"),
-        Some("61"),
+        Some("59¶1"),
+        Some("61¶1, 61¶3"),
     ),
     (
         "csl.product-standards",
@@ -75,8 +75,8 @@ const TABLE: &[Row] = &[
         "22¶1",
         "24¶1",
         Change::Substantive,
-        Some("60"),
-        Some("62"),
+        Some("60(1)"),
+        Some("62(1), 62¶2"),
     ),
     (
         "csl.product-flaw-remedy",
@@ -85,8 +85,8 @@ const TABLE: &[Row] = &[
         "22¶1",
         "24¶1",
         Change::Substantive,
-        Some("60"),
-        Some("62"),
+        Some("60(2)"),
+        Some("62(2), 62¶2"),
     ),
     (
         "csl.product-maintenance",
@@ -95,8 +95,8 @@ const TABLE: &[Row] = &[
         "22¶2",
         "24¶2",
         Change::Reworded,
-        Some("60"),
-        Some("62"),
+        Some("60(3)"),
+        Some("62(3)"),
     ),
     (
         "csl.product-user-consent",
@@ -105,8 +105,8 @@ const TABLE: &[Row] = &[
         "22¶3",
         "24¶3",
         Change::Substantive,
-        Some("64"),
-        None,
+        Some("64¶1"),
+        Some("71(2)"),
     ),
     (
         "csl.critical-equipment-certification",
@@ -145,8 +145,8 @@ const TABLE: &[Row] = &[
         "25",
         "27",
         Change::Reworded,
-        Some("59"),
-        Some("61"),
+        Some("59¶1"),
+        Some("61¶1, 61¶3"),
     ),
     (
         "csl.incident-report",
@@ -155,8 +155,8 @@ const TABLE: &[Row] = &[
         "25",
         "27",
         Change::Unchanged,
-        Some("59"),
-        Some("61"),
+        Some("59¶1"),
+        Some("61¶1, 61¶3"),
     ),
     (
         "csl.security-services-rules",
@@ -176,7 +176,7 @@ const TABLE: &[Row] = &[
         "29",
         Change::Substantive,
         Some("63"),
-        None,
+        Some("66"),
     ),
     (
         "csl.law-enforcement-support",
@@ -186,7 +186,7 @@ const TABLE: &[Row] = &[
         "30",
         Change::Substantive,
         Some("69(3)"),
-        None,
+        Some("70(2)"),
     ),
     (
         "csl.operator-cooperation",
@@ -255,8 +255,8 @@ const TABLE: &[Row] = &[
         "33",
         "35",
         Change::Unchanged,
-        Some("59"),
-        Some("61"),
+        Some("59¶2"),
+        Some("61¶2, 61¶3"),
     ),
     (
         "csl.cii-security-organisation",
@@ -265,8 +265,8 @@ const TABLE: &[Row] = &[
         "34(1)",
         "36(1)",
         Change::Unchanged,
-        Some("59"),
-        Some("61"),
+        Some("59¶2"),
+        Some("61¶2, 61¶3"),
     ),
     (
         "csl.cii-training",
@@ -275,8 +275,8 @@ const TABLE: &[Row] = &[
         "34(2)",
         "36(2)",
         Change::Unchanged,
-        Some("59"),
-        Some("61"),
+        Some("59¶2"),
+        Some("61¶2, 61¶3"),
     ),
     (
         "csl.cii-disaster-recovery",
@@ -285,8 +285,8 @@ const TABLE: &[Row] = &[
         "34(3)",
         "36(3)",
         Change::Unchanged,
-        Some("59"),
-        Some("61"),
+        Some("59¶2"),
+        Some("61¶2, 61¶3"),
     ),
     (
         "csl.cii-drills",
@@ -295,8 +295,8 @@ const TABLE: &[Row] = &[
         "34(4)",
         "36(4)",
         Change::Reworded,
-        Some("59"),
-        Some("61"),
+        Some("59¶2"),
+        Some("61¶2, 61¶3"),
     ),
     (
         "csl.cii-other-duties",
@@ -305,8 +305,8 @@ const TABLE: &[Row] = &[
         "34(5)",
         "36(5)",
         Change::Unchanged,
-        Some("59"),
-        Some("61"),
+        Some("59¶2"),
+        Some("61¶2, 61¶3"),
     ),
     (
         "csl.cii-national-security-review",
@@ -325,8 +325,8 @@ const TABLE: &[Row] = &[
         "36",
         "38",
         Change::Reworded,
-        Some("59"),
-        Some("61"),
+        Some("59¶2"),
+        Some("61¶2, 61¶3"),
     ),
     (
         "csl.cii-data-localisation",
@@ -345,8 +345,8 @@ const TABLE: &[Row] = &[
         "38",
         "40",
         Change::Substantive,
-        Some("59"),
-        Some("61"),
+        Some("59¶2"),
+        Some("61¶2, 61¶3"),
     ),
     (
         "csl.cac-coordination",
@@ -360,11 +360,11 @@ const TABLE: &[Row] = &[
     ),
 ];
 
-fn penalty_article(d: &law::Duty, v: Version) -> Option<&'static str> {
+fn penalty_article(d: &law::Duty, v: Version) -> Option<String> {
     d.penalties
         .iter()
         .find(|p| p.version == v)
-        .and_then(|p| p.article)
+        .and_then(|p| p.article())
 }
 
 #[test]
@@ -392,8 +392,16 @@ fn every_duty_matches_the_table() {
             "{id}"
         );
         assert_eq!(d.since_draft, change, "{id}");
-        assert_eq!(penalty_article(d, Version::Csl2016), p2016, "{id}");
-        assert_eq!(penalty_article(d, Version::Csl2025), p2025, "{id}");
+        assert_eq!(
+            penalty_article(d, Version::Csl2016).as_deref(),
+            p2016,
+            "{id}"
+        );
+        assert_eq!(
+            penalty_article(d, Version::Csl2025).as_deref(),
+            p2025,
+            "{id}"
+        );
         assert_eq!(duty(id), Some(d));
         assert_eq!(duty(&id.to_uppercase()), Some(d));
     }
@@ -464,7 +472,7 @@ fn every_duty_is_well_formed() {
                     assert!(p.is_some(), "{}: penalty for {v:?}", d.id);
                     if let Some(p) = p {
                         assert!(
-                            p.article.is_some() || p.note.is_some(),
+                            p.article().is_some() || p.note.is_some(),
                             "{}: missing penalty must say why",
                             d.id
                         );

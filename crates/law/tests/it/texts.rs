@@ -22,14 +22,20 @@ fn vendored_files_match_sha256sums_and_are_the_embedded_ones() {
             .map(|b| format!("{b:02x}"))
             .collect();
         assert_eq!(digest, sum, "sha256 of {name}");
-        let v = Version::ALL
-            .into_iter()
-            .find(|v| text::source_file(*v) == name)
-            .expect("every listed file is a version's source");
-        assert_eq!(text::source(v), on_disk, "embedded text of {name}");
+        let embedded = Version::ALL.into_iter().find_map(|v| {
+            if text::source_file(v) == name {
+                Some(text::source(v))
+            } else if text::penalty_source_file(v) == Some(name) {
+                Some(text::penalty_source(v))
+            } else {
+                None
+            }
+        });
+        let embedded = embedded.expect("every listed file is a version's chapter 3 or 6");
+        assert_eq!(embedded, on_disk, "embedded text of {name}");
         seen += 1;
     }
-    assert_eq!(seen, 3);
+    assert_eq!(seen, 5);
 }
 
 /// Split a vendored file into articles by a rule independent of the crate's
@@ -233,4 +239,84 @@ fn unit_texts() {
         assert_eq!(loc.text(), None, "{}", loc.key());
         assert!(!loc.exists());
     }
+}
+
+#[test]
+fn chapter_6_is_parsed_line_for_line_and_numbered() {
+    for (v, first, last) in [(Version::Csl2016, 59, 69), (Version::Csl2025, 61, 71)] {
+        let file = text::penalty_source_file(v).expect("vendored");
+        let expected = split_articles(&data_file(file));
+        let got: Vec<Vec<String>> = text::penalty_articles(v)
+            .iter()
+            .map(|a| a.source_lines())
+            .collect();
+        assert_eq!(got, expected, "{v:?}");
+        let numbers: Vec<u16> = text::penalty_articles(v).iter().map(|a| a.number).collect();
+        assert_eq!(numbers, (first..=last).collect::<Vec<_>>(), "{v:?}");
+    }
+    assert!(text::penalty_articles(Version::Draft2015).is_empty());
+}
+
+#[test]
+fn every_penalty_provision_exists_and_quotes_the_law() {
+    for d in law::duties() {
+        for p in d.penalties {
+            assert!(p.version != Version::Draft2015, "{}", d.id);
+            for prov in p.provisions {
+                let t = prov.text(p.version).unwrap_or_else(|| {
+                    panic!("{}: {} {prov} is not in chapter 6", d.id, p.version.label())
+                });
+                assert!(t.ends_with(['。', '：', '；']), "{}: {t}", d.id);
+            }
+            if let Some(text) = p.text() {
+                // the quoted text is the law's own, line for line
+                let source = text::penalty_source(p.version);
+                for line in text.lines() {
+                    assert!(source.contains(line), "{}: {line}", d.id);
+                }
+            }
+        }
+    }
+    // The operator's penalty in 2025 quotes 61¶1 (the fine from the first breach) and ¶3.
+    let log = law::duty("csl.log-retention").expect("duty");
+    let p2025 = log
+        .penalties
+        .iter()
+        .find(|p| p.version == Version::Csl2025)
+        .expect("2025");
+    let text = p2025.text().expect("text");
+    assert!(
+        text.starts_with("第六十一条 网络运营者不履行本法第二十三条、第二十七条"),
+        "{text}"
+    );
+    assert!(text.contains("可以处一万元以上五万元以下罚款"));
+    assert!(text.contains("二百万元以上一千万元以下罚款"));
+    assert_eq!(
+        p2025.zh().as_deref(),
+        Some("第六十一条第一款、第六十一条第三款")
+    );
+    assert_eq!(p2025.label().as_deref(), Some("CSL-2025 art. 61¶1, 61¶3"));
+    // An item is quoted after the sentence that introduces it.
+    let le = law::duty("csl.law-enforcement-support").expect("duty");
+    let p2016 = le
+        .penalties
+        .iter()
+        .find(|p| p.version == Version::Csl2016)
+        .expect("2016");
+    let text = p2016.text().expect("text");
+    assert!(
+        text.starts_with("第六十九条 网络运营者违反本法规定，有下列行为之一的"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("（三）拒不向公安机关、国家安全机关提供技术支持和协助的。"),
+        "{text}"
+    );
+    // Every penalty fact is now read in the vendored texts.
+    assert!(
+        law::duties()
+            .iter()
+            .flat_map(|d| d.penalties)
+            .all(|p| p.status == law::Status::Verified)
+    );
 }

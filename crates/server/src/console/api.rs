@@ -831,7 +831,8 @@ async fn coverage(c: &Arc<Console>) -> Result<Resp, Problem> {
     let now = super::now_ns();
     let today = super::data::day_of(now, offset);
     let first = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now))
-        .map(|t| vault::coverage::SIX_MONTHS.cutoff(t.to_offset(offset)))
+        .ok()
+        .and_then(|t| vault::coverage::SIX_MONTHS.cutoff(t.to_offset(offset)))
         .map(|t| super::data::day_of(vault::clock::to_ns(t), offset))
         .unwrap_or(today - 183);
     let date = |d: i64| {

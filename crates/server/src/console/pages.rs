@@ -803,7 +803,8 @@ async fn dashboard(x: &Ctx<'_>) -> Resp {
     let offset = c.cfg.utc_offset;
     let today = super::data::day_of(now, offset);
     let window_start = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now))
-        .map(|t| vault::coverage::SIX_MONTHS.cutoff(t.to_offset(offset)))
+        .ok()
+        .and_then(|t| vault::coverage::SIX_MONTHS.cutoff(t.to_offset(offset)))
         .map(|t| super::data::day_of(vault::clock::to_ns(t), offset))
         .unwrap_or(today - 183);
     let cp = store.latest_checkpoint().ok().flatten();

@@ -193,8 +193,13 @@ fn the_secondary_status_shows_in_text_output() {
     );
     let zh = ok(&["show", "csl.product-flaw-remedy", "--lang", "zh"]);
     assert!(zh.contains("2日内") && zh.contains("[二手来源]"), "{zh}");
+    // penalties are read in the vendored chapter 6: verified, and quoted
     let en = ok(&["show", "csl.no-attacks", "--lang", "en"]);
-    assert!(en.contains("[unverified]"), "{en}");
+    assert!(
+        en.contains("CSL-2025 art. 66 [verified]")
+            && en.contains("「第六十六条 违反本法第二十九条规定"),
+        "{en}"
+    );
 }
 
 #[test]

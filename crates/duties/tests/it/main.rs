@@ -1,0 +1,3 @@
+//! Tests of the `duties` crate: one target, one module per topic.
+
+mod profile;
