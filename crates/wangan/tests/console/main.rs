@@ -670,7 +670,14 @@ fn lockout_roles_problems_and_events_over_http() {
 
 #[test]
 fn api_conforms_to_its_openapi_document() {
-    let python = std::env::var_os("WANGAN_PYTHON").unwrap_or_else(|| "python3".into());
+    let venv = workspace().join("target/ci-tools/venv/bin/python");
+    let python = std::env::var_os("WANGAN_PYTHON").unwrap_or_else(|| {
+        if venv.exists() {
+            venv.into_os_string()
+        } else {
+            "python3".into()
+        }
+    });
     let ok = Command::new(&python)
         .args(["-c", "import schemathesis"])
         .status()
