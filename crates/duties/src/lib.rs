@@ -7,6 +7,11 @@
 //! - [`evidence`]: the facts an assessment is decided on, as plain data —
 //!   vault coverage and integrity, saved scans, documents' hashes and the
 //!   registers' entries ([`evidence::RegisterEvidence`]).
+//! - [`assess()`]: the decision rules: profile + date + evidence →
+//!   [`Assessment`] (every duty of the law crate met, partly met, not met,
+//!   needing evidence, not applicable or waived, with the evidence, the
+//!   article in force, the clocks, the penalty and what to do next).
+//! - [`model`]: the [`Assessment`] type, serialised as `wangan.assess/1`.
 //! - [`mlps`]: MLPS grading (object × degree → level).
 //!
 //! The crate is pure: no file, network or clock access. The caller reads
@@ -32,14 +37,18 @@
 //! # Ok::<(), duties::profile::ProfileError>(())
 //! ```
 
+pub mod assess;
 pub mod evidence;
 pub mod interval;
 pub mod mlps;
+pub mod model;
 pub mod profile;
 pub mod serde_time;
 
+pub use assess::{Inputs, as_of, assess};
 pub use evidence::{EntryStatus, Evidence, RegisterEvidence, RegisterKind, RegisterSet};
 pub use interval::Interval;
+pub use model::{Assessment, FailOn, Lang, SCHEMA, Status, Text};
 pub use profile::{OperatorKind, Profile, ProfileError};
 
 /// Lowercase hex SHA-256 of some bytes.

@@ -671,6 +671,101 @@ fn decode_parsed(
     Ok(p)
 }
 
+/// The source and receive time of every record of a block, read from the
+/// block's per-record fields only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockTimes {
+    /// The block's source names, by origin index (repeats possible).
+    pub sources: Vec<String>,
+    /// `(origin index, receive time ns)` per record, in record order.
+    pub times: Vec<(u32, i64)>,
+}
+
+/// Read the source and receive time of every record: the zstd stream is
+/// decompressed only up to the end of the per-record fields (which come
+/// before the raw records, a small part of the data), never into the raw
+/// records themselves.
+pub fn receive_times(header: &BlockHeader, comp: &[u8]) -> Result<BlockTimes, DecodeErr> {
+    use std::io::Read;
+    if header.raw_len as usize > 64 << 20 {
+        return Err("block too large");
+    }
+    let mut dec =
+        zstd::stream::read::Decoder::with_buffer(comp).map_err(|_| "zstd decompression failed")?;
+    let mut data: Vec<u8> = Vec::new();
+    // read until `want` bytes are in `data` (or the stream ends)
+    let mut fill = |data: &mut Vec<u8>, want: usize| -> Result<(), DecodeErr> {
+        let want = want.min(header.raw_len as usize);
+        if data.len() >= want {
+            return Ok(());
+        }
+        let start = data.len();
+        data.resize(want, 0);
+        dec.read_exact(&mut data[start..])
+            .map_err(|_| "block data shorter than its fields")
+    };
+    // the dictionaries: grow the prefix until they parse
+    let mut chunk = 4096usize;
+    let (sources, body, body_len) = loop {
+        fill(&mut data, chunk)?;
+        let parsed = (|| -> Result<(Vec<String>, usize, usize), DecodeErr> {
+            let mut c = Cursor::new(&data);
+            if c.u8()? != DATA_VERSION {
+                return Err("unknown block data version");
+            }
+            let n = c.varint()?;
+            if n > header.raw_len as u64 {
+                return Err("origin count too large");
+            }
+            let mut sources = Vec::with_capacity(n as usize);
+            for _ in 0..n {
+                sources.push(c.str()?.to_owned());
+                c.bytes()?;
+                c.bytes()?;
+            }
+            let n = c.varint()?;
+            if n > header.raw_len as u64 {
+                return Err("string count too large");
+            }
+            for _ in 0..n {
+                c.bytes()?;
+            }
+            let body_len = c.varint()?;
+            if body_len > u64::from(header.raw_len) {
+                return Err("record fields longer than the block");
+            }
+            Ok((sources, c.pos, body_len as usize))
+        })();
+        match parsed {
+            Ok(p) => break p,
+            Err("unexpected end of data") if data.len() < header.raw_len as usize => {
+                chunk = chunk.saturating_mul(4);
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    fill(&mut data, body + body_len)?;
+    if data.len() < body + body_len {
+        return Err("record fields longer than the block");
+    }
+    let mut c = Cursor::new(&data[body..body + body_len]);
+    let mut times = Vec::with_capacity(header.count as usize);
+    let mut recv = 0i64;
+    for i in 0..header.count {
+        c.varint()?; // seq offset
+        let t = unzigzag(c.varint()?);
+        recv = if i == 0 { t } else { recv.wrapping_add(t) };
+        let o = c.varint()?;
+        if o as usize >= sources.len() {
+            return Err("origin index out of range");
+        }
+        c.varint()?; // raw length
+        skip_parsed(&mut c)?;
+        times.push((o as u32, recv));
+    }
+    Ok(BlockTimes { sources, times })
+}
+
 impl BlockData {
     /// Decompress and index a block's data; `header` gives first seq, count and sizes.
     pub fn decode(header: &BlockHeader, comp: &[u8]) -> Result<BlockData, DecodeErr> {

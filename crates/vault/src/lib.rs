@@ -57,11 +57,13 @@ pub mod prune;
 pub mod query;
 pub mod record;
 pub mod segment;
+pub mod spans;
 mod store;
 #[doc(hidden)]
 pub mod testing;
 pub mod tokens;
 pub mod tombstone;
+pub mod verified;
 pub mod verify;
 pub mod wal;
 
@@ -73,6 +75,7 @@ pub use coverage::{CoverageOptions, CoverageReport, SourceCoverage, coverage};
 pub use keys::{TrustedKeys, VerifierKey};
 pub use prune::{PruneItem, PruneOptions, PruneReport, prune};
 pub use query::{Order, Query, QueryIter, query, query_seqs};
+pub use spans::{SourceSpan, SpanOptions, SpanReport, spans};
 
 pub use config::{Config, Retention};
 pub use error::{Error, ErrorKind, Result};

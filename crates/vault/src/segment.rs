@@ -464,6 +464,47 @@ impl SegmentFile {
         Ok((h, comp.to_vec()))
     }
 
+    /// Read and check the headers of every block (their own CRCs), without
+    /// reading or decompressing the compressed data: what a block holds
+    /// (seqs, sources, time range) from its metadata alone.
+    pub fn block_headers(&self) -> Result<Vec<BlockHeader>> {
+        let mut f = File::open(&self.path).ctx("open segment", &self.path)?;
+        let (lo, hi) = self.data_range();
+        let mut out = Vec::with_capacity(self.footer.blocks.len());
+        let mut buf = Vec::new();
+        for (i, e) in self.footer.blocks.iter().enumerate() {
+            if e.offset < lo || e.offset + u64::from(e.len) > hi {
+                return Err(Error::corrupt(
+                    &self.path,
+                    e.offset,
+                    format!("block {i} outside the data area"),
+                ));
+            }
+            let mut head = [0u8; 8];
+            f.seek(SeekFrom::Start(e.offset))
+                .ctx("seek segment", &self.path)?;
+            f.read_exact(&mut head).ctx("read segment", &self.path)?;
+            let n = BlockHeader::peek_len(&head)
+                .map_err(|m| Error::corrupt(&self.path, e.offset, format!("block {i}: {m}")))?;
+            if n > e.len as usize {
+                return Err(Error::corrupt(
+                    &self.path,
+                    e.offset,
+                    format!("block {i}: header longer than the block"),
+                ));
+            }
+            buf.clear();
+            buf.extend_from_slice(&head);
+            buf.resize(n, 0);
+            f.read_exact(&mut buf[8..])
+                .ctx("read segment", &self.path)?;
+            let (h, _) = BlockHeader::decode(&buf)
+                .map_err(|m| Error::corrupt(&self.path, e.offset, format!("block {i}: {m}")))?;
+            out.push(h);
+        }
+        Ok(out)
+    }
+
     /// Read, check and decompress block `i`.
     pub fn read_block(&self, i: usize) -> Result<(BlockHeader, BlockData)> {
         let (h, comp) = self.read_block_header(i)?;

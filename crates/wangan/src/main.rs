@@ -2,6 +2,7 @@
 //! made real and provable. This binary is thin glue: argument parsing, output
 //! modes and exit codes; the work is done by the engine crates.
 
+mod assess_cmd;
 mod law_cmd;
 mod out;
 mod profile_cmd;
@@ -24,6 +25,7 @@ Examples:
   wangan law list --version 2016 --bearer cii-operator
   wangan vault init && wangan vault ingest --source fw1 firewall.log
   wangan vault verify
+  wangan profile init > profile.toml && wangan assess --format html -o report.html
 
 Exit codes: 0 ok; 1 findings or not compliant; 2 severe findings;
 64 usage error; 65 bad input data; 66 input not found; 70 internal error;
@@ -73,6 +75,8 @@ enum Command {
     User(user_cmd::UserArgs),
     /// The operator's profile: who the operator is and where its evidence lives (运营者画像).
     Profile(profile_cmd::ProfileArgs),
+    /// Decide every duty of chapter 3 for this operator, with evidence; reports (合规评估).
+    Assess(assess_cmd::AssessArgs),
 }
 
 fn main() -> ExitCode {
@@ -109,6 +113,7 @@ fn run(command: Command, out: Out) -> anyhow::Result<Exit> {
         Command::Token(args) => token_cmd::run(args, out),
         Command::User(args) => user_cmd::run(args, out),
         Command::Profile(args) => profile_cmd::run(args, out),
+        Command::Assess(args) => assess_cmd::run(args, out),
     }
 }
 

@@ -95,6 +95,11 @@ pub struct ScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Also keep each target's result (JSON, wangan.scan/1 with scanned_at and target) in DIR
+    /// [default: <data-dir>/scans], where `wangan assess` finds the latest scan of each data
+    /// store.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "")]
+    save: Option<PathBuf>,
     /// Data directory of the vault for `vault:`.
     #[arg(
         long,
@@ -396,11 +401,24 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     };
     let mut report = Report::default();
     let mut shown_targets = Vec::new();
+    let save_dir = args.save.as_ref().map(|d| {
+        if d.as_os_str().is_empty() {
+            args.data_dir.join("scans")
+        } else {
+            d.clone()
+        }
+    });
     for t in &args.targets {
         shown_targets.push(scan::db::mask_target(t));
         let r = scan_target(&scanner, t, &args, &sink, out);
         match r {
-            Ok(r) => report.extend(r),
+            Ok(mut r) => {
+                if let Some(dir) = &save_dir {
+                    r.sort();
+                    save_result(dir, t, &r, &policy, out)?;
+                }
+                report.extend(r)
+            }
             Err(e) => {
                 if let Some(b) = &sink.bar {
                     b.finish_and_clear();
@@ -460,6 +478,118 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     }
     stdout.flush()?;
     Ok(exit_for(&total_grade, args.fail_on))
+}
+
+/// Scan one target with the default options and policy and save the result
+/// in `dir` (used by `wangan assess --scan`); nothing is printed but the
+/// saved file's name.
+pub fn scan_and_save(target: &str, dir: &Path, out: Out) -> anyhow::Result<PathBuf> {
+    let scanner = Scanner::new(ScanOptions::default());
+    let policy = Policy::default();
+    let sink = CliSink {
+        jsonl: None,
+        keep: None,
+        bar: None,
+        io_err: Mutex::new(None),
+    };
+    let lower = target.to_ascii_lowercase();
+    let mut r = if lower.contains("://") && !lower.starts_with("file://") {
+        scanner
+            .scan_database(target, None, &sink)
+            .map_err(|e| scan_err(e, out))?
+    } else {
+        let p = Path::new(target.strip_prefix("file://").unwrap_or(target));
+        scanner.scan_path(p, &sink).map_err(|e| scan_err(e, out))?
+    };
+    r.sort();
+    save_result(dir, target, &r, &policy, out)
+}
+
+/// The key that ties a saved scan to a data store of the profile: a URL
+/// without its password, or the absolute path of a file or folder.
+pub fn target_key(target: &str) -> String {
+    if target.contains("://") && !target.starts_with("file://") {
+        return scan::db::mask_target(target).replacen(":****@", "@", 1);
+    }
+    let p = Path::new(target.strip_prefix("file://").unwrap_or(target));
+    std::fs::canonicalize(p)
+        .unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+        .display()
+        .to_string()
+}
+
+/// Write one target's result to `dir` as `<UTC time>-<key hash>.json`
+/// (tmp file, then rename; mode 0600): the `wangan.scan/1` document plus
+/// `scanned_at`, `target` (credentials masked), `target_key` and `wangan`.
+pub fn save_result(
+    dir: &Path,
+    target: &str,
+    r: &Report,
+    policy: &Policy,
+    out: Out,
+) -> anyhow::Result<PathBuf> {
+    let now = time::OffsetDateTime::now_utc();
+    let total = r.total();
+    let grade = scan::grade(&total, policy);
+    let shown = scan::db::mask_target(target);
+    let key = target_key(target);
+    let mut v = report_json(r, policy, std::slice::from_ref(&shown), &total, &grade);
+    v["scanned_at"] = json!(
+        now.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    );
+    v["target"] = json!(shown);
+    v["target_key"] = json!(key);
+    v["wangan"] = json!(env!("CARGO_PKG_VERSION"));
+    let io = |e: std::io::Error, p: &Path| {
+        fail(
+            Exit::IoErr,
+            format!(
+                "{} {}: {e}",
+                out.t("无法保存扫描结果", "cannot save the scan result in"),
+                escape(&p.display().to_string(), false)
+            ),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
+    let hash: String = duties::sha256_hex(key.as_bytes())
+        .chars()
+        .take(12)
+        .collect();
+    let stamp = format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}{:09}Z",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second(),
+        now.nanosecond()
+    );
+    let path = dir.join(format!("{stamp}-{hash}.json"));
+    let tmp = dir.join(format!(".tmp-{stamp}-{hash}.json"));
+    let mut bytes = serde_json::to_vec_pretty(&v)?;
+    bytes.push(b'\n');
+    {
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let mut f = o.open(&tmp).map_err(|e| io(e, &tmp))?;
+        f.write_all(&bytes)
+            .and_then(|()| f.sync_all())
+            .map_err(|e| io(e, &tmp))?;
+    }
+    std::fs::rename(&tmp, &path).map_err(|e| io(e, &path))?;
+    eprintln!(
+        "{} {}",
+        out.t("已保存扫描结果：", "scan result saved:"),
+        escape(&path.display().to_string(), false)
+    );
+    Ok(path)
 }
 
 /// The word after a count `n`: `zh`, or the English singular or plural.

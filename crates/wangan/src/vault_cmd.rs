@@ -835,6 +835,37 @@ fn incomplete(n: usize, out: Out) -> anyhow::Error {
     )
 }
 
+/// Keep the result of a full verification in `verified.log` (read by
+/// `wangan assess`); a store this user may not write to only gets a warning.
+fn record_verification(dir: &Path, store: &Store, report: &vault::VerifyReport, out: Out) {
+    let root = match store.root_at(report.size) {
+        Ok(r) => r,
+        Err(_) if !report.is_intact() => vault::Hash::default(),
+        Err(e) => {
+            eprintln!(
+                "{}: {}",
+                out.t(
+                    "警告：无法记录本次校验",
+                    "warning: the verification was not recorded"
+                ),
+                escape(&e.to_string(), false)
+            );
+            return;
+        }
+    };
+    let rec = vault::verified::Verified::new(report, root, time::OffsetDateTime::now_utc());
+    if let Err(e) = vault::verified::append(dir, &rec) {
+        eprintln!(
+            "{}: {}",
+            out.t(
+                "警告：无法记录本次校验",
+                "warning: the verification was not recorded"
+            ),
+            escape(&e.to_string(), false)
+        );
+    }
+}
+
 fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Result<Exit> {
     let store = open_store(dir, out)?;
     let mut tcs = Vec::new();
@@ -873,6 +904,9 @@ fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Res
     let report = vault::verify(&store, &opts).map_err(|e| lib_err(e, out))?;
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    if !quick {
+        record_verification(dir, &store, &report, out);
     }
     if out.json {
         out.print_json(&report.to_json())?;
