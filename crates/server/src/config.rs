@@ -46,6 +46,7 @@
 //! utc_offset = "+08:00"             # days of the dashboard and times shown (China Standard Time)
 //! login_max_failures = 5            # failed logins of one name within 15 minutes that lock it
 //! lockout_mins = 15                 # how long a locked name stays locked
+//! operator_kind = "ordinary"        # the registers' clocks: ordinary, cii or central-state
 //! ```
 
 use std::net::SocketAddr;

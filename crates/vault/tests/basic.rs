@@ -463,7 +463,11 @@ fn seq_bounded_queries_page_stably_while_records_arrive() -> Result<(), vault::E
     assert_eq!(first, vec![5990, 5980, 5970, 5960, 5950]);
     // records arrive between two pages
     for i in 6000..6100u64 {
-        append_at(&mut v, i, format!("{} 账号锁定 late r{i}", line(i)).as_bytes())?;
+        append_at(
+            &mut v,
+            i,
+            format!("{} 账号锁定 late r{i}", line(i)).as_bytes(),
+        )?;
     }
     v.commit()?;
     let store = Store::open(dir.path())?;
@@ -471,7 +475,10 @@ fn seq_bounded_queries_page_stably_while_records_arrive() -> Result<(), vault::E
     assert_eq!(second, vec![5940, 5930, 5920, 5910, 5900]);
     // a bound in the first segment reads none of the later blocks
     let mut it = vault::query_seqs(&store, &q, 0..100);
-    let low: Vec<u64> = it.by_ref().map(|r| r.map(|r| r.record.seq)).collect::<Result<_, _>>()?;
+    let low: Vec<u64> = it
+        .by_ref()
+        .map(|r| r.map(|r| r.record.seq))
+        .collect::<Result<_, _>>()?;
     assert_eq!(low, vec![90, 80, 70, 60, 50, 40, 30, 20, 10, 0]);
     assert!(it.blocks_read <= 2, "read {} blocks", it.blocks_read);
     // the range applies to the unsealed tail as well

@@ -73,6 +73,11 @@ impl Audit {
         }
     }
 
+    /// The writer's intake (for the registers' anchors).
+    pub(crate) fn intake(&self) -> Intake {
+        self.intake.clone()
+    }
+
     /// Append `ev` and wait until it is durable; returns its seq.
     pub async fn record(&self, ev: &Event<'_>) -> Result<u64, NotRecorded> {
         let now = super::now_ns();

@@ -46,6 +46,7 @@ pub mod data;
 mod heatmap;
 pub mod jobs;
 mod pages;
+pub mod regs;
 pub mod search;
 pub mod session;
 pub mod users;
@@ -80,6 +81,7 @@ pub struct FileConsole {
     utc_offset: Option<String>,
     login_max_failures: Option<usize>,
     lockout_mins: Option<u64>,
+    operator_kind: Option<String>,
 }
 
 /// The console's resolved settings.
@@ -95,6 +97,8 @@ pub struct ConsoleConfig {
     pub login_max_failures: usize,
     /// How long a locked name stays locked.
     pub lockout: Duration,
+    /// The operator kind the registers' clocks are counted for.
+    pub operator_kind: registers::OperatorKind,
 }
 
 impl Default for ConsoleConfig {
@@ -105,6 +109,7 @@ impl Default for ConsoleConfig {
             utc_offset: UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC),
             login_max_failures: 5,
             lockout: Duration::from_secs(15 * 60),
+            operator_kind: registers::OperatorKind::Ordinary,
         }
     }
 }
@@ -164,6 +169,12 @@ impl ConsoleConfig {
                 }
             },
             lockout: mins(f.lockout_mins, "lockout_mins", d.lockout)?,
+            operator_kind: match &f.operator_kind {
+                None => d.operator_kind,
+                Some(s) => registers::OperatorKind::parse(s).ok_or_else(|| {
+                    format!("[console] operator_kind: {s:?} is not ordinary, cii or central-state")
+                })?,
+            },
         })
     }
 }
@@ -223,6 +234,7 @@ pub struct Console {
     audit: audit::Audit,
     view: Arc<data::VaultView>,
     verify: Arc<jobs::VerifyJob>,
+    regs: Arc<regs::RegStore>,
     /// At most two password hashes at a time (each takes ~19 MiB and ~20 ms).
     hashing: tokio::sync::Semaphore,
     /// A precomputed hash checked for unknown user names, so they take as long as known ones.
@@ -265,6 +277,7 @@ impl Console {
             tokens,
             audit: audit::Audit::new(intake),
             verify: Arc::new(jobs::VerifyJob::new(dir)),
+            regs: Arc::new(regs::RegStore::new(dir, cfg.operator_kind)),
             view,
             hashing: tokio::sync::Semaphore::new(2),
             dummy_hash: users::hash_password("not a password of anyone")?,

@@ -19,6 +19,7 @@ use super::{
     Console, Lang, Params, Resp, body, cookie, fmt_offset, fmt_time, heatmap, peer_ip,
     percent_decode, redirect,
 };
+use registers::WriteCtx;
 
 const STYLE: &str = include_str!("assets/style.css");
 const SCRIPT: &str = include_str!("assets/console.js");
@@ -44,6 +45,7 @@ enum Nav {
     Dashboard,
     Logs,
     Verify,
+    Registers,
     Settings,
     None,
 }
@@ -184,6 +186,7 @@ fn layout(x: &Ctx, title: &str, nav: Nav, refresh: bool, main: Markup) -> Markup
                         nav aria-label=(lang.t("主导航", "Main")) {
                             (link(Nav::Dashboard, "/console/", "仪表盘", "Dashboard"))
                             (link(Nav::Logs, "/console/logs", "日志", "Logs"))
+                            (link(Nav::Registers, "/console/registers", "登记簿", "Registers"))
                             (link(Nav::Verify, "/console/verify", "校验", "Verification"))
                             (link(Nav::Settings, "/console/settings", "设置", "Settings"))
                         }
@@ -326,6 +329,9 @@ pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str)
             "/console/logs" => logs_page(&x, &query).await,
             "/console/verify" => verify_page(&x),
             "/console/settings" => settings_page(&x, None, StatusCode::OK),
+            p if p == "/console/registers" || p.starts_with("/console/registers/") => {
+                regs_get(&x, p, &query).await
+            }
             p => match p.strip_prefix("/console/logs/").map(str::parse::<u64>) {
                 Some(Ok(seq)) => record_page(&x, seq).await,
                 _ => error_page(
@@ -371,6 +377,7 @@ pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str)
     let need = match path.as_str() {
         "/console/logout" | "/console/verify" => UserRole::Auditor,
         "/console/logs/export" => UserRole::Operator,
+        p if p.starts_with("/console/registers/") => UserRole::Operator,
         _ => UserRole::Admin,
     };
     if !who.can(need) {
@@ -402,6 +409,7 @@ pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str)
         "/console/logout" => logout(&x, peer).await,
         "/console/verify" => start_verify(&x, peer).await,
         "/console/logs/export" => export(&x, &form, peer).await,
+        p if p.starts_with("/console/registers/") => regs_post(&x, p, &form, peer).await,
         p if p.starts_with("/console/settings/") => settings_action(&x, p, &form, peer).await,
         _ => error_page(
             &x,
@@ -938,11 +946,13 @@ async fn dashboard(x: &Ctx<'_>) -> Resp {
     };
     let first = window_start;
     let rows: Vec<(&str, &super::data::SourceDays)> = log_sources.clone();
+    let clocks = clocks_panel(x).await;
     let m = html! {
         h1 { (x.t("仪表盘", "Dashboard")) }
         div.cards {
             (verify_card) (cp_card) (today_card) (disk_card)
         }
+        (clocks)
         @if !summary.unreadable.is_empty() {
             section.card.bad role="alert" {
                 h2 { (x.t("有无法读取的部分", "Parts could not be read")) }
@@ -2128,6 +2138,573 @@ pub(super) async fn apply(
                 })
                 .await;
             Err(ApplyError::Refused(e))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// registers
+
+fn reg_err_text(e: &registers::Error, lang: Lang) -> String {
+    match e.invalid() {
+        Some(inv) => inv.problem.get(lang == Lang::Zh).to_owned(),
+        None if lang == Lang::Zh => e.message_zh(),
+        None => e.to_string(),
+    }
+}
+
+async fn on_regs<T: Send + 'static>(
+    c: &Console,
+    f: impl FnOnce(&mut registers::Registers) -> registers::Result<T> + Send + 'static,
+) -> Result<T, registers::Error> {
+    let regs = c.regs.clone();
+    tokio::task::spawn_blocking(move || regs.with(f))
+        .await
+        .unwrap_or_else(|e| Err(registers::Error::storage(format!("task failed: {e}"))))
+}
+
+async fn regs_index(x: &Ctx<'_>) -> Resp {
+    let counts = match on_regs(x.c, |r| r.counts()).await {
+        Ok(c) => c,
+        Err(e) => {
+            return error_page(
+                x,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &reg_err_text(&e, x.lang),
+            );
+        }
+    };
+    let lang = x.lang;
+    let m = html! {
+        h1 { (x.t("登记簿", "Registers")) }
+        p.lead { (x.t("第三章多数义务由人工记录证明：事件、预案与演练、培训、协议、审查、漏洞、备案……这里的每条记录只追加、不覆盖，每次修改都记入日志库。", "Most chapter-3 duties are proven by records people keep: incidents, plans and drills, training, agreements, reviews, vulnerabilities, filings… Every record here is append-only, and every change is recorded in the vault.")) }
+        table.data {
+            thead { tr {
+                th scope="col" { (x.t("登记簿", "Register")) }
+                th scope="col" .num { (x.t("记录", "Records")) }
+                th scope="col" .num { (x.t("未结", "Open")) }
+                th scope="col" { (x.t("证明的义务", "Proves")) }
+            } }
+            tbody {
+                @for reg in super::regs::ALL {
+                    @let n = counts.iter().find(|c| c.register == reg);
+                    tr {
+                        th scope="row" { a href=(format!("/console/registers/{}", reg.key())) { (super::regs::reg_label(reg, lang)) } }
+                        td.num { (n.map_or(0, |c| c.records)) }
+                        td.num { (n.map_or(0, |c| c.open)) }
+                        td.small.mono { (reg.duties().join(" ")) }
+                    }
+                }
+            }
+        }
+    };
+    html_resp(
+        StatusCode::OK,
+        layout(x, x.t("登记簿", "Registers"), Nav::Registers, false, m),
+    )
+}
+
+async fn regs_list(x: &Ctx<'_>, reg: registers::Register) -> Resp {
+    let page = match on_regs(x.c, move |r| {
+        r.list(
+            reg,
+            &registers::ListQuery {
+                open_only: false,
+                limit: 200,
+                offset: 0,
+            },
+        )
+    })
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => {
+            return error_page(
+                x,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &reg_err_text(&e, x.lang),
+            );
+        }
+    };
+    let lang = x.lang;
+    let can_edit = x.who.is_some_and(|w| w.can(UserRole::Operator));
+    let m = html! {
+        p.crumbs { a href="/console/registers" { (x.t("« 登记簿", "« Registers")) } }
+        h1 { (super::regs::reg_label(reg, lang)) }
+        @if can_edit {
+            p { a.button href=(format!("/console/registers/{}/new", reg.key())) { (x.t("新建记录", "New record")) } }
+        }
+        @if page.items.is_empty() {
+            p.muted { (x.t("还没有记录。", "No records yet.")) }
+        } @else {
+            p.muted { (page.total) (x.t(" 条记录，最新的在前（个人信息已脱敏）", " records, newest first (personal data masked)")) }
+            table.data {
+                thead { tr {
+                    th scope="col" { (x.t("编号", "Id")) }
+                    th scope="col" { (x.t("摘要", "Summary")) }
+                    th scope="col" { (x.t("修订", "Revision")) }
+                    th scope="col" { (x.t("更新于", "Updated")) }
+                    th scope="col" { (x.t("更新人", "By")) }
+                } }
+                tbody {
+                    @for r in &page.items {
+                        tr {
+                            th scope="row" { a href=(format!("/console/registers/{}/{}", reg.key(), r.id)) { (r.id) } }
+                            td { (reg.summary(&registers::schema::masked(reg, &r.data))) }
+                            td.num { (r.revision) }
+                            td.nowrap { (super::regs::pretty_time(&r.updated_at, x.c.cfg.utc_offset)) }
+                            td { (r.updated_by) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    html_resp(
+        StatusCode::OK,
+        layout(
+            x,
+            super::regs::reg_label(reg, lang),
+            Nav::Registers,
+            false,
+            m,
+        ),
+    )
+}
+
+fn regs_form_page(
+    x: &Ctx,
+    reg: registers::Register,
+    id: Option<&str>,
+    values: &serde_json::Map<String, serde_json::Value>,
+    error: Option<(Option<String>, String)>,
+    revision: Option<u64>,
+    status: StatusCode,
+) -> Resp {
+    let lang = x.lang;
+    let csrf = x.who.map(|w| w.session.csrf.clone()).unwrap_or_default();
+    let action = match id {
+        Some(id) => format!("/console/registers/{}/{id}", reg.key()),
+        None => format!("/console/registers/{}", reg.key()),
+    };
+    let title = match id {
+        Some(id) => format!("{} {id}", x.t("编辑", "Edit")),
+        None => format!(
+            "{}：{}",
+            x.t("新建", "New"),
+            super::regs::reg_label(reg, lang)
+        ),
+    };
+    let m = html! {
+        p.crumbs { a href=(format!("/console/registers/{}", reg.key())) { "« " (super::regs::reg_label(reg, lang)) } }
+        h1 { (title) }
+        p.muted { span.req aria-hidden="true" { "*" } " " (x.t("必填。时间按 UTC", "Required. Times are in UTC")) (fmt_offset(x.c.cfg.utc_offset)) (x.t(" 填写。", ".")) }
+        (super::regs::form(reg, &action, &csrf, values, error, revision, lang))
+    };
+    html_resp(status, layout(x, &title, Nav::Registers, false, m))
+}
+
+async fn regs_show(x: &Ctx<'_>, reg: registers::Register, id: &str) -> Resp {
+    let idc = id.to_owned();
+    let kind = x.c.regs.kind;
+    let settings = x.c.regs.settings.clone();
+    let r = on_regs(x.c, move |r| {
+        let rec = r.get(reg, &idc)?;
+        let hist = r.history(reg, &idc)?;
+        Ok((rec, hist))
+    })
+    .await;
+    let (rec, hist) = match r {
+        Ok(v) => v,
+        Err(e) if e.kind() == registers::ErrorKind::NotFound => {
+            return error_page(x, StatusCode::NOT_FOUND, &reg_err_text(&e, x.lang));
+        }
+        Err(e) => return error_page(x, StatusCode::BAD_REQUEST, &reg_err_text(&e, x.lang)),
+    };
+    let now = time::OffsetDateTime::now_utc().to_offset(x.c.cfg.utc_offset);
+    let view = registers::view::record_view(&rec, kind, &settings, now, None, false);
+    let lang = x.lang;
+    let masked = registers::schema::masked(reg, &rec.data);
+    let can_edit = x.who.is_some_and(|w| w.can(UserRole::Operator));
+    let m = html! {
+        p.crumbs { a href=(format!("/console/registers/{}", reg.key())) { "« " (super::regs::reg_label(reg, lang)) } }
+        h1 { (rec.id) " · " (reg.summary(&masked)) }
+        @if reg == registers::Register::Incident || !view.deadlines.is_empty() {
+            section.panel aria-labelledby="h-clock" {
+                h2 #h-clock { (x.t("法定期限", "Legal clocks")) }
+                (super::regs::deadlines(&view.deadlines, lang, x.c.cfg.utc_offset))
+                @if reg == registers::Register::Incident {
+                    p {
+                        (x.t("报告草稿：", "Report drafts: "))
+                        @for (k, zh, en) in [("initial", "初报", "initial"), ("summary", "总结报告", "summary")] {
+                            @for f in ["docx", "html", "md"] {
+                                a.dl href=(format!("/console/registers/incident/{}/report?kind={k}&format={f}", rec.id)) { (lang.t(zh, en)) " ." (f) }
+                                " "
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section.panel aria-labelledby="h-fields" {
+            h2 #h-fields { (x.t("内容", "Record")) " " span.muted.small { (x.t("修订 ", "revision ")) (rec.revision) } }
+            dl.kv {
+                @for f in reg.fields() {
+                    @if let Some(v) = masked.get(f.key) {
+                        dt { (super::regs::field_label(f, lang)) } dd { (super::regs::show_field(f, v, lang, x.c.cfg.utc_offset)) }
+                    }
+                }
+                dt { (x.t("创建", "Created")) } dd { (super::regs::pretty_time(&rec.created_at, x.c.cfg.utc_offset)) " · " (rec.created_by) }
+                dt { (x.t("更新", "Updated")) } dd { (super::regs::pretty_time(&rec.updated_at, x.c.cfg.utc_offset)) " · " (rec.updated_by) }
+            }
+            @if can_edit {
+                p { a.button href=(format!("/console/registers/{}/{}/edit", reg.key(), rec.id)) { (x.t("编辑", "Edit")) } }
+            }
+        }
+        section.panel aria-labelledby="h-hist" {
+            h2 #h-hist { (x.t("历史", "History")) }
+            table.data {
+                thead { tr {
+                    th scope="col" .num { (x.t("修订", "Rev.")) }
+                    th scope="col" { (x.t("时间", "When")) }
+                    th scope="col" { (x.t("人员", "Who")) }
+                    th scope="col" { (x.t("操作", "What")) }
+                    th scope="col" { (x.t("更改的字段", "Fields changed")) }
+                } }
+                tbody {
+                    @for h in &hist {
+                        tr {
+                            td.num { (h.revision) }
+                            td.nowrap { (super::regs::pretty_time(&h.at, x.c.cfg.utc_offset)) }
+                            td { (h.actor) }
+                            td { (h.action) }
+                            td { (h.changes.iter().map(|c| reg.field(&c.field).map_or(c.field.clone(), |f| super::regs::field_label(f, lang).to_owned())).collect::<Vec<_>>().join("、")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    html_resp(StatusCode::OK, layout(x, &rec.id, Nav::Registers, false, m))
+}
+
+async fn regs_report(x: &Ctx<'_>, id: &str, query: &Params) -> Resp {
+    let kind = match query
+        .get("kind")
+        .and_then(registers::report::ReportKind::parse)
+    {
+        Some(k) => k,
+        None => {
+            return error_page(
+                x,
+                StatusCode::BAD_REQUEST,
+                x.t(
+                    "报告类型应为 initial 或 summary。",
+                    "kind must be initial or summary.",
+                ),
+            );
+        }
+    };
+    let format = query.get("format").unwrap_or("docx").to_owned();
+    if !matches!(format.as_str(), "docx" | "html" | "md") {
+        return error_page(
+            x,
+            StatusCode::BAD_REQUEST,
+            x.t(
+                "格式应为 docx、html 或 md。",
+                "format must be docx, html or md.",
+            ),
+        );
+    }
+    let idc = id.to_owned();
+    let op = x.c.regs.kind;
+    let settings = x.c.regs.settings.clone();
+    let now = time::OffsetDateTime::now_utc().to_offset(x.c.cfg.utc_offset);
+    let fmt2 = format.clone();
+    let r = on_regs(x.c, move |r| {
+        let rec = r.get(registers::Register::Incident, &idc)?;
+        let d = registers::report::draft(&rec, kind, op, &settings, now)?;
+        Ok(match fmt2.as_str() {
+            "md" => registers::report::markdown(&d).into_bytes(),
+            "html" => registers::report::html(&d).into_bytes(),
+            _ => registers::report::docx(&d, now)?,
+        })
+    })
+    .await;
+    match r {
+        Ok(bytes) => {
+            let ctype = match format.as_str() {
+                "md" => "text/markdown; charset=utf-8",
+                "html" => "text/html; charset=utf-8",
+                _ => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            };
+            let mut resp = body(StatusCode::OK, ctype, bytes);
+            let name = format!("{id}-{}.{format}", query.get("kind").unwrap_or("initial"));
+            if let Ok(v) = header::HeaderValue::from_str(&format!(
+                "attachment; filename=\"{}\"",
+                name.replace(['"', '\\'], "")
+            )) {
+                resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+            }
+            resp
+        }
+        Err(e) if e.kind() == registers::ErrorKind::NotFound => {
+            error_page(x, StatusCode::NOT_FOUND, &reg_err_text(&e, x.lang))
+        }
+        Err(e) => error_page(x, StatusCode::BAD_REQUEST, &reg_err_text(&e, x.lang)),
+    }
+}
+
+async fn regs_write(
+    x: &Ctx<'_>,
+    reg: registers::Register,
+    id: Option<&str>,
+    form: &Params,
+    peer: &str,
+) -> Resp {
+    let c = x.c;
+    let Some(w) = x.who else {
+        return redirect("/console/login");
+    };
+    let fields = super::regs::inputs(reg, form, c.cfg.utc_offset);
+    let expected = form
+        .get("expected_revision")
+        .and_then(|v| v.parse::<u64>().ok());
+    // what was typed, to refill the form after an error
+    let mut typed = serde_json::Map::new();
+    for (k, v) in &form.0 {
+        if reg.field(k).is_some() {
+            typed.insert(k.clone(), serde_json::Value::String(v.clone()));
+        }
+    }
+    let ev = Event {
+        actor: &w.user.name,
+        role: w.user.role.name(),
+        via: Via::Console,
+        from: peer,
+        action: if id.is_some() {
+            "register.update"
+        } else {
+            "register.add"
+        },
+        target: id,
+        outcome: "ok",
+        detail: super::regs::event_detail(reg, id, &fields),
+    };
+    if c.audit.record(&ev).await.is_err() {
+        return regs_form_page(
+            x,
+            reg,
+            id,
+            &typed,
+            Some((
+                None,
+                x.t(
+                    "无法把这次更改记入日志库，所以没有保存。",
+                    "The change could not be recorded in the vault, so nothing was saved.",
+                )
+                .to_owned(),
+            )),
+            expected,
+            StatusCode::SERVICE_UNAVAILABLE,
+        );
+    }
+    let actor = w.user.name.clone();
+    let settings = c.regs.settings.clone();
+    let idc = id.map(str::to_owned);
+    let sink = super::regs::IntakeSink {
+        intake: c.audit.intake(),
+        handle: tokio::runtime::Handle::current(),
+        pending: Vec::new(),
+    };
+    let offset = c.cfg.utc_offset;
+    let res = on_regs(c, move |r| {
+        let wc = WriteCtx {
+            actor: &actor,
+            now: time::OffsetDateTime::now_utc().to_offset(offset),
+            settings: &settings,
+            expected_revision: expected,
+        };
+        let rec = match &idc {
+            None => r.add(reg, &fields, &wc)?,
+            Some(id) => r.update(reg, id, &fields, "update", &wc)?,
+        };
+        let mut sink = sink;
+        if let Err(e) = r.anchor(&mut sink) {
+            tracing::warn!(error = %e, "register change not anchored yet (retried with the next change)");
+        }
+        Ok(rec)
+    })
+    .await;
+    match res {
+        Ok(rec) => redirect(&format!("/console/registers/{}/{}", reg.key(), rec.id)),
+        Err(e) => {
+            let _ = c
+                .audit
+                .record(&Event {
+                    outcome: "failed",
+                    detail: json!({"register": reg.key(), "error": e.to_string()}),
+                    ..ev
+                })
+                .await;
+            let field = e.invalid().and_then(|i| i.field.clone());
+            regs_form_page(
+                x,
+                reg,
+                id,
+                &typed,
+                Some((field, reg_err_text(&e, x.lang))),
+                expected,
+                StatusCode::BAD_REQUEST,
+            )
+        }
+    }
+}
+
+async fn regs_get(x: &Ctx<'_>, path: &str, query: &Params) -> Resp {
+    let segs: Vec<String> = path
+        .trim_start_matches("/console/registers")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(percent_decode)
+        .collect();
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let operator = x.who.is_some_and(|w| w.can(UserRole::Operator));
+    let need_operator = || {
+        error_page(
+            x,
+            StatusCode::FORBIDDEN,
+            &format!(
+                "{} {}",
+                x.t("此操作需要以下角色：", "This needs the role:"),
+                role_name(UserRole::Operator, x.lang)
+            ),
+        )
+    };
+    match segs.as_slice() {
+        [] => regs_index(x).await,
+        [key, rest @ ..] => {
+            let Some(reg) = super::regs::register_of(key) else {
+                return error_page(
+                    x,
+                    StatusCode::NOT_FOUND,
+                    x.t("没有这个登记簿。", "There is no such register."),
+                );
+            };
+            match rest {
+                [] => regs_list(x, reg).await,
+                ["new"] if operator => regs_form_page(
+                    x,
+                    reg,
+                    None,
+                    &serde_json::Map::new(),
+                    None,
+                    None,
+                    StatusCode::OK,
+                ),
+                ["new"] => need_operator(),
+                [id] => regs_show(x, reg, id).await,
+                [id, "edit"] if operator => {
+                    let idc = (*id).to_owned();
+                    match on_regs(x.c, move |r| r.get(reg, &idc)).await {
+                        Ok(rec) => regs_form_page(
+                            x,
+                            reg,
+                            Some(&rec.id),
+                            &rec.data,
+                            None,
+                            Some(rec.revision),
+                            StatusCode::OK,
+                        ),
+                        Err(e) => error_page(x, StatusCode::NOT_FOUND, &reg_err_text(&e, x.lang)),
+                    }
+                }
+                [_, "edit"] => need_operator(),
+                [id, "report"] if reg == registers::Register::Incident => {
+                    regs_report(x, id, query).await
+                }
+                _ => error_page(
+                    x,
+                    StatusCode::NOT_FOUND,
+                    x.t("没有这个页面。", "There is no such page."),
+                ),
+            }
+        }
+    }
+}
+
+async fn regs_post(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> Resp {
+    let segs: Vec<String> = path
+        .trim_start_matches("/console/registers")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(percent_decode)
+        .collect();
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let Some(reg) = segs.first().and_then(|k| super::regs::register_of(k)) else {
+        return error_page(
+            x,
+            StatusCode::NOT_FOUND,
+            x.t("没有这个登记簿。", "There is no such register."),
+        );
+    };
+    match segs.as_slice() {
+        [_] => regs_write(x, reg, None, form, peer).await,
+        [_, id] => regs_write(x, reg, Some(id), form, peer).await,
+        _ => error_page(
+            x,
+            StatusCode::NOT_FOUND,
+            x.t("没有这个操作。", "There is no such action."),
+        ),
+    }
+}
+
+/// The running clocks of every register, most urgent first.
+async fn clocks_panel(x: &Ctx<'_>) -> Markup {
+    let kind = x.c.regs.kind;
+    let settings = x.c.regs.settings.clone();
+    let now = time::OffsetDateTime::now_utc().to_offset(x.c.cfg.utc_offset);
+    let sweep = on_regs(x.c, move |r| r.sweep(kind, &settings, now)).await;
+    let lang = x.lang;
+    let zh = lang == Lang::Zh;
+    html! {
+        section.panel aria-labelledby="h-clocks" {
+            h2 #h-clocks { (x.t("法定期限", "Legal clocks")) }
+            @match &sweep {
+                Err(e) => p.error { (reg_err_text(e, lang)) }
+                Ok(s) if s.items.is_empty() => p.muted { (x.t("没有正在计时的期限。", "No clock is running.")) }
+                Ok(s) => {
+                    table.data.clocks {
+                        thead { tr {
+                            th scope="col" { (x.t("记录", "Record")) }
+                            th scope="col" { (x.t("期限", "Deadline")) }
+                            th scope="col" { (x.t("截止", "Due")) }
+                            th scope="col" { (x.t("状态", "State")) }
+                        } }
+                        tbody {
+                            @for it in s.items.iter().take(12) {
+                                @let v = registers::view::deadline_view(&it.deadline, now);
+                                tr class=(format!("clock {}", v.state)) {
+                                    th scope="row" {
+                                        @if let Some(id) = &it.id {
+                                            a href=(format!("/console/registers/{}/{id}", it.register.key())) { (id) }
+                                            " "
+                                        }
+                                        span.muted { (super::regs::reg_label(it.register, lang)) }
+                                        " " (it.summary)
+                                    }
+                                    td { (if zh { v.kind.label().zh } else { v.kind.label().en }) }
+                                    td.nowrap { (v.due.as_deref().map(|t| super::regs::pretty_time(t, x.c.cfg.utc_offset)).or(v.due_date.clone()).unwrap_or_default()) }
+                                    td { span class=(format!("badge {}", match v.state { "overdue" | "late" | "missing" => "bad", "pending" => "warn", _ => "" })) { (v.status_text.get(zh)) } }
+                                }
+                            }
+                        }
+                    }
+                    @if s.items.len() > 12 {
+                        p.muted { (s.items.len() - 12) (x.t(" 个更多期限见登记簿。", " more in the registers.")) }
+                    }
+                }
+            }
         }
     }
 }

@@ -175,6 +175,39 @@ async function main() {
   await page.waitForSelector("section[aria-labelledby=h-last] .badge.good", { timeout: 60000 });
   await shot(page, "06-verify.png");
 
+  step = "open an incident and see its deadline";
+  await page.goto(`${BASE}/console/registers`);
+  await shot(page, "13-registers.png");
+  await page.goto(`${BASE}/console/registers/incident/new`);
+  await labelsOnEveryInput(page);
+  // a form error is explained next to its field
+  await Promise.all([page.waitForNavigation(), page.click("form.stack button[type=submit]")]);
+  check((await page.locator(".field-error").count()) >= 1, "a missing required field is explained next to it");
+  await page.fill("#f-title", "勒索软件加密文件服务器");
+  await page.selectOption("#f-grade", "large");
+  // discovered ten minutes ago (console time, UTC+08:00)
+  const d = new Date(Date.now() + 8 * 3600e3 - 10 * 60e3).toISOString().slice(0, 19);
+  await page.fill("#f-discovered_at", d);
+  await Promise.all([page.waitForNavigation(), page.click("form.stack button[type=submit]")]);
+  check(/\/console\/registers\/incident\/INC-\d+$/.test(page.url()), `the incident was created (${page.url()})`);
+  const clock = await page.locator("table.clocks tbody tr").first().textContent();
+  check(clock.includes("+08:00"), `the deadline shows its due time with offset: ${clock}`);
+  check((await page.locator("table.clocks .badge.warn").count()) >= 1, "a running clock, not yet due");
+  await shot(page, "14-incident.png");
+
+  step = "download a report (incident initial report draft)";
+  const [report] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("a.dl[href*='kind=initial&format=docx']"),
+  ]);
+  const docx = path.join(DOWNLOADS, "initial.docx");
+  await report.saveAs(docx);
+  const head = fs.readFileSync(docx).subarray(0, 2).toString("latin1");
+  check(head === "PK", "the DOCX report is a zip package");
+  await page.goto(`${BASE}/console/`);
+  check((await page.locator("#h-clocks ~ table.clocks tbody tr").count()) >= 1, "the dashboard lists the running clock");
+  await shot(page, "02b-dashboard-clocks.png");
+
   step = "settings: create a token, see it once, revoke it";
   await page.goto(`${BASE}/console/settings`);
   await labelsOnEveryInput(page);
@@ -219,6 +252,7 @@ async function main() {
     ["/console/logs?q=登录失败", "10-auditor-logs.png"],
     ["/console/settings", "11-auditor-settings.png"],
     ["/console/verify", null],
+    ["/console/registers/incident", "15-auditor-registers.png"],
   ]) {
     await page.goto(`${BASE}${p}`);
     const edits = await editControls(page);
@@ -235,6 +269,7 @@ async function main() {
     ["/console/settings/users", { csrf, name: "mallory", role: "admin", password: "a long enough password" }],
     ["/console/settings/tokens", { csrf, role: "admin" }],
     ["/console/logs/export", { csrf, q: "登录失败" }],
+    ["/console/registers/incident", { csrf, title: "forged", grade: "general", discovered_at: "2026-01-01T00:00" }],
     ["/console/settings/users", { name: "mallory", role: "admin", password: "a long enough password" }],
   ]) {
     const r = await page.request.post(`${BASE}${action}`, { form, maxRedirects: 0 });

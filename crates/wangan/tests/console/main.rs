@@ -396,6 +396,7 @@ fn console_in_a_real_browser() {
         ("admin", "token.create", "ok"),
         ("admin", "token.revoke", "ok"),
         ("admin", "logout", "ok"),
+        ("admin", "register.add", "ok"),
         ("审计员", "login", "ok"),
         ("审计员", "refused", "refused"),
     ] {
@@ -404,6 +405,13 @@ fn console_in_a_real_browser() {
             "event {actor} {action} {outcome} in {ev:?}"
         );
     }
+    // the register change is anchored in the vault by the writer thread
+    let store = vault::Store::open(&dir).unwrap();
+    let anchors = store
+        .records(0..store.size())
+        .filter(|r| r.as_ref().unwrap().record.source == "wangan.registers")
+        .count();
+    assert!(anchors >= 1, "register anchors in the vault");
     let report = vault::verify(
         &vault::Store::open(&dir).unwrap(),
         &vault::VerifyOptions::default(),
