@@ -47,6 +47,7 @@
 //! login_max_failures = 5            # failed logins of one name within 15 minutes that lock it
 //! lockout_mins = 15                 # how long a locked name stays locked
 //! operator_kind = "ordinary"        # the registers' clocks: ordinary, cii or central-state
+//! assessment = "assess.json"        # `wangan assess --format json` output shown (default: in data_dir)
 //! ```
 
 use std::net::SocketAddr;
@@ -358,7 +359,7 @@ impl Config {
                 "[commit] proof_ms",
                 1000,
             )? as u64),
-            console: crate::console::ConsoleConfig::from_file(&f.console)?,
+            console: crate::console::ConsoleConfig::from_file(&f.console, base)?,
         };
         cfg.check()?;
         Ok(cfg)

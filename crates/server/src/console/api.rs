@@ -202,6 +202,48 @@ fn routes() -> Vec<Route> {
         ),
         r(
             Method::GET,
+            "/api/v1/duties",
+            Role::Auditor,
+            "duties",
+            "The latest assessment (`wangan assess --format json`, schema wangan.assess/1)",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/clocks",
+            Role::Auditor,
+            "clocks",
+            "Every running legal clock of the registers, most urgent first",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/incidents",
+            Role::Auditor,
+            "incidents",
+            "Incidents with their report deadlines (personal data masked)",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/registers/{register}",
+            Role::Auditor,
+            "listRegister",
+            "The records of one register, newest first (personal data masked)",
+        ),
+        r(
+            Method::POST,
+            "/api/v1/registers/{register}",
+            Role::Operator,
+            "addRecord",
+            "Add a record: a JSON object of field keys and values; errors name the field",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/registers/{register}/{id}",
+            Role::Auditor,
+            "getRegisterRecord",
+            "One record with its clocks and history (personal data masked)",
+        ),
+        r(
+            Method::GET,
             "/api/v1/tokens",
             Role::Admin,
             "listTokens",
@@ -443,6 +485,27 @@ async fn handle_inner(
                 Bytes::new(),
             ))
         }
+        "duties" => {
+            let p = c.assessment.clone();
+            match tokio::task::spawn_blocking(move || super::assessment::load(&p))
+                .await
+                .map_err(internal)?
+            {
+                Ok(Some(a)) => Ok(body(StatusCode::OK, "application/json", a.bytes)),
+                Ok(None) => Err(not_found(
+                    "no assessment yet: run `wangan assess --format json -o FILE` (see [console] assessment)",
+                )),
+                Err(e) => Err(unavailable(e)),
+            }
+        }
+        "clocks" => clocks(c).await,
+        "incidents" => list_register(c, "incident", true).await,
+        "listRegister" => list_register(c, &vals[0], false).await,
+        "getRegisterRecord" => get_register_record(c, &vals[0], &vals[1]).await,
+        "addRecord" => {
+            let b = json_body(req).await?;
+            add_record(c, &actor, &vals[0], b, peer).await
+        }
         "listTokens" => {
             let list = crate::auth::list_tokens(&c.dir).map_err(internal)?;
             Ok(ok_json(
@@ -505,6 +568,225 @@ async fn handle_inner(
             ))
         }
         _ => Err(not_found("no such endpoint")),
+    }
+}
+
+fn reg_problem(e: registers::Error) -> Problem {
+    match e.kind() {
+        registers::ErrorKind::NotFound => not_found(e.to_string()),
+        registers::ErrorKind::Invalid => Problem::bad_params(vec![BadParam {
+            name: e
+                .invalid()
+                .and_then(|i| i.field.clone())
+                .unwrap_or_else(|| "body".into()),
+            detail: e
+                .invalid()
+                .map(|i| i.problem.get(false).to_owned())
+                .unwrap_or_else(|| e.to_string()),
+        }]),
+        _ => unavailable(e),
+    }
+}
+
+fn register_or_404(key: &str) -> Result<registers::Register, Problem> {
+    registers::Register::from_key(key).ok_or_else(|| {
+        not_found(format!(
+            "no register {key:?}; registers: {}",
+            super::regs::ALL
+                .iter()
+                .map(|r| r.key())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+async fn on_regs<T: Send + 'static>(
+    c: &Console,
+    f: impl FnOnce(&mut registers::Registers) -> registers::Result<T> + Send + 'static,
+) -> Result<T, Problem> {
+    let regs = c.regs.clone();
+    tokio::task::spawn_blocking(move || regs.with(f))
+        .await
+        .map_err(internal)?
+        .map_err(reg_problem)
+}
+
+fn now_local(c: &Console) -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc().to_offset(c.cfg.utc_offset)
+}
+
+async fn list_register(c: &Console, key: &str, with_clocks: bool) -> Result<Resp, Problem> {
+    let reg = register_or_404(key)?;
+    let page = on_regs(c, move |r| {
+        r.list(
+            reg,
+            &registers::ListQuery {
+                open_only: false,
+                limit: 500,
+                offset: 0,
+            },
+        )
+    })
+    .await?;
+    let (kind, settings, now) = (c.regs.kind, c.regs.settings.clone(), now_local(c));
+    let items: Vec<Value> = page
+        .items
+        .iter()
+        .map(|rec| {
+            if with_clocks {
+                serde_json::to_value(registers::view::record_view(
+                    rec, kind, &settings, now, None, false,
+                ))
+                .unwrap_or(Value::Null)
+            } else {
+                json!({
+                    "id": rec.id,
+                    "revision": rec.revision,
+                    "summary": reg.summary(&registers::schema::masked(reg, &rec.data)),
+                    "data": registers::schema::masked(reg, &rec.data),
+                    "updated_at": rec.updated_at,
+                    "updated_by": rec.updated_by,
+                })
+            }
+        })
+        .collect();
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({"schema": "wangan.console.register-list/1", "register": reg.key(), "total": page.total, "records": items}),
+    ))
+}
+
+async fn get_register_record(c: &Console, key: &str, id: &str) -> Result<Resp, Problem> {
+    let reg = register_or_404(key)?;
+    let idc = id.to_owned();
+    let (rec, hist) = on_regs(c, move |r| {
+        let rec = r.get(reg, &idc)?;
+        let h = r.history(reg, &idc)?;
+        Ok((rec, h))
+    })
+    .await?;
+    let v = registers::view::record_view(
+        &rec,
+        c.regs.kind,
+        &c.regs.settings,
+        now_local(c),
+        Some(hist),
+        false,
+    );
+    Ok(ok_json(
+        StatusCode::OK,
+        &serde_json::to_value(v).map_err(internal)?,
+    ))
+}
+
+async fn clocks(c: &Console) -> Result<Resp, Problem> {
+    let (kind, settings, now) = (c.regs.kind, c.regs.settings.clone(), now_local(c));
+    let sweep = on_regs(c, move |r| r.sweep(kind, &settings, now)).await?;
+    let items: Vec<Value> = sweep
+        .items
+        .iter()
+        .map(|it| {
+            json!({
+                "register": it.register.key(),
+                "id": it.id,
+                "summary": it.summary,
+                "deadline": serde_json::to_value(registers::view::deadline_view(&it.deadline, now)).unwrap_or(Value::Null),
+            })
+        })
+        .collect();
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({
+            "schema": "wangan.console.clocks/1",
+            "at": now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            "clocks": items,
+        }),
+    ))
+}
+
+async fn add_record(
+    c: &Console,
+    actor: &User,
+    key: &str,
+    b: Bytes,
+    peer: &str,
+) -> Result<Resp, Problem> {
+    let reg = register_or_404(key)?;
+    let obj: serde_json::Map<String, Value> = parse_body(&b)?;
+    let mut fields: Vec<(&'static str, registers::Input)> = Vec::new();
+    let mut errs = Vec::new();
+    for (k, v) in &obj {
+        match reg.field(k) {
+            Some(f) if !f.managed => fields.push((f.key, registers::Input::Json(v.clone()))),
+            Some(_) => errs.push(BadParam {
+                name: k.clone(),
+                detail: "set by wangan, not given".into(),
+            }),
+            None => errs.push(BadParam {
+                name: k.chars().take(64).collect(),
+                detail: "not a field of this register".into(),
+            }),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(Problem::bad_params(errs));
+    }
+    let ev = super::audit::Event {
+        actor: &actor.name,
+        role: actor.role.name(),
+        via: Via::Api,
+        from: peer,
+        action: "register.add",
+        target: None,
+        outcome: "ok",
+        detail: super::regs::event_detail(reg, None, &fields),
+    };
+    c.audit.record(&ev).await.map_err(|_| {
+        unavailable("the change could not be recorded in the vault, so nothing was saved")
+    })?;
+    let name = actor.name.clone();
+    let settings = c.regs.settings.clone();
+    let now = now_local(c);
+    let mut sink = super::regs::IntakeSink {
+        intake: c.audit.intake(),
+        handle: tokio::runtime::Handle::current(),
+        pending: Vec::new(),
+    };
+    let res = on_regs(c, move |r| {
+        let w = registers::WriteCtx {
+            actor: &name,
+            now,
+            settings: &settings,
+            expected_revision: None,
+        };
+        let rec = r.add(reg, &fields, &w)?;
+        if let Err(e) = r.anchor(&mut sink) {
+            tracing::warn!(error = %e, "register change not anchored yet (retried with the next change)");
+        }
+        Ok(rec)
+    })
+    .await;
+    match res {
+        Ok(rec) => {
+            let v =
+                registers::view::record_view(&rec, c.regs.kind, &c.regs.settings, now, None, false);
+            Ok(ok_json(
+                StatusCode::CREATED,
+                &serde_json::to_value(v).map_err(internal)?,
+            ))
+        }
+        Err(p) => {
+            let _ = c
+                .audit
+                .record(&super::audit::Event {
+                    outcome: "failed",
+                    detail: json!({"register": reg.key(), "error": p.detail}),
+                    ..ev
+                })
+                .await;
+            Err(p)
+        }
     }
 }
 
@@ -796,6 +1078,7 @@ async fn status(c: &Console) -> Result<Resp, Problem> {
     let cp = store.latest_checkpoint().map_err(unavailable)?;
     let disk = super::data::disk_space(&c.dir);
     let last = c.verify.last();
+    let recorded = vault::verified::latest(&c.dir).ok().flatten();
     Ok(ok_json(
         StatusCode::OK,
         &json!({
@@ -817,6 +1100,13 @@ async fn status(c: &Console) -> Result<Resp, Problem> {
                 "records_checked": v.records_checked,
                 "findings": v.findings.len(),
                 "by": v.by,
+            })),
+            "recorded_verification": recorded.map(|v| json!({
+                "time": v.time,
+                "intact": v.intact,
+                "size": v.size,
+                "records_checked": v.records_checked,
+                "still_matches_store": vault::verified::matches(&store, &v),
             })),
             "disk": disk.map(|(free, total)| json!({"free_bytes": free, "total_bytes": total})),
             "unreadable": store.bad_files().iter().map(|b| format!("{}: {}", b.path.display(), b.reason)).collect::<Vec<_>>(),
@@ -1139,6 +1429,13 @@ fn params_of(id: &str) -> Value {
         "getUser" | "changeUser" | "removeUser" => {
             json!([{"name": "name", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}])
         }
+        "listRegister" | "addRecord" => {
+            json!([{"name": "register", "in": "path", "required": true, "schema": {"type": "string", "enum": super::regs::ALL.iter().map(|r| r.key()).collect::<Vec<_>>()}}])
+        }
+        "getRegisterRecord" => json!([
+            {"name": "register", "in": "path", "required": true, "schema": {"type": "string", "enum": super::regs::ALL.iter().map(|r| r.key()).collect::<Vec<_>>()}},
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+        ]),
         "revokeToken" => {
             json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-f]{8}$"}}])
         }
@@ -1213,6 +1510,11 @@ fn body_of(id: &str) -> Option<Value> {
                 "reset_password": {"type": "boolean", "description": "true: a new password is generated and returned once"}
             }
         }),
+        "addRecord" => json!({
+            "type": "object",
+            "description": "Field keys of the register and their values: text, numbers, booleans, RFC 3339 times, lists",
+            "additionalProperties": {"type": ["string", "number", "integer", "boolean", "array"]}
+        }),
         "createToken" => json!({
             "type": "object", "additionalProperties": false, "required": ["role"],
             "properties": {"role": {"type": "string", "enum": ["ingest", "metrics", "auditor", "operator", "admin"]}}
@@ -1253,6 +1555,7 @@ fn success_of(id: &str) -> (u16, Value) {
         ),
         "getUser" | "changeUser" => (200, j(user_schema())),
         "addUser" => (201, j(user_schema())),
+        "addRecord" => (201, j(obj.clone())),
         "removeUser" | "revokeToken" => (204, json!({})),
         "listTokens" => (
             200,

@@ -109,14 +109,21 @@ impl VerifyJob {
         let progress = |n: u64| self.progress.store(n, Ordering::Relaxed);
         let r = vault::Store::open(dir).and_then(|store| {
             let size = store.size();
-            vault::verify(
+            let rep = vault::verify(
                 &store,
                 &vault::VerifyOptions {
                     progress: Some(&progress),
                     ..Default::default()
                 },
-            )
-            .map(|rep| (size, rep))
+            )?;
+            // the same record `wangan vault verify` keeps, which `wangan assess` reads
+            if let Ok(root) = store.root_at(rep.size) {
+                let v = vault::verified::Verified::new(&rep, root, time::OffsetDateTime::now_utc());
+                if let Err(e) = vault::verified::append(dir, &v) {
+                    tracing::warn!(error = %e, "verification not recorded in verified.log");
+                }
+            }
+            Ok((size, rep))
         });
         let result = match r {
             Ok((size, rep)) => VerifyResult {

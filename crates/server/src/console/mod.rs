@@ -41,6 +41,7 @@
 //!   Merkle tree and checkpoints as the logs. A change whose event cannot be stored is refused.
 
 pub mod api;
+pub mod assessment;
 pub mod audit;
 pub mod data;
 mod heatmap;
@@ -82,6 +83,7 @@ pub struct FileConsole {
     login_max_failures: Option<usize>,
     lockout_mins: Option<u64>,
     operator_kind: Option<String>,
+    assessment: Option<PathBuf>,
 }
 
 /// The console's resolved settings.
@@ -99,6 +101,8 @@ pub struct ConsoleConfig {
     pub lockout: Duration,
     /// The operator kind the registers' clocks are counted for.
     pub operator_kind: registers::OperatorKind,
+    /// The `wangan assess --format json` file shown; `None`: `<data-dir>/assess.json`.
+    pub assessment: Option<PathBuf>,
 }
 
 impl Default for ConsoleConfig {
@@ -110,6 +114,7 @@ impl Default for ConsoleConfig {
             login_max_failures: 5,
             lockout: Duration::from_secs(15 * 60),
             operator_kind: registers::OperatorKind::Ordinary,
+            assessment: None,
         }
     }
 }
@@ -138,8 +143,8 @@ pub fn parse_offset(s: &str) -> Option<UtcOffset> {
 }
 
 impl ConsoleConfig {
-    /// Resolve `[console]`, with bounds checked.
-    pub fn from_file(f: &FileConsole) -> Result<ConsoleConfig, String> {
+    /// Resolve `[console]`, with bounds checked; relative paths are taken from `base`.
+    pub fn from_file(f: &FileConsole, base: &Path) -> Result<ConsoleConfig, String> {
         let d = ConsoleConfig::default();
         let mins = |v: Option<u64>, key: &str, def: Duration| -> Result<Duration, String> {
             match v {
@@ -175,6 +180,13 @@ impl ConsoleConfig {
                     format!("[console] operator_kind: {s:?} is not ordinary, cii or central-state")
                 })?,
             },
+            assessment: f.assessment.as_ref().map(|p| {
+                if p.is_absolute() {
+                    p.clone()
+                } else {
+                    base.join(p)
+                }
+            }),
         })
     }
 }
@@ -235,6 +247,7 @@ pub struct Console {
     view: Arc<data::VaultView>,
     verify: Arc<jobs::VerifyJob>,
     regs: Arc<regs::RegStore>,
+    assessment: PathBuf,
     /// At most two password hashes at a time (each takes ~19 MiB and ~20 ms).
     hashing: tokio::sync::Semaphore,
     /// A precomputed hash checked for unknown user names, so they take as long as known ones.
@@ -278,6 +291,10 @@ impl Console {
             audit: audit::Audit::new(intake),
             verify: Arc::new(jobs::VerifyJob::new(dir)),
             regs: Arc::new(regs::RegStore::new(dir, cfg.operator_kind)),
+            assessment: cfg
+                .assessment
+                .clone()
+                .unwrap_or_else(|| dir.join("assess.json")),
             view,
             hashing: tokio::sync::Semaphore::new(2),
             dummy_hash: users::hash_password("not a password of anyone")?,
@@ -604,18 +621,18 @@ mod tests {
     fn console_settings_are_bounded() {
         let f: FileConsole = toml::from_str("session_idle_mins = 0").unwrap();
         assert!(
-            ConsoleConfig::from_file(&f)
+            ConsoleConfig::from_file(&f, Path::new("."))
                 .unwrap_err()
                 .contains("1 to 1440")
         );
         let f: FileConsole = toml::from_str("utc_offset = \"+8\"").unwrap();
         assert!(
-            ConsoleConfig::from_file(&f)
+            ConsoleConfig::from_file(&f, Path::new("."))
                 .unwrap_err()
                 .contains("utc_offset")
         );
         let f: FileConsole = toml::from_str("utc_offset = \"-05:30\"").unwrap();
-        let c = ConsoleConfig::from_file(&f).unwrap();
+        let c = ConsoleConfig::from_file(&f, Path::new(".")).unwrap();
         assert_eq!(c.utc_offset.whole_seconds(), -(5 * 3600 + 1800));
         assert!(toml::from_str::<FileConsole>("nope = 1").is_err());
         assert_eq!(

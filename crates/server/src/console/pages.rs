@@ -45,6 +45,7 @@ enum Nav {
     Dashboard,
     Logs,
     Verify,
+    Assessment,
     Registers,
     Settings,
     None,
@@ -186,6 +187,7 @@ fn layout(x: &Ctx, title: &str, nav: Nav, refresh: bool, main: Markup) -> Markup
                         nav aria-label=(lang.t("主导航", "Main")) {
                             (link(Nav::Dashboard, "/console/", "仪表盘", "Dashboard"))
                             (link(Nav::Logs, "/console/logs", "日志", "Logs"))
+                            (link(Nav::Assessment, "/console/assessment", "义务", "Duties"))
                             (link(Nav::Registers, "/console/registers", "登记簿", "Registers"))
                             (link(Nav::Verify, "/console/verify", "校验", "Verification"))
                             (link(Nav::Settings, "/console/settings", "设置", "Settings"))
@@ -329,6 +331,8 @@ pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str)
             "/console/logs" => logs_page(&x, &query).await,
             "/console/verify" => verify_page(&x),
             "/console/settings" => settings_page(&x, None, StatusCode::OK),
+            "/console/assessment" => assessment_page(&x).await,
+            "/console/assessment.json" => assessment_file(&x).await,
             p if p == "/console/registers" || p.starts_with("/console/registers/") => {
                 regs_get(&x, p, &query).await
             }
@@ -818,6 +822,11 @@ async fn dashboard(x: &Ctx<'_>) -> Resp {
     let cp = store.latest_checkpoint().ok().flatten();
     let disk = super::data::disk_space(&c.dir);
     let last = c.verify.last();
+    // the vault's own record of full verifications (console and `wangan vault verify` alike)
+    let recorded = vault::verified::latest(&c.dir).ok().flatten();
+    let recorded_holds = recorded
+        .as_ref()
+        .map(|v| vault::verified::matches(&store, v));
     let (job, _) = c.verify.state();
     let running = matches!(job, super::jobs::JobState::Running { .. });
     let own = |s: &str| s.starts_with("wangan.");
@@ -837,25 +846,43 @@ async fn dashboard(x: &Ctx<'_>) -> Resp {
         .count();
     let lang = x.lang;
 
+    // the latest full verification: the vault's record, else the console's own
+    let latest: Option<(i64, bool, u64)> = recorded
+        .as_ref()
+        .and_then(|v| {
+            v.at()
+                .map(|t| (vault::clock::to_ns(t), v.intact, v.records_checked))
+        })
+        .or_else(|| {
+            last.as_ref()
+                .map(|v| (v.finished_ns, v.intact, v.records_checked))
+        });
     let verify_card = {
-        let (tone, head) = match &last {
-            None => (Tone::Warn, x.t("从未做过完整校验", "never fully verified")),
-            Some(v) if v.intact => (
+        let (tone, head) = match (&latest, recorded_holds) {
+            (None, _) => (Tone::Warn, x.t("从未做过完整校验", "never fully verified")),
+            (Some(_), Some(false)) => (
+                Tone::Bad,
+                x.t(
+                    "校验之后日志库被改写过",
+                    "the vault changed since its verification",
+                ),
+            ),
+            (Some((_, true, _)), _) => (
                 Tone::Good,
                 x.t("完整，未发现篡改", "intact, nothing altered"),
             ),
-            Some(_) => (Tone::Bad, x.t("发现问题", "problems found")),
+            (Some(_), _) => (Tone::Bad, x.t("发现问题", "problems found")),
         };
         html! {
             section class=(tone_class(tone)) aria-labelledby="c-verify" {
                 h2 #c-verify { (x.t("完整性校验", "Integrity")) }
                 p.big { (badge(tone, head)) }
-                @if let Some(v) = &last {
+                @if let Some((at, _, checked)) = latest {
                     p.sub {
-                        (x.t("上次完整校验：", "Last full verification: ")) (x.time(v.finished_ns))
-                        " (" (fmt_age((now - v.finished_ns) / 1_000_000_000, lang)) ")"
+                        (x.t("上次完整校验：", "Last full verification: ")) (x.time(at))
+                        " (" (fmt_age((now - at) / 1_000_000_000, lang)) ")"
                     }
-                    p.sub { (fmt_count(v.records_checked)) " " (x.t("条记录已重新计算哈希", "records re-hashed")) }
+                    p.sub { (fmt_count(checked)) " " (x.t("条记录已重新计算哈希", "records re-hashed")) }
                 }
                 p.sub {
                     @if running {
@@ -947,11 +974,13 @@ async fn dashboard(x: &Ctx<'_>) -> Resp {
     let first = window_start;
     let rows: Vec<(&str, &super::data::SourceDays)> = log_sources.clone();
     let clocks = clocks_panel(x).await;
+    let duties = duties_panel(x).await;
     let m = html! {
         h1 { (x.t("仪表盘", "Dashboard")) }
         div.cards {
             (verify_card) (cp_card) (today_card) (disk_card)
         }
+        (duties)
         (clocks)
         @if !summary.unreadable.is_empty() {
             section.card.bad role="alert" {
@@ -2706,5 +2735,98 @@ async fn clocks_panel(x: &Ctx<'_>) -> Markup {
                 }
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// assessment
+
+async fn load_assessment(c: &Console) -> Result<Option<super::assessment::Loaded>, String> {
+    let p = c.assessment.clone();
+    tokio::task::spawn_blocking(move || super::assessment::load(&p))
+        .await
+        .unwrap_or_else(|e| Err(e.to_string()))
+}
+
+fn assess_hint(x: &Ctx) -> Markup {
+    html! {
+        p.muted {
+            (x.t("还没有评估结果。用下面的命令生成（例如每天由 cron 运行），控制台会显示它：", "No assessment yet. Produce one with the command below (e.g. daily from cron) and the console shows it:"))
+        }
+        pre.raw { "wangan assess --profile PROFILE.toml --format json -o " (x.c.assessment.display()) }
+    }
+}
+
+async fn duties_panel(x: &Ctx<'_>) -> Markup {
+    let loaded = load_assessment(x.c).await;
+    let lang = x.lang;
+    html! {
+        section.panel aria-labelledby="h-duties" {
+            h2 #h-duties { (x.t("第三章义务（最新评估）", "Chapter-3 duties (latest assessment)")) }
+            @match &loaded {
+                Err(e) => p.error { (e) }
+                Ok(None) => (assess_hint(x)),
+                Ok(Some(a)) => {
+                    p.muted {
+                        (x.t("评估日期 ", "Assessed for ")) (a.doc["at"].as_str().unwrap_or("")) " · "
+                        (x.t("生成于 ", "generated ")) (a.doc["generated"].as_str().map(|t| super::regs::pretty_time(t, x.c.cfg.utc_offset)).unwrap_or_default())
+                    }
+                    (super::assessment::counts(&a.doc, lang))
+                    @let worst: Vec<&serde_json::Value> = super::assessment::duties_worst_first(&a.doc)
+                        .into_iter()
+                        .filter(|d| matches!(d["status"].as_str(), Some("not-met" | "partly-met" | "needs-evidence")))
+                        .take(8)
+                        .collect();
+                    @if !worst.is_empty() { (super::assessment::table(&worst, lang)) }
+                    p { a href="/console/assessment" { (x.t("全部义务与下载 »", "All duties and downloads »")) } }
+                }
+            }
+        }
+    }
+}
+
+async fn assessment_page(x: &Ctx<'_>) -> Resp {
+    let loaded = load_assessment(x.c).await;
+    let lang = x.lang;
+    let m = html! {
+        h1 { (x.t("义务与评估", "Duties and assessment")) }
+        @match &loaded {
+            Err(e) => p.error role="alert" { (e) }
+            Ok(None) => (assess_hint(x)),
+            Ok(Some(a)) => {
+                p.lead {
+                    (a.doc["operator"]["name"].as_str().unwrap_or("")) " · "
+                    (x.t("评估日期 ", "assessed for ")) (a.doc["at"].as_str().unwrap_or("")) " · "
+                    (a.doc["law"]["label"].as_str().or(a.doc["law"]["version"].as_str()).unwrap_or(""))
+                }
+                (super::assessment::counts(&a.doc, lang))
+                p { a.button href="/console/assessment.json" download="assess.json" { (x.t("下载 JSON（wangan.assess/1）", "Download JSON (wangan.assess/1)")) } }
+                p.muted.small { (x.t("HTML、Markdown、OSCAL、CSV 格式：", "HTML, Markdown, OSCAL and CSV: ")) code { "wangan assess --format html|md|oscal|csv" } }
+                (super::assessment::table(&super::assessment::duties_worst_first(&a.doc), lang))
+            }
+        }
+    };
+    html_resp(
+        StatusCode::OK,
+        layout(x, x.t("义务", "Duties"), Nav::Assessment, false, m),
+    )
+}
+
+async fn assessment_file(x: &Ctx<'_>) -> Resp {
+    match load_assessment(x.c).await {
+        Ok(Some(a)) => {
+            let mut r = body(StatusCode::OK, "application/json", a.bytes);
+            r.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                header::HeaderValue::from_static("attachment; filename=\"assess.json\""),
+            );
+            r
+        }
+        Ok(None) => error_page(
+            x,
+            StatusCode::NOT_FOUND,
+            x.t("还没有评估结果。", "No assessment yet."),
+        ),
+        Err(e) => error_page(x, StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }

@@ -111,8 +111,20 @@ async function main() {
   check((await page.locator("svg.heatmap rect").count()) > 100, "the heatmap has a cell per day");
   const cards = await page.locator(".cards .card").count();
   check(cards >= 4, `vault health cards (${cards})`);
+  check((await page.locator("#h-duties ~ p.counts .badge").count()) === 6, "duties counted by status");
+  const worst = await page.locator("#h-duties ~ table tbody tr .badge").first().textContent();
+  check(worst.includes("未履行"), `the worst duty comes first (${worst})`);
   await labelsOnEveryInput(page);
   await shot(page, "02-dashboard.png");
+
+  step = "assessment: duties by status and the report download";
+  await page.goto(`${BASE}/console/assessment`);
+  check((await page.locator("table.data tbody tr").count()) >= 30, "every duty of the law crate is listed");
+  await shot(page, "02c-assessment.png");
+  const [assess] = await Promise.all([page.waitForEvent("download"), page.click("a[href='/console/assessment.json']")]);
+  const assessFile = path.join(DOWNLOADS, "assess.json");
+  await assess.saveAs(assessFile);
+  check(JSON.parse(fs.readFileSync(assessFile, "utf8")).schema === "wangan.assess/1", "the assessment downloads as wangan.assess/1");
 
   step = "search logs in Chinese";
   await page.goto(`${BASE}/console/logs`);

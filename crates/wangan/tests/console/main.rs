@@ -336,6 +336,26 @@ fn console_in_a_real_browser() {
     let dir = tmp.path().join("data");
     let s = Srv::start(&dir, None);
     seed(&s);
+    // the latest assessment the console shows (an example profile; exit 1: not compliant)
+    let profile = tmp.path().join("profile.toml");
+    let o = wangan()
+        .args(["profile", "init", "--kind", "cii-operator"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    std::fs::write(&profile, &o.stdout).unwrap();
+    let o = wangan()
+        .args(["assess", "--profile"])
+        .arg(&profile)
+        .args(["--format", "json", "-o"])
+        .arg(dir.join("assess.json"))
+        .output()
+        .unwrap();
+    assert!(
+        dir.join("assess.json").exists(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     add_user(&dir, "审计员", "auditor", "审计员的密码已经足够长了");
     let auditor_token = token(&dir, "auditor");
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots");
