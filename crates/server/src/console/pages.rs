@@ -530,7 +530,14 @@ async fn login(
         }
     };
     let next = form.get("next").map(str::to_owned);
-    let name = form.get("user").unwrap_or("").to_owned();
+    // what reaches the log, the vault event and the limiter: at most 64 characters, no control
+    let name: String = form
+        .get("user")
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(users::MAX_NAME_CHARS)
+        .collect();
     let password = form
         .0
         .iter()
