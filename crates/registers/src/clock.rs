@@ -86,6 +86,16 @@ impl OperatorKind {
     }
 }
 
+impl From<duties::OperatorKind> for OperatorKind {
+    fn from(k: duties::OperatorKind) -> OperatorKind {
+        match k {
+            duties::OperatorKind::CiiOperator => OperatorKind::Cii,
+            duties::OperatorKind::CentralOrgan => OperatorKind::CentralState,
+            _ => OperatorKind::Ordinary,
+        }
+    }
+}
+
 /// Incident grades of the 2025 reporting measures, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -276,6 +286,18 @@ impl Recipient {
                 T::new("公安机关（备案）", "public security (filing)")
             }
             Recipient::SectorDepartment => T::new("相关保护工作部门", "sector department"),
+        }
+    }
+
+    /// The English name as the object of a sentence: "report to the
+    /// provincial cyberspace office", "report to public security".
+    pub fn en_object(self) -> String {
+        match self {
+            Recipient::PublicSecurity | Recipient::PublicSecurityFiling => {
+                self.label().en.to_owned()
+            }
+            Recipient::OwnCyberspaceOffice => "its own cyberspace office".to_owned(),
+            _ => format!("the {}", self.label().en),
         }
     }
 }
@@ -469,8 +491,8 @@ pub fn incident_deadlines(t: &IncidentTimes, kind: OperatorKind, s: &Settings) -
             rule: Msg::new(
                 format!("较大及以上事件自发现起 {hours} 小时内报告{}", to.zh),
                 format!(
-                    "incidents graded 较大 or higher: report to the {} within {hours} h of discovery",
-                    to.en
+                    "incidents graded 较大 or higher: report to {} within {hours} h of discovery",
+                    recipient.en_object()
                 ),
             ),
             basis: INCIDENT_BASIS.into(),

@@ -49,9 +49,18 @@ pub struct Suggestion {
     pub caveat: Msg,
 }
 
+/// `12,000,000`; fractions as they are.
 fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
+    if v.fract() == 0.0 && (0.0..1e15).contains(&v) {
+        let s = format!("{}", v as u64);
+        let mut o = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
+                o.push(',');
+            }
+            o.push(c);
+        }
+        o
     } else {
         format!("{v}")
     }

@@ -68,6 +68,7 @@ pub mod anchor;
 pub mod chain;
 pub mod clock;
 mod error;
+pub mod evidence;
 pub mod grade;
 pub mod mask;
 pub mod mlps;

@@ -615,11 +615,23 @@ pub fn findings(
             let may = d.text("may_affect_national_security").unwrap_or("");
             let review = d.text("review").unwrap_or("");
             if may != "no" && review != "passed" {
+                let label = match reg.field("review").map(|f| f.ty) {
+                    Some(FieldType::Choice(cs)) => cs
+                        .iter()
+                        .find(|c| c.key == review)
+                        .map(|c| c.label)
+                        .unwrap_or(law::Text::new("", "")),
+                    _ => law::Text::new("", ""),
+                };
                 push(
                     "review-needed",
-                    format!("可能影响国家安全的采购尚未通过国家安全审查（当前：{review}）"),
                     format!(
-                        "a purchase that may affect national security has not passed the national security review (now: {review})"
+                        "可能影响国家安全的采购尚未通过国家安全审查（当前：{}）",
+                        label.zh
+                    ),
+                    format!(
+                        "a purchase that may affect national security has not passed the national security review (now: {})",
+                        label.en
                     ),
                     Provenance::Verified,
                     "csl.cii-national-security-review",

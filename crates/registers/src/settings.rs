@@ -6,6 +6,7 @@
 //!
 //! ```toml
 //! version = 1
+//! operator_kind = "cii"          # ordinary | cii | central-state (until the profile says it)
 //! utc_offset = "+08:00"          # where dates are counted (China Standard Time)
 //! day_count = "elapsed"          # "N days" = N × 24 hours; or "calendar" (Civil Code art. 201)
 //! drill_interval = "1 year"      # "regularly" (定期) for drills, 36(4)
@@ -146,6 +147,9 @@ pub struct Settings {
     pub incident_criteria: Vec<Criterion>,
     /// Catalog thresholds (secondary) and how they combine (ours).
     pub catalog: Catalog,
+    /// The operator's kind, when the settings name it (until the operator's
+    /// profile does; a profile or `--operator-kind` wins).
+    pub operator_kind: Option<crate::clock::OperatorKind>,
     /// Which settings differ from the defaults (keys), for the output's flags.
     pub changed: Vec<&'static str>,
 }
@@ -175,6 +179,7 @@ impl Default for Settings {
             mlps_citizens_especially_serious: 2,
             incident_criteria: vec![pi_criterion()],
             catalog: Catalog::default(),
+            operator_kind: None,
             changed: Vec::new(),
         }
     }
@@ -184,6 +189,7 @@ impl Default for Settings {
 #[serde(deny_unknown_fields)]
 struct File {
     version: u32,
+    operator_kind: Option<String>,
     utc_offset: Option<String>,
     day_count: Option<String>,
     drill_interval: Option<String>,
@@ -242,6 +248,13 @@ impl Settings {
             )));
         }
         let mut s = Settings::default();
+        if let Some(k) = f.operator_kind {
+            s.operator_kind = Some(crate::clock::OperatorKind::parse(&k).ok_or_else(|| {
+                bad(format!(
+                    "{origin}: operator_kind {k:?} must be \"ordinary\", \"cii\" or \"central-state\""
+                ))
+            })?);
+        }
         if let Some(o) = f.utc_offset {
             s.utc_offset = parse_offset(&o)
                 .ok_or_else(|| bad(format!("{origin}: utc_offset {o:?} is not ±hh:mm")))?;
@@ -370,6 +383,26 @@ impl Settings {
             s.changed.push("catalog");
         }
         Ok(s)
+    }
+
+    /// Take what the operator's profile says: its kind, and its drill and
+    /// training intervals (the profile's `[assess]` settings win over these
+    /// settings, so `wangan assess` and the registers count alike).
+    pub fn apply_profile(&mut self, p: &duties::Profile) {
+        let conv = |i: duties::Interval| match i.0 {
+            law::Period::Hours(h) => Interval::Days(h.div_ceil(24).max(1)),
+            law::Period::Days(d) => Interval::Days(d),
+            law::Period::Months(m) => Interval::Months(m),
+            law::Period::Years(y) => Interval::Years(y),
+        };
+        self.operator_kind = Some(p.operator.kind.into());
+        self.drill_interval = conv(p.settings.drill_every);
+        self.training_interval = conv(p.settings.training_every);
+        for k in ["drill_interval", "training_interval"] {
+            if !self.changed.contains(&k) {
+                self.changed.push(k);
+            }
+        }
     }
 
     /// Read a settings file.

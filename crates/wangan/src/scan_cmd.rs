@@ -95,11 +95,14 @@ pub struct ScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
-    /// Also keep each target's result (JSON, wangan.scan/1 with scanned_at and target) in DIR
-    /// [default: <data-dir>/scans], where `wangan assess` finds the latest scan of each data
-    /// store.
-    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "")]
-    save: Option<PathBuf>,
+    /// Also keep each target's result (JSON, wangan.scan/1 with scanned_at and target) in
+    /// `<data-dir>/scans` (or --save-dir), where `wangan assess` finds the latest scan of each
+    /// data store.
+    #[arg(long)]
+    save: bool,
+    /// Where --save keeps results (default: `<data-dir>/scans`).
+    #[arg(long, value_name = "DIR", requires = "save")]
+    save_dir: Option<PathBuf>,
     /// Data directory of the vault for `vault:`.
     #[arg(
         long,
@@ -401,12 +404,10 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     };
     let mut report = Report::default();
     let mut shown_targets = Vec::new();
-    let save_dir = args.save.as_ref().map(|d| {
-        if d.as_os_str().is_empty() {
-            args.data_dir.join("scans")
-        } else {
-            d.clone()
-        }
+    let save_dir = args.save.then(|| {
+        args.save_dir
+            .clone()
+            .unwrap_or_else(|| args.data_dir.join("scans"))
     });
     for t in &args.targets {
         shown_targets.push(scan::db::mask_target(t));

@@ -705,7 +705,7 @@ impl Registers {
                 _ => None,
             })
             .collect();
-        let at = fmt_datetime(w.now.to_offset(time::UtcOffset::UTC));
+        let at = recorded_at(w.now);
         self.tx(|db| {
             for (key, target) in &refs {
                 let to = Register::of_id(target).unwrap_or(reg);
@@ -874,7 +874,7 @@ impl Registers {
             prepared.push(data);
         }
         let genesis = self.genesis.clone();
-        let at = fmt_datetime(w.now.to_offset(time::UtcOffset::UTC));
+        let at = recorded_at(w.now);
         let n = prepared.len() as u64;
         self.tx(|db| {
             let (mut last_seq, mut prev_hash) = one(
@@ -1026,6 +1026,15 @@ impl Registers {
             )?;
             Ok(Page { total, items })
         })
+    }
+
+    /// Every record of a register at its latest revision, newest first,
+    /// streamed (exports, evidence for `wangan assess`).
+    pub fn each(&mut self, reg: Register, mut f: impl FnMut(Record) -> Result<()>) -> Result<()> {
+        let sql = format!(
+            "SELECT {RECORD_COLS} FROM heads h JOIN changes c ON c.seq = h.seq JOIN changes c0 ON c0.seq = h.created_seq WHERE h.register = $1 ORDER BY h.sort_key DESC, h.num DESC"
+        );
+        self.read(|db| db.each(&sql, &[P::S(reg.key())], &mut |r| f(record_of(reg, r)?)))
     }
 
     /// The latest date of a register's dating field (the last drill).
@@ -1484,6 +1493,15 @@ impl Registers {
         }
         Ok(rep)
     }
+}
+
+/// When a change is recorded: UTC, to the millisecond.
+fn recorded_at(now: OffsetDateTime) -> String {
+    let t = now.to_offset(time::UtcOffset::UTC);
+    let t = t
+        .replace_nanosecond(t.nanosecond() / 1_000_000 * 1_000_000)
+        .unwrap_or(t);
+    fmt_datetime(t)
 }
 
 fn anchored_through(db: &mut dyn Sql) -> Result<u64> {

@@ -4,6 +4,7 @@
 //! runs fail (never skip) when the server cannot be reached.
 
 mod bad_inputs;
+mod evidence;
 mod report;
 mod store;
 mod tamper;

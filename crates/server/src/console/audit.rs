@@ -54,6 +54,16 @@ pub struct Event<'a> {
     pub detail: Value,
 }
 
+/// Queue records (room reserved record by record, as the intake does) and wait until they
+/// are durable; returns the first seq.
+pub(crate) async fn send_durable(intake: &Intake, recs: Vec<Rec>) -> Result<u64, QueueError> {
+    let mut res = intake.reserve()?;
+    for r in &recs {
+        res.add_record(r.raw.len())?;
+    }
+    intake.send_durable(recs, res).await
+}
+
 /// Writes events.
 #[derive(Clone)]
 pub struct Audit {
@@ -103,7 +113,7 @@ impl Audit {
                 transport: "console",
                 raw: raw.clone(),
             };
-            match self.intake.send_durable(vec![rec]).await {
+            match send_durable(&self.intake, vec![rec]).await {
                 Ok(seq) => return Ok(seq),
                 Err(QueueError::Full) if attempt < 49 => {
                     tokio::time::sleep(Duration::from_millis(100)).await;

@@ -62,7 +62,7 @@ impl registers::AnchorSink for IntakeSink {
             .collect();
         let intake = self.intake.clone();
         self.handle
-            .block_on(async move { intake.send_durable(recs).await })
+            .block_on(async move { super::audit::send_durable(&intake, recs).await })
             .map(|_| ())
             .map_err(|e| format!("the vault did not take the anchors: {e:?}"))
     }
