@@ -33,6 +33,7 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("vault") => vault(&args[1..]),
         Some("scan") => crate::bench_scan::run(&args[1..]),
         Some("intake") => crate::bench_intake::run(&args[1..]),
+        Some("console") => crate::bench_console::run(&args[1..]),
         _ => bail!("{USAGE}"),
     }
 }

@@ -43,6 +43,15 @@
 //! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back (1 MiB to 64 GiB)
 //! proof_ms = 1000                   # records a group commit made durable get a signed checkpoint within this (1 to 3600000)
 //! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle (1 to 86400)
+//!
+//! [console]                         # the web console and JSON API on the HTTP listener
+//! enabled = true
+//! session_idle_mins = 30            # a session unused this long ends (1 to 1440)
+//! utc_offset = "+08:00"             # days of the dashboard and times shown (China Standard Time)
+//! login_max_failures = 5            # failed logins of one name within 15 minutes that lock it (3 to 100)
+//! lockout_mins = 15                 # how long a locked name stays locked (1 to 1440)
+//! operator_kind = "ordinary"        # the registers' clocks: ordinary, cii or central-state
+//! assessment = "assess.json"        # `wangan assess --format json` output shown (default: in data_dir)
 //! ```
 
 use std::net::SocketAddr;
@@ -73,6 +82,8 @@ struct FileConfig {
     tls: Option<FileTls>,
     #[serde(default)]
     commit: FileCommit,
+    #[serde(default)]
+    console: crate::console::FileConsole,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -191,6 +202,8 @@ pub struct Config {
     /// checkpoint that covers them: group commits do not each sign one, so a steady trickle
     /// does not fill `checkpoints.log`.
     pub proof_interval: Duration,
+    /// The web console and its JSON API (`[console]`).
+    pub console: crate::console::ConsoleConfig,
 }
 
 impl Default for Config {
@@ -222,6 +235,7 @@ impl Default for Config {
             queue_bytes: 32 << 20,
             checkpoint_interval: Duration::from_secs(60),
             proof_interval: Duration::from_secs(1),
+            console: crate::console::ConsoleConfig::default(),
         }
     }
 }
@@ -335,6 +349,7 @@ impl Config {
             queue_bytes: c.queue_bytes.unwrap_or(d.queue_bytes),
             checkpoint_interval: secs(c.checkpoint_secs, d.checkpoint_interval),
             proof_interval: millis(c.proof_ms, d.proof_interval),
+            console: crate::console::ConsoleConfig::from_file(&f.console, base)?,
         };
         cfg.check()?;
         Ok(cfg)

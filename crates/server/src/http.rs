@@ -49,6 +49,8 @@ pub(crate) struct HttpCtx {
     pub frame_timeout: Duration,
     pub idle_timeout: Duration,
     pub transport: &'static str,
+    /// The web console and its API, when enabled (see [`crate::console`]).
+    pub console: Option<Arc<crate::console::Console>>,
     /// Memory for request bodies and their records.
     pub budget: Budget,
     pub refusals: Arc<RefusalLog>,
@@ -309,6 +311,18 @@ async fn handle(
             };
         }
         _ => {}
+    }
+    if let Some(console) = &ctx.console
+        && crate::console::owns(&method, &path, req.headers())
+    {
+        let (parts, body) = crate::console::handle(console, req, &peer)
+            .await
+            .into_parts();
+        let data = match http_body_util::BodyExt::collect(body).await {
+            Ok(c) => c.to_bytes(),
+            Err(never) => match never {},
+        };
+        return Response::from_parts(parts, Body::new(data));
     }
     let needed = if path == "/metrics" {
         Role::Metrics
