@@ -320,8 +320,9 @@ pub(crate) fn owns(method: &Method, path: &str, headers: &HeaderMap) -> bool {
         return true;
     }
     if path.starts_with("/api/v1/") || path == "/api/v1" {
-        // the HTTP intake stays where shippers send it
-        return !(path == "/api/v1/logs" && (method == Method::POST || method == Method::PUT));
+        // the HTTP intake stays where shippers send it (whatever the method: it answers 401
+        // before anything else, and 405 to a token holder using the wrong method)
+        return path != "/api/v1/logs";
     }
     path == "/" && method == Method::GET && is_browser(headers)
 }
