@@ -491,6 +491,10 @@ fn seq_bounded_queries_page_stably_while_records_arrive() -> Result<(), vault::E
             format!("{} ok {pad} r{i}", line(i))
         };
         append_at(&mut v, i, l.as_bytes())?;
+        // a commit seals the open segment once it holds segment_size bytes
+        if i % 1000 == 999 {
+            v.commit()?;
+        }
     }
     v.commit()?;
     let q = vault::Query {
