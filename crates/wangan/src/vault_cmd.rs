@@ -1147,8 +1147,10 @@ fn prune(dir: &Path, dry_run: bool, out: Out) -> anyhow::Result<Exit> {
                 vault::clock::rfc3339_ns(p.newest_ns)
             );
         }
-        if r.pruned.is_empty() {
+        if r.pruned.is_empty() && r.refused.is_none() {
             println!("  {}", out.t("没有到期的段", "nothing has expired"));
+        } else if r.pruned.is_empty() {
+            println!("  {}", out.t("没有删除任何段", "nothing was pruned"));
         }
         if let Some(why) = &r.refused {
             println!(
