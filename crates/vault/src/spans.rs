@@ -458,7 +458,10 @@ mod tests {
 
     #[test]
     fn runs_and_silences() {
-        assert_eq!(make_runs(vec![5, 1, 2, 10, 11], 2), vec![(1, 2), (5, 5), (10, 11)]);
+        assert_eq!(
+            make_runs(vec![5, 1, 2, 10, 11], 2),
+            vec![(1, 2), (5, 5), (10, 11)]
+        );
         assert_eq!(make_runs(vec![5, 1, 2, 10, 11], 3), vec![(1, 5), (10, 11)]);
         // window [0, 20], gap 3: silences 0..1 no; 5..10 yes; 11..20 yes (at the end)
         let g = silences(vec![(1, 5), (10, 11)], 0, 20, 3);
