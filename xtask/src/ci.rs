@@ -5,8 +5,9 @@
 //!    independent OSCAL validator `compliance-trestle`, the official `elasticsearch` client and
 //!    `gmssl` (SM2/SM3 of the independent bundle verifier; the venv's path goes to the tests in
 //!    `WANGAN_PYTHON`), and the Debian packages of the real peers the tests drive (logger,
-//!    rsyslog with TLS, curl, openssl, gzip) and of the independent Go bundle verifier (Go and
-//!    `golang.org/x/mod`, built in GOPATH mode), installed with apt-get when missing;
+//!    rsyslog with TLS, curl, openssl, gzip), of the independent Go bundle verifier (Go and
+//!    `golang.org/x/mod`, built in GOPATH mode) and of the report screenshot (chromium and
+//!    fonts-noto-cjk), installed with apt-get when missing;
 //! 2. `cargo fmt --check`;
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings`;
 //! 4. `cargo doc --workspace --no-deps` with rustdoc warnings denied;
@@ -111,7 +112,8 @@ fn workspace_root() -> Result<PathBuf> {
 
 /// PyPI packages the tests use, each with a module that proves it imports.
 const PY_PACKAGES: &[(&str, &str)] = &[
-    // the independent OSCAL validator for `wangan law export --format oscal`
+    // the independent OSCAL validator for `wangan law export --format oscal` and
+    // `wangan assess --format oscal`
     ("compliance-trestle==5.2.0", "trestle.oscal.catalog"),
     // the official Elasticsearch client, a real shipper for `wangan serve`'s bulk API
     ("elasticsearch>=9,<10", "elasticsearch.helpers"),
@@ -120,7 +122,8 @@ const PY_PACKAGES: &[(&str, &str)] = &[
 ];
 
 /// Debian packages the tests drive as real peers (logger, rsyslog with TLS, curl, openssl,
-/// gzip), and Go with `golang.org/x/mod` for the independent bundle verifier (verifiers/go).
+/// gzip), Go with `golang.org/x/mod` for the independent bundle verifier (verifiers/go), and
+/// chromium with the Noto CJK fonts for the assessment report's screenshot and A4 print.
 const DEBIAN_PACKAGES: &[&str] = &[
     "bsdutils",
     "rsyslog",
@@ -130,6 +133,9 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "gzip",
     "golang-go",
     "golang-golang-x-mod-dev",
+    // the HTML report, screenshotted and printed to PDF by a real browser with Chinese fonts
+    "chromium",
+    "fonts-noto-cjk",
 ];
 
 fn installed(pkg: &str) -> bool {
