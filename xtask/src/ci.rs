@@ -117,6 +117,8 @@ const PY_PACKAGES: &[(&str, &str)] = &[
     ("compliance-trestle==5.2.0", "trestle.oscal.catalog"),
     // the official Elasticsearch client, a real shipper for `wangan serve`'s bulk API
     ("elasticsearch>=9,<10", "elasticsearch.helpers"),
+    // an independent OOXML reader for the incident report drafts (`wangan incident report --format docx`)
+    ("python-docx>=1.1,<2", "docx"),
     // SM2 and SM3 of the independent bundle verifier (verifiers/python)
     ("gmssl==3.2.2", "gmssl.sm2"),
 ];

@@ -306,6 +306,9 @@ pub struct Settings {
     pub drill_every: Interval,
     /// "Regular" training (CSL-2025 36(2)) at least this often (default 1 year).
     pub training_every: Interval,
+    /// Where the registers live: `postgres://…` or an SQLite file (relative
+    /// to the profile); `None`: `registers.sqlite` in the vault directory.
+    pub registers: Option<String>,
 }
 
 /// A whole profile, checked.
@@ -432,6 +435,7 @@ struct RawSettings {
     drill_every: Option<Interval>,
     #[serde(default, deserialize_with = "opt_interval")]
     training_every: Option<Interval>,
+    registers: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -704,6 +708,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Profile, ProfileError> {
             .unwrap_or(Interval(law::Period::Years(1))),
         drill_every: s.drill_every.unwrap_or(Interval(law::Period::Years(1))),
         training_every: s.training_every.unwrap_or(Interval(law::Period::Years(1))),
+        registers: s.registers.filter(|r| !r.trim().is_empty()),
     };
 
     let mut ids = BTreeSet::new();
@@ -960,6 +965,7 @@ verify_max_age = "7 days"      # an older full `wangan vault verify` is stale
 restore_test_every = "1 year"
 drill_every = "1 year"         # "regular" drills (CII, art. 36(4))
 training_every = "1 year"      # "regular" training (CII, art. 36(2))
+# registers = "postgres://wangan@db/compliance"  # default: registers.sqlite in the vault
 "#;
 
 const TEMPLATE_BODY: &str = r#"

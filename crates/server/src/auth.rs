@@ -5,6 +5,12 @@
 //! token itself is printed once, when created. A high-entropy random token needs no slow
 //! password hash: guessing a 256-bit secret is hopeless whatever the hash costs.
 //!
+//! Changes (create, revoke) hold an exclusive lock on `<data-dir>/tokens.json.lock` from
+//! reading the file to replacing it, and replace it atomically (a temporary file with a unique
+//! name, fsync, rename, fsync of the directory): concurrent `wangan token` commands neither
+//! lose a token nor undo a revocation, and a reader (the running server) sees the old file or
+//! the new one, never a part.
+//!
 //! Shippers authenticate in different ways; all of these carry the same token:
 //! - `Authorization: Bearer <token>`
 //! - `Authorization: ApiKey <token>` or `ApiKey base64(<any id>:<token>)` (Elasticsearch API keys)
@@ -26,6 +32,8 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// Name of the token file in the data directory.
 pub const TOKENS_FILE: &str = "tokens.json";
+/// Name of the lock file that serialises changes to [`TOKENS_FILE`].
+pub const TOKENS_LOCK: &str = "tokens.json.lock";
 const SCHEMA: &str = "wangan.tokens/1";
 
 /// What a token may do.
@@ -149,15 +157,21 @@ fn io_err(what: &str, p: &Path, e: std::io::Error) -> Error {
 fn save_file(path: &Path, tokens: Vec<TokenEntry>) -> Result<()> {
     use std::io::Write as _;
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| io_err("create directory", dir, e))?;
     let body = serde_json::to_vec_pretty(&TokenFile {
         schema: SCHEMA.into(),
         tokens,
     })
     .map_err(|e| Error::new(ErrorKind::Io, format!("encode tokens: {e}")))?;
-    let tmp = dir.join(format!(".tmp-{TOKENS_FILE}"));
-    let _ = std::fs::remove_file(&tmp);
-    {
+    // unique per writer: two processes never share a temporary file
+    let mut r = [0u8; 8];
+    getrandom::fill(&mut r)
+        .map_err(|e| Error::new(ErrorKind::Io, format!("no random bytes from the os: {e}")))?;
+    let tmp = dir.join(format!(
+        ".tmp-{TOKENS_FILE}.{}.{}",
+        std::process::id(),
+        hex(&r)
+    ));
+    let written = (|| {
         let mut o = std::fs::OpenOptions::new();
         o.write(true).create_new(true);
         #[cfg(unix)]
@@ -168,12 +182,36 @@ fn save_file(path: &Path, tokens: Vec<TokenEntry>) -> Result<()> {
         let mut f = o.open(&tmp).map_err(|e| io_err("create", &tmp, e))?;
         f.write_all(&body).map_err(|e| io_err("write", &tmp, e))?;
         f.sync_all().map_err(|e| io_err("fsync", &tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| io_err("rename into place", path, e))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
-    std::fs::rename(&tmp, path).map_err(|e| io_err("rename into place", path, e))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    written?;
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io_err("fsync directory", dir, e))?;
     Ok(())
+}
+
+/// Run `f` (a read-modify-write of the token file) holding the exclusive token lock of `dir`.
+fn locked<T>(dir: &Path, f: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    std::fs::create_dir_all(dir).map_err(|e| io_err("create directory", dir, e))?;
+    let lp = dir.join(TOKENS_LOCK);
+    let mut o = std::fs::OpenOptions::new();
+    o.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let lock = o.open(&lp).map_err(|e| io_err("open", &lp, e))?;
+    lock.lock().map_err(|e| io_err("lock", &lp, e))?;
+    let r = f(&tokens_path(dir));
+    // closing the file releases the lock
+    drop(lock);
+    r
 }
 
 fn now_rfc3339() -> String {
@@ -191,15 +229,17 @@ pub fn create_token(dir: &Path, role: Role) -> Result<NewToken> {
     let id = hex(&raw[..4]);
     let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&raw[4..]);
     let token = format!("wgn_{id}_{secret}");
-    let path = tokens_path(dir);
-    let mut tokens = load_file(&path)?;
-    tokens.push(TokenEntry {
+    let entry = TokenEntry {
         id: id.clone(),
         role,
         sha256: sha256_hex(token.as_bytes()),
         created: now_rfc3339(),
-    });
-    save_file(&path, tokens)?;
+    };
+    locked(dir, |path| {
+        let mut tokens = load_file(path)?;
+        tokens.push(entry);
+        save_file(path, tokens)
+    })?;
     Ok(NewToken { id, role, token })
 }
 
@@ -210,15 +250,16 @@ pub fn list_tokens(dir: &Path) -> Result<Vec<TokenEntry>> {
 
 /// Remove the token with this id; returns whether it existed.
 pub fn revoke_token(dir: &Path, id: &str) -> Result<bool> {
-    let path = tokens_path(dir);
-    let mut tokens = load_file(&path)?;
-    let before = tokens.len();
-    tokens.retain(|t| t.id != id);
-    if tokens.len() == before {
-        return Ok(false);
-    }
-    save_file(&path, tokens)?;
-    Ok(true)
+    locked(dir, |path| {
+        let mut tokens = load_file(path)?;
+        let before = tokens.len();
+        tokens.retain(|t| t.id != id);
+        if tokens.len() == before {
+            return Ok(false);
+        }
+        save_file(path, tokens)?;
+        Ok(true)
+    })
 }
 
 /// Outcome of authenticating a request.
@@ -243,12 +284,21 @@ pub struct TokenStore {
 #[derive(Debug)]
 struct State {
     by_hash: HashMap<[u8; 32], Role>,
-    mtime: Option<SystemTime>,
+    stamp: Option<Stamp>,
     checked: Instant,
 }
 
-fn mtime(p: &Path) -> Option<SystemTime> {
-    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+/// What tells that the token file changed: a replaced file is a new inode, so two changes
+/// within one mtime tick are still seen.
+type Stamp = (SystemTime, u64, u64);
+
+fn stamp(p: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(p).ok()?;
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let ino = 0;
+    Some((m.modified().ok()?, m.len(), ino))
 }
 
 fn index(tokens: &[TokenEntry]) -> HashMap<[u8; 32], Role> {
@@ -275,7 +325,7 @@ impl TokenStore {
         Ok(TokenStore {
             state: Mutex::new(State {
                 by_hash: index(&tokens),
-                mtime: mtime(&path),
+                stamp: stamp(&path),
                 checked: Instant::now(),
             }),
             path,
@@ -292,12 +342,12 @@ impl TokenStore {
             }
         }
         if st.checked.elapsed() >= Duration::from_millis(200) || !st.by_hash.contains_key(&h) {
-            let m = mtime(&self.path);
-            if m != st.mtime {
+            let m = stamp(&self.path);
+            if m != st.stamp {
                 match load_file(&self.path) {
                     Ok(t) => {
                         st.by_hash = index(&t);
-                        st.mtime = m;
+                        st.stamp = m;
                         tracing::info!(tokens = st.by_hash.len(), "token file reloaded");
                     }
                     Err(e) => tracing::warn!(error = %e, "token file not reloaded"),
@@ -313,35 +363,7 @@ impl TokenStore {
         let Some(h) = authorization else {
             return AuthResult::Missing;
         };
-        let Ok(h) = std::str::from_utf8(h) else {
-            return AuthResult::Invalid;
-        };
-        let h = h.trim();
-        let (scheme, value) = h.split_once(' ').unwrap_or((h, ""));
-        let value = value.trim();
-        let b64 = base64::engine::general_purpose::STANDARD;
-        let candidates: Vec<Vec<u8>> = match scheme.to_ascii_lowercase().as_str() {
-            "bearer" => vec![value.as_bytes().to_vec()],
-            "apikey" => {
-                let mut v = vec![value.as_bytes().to_vec()];
-                if let Ok(d) = b64.decode(value) {
-                    if let Some(i) = d.iter().position(|b| *b == b':') {
-                        v.push(d[i + 1..].to_vec());
-                    }
-                    v.push(d);
-                }
-                v
-            }
-            "basic" => match b64.decode(value) {
-                Ok(d) => match d.iter().position(|b| *b == b':') {
-                    Some(i) => vec![d[i + 1..].to_vec(), d[..i].to_vec()],
-                    None => vec![d],
-                },
-                Err(_) => vec![],
-            },
-            _ => vec![],
-        };
-        for c in candidates {
+        for c in candidates(h) {
             if c.starts_with(b"wgn_")
                 && let Some(r) = self.lookup(&c)
             {
@@ -350,6 +372,49 @@ impl TokenStore {
         }
         AuthResult::Invalid
     }
+}
+
+/// The strings an `Authorization` header may carry a token in (see the module docs).
+fn candidates(h: &[u8]) -> Vec<Vec<u8>> {
+    let Ok(h) = std::str::from_utf8(h) else {
+        return Vec::new();
+    };
+    let h = h.trim();
+    let (scheme, value) = h.split_once(' ').unwrap_or((h, ""));
+    let value = value.trim();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    match scheme.to_ascii_lowercase().as_str() {
+        "bearer" => vec![value.as_bytes().to_vec()],
+        "apikey" => {
+            let mut v = vec![value.as_bytes().to_vec()];
+            if let Ok(d) = b64.decode(value) {
+                if let Some(i) = d.iter().position(|b| *b == b':') {
+                    v.push(d[i + 1..].to_vec());
+                }
+                v.push(d);
+            }
+            v
+        }
+        "basic" => match b64.decode(value) {
+            Ok(d) => match d.iter().position(|b| *b == b':') {
+                Some(i) => vec![d[i + 1..].to_vec(), d[..i].to_vec()],
+                None => vec![d],
+            },
+            Err(_) => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+/// The public id of a token presented in an `Authorization` header (`wgn_<8 hex>_…`), for
+/// logging a refusal: the id only, never anything of the secret.
+pub fn presented_token_id(authorization: Option<&[u8]>) -> Option<String> {
+    candidates(authorization?).into_iter().find_map(|c| {
+        let rest = c.strip_prefix(b"wgn_")?;
+        let id = rest.get(..8)?;
+        (rest.get(8) == Some(&b'_') && id.iter().all(|b| b.is_ascii_hexdigit()))
+            .then(|| String::from_utf8_lossy(id).to_ascii_lowercase())
+    })
 }
 
 #[cfg(test)]
@@ -413,6 +478,16 @@ mod tests {
             .map(|e| e.id)
             .collect();
         assert_eq!(ids, vec![m.id.clone(), late.id.clone()]);
+        assert_eq!(
+            presented_token_id(Some(format!("Bearer {}", t.token).as_bytes())),
+            Some(t.id.clone())
+        );
+        assert_eq!(
+            presented_token_id(Some(format!("ApiKey {}", t.es_api_key()).as_bytes())),
+            Some(t.id.clone())
+        );
+        assert_eq!(presented_token_id(Some(b"Bearer nope")), None);
+        assert_eq!(presented_token_id(Some(b"Bearer wgn_zz000000_x")), None);
         assert!(Role::Admin.permits(Role::Metrics));
         assert!(!Role::Ingest.permits(Role::Metrics));
         assert!(!Role::Metrics.permits(Role::Ingest));

@@ -99,11 +99,39 @@ fn describe(e: &serde_json::Error) -> String {
     }
 }
 
+/// Why parsing with an admission callback stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop<E> {
+    /// The body is malformed.
+    Body(BodyError),
+    /// The callback refused an item (e.g. no room in the write queue): parsing stopped there.
+    Refused(E),
+}
+
+impl<E> From<BodyError> for Stop<E> {
+    fn from(e: BodyError) -> Stop<E> {
+        Stop::Body(e)
+    }
+}
+
 /// Parse an Elasticsearch bulk body (NDJSON: action line, then document line except for
 /// `delete`). Blank lines between items are skipped. Malformed action lines and a missing
 /// document line make the whole request fail; a bad document or an update/delete is a
 /// per-item error.
 pub fn parse_bulk(body: &[u8]) -> Result<Vec<BulkItem<'_>>, BodyError> {
+    parse_bulk_with(body, |_| Ok::<(), std::convert::Infallible>(())).map_err(|e| match e {
+        Stop::Body(b) => b,
+        Stop::Refused(never) => match never {},
+    })
+}
+
+/// [`parse_bulk`], offering each item to `admit` before it is kept: the server counts items
+/// against its memory and queue budgets as they are decoded, and stops at the first refusal
+/// instead of decoding (and holding) the rest.
+pub fn parse_bulk_with<'a, E>(
+    body: &'a [u8],
+    mut admit: impl FnMut(&BulkItem<'a>) -> Result<(), E>,
+) -> Result<Vec<BulkItem<'a>>, Stop<E>> {
     let mut it = lines(body);
     let mut items = Vec::new();
     while let Some((n, l)) = it.next() {
@@ -117,12 +145,12 @@ pub fn parse_bulk(body: &[u8]) -> Result<Vec<BulkItem<'_>>, BodyError> {
             })?;
         let mut entries = action.into_iter();
         let (Some((name, meta)), None) = (entries.next(), entries.next()) else {
-            return Err(BodyError {
+            return Err(Stop::Body(BodyError {
                 line: n,
                 message:
                     "malformed action/metadata line: expected one action such as {\"create\":{}}"
                         .into(),
-            });
+            }));
         };
         let op = match name.as_str() {
             "index" => BulkOp::Index,
@@ -130,20 +158,20 @@ pub fn parse_bulk(body: &[u8]) -> Result<Vec<BulkItem<'_>>, BodyError> {
             "update" => BulkOp::Update,
             "delete" => BulkOp::Delete,
             other => {
-                return Err(BodyError {
+                return Err(Stop::Body(BodyError {
                     line: n,
                     message: format!(
                         "malformed action/metadata line: unknown action {:?} (expected create, index, update or delete)",
                         truncate(other, 64)
                     ),
-                });
+                }));
             }
         };
         let serde_json::Value::Object(meta) = meta else {
-            return Err(BodyError {
+            return Err(Stop::Body(BodyError {
                 line: n,
                 message: format!("malformed action/metadata line: {name} must be an object"),
-            });
+            }));
         };
         let s = |k: &str| match meta.get(k) {
             Some(serde_json::Value::String(s)) => Some(s.clone()),
@@ -162,10 +190,10 @@ pub fn parse_bulk(body: &[u8]) -> Result<Vec<BulkItem<'_>>, BodyError> {
         };
         if op != BulkOp::Delete {
             let Some((dn, doc)) = it.next() else {
-                return Err(BodyError {
+                return Err(Stop::Body(BodyError {
                     line: n,
                     message: format!("{name} action without a document line"),
-                });
+                }));
             };
             item.doc = Some(doc);
             let first = doc.iter().find(|b| !b.is_ascii_whitespace());
@@ -190,6 +218,7 @@ pub fn parse_bulk(body: &[u8]) -> Result<Vec<BulkItem<'_>>, BodyError> {
                 reason: format!("line {n}: {name} is not supported: the log vault is append-only"),
             });
         }
+        admit(&item).map_err(Stop::Refused)?;
         items.push(item);
     }
     Ok(items)
@@ -207,15 +236,40 @@ fn truncate(s: &str, n: usize) -> &str {
 /// NDJSON (each non-blank line is one record). Any invalid element fails the whole request,
 /// naming its line, so a client can fix and resend without duplicates.
 pub fn parse_json_records(body: &[u8]) -> Result<Vec<&[u8]>, BodyError> {
+    parse_json_records_with(body, |_| Ok::<(), std::convert::Infallible>(())).map_err(|e| match e {
+        Stop::Body(b) => b,
+        Stop::Refused(never) => match never {},
+    })
+}
+
+/// [`parse_json_records`], offering each record to `admit` before it is kept (see
+/// [`parse_bulk_with`]).
+pub fn parse_json_records_with<'a, E>(
+    body: &'a [u8],
+    mut admit: impl FnMut(&'a [u8]) -> Result<(), E>,
+) -> Result<Vec<&'a [u8]>, Stop<E>> {
     let first = body.iter().position(|b| !b.is_ascii_whitespace());
     if let Some(p) = first
         && body[p] == b'['
     {
-        let items: Vec<&RawValue> = serde_json::from_slice(body).map_err(|e| BodyError {
-            line: e.line(),
-            message: format!("invalid JSON array: {}", describe(&e)),
-        })?;
-        return Ok(items.into_iter().map(|r| r.get().as_bytes()).collect());
+        let mut refused = None;
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let r = serde::Deserializer::deserialize_seq(
+            &mut de,
+            Elements {
+                admit: &mut admit,
+                refused: &mut refused,
+            },
+        )
+        .and_then(|v| de.end().map(|()| v));
+        return match (r, refused) {
+            (_, Some(e)) => Err(Stop::Refused(e)),
+            (Ok(v), None) => Ok(v),
+            (Err(e), None) => Err(Stop::Body(BodyError {
+                line: e.line(),
+                message: format!("invalid JSON array: {}", describe(&e)),
+            })),
+        };
     }
     let mut out = Vec::new();
     for (n, l) in lines(body) {
@@ -223,14 +277,45 @@ pub fn parse_json_records(body: &[u8]) -> Result<Vec<&[u8]>, BodyError> {
             continue;
         }
         if let Err(e) = serde_json::from_slice::<IgnoredAny>(l) {
-            return Err(BodyError {
+            return Err(Stop::Body(BodyError {
                 line: n,
                 message: format!("invalid JSON: {}", describe(&e)),
-            });
+            }));
         }
+        admit(l).map_err(Stop::Refused)?;
         out.push(l);
     }
     Ok(out)
+}
+
+/// The elements of a JSON array as raw slices, each offered to `admit` as it is decoded.
+struct Elements<'f, F, E> {
+    admit: &'f mut F,
+    refused: &'f mut Option<E>,
+}
+
+impl<'de, F, E> serde::de::Visitor<'de> for Elements<'_, F, E>
+where
+    F: FnMut(&'de [u8]) -> Result<(), E>,
+{
+    type Value = Vec<&'de [u8]>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON array")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(r) = seq.next_element::<&'de RawValue>()? {
+            let b = r.get().as_bytes();
+            if let Err(e) = (self.admit)(b) {
+                *self.refused = Some(e);
+                return Err(serde::de::Error::custom("refused"));
+            }
+            out.push(b);
+        }
+        Ok(out)
+    }
 }
 
 /// Whether `s` may serve as a record's source name: an Elasticsearch-style index name
@@ -370,6 +455,28 @@ mod tests {
         let e = parse_json_records(b"[{\"a\":1},\n{\"b\" 2}]").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
         assert!(parse_json_records(b"").unwrap().is_empty());
+        assert!(parse_json_records(b"[1] x").is_err(), "trailing bytes");
+    }
+
+    #[test]
+    fn admission_stops_decoding_at_the_first_refusal() {
+        for body in [&b"1\n2\n3\n4\n"[..], b"[1,2,3,4]"] {
+            let mut seen = 0;
+            let r = parse_json_records_with(body, |_| {
+                seen += 1;
+                if seen == 3 { Err("full") } else { Ok(()) }
+            });
+            assert_eq!(r, Err(Stop::Refused("full")));
+            assert_eq!(seen, 3);
+        }
+        let body = b"{\"create\":{}}\n{}\n{\"create\":{}}\n{}\n{\"create\":{}}\n{}\n";
+        let mut seen = 0;
+        let r = parse_bulk_with(body, |_| {
+            seen += 1;
+            if seen == 2 { Err(()) } else { Ok(()) }
+        });
+        assert_eq!(r, Err(Stop::Refused(())));
+        assert_eq!(seen, 2);
     }
 
     #[test]

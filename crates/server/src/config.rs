@@ -1,6 +1,8 @@
 //! `wangan.toml`: the server configuration (versioned, unknown keys rejected).
 //!
-//! Every key is optional; what is missing takes the embedded default. Without a file, the
+//! Every key is optional; what is missing takes the embedded default. Every number must lie in
+//! the range noted below; a value outside it is refused at load time with an error naming the
+//! file, the key and the range (`wangan serve` exits 78), never clamped or left to overflow. Without a file, the
 //! listeners are on loopback: syslog UDP and TCP on `127.0.0.1:5514`, HTTP on
 //! `127.0.0.1:8514`; syslog over TLS is off until a certificate is configured. In a file, a
 //! listener whose address is omitted from `[intake]` is off.
@@ -19,11 +21,13 @@
 //! tcp_source = "syslog-tcp"
 //! tls_source = "syslog-tls"
 //! http_source = "http"              # bulk requests use the index name when it is valid
-//! max_message_bytes = 65536         # longer syslog messages are cut and counted
-//! max_body_bytes = 16777216         # larger HTTP bodies get 413
-//! max_connections = 4096            # per TCP/TLS listener
-//! idle_timeout_secs = 600           # a TCP connection that sends nothing is closed
-//! frame_timeout_secs = 60           # a started frame or HTTP body must finish in this time
+//! max_message_bytes = 65536         # longer syslog messages are cut and counted (1 B to 16 MiB)
+//! max_body_bytes = 16777216         # larger HTTP bodies get 413 (1 KiB to 1 GiB, at most queue_bytes)
+//! max_connections = 4096            # per TCP/TLS/HTTP listener (1 to 1000000; lowered to fit the fd limit)
+//! max_memory_bytes = 536870912      # memory ceiling of the whole server (64 MiB to 1 TiB)
+//! idle_timeout_secs = 600           # a TCP connection that sends nothing is closed (1 s to 7 days)
+//! frame_timeout_secs = 60           # a started frame or HTTP body must finish in this time (1 s to 1 day)
+//! refusal_log_secs = 60             # a refusal is logged once per peer, listener and reason per interval (1 s to 1 day)
 //! es_version = "8.19.0"             # what `GET /` reports to Elasticsearch clients
 //!
 //! [tls]
@@ -33,12 +37,12 @@
 //! http = false                      # serve the HTTP listener over TLS too
 //!
 //! [commit]
-//! window_ms = 2                     # group-commit window when an HTTP request waits for it
-//! syslog_window_ms = 10             # …when only syslog records do (bounds commits of a trickle)
-//! max_records = 65536               # …or this many records (the vault also writes its WAL every ~1 MiB, fsyncs every 8 MiB)
-//! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back
-//! proof_ms = 1000                   # records a group commit made durable get a signed checkpoint within this
-//! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle
+//! window_ms = 2                     # group-commit window when an HTTP request waits for it (0 to 1000)
+//! syslog_window_ms = 10             # …when only syslog records do (0 to 10000; bounds commits of a trickle)
+//! max_records = 65536               # …or this many records (1 to 16777216; the vault also writes its WAL every ~1 MiB, fsyncs every 8 MiB)
+//! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back (1 MiB to 64 GiB)
+//! proof_ms = 1000                   # records a group commit made durable get a signed checkpoint within this (1 to 3600000)
+//! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle (1 to 86400)
 //! ```
 
 use std::net::SocketAddr;
@@ -87,8 +91,10 @@ struct FileIntake {
     max_message_bytes: Option<usize>,
     max_body_bytes: Option<usize>,
     max_connections: Option<usize>,
+    max_memory_bytes: Option<usize>,
     idle_timeout_secs: Option<u64>,
     frame_timeout_secs: Option<u64>,
+    refusal_log_secs: Option<u64>,
     es_version: Option<String>,
 }
 
@@ -153,12 +159,19 @@ pub struct Config {
     pub max_message_bytes: usize,
     /// Largest HTTP body (after decompression).
     pub max_body_bytes: usize,
-    /// Most open connections per TCP/TLS/HTTP listener.
+    /// Most open connections per TCP/TLS/HTTP listener (lowered at start to fit the
+    /// file-descriptor limit, see [`crate::limits`]).
     pub max_connections: usize,
+    /// Ceiling of the server's memory: the vault writer, the write queue, request bodies and
+    /// connection buffers are all budgeted within it (see [`crate::limits`]).
+    pub max_memory_bytes: usize,
     /// A connection that sends nothing for this long is closed.
     pub idle_timeout: Duration,
     /// A started frame, TLS handshake or HTTP request must complete within this time.
     pub frame_timeout: Duration,
+    /// Refusals (401, 400, TLS handshakes, peers outside the allow-list, …) are logged at
+    /// most once per peer address, listener and reason in this interval.
+    pub refusal_log_interval: Duration,
     /// Version `GET /` reports.
     pub es_version: String,
     /// TLS material, if configured.
@@ -197,8 +210,10 @@ impl Default for Config {
             max_message_bytes: 64 * 1024,
             max_body_bytes: 16 << 20,
             max_connections: 4096,
+            max_memory_bytes: 512 << 20,
             idle_timeout: Duration::from_secs(600),
             frame_timeout: Duration::from_secs(60),
+            refusal_log_interval: Duration::from_secs(60),
             es_version: "8.19.0".into(),
             tls: None,
             commit_window: Duration::from_millis(2),
@@ -286,14 +301,9 @@ impl Config {
                 )),
             }
         };
-        let pos = |v: Option<usize>, key: &str, def: usize| -> std::result::Result<_, String> {
-            match v {
-                Some(0) => Err(format!("{key} must be positive")),
-                Some(n) => Ok(n),
-                None => Ok(def),
-            }
-        };
         let c = &f.commit;
+        let secs = |v: Option<u64>, def: Duration| v.map(Duration::from_secs).unwrap_or(def);
+        let millis = |v: Option<u64>, def: Duration| v.map(Duration::from_millis).unwrap_or(def);
         let cfg = Config {
             data_dir: f.data_dir.map(rel).unwrap_or(d.data_dir),
             syslog_udp: listen(&i.syslog_udp, "syslog_udp")?,
@@ -305,23 +315,13 @@ impl Config {
             tcp_source: name(&i.tcp_source, "tcp_source", &d.tcp_source)?,
             tls_source: name(&i.tls_source, "tls_source", &d.tls_source)?,
             http_source: name(&i.http_source, "http_source", &d.http_source)?,
-            max_message_bytes: pos(
-                i.max_message_bytes,
-                "max_message_bytes",
-                d.max_message_bytes,
-            )?,
-            max_body_bytes: pos(i.max_body_bytes, "max_body_bytes", d.max_body_bytes)?,
-            max_connections: pos(i.max_connections, "max_connections", d.max_connections)?,
-            idle_timeout: Duration::from_secs(pos(
-                i.idle_timeout_secs.map(|v| v as usize),
-                "idle_timeout_secs",
-                600,
-            )? as u64),
-            frame_timeout: Duration::from_secs(pos(
-                i.frame_timeout_secs.map(|v| v as usize),
-                "frame_timeout_secs",
-                60,
-            )? as u64),
+            max_message_bytes: i.max_message_bytes.unwrap_or(d.max_message_bytes),
+            max_body_bytes: i.max_body_bytes.unwrap_or(d.max_body_bytes),
+            max_connections: i.max_connections.unwrap_or(d.max_connections),
+            max_memory_bytes: i.max_memory_bytes.unwrap_or(d.max_memory_bytes),
+            idle_timeout: secs(i.idle_timeout_secs, d.idle_timeout),
+            frame_timeout: secs(i.frame_timeout_secs, d.frame_timeout),
+            refusal_log_interval: secs(i.refusal_log_secs, d.refusal_log_interval),
             es_version: i.es_version.clone().unwrap_or(d.es_version),
             tls: f.tls.map(|t| TlsConfig {
                 cert: rel(t.cert),
@@ -329,39 +329,178 @@ impl Config {
                 client_ca: t.client_ca.map(rel),
                 http: t.http,
             }),
-            commit_window: Duration::from_millis(c.window_ms.unwrap_or(2).min(1000)),
-            syslog_commit_window: Duration::from_millis(
-                c.syslog_window_ms.unwrap_or(10).min(10_000),
-            ),
-            commit_max_records: pos(c.max_records, "[commit] max_records", d.commit_max_records)?,
-            queue_bytes: pos(c.queue_bytes, "[commit] queue_bytes", d.queue_bytes)?.max(1 << 20),
-            checkpoint_interval: Duration::from_secs(pos(
-                c.checkpoint_secs.map(|v| v as usize),
-                "[commit] checkpoint_secs",
-                60,
-            )? as u64),
-            proof_interval: Duration::from_millis(pos(
-                c.proof_ms.map(|v| v as usize),
-                "[commit] proof_ms",
-                1000,
-            )? as u64),
+            commit_window: millis(c.window_ms, d.commit_window),
+            syslog_commit_window: millis(c.syslog_window_ms, d.syslog_commit_window),
+            commit_max_records: c.max_records.unwrap_or(d.commit_max_records),
+            queue_bytes: c.queue_bytes.unwrap_or(d.queue_bytes),
+            checkpoint_interval: secs(c.checkpoint_secs, d.checkpoint_interval),
+            proof_interval: millis(c.proof_ms, d.proof_interval),
         };
         cfg.check()?;
         Ok(cfg)
     }
 
-    /// Consistency checks that apply however the configuration was built.
+    /// Range and consistency checks that apply however the configuration was built: every
+    /// duration and count must lie in its documented range (a value near `u64::MAX` would
+    /// overflow the clock arithmetic of every connection).
     pub fn check(&self) -> std::result::Result<(), String> {
+        for b in self.bounds() {
+            b.check()?;
+        }
+        if self.es_version.is_empty()
+            || self.es_version.len() > 64
+            || !self.es_version.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err("[intake] es_version must be 1 to 64 printable ASCII characters".into());
+        }
         if self.syslog_tls.is_some() && self.tls.is_none() {
             return Err("[intake] syslog_tls needs a [tls] section with cert and key".into());
         }
-        if self.max_message_bytes > 16 << 20 {
-            return Err("[intake] max_message_bytes must be at most 16 MiB".into());
-        }
         if self.max_body_bytes > self.queue_bytes {
-            return Err("[intake] max_body_bytes must not exceed [commit] queue_bytes".into());
+            return Err(format!(
+                "[intake] max_body_bytes = {} must not exceed [commit] queue_bytes = {}",
+                self.max_body_bytes, self.queue_bytes
+            ));
+        }
+        let least = crate::limits::min_memory(self);
+        if self.max_memory_bytes < least {
+            return Err(format!(
+                "[intake] max_memory_bytes = {} is too small for the other settings: it must be at least {least} ({} MiB for the vault writer + [commit] queue_bytes + 4 × max_body_bytes)",
+                self.max_memory_bytes,
+                crate::limits::BASELINE_BYTES >> 20,
+            ));
         }
         Ok(())
+    }
+
+    fn bounds(&self) -> [Bound; 13] {
+        let s = |d: Duration| d.as_secs();
+        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let n = |v: usize| v as u64;
+        [
+            Bound::new(
+                "[intake] max_message_bytes",
+                n(self.max_message_bytes),
+                1,
+                16 << 20,
+                "bytes",
+            ),
+            Bound::new(
+                "[intake] max_body_bytes",
+                n(self.max_body_bytes),
+                1024,
+                1 << 30,
+                "bytes",
+            ),
+            Bound::new(
+                "[intake] max_connections",
+                n(self.max_connections),
+                1,
+                1_000_000,
+                "connections per listener",
+            ),
+            Bound::new(
+                "[intake] max_memory_bytes",
+                n(self.max_memory_bytes),
+                64 << 20,
+                1 << 40,
+                "bytes",
+            ),
+            Bound::new(
+                "[intake] idle_timeout_secs",
+                s(self.idle_timeout),
+                1,
+                7 * 86_400,
+                "seconds",
+            ),
+            Bound::new(
+                "[intake] frame_timeout_secs",
+                s(self.frame_timeout),
+                1,
+                86_400,
+                "seconds",
+            ),
+            Bound::new(
+                "[intake] refusal_log_secs",
+                s(self.refusal_log_interval),
+                1,
+                86_400,
+                "seconds",
+            ),
+            Bound::new(
+                "[commit] window_ms",
+                ms(self.commit_window),
+                0,
+                1_000,
+                "milliseconds",
+            ),
+            Bound::new(
+                "[commit] syslog_window_ms",
+                ms(self.syslog_commit_window),
+                0,
+                10_000,
+                "milliseconds",
+            ),
+            Bound::new(
+                "[commit] max_records",
+                n(self.commit_max_records),
+                1,
+                1 << 24,
+                "records",
+            ),
+            Bound::new(
+                "[commit] queue_bytes",
+                n(self.queue_bytes),
+                1 << 20,
+                1 << 36,
+                "bytes",
+            ),
+            Bound::new(
+                "[commit] proof_ms",
+                ms(self.proof_interval),
+                1,
+                3_600_000,
+                "milliseconds",
+            ),
+            Bound::new(
+                "[commit] checkpoint_secs",
+                s(self.checkpoint_interval),
+                1,
+                86_400,
+                "seconds",
+            ),
+        ]
+    }
+}
+
+/// One configured number and the range it must lie in.
+struct Bound {
+    key: &'static str,
+    value: u64,
+    min: u64,
+    max: u64,
+    unit: &'static str,
+}
+
+impl Bound {
+    fn new(key: &'static str, value: u64, min: u64, max: u64, unit: &'static str) -> Bound {
+        Bound {
+            key,
+            value,
+            min,
+            max,
+            unit,
+        }
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        if (self.min..=self.max).contains(&self.value) {
+            return Ok(());
+        }
+        Err(format!(
+            "{} = {} is out of range: allowed {} to {} {}",
+            self.key, self.value, self.min, self.max, self.unit
+        ))
     }
 }
 
@@ -422,8 +561,74 @@ checkpoint_secs = 10
             ("version = 1\n[intake]\nudp_source = \"\"", "udp_source"),
             (
                 "version = 1\n[commit]\nmax_records = 0",
-                "max_records must be positive",
+                "[commit] max_records = 0 is out of range: allowed 1 to 16777216",
             ),
+            // near u64::MAX (TOML's largest integer): refused, never left to overflow
+            (
+                "version = 1\n[intake]\nidle_timeout_secs = 9223372036854775807",
+                "[intake] idle_timeout_secs = 9223372036854775807 is out of range: allowed 1 to 604800 seconds",
+            ),
+            (
+                "version = 1\n[intake]\nframe_timeout_secs = 9223372036854775807",
+                "[intake] frame_timeout_secs = 9223372036854775807 is out of range",
+            ),
+            (
+                "version = 1\n[intake]\nframe_timeout_secs = 0",
+                "frame_timeout_secs = 0 is out of range: allowed 1 to 86400",
+            ),
+            (
+                "version = 1\n[commit]\ncheckpoint_secs = 9223372036854775807",
+                "[commit] checkpoint_secs = 9223372036854775807 is out of range",
+            ),
+            (
+                "version = 1\n[commit]\nproof_ms = 9223372036854775807",
+                "[commit] proof_ms = 9223372036854775807 is out of range",
+            ),
+            (
+                "version = 1\n[commit]\nwindow_ms = 5000",
+                "[commit] window_ms = 5000 is out of range: allowed 0 to 1000",
+            ),
+            (
+                "version = 1\n[commit]\nsyslog_window_ms = 9223372036854775807",
+                "[commit] syslog_window_ms",
+            ),
+            (
+                "version = 1\n[commit]\nqueue_bytes = 9223372036854775807",
+                "[commit] queue_bytes = 9223372036854775807 is out of range",
+            ),
+            (
+                "version = 1\n[commit]\nmax_records = 9223372036854775807",
+                "[commit] max_records",
+            ),
+            (
+                "version = 1\n[intake]\nmax_connections = 9223372036854775807",
+                "[intake] max_connections = 9223372036854775807 is out of range",
+            ),
+            (
+                "version = 1\n[intake]\nmax_message_bytes = 9223372036854775807",
+                "[intake] max_message_bytes",
+            ),
+            (
+                "version = 1\n[intake]\nmax_body_bytes = 9223372036854775807",
+                "[intake] max_body_bytes",
+            ),
+            (
+                "version = 1\n[intake]\nmax_memory_bytes = 9223372036854775807",
+                "[intake] max_memory_bytes",
+            ),
+            (
+                "version = 1\n[intake]\nmax_memory_bytes = 134217728",
+                "max_memory_bytes = 134217728 is too small",
+            ),
+            (
+                "version = 1\n[intake]\nrefusal_log_secs = 0",
+                "[intake] refusal_log_secs = 0",
+            ),
+            (
+                "version = 1\n[intake]\nidle_timeout_secs = -1",
+                "idle_timeout_secs",
+            ),
+            ("version = 1\n[intake]\nes_version = \"\"", "es_version"),
         ];
         for (text, want) in cases {
             let e = Config::parse(text, Path::new(".")).unwrap_err();

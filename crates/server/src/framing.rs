@@ -35,9 +35,12 @@ pub struct Frame {
     pub bad_frame: bool,
 }
 
-/// The decoder gathers messages in buffers of at least this size; each
-/// message is split off as a [`Bytes`] sharing it.
+/// The decoder gathers messages in buffers of up to this size; each message
+/// is split off as a [`Bytes`] sharing it.
 const CHUNK: usize = 256 * 1024;
+
+/// The smallest such buffer: a connection that sends little holds little.
+const MIN_CHUNK: usize = 4 * 1024;
 
 /// Longest length prefix accepted (10 digits is over 4 GB).
 const MAX_LEN_DIGITS: usize = 10;
@@ -60,6 +63,8 @@ pub struct FrameDecoder {
     state: State,
     /// The message being received (the messages before it were split off).
     cur: BytesMut,
+    /// Size of the next buffer: twice the last read, between [`MIN_CHUNK`] and [`CHUNK`].
+    chunk: usize,
 }
 
 impl FrameDecoder {
@@ -70,6 +75,21 @@ impl FrameDecoder {
             framing: None,
             state: State::Start,
             cur: BytesMut::new(),
+            chunk: MIN_CHUNK,
+        }
+    }
+
+    /// Bytes of buffer this decoder holds (what a connection charges for it).
+    pub fn buffered(&self) -> usize {
+        self.cur.capacity()
+    }
+
+    /// Let go of the buffer between messages (an idle connection holds none); nothing
+    /// changes while a message is partly received.
+    pub fn release(&mut self) {
+        if !self.in_frame() {
+            self.cur = BytesMut::new();
+            self.chunk = MIN_CHUNK;
         }
     }
 
@@ -90,7 +110,7 @@ impl FrameDecoder {
         }
         let take = &b[..b.len().min(room)];
         if self.cur.capacity() - self.cur.len() < take.len() {
-            self.cur.reserve(take.len().max(CHUNK));
+            self.cur.reserve(take.len().max(self.chunk));
         }
         self.cur.extend_from_slice(take);
     }
@@ -134,6 +154,11 @@ impl FrameDecoder {
     /// Decode the complete messages at the front of `buf`, appending them to `out`; returns
     /// how many bytes of `buf` were consumed (the rest must be offered again, with more).
     pub fn decode(&mut self, buf: &[u8], out: &mut Vec<Frame>) -> usize {
+        self.chunk = buf
+            .len()
+            .saturating_mul(2)
+            .next_power_of_two()
+            .clamp(MIN_CHUNK, CHUNK);
         let mut i = 0;
         while i < buf.len() {
             match self.state {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -21,11 +21,21 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, mpsc, watch};
 
-use crate::auth::{AuthResult, Role, TokenStore};
-use crate::bulk::{self, BulkItem};
+use crate::auth::{self, AuthResult, Role, TokenStore};
+use crate::bulk::{self, BulkItem, Stop};
+use crate::limits::{Budget, Charge};
 use crate::metrics::{Metrics, Reason, Transport};
+use crate::refusal::{Refusal, RefusalLog};
 use crate::syslog::{accept_or_stop, now_ns, peer_name};
-use crate::writer::{Intake, QueueError, Rec};
+use crate::writer::{Failed, Intake, QueueError, Rec, Reservation};
+
+/// Memory charged per record of `POST /api/v1/logs` while it is decoded and queued (its
+/// slice in the decoded list and its envelope; the bytes themselves are the body's).
+const LOG_RECORD_COST: usize = 128;
+
+/// Memory charged per item of a bulk request (the decoded item with its index and id, the
+/// record envelope, and its part of the response).
+const BULK_ITEM_COST: usize = 512;
 
 /// What every HTTP connection shares.
 pub(crate) struct HttpCtx {
@@ -39,6 +49,36 @@ pub(crate) struct HttpCtx {
     pub frame_timeout: Duration,
     pub idle_timeout: Duration,
     pub transport: &'static str,
+    /// Memory for request bodies and their records.
+    pub budget: Budget,
+    pub refusals: Arc<RefusalLog>,
+}
+
+impl HttpCtx {
+    /// Charge `total` bytes for a request: 429 when the budget has no room now, 413 when it
+    /// never will.
+    fn charge(&self, charge: &mut Charge, total: usize) -> Result<(), Refuse> {
+        if charge.try_set(total) {
+            Ok(())
+        } else if total > self.budget.capacity() {
+            Err(Refuse::NeverFits)
+        } else {
+            Err(Refuse::Memory)
+        }
+    }
+
+    fn refuse(&self, from: SocketAddr, reason: Reason, detail: &str, token_id: Option<&str>) {
+        self.refusals.refuse(
+            Refusal {
+                peer: from,
+                listener: self.transport,
+                reason,
+                detail,
+                token_id,
+            },
+            1,
+        );
+    }
 }
 
 type Resp = Response<Full<Bytes>>;
@@ -59,7 +99,12 @@ pub(crate) async fn serve(
             return;
         };
         let Ok(permit) = conns.clone().try_acquire_owned() else {
-            ctx.metrics.reject(Reason::TooManyConnections, 1);
+            ctx.refuse(
+                from,
+                Reason::TooManyConnections,
+                &format!("connection limit ({max_connections}) reached"),
+                None,
+            );
             continue;
         };
         let _ = stream.set_nodelay(true);
@@ -76,7 +121,18 @@ pub(crate) async fn serve(
                 Some(acc) => {
                     match tokio::time::timeout(ctx.frame_timeout, acc.accept(stream)).await {
                         Ok(Ok(s)) => connection(TokioIo::new(s), from, ctx.clone(), shutdown).await,
-                        _ => ctx.metrics.reject(Reason::TlsHandshake, 1),
+                        Ok(Err(e)) => ctx.refuse(
+                            from,
+                            Reason::TlsHandshake,
+                            &format!("tls handshake failed: {e}"),
+                            None,
+                        ),
+                        Err(_) => ctx.refuse(
+                            from,
+                            Reason::TlsHandshake,
+                            "tls handshake did not complete in time",
+                            None,
+                        ),
                     }
                 }
             }
@@ -98,7 +154,7 @@ async fn connection<I>(
     let svc = service_fn(move |req| {
         let ctx = c2.clone();
         let peer = peer.clone();
-        async move { Ok::<_, Infallible>(handle(req, peer, ctx).await) }
+        async move { Ok::<_, Infallible>(handle(req, from, peer, ctx).await) }
     });
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
@@ -176,7 +232,12 @@ fn text(status: StatusCode, body: &'static str) -> Resp {
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
 }
 
-async fn handle(req: Request<Incoming>, peer: Arc<str>, ctx: Arc<HttpCtx>) -> Resp {
+async fn handle(
+    req: Request<Incoming>,
+    from: SocketAddr,
+    peer: Arc<str>,
+    ctx: Arc<HttpCtx>,
+) -> Resp {
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     match path.as_str() {
@@ -199,15 +260,30 @@ async fn handle(req: Request<Incoming>, peer: Arc<str>, ctx: Arc<HttpCtx>) -> Re
     } else {
         Role::Ingest
     };
-    let auth = ctx.tokens.authenticate(
-        req.headers()
-            .get(header::AUTHORIZATION)
-            .map(|v| v.as_bytes()),
-    );
+    let authz = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.as_bytes());
+    let auth = ctx.tokens.authenticate(authz);
     match auth {
         AuthResult::Ok(role) if role.permits(needed) => {}
-        AuthResult::Ok(_) => {
-            ctx.metrics.reject(Reason::Forbidden, 1);
+        AuthResult::Ok(role) => {
+            let id = auth::presented_token_id(authz);
+            ctx.refuse(
+                from,
+                Reason::Forbidden,
+                &format!(
+                    "a {} token may not use {} (needs the {} role)",
+                    role.name(),
+                    if needed == Role::Metrics {
+                        "/metrics"
+                    } else {
+                        "the ingest API"
+                    },
+                    needed.name()
+                ),
+                id.as_deref(),
+            );
             return es_error(
                 StatusCode::FORBIDDEN,
                 "security_exception",
@@ -215,7 +291,15 @@ async fn handle(req: Request<Incoming>, peer: Arc<str>, ctx: Arc<HttpCtx>) -> Re
             );
         }
         AuthResult::Missing | AuthResult::Invalid => {
-            ctx.metrics.reject(Reason::Unauthorized, 1);
+            let id = auth::presented_token_id(authz);
+            let detail = if auth == AuthResult::Missing {
+                "no credentials"
+            } else if id.is_some() {
+                "unknown or revoked token"
+            } else {
+                "credentials that are no wangan token"
+            };
+            ctx.refuse(from, Reason::Unauthorized, detail, id.as_deref());
             return unauthorized(auth == AuthResult::Missing);
         }
     }
@@ -231,11 +315,11 @@ async fn handle(req: Request<Incoming>, peer: Arc<str>, ctx: Arc<HttpCtx>) -> Re
             )
             .body(Full::new(Bytes::from(ctx.metrics.render())))
             .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()))),
-        (["api", "v1", "logs"], _, true) => logs(req, peer, &ctx).await,
-        (["_bulk"], _, true) => es_bulk(req, peer, None, &ctx).await,
+        (["api", "v1", "logs"], _, true) => logs(req, from, peer, &ctx).await,
+        (["_bulk"], _, true) => es_bulk(req, from, peer, None, &ctx).await,
         ([index, "_bulk"], _, true) => {
             let index = (*index).to_owned();
-            es_bulk(req, peer, Some(index), &ctx).await
+            es_bulk(req, from, peer, Some(index), &ctx).await
         }
         (["_license"], true, _) => json_resp(
             StatusCode::OK,
@@ -320,170 +404,400 @@ fn nodes_info(ctx: &HttpCtx) -> Value {
     })
 }
 
-enum BodyErr {
+/// Why a request was refused before its records were queued.
+enum Refuse {
+    /// The body is larger than `max_body_bytes` (413).
     TooLarge,
+    /// The body did not arrive within `frame_timeout_secs` (408).
     Timeout,
+    /// The body could not be read or decoded (400).
     Bad(String),
+    /// An unknown `Content-Encoding` (415).
     Unsupported(String),
+    /// The memory budget for requests is spent now (429).
+    Memory,
+    /// The request needs more memory than the whole request budget (413).
+    NeverFits,
+    /// Malformed JSON, NDJSON or bulk body (400).
+    Json(bulk::BodyError),
+    /// The write queue refused (429 full, 413 too many records, 503 store down).
+    Queue(QueueError),
 }
 
-async fn read_body(req: Request<Incoming>, ctx: &HttpCtx) -> Result<Bytes, BodyErr> {
-    let max = ctx.max_body;
-    if let Some(len) = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        && len > max as u64
-    {
-        return Err(BodyErr::TooLarge);
-    }
-    let enc = req
-        .headers()
-        .get(header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.trim().to_ascii_lowercase());
-    let body = Limited::new(req.into_body(), max);
-    let bytes = match tokio::time::timeout(ctx.frame_timeout, body.collect()).await {
-        Err(_) => return Err(BodyErr::Timeout),
-        Ok(Err(e)) => {
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some()
-            {
-                return Err(BodyErr::TooLarge);
-            }
-            return Err(BodyErr::Bad(format!(
-                "reading the request body failed: {e}"
-            )));
-        }
-        Ok(Ok(c)) => c.to_bytes(),
+enum Encoding {
+    Identity,
+    Gzip,
+    Deflate,
+}
+
+/// The body's encoding, decided before anything is read: an encoding that is not
+/// recognised — including a header value that is not ASCII text — is refused (415), never
+/// taken for identity.
+fn encoding(req: &Request<Incoming>) -> Result<Encoding, Refuse> {
+    let Some(v) = req.headers().get(header::CONTENT_ENCODING) else {
+        return Ok(Encoding::Identity);
     };
-    match enc.as_deref() {
-        None | Some("identity") | Some("") => Ok(bytes),
-        Some("gzip") | Some("x-gzip") => {
-            let mut out = Vec::with_capacity(bytes.len() * 4);
-            let mut d = flate2::read::MultiGzDecoder::new(&bytes[..]).take(max as u64 + 1);
-            d.read_to_end(&mut out)
-                .map_err(|e| BodyErr::Bad(format!("gzip body could not be decoded: {e}")))?;
-            if out.len() > max {
-                return Err(BodyErr::TooLarge);
-            }
-            Ok(Bytes::from(out))
-        }
-        Some("deflate") => {
-            let mut out = Vec::with_capacity(bytes.len() * 4);
-            let mut d = flate2::read::ZlibDecoder::new(&bytes[..]).take(max as u64 + 1);
-            d.read_to_end(&mut out)
-                .map_err(|e| BodyErr::Bad(format!("deflate body could not be decoded: {e}")))?;
-            if out.len() > max {
-                return Err(BodyErr::TooLarge);
-            }
-            Ok(Bytes::from(out))
-        }
-        Some(other) => Err(BodyErr::Unsupported(format!(
+    let Ok(v) = v.to_str() else {
+        return Err(Refuse::Unsupported(
+            "content-encoding is not ASCII text (use gzip, deflate or none)".into(),
+        ));
+    };
+    match v.trim().to_ascii_lowercase().as_str() {
+        "" | "identity" => Ok(Encoding::Identity),
+        "gzip" | "x-gzip" => Ok(Encoding::Gzip),
+        "deflate" => Ok(Encoding::Deflate),
+        other => Err(Refuse::Unsupported(format!(
             "content-encoding {:?} is not supported (use gzip, deflate or none)",
             other.chars().take(32).collect::<String>()
         ))),
     }
 }
 
-fn body_error(e: BodyErr, ctx: &HttpCtx) -> Resp {
+/// Read the body within the memory budget: a declared `Content-Length` is charged whole
+/// before a byte is read (so a request that does not fit is answered at once), a chunked
+/// body as it grows; gzip and deflate are decoded in steps, each charged before it is taken.
+async fn read_body(
+    req: Request<Incoming>,
+    ctx: &HttpCtx,
+    charge: &mut Charge,
+) -> Result<Bytes, Refuse> {
+    let max = ctx.max_body;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > max as u64) {
+        return Err(Refuse::TooLarge);
+    }
+    let enc = encoding(&req)?;
+    let declared = declared.map_or(0, |l| l as usize);
+    if let Err(e) = ctx.charge(charge, declared) {
+        return Err(drained(req, ctx, e).await);
+    }
+    let mut buf: Vec<u8> = Vec::with_capacity(declared);
+    let mut body = req.into_body();
+    let read = async {
+        while let Some(frame) = body.frame().await {
+            let frame =
+                frame.map_err(|e| Refuse::Bad(format!("reading the request body failed: {e}")))?;
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            let len = buf.len() + data.len();
+            if len > max {
+                return Err(Refuse::TooLarge);
+            }
+            if len > buf.capacity() {
+                let cap = len.max(buf.capacity() * 2).max(64 << 10).min(max);
+                ctx.charge(charge, cap)?;
+                buf.reserve_exact(cap - buf.len());
+            }
+            buf.extend_from_slice(&data);
+        }
+        Ok(())
+    };
+    match tokio::time::timeout(ctx.frame_timeout, read).await {
+        Err(_) => return Err(Refuse::Timeout),
+        Ok(r) => r?,
+    }
+    let out = match enc {
+        Encoding::Identity => buf,
+        Encoding::Gzip => decode(
+            flate2::read::MultiGzDecoder::new(&buf[..]),
+            "gzip",
+            buf.capacity(),
+            ctx,
+            charge,
+        )?,
+        Encoding::Deflate => decode(
+            flate2::read::ZlibDecoder::new(&buf[..]),
+            "deflate",
+            buf.capacity(),
+            ctx,
+            charge,
+        )?,
+    };
+    // what stays charged: the body kept (the encoded one is dropped)
+    charge.try_set(out.capacity());
+    Ok(Bytes::from(out))
+}
+
+/// Read and discard the body of a request refused before it was read (nothing of it is
+/// kept), so that the client reads the answer instead of a reset connection; then `e`.
+async fn drained(req: Request<Incoming>, ctx: &HttpCtx, e: Refuse) -> Refuse {
+    let mut body = req.into_body();
+    let mut left = ctx.max_body;
+    let drain = async {
+        while let Some(Ok(f)) = body.frame().await {
+            if let Ok(d) = f.into_data() {
+                if d.len() >= left {
+                    break;
+                }
+                left -= d.len();
+            }
+        }
+    };
+    let _ = tokio::time::timeout(ctx.frame_timeout, drain).await;
+    e
+}
+
+/// Decode a compressed body in steps, each charged (on top of the `held` bytes of the
+/// encoded body) before it is taken; at most `max` bytes.
+fn decode(
+    mut d: impl std::io::Read,
+    what: &str,
+    held: usize,
+    ctx: &HttpCtx,
+    charge: &mut Charge,
+) -> Result<Vec<u8>, Refuse> {
+    let max = ctx.max_body;
+    let mut out: Vec<u8> = Vec::new();
+    loop {
+        if out.len() > max {
+            return Err(Refuse::TooLarge);
+        }
+        if out.len() == out.capacity() {
+            let cap = (out.capacity() * 2)
+                .max(64 << 10)
+                .min(max + 1)
+                .max(out.len() + 1);
+            ctx.charge(charge, held + cap)?;
+            out.reserve_exact(cap - out.len());
+        }
+        let spare = (out.capacity() - out.len()) as u64;
+        let got = (&mut d)
+            .take(spare)
+            .read_to_end(&mut out)
+            .map_err(|e| Refuse::Bad(format!("{what} body could not be decoded: {e}")))?;
+        if (got as u64) < spare {
+            break;
+        }
+    }
+    if out.len() > max {
+        return Err(Refuse::TooLarge);
+    }
+    Ok(out)
+}
+
+/// Answer a refusal, count it and log it (rate-limited).
+fn refused(e: Refuse, from: SocketAddr, ctx: &HttpCtx) -> Resp {
     match e {
-        BodyErr::TooLarge => {
-            ctx.metrics.reject(Reason::BodyTooLarge, 1);
+        Refuse::TooLarge => {
+            ctx.refuse(
+                from,
+                Reason::BodyTooLarge,
+                "body larger than max_body_bytes",
+                None,
+            );
             es_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "content_too_long_exception",
                 &format!(
-                    "request body is larger than max_body_bytes ({} bytes)",
+                    "request body is larger than max_body_bytes ({} bytes); nothing of this request was stored",
                     ctx.max_body
                 ),
             )
         }
-        BodyErr::Timeout => {
-            ctx.metrics.reject(Reason::Timeout, 1);
+        Refuse::Timeout => {
+            ctx.refuse(
+                from,
+                Reason::Timeout,
+                "the body did not arrive in time",
+                None,
+            );
             es_error(
                 StatusCode::REQUEST_TIMEOUT,
                 "timeout_exception",
-                "the request body did not arrive in time",
+                "the request body did not arrive in time; nothing of this request was stored",
             )
         }
-        BodyErr::Bad(m) => {
-            ctx.metrics.reject(Reason::BadRequest, 1);
+        Refuse::Bad(m) => {
+            ctx.refuse(from, Reason::BadRequest, &m, None);
             es_error(StatusCode::BAD_REQUEST, "parse_exception", &m)
         }
-        BodyErr::Unsupported(m) => {
-            ctx.metrics.reject(Reason::BadRequest, 1);
+        Refuse::Unsupported(m) => {
+            ctx.refuse(from, Reason::UnsupportedEncoding, &m, None);
             es_error(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "illegal_argument_exception",
-                &m,
+                &format!("{m}; nothing of this request was stored"),
             )
         }
-    }
-}
-
-fn queue_error(e: QueueError, ctx: &HttpCtx) -> Resp {
-    match e {
-        QueueError::Full => {
-            ctx.metrics.reject(Reason::Overload, 1);
+        Refuse::Memory => {
+            ctx.refuse(
+                from,
+                Reason::MemoryLimit,
+                "memory for requests is spent (max_memory_bytes)",
+                None,
+            );
             with_header(
                 es_error(
                     StatusCode::TOO_MANY_REQUESTS,
                     "es_rejected_execution_exception",
-                    "wangan is busy: the write queue is full; retry later",
+                    "wangan is busy: its memory for requests is in use; nothing of this request was stored; retry later",
                 ),
                 header::RETRY_AFTER,
                 "1",
             )
         }
-        QueueError::Down => {
-            ctx.metrics.reject(Reason::Unavailable, 1);
+        Refuse::NeverFits => {
+            ctx.refuse(
+                from,
+                Reason::BodyTooLarge,
+                "more records than the memory for requests holds",
+                None,
+            );
+            es_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "content_too_long_exception",
+                &format!(
+                    "this request's records need more memory than wangan gives requests ({} bytes within max_memory_bytes): send fewer records per request; nothing of this request was stored",
+                    ctx.budget.capacity()
+                ),
+            )
+        }
+        Refuse::Json(e) => {
+            // the line number only: the parser's text may quote the body
+            ctx.refuse(
+                from,
+                Reason::BadJson,
+                &format!("malformed JSON body (line {})", e.line),
+                None,
+            );
+            es_error(
+                StatusCode::BAD_REQUEST,
+                "illegal_argument_exception",
+                &format!("{e}; nothing of this request was stored"),
+            )
+        }
+        Refuse::Queue(q) => queue_error(q, from, ctx),
+    }
+}
+
+fn unavailable(reason: String) -> Resp {
+    with_header(
+        es_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable_shards_exception",
+            &reason,
+        ),
+        header::RETRY_AFTER,
+        "5",
+    )
+}
+
+fn queue_error(e: QueueError, from: SocketAddr, ctx: &HttpCtx) -> Resp {
+    match e {
+        QueueError::Full => {
+            ctx.refuse(from, Reason::Overload, "the write queue is full", None);
             with_header(
                 es_error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable_shards_exception",
-                    "the log store is not writable (disk full or I/O error); nothing of this request was stored; retry later",
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "es_rejected_execution_exception",
+                    "wangan is busy: the write queue is full; nothing of this request was stored; retry later",
                 ),
                 header::RETRY_AFTER,
-                "5",
+                "1",
+            )
+        }
+        QueueError::TooLarge => {
+            ctx.refuse(
+                from,
+                Reason::BodyTooLarge,
+                "more records than the write queue holds",
+                None,
+            );
+            es_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "content_too_long_exception",
+                &format!(
+                    "this request's records need more than the whole write queue ([commit] queue_bytes = {} bytes; each record counts {} bytes besides its own): send fewer records per request; nothing of this request was stored",
+                    ctx.intake.capacity(),
+                    crate::writer::REC_OVERHEAD
+                ),
+            )
+        }
+        QueueError::Down | QueueError::Failed(Failed::Stored { stored: 0, .. }) => {
+            ctx.metrics.reject(Reason::Unavailable, 1);
+            unavailable(
+                "the log store is not writable (disk full or I/O error); nothing of this request was stored; retry later".into(),
+            )
+        }
+        QueueError::Failed(Failed::Stored { first, stored }) => {
+            ctx.metrics.reject(Reason::Unavailable, 1);
+            unavailable(format!(
+                "the log store failed (disk full or I/O error) while committing this request: its first {stored} records were stored (seq {first}..{}), the rest were not; resend only the rest",
+                first + stored - 1
+            ))
+        }
+        QueueError::Failed(Failed::Unknown) => {
+            ctx.metrics.reject(Reason::Unavailable, 1);
+            unavailable(
+                "the log store failed (disk full or I/O error) while committing this request and could not discard what it had written: part of this request may be stored; check with `wangan vault query` before resending".into(),
             )
         }
     }
 }
 
-fn rec(ctx: &HttpCtx, source: Arc<str>, peer: &Arc<str>, raw: &[u8], now: i64) -> Rec {
+impl From<Stop<Refuse>> for Refuse {
+    fn from(s: Stop<Refuse>) -> Refuse {
+        match s {
+            Stop::Body(e) => Refuse::Json(e),
+            Stop::Refused(r) => r,
+        }
+    }
+}
+
+fn rec(
+    ctx: &HttpCtx,
+    source: Arc<str>,
+    peer: &Arc<str>,
+    body: &Bytes,
+    raw: &[u8],
+    now: i64,
+) -> Rec {
     Rec {
         received_ns: now,
         source,
         peer: peer.clone(),
         transport: ctx.transport,
-        raw: bytes::Bytes::copy_from_slice(raw),
+        // a slice of the body: no copy per record
+        raw: body.slice_ref(raw),
     }
 }
 
-async fn logs(req: Request<Incoming>, peer: Arc<str>, ctx: &HttpCtx) -> Resp {
-    let body = match read_body(req, ctx).await {
-        Ok(b) => b,
-        Err(e) => return body_error(e, ctx),
+async fn logs(req: Request<Incoming>, from: SocketAddr, peer: Arc<str>, ctx: &HttpCtx) -> Resp {
+    match logs_inner(req, &peer, ctx).await {
+        Ok(r) => r,
+        Err(e) => refused(e, from, ctx),
+    }
+}
+
+async fn logs_inner(
+    req: Request<Incoming>,
+    peer: &Arc<str>,
+    ctx: &HttpCtx,
+) -> Result<Resp, Refuse> {
+    // a store that cannot write refuses before the body is read
+    let mut res: Reservation = match ctx.intake.reserve() {
+        Ok(r) => r,
+        Err(e) => return Err(drained(req, ctx, Refuse::Queue(e)).await),
     };
-    let items = match bulk::parse_json_records(&body) {
-        Ok(i) => i,
-        Err(e) => {
-            ctx.metrics.reject(Reason::BadJson, 1);
-            return json_resp(
-                StatusCode::BAD_REQUEST,
-                &json!({"error": format!("{e}; nothing of this request was stored"), "line": e.line, "status": 400}),
-            );
-        }
-    };
+    let mut charge = ctx.budget.charge();
+    let body = read_body(req, ctx, &mut charge).await?;
+    let items = bulk::parse_json_records_with(&body, |raw| {
+        let total = charge.bytes() + LOG_RECORD_COST;
+        ctx.charge(&mut charge, total)?;
+        res.add_record(raw.len()).map_err(Refuse::Queue)
+    })?;
     if items.is_empty() {
-        return json_resp(StatusCode::OK, &json!({"accepted": 0}));
+        return Ok(json_resp(StatusCode::OK, &json!({"accepted": 0})));
     }
     let now = now_ns();
     let recs: Vec<Rec> = items
         .iter()
-        .map(|r| rec(ctx, ctx.source.clone(), &peer, r, now))
+        .map(|r| rec(ctx, ctx.source.clone(), peer, &body, r, now))
         .collect();
     let n = recs.len() as u64;
     ctx.metrics.received(
@@ -491,44 +805,60 @@ async fn logs(req: Request<Incoming>, peer: Arc<str>, ctx: &HttpCtx) -> Resp {
         n,
         items.iter().map(|r| r.len() as u64).sum(),
     );
-    match ctx.intake.send_durable(recs).await {
-        Ok(first) => json_resp(
-            StatusCode::OK,
-            &json!({"accepted": n, "first_seq": first, "last_seq": first + n - 1}),
-        ),
-        Err(e) => queue_error(e, ctx),
-    }
+    drop(items);
+    let first = ctx
+        .intake
+        .send_durable(recs, res)
+        .await
+        .map_err(Refuse::Queue)?;
+    drop(charge);
+    Ok(json_resp(
+        StatusCode::OK,
+        &json!({"accepted": n, "first_seq": first, "last_seq": first + n - 1}),
+    ))
 }
 
 async fn es_bulk(
     req: Request<Incoming>,
+    from: SocketAddr,
     peer: Arc<str>,
     path_index: Option<String>,
     ctx: &HttpCtx,
 ) -> Resp {
+    match es_bulk_inner(req, &peer, path_index, ctx).await {
+        Ok(r) => r,
+        Err(e) => refused(e, from, ctx),
+    }
+}
+
+async fn es_bulk_inner(
+    req: Request<Incoming>,
+    peer: &Arc<str>,
+    path_index: Option<String>,
+    ctx: &HttpCtx,
+) -> Result<Resp, Refuse> {
     let t0 = Instant::now();
-    let body = match read_body(req, ctx).await {
-        Ok(b) => b,
-        Err(e) => return body_error(e, ctx),
+    let mut res: Reservation = match ctx.intake.reserve() {
+        Ok(r) => r,
+        Err(e) => return Err(drained(req, ctx, Refuse::Queue(e)).await),
     };
-    let items: Vec<BulkItem<'_>> = match bulk::parse_bulk(&body) {
-        Ok(i) => i,
-        Err(e) => {
-            ctx.metrics.reject(Reason::BadJson, 1);
-            return es_error(
-                StatusCode::BAD_REQUEST,
-                "illegal_argument_exception",
-                &format!("{e}; nothing of this request was stored"),
-            );
+    let mut charge = ctx.budget.charge();
+    let body = read_body(req, ctx, &mut charge).await?;
+    let items: Vec<BulkItem<'_>> = bulk::parse_bulk_with(&body, |it| {
+        let total = charge.bytes() + BULK_ITEM_COST;
+        ctx.charge(&mut charge, total)?;
+        match (&it.error, it.doc) {
+            (None, Some(doc)) => res.add_record(doc.len()).map_err(Refuse::Queue),
+            _ => Ok(()),
         }
-    };
+    })?;
     if items.is_empty() {
         ctx.metrics.reject(Reason::BadJson, 1);
-        return es_error(
+        return Ok(es_error(
             StatusCode::BAD_REQUEST,
             "action_request_validation_exception",
             "Validation Failed: 1: no requests added;",
-        );
+        ));
     }
     let now = now_ns();
     let mut sources: std::collections::HashMap<String, Arc<str>> = Default::default();
@@ -548,32 +878,44 @@ async fn es_bulk(
             _ => ctx.source.clone(),
         };
         bytes += doc.len() as u64;
-        recs.push(rec(ctx, source, &peer, doc, now));
+        recs.push(rec(ctx, source, peer, &body, doc, now));
     }
     let n_ok = recs.len() as u64;
     let n_bad = items.len() as u64 - n_ok;
     ctx.metrics.reject(Reason::BulkItem, n_bad);
     ctx.metrics.received(Transport::Http, n_ok, bytes);
-    let first = if recs.is_empty() {
-        0
+    // items stored: all of them, or (when the commit failed part way) the first `stored`
+    let (first, stored) = if recs.is_empty() {
+        (0, 0)
     } else {
-        match ctx.intake.send_durable(recs).await {
-            Ok(f) => f,
-            Err(e) => return queue_error(e, ctx),
+        match ctx.intake.send_durable(recs, res).await {
+            Ok(f) => (f, n_ok),
+            Err(QueueError::Failed(Failed::Stored { first, stored })) if stored > 0 => {
+                ctx.metrics.reject(Reason::Unavailable, 1);
+                (first, stored)
+            }
+            Err(e) => return Err(Refuse::Queue(e)),
         }
     };
     let mut seq = first;
+    let mut ok_seen = 0u64;
+    let any_error = n_bad > 0 || stored < n_ok;
     // written by hand: one serde_json::Value per item costs more than storing the record
     let mut out: Vec<u8> = Vec::with_capacity(items.len() * 192 + 64);
     out.extend_from_slice(b"{\"took\":");
     out.extend_from_slice(t0.elapsed().as_millis().to_string().as_bytes());
-    out.extend_from_slice(if n_bad > 0 {
+    out.extend_from_slice(if any_error {
         b",\"errors\":true,\"items\":["
     } else {
         b",\"errors\":false,\"items\":["
     });
     let jstr = |out: &mut Vec<u8>, s: &str| {
         let _ = serde_json::to_writer(&mut *out, s);
+    };
+    let not_stored = ItemErrorRef {
+        status: 503,
+        kind: "unavailable_shards_exception",
+        reason: "the log store failed (disk full or I/O error) while committing this request: this item was not stored; resend it",
     };
     for (k, it) in items.iter().enumerate() {
         if k > 0 {
@@ -590,7 +932,22 @@ async fn es_bulk(
                 .unwrap_or("wangan"),
         );
         out.extend_from_slice(b",\"_id\":");
-        match &it.error {
+        let error = match &it.error {
+            Some(e) => Some(ItemErrorRef {
+                status: e.status,
+                kind: e.kind,
+                reason: &e.reason,
+            }),
+            None if ok_seen >= stored => {
+                ok_seen += 1;
+                Some(not_stored)
+            }
+            None => {
+                ok_seen += 1;
+                None
+            }
+        };
+        match error {
             None => {
                 match &it.id {
                     Some(id) => jstr(&mut out, id),
@@ -613,14 +970,24 @@ async fn es_bulk(
                 out.extend_from_slice(b",\"error\":{\"type\":");
                 jstr(&mut out, e.kind);
                 out.extend_from_slice(b",\"reason\":");
-                jstr(&mut out, &e.reason);
+                jstr(&mut out, e.reason);
                 out.extend_from_slice(b"}}}");
             }
         }
     }
     out.extend_from_slice(b"]}");
-    base(StatusCode::OK)
+    drop(items);
+    drop(body);
+    drop(charge);
+    Ok(base(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Full::new(Bytes::from(out)))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()))))
+}
+
+#[derive(Clone, Copy)]
+struct ItemErrorRef<'a> {
+    status: u16,
+    kind: &'a str,
+    reason: &'a str,
 }

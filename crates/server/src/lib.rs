@@ -38,10 +38,18 @@
 //! | `GET /readyz` | none | 200 when the store is writable, 503 otherwise |
 //!
 //! Every response carries `X-Elastic-Product: Elasticsearch` (the official clients refuse a
-//! server without it). Bodies may be gzip or deflate encoded; the decompressed size counts
-//! against `max_body_bytes` (413 beyond). Malformed JSON is answered 400 naming the line;
-//! a full queue 429 with `Retry-After`; a store that cannot write (full disk) 503 with
-//! `Retry-After`, an alarm in the log, and recovery without restart once space returns.
+//! server without it). Bodies may be gzip or deflate encoded (any other `Content-Encoding`,
+//! also one that is not ASCII, is answered 415); the decompressed size counts against
+//! `max_body_bytes` (413 beyond). Malformed JSON is answered 400 naming the line; a full
+//! queue or spent request memory 429 with `Retry-After`; a request with more records than the
+//! whole write queue holds 413; a store that cannot write (full disk) 503 with `Retry-After`,
+//! an alarm in the log, and recovery without restart once space returns. Every answer is
+//! exact: a request is stored whole (200) or not at all ("nothing of this request was
+//! stored"), except when the commit fails part way through it, when the answer says how many
+//! of its records were stored (per item for bulk requests). `/readyz` stays 503 until the
+//! data directory takes writes again. Refusals (401, 403, 400, 413, 415, 429, failed TLS
+//! handshakes, syslog senders outside the allow-list, connection limits) are counted and
+//! logged at `warn`, once per peer, listener and reason per `refusal_log_secs`.
 //!
 //! # Durability
 //!
@@ -55,7 +63,18 @@
 //! (the writer does not wait for the fsync of a syslog-only group; it is requested at once and
 //! takes milliseconds), and whatever still sat in the kernel's socket buffers. `/metrics` counts
 //! syslog records as stored only once their fsync is confirmed. SIGTERM and SIGINT stop the
-//! listeners, drain the queue, commit and sign a final checkpoint.
+//! listeners, drain the queue, commit and sign a final checkpoint; when the store cannot
+//! write (full disk), no checkpoint is signed and the server says so ([`Final`]) and exits
+//! non-zero.
+//!
+//! # Resources
+//!
+//! Memory stays under `max_memory_bytes` (512 MiB by default) whatever clients send: request
+//! bodies, decoded records and connection buffers are charged against budgets before they are
+//! used, and what does not fit is refused early (429 with `Retry-After`) or waits (syslog
+//! TCP). The open-file limit is raised to the hard limit at start and the connection limits
+//! are derived from it, keeping descriptors for the vault and a share for HTTP. See
+//! [`limits`].
 //!
 //! # Why hyper, not axum
 //!
@@ -70,7 +89,9 @@ pub mod config;
 mod error;
 pub mod framing;
 mod http;
+pub mod limits;
 pub mod metrics;
+mod refusal;
 mod syslog;
 pub mod tls;
 mod writer;
@@ -86,6 +107,7 @@ use vault::{InitOptions, Vault};
 
 pub use config::Config;
 pub use error::{Error, ErrorKind, Result};
+pub use writer::Final;
 
 use crate::auth::{NewToken, Role};
 use crate::metrics::Metrics;
@@ -177,8 +199,8 @@ fn io_err(what: &str, addr: SocketAddr, e: std::io::Error) -> Error {
 }
 
 /// Run the server until SIGTERM or SIGINT. `on_bound` is called once every listener is
-/// bound.
-pub fn run(cfg: Config, prepared: Prepared, on_bound: impl FnOnce(&Bound)) -> Result<()> {
+/// bound. Returns whether a final checkpoint was signed.
+pub fn run(cfg: Config, prepared: Prepared, on_bound: impl FnOnce(&Bound)) -> Result<Final> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -220,14 +242,16 @@ fn shutdown_signal() -> Result<impl Future<Output = ()>> {
     }
 }
 
-/// Serve until `stop` completes, then drain, commit and sign a final checkpoint.
+/// Serve until `stop` completes, then drain, commit and sign a final checkpoint; returns
+/// whether that checkpoint was signed. Raises the open-file limit first (see [`limits`]).
 pub async fn serve(
     cfg: Config,
     prepared: Prepared,
     on_bound: impl FnOnce(&Bound),
     stop: impl Future<Output = ()>,
-) -> Result<()> {
+) -> Result<Final> {
     cfg.check().map_err(|e| Error::new(ErrorKind::Config, e))?;
+    let fd = limits::raise_nofile();
     let metrics = Arc::new(Metrics::default());
     let tokens = Arc::new(auth::TokenStore::open(&cfg.data_dir)?);
     let tls_cfg = match &cfg.tls {
@@ -291,6 +315,66 @@ pub async fn serve(
         }
         None => None,
     };
+    // connection limits from the descriptors left now that the listeners and the vault are open
+    let conn = limits::connection_limits(
+        cfg.max_connections,
+        httpl.is_some(),
+        tcp.is_some(),
+        tlsl.is_some(),
+        fd.soft,
+        limits::open_fds(),
+    )
+    .ok_or_else(|| {
+        Error::new(
+            ErrorKind::Config,
+            format!(
+                "the open-file limit ({}) leaves too few descriptors for connections; raise it (ulimit -n, LimitNOFILE=)",
+                fd.soft
+            ),
+        )
+    })?;
+    // HTTP connections' own buffers are set aside up front (so health checks always find
+    // room); the HTTP connection limit is lowered to what that part holds
+    let per_conn = limits::HTTP_CONNECTION_BYTES
+        + if tls_http.is_some() {
+            limits::TLS_SESSION_BYTES
+        } else {
+            0
+        };
+    let plan = limits::MemoryPlan::of(&cfg, conn.http, per_conn);
+    let mut conn = conn;
+    if plan.http_connections < conn.http {
+        conn.http = plan.http_connections;
+        conn.lowered = true;
+    }
+    let http_budget = limits::Budget::new(plan.requests);
+    let syslog_budget = limits::Budget::new(plan.syslog);
+    metrics.set_limits(&http_budget, &syslog_budget, &cfg, conn, fd.soft);
+    if conn.lowered {
+        tracing::warn!(
+            open_files_limit = fd.soft,
+            http = conn.http,
+            syslog_tcp = conn.syslog_tcp,
+            syslog_tls = conn.syslog_tls,
+            max_connections = cfg.max_connections,
+            "connection limits lowered to fit the open-file limit and the memory ceiling (raise LimitNOFILE= or max_memory_bytes for more)"
+        );
+    }
+    tracing::info!(
+        open_files_limit = fd.soft,
+        raised_from = ?fd.raised_from,
+        http_connections = conn.http,
+        syslog_tcp_connections = conn.syslog_tcp,
+        syslog_tls_connections = conn.syslog_tls,
+        memory_ceiling = cfg.max_memory_bytes,
+        http_request_budget = http_budget.capacity(),
+        syslog_buffer_budget = syslog_budget.capacity(),
+        "limits"
+    );
+    let refusals = Arc::new(refusal::RefusalLog::new(
+        metrics.clone(),
+        cfg.refusal_log_interval,
+    ));
     let origin = prepared.vault.public_keys().name.clone();
     let (writer, intake) = writer::Writer::start(
         prepared.vault,
@@ -316,6 +400,8 @@ pub async fn serve(
         frame_timeout: cfg.frame_timeout,
         shutdown: stop_rx.clone(),
         alive: alive_tx.clone(),
+        budget: syslog_budget,
+        refusals: refusals.clone(),
     };
     let mut tasks = tokio::task::JoinSet::new();
     if let Some(s) = udp {
@@ -326,7 +412,7 @@ pub async fn serve(
             l,
             cfg.tcp_source.as_str().into(),
             syslog::Wrap::Plain,
-            cfg.max_connections,
+            conn.syslog_tcp,
             ctx.clone(),
         ));
     }
@@ -335,7 +421,7 @@ pub async fn serve(
             l,
             cfg.tls_source.as_str().into(),
             syslog::Wrap::Tls(acc),
-            cfg.max_connections,
+            conn.syslog_tls,
             ctx.clone(),
         ));
     }
@@ -351,12 +437,14 @@ pub async fn serve(
             frame_timeout: cfg.frame_timeout,
             idle_timeout: cfg.idle_timeout,
             transport: if tls_http.is_some() { "https" } else { "http" },
+            budget: http_budget,
+            refusals: refusals.clone(),
         });
         tasks.spawn(http::serve(
             l,
             tls_http,
             hctx,
-            cfg.max_connections,
+            conn.http,
             stop_rx.clone(),
             alive_tx.clone(),
         ));
@@ -380,8 +468,7 @@ pub async fn serve(
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), alive_rx.recv()).await;
     tokio::task::spawn_blocking(move || writer.shutdown())
         .await
-        .map_err(|e| Error::new(ErrorKind::Io, format!("vault writer thread failed: {e}")))?;
-    Ok(())
+        .map_err(|e| Error::new(ErrorKind::Io, format!("vault writer thread failed: {e}")))
 }
 
 /// Create a token for `role` in data directory `dir` (see [`auth`]).

@@ -36,7 +36,7 @@ impl Transport {
 }
 
 /// Why something was refused, cut, dropped or failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reason {
     /// A syslog message longer than the limit (stored cut to the limit).
     Truncated,
@@ -68,12 +68,17 @@ pub enum Reason {
     Unavailable,
     /// Bulk items refused one by one (delete/update, bad document).
     BulkItem,
-    /// HTTP request that could not be read (bad encoding, broken body).
+    /// HTTP request that could not be read (broken body, undecodable gzip).
     BadRequest,
+    /// HTTP body in a `Content-Encoding` other than gzip, deflate or identity (answered 415).
+    UnsupportedEncoding,
+    /// Refused because the memory budget was spent: an HTTP request answered 429 before its
+    /// body was read or its records copied, or a syslog connection refused.
+    MemoryLimit,
 }
 
 impl Reason {
-    const ALL: [Reason; 16] = [
+    const ALL: [Reason; 18] = [
         Reason::Truncated,
         Reason::BadFrame,
         Reason::QueueFull,
@@ -90,6 +95,8 @@ impl Reason {
         Reason::Unavailable,
         Reason::BulkItem,
         Reason::BadRequest,
+        Reason::UnsupportedEncoding,
+        Reason::MemoryLimit,
     ];
 
     /// Label value.
@@ -111,6 +118,8 @@ impl Reason {
             Reason::Unavailable => "unavailable",
             Reason::BulkItem => "bulk_item",
             Reason::BadRequest => "bad_request",
+            Reason::UnsupportedEncoding => "unsupported_encoding",
+            Reason::MemoryLimit => "memory_limit",
         }
     }
 }
@@ -127,7 +136,7 @@ pub struct Metrics {
     received_bytes: [AtomicU64; 4],
     stored: AtomicU64,
     stored_bytes: AtomicU64,
-    rejected: [AtomicU64; 16],
+    rejected: [AtomicU64; 18],
     queue_bytes: AtomicU64,
     commits: AtomicU64,
     commit_failures: AtomicU64,
@@ -138,6 +147,18 @@ pub struct Metrics {
     connections: AtomicU64,
     ready: AtomicBool,
     udp_port: AtomicU16,
+    limits: std::sync::OnceLock<Limits>,
+}
+
+/// The budgets and limits a running server reports in `/metrics`.
+#[derive(Debug)]
+struct Limits {
+    http: crate::limits::Budget,
+    syslog: crate::limits::Budget,
+    queue: usize,
+    ceiling: usize,
+    conns: crate::limits::ConnectionLimits,
+    fd_soft: u64,
 }
 
 /// Datagrams the kernel dropped on sockets bound to `port` (full receive buffer), from
@@ -161,6 +182,14 @@ fn kernel_udp_drops(port: u16) -> u64 {
         }
     }
     n
+}
+
+/// Resident set size of this process (Linux `/proc/self/status`).
+fn resident_bytes() -> Option<u64> {
+    let t = std::fs::read_to_string("/proc/self/status").ok()?;
+    let l = t.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = l.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 fn ti(t: Transport) -> usize {
@@ -232,6 +261,24 @@ impl Metrics {
 
     pub(crate) fn conn_close(&self) {
         self.connections.fetch_sub(1, Relaxed);
+    }
+
+    pub(crate) fn set_limits(
+        &self,
+        http: &crate::limits::Budget,
+        syslog: &crate::limits::Budget,
+        cfg: &crate::Config,
+        conns: crate::limits::ConnectionLimits,
+        fd_soft: u64,
+    ) {
+        let _ = self.limits.set(Limits {
+            http: http.clone(),
+            syslog: syslog.clone(),
+            queue: cfg.queue_bytes,
+            ceiling: cfg.max_memory_bytes,
+            conns,
+            fd_soft,
+        });
     }
 
     pub(crate) fn set_udp_port(&self, port: u16) {
@@ -393,6 +440,79 @@ impl Metrics {
         )?;
         writeln!(s, "# TYPE wangan_vault_size gauge")?;
         writeln!(s, "wangan_vault_size {}", self.vault_size.load(Relaxed))?;
+        if let Some(l) = self.limits.get() {
+            writeln!(
+                s,
+                "# HELP wangan_memory_budget_bytes Memory budgets within the ceiling (max_memory_bytes), by pool."
+            )?;
+            writeln!(s, "# TYPE wangan_memory_budget_bytes gauge")?;
+            writeln!(
+                s,
+                "wangan_memory_budget_bytes{{pool=\"ceiling\"}} {}",
+                l.ceiling
+            )?;
+            writeln!(
+                s,
+                "wangan_memory_budget_bytes{{pool=\"queue\"}} {}",
+                l.queue
+            )?;
+            writeln!(
+                s,
+                "wangan_memory_budget_bytes{{pool=\"http\"}} {}",
+                l.http.capacity()
+            )?;
+            writeln!(
+                s,
+                "wangan_memory_budget_bytes{{pool=\"syslog\"}} {}",
+                l.syslog.capacity()
+            )?;
+            writeln!(
+                s,
+                "# HELP wangan_memory_charged_bytes Memory charged against each budget now."
+            )?;
+            writeln!(s, "# TYPE wangan_memory_charged_bytes gauge")?;
+            writeln!(
+                s,
+                "wangan_memory_charged_bytes{{pool=\"queue\"}} {}",
+                self.queue_bytes.load(Relaxed)
+            )?;
+            writeln!(
+                s,
+                "wangan_memory_charged_bytes{{pool=\"http\"}} {}",
+                l.http.used()
+            )?;
+            writeln!(
+                s,
+                "wangan_memory_charged_bytes{{pool=\"syslog\"}} {}",
+                l.syslog.used()
+            )?;
+            writeln!(
+                s,
+                "# HELP wangan_connection_limit Most open connections per listener (derived from max_connections and the open-file limit)."
+            )?;
+            writeln!(s, "# TYPE wangan_connection_limit gauge")?;
+            for (k, v) in [
+                ("http", l.conns.http),
+                ("syslog_tcp", l.conns.syslog_tcp),
+                ("syslog_tls", l.conns.syslog_tls),
+            ] {
+                writeln!(s, "wangan_connection_limit{{listener=\"{k}\"}} {v}")?;
+            }
+            writeln!(
+                s,
+                "# HELP wangan_open_files_limit The soft RLIMIT_NOFILE in force (raised to the hard limit at start)."
+            )?;
+            writeln!(s, "# TYPE wangan_open_files_limit gauge")?;
+            writeln!(s, "wangan_open_files_limit {}", l.fd_soft)?;
+        }
+        if let Some(rss) = resident_bytes() {
+            writeln!(
+                s,
+                "# HELP wangan_process_resident_bytes Resident memory of the process."
+            )?;
+            writeln!(s, "# TYPE wangan_process_resident_bytes gauge")?;
+            writeln!(s, "wangan_process_resident_bytes {rss}")?;
+        }
         writeln!(s, "# HELP wangan_ready 1 when the store accepts writes.")?;
         writeln!(s, "# TYPE wangan_ready gauge")?;
         writeln!(s, "wangan_ready {}", u8::from(self.is_ready()))?;

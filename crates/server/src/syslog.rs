@@ -6,7 +6,15 @@
 //! (`denied_peer`), messages over `max_message_bytes` are cut (`truncated`), broken octet
 //! frames are stored as lines (`bad_frame`), connections that send nothing for
 //! `idle_timeout_secs` or take longer than `frame_timeout_secs` to finish a message are
-//! closed (`timeout`), and at `max_connections` new connections are refused.
+//! closed (`timeout`), and at the connection limit (`max_connections`, lowered to fit the
+//! open-file limit) or when the syslog memory budget is spent, new connections are refused
+//! (`too_many_connections`, `memory_limit`). Refused peers are also logged, rate-limited
+//! ([`crate::refusal`]).
+//!
+//! Memory: a connection's buffers grow with what it sends (a read buffer of 8 to 64 KiB, and
+//! message buffers of 4 to 256 KiB) and are let go after two seconds without data; they are
+//! charged against the syslog budget ([`crate::limits`]), and a connection whose buffers do
+//! not fit waits (is not read) until they do.
 //!
 //! Backpressure: a TCP/TLS connection waits (stops reading) while the writer's queue is
 //! full or the store is down, so senders slow down instead of losing data. UDP cannot be
@@ -24,8 +32,17 @@ use tokio::sync::{Semaphore, mpsc, watch};
 
 use crate::cidr::AllowList;
 use crate::framing::{Frame, FrameDecoder};
+use crate::limits::{Budget, Charge, TLS_SESSION_BYTES};
 use crate::metrics::{Metrics, Reason, Transport};
+use crate::refusal::{Refusal, RefusalLog};
 use crate::writer::{Intake, QueueError, Rec};
+
+/// Smallest and largest read buffer of a connection.
+const READ_MIN: usize = 8 << 10;
+const READ_MAX: usize = 64 << 10;
+
+/// A connection without data for this long lets its buffers go.
+const LINGER: Duration = Duration::from_secs(2);
 
 /// What every syslog listener shares.
 #[derive(Clone)]
@@ -39,6 +56,24 @@ pub(crate) struct Ctx {
     pub shutdown: watch::Receiver<bool>,
     /// Held by every connection task; the server waits for all clones to drop.
     pub alive: mpsc::Sender<()>,
+    /// Memory for connection buffers.
+    pub budget: Budget,
+    pub refusals: Arc<RefusalLog>,
+}
+
+impl Ctx {
+    fn refuse(&self, from: SocketAddr, listener: &'static str, reason: Reason, detail: &str) {
+        self.refusals.refuse(
+            Refusal {
+                peer: from,
+                listener,
+                reason,
+                detail,
+                token_id: None,
+            },
+            1,
+        );
+    }
 }
 
 pub(crate) fn now_ns() -> i64 {
@@ -67,7 +102,12 @@ pub(crate) async fn udp(sock: UdpSocket, source: Arc<str>, ctx: Ctx) {
             match r {
                 Ok((n, from)) => {
                     if !ctx.allow.allows(from.ip()) {
-                        ctx.metrics.reject(Reason::DeniedPeer, 1);
+                        ctx.refuse(
+                            from,
+                            "syslog-udp",
+                            Reason::DeniedPeer,
+                            "sender outside the allow-list",
+                        );
                     } else {
                         let mut d = &buf[..n];
                         while let [rest @ .., b'\n' | b'\r' | 0] = d {
@@ -107,7 +147,7 @@ pub(crate) async fn udp(sock: UdpSocket, source: Arc<str>, ctx: Ctx) {
         match ctx.intake.try_send(recs) {
             Ok(()) => {}
             Err(QueueError::Full) => ctx.metrics.reject(Reason::QueueFull, n),
-            Err(QueueError::Down) => ctx.metrics.reject(Reason::StoreFailed, n),
+            Err(_) => ctx.metrics.reject(Reason::StoreFailed, n),
         }
     }
 }
@@ -126,9 +166,9 @@ pub(crate) async fn tcp(
     max_connections: usize,
     ctx: Ctx,
 ) {
-    let transport = match wrap {
-        Wrap::Plain => Transport::Tcp,
-        Wrap::Tls(_) => Transport::Tls,
+    let (transport, lname, extra) = match wrap {
+        Wrap::Plain => (Transport::Tcp, "syslog-tcp", 0),
+        Wrap::Tls(_) => (Transport::Tls, "syslog-tls", TLS_SESSION_BYTES),
     };
     let wrap = Arc::new(wrap);
     let conns = Arc::new(Semaphore::new(max_connections));
@@ -138,13 +178,33 @@ pub(crate) async fn tcp(
             return;
         };
         if !ctx.allow.allows(from.ip()) {
-            ctx.metrics.reject(Reason::DeniedPeer, 1);
+            ctx.refuse(
+                from,
+                lname,
+                Reason::DeniedPeer,
+                "sender outside the allow-list",
+            );
             continue;
         }
         let Ok(permit) = conns.clone().try_acquire_owned() else {
-            ctx.metrics.reject(Reason::TooManyConnections, 1);
+            ctx.refuse(
+                from,
+                lname,
+                Reason::TooManyConnections,
+                &format!("connection limit ({max_connections}) reached"),
+            );
             continue;
         };
+        let mut charge = ctx.budget.charge();
+        if !charge.try_set(extra + READ_MIN) {
+            ctx.refuse(
+                from,
+                lname,
+                Reason::MemoryLimit,
+                "memory for syslog connections is spent (max_memory_bytes)",
+            );
+            continue;
+        }
         let _ = stream.set_nodelay(true);
         let ctx = ctx.clone();
         let source = source.clone();
@@ -153,16 +213,32 @@ pub(crate) async fn tcp(
             let _permit = permit;
             ctx.metrics.conn_open();
             let peer: Arc<str> = peer_name(from).into();
+            let conn = Conn {
+                from,
+                peer,
+                source,
+                transport,
+                listener: lname,
+                extra,
+                charge,
+            };
             match &*wrap {
-                Wrap::Plain => serve_stream(stream, peer, source, transport, &ctx).await,
+                Wrap::Plain => serve_stream(stream, conn, &ctx).await,
                 Wrap::Tls(acc) => {
                     match tokio::time::timeout(ctx.frame_timeout, acc.accept(stream)).await {
-                        Ok(Ok(s)) => serve_stream(s, peer, source, transport, &ctx).await,
-                        Ok(Err(e)) => {
-                            ctx.metrics.reject(Reason::TlsHandshake, 1);
-                            tracing::debug!(error = %e, "tls handshake failed");
-                        }
-                        Err(_) => ctx.metrics.reject(Reason::TlsHandshake, 1),
+                        Ok(Ok(s)) => serve_stream(s, conn, &ctx).await,
+                        Ok(Err(e)) => ctx.refuse(
+                            from,
+                            lname,
+                            Reason::TlsHandshake,
+                            &format!("tls handshake failed: {e}"),
+                        ),
+                        Err(_) => ctx.refuse(
+                            from,
+                            lname,
+                            Reason::TlsHandshake,
+                            "tls handshake did not complete in time",
+                        ),
                     }
                 }
             }
@@ -204,20 +280,28 @@ fn to_recs(
     recs
 }
 
-/// Read one connection: frame, batch per read, queue with backpressure.
-async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(
-    mut s: S,
+/// One accepted syslog connection.
+struct Conn {
+    from: SocketAddr,
     peer: Arc<str>,
     source: Arc<str>,
     transport: Transport,
-    ctx: &Ctx,
-) {
+    listener: &'static str,
+    /// Bytes charged besides the buffers (a TLS session).
+    extra: usize,
+    charge: Charge,
+}
+
+/// Read one connection: frame, batch per read, queue with backpressure.
+async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, mut c: Conn, ctx: &Ctx) {
     let _alive = ctx.alive.clone();
     let mut shutdown = ctx.shutdown.clone();
     let mut dec = FrameDecoder::new(ctx.max_message);
-    let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let mut read_cap = READ_MIN;
+    let mut buf: Vec<u8> = Vec::new();
     let mut frames = Vec::new();
     let mut frame_start: Option<Instant> = None;
+    let mut last_data = Instant::now();
     loop {
         let partial = dec.in_frame() || !buf.is_empty();
         if partial && frame_start.is_none() {
@@ -227,23 +311,44 @@ async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(
         }
         let wait = match frame_start {
             Some(t) => ctx.frame_timeout.saturating_sub(t.elapsed()),
-            None => ctx.idle_timeout,
+            None => {
+                let idle = ctx.idle_timeout.saturating_sub(last_data.elapsed());
+                if buf.capacity() > 0 || dec.buffered() > 0 {
+                    idle.min(LINGER)
+                } else {
+                    idle
+                }
+            }
         };
-        if buf.capacity() - buf.len() < 16 * 1024 {
-            buf.reserve(64 * 1024);
+        if buf.capacity() < read_cap {
+            buf.reserve_exact(read_cap - buf.len());
         }
+        let spare = buf.capacity() - buf.len();
         let r = tokio::select! {
             r = tokio::time::timeout(wait, s.read_buf(&mut buf)) => r,
             _ = shutdown.changed() => break,
         };
         match r {
+            Err(_) if frame_start.is_none() && last_data.elapsed() < ctx.idle_timeout => {
+                // quiet for a while: let the buffers go until data comes again
+                buf = Vec::new();
+                read_cap = READ_MIN;
+                dec.release();
+                c.charge.try_set(c.extra);
+                continue;
+            }
             Err(_) => {
                 ctx.metrics.reject(Reason::Timeout, 1);
                 tracing::debug!("syslog connection timed out");
                 break;
             }
             Ok(Ok(0)) => break,
-            Ok(Ok(_)) => {}
+            Ok(Ok(n)) => {
+                last_data = Instant::now();
+                if n >= spare {
+                    read_cap = (read_cap * 2).min(READ_MAX);
+                }
+            }
             Ok(Err(e)) => {
                 tracing::debug!(error = %e, "syslog connection read failed");
                 break;
@@ -257,7 +362,7 @@ async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(
         {
             frame_start = None;
         }
-        let recs = to_recs(&mut frames, &source, &peer, transport, &ctx.metrics);
+        let recs = to_recs(&mut frames, &c.source, &c.peer, c.transport, &ctx.metrics);
         if !recs.is_empty() {
             let n = recs.len() as u64;
             if ctx.intake.send_wait(recs).await.is_err() {
@@ -265,9 +370,26 @@ async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(
                 return;
             }
         }
+        // the buffers this connection holds now must fit the budget before it reads on
+        let footprint = c.extra + buf.capacity().max(read_cap) + dec.buffered();
+        if !c.charge.try_set(footprint) {
+            let fits = tokio::select! {
+                r = tokio::time::timeout(ctx.frame_timeout, c.charge.set(footprint)) => r.is_ok(),
+                _ = shutdown.changed() => break,
+            };
+            if !fits {
+                ctx.refuse(
+                    c.from,
+                    c.listener,
+                    Reason::MemoryLimit,
+                    "memory for syslog connections stayed spent: connection closed",
+                );
+                break;
+            }
+        }
     }
     dec.finish(&buf, &mut frames);
-    let recs = to_recs(&mut frames, &source, &peer, transport, &ctx.metrics);
+    let recs = to_recs(&mut frames, &c.source, &c.peer, c.transport, &ctx.metrics);
     if !recs.is_empty() {
         let n = recs.len() as u64;
         if ctx.intake.send_wait(recs).await.is_err() {

@@ -15,11 +15,19 @@
 //! works, and counts the records as stored when [`vault::Vault::poll_durable`] (or the next
 //! sync, within 2 ms when idle) confirms them.
 //!
-//! When a commit fails (full disk, I/O error), the writer raises an alarm in the log, drops
-//! the vault (uncommitted records of that group are answered 503, or counted as lost for
-//! syslog), marks the server not ready, and tries to reopen the vault every second; the
-//! vault's recovery truncates a torn WAL tail, so nothing stored is corrupted. Intake resumes
-//! by itself once the store is writable again.
+//! When a commit fails (full disk, I/O error), the writer raises an alarm in the log, marks
+//! the server not ready and gives the vault up with [`vault::Vault::abandon`], which cuts the
+//! WAL back to the last durable record: what was not durable is discarded, so each HTTP
+//! request of the group is answered exactly — 200 when all its records were already durable,
+//! 503 "nothing of this request was stored" when none was, and in the rare case of a request
+//! cut by a commit inside the group, 503 stating how many of its records were stored (a bulk
+//! request gets per-item statuses instead). Syslog records not durable are counted lost. The
+//! writer then tries every second to write a 4 MiB probe file into the data directory and to
+//! reopen the vault; only when both succeed is it ready again, so `/readyz` does not flap
+//! while the disk is full. Intake resumes by itself once the store is writable again.
+//!
+//! At shutdown the writer commits and signs a final checkpoint, and reports whether it could
+//! ([`Final`]): a server that could not sign one says so.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,7 +35,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
+use tokio::sync::{Semaphore, oneshot, watch};
 use vault::{Incoming, Vault};
 
 use crate::metrics::{Metrics, Reason};
@@ -43,17 +51,30 @@ pub(crate) struct Rec {
     pub raw: bytes::Bytes,
 }
 
-/// The store could not take the records (answered 503).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct StoreDown;
+/// Queue bytes counted per record beyond its raw bytes (its envelope, see [`Rec`]).
+pub(crate) const REC_OVERHEAD: u64 = 64;
 
-type Ack = oneshot::Sender<Result<u64, StoreDown>>;
+/// Queue space is taken from the semaphore in steps of at least this many bytes while a
+/// request's records are counted (not once per record).
+const RESERVE_STEP: usize = 256 << 10;
+
+/// A failed commit, as far as one batch is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failed {
+    /// The first `stored` records of the batch (from seq `first`) are stored, the rest are
+    /// not (0: nothing).
+    Stored { first: u64, stored: u64 },
+    /// The store could not discard what was not durable: an unknown part may be stored.
+    Unknown,
+}
+
+type Ack = oneshot::Sender<Result<u64, Failed>>;
 
 struct Batch {
     recs: Vec<Rec>,
     bytes: u64,
     ack: Option<Ack>,
-    _permit: Option<OwnedSemaphorePermit>,
+    _permit: Reservation,
 }
 
 enum Msg {
@@ -61,13 +82,74 @@ enum Msg {
     Shutdown,
 }
 
-/// Why a record batch was not queued.
+/// Why a record batch was not stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum QueueError {
-    /// The queue is full (overload).
+    /// The queue has no room now (overload): retry later.
     Full,
-    /// The store is failing (e.g. full disk) or the server is stopping.
+    /// The records counted so far need more than the whole queue (`queue_bytes`): this
+    /// request can never be taken whole.
+    TooLarge,
+    /// The store is failing (e.g. full disk) or the server is stopping: nothing was queued.
     Down,
+    /// The commit holding the batch failed.
+    Failed(Failed),
+}
+
+/// Bytes of the writer's queue held for records not yet stored; given back when dropped
+/// (after the writer has appended them).
+#[derive(Debug)]
+pub(crate) struct Reservation {
+    sem: Arc<Semaphore>,
+    cap: u64,
+    held: usize,
+    bytes: u64,
+}
+
+impl Reservation {
+    /// Count one more record of `len` raw bytes against the queue, taking room as it goes.
+    pub fn add_record(&mut self, len: usize) -> Result<(), QueueError> {
+        self.bytes += len as u64 + REC_OVERHEAD;
+        if self.bytes > self.cap {
+            return Err(QueueError::TooLarge);
+        }
+        let need = self.bytes as usize;
+        if need <= self.held {
+            return Ok(());
+        }
+        let greedy = need.max(self.held + RESERVE_STEP).min(self.cap as usize) - self.held;
+        for want in [greedy, need - self.held] {
+            let Ok(w) = u32::try_from(want) else { continue };
+            if let Ok(p) = self.sem.try_acquire_many(w) {
+                p.forget();
+                self.held += want;
+                return Ok(());
+            }
+        }
+        Err(QueueError::Full)
+    }
+
+    /// Bytes counted.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Give back what was taken beyond the bytes counted.
+    fn trim(&mut self) {
+        let need = self.bytes as usize;
+        if self.held > need {
+            self.sem.add_permits(self.held - need);
+            self.held = need;
+        }
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        if self.held > 0 {
+            self.sem.add_permits(self.held);
+        }
+    }
 }
 
 /// Handle used by the listeners to queue records.
@@ -81,27 +163,38 @@ pub(crate) struct Intake {
 }
 
 fn batch_bytes(recs: &[Rec]) -> u64 {
-    recs.iter().map(|r| r.raw.len() as u64 + 64).sum()
+    recs.iter().map(|r| r.raw.len() as u64 + REC_OVERHEAD).sum()
 }
 
 impl Intake {
-    fn permits(&self, bytes: u64) -> u32 {
-        bytes.clamp(1, self.cap as u64).min(u64::from(u32::MAX)) as u32
+    /// Semaphore permits for a syslog batch: a batch larger than the whole queue takes the
+    /// whole queue (syslog batches are one read, or at most 512 datagrams).
+    fn permits(&self, bytes: u64) -> usize {
+        bytes.clamp(1, self.cap as u64) as usize
+    }
+
+    fn reservation(&self, held: usize, bytes: u64) -> Reservation {
+        Reservation {
+            sem: self.sem.clone(),
+            cap: self.cap as u64,
+            held,
+            bytes,
+        }
     }
 
     fn push(
         &self,
         recs: Vec<Rec>,
-        bytes: u64,
-        permit: OwnedSemaphorePermit,
+        permit: Reservation,
         ack: Option<Ack>,
     ) -> Result<(), QueueError> {
+        let bytes = permit.bytes().max(batch_bytes(&recs));
         self.metrics.queue_add(bytes);
         let b = Batch {
             recs,
             bytes,
             ack,
-            _permit: Some(permit),
+            _permit: permit,
         };
         self.tx.send(Msg::Batch(b)).map_err(|_| {
             self.metrics.queue_sub(bytes);
@@ -120,13 +213,13 @@ impl Intake {
             return Err(QueueError::Down);
         }
         let bytes = batch_bytes(&recs);
-        let permit = self
-            .sem
-            .clone()
-            .acquire_many_owned(self.permits(bytes))
+        let n = self.permits(bytes);
+        self.sem
+            .acquire_many(u32::try_from(n).unwrap_or(u32::MAX))
             .await
-            .map_err(|_| QueueError::Down)?;
-        self.push(recs, bytes, permit, None)
+            .map_err(|_| QueueError::Down)?
+            .forget();
+        self.push(recs, self.reservation(n, bytes), None)
     }
 
     /// Queue records if there is room now (UDP).
@@ -135,32 +228,48 @@ impl Intake {
             return Err(QueueError::Down);
         }
         let bytes = batch_bytes(&recs);
-        let permit = self
-            .sem
-            .clone()
-            .try_acquire_many_owned(self.permits(bytes))
-            .map_err(|_| QueueError::Full)?;
-        self.push(recs, bytes, permit, None)
+        let n = self.permits(bytes);
+        self.sem
+            .try_acquire_many(u32::try_from(n).unwrap_or(u32::MAX))
+            .map_err(|_| QueueError::Full)?
+            .forget();
+        self.push(recs, self.reservation(n, bytes), None)
     }
 
-    /// Queue records if there is room now and wait until they are durable; returns the seq
-    /// of the first record (the rest follow contiguously).
-    pub async fn send_durable(&self, recs: Vec<Rec>) -> Result<u64, QueueError> {
+    /// Start counting a request's records against the queue (HTTP): `Down` when the store
+    /// does not accept writes now.
+    pub fn reserve(&self) -> Result<Reservation, QueueError> {
         if !*self.ready.borrow() {
             return Err(QueueError::Down);
         }
-        let bytes = batch_bytes(&recs);
-        let permit = self
-            .sem
-            .clone()
-            .try_acquire_many_owned(self.permits(bytes))
-            .map_err(|_| QueueError::Full)?;
+        Ok(self.reservation(0, 0))
+    }
+
+    /// Queue records counted in `res` and wait until they are durable; returns the seq of
+    /// the first record (the rest follow contiguously). The records are stored whole or,
+    /// when the commit fails, as [`QueueError::Failed`] says.
+    pub async fn send_durable(
+        &self,
+        recs: Vec<Rec>,
+        mut res: Reservation,
+    ) -> Result<u64, QueueError> {
+        if !*self.ready.borrow() {
+            return Err(QueueError::Down);
+        }
+        res.trim();
         let (tx, rx) = oneshot::channel();
-        self.push(recs, bytes, permit, Some(tx))?;
+        self.push(recs, res, Some(tx))?;
         match rx.await {
             Ok(Ok(first)) => Ok(first),
-            Ok(Err(StoreDown)) | Err(_) => Err(QueueError::Down),
+            Ok(Err(f)) => Err(QueueError::Failed(f)),
+            // the writer thread ended without answering (it panicked): nothing is known
+            Err(_) => Err(QueueError::Failed(Failed::Unknown)),
         }
+    }
+
+    /// Bytes the queue holds at most (`queue_bytes`).
+    pub fn capacity(&self) -> usize {
+        self.cap
     }
 
     /// Whether the store accepts writes.
@@ -182,18 +291,68 @@ pub(crate) struct WriterConfig {
     pub proof_interval: Duration,
 }
 
+/// How the writer ended: the answer to "was a final checkpoint signed?".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Final {
+    /// Everything queued was committed and a final checkpoint signed over `size` records.
+    Signed {
+        /// Records covered.
+        size: u64,
+    },
+    /// No final checkpoint: the store was not writable. What was acknowledged is durable
+    /// in the WAL; the next start checkpoints it.
+    NotSigned {
+        /// What failed.
+        error: String,
+    },
+}
+
+/// Bytes written (and fsynced, then removed) to prove the data directory can take writes
+/// before the server says it is ready again after a failure.
+const PROBE_BYTES: usize = 4 << 20;
+
+/// Name of the probe file in the data directory.
+const PROBE_FILE: &str = ".wangan-space-probe";
+
+/// Whether `dir` can take [`PROBE_BYTES`] now (written, fsynced, removed).
+fn probe_space(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let p = dir.join(PROBE_FILE);
+    let r = (|| {
+        let mut f = std::fs::File::create(&p)?;
+        let chunk = vec![0u8; 256 << 10];
+        for _ in 0..PROBE_BYTES / chunk.len() {
+            f.write_all(&chunk)?;
+        }
+        f.sync_all()
+    })();
+    let _ = std::fs::remove_file(&p);
+    r
+}
+
 /// The running writer thread.
 pub(crate) struct Writer {
     tx: mpsc::Sender<Msg>,
-    thread: Option<JoinHandle<()>>,
+    thread: Option<JoinHandle<Final>>,
 }
 
 impl Writer {
     /// Start the writer thread with an open vault.
     pub fn start(vault: Vault, cfg: WriterConfig, metrics: Arc<Metrics>) -> (Writer, Intake) {
         let (tx, rx) = mpsc::channel();
-        let (ready_tx, ready_rx) = watch::channel(true);
-        metrics.set_ready(true);
+        // a store that cannot take writes at start is not ready until it can
+        let ready = match probe_space(&cfg.dir) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(
+                    error = %e,
+                    "ALARM: the data directory cannot take writes (full disk?); intake stays stopped until it can, HTTP answers 503; retrying every second"
+                );
+                false
+            }
+        };
+        let (ready_tx, ready_rx) = watch::channel(ready);
+        metrics.set_ready(ready);
         let sem = Arc::new(Semaphore::new(cfg.queue_bytes));
         let intake = Intake {
             tx: tx.clone(),
@@ -203,7 +362,7 @@ impl Writer {
             metrics: metrics.clone(),
         };
         let mut st = WriterState {
-            vault: Some(vault),
+            vault: ready.then_some(vault),
             cfg,
             metrics,
             ready: ready_tx,
@@ -218,13 +377,30 @@ impl Writer {
         (Writer { tx, thread }, intake)
     }
 
-    /// Process everything queued so far, commit, sign a final checkpoint and stop.
-    pub fn shutdown(mut self) {
+    /// Process everything queued so far, commit, sign a final checkpoint and stop; says
+    /// whether the checkpoint was signed.
+    pub fn shutdown(mut self) -> Final {
         let _ = self.tx.send(Msg::Shutdown);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(f)) => f,
+            Some(Err(_)) => Final::NotSigned {
+                error: "the vault writer thread panicked".into(),
+            },
+            None => Final::NotSigned {
+                error: "the vault writer thread could not be started".into(),
+            },
         }
     }
+}
+
+/// A syslog group written to the WAL whose background fsync is not confirmed yet.
+#[derive(Debug, Clone, Copy)]
+struct Unconfirmed {
+    /// Seq of its first record, and the tree size after it.
+    start: u64,
+    end: u64,
+    /// Raw bytes of its records.
+    bytes: u64,
 }
 
 struct WriterState {
@@ -234,14 +410,13 @@ struct WriterState {
     ready: watch::Sender<bool>,
     last_checkpoint: Instant,
     last_retry: Instant,
-    /// Syslog groups written to the WAL whose background fsync is not yet
-    /// confirmed: (tree size after the group, records, bytes). They count as
-    /// stored only once durable.
-    unconfirmed: std::collections::VecDeque<(u64, u64, u64)>,
+    /// Syslog groups written to the WAL whose background fsync is not yet confirmed. They
+    /// count as stored only once durable.
+    unconfirmed: std::collections::VecDeque<Unconfirmed>,
 }
 
 impl WriterState {
-    fn run(&mut self, rx: mpsc::Receiver<Msg>) {
+    fn run(&mut self, rx: mpsc::Receiver<Msg>) -> Final {
         let mut pending: Vec<Batch> = Vec::new();
         loop {
             let timeout = match &self.vault {
@@ -311,20 +486,19 @@ impl WriterState {
                     }
                 }
                 self.process(&mut pending);
-                self.close();
-                return;
+                return self.close();
             }
         }
     }
 
     /// Count flushed syslog groups that are durable now as stored.
     fn confirm(&mut self, durable: u64) {
-        while let Some(&(end, n, bytes)) = self.unconfirmed.front() {
-            if end > durable {
+        while let Some(&u) = self.unconfirmed.front() {
+            if u.end > durable {
                 break;
             }
             self.unconfirmed.pop_front();
-            self.metrics.add_stored(n, bytes);
+            self.metrics.add_stored(u.end - u.start, u.bytes);
         }
     }
 
@@ -345,7 +519,7 @@ impl WriterState {
             }
         }
         match &mut self.vault {
-            None => self.reopen(),
+            None => self.reopen(false),
             Some(v) => {
                 let since = self.last_checkpoint.elapsed();
                 if v.has_unchecked() && since >= self.cfg.proof_interval {
@@ -357,7 +531,9 @@ impl WriterState {
                             self.last_checkpoint = Instant::now();
                         }
                         Ok(None) => {}
-                        Err(e) => self.fail(&e),
+                        Err(e) => {
+                            self.fail(&e);
+                        }
                     }
                 } else if since >= self.cfg.checkpoint_interval {
                     match v.checkpoint_now() {
@@ -365,7 +541,9 @@ impl WriterState {
                             self.metrics.checkpoint_done(cp.checkpoint.size);
                             tracing::debug!(size = cp.checkpoint.size, "idle checkpoint signed");
                         }
-                        Err(e) => self.fail(&e),
+                        Err(e) => {
+                            self.fail(&e);
+                        }
                     }
                     self.last_checkpoint = Instant::now();
                 }
@@ -373,11 +551,18 @@ impl WriterState {
         }
     }
 
-    fn reopen(&mut self) {
-        if self.last_retry.elapsed() < Duration::from_millis(900) {
+    /// Try to open the vault again (at most once a second unless `now`). Ready only once the
+    /// data directory takes a probe write and the vault opens: a full disk stays not ready,
+    /// instead of looking ready until the next write fails.
+    fn reopen(&mut self, now: bool) {
+        if !now && self.last_retry.elapsed() < Duration::from_millis(900) {
             return;
         }
         self.last_retry = Instant::now();
+        if let Err(e) = probe_space(&self.cfg.dir) {
+            tracing::error!(error = %e, "the data directory still cannot take writes: intake stays stopped");
+            return;
+        }
         match Vault::open(&self.cfg.dir) {
             Ok(v) => {
                 if let Some(t) = v.recovered_tail() {
@@ -399,20 +584,40 @@ impl WriterState {
         }
     }
 
-    fn fail(&mut self, e: &vault::Error) {
+    /// A write failed: raise the alarm, stop intake, and give the vault up keeping exactly
+    /// what is durable. Returns the durable size, or `None` when the vault could not discard
+    /// what was not durable (then a later open may recover part of it).
+    fn fail(&mut self, e: &vault::Error) -> Option<u64> {
         tracing::error!(
             error = %e,
             "ALARM: writing to the vault failed (full disk?); intake stopped, HTTP answers 503, TCP is not read; retrying every second"
         );
         self.metrics.commit_failed();
-        self.vault = None;
-        // flushed syslog records whose fsync was never confirmed: counted lost
-        for (_, n, _) in self.unconfirmed.drain(..) {
-            self.metrics.reject(Reason::StoreFailed, n);
+        let durable = match self.vault.take().map(Vault::abandon) {
+            Some(Ok(size)) => Some(size),
+            Some(Err(e)) => {
+                tracing::error!(
+                    error = %e,
+                    "records that were not durable could not be discarded: the next open may recover part of the failed group"
+                );
+                None
+            }
+            None => None,
+        };
+        // flushed syslog records: stored if their fsync finished, otherwise lost (discarded)
+        for u in self.unconfirmed.drain(..) {
+            let n = u.end - u.start;
+            let stored = durable.map_or(0, |d| d.clamp(u.start, u.end) - u.start);
+            if stored > 0 {
+                self.metrics
+                    .add_stored(stored, u.bytes.saturating_mul(stored) / n.max(1));
+            }
+            self.metrics.reject(Reason::StoreFailed, n - stored);
         }
         self.last_retry = Instant::now();
         self.metrics.set_ready(false);
         let _ = self.ready.send(false);
+        durable
     }
 
     fn process(&mut self, pending: &mut Vec<Batch>) {
@@ -420,16 +625,21 @@ impl WriterState {
             return;
         }
         if self.vault.is_none() {
-            self.reopen();
+            self.reopen(false);
         }
-        let mut result: Result<Vec<u64>, ()> = Err(());
+        // per batch: seq of its first record and how many of its records were appended
+        let mut spans: Vec<(u64, u64)> = Vec::with_capacity(pending.len());
+        // Ok: every record appended and durable; Err(Some(d)): failed, records below d are
+        // stored; Err(None): failed, unknown (or never appended: the store was down)
+        let mut result: Result<(), Option<u64>> = Err(Some(0));
         let mut flushed_only = false;
         let mut durable = None;
         if let Some(v) = &mut self.vault {
-            let mut firsts = Vec::with_capacity(pending.len());
+            let group_start = v.next_seq();
             let mut err = None;
             'all: for b in pending.iter() {
-                firsts.push(v.next_seq());
+                let first = v.next_seq();
+                let mut k = 0;
                 for r in &b.recs {
                     let inc = Incoming {
                         received_ns: r.received_ns,
@@ -440,9 +650,12 @@ impl WriterState {
                     };
                     if let Err(e) = v.append(&inc) {
                         err = Some(e);
+                        spans.push((first, k));
                         break 'all;
                     }
+                    k += 1;
                 }
+                spans.push((first, k));
             }
             let acks = pending.iter().any(|b| b.ack.is_some());
             if err.is_none() {
@@ -467,44 +680,64 @@ impl WriterState {
                     Ok(size) => {
                         self.metrics.commit_done(t0.elapsed().as_secs_f64(), size);
                         if flushed_only {
-                            let n: u64 = pending.iter().map(|b| b.recs.len() as u64).sum();
                             let bytes: u64 = pending
                                 .iter()
                                 .flat_map(|b| b.recs.iter())
                                 .map(|r| r.raw.len() as u64)
                                 .sum();
-                            self.unconfirmed.push_back((v.next_seq(), n, bytes));
+                            self.unconfirmed.push_back(Unconfirmed {
+                                start: group_start,
+                                end: v.next_seq(),
+                                bytes,
+                            });
                         }
                         durable = Some(size);
                     }
                     Err(e) => err = Some(e),
                 }
             }
-            match err {
-                None => result = Ok(firsts),
-                Some(e) => self.fail(&e),
-            }
+            result = match err {
+                None => Ok(()),
+                Some(e) => Err(self.fail(&e)),
+            };
         }
         for (i, b) in pending.drain(..).enumerate() {
             self.metrics.queue_sub(b.bytes);
-            match &result {
-                Ok(firsts) => {
-                    if !flushed_only {
-                        let bytes: u64 = b.recs.iter().map(|r| r.raw.len() as u64).sum();
-                        self.metrics.add_stored(b.recs.len() as u64, bytes);
-                    }
-                    if let Some(ack) = b.ack {
-                        let _ = ack.send(Ok(firsts[i]));
-                    }
+            let n = b.recs.len() as u64;
+            let (first, appended) = spans.get(i).copied().unwrap_or((0, 0));
+            // how many of this batch's records are stored (None: unknown)
+            let stored = match result {
+                Ok(()) => Some(n),
+                Err(Some(d)) => Some(appended.min(d.saturating_sub(first))),
+                Err(None) => None,
+            };
+            let bytes_of = |k: u64| -> u64 {
+                b.recs
+                    .iter()
+                    .take(k as usize)
+                    .map(|r| r.raw.len() as u64)
+                    .sum()
+            };
+            match (b.ack, stored) {
+                (Some(ack), Some(k)) if k == n => {
+                    self.metrics.add_stored(n, bytes_of(n));
+                    let _ = ack.send(Ok(first));
                 }
-                Err(()) => match b.ack {
-                    Some(ack) => {
-                        let _ = ack.send(Err(StoreDown));
+                (Some(ack), Some(k)) => {
+                    self.metrics.add_stored(k, bytes_of(k));
+                    let _ = ack.send(Err(Failed::Stored { first, stored: k }));
+                }
+                (Some(ack), None) => {
+                    let _ = ack.send(Err(Failed::Unknown));
+                }
+                // syslog: stored once durable (flushed groups are confirmed later)
+                (None, Some(k)) => {
+                    if !(flushed_only && result.is_ok()) {
+                        self.metrics.add_stored(k, bytes_of(k));
                     }
-                    None => self
-                        .metrics
-                        .reject(Reason::StoreFailed, b.recs.len() as u64),
-                },
+                    self.metrics.reject(Reason::StoreFailed, n - k);
+                }
+                (None, None) => self.metrics.reject(Reason::StoreFailed, n),
             }
         }
         if let Some(size) = durable {
@@ -512,19 +745,34 @@ impl WriterState {
         }
     }
 
-    fn close(&mut self) {
-        if let Some(mut v) = self.vault.take() {
-            let r = v.commit().and_then(|_| v.checkpoint_now());
-            match r {
-                Ok(cp) => {
-                    self.confirm(cp.checkpoint.size);
-                    tracing::info!(size = cp.checkpoint.size, "final checkpoint signed")
+    /// The final commit and checkpoint; says truthfully whether one was signed.
+    fn close(&mut self) -> Final {
+        if self.vault.is_none() {
+            // a last try: space may have come back since the last retry
+            self.reopen(true);
+        }
+        let Some(mut v) = self.vault.take() else {
+            for u in self.unconfirmed.drain(..) {
+                self.metrics.reject(Reason::StoreFailed, u.end - u.start);
+            }
+            return Final::NotSigned {
+                error: "the vault is not writable (full disk or I/O error)".into(),
+            };
+        };
+        match v.commit().and_then(|_| v.checkpoint_now()) {
+            Ok(cp) => {
+                self.confirm(cp.checkpoint.size);
+                tracing::info!(size = cp.checkpoint.size, "final checkpoint signed");
+                Final::Signed {
+                    size: cp.checkpoint.size,
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, "final commit failed");
-                    for (_, n, _) in self.unconfirmed.drain(..) {
-                        self.metrics.reject(Reason::StoreFailed, n);
-                    }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "final commit failed: no final checkpoint");
+                self.vault = Some(v);
+                self.fail(&e);
+                Final::NotSigned {
+                    error: e.to_string(),
                 }
             }
         }
@@ -547,10 +795,6 @@ mod tests {
 
     #[test]
     fn a_full_queue_refuses_udp_and_http_at_once_and_a_down_store_refuses_all() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
         let (tx, _rx) = mpsc::channel();
         let (ready_tx, ready) = watch::channel(true);
         let intake = Intake {
@@ -562,20 +806,17 @@ mod tests {
         };
         intake.try_send(vec![rec(500)]).unwrap();
         assert_eq!(intake.try_send(vec![rec(500)]), Err(QueueError::Full));
-        rt.block_on(async {
-            assert_eq!(
-                intake.send_durable(vec![rec(500)]).await,
-                Err(QueueError::Full)
-            );
-        });
+        // HTTP: counted record by record; refused as soon as the queue has no room, and as
+        // too large once the request could never fit
+        let mut r = intake.reserve().unwrap();
+        r.add_record(300).unwrap();
+        assert_eq!(r.add_record(300), Err(QueueError::Full));
+        drop(r);
+        let mut r = intake.reserve().unwrap();
+        assert_eq!(r.add_record(2000), Err(QueueError::TooLarge));
         ready_tx.send(false).unwrap();
         assert_eq!(intake.try_send(vec![rec(1)]), Err(QueueError::Down));
-        rt.block_on(async {
-            assert_eq!(
-                intake.send_durable(vec![rec(1)]).await,
-                Err(QueueError::Down)
-            );
-        });
+        assert!(matches!(intake.reserve(), Err(QueueError::Down)));
     }
 
     #[test]
@@ -607,7 +848,12 @@ mod tests {
             for i in 0..20 {
                 let intake = intake.clone();
                 hs.push(tokio::spawn(async move {
-                    intake.send_durable(vec![rec(10 + i), rec(10 + i)]).await
+                    let mut res = intake.reserve().unwrap();
+                    res.add_record(10 + i).unwrap();
+                    res.add_record(10 + i).unwrap();
+                    intake
+                        .send_durable(vec![rec(10 + i), rec(10 + i)], res)
+                        .await
                 }));
             }
             let mut f = Vec::new();
@@ -635,7 +881,7 @@ mod tests {
             assert!(r.iter().all(|r| r.raw.len() == 10 + i));
         }
         drop(intake);
-        w.shutdown();
+        assert_eq!(w.shutdown(), Final::Signed { size: 40 });
         let store = vault::Store::open(&dir).unwrap();
         let cp = store.latest_checkpoint().unwrap().unwrap();
         assert_eq!(cp.checkpoint.size, 40);

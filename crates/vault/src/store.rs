@@ -776,8 +776,13 @@ pub struct Vault {
     /// Ticket of the last fsync requested, and of the last one waited for.
     wal_ticket: u64,
     wal_synced: u64,
-    /// Written groups whose fsync may still run: (ticket, tree size, root).
-    flushed: std::collections::VecDeque<(u64, u64, Hash)>,
+    /// Written groups whose fsync may still run: (ticket, tree size, root,
+    /// WAL length).
+    flushed: std::collections::VecDeque<(u64, u64, Hash, u64)>,
+    /// Bytes of the open WAL file written, and known durable (what
+    /// [`Vault::abandon`] cuts it back to).
+    wal_written: u64,
+    wal_durable: u64,
     /// WAL bytes appended since the last fsync request (they sit in the
     /// block being filled until written).
     group: usize,
@@ -1145,6 +1150,7 @@ impl Vault {
             .append(true)
             .open(&wal_path)
             .ctx("open wal", &wal_path)?;
+        let wal_len = wal_file.metadata().ctx("stat wal", &wal_path)?.len();
         let pipe = crate::pipe::BlockPipe::start()?;
         let syncer = wal::Syncer::start(&wal_file, &wal_path)?;
         let recovered = store.wal.torn.clone();
@@ -1161,6 +1167,8 @@ impl Vault {
             wal_ticket: 0,
             wal_synced: 0,
             flushed: std::collections::VecDeque::new(),
+            wal_written: wal_len,
+            wal_durable: wal_len,
             group: 0,
             sealing: None,
             seal_failed: None,
@@ -1346,6 +1354,7 @@ impl Vault {
             self.wal_file
                 .write_all(frames)
                 .ctx("write wal", &self.wal_path)?;
+            self.wal_written += frames.len() as u64;
             self.pipe.mark_written();
         }
         Ok(())
@@ -1359,8 +1368,12 @@ impl Vault {
         self.write_unwritten()?;
         self.group = 0;
         self.wal_ticket = self.syncer.request();
-        self.flushed
-            .push_back((self.wal_ticket, self.next_seq, self.root()));
+        self.flushed.push_back((
+            self.wal_ticket,
+            self.next_seq,
+            self.root(),
+            self.wal_written,
+        ));
         Ok(())
     }
 
@@ -1379,11 +1392,12 @@ impl Vault {
     pub fn poll_durable(&mut self) -> Result<u64> {
         let done = self.syncer.done()?;
         let mut advanced = false;
-        while let Some(&(ticket, size, root)) = self.flushed.front() {
+        while let Some(&(ticket, size, root, wal_len)) = self.flushed.front() {
             if ticket > done {
                 break;
             }
             self.flushed.pop_front();
+            self.wal_durable = self.wal_durable.max(wal_len);
             if size > self.committed.0 {
                 self.committed = (size, root);
                 advanced = true;
@@ -1404,6 +1418,7 @@ impl Vault {
             self.wal_synced = self.wal_ticket;
         }
         self.flushed.clear();
+        self.wal_durable = self.wal_written;
         if self.committed.0 == self.next_seq {
             return Ok(false);
         }
@@ -1525,6 +1540,8 @@ impl Vault {
                 .ctx("open wal", &new_wal)?;
             self.syncer.set_file(&self.wal_file, &new_wal)?;
             self.wal_path = new_wal;
+            self.wal_written = 0;
+            self.wal_durable = 0;
             let mut old = std::mem::take(&mut self.older_wals);
             old.push(old_wal);
             let wal_dir = layout.wal();
@@ -1546,6 +1563,8 @@ impl Vault {
             crate::fsx::write_atomic(&path, &out, crate::fsx::SEALED_MODE)?;
             self.wal_file.set_len(0).ctx("truncate wal", &old_wal)?;
             crate::fsx::sync_dir(&layout.wal())?;
+            self.wal_written = 0;
+            self.wal_durable = 0;
         }
         self.seg = SegBuilder::new(self.next_seq);
         tracing::info!(segment = %name, records = footer.count, "segment sealed");
@@ -1571,6 +1590,37 @@ impl Vault {
         crate::fsx::append_sync(&layout.checkpoint_log(), format!("{text}\n").as_bytes())?;
         crate::fsx::write_private(&layout.checkpoint(), text.as_bytes())?;
         Ok(signed)
+    }
+
+    /// Give up writing after a failure (full disk, I/O error) and keep
+    /// exactly what is durable. Records appended since the last durable
+    /// point (a [`Vault::sync`] or [`Vault::commit`], or a background fsync
+    /// that has finished) are cut from the WAL, so that the next open does
+    /// not recover part of a group whose writer was told it failed: a
+    /// client that retries cannot duplicate records. Returns the durable
+    /// size (records `0..size` are stored); reopen the vault to write again.
+    /// An error means the WAL could not be cut back, so the next open may
+    /// recover records beyond the durable size.
+    pub fn abandon(mut self) -> Result<u64> {
+        let _ = self.poll_durable();
+        let size = self.committed.0;
+        let f = OpenOptions::new()
+            .write(true)
+            .open(&self.wal_path)
+            .ctx("open wal", &self.wal_path)?;
+        let len = f.metadata().ctx("stat wal", &self.wal_path)?.len();
+        if len > self.wal_durable {
+            f.set_len(self.wal_durable)
+                .ctx("cut back wal", &self.wal_path)?;
+            f.sync_all().ctx("fsync wal", &self.wal_path)?;
+            tracing::warn!(
+                path = %self.wal_path.display(),
+                bytes = len - self.wal_durable,
+                records = self.next_seq - size,
+                "records that were not durable were discarded from the wal"
+            );
+        }
+        Ok(size)
     }
 
     /// Commit, seal what is unsealed, and close.

@@ -221,7 +221,7 @@ pub fn gather(profile: &Profile, at: Date, now: OffsetDateTime, out: Out) -> Evi
         vaults,
         scans: gather_scans(profile, out),
         documents: gather_documents(profile, now),
-        registers: None,
+        registers: crate::registers_cmd::assess_evidence(profile, as_of, now, out),
     }
 }
 

@@ -6,6 +6,7 @@ mod assess_cmd;
 mod law_cmd;
 mod out;
 mod profile_cmd;
+mod registers_cmd;
 mod scan_cmd;
 mod serve_cmd;
 mod token_cmd;
@@ -70,6 +71,9 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// Access tokens for the HTTP intake and /metrics (访问令牌).
     Token(token_cmd::TokenArgs),
+    /// The registers: incidents, plans, drills, training, … (登记簿).
+    #[command(flatten)]
+    Registers(registers_cmd::RegisterCommands),
     /// The operator's profile: who the operator is and where its evidence lives (运营者画像).
     Profile(profile_cmd::ProfileArgs),
     /// Decide every duty of chapter 3 for this operator, with evidence; reports (合规评估).
@@ -108,6 +112,7 @@ fn run(command: Command, out: Out) -> anyhow::Result<Exit> {
         Command::Scan(args) => scan_cmd::run(args, out),
         Command::Serve(args) => serve_cmd::run(args, out),
         Command::Token(args) => token_cmd::run(args, out),
+        Command::Registers(args) => registers_cmd::run(args, out),
         Command::Profile(args) => profile_cmd::run(args, out),
         Command::Assess(args) => assess_cmd::run(args, out),
     }

@@ -96,11 +96,11 @@ pub struct ScanArgs {
     #[arg(long)]
     no_progress: bool,
     /// Also keep each target's result (JSON, wangan.scan/1 with scanned_at and target) in
-    /// <data-dir>/scans (or --save-dir), where `wangan assess` finds the latest scan of each
+    /// `<data-dir>/scans` (or --save-dir), where `wangan assess` finds the latest scan of each
     /// data store.
     #[arg(long)]
     save: bool,
-    /// Where --save keeps results [default: <data-dir>/scans].
+    /// Where --save keeps results (default: `<data-dir>/scans`).
     #[arg(long, value_name = "DIR", requires = "save")]
     save_dir: Option<PathBuf>,
     /// Data directory of the vault for `vault:`.

@@ -187,12 +187,46 @@ pub fn run(args: ServeArgs, out: Out) -> anyhow::Result<Exit> {
     if let Some(f) = &prepared.first_run {
         print_first_run(f, &cfg, out);
     }
-    server::run(cfg, prepared, |b| print_bound(b, out)).map_err(|e| server_err(e, out))?;
-    if !out.json {
-        eprintln!(
-            "{}",
-            out.t("已停止，检查点已签署", "stopped; checkpoint signed")
-        );
+    let end =
+        server::run(cfg, prepared, |b| print_bound(b, out)).map_err(|e| server_err(e, out))?;
+    match end {
+        server::Final::Signed { size } => {
+            if out.json {
+                json_line(&json!({
+                    "schema": "wangan.serve.stopped/1",
+                    "checkpoint_signed": true,
+                    "size": size,
+                }));
+            } else {
+                eprintln!(
+                    "{} ({size} {})",
+                    out.t(
+                        "已停止，最终检查点已签署",
+                        "stopped; final checkpoint signed"
+                    ),
+                    out.t("条记录", "records")
+                );
+            }
+            Ok(Exit::Ok)
+        }
+        server::Final::NotSigned { error } => {
+            if out.json {
+                json_line(&json!({
+                    "schema": "wangan.serve.stopped/1",
+                    "checkpoint_signed": false,
+                    "error": error,
+                }));
+            }
+            Err(fail(
+                Exit::IoErr,
+                format!(
+                    "{}: {error}",
+                    out.t(
+                        "已停止，但未能签署最终检查点（已确认的记录在预写日志中，下次启动时补签）",
+                        "stopped without a final checkpoint (acknowledged records are in the write-ahead log; the next start checkpoints them)"
+                    )
+                ),
+            ))
+        }
     }
-    Ok(Exit::Ok)
 }

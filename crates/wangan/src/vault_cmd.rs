@@ -144,6 +144,10 @@ enum VaultCommand {
         /// A checkpoint kept outside the store (detects rollback, truncation, replacement).
         #[arg(long, value_name = "FILE")]
         trusted_checkpoint: Vec<PathBuf>,
+        /// Where the registers live when not in DIR/registers.sqlite (postgres://…); they are
+        /// checked against their anchors in the vault.
+        #[arg(long, value_name = "URL", env = "WANGAN_REGISTERS")]
+        registers: Option<String>,
     },
     /// Print the latest signed checkpoint (打印签名检查点).
     Checkpoint {
@@ -270,7 +274,14 @@ pub fn run(args: VaultArgs, out: Out) -> anyhow::Result<Exit> {
             dir,
             quick,
             trusted_checkpoint,
-        } => verify(&dir.data_dir, quick, &trusted_checkpoint, out),
+            registers,
+        } => verify(
+            &dir.data_dir,
+            quick,
+            &trusted_checkpoint,
+            registers.as_deref(),
+            out,
+        ),
         VaultCommand::Checkpoint { dir, new } => checkpoint(&dir.data_dir, new, out),
         VaultCommand::Query { dir, filters } => query(&dir.data_dir, &filters.query(out)?, out),
         VaultCommand::Export {
@@ -796,37 +807,6 @@ fn open_store(dir: &Path, out: Out) -> anyhow::Result<Store> {
     Store::open(dir).map_err(|e| lib_err(e, out))
 }
 
-/// Keep the result of a full verification in `verified.log` (read by
-/// `wangan assess`); a store this user may not write to only gets a warning.
-fn record_verification(dir: &Path, store: &Store, report: &vault::VerifyReport, out: Out) {
-    let root = match store.root_at(report.size) {
-        Ok(r) => r,
-        Err(_) if !report.is_intact() => vault::Hash::default(),
-        Err(e) => {
-            eprintln!(
-                "{}: {}",
-                out.t(
-                    "警告：无法记录本次校验",
-                    "warning: the verification was not recorded"
-                ),
-                escape(&e.to_string(), false)
-            );
-            return;
-        }
-    };
-    let rec = vault::verified::Verified::new(report, root, time::OffsetDateTime::now_utc());
-    if let Err(e) = vault::verified::append(dir, &rec) {
-        eprintln!(
-            "{}: {}",
-            out.t(
-                "警告：无法记录本次校验",
-                "warning: the verification was not recorded"
-            ),
-            escape(&e.to_string(), false)
-        );
-    }
-}
-
 /// Name on stderr every part of the store that could not be read (damaged
 /// or unreadable segments and tombstones, a damaged WAL); the number of them.
 fn warn_unreadable(store: &Store, out: Out) -> usize {
@@ -866,7 +846,44 @@ fn incomplete(n: usize, out: Out) -> anyhow::Error {
     )
 }
 
-fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Result<Exit> {
+/// Keep the result of a full verification in `verified.log` (read by
+/// `wangan assess`); a store this user may not write to only gets a warning.
+fn record_verification(dir: &Path, store: &Store, report: &vault::VerifyReport, out: Out) {
+    let root = match store.root_at(report.size) {
+        Ok(r) => r,
+        Err(_) if !report.is_intact() => vault::Hash::default(),
+        Err(e) => {
+            eprintln!(
+                "{}: {}",
+                out.t(
+                    "警告：无法记录本次校验",
+                    "warning: the verification was not recorded"
+                ),
+                escape(&e.to_string(), false)
+            );
+            return;
+        }
+    };
+    let rec = vault::verified::Verified::new(report, root, time::OffsetDateTime::now_utc());
+    if let Err(e) = vault::verified::append(dir, &rec) {
+        eprintln!(
+            "{}: {}",
+            out.t(
+                "警告：无法记录本次校验",
+                "warning: the verification was not recorded"
+            ),
+            escape(&e.to_string(), false)
+        );
+    }
+}
+
+fn verify(
+    dir: &Path,
+    quick: bool,
+    trusted: &[PathBuf],
+    registers: Option<&str>,
+    out: Out,
+) -> anyhow::Result<Exit> {
     let store = open_store(dir, out)?;
     let mut tcs = Vec::new();
     for p in trusted {
@@ -908,8 +925,17 @@ fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Res
     if !quick {
         record_verification(dir, &store, &report, out);
     }
+    // the registers anchored in this vault (crates/registers)
+    let location = crate::registers_cmd::location_for(dir, registers)?;
+    let regs = crate::registers_cmd::check_against_vault(&store, &location)?;
+    let regs_intact = regs.as_ref().is_none_or(|r| r.is_intact());
     if out.json {
-        out.print_json(&report.to_json())?;
+        let mut j = report.to_json();
+        if let (Some(r), serde_json::Value::Object(o)) = (&regs, &mut j) {
+            o.insert("registers".into(), serde_json::to_value(r)?);
+            o.insert("intact".into(), (report.is_intact() && regs_intact).into());
+        }
+        out.print_json(&j)?;
     } else {
         let mode = if quick {
             out.t("快速", "quick")
@@ -966,8 +992,11 @@ fn verify(dir: &Path, quick: bool, trusted: &[PathBuf], out: Out) -> anyhow::Res
                 escape(&f.message, false)
             );
         }
+        if let Some(r) = &regs {
+            crate::registers_cmd::print_verify(r, out);
+        }
     }
-    Ok(if report.is_intact() {
+    Ok(if report.is_intact() && regs_intact {
         Exit::Ok
     } else {
         Exit::Findings
@@ -1411,6 +1440,26 @@ fn read_checkpoint(p: &Path, out: Out) -> anyhow::Result<vault::SignedCheckpoint
         })
 }
 
+/// A checkpoint given on the command line that does not fit the vault (larger than it, or
+/// OLD after NEW) is bad input (65), not an internal error.
+fn since_err(e: vault::Error, out: Out) -> anyhow::Error {
+    if e.kind() == vault::ErrorKind::OutOfRange {
+        fail(
+            Exit::DataErr,
+            format!(
+                "{}: {}",
+                out.t(
+                    "检查点与日志库不符",
+                    "the checkpoint does not fit this vault"
+                ),
+                escape(&e.to_string(), false)
+            ),
+        )
+    } else {
+        lib_err(e, out)
+    }
+}
+
 fn prove_consistency(dir: &Path, old: &Path, new: &Path, out: Out) -> anyhow::Result<Exit> {
     let store = open_store(dir, out)?;
     let (o, n) = (read_checkpoint(old, out)?, read_checkpoint(new, out)?);
@@ -1427,7 +1476,7 @@ fn prove_consistency(dir: &Path, old: &Path, new: &Path, out: Out) -> anyhow::Re
                 ),
             ));
         }
-        Err(e) => return Err(lib_err(e, out)),
+        Err(e) => return Err(since_err(e, out)),
     };
     let cp = |c: &vault::Checkpoint| {
         json!({
@@ -1497,7 +1546,7 @@ fn export(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let done = res.map_err(|e| lib_err(e, out)).and_then(|s| {
+    let done = res.map_err(|e| since_err(e, out)).and_then(|s| {
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, output)?;

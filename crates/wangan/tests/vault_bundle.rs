@@ -388,7 +388,22 @@ fn bundles_months_apart_are_linked_by_a_consistency_proof() -> R<()> {
         &["vault", "prove-consistency", "--data-dir", &ad, &ls, &fs],
         None,
     )?;
-    assert_ne!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(65));
     assert!(String::from_utf8_lossy(&o.stderr).contains("more records"));
+    // a checkpoint of another vault: refused, not a crash
+    let other = tmp.path().join("other");
+    let od = other.display().to_string();
+    ok(&wangan(&["vault", "init", "--data-dir", &od], None)?);
+    let o = wangan(
+        &["vault", "prove-consistency", "--data-dir", &od, &fs, &ls],
+        None,
+    )?;
+    assert_eq!(
+        o.status.code(),
+        Some(65),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not signed by this vault"));
     Ok(())
 }

@@ -57,6 +57,7 @@ fn the_documented_example_is_the_full_template_and_names_every_key() {
         "restore_test_every",
         "drill_every",
         "training_every",
+        "registers",
         "[[system]]",
         "id",
         "mlps_level",

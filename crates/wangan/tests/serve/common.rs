@@ -44,6 +44,10 @@ pub struct Server {
 pub struct Opts<'a> {
     pub config: Option<&'a Path>,
     pub args: Vec<String>,
+    /// Arguments of the shell's `ulimit` run before the server (e.g. `-n 256`).
+    pub ulimit: Option<&'a str>,
+    /// Extra environment variables of the server.
+    pub env: Vec<(&'a str, &'a str)>,
 }
 
 impl Default for Opts<'_> {
@@ -58,6 +62,8 @@ impl Default for Opts<'_> {
                 "--http".into(),
                 "127.0.0.1:0".into(),
             ],
+            ulimit: None,
+            env: Vec::new(),
         }
     }
 }
@@ -74,7 +80,22 @@ impl Server {
             .append(true)
             .open(&stderr)
             .unwrap();
-        let mut cmd = wangan();
+        let mut cmd = match o.ulimit {
+            None => wangan(),
+            Some(u) => {
+                // the shell sets the limit, then becomes the server (same pid)
+                let mut c = Command::new("sh");
+                c.arg("-c")
+                    .arg(format!("ulimit {u} && exec \"$0\" \"$@\""))
+                    .arg(env!("CARGO_BIN_EXE_wangan"))
+                    .env_remove("WANGAN_DATA_DIR")
+                    .env_remove("WANGAN_CONFIG")
+                    .env("LANG", "C")
+                    .env("NO_COLOR", "1");
+                c
+            }
+        };
+        cmd.envs(o.env.iter().copied());
         cmd.args(["--json", "--log-level", "info", "serve", "--data-dir"])
             .arg(dir);
         if let Some(c) = o.config {
@@ -141,6 +162,36 @@ impl Server {
             status.success(),
             "serve exited with {status}; stderr:\n{log}"
         );
+    }
+
+    /// SIGTERM and wait; the exit status and what the server wrote to stderr.
+    pub fn stop_status(mut self) -> (std::process::ExitStatus, String) {
+        let mut c = self.child.take().unwrap();
+        let st = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let status = c.wait().unwrap();
+        (
+            status,
+            std::fs::read_to_string(&self.stderr).unwrap_or_default(),
+        )
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    /// A line of `/proc/<pid>/status` (e.g. `VmHWM`), its first number.
+    pub fn proc_status(&self, key: &str) -> u64 {
+        let t = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        t.lines()
+            .find(|l| l.starts_with(&format!("{key}:")))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {key} in /proc status"))
     }
 
     /// SIGKILL and wait.

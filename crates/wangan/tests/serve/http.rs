@@ -249,3 +249,58 @@ fn python_elasticsearch_client_bulk_helper() {
     s.stop();
     verify(&dir);
 }
+
+#[test]
+fn content_encodings_that_are_not_recognised_are_refused_with_415() {
+    use std::os::unix::ffi::OsStrExt;
+    require_tool("curl", "curl");
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("data");
+    let s = Server::start(&dir);
+    let tok = s.token.clone().unwrap();
+    let url = format!("http://{}/api/v1/logs", s.http.unwrap());
+    let headers: [&[u8]; 4] = [
+        b"Content-Encoding: g\xffzip",
+        b"Content-Encoding: \xe4\xb8\xad",
+        b"Content-Encoding: br",
+        b"Content-Encoding: gzip, identity",
+    ];
+    for h in headers {
+        let out = Command::new("curl")
+            .args(["-s", "-o", "-", "-w", "\n%{http_code}"])
+            .args(["-H", &format!("Authorization: Bearer {tok}")])
+            .arg("-H")
+            .arg(std::ffi::OsStr::from_bytes(h))
+            .args(["--data-binary", "{\"msg\":\"plain\"}"])
+            .arg(&url)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            text.ends_with("\n415"),
+            "{}: {text}",
+            String::from_utf8_lossy(h)
+        );
+        assert!(
+            text.contains("nothing of this request was stored"),
+            "{text}"
+        );
+    }
+    // and identity still works
+    let (code, _) = curl(&[
+        "-H",
+        &format!("Authorization: Bearer {tok}"),
+        "-H",
+        "Content-Encoding: identity",
+        "--data-binary",
+        "{\"msg\":\"plain\"}",
+        &url,
+    ]);
+    assert_eq!(code, 200);
+    s.stop();
+    assert_eq!(
+        records(&dir, "http").len(),
+        1,
+        "refused bodies are not stored"
+    );
+}

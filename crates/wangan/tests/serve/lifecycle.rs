@@ -62,6 +62,7 @@ fn first_run_message_then_idle_checkpoints_and_a_final_one_on_sigterm() {
         Opts {
             config: Some(&cfg),
             args: vec![],
+            ..Opts::default()
         },
     );
     assert!(s.token.is_none(), "a token exists already: none is created");
@@ -123,4 +124,132 @@ fn bad_configuration_and_busy_ports_fail_clearly() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(78));
+}
+
+/// Run `wangan serve --config FILE` and return its exit code and stderr; fails when the
+/// server is still running after 20 s (it should have refused the file).
+fn serve_refuses(cfg: &std::path::Path, data: &std::path::Path) -> (Option<i32>, String) {
+    let mut c = wangan()
+        .arg("serve")
+        .arg("--config")
+        .arg(cfg)
+        .arg("--data-dir")
+        .arg(data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(st) = c.try_wait().unwrap() {
+            let mut e = String::new();
+            std::io::Read::read_to_string(&mut c.stderr.take().unwrap(), &mut e).unwrap();
+            return (st.code(), e);
+        }
+        if Instant::now() > deadline {
+            let _ = c.kill();
+            let _ = c.wait();
+            panic!("serve accepted {} and kept running", cfg.display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn durations_and_counts_out_of_range_are_refused_at_load_time() {
+    let d = tempfile::tempdir().unwrap();
+    let data = d.path().join("data");
+    let cfg = d.path().join("wangan.toml");
+    let cases = [
+        (
+            "intake",
+            "idle_timeout_secs",
+            "9223372036854775807",
+            "1 to 604800",
+        ),
+        (
+            "intake",
+            "frame_timeout_secs",
+            "9223372036854775807",
+            "1 to 86400",
+        ),
+        ("intake", "frame_timeout_secs", "0", "1 to 86400"),
+        ("intake", "max_connections", "0", "1 to 1000000"),
+        (
+            "intake",
+            "max_body_bytes",
+            "9223372036854775807",
+            "1024 to 1073741824",
+        ),
+        (
+            "intake",
+            "refusal_log_secs",
+            "9223372036854775807",
+            "1 to 86400",
+        ),
+        (
+            "commit",
+            "checkpoint_secs",
+            "9223372036854775807",
+            "1 to 86400",
+        ),
+        ("commit", "proof_ms", "9223372036854775807", "1 to 3600000"),
+        ("commit", "window_ms", "9223372036854775807", "0 to 1000"),
+        (
+            "commit",
+            "syslog_window_ms",
+            "9223372036854775807",
+            "0 to 10000",
+        ),
+        (
+            "commit",
+            "queue_bytes",
+            "9223372036854775807",
+            "1048576 to 68719476736",
+        ),
+        ("commit", "max_records", "0", "1 to 16777216"),
+    ];
+    for (section, key, value, range) in cases {
+        let mut text = "version = 1\n[intake]\nhttp = \"127.0.0.1:0\"\n".to_owned();
+        if section == "intake" {
+            text.push_str(&format!("{key} = {value}\n"));
+        } else {
+            text.push_str(&format!("[{section}]\n{key} = {value}\n"));
+        }
+        std::fs::write(&cfg, &text).unwrap();
+        let (code, e) = serve_refuses(&cfg, &data);
+        assert_eq!(code, Some(78), "{key} = {value}: {e}");
+        for want in [
+            cfg.display().to_string(),
+            format!("[{section}] {key} = {value} is out of range: allowed {range}"),
+        ] {
+            assert!(e.contains(&want), "{want:?} missing: {e}");
+        }
+    }
+    // the largest allowed values work: a connection is served, nothing overflows
+    std::fs::write(
+        &cfg,
+        "version = 1\n[intake]\nhttp = \"127.0.0.1:0\"\nidle_timeout_secs = 604800\nframe_timeout_secs = 86400\n[commit]\ncheckpoint_secs = 86400\nproof_ms = 3600000\n",
+    )
+    .unwrap();
+    let s = Server::start_with(
+        &data,
+        Opts {
+            config: Some(&cfg),
+            args: vec![],
+            ..Opts::default()
+        },
+    );
+    let tok = format!("Bearer {}", s.token.clone().unwrap());
+    let (code, _, _) = http(
+        s.http.unwrap(),
+        "POST",
+        "/api/v1/logs",
+        Some(&tok),
+        b"{\"a\":1}",
+    )
+    .unwrap();
+    assert_eq!(code, 200);
+    s.stop();
+    assert_eq!(records(&data, "http").len(), 1);
 }

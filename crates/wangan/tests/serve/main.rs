@@ -4,7 +4,7 @@
 //!
 //! Needs: Debian packages `bsdutils` (logger), `rsyslog`, `rsyslog-gnutls`, `curl`, `openssl`,
 //! `gzip`; Python with the PyPI package `elasticsearch` (`$WANGAN_PYTHON`, else `python3`); root
-//! (the full-disk test mounts a small tmpfs); a non-loopback IPv4 address (allow-list test).
+//! (the full-disk tests mount small tmpfs); a non-loopback IPv4 address (allow-list test).
 //! A missing tool fails the test and names the package.
 
 mod common;
@@ -12,5 +12,8 @@ mod crash;
 mod disk;
 mod http;
 mod lifecycle;
+mod limits;
+mod refusals;
 mod syslog;
 mod tls;
+mod tokens;

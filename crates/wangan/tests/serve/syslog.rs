@@ -243,6 +243,7 @@ fn oversized_and_broken_frames_are_cut_counted_and_kept() {
         Opts {
             config: Some(&cfg),
             args: vec![],
+            ..Opts::default()
         },
     );
     assert!(s.udp.is_none(), "omitted listeners are off");
@@ -398,6 +399,7 @@ fn peers_outside_the_allow_list_are_ignored_and_counted() {
             Opts {
                 config: Some(&cfg),
                 args: vec![],
+                ..Opts::default()
             },
         );
         let tcp = std::net::SocketAddr::new(ip, s.tcp.unwrap().port());
@@ -416,6 +418,17 @@ fn peers_outside_the_allow_list_are_ignored_and_counted() {
                 assert!(std::time::Instant::now() < deadline, "{m}");
                 std::thread::sleep(std::time::Duration::from_millis(100));
                 m = metrics_text(&s, &s.token.clone().unwrap());
+            }
+            // and logged: who, on which listener, why
+            let log = s.stderr_text();
+            for listener in ["syslog-tcp", "syslog-udp"] {
+                assert!(
+                    log.lines().any(|l| l.contains(" refused")
+                        && l.contains(listener)
+                        && l.contains("denied_peer")
+                        && l.contains(&ip.to_string())),
+                    "{listener}: {log}"
+                );
             }
             s.stop();
             assert!(records(&dir, "syslog-tcp").is_empty());

@@ -124,6 +124,7 @@ fn syslog_tls_and_https_with_client_certificates() {
         Opts {
             config: Some(&cfg),
             args: vec![],
+            ..Opts::default()
         },
     );
     let port = s.tls.unwrap().port().to_string();
@@ -205,6 +206,16 @@ fn syslog_tls_and_https_with_client_certificates() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert_eq!(records(&dir, "syslog-tls").len(), 25);
+    // the refused handshake is in the log: peer, listener and why
+    let log = s.stderr_text();
+    assert!(
+        log.lines().any(|l| l.contains(" refused")
+            && l.contains("syslog-tls")
+            && l.contains("tls_handshake")
+            && l.contains("127.0.0.1:")
+            && l.contains("certificate")),
+        "{log}"
+    );
     // HTTPS with curl, client certificate and token
     let text = https("/api/v1/logs", &tok, Some("{\"over\":\"https\"}"));
     assert!(text.ends_with("\n200"), "{text}");
@@ -240,6 +251,7 @@ fn rsyslog_forwards_over_tls_with_a_client_certificate() {
         Opts {
             config: Some(&cfg),
             args: vec![],
+            ..Opts::default()
         },
     );
     let in_port = free_port();
