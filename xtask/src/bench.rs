@@ -25,7 +25,8 @@ use crate::corpus::{self, KEYWORD, STEP_US, Summary};
 
 const USAGE: &str = "usage: cargo xtask bench vault [--lines N[,N…]] [--seed S] [--no-build] [--skip-peers] [--skip-ours] [--pin-servers]
        cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--attack-clients N] [--no-build] [--skip-peers] [--pin-servers]
-       cargo xtask bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]";
+       cargo xtask bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]
+       cargo xtask bench assess [--records N] [--sources N] [--runs N] [--no-build]";
 
 /// `cargo xtask bench …`.
 pub fn run(args: &[String]) -> Result<()> {
@@ -34,6 +35,7 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("scan") => crate::bench_scan::run(&args[1..]),
         Some("intake") => crate::bench_intake::run(&args[1..]),
         Some("console") => crate::bench_console::run(&args[1..]),
+        Some("assess") => crate::bench_assess::run(&args[1..]),
         _ => bail!("{USAGE}"),
     }
 }
@@ -248,16 +250,16 @@ pub(crate) fn pinned(cpu: u32, program: impl AsRef<std::ffi::OsStr>) -> Command 
     }
 }
 
-struct Timed {
-    wall: f64,
-    cpu: f64,
-    hwm_kib: Option<u64>,
-    ok: bool,
+pub(crate) struct Timed {
+    pub(crate) wall: f64,
+    pub(crate) cpu: f64,
+    pub(crate) hwm_kib: Option<u64>,
+    pub(crate) ok: bool,
 }
 
 /// Run to the end with stdout to `out` (or null): wall time, CPU (from the children's times) and
 /// peak RSS (sampled `VmHWM`).
-fn timed(cmd: &mut Command, out: Option<&Path>) -> Result<Timed> {
+pub(crate) fn timed(cmd: &mut Command, out: Option<&Path>) -> Result<Timed> {
     cmd.stdout(match out {
         Some(p) => Stdio::from(File::create(p)?),
         None => Stdio::null(),

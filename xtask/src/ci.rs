@@ -123,7 +123,8 @@ fn workspace_root() -> Result<PathBuf> {
 
 /// PyPI packages the tests use, each with a module that proves it imports.
 const PY_PACKAGES: &[(&str, &str)] = &[
-    // the independent OSCAL validator for `wangan law export --format oscal`
+    // the independent OSCAL validator for `wangan law export --format oscal` and
+    // `wangan assess --format oscal`
     ("compliance-trestle==5.2.0", "trestle.oscal.catalog"),
     // the official Elasticsearch client, a real shipper for `wangan serve`'s bulk API
     ("elasticsearch>=9,<10", "elasticsearch.helpers"),
@@ -136,7 +137,7 @@ const PY_PACKAGES: &[(&str, &str)] = &[
 ];
 
 /// Debian packages the tests drive as real peers (logger, rsyslog with TLS, curl, openssl,
-/// gzip; chromium and a Chinese font for the console's browser test), and Go with
+/// gzip; chromium and a Chinese font for the console's browser test and the assessment report's screenshot and A4 print), and Go with
 /// `golang.org/x/mod` for the independent bundle verifier (verifiers/go).
 const DEBIAN_PACKAGES: &[&str] = &[
     "bsdutils",

@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_console;
+mod bench_assess;
 mod bench_intake;
 mod bench_scan;
 mod ci;
@@ -21,6 +22,8 @@ const USAGE: &str = "usage: cargo xtask <command>
                                        dashboard and log search over a 10 M-record vault, console memory
   bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]
                                        ours against ripgrep and Presidio; writes BENCHMARKS.md
+  bench assess [--records N] [--sources N] [--runs N] [--no-build]
+                                       `wangan assess`: 50 log sources over a 10 M-record vault; writes BENCHMARKS.md
   gen-corpus --lines N --seed S --out FILE [--start YYYY-MM-DD]
                                        the seeded benchmark corpus
   gen-scan-corpus --size-mb N [--seed S] [--density dense|sparse] --out FILE

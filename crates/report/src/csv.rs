@@ -50,6 +50,7 @@ pub(crate) fn render(a: &Assessment, lang: Lang) -> String {
         t(lang, "罚则", "penalty"),
         t(lang, "豁免负责人", "waiver_owner"),
         t(lang, "豁免到期", "waiver_expires"),
+        t(lang, "豁免状态", "waiver_state"),
         t(lang, "评估日期", "assessed_on"),
     ];
     row(&mut s, &head.map(str::to_owned));
@@ -61,6 +62,7 @@ pub(crate) fn render(a: &Assessment, lang: Lang) -> String {
 
 fn cells(a: &Assessment, d: &DutyAssessment, lang: Lang) -> Vec<String> {
     let join = |v: Vec<String>| v.join("\n");
+    let waivers: Vec<_> = a.waivers.iter().filter(|w| w.duty == d.id).collect();
     let other: Vec<String> = d
         .article
         .numbering
@@ -133,14 +135,15 @@ fn cells(a: &Assessment, d: &DutyAssessment, lang: Lang) -> Vec<String> {
                 })
                 .collect(),
         ),
-        d.waiver
-            .as_ref()
-            .map(|w| w.owner.clone())
-            .unwrap_or_default(),
-        d.waiver
-            .as_ref()
-            .map(|w| w.expires.to_string())
-            .unwrap_or_default(),
+        // every waiver of the profile, in force or not, on its duty's row
+        join(waivers.iter().map(|w| w.owner.clone()).collect()),
+        join(waivers.iter().map(|w| w.expires.to_string()).collect()),
+        join(
+            waivers
+                .iter()
+                .map(|w| crate::markdown::waiver_state(w.state, lang).to_owned())
+                .collect(),
+        ),
         a.at.to_string(),
     ]
 }

@@ -165,6 +165,21 @@ pub(crate) fn render(a: &Assessment, lang: Lang) -> String {
             "control-selections": [selection],
         },
     });
+    // every waiver of the profile, in force or not
+    if let Some(props) = result["props"].as_array_mut() {
+        for w in &a.waivers {
+            props.push(prop(
+                "waiver",
+                &format!(
+                    "{} · {} · {} · {}",
+                    w.duty,
+                    w.owner,
+                    w.expires,
+                    crate::markdown::waiver_state(w.state, Lang::En)
+                ),
+            ));
+        }
+    }
     if !observations.is_empty() {
         result["observations"] = Value::Array(observations);
     }

@@ -101,6 +101,37 @@ pub fn block_data(first_seq: u64, count: u32, raw_len: u32, comp: &[u8]) -> Resu
     BlockData::decode(&h, comp).map_err(|e| corrupt("block data", 0, e))
 }
 
+/// Read only the time column (source and receive time of every record) of a
+/// block's compressed data, given what that reader needs from its header
+/// (record count, decompressed length); see [`crate::block::receive_times`].
+pub fn block_times(
+    first_seq: u64,
+    count: u32,
+    raw_len: u32,
+    comp: &[u8],
+) -> Result<crate::block::BlockTimes> {
+    let h = BlockHeader {
+        first_seq,
+        count,
+        raw_len,
+        comp_len: comp.len() as u32,
+        min_recv: 0,
+        max_recv: 0,
+        min_event: crate::block::NO_TIME_MIN,
+        max_event: crate::block::NO_TIME_MAX,
+        severities: 0,
+        sources: Vec::new(),
+        hosts: None,
+        apps: None,
+        filter: crate::tokens::BloomFilter {
+            k: 0,
+            words: Vec::new(),
+        },
+        comp_crc: crc32c::crc32c(comp),
+    };
+    crate::block::receive_times(&h, comp).map_err(|e| corrupt("block data", 0, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
