@@ -1813,10 +1813,8 @@ fn clocks(ctx: &Ctx) -> anyhow::Result<Exit> {
             .sweep(ctx.kind, &ctx.settings, ctx.now)
             .map_err(|e| lib_err(e, ctx.out))?,
         Err(e) if e.kind() == registers::ErrorKind::NotFound => {
-            // no records at all: the register-wide clocks still run
-            let mut r = Registers::open(&ctx.location).map_err(|e| lib_err(e, ctx.out))?;
-            r.sweep(ctx.kind, &ctx.settings, ctx.now)
-                .map_err(|e| lib_err(e, ctx.out))?
+            // no registers at all: the register-wide clocks still run
+            registers::Sweep::without_records(ctx.kind, &ctx.settings, ctx.now)
         }
         Err(e) => return Err(lib_err(e, ctx.out)),
     };

@@ -6,6 +6,7 @@
 mod bad_inputs;
 mod evidence;
 mod report;
+mod settings;
 mod store;
 mod tamper;
 
