@@ -1825,7 +1825,10 @@ fn clocks(ctx: &Ctx) -> anyhow::Result<Exit> {
         Exit::Ok
     };
     if ctx.out.json {
-        ctx.out.print_json(&serde_json::to_value(&v)?)?;
+        // straight to the output: a sweep can hold thousands of items
+        let mut o = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut o, &v).map_err(std::io::Error::other)?;
+        writeln!(o)?;
         return Ok(code);
     }
     kind_note(ctx);

@@ -1065,35 +1065,23 @@ impl Registers {
 
     /// Records per register.
     pub fn counts(&mut self) -> Result<Vec<RegisterCount>> {
-        let rows = self.read(|db| {
-            all(
-                db,
-                "SELECT register, COUNT(*), CAST(SUM(open) AS BIGINT) FROM heads GROUP BY register",
-                &[],
-                |r| {
-                    Ok((
-                        r.str(0)?,
-                        r.i64(1)? as u64,
-                        r.opt_i64(2)?.unwrap_or(0) as u64,
-                    ))
-                },
-            )
-        })?;
-        Ok(Register::ALL
-            .into_iter()
-            .map(|reg| {
-                let (records, open) = rows
-                    .iter()
-                    .find(|(k, _, _)| k == reg.key())
-                    .map(|(_, n, o)| (*n, *o))
-                    .unwrap_or((0, 0));
-                RegisterCount {
-                    register: reg,
-                    records,
-                    open,
-                }
-            })
-            .collect())
+        // per register through the (register, …) indexes: no scan of the whole table
+        self.read(|db| {
+            Register::ALL
+                .into_iter()
+                .map(|reg| {
+                    let n = |db: &mut dyn Sql, sql: &str| {
+                        one(db, sql, &[P::S(reg.key())], |r| r.i64(0))
+                            .map(|v| v.unwrap_or(0) as u64)
+                    };
+                    Ok(RegisterCount {
+                        register: reg,
+                        records: n(db, "SELECT COUNT(*) FROM heads WHERE register = $1")?,
+                        open: n(db, "SELECT COUNT(*) FROM open_items WHERE register = $1")?,
+                    })
+                })
+                .collect()
+        })
     }
 
     /// The clock sweep: every deadline still open and every finding, over

@@ -5,6 +5,7 @@
 
 mod bad_inputs;
 mod evidence;
+mod props;
 mod report;
 mod settings;
 mod store;
