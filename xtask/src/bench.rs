@@ -24,7 +24,7 @@ use anyhow::{Context, Result, bail};
 use crate::corpus::{self, KEYWORD, STEP_US, Summary};
 
 const USAGE: &str = "usage: cargo xtask bench vault [--lines N[,N…]] [--seed S] [--no-build] [--skip-peers] [--skip-ours] [--pin-servers]
-       cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--no-build] [--skip-peers] [--pin-servers]
+       cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--attack-clients N] [--no-build] [--skip-peers] [--pin-servers]
        cargo xtask bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]";
 
 /// `cargo xtask bench …`.
@@ -33,6 +33,7 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("vault") => vault(&args[1..]),
         Some("scan") => crate::bench_scan::run(&args[1..]),
         Some("intake") => crate::bench_intake::run(&args[1..]),
+        Some("console") => crate::bench_console::run(&args[1..]),
         _ => bail!("{USAGE}"),
     }
 }
@@ -191,6 +192,13 @@ pub(crate) fn proc_cpu(pid: u32) -> Option<f64> {
 /// CPU seconds of all waited-for children of this process so far.
 fn children_cpu() -> f64 {
     stat_fields("/proc/self/stat").map_or(0.0, |f| (f[13] + f[14]) as f64 / clk_tck())
+}
+
+/// Resident set size now (KiB).
+pub(crate) fn vm_rss(pid: u32) -> Option<u64> {
+    let s = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let l = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+    l.split_whitespace().nth(1)?.parse().ok()
 }
 
 pub(crate) fn vm_hwm(pid: u32) -> Option<u64> {

@@ -8,6 +8,11 @@
 //! 2. HTTP bulk: `--clients` keep-alive connections each send Elasticsearch `_bulk` requests
 //!    of `--bulk-docs` documents (corpus lines as `{"message": …}`); every response is a
 //!    durable acknowledgement. Documents/s and p50/p99 acknowledgement latency.
+//! 3. Memory attack, on a fresh server with the default ceiling (`max_memory_bytes`, 512 MiB):
+//!    `--attack-clients` (60) connections at once each send one 16 MiB body — first `_bulk`
+//!    bodies of corpus lines, then `/api/v1/logs` bodies of two-byte records — and the
+//!    answers (200, 413, 429, other) and the server's peak RSS (`VmHWM`) are reported beside
+//!    the normal load's; the server must still answer a normal request afterwards.
 //!
 //! Results go to stdout, `bench-work/intake/results.md` and the `intake` section of `BENCHMARKS.md`.
 
@@ -24,7 +29,7 @@ use anyhow::{Context, Result, bail};
 use crate::bench::{free_port, have, pinned, proc_cpu, root, vm_hwm};
 use crate::corpus;
 
-const USAGE: &str = "usage: cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--no-build] [--skip-peers] [--pin-servers]";
+const USAGE: &str = "usage: cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--attack-clients N] [--no-build] [--skip-peers] [--pin-servers]";
 
 struct Opts {
     lines: u64,
@@ -32,6 +37,7 @@ struct Opts {
     clients: usize,
     bulk_docs: usize,
     bulk_requests: usize,
+    attack_clients: usize,
     build: bool,
     peers: bool,
 }
@@ -43,6 +49,7 @@ fn parse_opts(args: &[String]) -> Result<Opts> {
         clients: 4,
         bulk_docs: 1000,
         bulk_requests: 100,
+        attack_clients: 60,
         build: true,
         peers: true,
     };
@@ -55,6 +62,7 @@ fn parse_opts(args: &[String]) -> Result<Opts> {
             "--clients" => o.clients = val()?.parse()?,
             "--bulk-docs" => o.bulk_docs = val()?.parse()?,
             "--bulk-requests" => o.bulk_requests = val()?.parse()?,
+            "--attack-clients" => o.attack_clients = val()?.parse()?,
             "--no-build" => o.build = false,
             "--skip-peers" => o.peers = false,
             "--pin-servers" => crate::bench::set_pin_servers(true),
@@ -401,6 +409,121 @@ fn ours_bulk(wangan: &Path, dir: &Path, input: &Path, o: &Opts) -> Result<BulkRe
     })
 }
 
+/// Largest body the server takes by default (`max_body_bytes`).
+const MAX_BODY: usize = 16 << 20;
+
+/// One round of the memory attack.
+struct AttackRound {
+    name: &'static str,
+    body_mib: f64,
+    records: usize,
+    statuses: std::collections::BTreeMap<String, usize>,
+    wall: f64,
+}
+
+struct Attack {
+    rounds: Vec<AttackRound>,
+    idle_rss_kib: Option<u64>,
+    peak_rss_kib: Option<u64>,
+    after: u16,
+}
+
+/// `clients` connections at once, each sending `body` once to `path`.
+fn attack_round(
+    o: &Ours,
+    name: &'static str,
+    path: &'static str,
+    body: std::sync::Arc<Vec<u8>>,
+    records: usize,
+    clients: usize,
+) -> Result<AttackRound> {
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(clients));
+    let t0 = Instant::now();
+    let mut threads = Vec::new();
+    for _ in 0..clients {
+        let (body, barrier, addr, auth) = (body.clone(), barrier.clone(), o.http, o.auth.clone());
+        threads.push(std::thread::spawn(move || -> String {
+            let mut s = match TcpStream::connect(addr) {
+                Ok(s) => BufReader::new(s),
+                Err(e) => return format!("connect: {}", e.kind()),
+            };
+            let _ = s.get_ref().set_read_timeout(Some(Duration::from_secs(120)));
+            barrier.wait();
+            match request(&mut s, "POST", path, &auth, &body) {
+                Ok((st, _)) => st.to_string(),
+                Err(e) => format!("error: {e}"),
+            }
+        }));
+    }
+    let mut statuses = std::collections::BTreeMap::new();
+    for t in threads {
+        let st = t.join().map_err(|_| anyhow::anyhow!("client panicked"))?;
+        *statuses.entry(st).or_insert(0) += 1;
+    }
+    Ok(AttackRound {
+        name,
+        body_mib: body.len() as f64 / (1 << 20) as f64,
+        records,
+        statuses,
+        wall: t0.elapsed().as_secs_f64(),
+    })
+}
+
+fn ours_attack(wangan: &Path, dir: &Path, input: &Path, o: &Opts) -> Result<Attack> {
+    let server = start_ours(wangan, dir)?;
+    let pid = server.child.id();
+    std::thread::sleep(Duration::from_millis(300));
+    let idle_rss_kib = crate::bench::vm_rss(pid);
+    // a bulk body of corpus lines just under 16 MiB
+    let mut bulk = Vec::with_capacity(MAX_BODY);
+    let mut docs = 0;
+    'fill: for l in BufReader::new(File::open(input)?).lines() {
+        let line = format!(
+            "{{\"create\":{{\"_index\":\"attack\"}}}}\n{{\"message\":\"{}\"}}\n",
+            json_escape(&l?)
+        );
+        if bulk.len() + line.len() > MAX_BODY - 1024 {
+            break 'fill;
+        }
+        bulk.extend_from_slice(line.as_bytes());
+        docs += 1;
+    }
+    let tiny = b"1\n".repeat((MAX_BODY - 1024) / 2);
+    let rounds = vec![
+        attack_round(
+            &server,
+            "`_bulk`, corpus lines",
+            "/_bulk",
+            std::sync::Arc::new(bulk),
+            docs,
+            o.attack_clients,
+        )?,
+        attack_round(
+            &server,
+            "`/api/v1/logs`, two-byte records",
+            "/api/v1/logs",
+            std::sync::Arc::new(tiny),
+            (MAX_BODY - 1024) / 2,
+            o.attack_clients,
+        )?,
+    ];
+    // still serving
+    let mut s = BufReader::new(TcpStream::connect(server.http)?);
+    let (after, _) = request(
+        &mut s,
+        "POST",
+        "/api/v1/logs",
+        &server.auth,
+        b"{\"after\":\"attack\"}\n",
+    )?;
+    Ok(Attack {
+        rounds,
+        idle_rss_kib,
+        peak_rss_kib: vm_hwm(pid),
+        after,
+    })
+}
+
 /// `cargo xtask bench intake …`.
 pub fn run(args: &[String]) -> Result<()> {
     let o = parse_opts(args)?;
@@ -432,6 +555,7 @@ pub fn run(args: &[String]) -> Result<()> {
         &summary,
     )?);
     let bulk = ours_bulk(&wangan, &work.join("ours-bulk"), &input, &o)?;
+    let attack = ours_attack(&wangan, &work.join("ours-attack"), &input, &o)?;
     let mut md = String::new();
     let _ = writeln!(md, "## Intake: `wangan serve` vs rsyslog\n");
     let _ = writeln!(
@@ -500,6 +624,42 @@ pub fn run(args: &[String]) -> Result<()> {
         bulk.cpu.map_or("–".into(), |c| format!("{c:.2} s")),
         bulk.rss_kib
             .map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
+    );
+    let mib = |k: Option<u64>| k.map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0));
+    let _ = writeln!(
+        md,
+        "\nMemory attack (fresh server, default `max_memory_bytes` = 512 MiB): {} connections at once, each sending one body; idle RSS {} MiB.\n",
+        o.attack_clients,
+        mib(attack.idle_rss_kib),
+    );
+    let _ = writeln!(
+        md,
+        "| round | body MiB | records per body | answers | wall s |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|---|");
+    for r in &attack.rounds {
+        let answers: Vec<String> = r
+            .statuses
+            .iter()
+            .map(|(k, v)| format!("{v} × {k}"))
+            .collect();
+        let _ = writeln!(
+            md,
+            "| {} | {:.1} | {} | {} | {:.2} |",
+            r.name,
+            r.body_mib,
+            r.records,
+            answers.join(", "),
+            r.wall
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nPeak RSS under the attack: **{} MiB** (ceiling 512 MiB); normal load above: syslog TCP {} MiB, HTTP `_bulk` {} MiB. A normal request right after the attack: {}.",
+        mib(attack.peak_rss_kib),
+        rows.last().map_or("–".into(), |r| mib(r.rss_kib)),
+        mib(bulk.rss_kib),
+        attack.after,
     );
     print!("{md}");
     fs::write(work.join("results.md"), &md)?;

@@ -2,11 +2,15 @@
 //!
 //! Steps, in order, stopping at the first failure:
 //! 1. tools the tests need: a Python virtualenv under `target/ci-tools/venv` with the
-//!    independent OSCAL validator `compliance-trestle`, the official `elasticsearch` client and
-//!    `gmssl` (SM2/SM3 of the independent bundle verifier; the venv's path goes to the tests in
-//!    `WANGAN_PYTHON`), and the Debian packages of the real peers the tests drive (logger,
-//!    rsyslog with TLS, curl, openssl, gzip) and of the independent Go bundle verifier (Go and
-//!    `golang.org/x/mod`, built in GOPATH mode), installed with apt-get when missing;
+//!    independent OSCAL validator `compliance-trestle`, the official `elasticsearch` client,
+//!    `gmssl` (SM2/SM3 of the independent bundle verifier) and `schemathesis` (the console API's
+//!    OpenAPI test; the venv's path goes to the tests in `WANGAN_PYTHON`), the Debian packages of
+//!    the real peers the tests drive (logger, rsyslog with TLS, curl, openssl, gzip, and Debian's
+//!    `chromium` with `fonts-noto-cjk` for the console's browser test) and of the independent Go
+//!    bundle verifier (Go and `golang.org/x/mod`, built in GOPATH mode), installed with apt-get
+//!    when missing, and `playwright-core` from npm in `target/ci-tools/node` (its `node_modules`
+//!    goes to the tests in `WANGAN_NODE_MODULES`; it drives Debian's chromium, it never
+//!    downloads a browser);
 //! 2. `cargo fmt --check`;
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings`;
 //! 4. `cargo doc --workspace --no-deps` with rustdoc warnings denied;
@@ -24,6 +28,7 @@ pub fn run() -> Result<()> {
     let root = workspace_root()?;
     let python = ensure_python_tools(&root)?;
     ensure_debian_tools()?;
+    let node_modules = ensure_node_tools(&root)?;
 
     step(&root, "fmt", cargo().args(["fmt", "--all", "--check"]))?;
     step(
@@ -58,7 +63,8 @@ pub fn run() -> Result<()> {
         "doc tests",
         cargo()
             .args(["test", "--workspace", "--doc", "--locked"])
-            .env("WANGAN_PYTHON", &python),
+            .env("WANGAN_PYTHON", &python)
+            .env("WANGAN_NODE_MODULES", &node_modules),
     )?;
     let mut tests = cargo();
     if has_nextest() {
@@ -74,7 +80,13 @@ pub fn run() -> Result<()> {
     } else {
         tests.args(["test", "--workspace", "--locked", "--no-fail-fast"]);
     }
-    step(&root, "tests", tests.env("WANGAN_PYTHON", &python))?;
+    step(
+        &root,
+        "tests",
+        tests
+            .env("WANGAN_PYTHON", &python)
+            .env("WANGAN_NODE_MODULES", &node_modules),
+    )?;
     Ok(())
 }
 
@@ -119,10 +131,13 @@ const PY_PACKAGES: &[(&str, &str)] = &[
     ("python-docx>=1.1,<2", "docx"),
     // SM2 and SM3 of the independent bundle verifier (verifiers/python)
     ("gmssl==3.2.2", "gmssl.sm2"),
+    // property-based tests of the console's JSON API from its OpenAPI document
+    ("schemathesis>=4.32,<5", "schemathesis.cli"),
 ];
 
 /// Debian packages the tests drive as real peers (logger, rsyslog with TLS, curl, openssl,
-/// gzip), and Go with `golang.org/x/mod` for the independent bundle verifier (verifiers/go).
+/// gzip; chromium and a Chinese font for the console's browser test), and Go with
+/// `golang.org/x/mod` for the independent bundle verifier (verifiers/go).
 const DEBIAN_PACKAGES: &[&str] = &[
     "bsdutils",
     "rsyslog",
@@ -132,7 +147,68 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "gzip",
     "golang-go",
     "golang-golang-x-mod-dev",
+    "chromium",
+    "fonts-noto-cjk",
 ];
+
+/// The npm package the console's browser test drives chromium with (pinned major).
+const NPM_PACKAGES: &[&str] = &["playwright-core@1"];
+
+fn command_works(cmd: &str, arg: &str) -> bool {
+    Command::new(cmd)
+        .arg(arg)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Install [`NPM_PACKAGES`] into `target/ci-tools/node` unless there already (node and npm
+/// from Debian when missing). Returns its `node_modules`.
+fn ensure_node_tools(root: &Path) -> Result<PathBuf> {
+    if !command_works("node", "--version") || !command_works("npm", "--version") {
+        eprintln!("==> Debian packages for the tests: nodejs npm");
+        let ok = Command::new("sh")
+            .arg("-c")
+            .arg("apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null")
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok || !command_works("node", "--version") {
+            bail!(
+                "the console's browser test needs node and npm and installing them failed; install them (apt-get install nodejs npm) and run again"
+            );
+        }
+    }
+    let dir = root.join("target/ci-tools/node");
+    let modules = dir.join("node_modules");
+    if modules.join("playwright-core/package.json").exists() {
+        return Ok(modules);
+    }
+    eprintln!(
+        "==> node tools ({}) into {}",
+        NPM_PACKAGES.join(", "),
+        dir.display()
+    );
+    std::fs::create_dir_all(&dir).with_context(|| format!("create {}", dir.display()))?;
+    let pkg = dir.join("package.json");
+    if !pkg.exists() {
+        std::fs::write(&pkg, "{\"name\": \"wangan-ci-tools\", \"private\": true}\n")
+            .with_context(|| format!("write {}", pkg.display()))?;
+    }
+    let status = Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--silent"])
+        .args(NPM_PACKAGES)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .current_dir(&dir)
+        .status()
+        .context("running npm for the console's browser test")?;
+    if !status.success() || !modules.join("playwright-core/package.json").exists() {
+        bail!(
+            "installing {} into {} failed (the browser test needs it; it uses Debian's chromium, never a downloaded browser)",
+            NPM_PACKAGES.join(", "),
+            dir.display()
+        );
+    }
+    Ok(modules)
+}
 
 fn installed(pkg: &str) -> bool {
     Command::new("dpkg-query")

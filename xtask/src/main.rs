@@ -3,6 +3,7 @@
 //! A small dispatcher; each command lives in its own module.
 
 mod bench;
+mod bench_console;
 mod bench_intake;
 mod bench_scan;
 mod ci;
@@ -13,8 +14,11 @@ const USAGE: &str = "usage: cargo xtask <command>
   ci                                   the checks CI runs
   bench vault [--lines N[,N]] [--seed S] [--no-build] [--skip-peers] [--skip-ours]
                                        ours against rsyslog, journal-remote and zstd; writes BENCHMARKS.md
-  bench intake [--lines N] [--clients N] [--bulk-docs N] [--no-build] [--skip-peers]
-                                       `wangan serve` against rsyslog (syslog TCP), HTTP bulk latency
+  bench intake [--lines N] [--clients N] [--bulk-docs N] [--attack-clients N] [--no-build] [--skip-peers]
+                                       `wangan serve` against rsyslog (syslog TCP), HTTP bulk latency,
+                                       peak RSS under 60 × 16 MiB bodies
+  bench console [--records N] [--seed S] [--no-build]
+                                       dashboard and log search over a 10 M-record vault, console memory
   bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]
                                        ours against ripgrep and Presidio; writes BENCHMARKS.md
   gen-corpus --lines N --seed S --out FILE [--start YYYY-MM-DD]

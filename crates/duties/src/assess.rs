@@ -227,11 +227,16 @@ impl Work {
             (None, Status::Met) => {
                 let n = self.slots.len();
                 Text::new(
-                    format!("全部{n}项证据均已证明。"),
-                    format!(
-                        "All {n} piece{} of evidence prove it.",
-                        if n == 1 { "" } else { "s" }
-                    ),
+                    if n == 1 {
+                        "证据已证明。".to_owned()
+                    } else {
+                        format!("全部{n}项证据均已证明。")
+                    },
+                    if n == 1 {
+                        "The evidence proves it.".to_owned()
+                    } else {
+                        format!("All {n} pieces of evidence prove it.")
+                    },
                 )
             }
             (None, _) => Text::new("尚无证据。", "No evidence yet."),
@@ -868,7 +873,7 @@ impl<'a> Cx<'a> {
                             e.summary
                         ),
                         format!(
-                            "{} {} is past its deadline {}: {}.",
+                            "Entry {1} of the {0} is past its deadline {2}: {3}.",
                             label.en,
                             e.entry,
                             e.due.map(short_time).unwrap_or_default(),
@@ -891,8 +896,8 @@ impl<'a> Cx<'a> {
                     Text::new(
                         format!("{} {}未按要求完成：{}。", label.zh, e.entry, e.summary),
                         format!(
-                            "{} {} was not done as required: {}.",
-                            label.en, e.entry, e.summary
+                            "Entry {} of the {} was not done as required: {}.",
+                            e.entry, label.en, e.summary
                         ),
                     ),
                     Text::new(
@@ -910,9 +915,9 @@ impl<'a> Cx<'a> {
                         status_zh(e.status)
                     ),
                     format!(
-                        "{} {}: {} ({}).",
-                        label.en,
+                        "Entry {} of the {}: {} ({}).",
                         e.entry,
+                        label.en,
                         e.summary,
                         status_en(e.status)
                     ),
@@ -940,7 +945,7 @@ impl<'a> Cx<'a> {
             match e.status {
                 EntryStatus::Done | EntryStatus::Open => w.met(Text::new(
                     format!("{} {}：{}。", label.zh, e.entry, e.summary),
-                    format!("{} {}: {}.", label.en, e.entry, e.summary),
+                    format!("Entry {1} of the {0}: {2}.", label.en, e.entry, e.summary),
                 )),
                 EntryStatus::Overdue | EntryStatus::Failed => w.not_met(
                     Text::new(
@@ -952,9 +957,9 @@ impl<'a> Cx<'a> {
                             e.summary
                         ),
                         format!(
-                            "{} {} ({}): {}.",
-                            label.en,
+                            "Entry {} of the {} ({}): {}.",
                             e.entry,
+                            label.en,
                             status_en(e.status),
                             e.summary
                         ),
@@ -2131,12 +2136,29 @@ impl<'a> Cx<'a> {
         for v in Version::ALL {
             numbering.insert(v.key(), d.source(v).map(|l| l.to_string()));
         }
+        // an item is quoted after the sentence that introduces it
+        let text = match (loc.part, loc.article_data(), loc.paragraph_number()) {
+            (law::Part::Item(_), Some(a), Some(pn)) => {
+                let lead = a
+                    .paragraphs
+                    .get(usize::from(pn).saturating_sub(1))
+                    .map(|p| p.text)
+                    .unwrap_or_default();
+                let lead = if pn == 1 {
+                    format!("{}{}{lead}", a.heading, a.separator)
+                } else {
+                    lead.to_owned()
+                };
+                format!("{lead}\n{}", loc.text().unwrap_or_default())
+            }
+            _ => loc.text().unwrap_or_default(),
+        };
         ArticleRef {
             version: loc.version.key(),
             reference: loc.to_string(),
             label: loc.label(),
             zh: loc.zh(),
-            text: loc.text().unwrap_or_default(),
+            text,
             numbering,
         }
     }

@@ -50,6 +50,11 @@ th, td { border: 1px solid var(--rule); padding: 1.2mm 1.6mm; vertical-align: to
 th { background: var(--bg2); font-weight: 600; }
 tr { break-inside: avoid; }
 table.meta td:first-child { width: 30mm; color: var(--dim); white-space: nowrap; }
+table.duties td:nth-child(1) { width: 31%; }
+table.duties td:nth-child(2) { width: 15%; }
+table.duties td:nth-child(3) { width: 12%; }
+table.duties td:nth-child(2), table.duties td:nth-child(3) { overflow-wrap: normal; }
+code.id { word-break: normal; overflow-wrap: normal; font-size: 8pt; }
 .cards { display: flex; flex-wrap: wrap; gap: 2mm; margin: 2mm 0 3mm; }
 .card { flex: 1 1 24mm; border: 1px solid var(--rule); border-radius: 2mm; padding: 2mm; text-align: center; }
 .card b { display: block; font-size: 16pt; line-height: 1.2; }
@@ -231,7 +236,7 @@ pub(crate) fn render(a: &Assessment, lang: Lang) -> String {
     }
     let _ = writeln!(
         s,
-        "<table>\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<table class=\"duties\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
         t(lang, "义务", "Duty"),
         t(lang, "条文", "Article"),
         t(lang, "结论", "Status"),
@@ -240,9 +245,9 @@ pub(crate) fn render(a: &Assessment, lang: Lang) -> String {
     for d in ordered(a) {
         let _ = writeln!(
             s,
-            "<tr><td><a href=\"#{}\"><code>{}</code></a><br>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
+            "<tr><td><a href=\"#{}\"><code class=\"id\">{}</code></a><br>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
             h(d.id),
-            h(d.id),
+            breakable(d.id),
             h(d.title.get(lang)),
             h(&article(d, lang)),
             badge(d.status, lang),
@@ -298,6 +303,11 @@ pub(crate) fn render(a: &Assessment, lang: Lang) -> String {
         h(duties::SCHEMA)
     );
     s
+}
+
+/// An id that may wrap after `.` and `-` only.
+fn breakable(id: &str) -> String {
+    h(id).replace('.', ".<wbr>").replace('-', "-<wbr>")
 }
 
 fn badge(st: Status, lang: Lang) -> String {

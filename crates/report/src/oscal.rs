@@ -311,7 +311,9 @@ fn risk(d: &DutyAssessment, id: &str, seed: &str, lang: Lang) -> Value {
             props.push(prop("waiver-owner", &w.owner));
             props.push(prop("waiver-expires", &w.expires.to_string()));
         }
-        r["remarks"] = Value::String(w.reason.clone());
+        if let Some(props) = r["props"].as_array_mut() {
+            props.push(prop("waiver-reason", &w.reason));
+        }
     } else if let Some(c) = d.clocks.iter().find(|c| c.legal && c.due.is_some()) {
         if let Some(x) = &c.due {
             let when = if x.len() == 10 {
@@ -321,8 +323,8 @@ fn risk(d: &DutyAssessment, id: &str, seed: &str, lang: Lang) -> Value {
             };
             r["deadline"] = Value::String(when);
         }
-        if let Some(text) = due(c, lang) {
-            r["remarks"] = Value::String(text);
+        if let (Some(text), Some(props)) = (due(c, lang), r["props"].as_array_mut()) {
+            props.push(prop("clock", &text));
         }
     }
     if !d.remediation.is_empty() && d.status != Status::Waived {

@@ -245,6 +245,7 @@ fn read_error(name: &str, e: &std::io::Error) -> Skipped {
     Skipped {
         source: name.to_owned(),
         reason: format!("read error: {e}"),
+        unreadable: true,
     }
 }
 
@@ -336,12 +337,14 @@ impl Scanner {
                     report.skipped.push(Skipped {
                         source: e.path().display().to_string(),
                         reason: "not a regular file (pipe, socket or device)".into(),
+                        unreadable: false,
                     });
                 }
                 Ok(_) => {}
                 Err(err) => report.skipped.push(Skipped {
                     source: root.display().to_string(),
                     reason: format!("walk error: {err}"),
+                    unreadable: true,
                 }),
             }
         }
@@ -401,6 +404,7 @@ impl Scanner {
                 report.skipped.push(Skipped {
                     source: name.to_owned(),
                     reason: format!("cannot open: {}", e.kind()),
+                    unreadable: true,
                 });
                 return;
             }
@@ -530,6 +534,7 @@ impl Scanner {
                 report.skipped.push(Skipped {
                     source: name.to_owned(),
                     reason,
+                    unreadable: true,
                 });
             }
             return Ok(());
@@ -539,6 +544,7 @@ impl Scanner {
             report.skipped.push(Skipped {
                 source: name.to_owned(),
                 reason: "binary file".to_owned(),
+                unreadable: false,
             });
             return Ok(());
         }

@@ -465,13 +465,18 @@ impl Asset {
     }
 }
 
-/// A file, table or record that could not be scanned.
+/// A file, table or record that was not scanned.
 #[derive(Debug, Clone)]
 pub struct Skipped {
     /// What (path, table).
     pub source: String,
     /// Why (lowercase, no personal data).
     pub reason: String,
+    /// Whether it could not be read (an I/O error, a file that cannot be
+    /// opened, a damaged archive or store), as opposed to left out on
+    /// purpose (a binary file, a pipe met in a directory walk). A scan with
+    /// unreadable inputs is incomplete: its grade covers only what was read.
+    pub unreadable: bool,
 }
 
 /// The result of a scan.
@@ -498,6 +503,11 @@ impl Report {
         self.assets
             .sort_by(|a, b| (&a.source, &a.field).cmp(&(&b.source, &b.field)));
         self.skipped.sort_by(|a, b| a.source.cmp(&b.source));
+    }
+
+    /// The inputs that could not be read ([`Skipped::unreadable`]).
+    pub fn unreadable(&self) -> impl Iterator<Item = &Skipped> {
+        self.skipped.iter().filter(|s| s.unreadable)
     }
 
     /// Merge another report into this one.

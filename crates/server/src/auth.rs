@@ -17,7 +17,10 @@
 //! - `Authorization: Basic base64(<any user>:<token>)` (the token as basic-auth password)
 //!
 //! Roles follow least privilege: `ingest` may send logs and use the Elasticsearch-compatible
-//! API, `metrics` may read `/metrics`, `admin` may do both.
+//! API, `metrics` may read `/metrics`; for the console's JSON API (`/api/v1/…` besides
+//! `POST /api/v1/logs`), `auditor` may read (status, coverage, search, records with proofs,
+//! run a verification), `operator` may also export evidence bundles, and `admin` may do
+//! everything, including users and tokens.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -44,6 +47,10 @@ pub enum Role {
     Ingest,
     /// Read `/metrics`.
     Metrics,
+    /// Console API: read-only (status, coverage, search, proofs, verification).
+    Auditor,
+    /// Console API: what an auditor may, plus exports (and registers).
+    Operator,
     /// Everything.
     Admin,
 }
@@ -54,13 +61,15 @@ impl Role {
         match self {
             Role::Ingest => "ingest",
             Role::Metrics => "metrics",
+            Role::Auditor => "auditor",
+            Role::Operator => "operator",
             Role::Admin => "admin",
         }
     }
 
     /// Whether a token of this role may do what `needed` allows.
     pub fn permits(self, needed: Role) -> bool {
-        self == Role::Admin || self == needed
+        self == Role::Admin || self == needed || (self == Role::Operator && needed == Role::Auditor)
     }
 }
 
@@ -491,5 +500,9 @@ mod tests {
         assert!(Role::Admin.permits(Role::Metrics));
         assert!(!Role::Ingest.permits(Role::Metrics));
         assert!(!Role::Metrics.permits(Role::Ingest));
+        assert!(Role::Operator.permits(Role::Auditor));
+        assert!(!Role::Auditor.permits(Role::Operator));
+        assert!(!Role::Operator.permits(Role::Ingest));
+        assert!(!Role::Auditor.permits(Role::Metrics));
     }
 }

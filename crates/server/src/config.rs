@@ -24,7 +24,7 @@
 //! max_message_bytes = 65536         # longer syslog messages are cut and counted (1 B to 16 MiB)
 //! max_body_bytes = 16777216         # larger HTTP bodies get 413 (1 KiB to 1 GiB, at most queue_bytes)
 //! max_connections = 4096            # per TCP/TLS/HTTP listener (1 to 1000000; lowered to fit the fd limit)
-//! max_memory_bytes = 536870912      # memory ceiling of the whole server (64 MiB to 1 TiB)
+//! max_memory_bytes = 536870912      # memory ceiling of the whole server (64 MiB to 1 TiB; at least 96 MiB + queue_bytes + 5 × max_body_bytes)
 //! idle_timeout_secs = 600           # a TCP connection that sends nothing is closed (1 s to 7 days)
 //! frame_timeout_secs = 60           # a started frame or HTTP body must finish in this time (1 s to 1 day)
 //! refusal_log_secs = 60             # a refusal is logged once per peer, listener and reason per interval (1 s to 1 day)
@@ -43,6 +43,15 @@
 //! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back (1 MiB to 64 GiB)
 //! proof_ms = 1000                   # records a group commit made durable get a signed checkpoint within this (1 to 3600000)
 //! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle (1 to 86400)
+//!
+//! [console]                         # the web console and JSON API on the HTTP listener
+//! enabled = true
+//! session_idle_mins = 30            # a session unused this long ends (1 to 1440)
+//! utc_offset = "+08:00"             # days of the dashboard and times shown (China Standard Time)
+//! login_max_failures = 5            # failed logins of one name within 15 minutes that lock it (3 to 100)
+//! lockout_mins = 15                 # how long a locked name stays locked (1 to 1440)
+//! operator_kind = "ordinary"        # the registers' clocks: ordinary, cii or central-state
+//! assessment = "assess.json"        # `wangan assess --format json` output shown (default: in data_dir)
 //! ```
 
 use std::net::SocketAddr;
@@ -73,6 +82,8 @@ struct FileConfig {
     tls: Option<FileTls>,
     #[serde(default)]
     commit: FileCommit,
+    #[serde(default)]
+    console: crate::console::FileConsole,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -191,6 +202,8 @@ pub struct Config {
     /// checkpoint that covers them: group commits do not each sign one, so a steady trickle
     /// does not fill `checkpoints.log`.
     pub proof_interval: Duration,
+    /// The web console and its JSON API (`[console]`).
+    pub console: crate::console::ConsoleConfig,
 }
 
 impl Default for Config {
@@ -222,6 +235,7 @@ impl Default for Config {
             queue_bytes: 32 << 20,
             checkpoint_interval: Duration::from_secs(60),
             proof_interval: Duration::from_secs(1),
+            console: crate::console::ConsoleConfig::default(),
         }
     }
 }
@@ -335,6 +349,7 @@ impl Config {
             queue_bytes: c.queue_bytes.unwrap_or(d.queue_bytes),
             checkpoint_interval: secs(c.checkpoint_secs, d.checkpoint_interval),
             proof_interval: millis(c.proof_ms, d.proof_interval),
+            console: crate::console::ConsoleConfig::from_file(&f.console, base)?,
         };
         cfg.check()?;
         Ok(cfg)
@@ -365,7 +380,7 @@ impl Config {
         let least = crate::limits::min_memory(self);
         if self.max_memory_bytes < least {
             return Err(format!(
-                "[intake] max_memory_bytes = {} is too small for the other settings: it must be at least {least} ({} MiB for the vault writer + [commit] queue_bytes + 4 × max_body_bytes)",
+                "[intake] max_memory_bytes = {} is too small for the other settings: it must be at least {least} ({} MiB for the vault writer + [commit] queue_bytes + 5 × max_body_bytes)",
                 self.max_memory_bytes,
                 crate::limits::BASELINE_BYTES >> 20,
             ));
@@ -617,8 +632,8 @@ checkpoint_secs = 10
                 "[intake] max_memory_bytes",
             ),
             (
-                "version = 1\n[intake]\nmax_memory_bytes = 134217728",
-                "max_memory_bytes = 134217728 is too small",
+                "version = 1\n[intake]\nmax_memory_bytes = 209715200",
+                "max_memory_bytes = 209715200 is too small",
             ),
             (
                 "version = 1\n[intake]\nrefusal_log_secs = 0",

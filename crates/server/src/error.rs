@@ -12,6 +12,11 @@ pub enum ErrorKind {
     Vault,
     /// TLS certificates or keys could not be loaded.
     Tls,
+    /// A value given is not acceptable (a user name, a password, a role), or the change is
+    /// refused (e.g. removing the last administrator); the message says which.
+    Invalid,
+    /// The user or token named does not exist.
+    NotFound,
 }
 
 /// An error of the server crate: a kind plus lowercase text saying what failed and where.

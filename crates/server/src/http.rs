@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -23,7 +23,7 @@ use tokio::sync::{Semaphore, mpsc, watch};
 
 use crate::auth::{self, AuthResult, Role, TokenStore};
 use crate::bulk::{self, BulkItem, Stop};
-use crate::limits::{Budget, Charge};
+use crate::limits::{self, Budget, Charge};
 use crate::metrics::{Metrics, Reason, Transport};
 use crate::refusal::{Refusal, RefusalLog};
 use crate::syslog::{accept_or_stop, now_ns, peer_name};
@@ -49,6 +49,8 @@ pub(crate) struct HttpCtx {
     pub frame_timeout: Duration,
     pub idle_timeout: Duration,
     pub transport: &'static str,
+    /// The web console and its API, when enabled (see [`crate::console`]).
+    pub console: Option<Arc<crate::console::Console>>,
     /// Memory for request bodies and their records.
     pub budget: Budget,
     pub refusals: Arc<RefusalLog>,
@@ -81,7 +83,60 @@ impl HttpCtx {
     }
 }
 
-type Resp = Response<Full<Bytes>>;
+type Resp = Response<Body>;
+
+/// Frames of a response body, at most this large: hyper takes the next one only once its
+/// write buffer has room, so the rest stays here, charged.
+const RESPONSE_FRAME: usize = 16 << 10;
+
+/// A response body. A large one (a bulk response, sized by its items) keeps the memory charge
+/// of its request until it has been written out, so a client that does not read its answers
+/// cannot hold memory the budget no longer counts.
+pub(crate) struct Body {
+    data: Bytes,
+    _charge: Option<Charge>,
+}
+
+impl Body {
+    fn new(data: impl Into<Bytes>) -> Body {
+        Body {
+            data: data.into(),
+            _charge: None,
+        }
+    }
+
+    fn charged(data: impl Into<Bytes>, charge: Charge) -> Body {
+        Body {
+            data: data.into(),
+            _charge: Some(charge),
+        }
+    }
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
+        if self.data.is_empty() {
+            return std::task::Poll::Ready(None);
+        }
+        let n = self.data.len().min(RESPONSE_FRAME);
+        let chunk = self.data.split_to(n);
+        std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(chunk))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.data.len() as u64)
+    }
+}
 
 /// Accept HTTP(S) connections until shutdown.
 pub(crate) async fn serve(
@@ -159,6 +214,8 @@ async fn connection<I>(
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(ctx.frame_timeout.min(ctx.idle_timeout))
+        // headers up to 16 KiB; a connection's read buffer stays within what it is charged
+        .max_buf_size(limits::HTTP_READ_BUFFER)
         .keep_alive(true)
         .serve_connection(io, svc);
     tokio::pin!(conn);
@@ -187,8 +244,8 @@ fn base(status: StatusCode) -> hyper::http::response::Builder {
 fn json_resp(status: StatusCode, v: &Value) -> Resp {
     base(status)
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Full::new(Bytes::from(v.to_string())))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+        .body(Body::new(Bytes::from(v.to_string())))
+        .unwrap_or_else(|_| Response::new(Body::new(Bytes::new())))
 }
 
 /// An Elasticsearch-style error response.
@@ -228,8 +285,8 @@ fn unauthorized(missing: bool) -> Resp {
 fn text(status: StatusCode, body: &'static str) -> Resp {
     base(status)
         .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
-        .body(Full::new(Bytes::from_static(body.as_bytes())))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+        .body(Body::new(Bytes::from_static(body.as_bytes())))
+        .unwrap_or_else(|_| Response::new(Body::new(Bytes::new())))
 }
 
 async fn handle(
@@ -254,6 +311,18 @@ async fn handle(
             };
         }
         _ => {}
+    }
+    if let Some(console) = &ctx.console
+        && crate::console::owns(&method, &path, req.headers())
+    {
+        let (parts, body) = crate::console::handle(console, req, &peer)
+            .await
+            .into_parts();
+        let data = match http_body_util::BodyExt::collect(body).await {
+            Ok(c) => c.to_bytes(),
+            Err(never) => match never {},
+        };
+        return Response::from_parts(parts, Body::new(data));
     }
     let needed = if path == "/metrics" {
         Role::Metrics
@@ -313,8 +382,8 @@ async fn handle(
                 header::CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8",
             )
-            .body(Full::new(Bytes::from(ctx.metrics.render())))
-            .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()))),
+            .body(Body::new(Bytes::from(ctx.metrics.render())))
+            .unwrap_or_else(|_| Response::new(Body::new(Bytes::new()))),
         (["api", "v1", "logs"], _, true) => logs(req, from, peer, &ctx).await,
         (["_bulk"], _, true) => es_bulk(req, from, peer, None, &ctx).await,
         ([index, "_bulk"], _, true) => {
@@ -978,11 +1047,12 @@ async fn es_bulk_inner(
     out.extend_from_slice(b"]}");
     drop(items);
     drop(body);
-    drop(charge);
+    // what stays charged until the answer is written: the answer
+    charge.try_set(out.len());
     Ok(base(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Full::new(Bytes::from(out)))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()))))
+        .body(Body::charged(out, charge))
+        .unwrap_or_else(|_| Response::new(Body::new(Bytes::new()))))
 }
 
 #[derive(Clone, Copy)]

@@ -36,6 +36,12 @@
 //! | `GET /metrics` | metrics | Prometheus text: received, stored, rejected by reason, bytes, queue depth, connections, commit latency histogram |
 //! | `GET /healthz` | none | the process is up |
 //! | `GET /readyz` | none | 200 when the store is writable, 503 otherwise |
+//! | `/console/…` | console session (login page and assets: none) | the web console, see [`console`] |
+//! | `/api/v1/…` except `POST /api/v1/logs` | auditor, operator or admin token | the console's JSON API; `GET /api/v1/openapi.json` describes it |
+//!
+//! `GET /` answers the Elasticsearch root info to every client that sends credentials or does
+//! not ask for HTML; a browser (`Accept: text/html`, no `Authorization`) is redirected to
+//! `/console/` instead. No path a shipper uses is taken by the console.
 //!
 //! Every response carries `X-Elastic-Product: Elasticsearch` (the official clients refuse a
 //! server without it). Bodies may be gzip or deflate encoded (any other `Content-Encoding`,
@@ -80,12 +86,17 @@
 //!
 //! A dozen fixed routes, no extractors, no middleware stack: hyper 1 with `hyper-util`
 //! serves them directly and keeps axum, tower and their macros out of the build. TLS uses
-//! rustls with the `ring` provider (no cmake or aws-lc C build).
+//! rustls with the `ring` provider (no cmake or aws-lc C build). The console adds about thirty
+//! routes; they are matched on path segments in [`console`] (the API from one route table
+//! that also generates its OpenAPI document), which a router crate would not shorten much,
+//! so the console brings only `maud` (compile-time, escaping HTML templates), `argon2` and
+//! `form_urlencoded`.
 
 pub mod auth;
 pub mod bulk;
 pub mod cidr;
 pub mod config;
+pub mod console;
 mod error;
 pub mod framing;
 mod http;
@@ -129,12 +140,31 @@ pub struct FirstRun {
     pub token: NewToken,
 }
 
+/// The console's first administrator, created because there was no user: shown once.
+pub struct FirstAdmin {
+    /// User name (`admin`).
+    pub name: String,
+    /// The generated password (show once, never log).
+    pub password: String,
+}
+
+impl std::fmt::Debug for FirstAdmin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FirstAdmin")
+            .field("name", &self.name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
 /// An opened (or freshly created) vault, ready to serve.
 #[derive(Debug)]
 pub struct Prepared {
     vault: Vault,
     /// Set when this run created the vault or the first token.
     pub first_run: Option<FirstRun>,
+    /// Set when the console is on and had no user: its first administrator.
+    pub first_admin: Option<FirstAdmin>,
 }
 
 /// Open the vault in `cfg.data_dir`, creating it (with default options) if it does not exist,
@@ -161,7 +191,17 @@ pub fn prepare(cfg: &Config) -> Result<Prepared> {
     } else {
         None
     };
-    Ok(Prepared { vault, first_run })
+    let first_admin = if cfg.console.enabled && cfg.http.is_some() {
+        console::users::ensure_first_admin(dir)?
+            .map(|(name, password)| FirstAdmin { name, password })
+    } else {
+        None
+    };
+    Ok(Prepared {
+        vault,
+        first_run,
+        first_admin,
+    })
 }
 
 /// The addresses the server actually listens on (useful with port 0).
@@ -426,6 +466,20 @@ pub async fn serve(
         ));
     }
     if let Some(l) = httpl {
+        let console = if cfg.console.enabled {
+            let c = Arc::new(console::Console::new(
+                &cfg.data_dir,
+                cfg.console.clone(),
+                tls_http.is_some(),
+                tokens.clone(),
+                intake.clone(),
+                origin.clone(),
+            )?);
+            c.warm_up();
+            Some(c)
+        } else {
+            None
+        };
         let hctx = Arc::new(http::HttpCtx {
             intake: intake.clone(),
             metrics: metrics.clone(),
@@ -439,6 +493,7 @@ pub async fn serve(
             transport: if tls_http.is_some() { "https" } else { "http" },
             budget: http_budget,
             refusals: refusals.clone(),
+            console,
         });
         tasks.spawn(http::serve(
             l,

@@ -9,7 +9,7 @@
 //! |---|---|
 //! | vault writer, runtime, code (fixed) | [`BASELINE_BYTES`] |
 //! | write queue | `[commit] queue_bytes` |
-//! | open HTTP connections (set aside, so health checks always find room) | 16 KiB each (64 KiB with TLS), at most a quarter of the rest; the HTTP connection limit is lowered to fit |
+//! | open HTTP connections (set aside, so health checks always find room) | 32 KiB each (80 KiB with TLS), at most a third of the rest; the HTTP connection limit is lowered to fit |
 //! | syslog TCP/TLS connection buffers | a third of what remains |
 //! | HTTP request bodies and their records | two thirds of what remains |
 //!
@@ -43,19 +43,23 @@ pub const BASELINE_BYTES: usize = 96 << 20;
 /// read, checkpoint files, the token file, the probe file, the runtime).
 pub const FD_RESERVE: u64 = 64;
 
-/// Set aside per open HTTP connection (hyper's read and write buffers, the task).
-pub const HTTP_CONNECTION_BYTES: usize = 16 << 10;
+/// Set aside per open HTTP connection: its read buffer ([`HTTP_READ_BUFFER`]), its write
+/// buffer and its task.
+pub const HTTP_CONNECTION_BYTES: usize = 32 << 10;
+
+/// Largest read buffer of an HTTP connection (so also the longest request head).
+pub const HTTP_READ_BUFFER: usize = 16 << 10;
 
 /// Charged per TLS session on top of its buffers (rustls record buffers and state).
 pub const TLS_SESSION_BYTES: usize = 48 << 10;
 
 /// The least `max_memory_bytes` the other settings need: what remains besides the baseline
-/// and the queue must be at least four largest bodies (so that the request budget holds two,
+/// and the queue must be at least five largest bodies (so that the request budget holds two,
 /// with their records).
 pub fn min_memory(cfg: &Config) -> usize {
     BASELINE_BYTES
         .saturating_add(cfg.queue_bytes)
-        .saturating_add(cfg.max_body_bytes.saturating_mul(4))
+        .saturating_add(cfg.max_body_bytes.saturating_mul(5))
 }
 
 /// How the memory ceiling is divided (see the module documentation).
@@ -83,7 +87,7 @@ impl MemoryPlan {
         let conns = if http_connections == 0 {
             0
         } else {
-            http_connections.min(rest / 4 / per).max(1)
+            http_connections.min(rest / 3 / per).max(1)
         };
         let set_aside = conns * per;
         let syslog = (rest - set_aside) / 3;

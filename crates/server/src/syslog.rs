@@ -370,8 +370,16 @@ async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, mut c: Conn, 
                 return;
             }
         }
-        // the buffers this connection holds now must fit the budget before it reads on
-        let footprint = c.extra + buf.capacity().max(read_cap) + dec.buffered();
+        // the buffers this connection holds now must fit the budget before it reads on: when
+        // they do not, it reads on with the smallest read buffer, or waits (not read)
+        let mut footprint = c.extra + buf.capacity().max(read_cap) + dec.buffered();
+        if !c.charge.try_set(footprint) && read_cap > READ_MIN {
+            read_cap = READ_MIN;
+            if buf.len() <= READ_MIN {
+                buf.shrink_to(READ_MIN);
+            }
+            footprint = c.extra + buf.capacity().max(read_cap) + dec.buffered();
+        }
         if !c.charge.try_set(footprint) {
             let fits = tokio::select! {
                 r = tokio::time::timeout(ctx.frame_timeout, c.charge.set(footprint)) => r.is_ok(),

@@ -996,6 +996,29 @@ pub fn export_since(
     w: &mut dyn Write,
     progress: Option<&dyn Fn(u64)>,
 ) -> Result<ExportSummary> {
+    export_inner(store, q, 0..u64::MAX, since, w, progress)
+}
+
+/// [`export`] of the matching records with seq in `seqs` only (one record, or a page of
+/// search results).
+pub fn export_seqs(
+    store: &Store,
+    q: &Query,
+    seqs: std::ops::Range<u64>,
+    w: &mut dyn Write,
+    progress: Option<&dyn Fn(u64)>,
+) -> Result<ExportSummary> {
+    export_inner(store, q, seqs, None, w, progress)
+}
+
+fn export_inner(
+    store: &Store,
+    q: &Query,
+    seqs: std::ops::Range<u64>,
+    since: Option<&SignedCheckpoint>,
+    w: &mut dyn Write,
+    progress: Option<&dyn Fn(u64)>,
+) -> Result<ExportSummary> {
     let alg = store.hash_alg();
     let keys = store.public_keys();
     let cp = store.latest_checkpoint()?.ok_or_else(|| {
@@ -1066,7 +1089,7 @@ pub fn export_since(
     let mut beyond = 0u64;
     let mut buf = Vec::new();
     let mut canonical = Vec::new();
-    for r in crate::query::query(store, q) {
+    for r in crate::query::query_seqs(store, q, seqs) {
         let r = r?;
         let seq = r.record.seq;
         if seq >= size {

@@ -69,12 +69,12 @@ pub mod wal;
 
 pub use bundle::{
     Bundle, BundleCheck, ConsistencyProof, ExportSummary, Trust, check_bundle, check_bundle_since,
-    export, export_since, prove_consistency,
+    export, export_seqs, export_since, prove_consistency,
 };
 pub use coverage::{CoverageOptions, CoverageReport, SourceCoverage, coverage};
 pub use keys::{TrustedKeys, VerifierKey};
 pub use prune::{PruneItem, PruneOptions, PruneReport, prune};
-pub use query::{Order, Query, QueryIter, query};
+pub use query::{Order, Query, QueryIter, query, query_seqs};
 pub use spans::{SourceSpan, SpanOptions, SpanReport, spans};
 
 pub use config::{Config, Retention};

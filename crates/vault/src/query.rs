@@ -130,6 +130,7 @@ enum Cand {
 pub struct QueryIter<'a> {
     store: &'a Store,
     q: Query,
+    seqs: std::ops::Range<u64>,
     terms: Vec<Term>,
     cands: VecDeque<Cand>,
     buf: VecDeque<StoredRecord>,
@@ -142,6 +143,13 @@ pub struct QueryIter<'a> {
 
 /// Run a query. Errors reading a block are yielded as items.
 pub fn query<'a>(store: &'a Store, q: &Query) -> QueryIter<'a> {
+    query_seqs(store, q, 0..u64::MAX)
+}
+
+/// Run a query over the records with seq in `seqs` only; blocks outside the range are not
+/// read. Cursor paging uses it: with [`Order::Newest`], the next page is `0..last_seq_shown`,
+/// which records appended meanwhile (higher seqs) cannot shift.
+pub fn query_seqs<'a>(store: &'a Store, q: &Query, seqs: std::ops::Range<u64>) -> QueryIter<'a> {
     let mut cands = VecDeque::new();
     for (si, s) in store.segments().iter().enumerate() {
         let ft = &s.file.footer;
@@ -151,13 +159,17 @@ pub fn query<'a>(store: &'a Store, q: &Query) -> QueryIter<'a> {
         if !q.sources.is_empty() && !ft.sources.iter().any(|x| q.sources.contains(x)) {
             continue;
         }
+        if ft.first_seq >= seqs.end || ft.first_seq + ft.count <= seqs.start {
+            continue;
+        }
         for (bi, b) in ft.blocks.iter().enumerate() {
-            if q.time_ok(b.min_event, b.max_event) {
+            let in_range = b.first_seq < seqs.end && b.first_seq + u64::from(b.count) > seqs.start;
+            if in_range && q.time_ok(b.min_event, b.max_event) {
                 cands.push_back(Cand::Block(si, bi));
             }
         }
     }
-    if !store.unsealed().is_empty() {
+    if !store.unsealed().is_empty() && store.sealed_end() < seqs.end && store.size() > seqs.start {
         cands.push_back(Cand::Unsealed);
     }
     if q.order == Order::Newest {
@@ -167,6 +179,7 @@ pub fn query<'a>(store: &'a Store, q: &Query) -> QueryIter<'a> {
         store,
         terms: q.terms.iter().map(|t| Term::new(t)).collect(),
         q: q.clone(),
+        seqs,
         cands,
         buf: VecDeque::new(),
         returned: 0,
@@ -212,6 +225,9 @@ impl Iterator for QueryIter<'_> {
                         }
                     };
                     for r in d.records().flatten() {
+                        if !self.seqs.contains(&r.seq) {
+                            continue;
+                        }
                         // Cheap byte test before the record is materialised.
                         if !self.terms.iter().all(|t| t.may_match(r.raw)) {
                             continue;
@@ -226,11 +242,9 @@ impl Iterator for QueryIter<'_> {
                     }
                 }
                 Cand::Unsealed => {
-                    for r in self
-                        .store
-                        .records(self.store.sealed_end()..self.store.size())
-                        .flatten()
-                    {
+                    let lo = self.store.sealed_end().max(self.seqs.start);
+                    let hi = self.store.size().min(self.seqs.end);
+                    for r in self.store.records(lo..hi).flatten() {
                         if self.q.record_ok(&r, &self.terms) {
                             hits.push(r);
                         }

@@ -1,4 +1,4 @@
-//! Sealed segment files: `seg/<first:020>-<last:020>.seg`, mode 0444.
+//! Sealed segment files: `seg/<first:020>-<last:020>.seg`, mode 0400.
 //!
 //! ```text
 //! header  "WANGSEG1" ‖ version u16 ‖ hash u8 ‖ u16 len ‖ origin ‖ first_seq u64

@@ -1,32 +1,37 @@
 //! Coverage from metadata: per source, the silences longer than a threshold
-//! inside a window, found from the block headers (sources, earliest and
-//! latest receive time) and decompressing only the blocks that the headers
-//! cannot decide.
+//! inside a window, decided from the block headers wherever they suffice,
+//! and otherwise from the blocks' per-record time column alone — the raw
+//! records are never decompressed.
 //!
-//! [`crate::coverage()`] reads every record; on a large vault that is every
-//! block decompressed. Here each block that holds a source is only known to
-//! hold *at least one* of its records somewhere in `[min_recv, max_recv]`.
-//! For one source, take those intervals in order of their start: if every
-//! interval is at most the threshold long and each interval ends at most the
-//! threshold after the start of the one before, no silence of the source can
-//! be longer than the threshold (a silence from record `x` to record `y`
-//! lies between the last interval starting at or before `x` and the next,
-//! which ends at or after `y`). Where that test fails, the blocks involved
-//! are decompressed and their intervals replaced by the exact receive times
-//! of the source's records; the test is repeated until it passes or fails
-//! only between exact times with nothing undecided in between — a real
-//! silence. The first and last block of every source are read too, so its
-//! first and last record are exact. The result equals what
-//! [`crate::coverage()`] finds for the same window and threshold (a
-//! property test checks it).
+//! [`crate::coverage()`] decompresses and reads every record. Here a block
+//! that holds a source is first known only from its header: the source has
+//! *at least one* record somewhere in `[min_recv, max_recv]`. Take those
+//! intervals of one source in order of their start: if every interval is at
+//! most the threshold long and each ends at most the threshold after the
+//! start of the one before, no silence of the source is longer than the
+//! threshold (a silence from record `x` to record `y` lies between the last
+//! interval starting at or before `x` and the next, which ends at or after
+//! `y`). The sources that pass need nothing more. For the others, the time
+//! column of each of their blocks in the window is read
+//! ([`crate::block::receive_times`]: the zstd stream is decoded only up to the
+//! end of the per-record fields, which precede the raw records) and reduced
+//! to *runs* — stretches whose consecutive records are at most the threshold
+//! apart — so memory stays proportional to blocks × sources, not records.
+//! The silences are then the stretches of the window that no run covers.
+//! The first and last record of every source are exact: the blocks that may
+//! hold them (those starting before any block of the source ends, and those
+//! ending after any starts) are read too.
 //!
-//! Times are receive times; the window edges count as records, as in
-//! [`crate::coverage()`]. Records of [`crate::INTERNAL_SOURCE`] are left out.
+//! The result equals what [`crate::coverage()`] finds for the same window and
+//! threshold (a property test checks it). Times are receive times; the
+//! window edges count as records. Records of [`crate::INTERNAL_SOURCE`] are
+//! left out.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use time::{Duration, OffsetDateTime};
 
+use crate::block::BlockTimes;
 use crate::coverage::Gap;
 use crate::store::{INTERNAL_SOURCE, Store};
 use crate::{Error, ErrorKind, Result};
@@ -74,25 +79,23 @@ pub struct SpanReport {
     pub unreadable: Vec<String>,
     /// Sealed blocks in the store.
     pub blocks: usize,
-    /// Blocks that had to be decompressed.
+    /// Blocks whose time column was read.
     pub blocks_decoded: usize,
 }
 
-/// A block or the unsealed records: where an interval came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct BlockId {
+#[derive(Debug, Clone, Copy)]
+struct BlockRef {
     segment: usize,
     block: usize,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Item {
     lo: i64,
     hi: i64,
-    /// `None`: an exact receive time (decoded or unsealed).
-    block: Option<usize>,
-    /// 0 the window's start edge, 2 its end edge, 1 a record or block.
-    edge: u8,
+}
+
+/// What one source needs from the blocks read.
+#[derive(Default)]
+struct Need {
+    /// Runs are needed (the headers could not decide the source).
+    runs: bool,
 }
 
 /// Silences of every source in the window; see the module documentation.
@@ -105,12 +108,7 @@ pub fn spans(store: &Store, opts: &SpanOptions) -> Result<SpanReport> {
             "coverage window ends before it starts",
         ));
     }
-    let mut unreadable: Vec<String> = store
-        .bad_files()
-        .iter()
-        .map(|b| format!("{}: {}", b.path.display(), b.reason))
-        .collect();
-    let gap_of = |src: &str| -> Result<i64> {
+    let threshold = |src: &str| -> Result<i64> {
         let g = opts.gaps.get(src).copied().unwrap_or(opts.gap);
         if g <= Duration::ZERO {
             return Err(Error::new(
@@ -120,21 +118,34 @@ pub fn spans(store: &Store, opts: &SpanOptions) -> Result<SpanReport> {
         }
         Ok(i64::try_from(g.whole_nanoseconds()).unwrap_or(i64::MAX))
     };
-    gap_of("")?;
+    threshold("")?;
+    let mut unreadable: Vec<String> = store
+        .bad_files()
+        .iter()
+        .map(|b| format!("{}: {}", b.path.display(), b.reason))
+        .collect();
 
-    // the blocks, from their headers
-    let mut blocks: Vec<BlockId> = Vec::new();
+    // phase 1: the headers
+    let mut blocks: Vec<BlockRef> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut items: Vec<Vec<Item>> = Vec::new();
+    // per source: the blocks that hold it
+    let mut holds: Vec<Vec<usize>> = Vec::new();
+    // per source: exact times of unsealed records
+    let mut loose: Vec<Vec<i64>> = Vec::new();
     let mut records = 0u64;
-    let mut intern = |name: &str, names: &mut Vec<String>, items: &mut Vec<Vec<Item>>| -> usize {
+    let mut intern = |name: &str,
+                      names: &mut Vec<String>,
+                      holds: &mut Vec<Vec<usize>>,
+                      loose: &mut Vec<Vec<i64>>|
+     -> usize {
         if let Some(i) = index.get(name) {
             return *i;
         }
         let i = names.len();
         names.push(name.to_owned());
-        items.push(Vec::new());
+        holds.push(Vec::new());
+        loose.push(Vec::new());
         index.insert(name.to_owned(), i);
         i
     };
@@ -144,21 +155,17 @@ pub fn spans(store: &Store, opts: &SpanOptions) -> Result<SpanReport> {
                 for (bi, h) in headers.iter().enumerate() {
                     records += u64::from(h.count);
                     let id = blocks.len();
-                    blocks.push(BlockId {
+                    blocks.push(BlockRef {
                         segment: si,
                         block: bi,
+                        lo: h.min_recv,
+                        hi: h.max_recv,
                     });
                     for src in &h.sources {
-                        if src == INTERNAL_SOURCE {
-                            continue;
+                        if src != INTERNAL_SOURCE {
+                            let s = intern(src, &mut names, &mut holds, &mut loose);
+                            holds[s].push(id);
                         }
-                        let s = intern(src, &mut names, &mut items);
-                        items[s].push(Item {
-                            lo: h.min_recv,
-                            hi: h.max_recv,
-                            block: Some(id),
-                            edge: 1,
-                        });
                     }
                 }
             }
@@ -167,111 +174,97 @@ pub fn spans(store: &Store, opts: &SpanOptions) -> Result<SpanReport> {
     }
     for r in store.unsealed() {
         records += 1;
-        if r.source == INTERNAL_SOURCE {
-            continue;
+        if r.source != INTERNAL_SOURCE {
+            let s = intern(&r.source, &mut names, &mut holds, &mut loose);
+            loose[s].push(r.received_ns);
         }
-        let s = intern(&r.source, &mut names, &mut items);
-        items[s].push(Item {
-            lo: r.received_ns,
-            hi: r.received_ns,
-            block: None,
-            edge: 1,
+    }
+    let gaps: Vec<i64> = names.iter().map(|n| threshold(n)).collect::<Result<_>>()?;
+
+    // which blocks to read, and what each source needs from them
+    let mut needs: Vec<Need> = (0..names.len()).map(|_| Need::default()).collect();
+    let mut to_read: BTreeSet<usize> = BTreeSet::new();
+    for s in 0..names.len() {
+        let hs = &holds[s];
+        // the blocks that may hold the first and the last record
+        let min_hi = hs
+            .iter()
+            .map(|b| blocks[*b].hi)
+            .chain(loose[s].iter().copied())
+            .min();
+        let max_lo = hs
+            .iter()
+            .map(|b| blocks[*b].lo)
+            .chain(loose[s].iter().copied())
+            .max();
+        for b in hs {
+            let blk = blocks[*b];
+            if min_hi.is_some_and(|m| blk.lo <= m) || max_lo.is_some_and(|m| blk.hi >= m) {
+                to_read.insert(*b);
+            }
+        }
+        if !headers_decide(&blocks, hs, &loose[s], from_ns, to_ns, gaps[s]) {
+            needs[s].runs = true;
+            for b in hs {
+                let blk = blocks[*b];
+                if blk.hi >= from_ns && blk.lo <= to_ns {
+                    to_read.insert(*b);
+                }
+            }
+        }
+    }
+
+    // phase 2: the time columns of those blocks, on every core
+    let order: Vec<usize> = to_read.into_iter().collect();
+    let wanted: Vec<bool> = needs.iter().map(|n| n.runs).collect();
+    let per_block = read_blocks(store, &blocks, &order, &index, &gaps, &wanted);
+    let mut first: Vec<Option<i64>> = vec![None; names.len()];
+    let mut last: Vec<Option<i64>> = vec![None; names.len()];
+    let mut runs: Vec<Vec<(i64, i64)>> = vec![Vec::new(); names.len()];
+    for (b, r) in order.iter().zip(per_block) {
+        match r {
+            Ok(found) => {
+                for (s, lo, hi, rs) in found {
+                    first[s] = Some(first[s].map_or(lo, |f: i64| f.min(lo)));
+                    last[s] = Some(last[s].map_or(hi, |l: i64| l.max(hi)));
+                    runs[s].extend(rs);
+                }
+            }
+            Err(e) => {
+                let blk = blocks[*b];
+                let seg = &store.segments()[blk.segment];
+                unreadable.push(format!("{} block {}: {e}", seg.name, blk.block));
+            }
+        }
+    }
+    let mut sources = Vec::new();
+    for s in 0..names.len() {
+        let l = &loose[s];
+        let lf = l.iter().copied().min();
+        let ll = l.iter().copied().max();
+        let first_ns = first[s].into_iter().chain(lf).min();
+        let last_ns = last[s].into_iter().chain(ll).max();
+        // when every block that may hold them was unreadable: the headers' bounds
+        let hdr_first = holds[s].iter().map(|b| blocks[*b].lo).min();
+        let hdr_last = holds[s].iter().map(|b| blocks[*b].hi).max();
+        let (Some(first_ns), Some(last_ns)) = (first_ns.or(hdr_first), last_ns.or(hdr_last)) else {
+            continue;
+        };
+        let found = if needs[s].runs {
+            let mut rs = std::mem::take(&mut runs[s]);
+            rs.extend(make_runs(l.clone(), gaps[s]));
+            silences(rs, from_ns, to_ns, gaps[s])
+        } else {
+            Vec::new()
+        };
+        sources.push(SourceSpan {
+            source: names[s].clone(),
+            first_ns,
+            last_ns,
+            gaps: found,
+            gap: Duration::nanoseconds(gaps[s]),
         });
     }
-    let gaps: Vec<i64> = names.iter().map(|n| gap_of(n)).collect::<Result<_>>()?;
-
-    // decide, decoding what the headers cannot
-    let mut decoded: HashSet<usize> = HashSet::new();
-    let mut first_round = true;
-    loop {
-        let mut suspects: HashSet<usize> = HashSet::new();
-        for (s, its) in items.iter().enumerate() {
-            if first_round {
-                // the first and last block of the source: exact first and last record
-                if let Some(b) = its.iter().min_by_key(|i| i.lo).and_then(|i| i.block) {
-                    suspects.insert(b);
-                }
-                if let Some(b) = its.iter().max_by_key(|i| i.hi).and_then(|i| i.block) {
-                    suspects.insert(b);
-                }
-            }
-            check(its, from_ns, to_ns, gaps[s], &mut suspects, None);
-        }
-        first_round = false;
-        suspects.retain(|b| !decoded.contains(b));
-        if suspects.is_empty() {
-            break;
-        }
-        let mut order: Vec<usize> = suspects.into_iter().collect();
-        order.sort_unstable();
-        // exact times of every source in the decoded blocks: only the
-        // per-record time column is decompressed, on every core
-        let read = read_times(store, &blocks, &order);
-        let mut exact: Vec<(usize, i64)> = Vec::new();
-        for (b, r) in order.iter().zip(read) {
-            decoded.insert(*b);
-            let id = blocks[*b];
-            let seg = &store.segments()[id.segment];
-            match r {
-                Ok(t) => {
-                    let map: Vec<Option<usize>> = t
-                        .sources
-                        .iter()
-                        .map(|name| {
-                            if name == INTERNAL_SOURCE {
-                                None
-                            } else {
-                                index.get(name).copied()
-                            }
-                        })
-                        .collect();
-                    for (o, ns) in t.times {
-                        if let Some(Some(s)) = map.get(o as usize) {
-                            exact.push((*s, ns));
-                        }
-                    }
-                }
-                Err(e) => unreadable.push(format!("{} block {}: {e}", seg.name, id.block)),
-            }
-        }
-        let done: HashSet<usize> = order.into_iter().collect();
-        for its in &mut items {
-            its.retain(|i| i.block.is_none_or(|b| !done.contains(&b)));
-        }
-        for (s, t) in exact {
-            items[s].push(Item {
-                lo: t,
-                hi: t,
-                block: None,
-                edge: 1,
-            });
-        }
-    }
-
-    let mut sources: Vec<SourceSpan> = names
-        .iter()
-        .enumerate()
-        .filter(|(s, _)| !items[*s].is_empty())
-        .map(|(s, name)| {
-            let its = &items[s];
-            let mut found = Vec::new();
-            check(
-                its,
-                from_ns,
-                to_ns,
-                gaps[s],
-                &mut HashSet::new(),
-                Some(&mut found),
-            );
-            SourceSpan {
-                source: name.clone(),
-                first_ns: its.iter().map(|i| i.lo).min().unwrap_or(i64::MAX),
-                last_ns: its.iter().map(|i| i.hi).max().unwrap_or(i64::MIN),
-                gaps: found,
-                gap: Duration::nanoseconds(gaps[s]),
-            }
-        })
-        .collect();
     sources.sort_by(|a, b| a.source.cmp(&b.source));
     Ok(SpanReport {
         from_ns,
@@ -280,24 +273,113 @@ pub fn spans(store: &Store, opts: &SpanOptions) -> Result<SpanReport> {
         sources,
         unreadable,
         blocks: blocks.len(),
-        blocks_decoded: decoded.len(),
+        blocks_decoded: order.len(),
     })
 }
 
-/// The time columns of `order`'s blocks, read on every core, in order.
-fn read_times(
+/// Do the headers alone prove that the source has no silence longer than
+/// `gap` in `[lo, hi]`? (See the module documentation.)
+fn headers_decide(
+    blocks: &[BlockRef],
+    holds: &[usize],
+    loose: &[i64],
+    lo: i64,
+    hi: i64,
+    gap: i64,
+) -> bool {
+    // (start, end) of everything that may hold a record inside the window
+    let mut v: Vec<(i64, i64)> = Vec::with_capacity(holds.len() + loose.len() + 2);
+    for b in holds {
+        let blk = blocks[*b];
+        if blk.hi < lo || blk.lo > hi {
+            continue;
+        }
+        // across an edge (the record may lie outside) or too long: undecided
+        if blk.lo < lo || blk.hi > hi || blk.hi.saturating_sub(blk.lo) > gap {
+            return false;
+        }
+        v.push((blk.lo, blk.hi));
+    }
+    v.extend(
+        loose
+            .iter()
+            .filter(|t| **t >= lo && **t <= hi)
+            .map(|t| (*t, *t)),
+    );
+    v.push((lo, lo));
+    v.push((hi, hi));
+    v.sort_unstable();
+    v.windows(2).all(|w| w[1].1.saturating_sub(w[0].0) <= gap)
+}
+
+/// Sorted times → runs whose consecutive times are at most `gap` apart.
+fn make_runs(mut times: Vec<i64>, gap: i64) -> Vec<(i64, i64)> {
+    times.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for t in times {
+        match out.last_mut() {
+            Some(r) if t.saturating_sub(r.1) <= gap => r.1 = t,
+            _ => out.push((t, t)),
+        }
+    }
+    out
+}
+
+/// The stretches of `[lo, hi]` longer than `gap` that no run covers; the
+/// window edges count as records.
+fn silences(mut runs: Vec<(i64, i64)>, lo: i64, hi: i64, gap: i64) -> Vec<Gap> {
+    runs.retain(|r| r.1 >= lo && r.0 <= hi);
+    runs.sort_unstable();
+    let mut out = Vec::new();
+    let mut reach = lo;
+    let mut seen = false;
+    for (a, b) in runs {
+        let a = a.max(lo);
+        let b = b.min(hi);
+        if a.saturating_sub(reach) > gap {
+            out.push(Gap {
+                from_ns: reach,
+                to_ns: a,
+                at_start: !seen,
+                at_end: false,
+            });
+        }
+        seen = true;
+        reach = reach.max(b);
+    }
+    if hi.saturating_sub(reach) > gap {
+        out.push(Gap {
+            from_ns: reach,
+            to_ns: hi,
+            at_start: !seen,
+            at_end: true,
+        });
+    }
+    out
+}
+
+/// Per source found in a block: (source, first, last, runs if wanted).
+type Found = Vec<(usize, i64, i64, Vec<(i64, i64)>)>;
+
+/// Read the time columns of `order`'s blocks on every core and reduce each
+/// to what the sources need.
+fn read_blocks(
     store: &Store,
-    blocks: &[BlockId],
+    blocks: &[BlockRef],
     order: &[usize],
-) -> Vec<std::result::Result<crate::block::BlockTimes, String>> {
-    let read = |b: usize| -> std::result::Result<crate::block::BlockTimes, String> {
-        let id = blocks[b];
-        let seg = &store.segments()[id.segment];
+    index: &HashMap<String, usize>,
+    gaps: &[i64],
+    wanted: &[bool],
+) -> Vec<std::result::Result<Found, String>> {
+    let read = |b: usize| -> std::result::Result<Found, String> {
+        let blk = blocks[b];
+        let seg = &store.segments()[blk.segment];
         let (h, comp) = seg
             .file
-            .read_block_header(id.block)
+            .read_block_header(blk.block)
             .map_err(|e| e.to_string())?;
-        crate::block::receive_times(&h, &comp).map_err(str::to_owned)
+        let t = crate::block::receive_times(&h, &comp).map_err(str::to_owned)?;
+        Ok(reduce(&t, index, gaps, wanted))
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -305,95 +387,112 @@ fn read_times(
     if threads <= 1 || order.len() < 4 {
         return order.iter().map(|b| read(*b)).collect();
     }
-    let per = order.len().div_ceil(threads);
+    // interleaved, so that every thread gets blocks from all over the store
+    let mut slots: Vec<Option<std::result::Result<Found, String>>> =
+        (0..order.len()).map(|_| None).collect();
     std::thread::scope(|sc| {
-        let handles: Vec<_> = order
-            .chunks(per)
-            .map(|chunk| sc.spawn(move || chunk.iter().map(|b| read(*b)).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec![Err("reader thread failed".to_owned())])
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let read = &read;
+                sc.spawn(move || {
+                    (k..order.len())
+                        .step_by(threads)
+                        .map(|i| (i, read(order[i])))
+                        .collect::<Vec<_>>()
+                })
             })
-            .collect()
-    })
+            .collect();
+        for h in handles {
+            if let Ok(v) = h.join() {
+                for (i, r) in v {
+                    slots[i] = Some(r);
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|s| s.unwrap_or_else(|| Err("reader thread failed".to_owned())))
+        .collect()
 }
 
-/// Check one source's items against the window: add the blocks that must be
-/// decoded to `suspects`; with `found`, record the silences between exact
-/// times (call it once nothing is suspect).
-fn check(
-    items: &[Item],
-    lo: i64,
-    hi: i64,
-    gap: i64,
-    suspects: &mut HashSet<usize>,
-    mut found: Option<&mut Vec<Gap>>,
-) {
-    // the items that may hold a record inside the window; those across an
-    // edge are decided by decoding them
-    let mut v: Vec<Item> = Vec::with_capacity(items.len() + 2);
-    for i in items {
-        if i.hi < lo || i.lo > hi {
+fn reduce(t: &BlockTimes, index: &HashMap<String, usize>, gaps: &[i64], wanted: &[bool]) -> Found {
+    let map: Vec<Option<usize>> = t
+        .sources
+        .iter()
+        .map(|n| {
+            if n == INTERNAL_SOURCE {
+                None
+            } else {
+                index.get(n).copied()
+            }
+        })
+        .collect();
+    let mut per: BTreeMap<usize, (i64, i64, Vec<i64>)> = BTreeMap::new();
+    for (o, ns) in &t.times {
+        let Some(Some(s)) = map.get(*o as usize) else {
             continue;
+        };
+        let e = per.entry(*s).or_insert((*ns, *ns, Vec::new()));
+        e.0 = e.0.min(*ns);
+        e.1 = e.1.max(*ns);
+        if wanted[*s] {
+            e.2.push(*ns);
         }
-        if let Some(b) = i.block
-            && (i.lo < lo || i.hi > hi || i.hi.saturating_sub(i.lo) > gap)
-        {
-            suspects.insert(b);
-        }
-        v.push(*i);
     }
-    // the window edges act as records
-    v.push(Item {
-        lo,
-        hi: lo,
-        block: None,
-        edge: 0,
-    });
-    v.push(Item {
-        lo: hi,
-        hi,
-        block: None,
-        edge: 2,
-    });
-    v.sort_by_key(|i| (i.lo, i.edge, i.hi));
-    for j in 0..v.len() - 1 {
-        let (a, b) = (v[j], v[j + 1]);
-        if b.hi.saturating_sub(a.lo) <= gap {
-            continue;
-        }
-        match (a.block, b.block) {
-            (None, None) => {
-                // two exact times: a silence, unless an undecided block overlaps it
-                let mut undecided = false;
-                for k in (0..j).rev() {
-                    let c = v[k];
-                    if c.lo < a.lo.saturating_sub(gap) {
-                        break;
-                    }
-                    if let Some(blk) = c.block
-                        && c.hi > a.lo
-                    {
-                        suspects.insert(blk);
-                        undecided = true;
-                    }
-                }
-                if !undecided && let Some(out) = found.as_deref_mut() {
-                    out.push(Gap {
-                        from_ns: a.lo,
-                        to_ns: b.lo,
-                        at_start: a.edge == 0,
-                        at_end: b.edge == 2,
-                    });
-                }
-            }
-            (x, y) => {
-                suspects.extend(x);
-                suspects.extend(y);
-            }
-        }
+    per.into_iter()
+        .map(|(s, (lo, hi, times))| {
+            let runs = if wanted[s] {
+                make_runs(times, gaps[s])
+            } else {
+                Vec::new()
+            };
+            (s, lo, hi, runs)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_and_silences() {
+        assert_eq!(
+            make_runs(vec![5, 1, 2, 10, 11], 2),
+            vec![(1, 2), (5, 5), (10, 11)]
+        );
+        assert_eq!(make_runs(vec![5, 1, 2, 10, 11], 3), vec![(1, 5), (10, 11)]);
+        // window [0, 20], gap 3: silences 0..1 no; 5..10 yes; 11..20 yes (at the end)
+        let g = silences(vec![(1, 5), (10, 11)], 0, 20, 3);
+        assert_eq!(
+            g,
+            vec![
+                Gap {
+                    from_ns: 5,
+                    to_ns: 10,
+                    at_start: false,
+                    at_end: false
+                },
+                Gap {
+                    from_ns: 11,
+                    to_ns: 20,
+                    at_start: false,
+                    at_end: true
+                },
+            ]
+        );
+        // nothing: one silence over the whole window
+        assert_eq!(
+            silences(vec![], 0, 20, 3),
+            vec![Gap {
+                from_ns: 0,
+                to_ns: 20,
+                at_start: true,
+                at_end: true
+            }]
+        );
+        // a run across the start edge covers it
+        assert!(silences(vec![(-5, 2), (4, 20)], 0, 20, 3).is_empty());
     }
 }

@@ -1,9 +1,9 @@
 //! The record of full verifications: `verified.log` in the data directory,
-//! one JSON line (`wangan.vault.verified/1`) per full [`crate::verify`] run:
+//! one JSON line (`wangan.vault.verified/1`) per full [`crate::verify()`] run:
 //! when, the result, and the size and root of the tree it recomputed.
 //!
 //! Who reads the record (e.g. `wangan assess`) checks that the recorded
-//! root is still the store's root at that size ([`matches`]), so a store
+//! root is still the store's root at that size ([`matches()`]), so a store
 //! rewritten after its verification does not keep the old verdict. The
 //! record is a claim of the verifying host, not a proof for a third party:
 //! that is what checkpoints and evidence bundles are for.

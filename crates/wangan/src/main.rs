@@ -10,6 +10,7 @@ mod registers_cmd;
 mod scan_cmd;
 mod serve_cmd;
 mod token_cmd;
+mod user_cmd;
 mod vault_cmd;
 
 use std::process::ExitCode;
@@ -69,8 +70,10 @@ enum Command {
     Scan(scan_cmd::ScanArgs),
     /// Receive logs: syslog UDP/TCP/TLS, HTTP and the Elasticsearch bulk API (接收日志).
     Serve(serve_cmd::ServeArgs),
-    /// Access tokens for the HTTP intake and /metrics (访问令牌).
+    /// Access tokens for the HTTP intake, /metrics and the console API (访问令牌).
     Token(token_cmd::TokenArgs),
+    /// Console users: add, list, passwd, role, disable, enable, remove (控制台用户).
+    User(user_cmd::UserArgs),
     /// The registers: incidents, plans, drills, training, … (登记簿).
     #[command(flatten)]
     Registers(registers_cmd::RegisterCommands),
@@ -112,6 +115,7 @@ fn run(command: Command, out: Out) -> anyhow::Result<Exit> {
         Command::Scan(args) => scan_cmd::run(args, out),
         Command::Serve(args) => serve_cmd::run(args, out),
         Command::Token(args) => token_cmd::run(args, out),
+        Command::User(args) => user_cmd::run(args, out),
         Command::Registers(args) => registers_cmd::run(args, out),
         Command::Profile(args) => profile_cmd::run(args, out),
         Command::Assess(args) => assess_cmd::run(args, out),

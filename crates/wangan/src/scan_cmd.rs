@@ -31,7 +31,13 @@ Examples:
 
 Exit codes: 0 nothing at or above --fail-on; 1 personal information found
 (with --fail-on pi); 2 sensitive personal information or secrets found;
-64 usage error; 66 target not found; 74 I/O or database error.
+64 usage error; 65 the vault is damaged; 66 target not found; 74 I/O or
+database error, or an input could not be read; 78 the vault's vault.toml is
+invalid. An input that could not be
+read (an I/O error, a damaged archive or vault part) is named on stderr and
+in the report, and the scan exits 74 (65 for a damaged vault) whatever it
+found, unless --allow-unreadable; a scan that could read nothing never
+reports 'no personal information found'.
 
 Values are always masked (138****8000); offsets are byte offsets in the
 original file (after decompression for .gz/.zst; within the cell for
@@ -41,7 +47,10 @@ the scale thresholds are this tool's defaults (--important-persons,
 
 JSON (schema wangan.scan/1): schema, targets, policy, summary, grade,
 datasets[{source, grade, assets[{field, kinds[{type, category, count,
-distinct, deidentified, minors, sensitive, sample, confidence}]}]}], skipped.
+distinct, deidentified, minors, sensitive, sample, confidence}]}]}],
+skipped[{source, reason, unreadable}]; summary.unreadable counts the inputs
+that could not be read, summary.complete is false then, and grade is null
+when nothing could be read.
 JSONL: one object per finding: path, field, row, type, byte_start,
 byte_end, masked, confidence, deidentified, minor; in order within a file,
 and a file's lines together unless over 64 MiB of lines wait behind it.";
@@ -95,11 +104,18 @@ pub struct ScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
-    /// Also keep each target's result (JSON, wangan.scan/1 with scanned_at and target) in DIR
-    /// [default: <data-dir>/scans], where `wangan assess` finds the latest scan of each data
-    /// store.
-    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "")]
-    save: Option<PathBuf>,
+    /// Inputs that cannot be read are still named on stderr and in the report, but only the
+    /// findings decide the exit code (unless nothing at all could be read).
+    #[arg(long)]
+    allow_unreadable: bool,
+    /// Also keep each target's result (JSON, wangan.scan/1 with scanned_at and target) in
+    /// `<data-dir>/scans` (or --save-dir), where `wangan assess` finds the latest scan of each
+    /// data store.
+    #[arg(long)]
+    save: bool,
+    /// Where --save keeps results (default: `<data-dir>/scans`).
+    #[arg(long, value_name = "DIR", requires = "save")]
+    save_dir: Option<PathBuf>,
     /// Data directory of the vault for `vault:`.
     #[arg(
         long,
@@ -401,16 +417,16 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     };
     let mut report = Report::default();
     let mut shown_targets = Vec::new();
-    let save_dir = args.save.as_ref().map(|d| {
-        if d.as_os_str().is_empty() {
-            args.data_dir.join("scans")
-        } else {
-            d.clone()
-        }
+    // a vault part that could not be read is damage (65), not an I/O error
+    let mut damaged = false;
+    let save_dir = args.save.then(|| {
+        args.save_dir
+            .clone()
+            .unwrap_or_else(|| args.data_dir.join("scans"))
     });
     for t in &args.targets {
         shown_targets.push(scan::db::mask_target(t));
-        let r = scan_target(&scanner, t, &args, &sink, out);
+        let r = scan_target(&scanner, t, &args, &sink, &mut damaged, out);
         match r {
             Ok(mut r) => {
                 if let Some(dir) = &save_dir {
@@ -441,6 +457,17 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     {
         return Err(e.into());
     }
+    let unreadable = report.unreadable().count();
+    for sk in report.unreadable() {
+        eprintln!(
+            "{} {}: {}",
+            out.t("警告: 无法读取", "warning: could not read"),
+            escape(&sk.source, false),
+            escape(&sk.reason, false)
+        );
+    }
+    // nothing was read at all: no grade can be given
+    let nothing_read = unreadable > 0 && report.bytes == 0;
     let total = report.total();
     let total_grade = scan::grade(&total, &policy);
     // stdout is line-buffered: one write per line of a large report without this
@@ -449,12 +476,17 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
         FormatArg::Jsonl => {}
         FormatArg::Json => {
             let v = report_json(&report, &policy, &shown_targets, &total, &total_grade);
+            let mut v = v;
+            if nothing_read {
+                // no verdict on what could not be read
+                v["grade"] = Value::Null;
+            }
             serde_json::to_writer_pretty(&mut stdout, &v)?;
             writeln!(stdout)?;
         }
-        FormatArg::Table => {
-            stdout.write_all(render_table(&report, &policy, &total_grade, out).as_bytes())?
-        }
+        FormatArg::Table => stdout.write_all(
+            render_table(&report, &policy, &total_grade, nothing_read, out).as_bytes(),
+        )?,
         FormatArg::Csv => stdout.write_all(render_csv(&report, &policy).as_bytes())?,
         FormatArg::Html => stdout.write_all(
             render_html(&report, &policy, &total_grade, &shown_targets, out).as_bytes(),
@@ -477,6 +509,32 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
         }
     }
     stdout.flush()?;
+    if unreadable > 0 && (nothing_read || !args.allow_unreadable) {
+        let what = if nothing_read {
+            out.t(
+                "没有任何输入可读, 无法给出分级",
+                "nothing could be read, so there is no grade",
+            )
+        } else {
+            out.t(
+                "部分输入无法读取, 分级只涵盖已读取的部分",
+                "the grade covers only what could be read",
+            )
+        };
+        return Err(fail(
+            if damaged { Exit::DataErr } else { Exit::IoErr },
+            format!(
+                "{unreadable} {}: {what}",
+                unit(
+                    out,
+                    unreadable as u64,
+                    "个输入无法读取",
+                    "input could not be read",
+                    "inputs could not be read"
+                )
+            ),
+        ));
+    }
     Ok(exit_for(&total_grade, args.fail_on))
 }
 
@@ -617,6 +675,7 @@ fn scan_target(
     t: &str,
     args: &ScanArgs,
     sink: &CliSink,
+    damaged: &mut bool,
     out: Out,
 ) -> anyhow::Result<Report> {
     let lower = t.to_ascii_lowercase();
@@ -632,7 +691,9 @@ fn scan_target(
         } else {
             PathBuf::from(rest)
         };
-        return scan_vault(scanner, &dir, sink, out);
+        let r = scan_vault(scanner, &dir, sink, out)?;
+        *damaged |= r.unreadable().next().is_some();
+        return Ok(r);
     }
     if t == "-" {
         return Ok(scanner.scan_reader(STDIN_NAME, std::io::stdin().lock(), sink));
@@ -643,10 +704,13 @@ fn scan_target(
 
 fn scan_vault(scanner: &Scanner, dir: &Path, sink: &CliSink, out: Out) -> anyhow::Result<Report> {
     let store = vault::Store::open(dir).map_err(|e| {
-        let code = if e.kind() == vault::ErrorKind::NotFound {
-            Exit::NoInput
-        } else {
-            Exit::IoErr
+        let code = match e.kind() {
+            vault::ErrorKind::NotFound => Exit::NoInput,
+            vault::ErrorKind::Config => Exit::Config,
+            vault::ErrorKind::Corrupt
+            | vault::ErrorKind::Unsupported
+            | vault::ErrorKind::Crypto => Exit::DataErr,
+            _ => Exit::IoErr,
         };
         fail(
             code,
@@ -658,26 +722,61 @@ fn scan_vault(scanner: &Scanner, dir: &Path, sink: &CliSink, out: Out) -> anyhow
         )
     })?;
     // the store's parts (blocks) are scanned on the worker threads and
-    // reported in seq order: the output does not depend on the threads
+    // reported in seq order: the output does not depend on the threads; a
+    // part that cannot be read is listed, and the rest is still scanned
     let range = 0..store.size();
     let parts = store.raw_parts(range.clone());
-    scanner
+    let failed: Mutex<Vec<(usize, String)>> = Mutex::new(Vec::new());
+    let mut report = scanner
         .scan_parts(
             &parts,
             "vault:",
-            |&part, f| store.visit_part(part, range.clone(), f),
+            |&part, f| {
+                if let Err(e) = store.visit_part(part, range.clone(), f)
+                    && let Ok(mut v) = failed.lock()
+                {
+                    let k = parts.iter().position(|p| *p == part).unwrap_or(0);
+                    v.push((k, e.to_string()));
+                }
+                Ok::<(), std::convert::Infallible>(())
+            },
             sink,
         )
-        .map_err(|e| {
-            fail(
-                Exit::DataErr,
-                format!(
-                    "{}: {}",
-                    out.t("读取日志库失败", "reading the vault failed"),
-                    escape(&e.to_string(), false)
-                ),
-            )
-        })
+        .unwrap_or_else(|e| match e {});
+    let mut failed = failed.into_inner().unwrap_or_default();
+    failed.sort();
+    for (k, reason) in failed {
+        let source = match parts[k] {
+            vault::RawPart::Block { segment, block } => format!(
+                "vault:{} block {block}",
+                store
+                    .segments()
+                    .get(segment)
+                    .map_or("?", |s| s.name.as_str())
+            ),
+            vault::RawPart::Unsealed => "vault:wal".to_owned(),
+        };
+        report.skipped.push(scan::Skipped {
+            source,
+            reason,
+            unreadable: true,
+        });
+    }
+    for b in store.bad_files() {
+        report.skipped.push(scan::Skipped {
+            source: format!("vault:{}", b.path.display()),
+            reason: b.reason.clone(),
+            unreadable: true,
+        });
+    }
+    for (p, off, why) in &store.wal().corrupt {
+        report.skipped.push(scan::Skipped {
+            source: format!("vault:{}", p.display()),
+            reason: format!("at offset {off}: {why}"),
+            unreadable: true,
+        });
+    }
+    Ok(report)
 }
 
 fn scan_err(e: scan::Error, out: Out) -> anyhow::Error {
@@ -760,14 +859,15 @@ fn report_json(r: &Report, p: &Policy, targets: &[String], t: &Asset, total: &Gr
         .collect();
     let findings: u64 = t.kinds.values().map(|k| k.count).sum();
     let deid: u64 = t.kinds.values().map(|k| k.deidentified).sum();
+    let unreadable = r.unreadable().count();
     json!({
         "schema": "wangan.scan/1",
         "targets": targets,
         "policy": policy_json(p),
-        "summary": {"sources": r.sources, "bytes": r.bytes, "rows": r.rows, "findings": findings, "deidentified": deid},
+        "summary": {"sources": r.sources, "bytes": r.bytes, "rows": r.rows, "findings": findings, "deidentified": deid, "unreadable": unreadable, "complete": unreadable == 0},
         "grade": grade_json(total),
         "datasets": datasets,
-        "skipped": r.skipped.iter().map(|s| json!({"source": s.source, "reason": s.reason})).collect::<Vec<_>>(),
+        "skipped": r.skipped.iter().map(|s| json!({"source": s.source, "reason": s.reason, "unreadable": s.unreadable})).collect::<Vec<_>>(),
     })
 }
 
@@ -775,7 +875,7 @@ fn kind_label(k: Kind, out: Out) -> &'static str {
     out.t(k.label_zh(), k.label_en())
 }
 
-fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
+fn render_table(r: &Report, p: &Policy, total: &Grade, nothing_read: bool, out: Out) -> String {
     let mut s = String::new();
     let mib = r.bytes as f64 / (1024.0 * 1024.0);
     let _ = writeln!(
@@ -840,15 +940,52 @@ fn render_table(r: &Report, p: &Policy, total: &Grade, out: Out) -> String {
         }
     }
     for sk in &r.skipped {
+        let what = if sk.unreadable {
+            out.paint(Style::Red, out.t("无法读取", "unreadable"))
+        } else {
+            out.paint(Style::Dim, out.t("跳过", "skipped"))
+        };
         let _ = writeln!(
             s,
-            "{} {}: {}",
-            out.paint(Style::Dim, out.t("跳过", "skipped")),
+            "{what} {}: {}",
             escape(&sk.source, false),
             escape(&sk.reason, false)
         );
     }
     let _ = writeln!(s);
+    let unreadable = r.unreadable().count() as u64;
+    if nothing_read {
+        let _ = writeln!(
+            s,
+            "{}: {}",
+            out.t("总体分级候选", "overall grade candidate"),
+            out.paint(
+                Style::Red,
+                out.t("无 (没有任何输入可读)", "none: nothing could be read")
+            ),
+        );
+        return s;
+    }
+    if unreadable > 0 {
+        let _ = writeln!(
+            s,
+            "{}",
+            out.paint(
+                Style::Yellow,
+                &format!(
+                    "{unreadable} {}",
+                    out.t(
+                        "个输入无法读取: 以下分级只涵盖已读取的部分",
+                        if unreadable == 1 {
+                            "input could not be read: the grade below covers only what was read"
+                        } else {
+                            "inputs could not be read: the grade below covers only what was read"
+                        }
+                    )
+                )
+            )
+        );
+    }
     let persons = if total.persons_estimated {
         out.t("估计约", "estimated, about")
     } else {
@@ -1015,9 +1152,14 @@ code{{font-family:ui-monospace,monospace}}.note{{color:#666;font-size:13px}}</st
         for sk in &r.skipped {
             let _ = writeln!(
                 s,
-                "<li><code>{}</code>: {}</li>",
+                "<li><code>{}</code>: {}{}</li>",
                 html_escape(&sk.source),
-                html_escape(&sk.reason)
+                html_escape(&sk.reason),
+                if sk.unreadable {
+                    html_escape(out.t(" (无法读取)", " (could not be read)"))
+                } else {
+                    String::new()
+                }
             );
         }
         let _ = writeln!(s, "</ul>");

@@ -143,6 +143,52 @@ fn print_first_run(f: &server::FirstRun, cfg: &Config, out: Out) {
     );
 }
 
+fn print_first_admin(a: &server::FirstAdmin, cfg: &Config, out: Out) {
+    let url = cfg.http.map(|h| {
+        let scheme = if cfg.tls.as_ref().is_some_and(|t| t.http) {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{h}/console/")
+    });
+    if out.json {
+        json_line(&json!({
+            "schema": "wangan.serve.first-admin/1",
+            "user": a.name,
+            "password": a.password,
+            "console": url,
+        }));
+        return;
+    }
+    println!(
+        "{} {}",
+        out.paint(
+            Style::Green,
+            out.t("控制台首个管理员：", "console: first administrator")
+        ),
+        a.name
+    );
+    println!(
+        "  {}: {}",
+        out.t("密码", "password"),
+        out.paint(Style::Bold, &a.password)
+    );
+    if let Some(u) = url {
+        println!("  {}: {u}", out.t("地址", "address"));
+    }
+    println!(
+        "  {}",
+        out.paint(
+            Style::Yellow,
+            out.t(
+                "密码只显示这一次（只保存其 argon2id 哈希）；可用 wangan user passwd admin 修改。",
+                "the password is shown only this once (only its argon2id hash is stored); change it with `wangan user passwd admin`."
+            )
+        )
+    );
+}
+
 fn print_bound(b: &server::Bound, out: Out) {
     let s = |a: Option<std::net::SocketAddr>| a.map(|a| a.to_string());
     if out.json {
@@ -186,6 +232,9 @@ pub fn run(args: ServeArgs, out: Out) -> anyhow::Result<Exit> {
     let prepared = server::prepare(&cfg).map_err(|e| server_err(e, out))?;
     if let Some(f) = &prepared.first_run {
         print_first_run(f, &cfg, out);
+    }
+    if let Some(a) = &prepared.first_admin {
+        print_first_admin(a, &cfg, out);
     }
     let end =
         server::run(cfg, prepared, |b| print_bound(b, out)).map_err(|e| server_err(e, out))?;

@@ -21,6 +21,10 @@ enum RoleArg {
     Ingest,
     /// Read /metrics.
     Metrics,
+    /// Console API, read-only: status, coverage, search, proofs, verification.
+    Auditor,
+    /// Console API: an auditor's rights plus evidence exports.
+    Operator,
     /// Everything.
     Admin,
 }
@@ -30,6 +34,8 @@ impl From<RoleArg> for Role {
         match r {
             RoleArg::Ingest => Role::Ingest,
             RoleArg::Metrics => Role::Metrics,
+            RoleArg::Auditor => Role::Auditor,
+            RoleArg::Operator => Role::Operator,
             RoleArg::Admin => Role::Admin,
         }
     }

@@ -107,7 +107,8 @@ enum VaultCommand {
     Init {
         #[command(flatten)]
         dir: DataDir,
-        /// How long logs are kept: at least six calendar months ('6 months', '1 year', '200 days').
+        /// How long logs are kept: six calendar months to 100 years ('6 months', '1 year',
+        /// '200 days').
         #[arg(long, default_value = "6 months")]
         retention: String,
         /// Tree hash, fixed for the log's life.
@@ -118,6 +119,9 @@ enum VaultCommand {
         segment_size: u64,
     },
     /// Store log lines (RFC 5424, RFC 3164, NDJSON or plain), one record per line (写入日志).
+    ///
+    /// A line longer than 16 MiB is refused naming the file and line (exit 65); the records
+    /// before it are stored and checkpointed, nothing after it.
     Ingest {
         #[command(flatten)]
         dir: DataDir,
@@ -238,10 +242,14 @@ enum VaultCommand {
         days: bool,
     },
     /// Delete segments older than the retention, leaving signed tombstones (按留存期清理).
+    ///
+    /// Refused (with the reason) when the clock disagrees with the store's history: before a
+    /// checkpoint or a record's receive time, too far after the latest checkpoint, or with no
+    /// record arrived within max_checkpoint_gap (prune right after an ingest).
     Prune {
         #[command(flatten)]
         dir: DataDir,
-        /// Only list what would be deleted.
+        /// Only list what would be deleted (reads only: runs while `wangan serve` runs).
         #[arg(long)]
         dry_run: bool,
     },
@@ -840,7 +848,11 @@ fn incomplete(n: usize, out: Out) -> anyhow::Error {
             "{n} {}",
             out.t(
                 "个部分无法读取, 以上结果不含其中的记录; 请运行 `wangan vault verify`",
-                "parts of the vault could not be read and their records are left out above; run `wangan vault verify`"
+                if n == 1 {
+                    "part of the vault could not be read and its records are left out above; run `wangan vault verify`"
+                } else {
+                    "parts of the vault could not be read and their records are left out above; run `wangan vault verify`"
+                }
             )
         ),
     )

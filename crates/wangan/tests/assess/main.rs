@@ -1,6 +1,10 @@
 //! `wangan profile …` and `wangan assess` through the real binary.
 
+mod edges;
+mod oscal;
 mod profile;
+mod profiles;
+mod world;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,0 +1,1680 @@
+//! The JSON API under `/api/v1/` (besides `POST /api/v1/logs`, the intake): what the console
+//! shows, for other systems. Bearer tokens with the roles `auditor` (read), `operator` (also
+//! exports) and `admin` (also users and tokens); errors are problem details (RFC 9457,
+//! `application/problem+json`) naming the parameter and what is wrong. The OpenAPI 3.1
+//! document is served at `/api/v1/openapi.json` and built by [`openapi`] from the same route
+//! table the handler uses, so the two cannot drift apart.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, StatusCode};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use vault::StoredRecord;
+
+use super::audit::Via;
+use super::pages::{Applied, ApplyError, Plan, apply, parse_token_role, start_verification};
+use super::search::{self, BadParam, Search};
+use super::users::{self, User, UserRole};
+use super::{Console, Params, Resp, body, rfc3339};
+use crate::auth::{AuthResult, Role};
+
+/// A problem (RFC 9457).
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Short kind, part of the `type` URI (`urn:wangan:problem:<kind>`).
+    pub kind: &'static str,
+    /// Human-readable summary of the kind.
+    pub title: &'static str,
+    /// What happened here.
+    pub detail: String,
+    /// Offending parameters: name and what is wrong.
+    pub errors: Vec<BadParam>,
+}
+
+impl Problem {
+    fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            status,
+            kind,
+            title,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn bad_params(errors: Vec<BadParam>) -> Problem {
+        let names: Vec<&str> = errors.iter().map(|e| e.name.as_str()).collect();
+        Problem {
+            status: StatusCode::BAD_REQUEST,
+            kind: "invalid-parameters",
+            title: "invalid parameters",
+            detail: format!("these parameters are not valid: {}", names.join(", ")),
+            errors,
+        }
+    }
+
+    fn resp(&self, instance: &str) -> Resp {
+        let mut v = json!({
+            "type": format!("urn:wangan:problem:{}", self.kind),
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+            "instance": instance,
+        });
+        if !self.errors.is_empty() {
+            v["errors"] = self
+                .errors
+                .iter()
+                .map(|e| json!({"name": e.name, "detail": e.detail}))
+                .collect();
+        }
+        body(self.status, "application/problem+json", v.to_string())
+    }
+}
+
+fn ok_json(status: StatusCode, v: &Value) -> Resp {
+    body(status, "application/json", v.to_string())
+}
+
+fn not_found(what: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, "not-found", "not found", what)
+}
+
+/// One route: method, path template, least role, summary, and how it is described.
+struct Route {
+    method: Method,
+    path: &'static str,
+    role: Role,
+    id: &'static str,
+    summary: &'static str,
+}
+
+fn routes() -> Vec<Route> {
+    let r = |method, path, role, id, summary| Route {
+        method,
+        path,
+        role,
+        id,
+        summary,
+    };
+    vec![
+        r(
+            Method::GET,
+            "/api/v1/openapi.json",
+            Role::Auditor,
+            "openapi",
+            "This OpenAPI 3.1 document",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/status",
+            Role::Auditor,
+            "status",
+            "Vault health: size, last checkpoint, last full verification, disk",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/coverage",
+            Role::Auditor,
+            "coverage",
+            "Records per source and calendar day over the six-month window",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/logs/search",
+            Role::Auditor,
+            "searchLogs",
+            "Search records, newest first, with a cursor",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/logs/{seq}",
+            Role::Auditor,
+            "getRecord",
+            "One record with its inclusion proof against the latest signed checkpoint",
+        ),
+        r(
+            Method::POST,
+            "/api/v1/logs/export",
+            Role::Operator,
+            "exportBundle",
+            "An evidence bundle of the matching records (check it with `wangan vault check-bundle`)",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/verify",
+            Role::Auditor,
+            "verifyStatus",
+            "The running verification and the last result",
+        ),
+        r(
+            Method::POST,
+            "/api/v1/verify",
+            Role::Auditor,
+            "startVerify",
+            "Start a full verification (202; one at a time)",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/users",
+            Role::Admin,
+            "listUsers",
+            "Console users",
+        ),
+        r(
+            Method::POST,
+            "/api/v1/users",
+            Role::Admin,
+            "addUser",
+            "Add a console user",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/users/{name}",
+            Role::Admin,
+            "getUser",
+            "One console user",
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/users/{name}",
+            Role::Admin,
+            "changeUser",
+            "Change a user's role, disable or enable them, or reset their password",
+        ),
+        r(
+            Method::DELETE,
+            "/api/v1/users/{name}",
+            Role::Admin,
+            "removeUser",
+            "Remove a console user",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/duties",
+            Role::Auditor,
+            "duties",
+            "The latest assessment (`wangan assess --format json`, schema wangan.assess/1)",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/clocks",
+            Role::Auditor,
+            "clocks",
+            "Every running legal clock of the registers, most urgent first",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/incidents",
+            Role::Auditor,
+            "incidents",
+            "Incidents with their report deadlines (personal data masked)",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/registers/{register}",
+            Role::Auditor,
+            "listRegister",
+            "The records of one register, newest first (personal data masked)",
+        ),
+        r(
+            Method::POST,
+            "/api/v1/registers/{register}",
+            Role::Operator,
+            "addRecord",
+            "Add a record: a JSON object of field keys and values; errors name the field",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/registers/{register}/{id}",
+            Role::Auditor,
+            "getRegisterRecord",
+            "One record with its clocks and history (personal data masked)",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/tokens",
+            Role::Admin,
+            "listTokens",
+            "Access tokens (never their secrets)",
+        ),
+        r(
+            Method::POST,
+            "/api/v1/tokens",
+            Role::Admin,
+            "createToken",
+            "Create a token; the secret is in this response only",
+        ),
+        r(
+            Method::DELETE,
+            "/api/v1/tokens/{id}",
+            Role::Admin,
+            "revokeToken",
+            "Revoke a token",
+        ),
+    ]
+}
+
+/// Match `path` against a template; returns the `{…}` values.
+fn matches(template: &str, path: &str) -> Option<Vec<String>> {
+    let t: Vec<&str> = template.split('/').collect();
+    let p: Vec<&str> = path.split('/').collect();
+    if t.len() != p.len() {
+        return None;
+    }
+    let mut vals = Vec::new();
+    for (a, b) in t.iter().zip(&p) {
+        if a.starts_with('{') {
+            if b.is_empty() {
+                return None;
+            }
+            vals.push(super::percent_decode(b));
+        } else if a != b {
+            return None;
+        }
+    }
+    Some(vals)
+}
+
+/// The bearer token's id (`wgn_<id>_<secret>`).
+fn token_id(h: &hyper::HeaderMap) -> String {
+    h.get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| s.split_whitespace().nth(1))
+        .and_then(|t| t.strip_prefix("wgn_"))
+        .and_then(|t| t.split('_').next())
+        .filter(|id| id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
+fn user_role_of(r: Role) -> UserRole {
+    match r {
+        Role::Admin => UserRole::Admin,
+        Role::Operator => UserRole::Operator,
+        _ => UserRole::Auditor,
+    }
+}
+
+/// Answer an API request.
+pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str) -> Resp {
+    let path = req.uri().path().to_owned();
+    match handle_inner(c, req, peer, &path).await {
+        Ok(r) => r,
+        Err(p) => {
+            let mut r = p.resp(&path);
+            if p.status == StatusCode::UNAUTHORIZED {
+                r.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"wangan\""),
+                );
+            }
+            if p.status == StatusCode::METHOD_NOT_ALLOWED
+                && let Ok(v) = HeaderValue::from_str(p.detail.rsplit(": ").next().unwrap_or(""))
+            {
+                r.headers_mut().insert(header::ALLOW, v);
+            }
+            r
+        }
+    }
+}
+
+async fn handle_inner(
+    c: &Arc<Console>,
+    req: Request<Incoming>,
+    peer: &str,
+    path: &str,
+) -> Result<Resp, Problem> {
+    let method = req.method().clone();
+    let table = routes();
+    let found: Vec<(&Route, Vec<String>)> = table
+        .iter()
+        .filter_map(|r| matches(r.path, path).map(|v| (r, v)))
+        .collect();
+    if found.is_empty() {
+        return Err(not_found(
+            "no such endpoint; the API is described at /api/v1/openapi.json",
+        ));
+    }
+    let Some((route, vals)) = found
+        .iter()
+        .find(|(r, _)| r.method == method || (method == Method::HEAD && r.method == Method::GET))
+    else {
+        let allow: Vec<&str> = found.iter().map(|(r, _)| r.method.as_str()).collect();
+        return Err(Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "method not allowed",
+            format!(
+                "{method} is not allowed here; allowed: {}",
+                allow.join(", ")
+            ),
+        ));
+    };
+    let role = match c.tokens.authenticate(
+        req.headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.as_bytes()),
+    ) {
+        AuthResult::Ok(r) => r,
+        AuthResult::Missing => {
+            return Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "authentication required",
+                "send a token as Authorization: Bearer wgn_…",
+            ));
+        }
+        AuthResult::Invalid => {
+            tracing::warn!(peer, "api request refused: unknown token");
+            return Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "authentication required",
+                "the token is not valid (revoked, mistyped or not a wangan token)",
+            ));
+        }
+    };
+    if !role.permits(route.role) {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "forbidden",
+            format!(
+                "this token's role ({}) may not do this; it needs {}",
+                role.name(),
+                route.role.name()
+            ),
+        ));
+    }
+    let actor = User {
+        name: format!("token:{}", token_id(req.headers())),
+        role: user_role_of(role),
+        hash: String::new(),
+        created: String::new(),
+        password_set: String::new(),
+        disabled: false,
+    };
+    let query = Params::parse(req.uri().query().unwrap_or("").as_bytes());
+    let known: &[&str] = match route.id {
+        "searchLogs" => search::PARAMS,
+        _ => &[],
+    };
+    let unknown = query.unknown(known);
+    if !unknown.is_empty() {
+        return Err(Problem::bad_params(
+            unknown
+                .into_iter()
+                .map(|n| BadParam {
+                    name: n,
+                    detail: "unknown parameter".into(),
+                })
+                .collect(),
+        ));
+    }
+    match route.id {
+        "openapi" => Ok(ok_json(StatusCode::OK, &openapi())),
+        "status" => status(c).await,
+        "coverage" => coverage(c).await,
+        "searchLogs" => search_logs(c, &query).await,
+        "getRecord" => get_record(c, &vals[0]).await,
+        "exportBundle" => {
+            let b = json_body(req).await?;
+            export(c, &actor, b, peer).await
+        }
+        "verifyStatus" => Ok(ok_json(StatusCode::OK, &verify_json(c))),
+        "startVerify" => {
+            let started =
+                start_verification(c, &actor.name, actor.role.name(), Via::Api, peer).await;
+            let mut v = verify_json(c);
+            v["started"] = json!(started);
+            Ok(ok_json(
+                if started {
+                    StatusCode::ACCEPTED
+                } else {
+                    StatusCode::CONFLICT
+                },
+                &v,
+            ))
+        }
+        "listUsers" => Ok(ok_json(
+            StatusCode::OK,
+            &json!({"users": c.users.all().iter().map(user_json).collect::<Vec<_>>()}),
+        )),
+        "getUser" => match c.users.get(&vals[0]) {
+            Some(u) => Ok(ok_json(StatusCode::OK, &user_json(&u))),
+            None => Err(not_found(format!("no user {:?}", vals[0]))),
+        },
+        "addUser" => {
+            let b = json_body(req).await?;
+            add_user(c, &actor, b, peer).await
+        }
+        "changeUser" => {
+            let b = json_body(req).await?;
+            change_user(c, &actor, &vals[0], b, peer).await
+        }
+        "removeUser" => {
+            if c.users.get(&vals[0]).is_none() {
+                return Err(not_found(format!("no user {:?}", vals[0])));
+            }
+            let name = vals[0].clone();
+            run(
+                c,
+                &actor,
+                peer,
+                Plan::Remove(name.clone()),
+                "user.remove",
+                Some(&name),
+                json!({}),
+            )
+            .await?;
+            Ok(body(
+                StatusCode::NO_CONTENT,
+                "application/json",
+                Bytes::new(),
+            ))
+        }
+        "duties" => {
+            let p = c.assessment.clone();
+            match tokio::task::spawn_blocking(move || super::assessment::load(&p))
+                .await
+                .map_err(internal)?
+            {
+                Ok(Some(a)) => Ok(body(StatusCode::OK, "application/json", a.bytes)),
+                Ok(None) => Err(not_found(
+                    "no assessment yet: run `wangan assess --format json -o FILE` (see [console] assessment)",
+                )),
+                Err(e) => Err(unavailable(e)),
+            }
+        }
+        "clocks" => clocks(c).await,
+        "incidents" => list_register(c, "incident", true).await,
+        "listRegister" => list_register(c, &vals[0], false).await,
+        "getRegisterRecord" => get_register_record(c, &vals[0], &vals[1]).await,
+        "addRecord" => {
+            let b = json_body(req).await?;
+            add_record(c, &actor, &vals[0], b, peer).await
+        }
+        "listTokens" => {
+            let list = crate::auth::list_tokens(&c.dir).map_err(internal)?;
+            Ok(ok_json(
+                StatusCode::OK,
+                &json!({"tokens": list.iter().map(|t| json!({"id": t.id, "role": t.role.name(), "created": t.created})).collect::<Vec<_>>()}),
+            ))
+        }
+        "createToken" => {
+            let b = json_body(req).await?;
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct T {
+                role: String,
+            }
+            let t: T = parse_body(&b)?;
+            let Some(r) = parse_token_role(&t.role) else {
+                return Err(Problem::bad_params(vec![BadParam {
+                    name: "role".into(),
+                    detail: "must be ingest, metrics, auditor, operator or admin".into(),
+                }]));
+            };
+            match run(
+                c,
+                &actor,
+                peer,
+                Plan::CreateToken(r),
+                "token.create",
+                None,
+                json!({"role": r.name()}),
+            )
+            .await?
+            {
+                Applied::Secret(_, id, token) => Ok(ok_json(
+                    StatusCode::CREATED,
+                    &json!({"id": id, "role": r.name(), "token": token}),
+                )),
+                Applied::Done => Err(internal("token not created")),
+            }
+        }
+        "revokeToken" => {
+            let id = vals[0].clone();
+            let list = crate::auth::list_tokens(&c.dir).map_err(internal)?;
+            if !list.iter().any(|t| t.id == id) {
+                return Err(not_found(format!("no token {id:?}")));
+            }
+            run(
+                c,
+                &actor,
+                peer,
+                Plan::Revoke(id.clone()),
+                "token.revoke",
+                Some(&id),
+                json!({}),
+            )
+            .await?;
+            Ok(body(
+                StatusCode::NO_CONTENT,
+                "application/json",
+                Bytes::new(),
+            ))
+        }
+        _ => Err(not_found("no such endpoint")),
+    }
+}
+
+fn reg_problem(e: registers::Error) -> Problem {
+    match e.kind() {
+        registers::ErrorKind::NotFound => not_found(e.to_string()),
+        registers::ErrorKind::Invalid => Problem::bad_params(vec![BadParam {
+            name: e
+                .invalid()
+                .and_then(|i| i.field.clone())
+                .unwrap_or_else(|| "body".into()),
+            detail: e
+                .invalid()
+                .map(|i| i.problem.get(false).to_owned())
+                .unwrap_or_else(|| e.to_string()),
+        }]),
+        _ => unavailable(e),
+    }
+}
+
+fn register_or_404(key: &str) -> Result<registers::Register, Problem> {
+    registers::Register::from_key(key).ok_or_else(|| {
+        not_found(format!(
+            "no register {key:?}; registers: {}",
+            super::regs::ALL
+                .iter()
+                .map(|r| r.key())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+async fn on_regs<T: Send + 'static>(
+    c: &Console,
+    f: impl FnOnce(&mut registers::Registers) -> registers::Result<T> + Send + 'static,
+) -> Result<T, Problem> {
+    let regs = c.regs.clone();
+    tokio::task::spawn_blocking(move || regs.with(f))
+        .await
+        .map_err(internal)?
+        .map_err(reg_problem)
+}
+
+fn now_local(c: &Console) -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc().to_offset(c.cfg.utc_offset)
+}
+
+async fn list_register(c: &Console, key: &str, with_clocks: bool) -> Result<Resp, Problem> {
+    let reg = register_or_404(key)?;
+    let page = on_regs(c, move |r| {
+        r.list(
+            reg,
+            &registers::ListQuery {
+                open_only: false,
+                limit: 500,
+                offset: 0,
+            },
+        )
+    })
+    .await?;
+    let (kind, settings, now) = (c.regs.kind, c.regs.settings.clone(), now_local(c));
+    let items: Vec<Value> = page
+        .items
+        .iter()
+        .map(|rec| {
+            if with_clocks {
+                serde_json::to_value(registers::view::record_view(
+                    rec, kind, &settings, now, None, false,
+                ))
+                .unwrap_or(Value::Null)
+            } else {
+                json!({
+                    "id": rec.id,
+                    "revision": rec.revision,
+                    "summary": reg.summary(&registers::schema::masked(reg, &rec.data)),
+                    "data": registers::schema::masked(reg, &rec.data),
+                    "updated_at": rec.updated_at,
+                    "updated_by": rec.updated_by,
+                })
+            }
+        })
+        .collect();
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({"schema": "wangan.console.register-list/1", "register": reg.key(), "total": page.total, "records": items}),
+    ))
+}
+
+async fn get_register_record(c: &Console, key: &str, id: &str) -> Result<Resp, Problem> {
+    let reg = register_or_404(key)?;
+    let idc = id.to_owned();
+    let (rec, hist) = on_regs(c, move |r| {
+        let rec = r.get(reg, &idc)?;
+        let h = r.history(reg, &idc)?;
+        Ok((rec, h))
+    })
+    .await?;
+    let v = registers::view::record_view(
+        &rec,
+        c.regs.kind,
+        &c.regs.settings,
+        now_local(c),
+        Some(hist),
+        false,
+    );
+    Ok(ok_json(
+        StatusCode::OK,
+        &serde_json::to_value(v).map_err(internal)?,
+    ))
+}
+
+async fn clocks(c: &Console) -> Result<Resp, Problem> {
+    let (kind, settings, now) = (c.regs.kind, c.regs.settings.clone(), now_local(c));
+    let sweep = on_regs(c, move |r| r.sweep(kind, &settings, now)).await?;
+    let items: Vec<Value> = sweep
+        .items
+        .iter()
+        .map(|it| {
+            json!({
+                "register": it.register.key(),
+                "id": it.id,
+                "summary": it.summary,
+                "deadline": serde_json::to_value(registers::view::deadline_view(&it.deadline, now)).unwrap_or(Value::Null),
+            })
+        })
+        .collect();
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({
+            "schema": "wangan.console.clocks/1",
+            "at": now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            "clocks": items,
+        }),
+    ))
+}
+
+async fn add_record(
+    c: &Console,
+    actor: &User,
+    key: &str,
+    b: Bytes,
+    peer: &str,
+) -> Result<Resp, Problem> {
+    let reg = register_or_404(key)?;
+    let obj: serde_json::Map<String, Value> = parse_body(&b)?;
+    let mut fields: Vec<(&'static str, registers::Input)> = Vec::new();
+    let mut errs = Vec::new();
+    for (k, v) in &obj {
+        match reg.field(k) {
+            Some(f) if !f.managed => fields.push((f.key, registers::Input::Json(v.clone()))),
+            Some(_) => errs.push(BadParam {
+                name: k.clone(),
+                detail: "set by wangan, not given".into(),
+            }),
+            None => errs.push(BadParam {
+                name: k.chars().take(64).collect(),
+                detail: "not a field of this register".into(),
+            }),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(Problem::bad_params(errs));
+    }
+    let ev = super::audit::Event {
+        actor: &actor.name,
+        role: actor.role.name(),
+        via: Via::Api,
+        from: peer,
+        action: "register.add",
+        target: None,
+        outcome: "ok",
+        detail: super::regs::event_detail(reg, None, &fields),
+    };
+    c.audit.record(&ev).await.map_err(|_| {
+        unavailable("the change could not be recorded in the vault, so nothing was saved")
+    })?;
+    let name = actor.name.clone();
+    let settings = c.regs.settings.clone();
+    let now = now_local(c);
+    let mut sink = super::regs::IntakeSink {
+        intake: c.audit.intake(),
+        handle: tokio::runtime::Handle::current(),
+        pending: Vec::new(),
+    };
+    let res = on_regs(c, move |r| {
+        let w = registers::WriteCtx {
+            actor: &name,
+            now,
+            settings: &settings,
+            expected_revision: None,
+        };
+        let rec = r.add(reg, &fields, &w)?;
+        if let Err(e) = r.anchor(&mut sink) {
+            tracing::warn!(error = %e, "register change not anchored yet (retried with the next change)");
+        }
+        Ok(rec)
+    })
+    .await;
+    match res {
+        Ok(rec) => {
+            let v =
+                registers::view::record_view(&rec, c.regs.kind, &c.regs.settings, now, None, false);
+            Ok(ok_json(
+                StatusCode::CREATED,
+                &serde_json::to_value(v).map_err(internal)?,
+            ))
+        }
+        Err(p) => {
+            let _ = c
+                .audit
+                .record(&super::audit::Event {
+                    outcome: "failed",
+                    detail: json!({"register": reg.key(), "error": p.detail}),
+                    ..ev
+                })
+                .await;
+            Err(p)
+        }
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> Problem {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "internal error",
+        e.to_string(),
+    )
+}
+
+fn unavailable(e: impl std::fmt::Display) -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "the vault cannot be read or written right now",
+        e.to_string(),
+    )
+}
+
+async fn json_body(req: Request<Incoming>) -> Result<Bytes, Problem> {
+    let ctype = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let essence = ctype.split(';').next().unwrap_or("").trim().to_owned();
+    if essence != "application/json" {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "unsupported media type",
+            "send the body as application/json",
+        ));
+    }
+    super::read_small_body(req).await.map_err(|e| match e {
+        super::BodyError::TooLarge => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "request body too large",
+            "the body is larger than 64 KiB",
+        ),
+        super::BodyError::Timeout => Problem::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "request timeout",
+            "the body did not arrive within 30 seconds",
+        ),
+        super::BodyError::Broken => Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-body",
+            "bad request body",
+            "the body could not be read",
+        ),
+    })
+}
+
+fn parse_body<T: for<'de> Deserialize<'de>>(b: &[u8]) -> Result<T, Problem> {
+    // an optional field is left out, never `null` (the document says so)
+    if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(b) {
+        let nulls: Vec<BadParam> = m
+            .iter()
+            .filter(|(_, v)| v.is_null())
+            .map(|(k, _)| BadParam {
+                name: k.chars().take(64).collect(),
+                detail: "null is not a value here: leave the field out".into(),
+            })
+            .collect();
+        if !nulls.is_empty() {
+            return Err(Problem::bad_params(nulls));
+        }
+    }
+    serde_json::from_slice(b).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-body",
+            "invalid JSON body",
+            format!("the body is not what this endpoint takes: {e}"),
+        )
+    })
+}
+
+async fn run(
+    c: &Console,
+    actor: &User,
+    peer: &str,
+    plan: Plan,
+    action: &'static str,
+    target: Option<&str>,
+    detail: Value,
+) -> Result<Applied, Problem> {
+    match apply(c, actor, Via::Api, peer, plan, action, target, detail).await {
+        Ok(a) => Ok(a),
+        Err(ApplyError::NotRecorded) => Err(unavailable(
+            "the change could not be recorded in the vault, so nothing was changed",
+        )),
+        Err(ApplyError::Refused(e)) => Err(match e.kind() {
+            crate::ErrorKind::NotFound => not_found(e.to_string()),
+            crate::ErrorKind::Invalid => Problem::new(
+                StatusCode::CONFLICT,
+                "refused",
+                "change refused",
+                e.to_string(),
+            ),
+            _ => internal(e),
+        }),
+    }
+}
+
+fn user_json(u: &User) -> Value {
+    json!({
+        "name": u.name,
+        "role": u.role.name(),
+        "disabled": u.disabled,
+        "created": u.created,
+        "password_set": u.password_set,
+    })
+}
+
+async fn add_user(c: &Console, actor: &User, b: Bytes, peer: &str) -> Result<Resp, Problem> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct B {
+        name: String,
+        role: String,
+        password: Option<String>,
+    }
+    let b: B = parse_body(&b)?;
+    let mut errs = Vec::new();
+    let role = UserRole::parse(&b.role);
+    if role.is_none() {
+        errs.push(BadParam {
+            name: "role".into(),
+            detail: "must be auditor, operator or admin".into(),
+        });
+    }
+    if let Err(e) = users::check_name(&b.name) {
+        errs.push(BadParam {
+            name: "name".into(),
+            detail: e.to_string(),
+        });
+    }
+    if let Some(p) = &b.password
+        && let Err(e) = users::check_password(p)
+    {
+        errs.push(BadParam {
+            name: "password".into(),
+            detail: e.to_string(),
+        });
+    }
+    if !errs.is_empty() {
+        return Err(Problem::bad_params(errs));
+    }
+    let role = role.unwrap_or(UserRole::Auditor);
+    if c.users.get(&b.name).is_some() {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "exists",
+            "already exists",
+            format!("user {:?} exists already", b.name),
+        ));
+    }
+    let generated = b.password.is_none();
+    let pw = match b.password {
+        Some(p) => p,
+        None => users::generate_password().map_err(internal)?,
+    };
+    let name = b.name.clone();
+    match run(
+        c,
+        actor,
+        peer,
+        Plan::AddUser {
+            name: name.clone(),
+            role,
+            pw,
+            generated,
+        },
+        "user.add",
+        Some(&name),
+        json!({"role": role.name()}),
+    )
+    .await?
+    {
+        Applied::Secret(_, n, pw) => Ok(ok_json(
+            StatusCode::CREATED,
+            &json!({"name": n, "role": role.name(), "password": pw}),
+        )),
+        Applied::Done => Ok(ok_json(
+            StatusCode::CREATED,
+            &json!({"name": name, "role": role.name()}),
+        )),
+    }
+}
+
+async fn change_user(
+    c: &Console,
+    actor: &User,
+    name: &str,
+    b: Bytes,
+    peer: &str,
+) -> Result<Resp, Problem> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct B {
+        role: Option<String>,
+        disabled: Option<bool>,
+        reset_password: Option<bool>,
+    }
+    let b: B = parse_body(&b)?;
+    if c.users.get(name).is_none() {
+        return Err(not_found(format!("no user {name:?}")));
+    }
+    let role = match &b.role {
+        None => None,
+        Some(r) => match UserRole::parse(r) {
+            Some(r) => Some(r),
+            None => {
+                return Err(Problem::bad_params(vec![BadParam {
+                    name: "role".into(),
+                    detail: "must be auditor, operator or admin".into(),
+                }]));
+            }
+        },
+    };
+    if role.is_none() && b.disabled.is_none() && b.reset_password != Some(true) {
+        return Err(Problem::bad_params(vec![BadParam {
+            name: "body".into(),
+            detail: "give at least one of role, disabled, reset_password: true".into(),
+        }]));
+    }
+    let mut password = None;
+    if let Some(r) = role {
+        run(
+            c,
+            actor,
+            peer,
+            Plan::Role(name.into(), r),
+            "user.role",
+            Some(name),
+            json!({"role": r.name()}),
+        )
+        .await?;
+    }
+    if let Some(d) = b.disabled {
+        let action = if d { "user.disable" } else { "user.enable" };
+        run(
+            c,
+            actor,
+            peer,
+            Plan::Disable(name.into(), d),
+            action,
+            Some(name),
+            json!({}),
+        )
+        .await?;
+    }
+    if b.reset_password == Some(true) {
+        let pw = users::generate_password().map_err(internal)?;
+        if let Applied::Secret(_, _, pw) = run(
+            c,
+            actor,
+            peer,
+            Plan::Reset(name.into(), pw),
+            "user.password_reset",
+            Some(name),
+            json!({}),
+        )
+        .await?
+        {
+            password = Some(pw);
+        }
+    }
+    let u = c
+        .users
+        .get(name)
+        .ok_or_else(|| not_found(format!("no user {name:?}")))?;
+    let mut v = user_json(&u);
+    if let Some(p) = password {
+        v["password"] = json!(p);
+    }
+    Ok(ok_json(StatusCode::OK, &v))
+}
+
+async fn status(c: &Console) -> Result<Resp, Problem> {
+    let store = c.view.store().await.map_err(unavailable)?;
+    let cp = store.latest_checkpoint().map_err(unavailable)?;
+    let disk = super::data::disk_space(&c.dir);
+    let last = c.verify.last();
+    let recorded = vault::verified::latest(&c.dir).ok().flatten();
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({
+            "schema": "wangan.console.status/1",
+            "origin": c.origin,
+            "size": store.size(),
+            "segments": store.segments().len(),
+            "hash": store.hash_alg().name(),
+            "retention": store.retention().to_string(),
+            "checkpoint": cp.map(|cp| json!({
+                "size": cp.checkpoint.size,
+                "root": cp.checkpoint.root.b64(),
+                "time": rfc3339(cp.checkpoint.time_ns),
+                "age_seconds": (super::now_ns() - cp.checkpoint.time_ns) / 1_000_000_000,
+            })),
+            "last_verification": last.map(|v| json!({
+                "finished": rfc3339(v.finished_ns),
+                "intact": v.intact,
+                "records_checked": v.records_checked,
+                "findings": v.findings.len(),
+                "by": v.by,
+            })),
+            "recorded_verification": recorded.map(|v| json!({
+                "time": v.time,
+                "intact": v.intact,
+                "size": v.size,
+                "records_checked": v.records_checked,
+                "still_matches_store": vault::verified::matches(&store, &v),
+            })),
+            "disk": disk.map(|(free, total)| json!({"free_bytes": free, "total_bytes": total})),
+            "unreadable": store.bad_files().iter().map(|b| format!("{}: {}", b.path.display(), b.reason)).collect::<Vec<_>>(),
+        }),
+    ))
+}
+
+async fn coverage(c: &Arc<Console>) -> Result<Resp, Problem> {
+    let store = c.view.store().await.map_err(unavailable)?;
+    let summary = c.view.summary(store).await;
+    let offset = c.cfg.utc_offset;
+    let now = super::now_ns();
+    let today = super::data::day_of(now, offset);
+    let first = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now))
+        .ok()
+        .and_then(|t| vault::coverage::SIX_MONTHS.cutoff(t.to_offset(offset)))
+        .map(|t| super::data::day_of(vault::clock::to_ns(t), offset))
+        .unwrap_or(today - 183);
+    let date = |d: i64| {
+        super::data::date_of(d)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    let sources: Vec<Value> = summary
+        .sources
+        .iter()
+        .map(|(name, d)| {
+            let empty: Vec<String> = (first..=today)
+                .filter(|k| d.days.get(k).is_none_or(|n| *n == 0))
+                .map(date)
+                .collect();
+            json!({
+                "source": name,
+                "records": d.records,
+                "first": rfc3339(d.first_ns),
+                "last": rfc3339(d.last_ns),
+                "records_in_window": d.days.range(first..=today).map(|(_, n)| *n).sum::<u64>(),
+                "days": d.days.range(first..=today).map(|(k, n)| json!({"date": date(*k), "records": n})).collect::<Vec<_>>(),
+                "days_without_records": empty,
+            })
+        })
+        .collect();
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({
+            "schema": "wangan.console.coverage/1",
+            "window_start": date(first),
+            "window_end": date(today),
+            "utc_offset": super::fmt_offset(offset),
+            "sources": sources,
+            "unreadable": summary.unreadable,
+        }),
+    ))
+}
+
+fn record_json(r: &StoredRecord) -> Value {
+    let p = r.parsed.as_ref();
+    json!({
+        "seq": r.record.seq,
+        "received": rfc3339(r.record.received_ns),
+        "source": r.record.source,
+        "peer": r.record.peer,
+        "transport": r.record.transport,
+        "raw": String::from_utf8_lossy(&r.record.raw),
+        "raw_is_utf8": std::str::from_utf8(&r.record.raw).is_ok(),
+        "event_time": p.and_then(|p| p.event_time).map(|t| rfc3339(vault::clock::to_ns(t))),
+        "host": p.and_then(|p| p.host.clone()),
+        "app": p.and_then(|p| p.app.clone()),
+        "severity": p.and_then(|p| p.severity),
+        "message": p.map(|p| p.message.clone()),
+    })
+}
+
+async fn search_logs(c: &Console, q: &Params) -> Result<Resp, Problem> {
+    let s = Search::parse_strict(q, c.cfg.utc_offset).map_err(Problem::bad_params)?;
+    let store = c.view.store().await.map_err(unavailable)?;
+    let s2 = s.clone();
+    let page = tokio::task::spawn_blocking(move || search::run(&store, &s2))
+        .await
+        .map_err(internal)?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({
+            "schema": "wangan.console.search/1",
+            "records": page.records.iter().map(record_json).collect::<Vec<_>>(),
+            "next_cursor": page.next.map(|n| n.to_string()),
+            "size": page.size,
+            "errors": page.errors,
+        }),
+    ))
+}
+
+async fn get_record(c: &Console, seq: &str) -> Result<Resp, Problem> {
+    let seq: u64 = seq.parse().map_err(|_| {
+        Problem::bad_params(vec![BadParam {
+            name: "seq".into(),
+            detail: "must be a record number (0, 1, 2 …)".into(),
+        }])
+    })?;
+    let store = c.view.fresh().await.map_err(unavailable)?;
+    let r = tokio::task::spawn_blocking(move || search::record(&store, seq))
+        .await
+        .map_err(internal)?
+        .map_err(unavailable)?;
+    let Some((rec, proof)) = r else {
+        return Err(not_found(format!("no record {seq}")));
+    };
+    let mut v = record_json(&rec);
+    v["proof"] = match proof {
+        None => Value::Null,
+        Some(p) => json!({
+            "checkpoint": p.checkpoint.to_string(),
+            "tree_size": p.proof.tree_size,
+            "leaf": p.proof.leaf.b64(),
+            "hashes": p.proof.hashes.iter().map(|h| h.b64()).collect::<Vec<_>>(),
+            "verifies": p.verifies,
+            "signature_valid": p.signature.is_ok(),
+            "sm2_signature": p.signature.unwrap_or(false),
+        }),
+    };
+    Ok(ok_json(StatusCode::OK, &v))
+}
+
+async fn export(c: &Console, actor: &User, b: Bytes, peer: &str) -> Result<Resp, Problem> {
+    #[derive(Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    struct B {
+        from: Option<String>,
+        to: Option<String>,
+        #[serde(default)]
+        source: Vec<String>,
+        #[serde(default)]
+        host: Vec<String>,
+        q: Option<String>,
+        severity: Option<u8>,
+        seq: Option<u64>,
+    }
+    let b: B = parse_body(&b)?;
+    let mut p = Params::default();
+    let mut push = |k: &str, v: String| p.0.push((k.to_owned(), v));
+    if let Some(v) = b.from {
+        push("from", v);
+    }
+    if let Some(v) = b.to {
+        push("to", v);
+    }
+    for v in b.source {
+        push("source", v);
+    }
+    for v in b.host {
+        push("host", v);
+    }
+    if let Some(v) = b.q {
+        push("q", v);
+    }
+    if let Some(v) = b.severity {
+        push("severity", v.to_string());
+    }
+    let s = Search::parse(&p, c.cfg.utc_offset).map_err(Problem::bad_params)?;
+    let seqs = b.seq.map_or(0..u64::MAX, |n| n..n.saturating_add(1));
+    let s2 = s.clone();
+    let dir = c.dir.clone();
+    let r = tokio::task::spawn_blocking(move || search::export(&dir, &s2, seqs))
+        .await
+        .map_err(internal)?;
+    match r {
+        Ok((bytes, sum)) => {
+            let ev = super::audit::Event {
+                actor: &actor.name,
+                role: actor.role.name(),
+                via: Via::Api,
+                from: peer,
+                action: "logs.export",
+                target: None,
+                outcome: "ok",
+                detail: json!({
+                    "filters": s.to_query_string(c.cfg.utc_offset),
+                    "seq": b.seq,
+                    "records": sum.records,
+                    "checkpoint_size": sum.checkpoint.size,
+                    "bytes": sum.bytes,
+                }),
+            };
+            c.audit.record(&ev).await.map_err(|_| {
+                unavailable(
+                    "the export's record could not be stored in the vault; nothing was exported",
+                )
+            })?;
+            let mut r = body(StatusCode::OK, "application/octet-stream", bytes);
+            r.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"wangan-evidence.wgb\""),
+            );
+            if let Ok(v) = HeaderValue::from_str(&sum.records.to_string()) {
+                r.headers_mut().insert("x-wangan-records", v);
+            }
+            Ok(r)
+        }
+        Err(search::ExportError::Empty) => Err(not_found(
+            "nothing to export: no record matches that a signed checkpoint covers yet",
+        )),
+        Err(search::ExportError::TooLarge) => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too-many-records",
+            "selection too large",
+            format!(
+                "more than {} records or {} MiB: narrow the selection or use `wangan vault export`",
+                search::MAX_EXPORT,
+                search::MAX_EXPORT_BYTES >> 20
+            ),
+        )),
+        Err(search::ExportError::Vault(e)) => Err(Problem::new(
+            StatusCode::CONFLICT,
+            "vault-refused",
+            "the vault refused the export",
+            e.to_string(),
+        )),
+    }
+}
+
+fn verify_json(c: &Console) -> Value {
+    let (job, done) = c.verify.state();
+    let running = match job {
+        super::jobs::JobState::Idle => Value::Null,
+        super::jobs::JobState::Running {
+            started_ns,
+            by,
+            total,
+        } => json!({
+            "started": rfc3339(started_ns),
+            "by": by,
+            "total": total,
+            "checked": done,
+        }),
+    };
+    let last = c.verify.last().map(|v| {
+        json!({
+            "started": rfc3339(v.started_ns),
+            "finished": rfc3339(v.finished_ns),
+            "by": v.by,
+            "size": v.size,
+            "records_checked": v.records_checked,
+            "intact": v.intact,
+            "findings": v.findings.iter().map(|(s, k, m)| json!({"severity": s, "kind": k, "message": m})).collect::<Vec<_>>(),
+            "error": v.error,
+        })
+    });
+    json!({"schema": "wangan.console.verify/1", "running": running, "last": last})
+}
+
+// ---------------------------------------------------------------------------------------
+// OpenAPI
+
+fn problem_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string", "format": "uri-reference"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "instance": {"type": "string"},
+            "errors": {"type": "array", "items": {
+                "type": "object", "required": ["name", "detail"],
+                "properties": {"name": {"type": "string"}, "detail": {"type": "string"}}
+            }}
+        }
+    })
+}
+
+fn params_of(id: &str) -> Value {
+    let q = |name: &str, desc: &str, schema: Value| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": schema});
+    match id {
+        "searchLogs" => json!([
+            q(
+                "from",
+                "Earliest event time: RFC 3339, or YYYY-MM-DDTHH:MM[:SS] / YYYY-MM-DD in the console's UTC offset",
+                json!({"type": "string"})
+            ),
+            q(
+                "to",
+                "Latest event time (exclusive), same forms",
+                json!({"type": "string"})
+            ),
+            q(
+                "source",
+                "Source name; repeat the parameter for any of several (at most 64)",
+                json!({"type": "string", "maxLength": 255})
+            ),
+            q(
+                "host",
+                "Host name; repeat the parameter for any of several (at most 64)",
+                json!({"type": "string", "maxLength": 255})
+            ),
+            q(
+                "q",
+                "Text: whitespace-separated terms that must all occur (words, IPs, ids, Chinese text)",
+                json!({"type": "string", "maxLength": 1024})
+            ),
+            q(
+                "severity",
+                "Severity at most (0 emergency … 7 debug)",
+                json!({"type": "integer", "minimum": 0, "maximum": 7})
+            ),
+            q(
+                "before",
+                "Cursor: next_cursor of the previous page",
+                json!({"type": "string", "pattern": "^[0-9]+$"})
+            ),
+            q(
+                "limit",
+                "Records per page",
+                json!({"type": "integer", "minimum": 1, "maximum": search::MAX_LIMIT, "default": search::DEFAULT_LIMIT})
+            ),
+        ]),
+        "getRecord" => {
+            json!([{"name": "seq", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9]+$"}}])
+        }
+        "getUser" | "changeUser" | "removeUser" => {
+            json!([{"name": "name", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}])
+        }
+        "listRegister" | "addRecord" => {
+            json!([{"name": "register", "in": "path", "required": true, "schema": {"type": "string", "enum": super::regs::ALL.iter().map(|r| r.key()).collect::<Vec<_>>()}}])
+        }
+        "getRegisterRecord" => json!([
+            {"name": "register", "in": "path", "required": true, "schema": {"type": "string", "enum": super::regs::ALL.iter().map(|r| r.key()).collect::<Vec<_>>()}},
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+        ]),
+        "revokeToken" => {
+            json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-f]{8}$"}}])
+        }
+        _ => json!([]),
+    }
+}
+
+fn record_schema() -> Value {
+    let ns = |t: &str| json!({"type": [t, "null"]});
+    json!({
+        "type": "object",
+        "required": ["seq", "received", "source", "peer", "transport", "raw", "raw_is_utf8"],
+        "properties": {
+            "seq": {"type": "integer", "minimum": 0},
+            "received": {"type": "string"},
+            "source": {"type": "string"},
+            "peer": {"type": "string"},
+            "transport": {"type": "string"},
+            "raw": {"type": "string", "description": "The record as received (invalid UTF-8 replaced by U+FFFD)"},
+            "raw_is_utf8": {"type": "boolean"},
+            "event_time": ns("string"),
+            "host": ns("string"),
+            "app": ns("string"),
+            "severity": ns("integer"),
+            "message": ns("string"),
+            "proof": {"type": ["object", "null"]}
+        }
+    })
+}
+
+fn user_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["name", "role"],
+        "properties": {
+            "name": {"type": "string"},
+            "role": {"type": "string", "enum": ["auditor", "operator", "admin"]},
+            "disabled": {"type": "boolean"},
+            "created": {"type": "string"},
+            "password_set": {"type": "string"},
+            "password": {"type": "string", "description": "Only when wangan generated it: shown once"}
+        }
+    })
+}
+
+fn body_of(id: &str) -> Option<Value> {
+    let schema = match id {
+        "exportBundle" => json!({
+            "type": "object", "additionalProperties": false,
+            "properties": {
+                "from": {"type": "string"}, "to": {"type": "string"},
+                "source": {"type": "array", "items": {"type": "string", "maxLength": 255}, "maxItems": 64},
+                "host": {"type": "array", "items": {"type": "string", "maxLength": 255}, "maxItems": 64},
+                "q": {"type": "string", "maxLength": 1024},
+                "severity": {"type": "integer", "minimum": 0, "maximum": 7},
+                "seq": {"type": "integer", "minimum": 0, "description": "Only this record"}
+            }
+        }),
+        "addUser" => json!({
+            "type": "object", "additionalProperties": false, "required": ["name", "role"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[\\p{L}\\p{N}._@-]+$"},
+                "role": {"type": "string", "enum": ["auditor", "operator", "admin"]},
+                "password": {"type": "string", "minLength": 12, "maxLength": 1024, "description": "Omit to have one generated and returned once"}
+            }
+        }),
+        "changeUser" => json!({
+            "type": "object", "additionalProperties": false, "minProperties": 1,
+            "properties": {
+                "role": {"type": "string", "enum": ["auditor", "operator", "admin"]},
+                "disabled": {"type": "boolean"},
+                "reset_password": {"type": "boolean", "description": "true: a new password is generated and returned once"}
+            }
+        }),
+        "addRecord" => json!({
+            "type": "object",
+            "description": "Field keys of the register and their values: text, numbers, booleans, RFC 3339 times, lists",
+            "additionalProperties": {"type": ["string", "number", "integer", "boolean", "array"]}
+        }),
+        "createToken" => json!({
+            "type": "object", "additionalProperties": false, "required": ["role"],
+            "properties": {"role": {"type": "string", "enum": ["ingest", "metrics", "auditor", "operator", "admin"]}}
+        }),
+        _ => return None,
+    };
+    Some(json!({"required": true, "content": {"application/json": {"schema": schema}}}))
+}
+
+fn success_of(id: &str) -> (u16, Value) {
+    let j = |schema: Value| json!({"content": {"application/json": {"schema": schema}}});
+    let obj = json!({"type": "object"});
+    match id {
+        "searchLogs" => (
+            200,
+            j(json!({
+                "type": "object", "required": ["records", "next_cursor", "size"],
+                "properties": {
+                    "schema": {"type": "string"},
+                    "records": {"type": "array", "items": record_schema()},
+                    "next_cursor": {"type": ["string", "null"]},
+                    "size": {"type": "integer"},
+                    "errors": {"type": "array", "items": {"type": "string"}}
+                }
+            })),
+        ),
+        "getRecord" => (200, j(record_schema())),
+        "exportBundle" => (
+            200,
+            json!({"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}),
+        ),
+        "startVerify" => (202, j(obj)),
+        "listUsers" => (
+            200,
+            j(
+                json!({"type": "object", "required": ["users"], "properties": {"users": {"type": "array", "items": user_schema()}}}),
+            ),
+        ),
+        "getUser" | "changeUser" => (200, j(user_schema())),
+        "addUser" => (201, j(user_schema())),
+        "addRecord" => (201, j(obj.clone())),
+        "removeUser" | "revokeToken" => (204, json!({})),
+        "listTokens" => (
+            200,
+            j(
+                json!({"type": "object", "required": ["tokens"], "properties": {"tokens": {"type": "array", "items": {
+                    "type": "object", "required": ["id", "role", "created"],
+                    "properties": {"id": {"type": "string"}, "role": {"type": "string"}, "created": {"type": "string"}}
+                }}}}),
+            ),
+        ),
+        "createToken" => (
+            201,
+            j(
+                json!({"type": "object", "required": ["id", "role", "token"],
+            "properties": {"id": {"type": "string"}, "role": {"type": "string"}, "token": {"type": "string"}}}),
+            ),
+        ),
+        _ => (200, j(obj)),
+    }
+}
+
+/// The OpenAPI 3.1 document of this API.
+pub fn openapi() -> Value {
+    let problem = json!({"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+    let mut paths = serde_json::Map::new();
+    for r in routes() {
+        let (code, ok) = success_of(r.id);
+        let mut responses = serde_json::Map::new();
+        responses.insert(code.to_string(), {
+            let mut o = ok;
+            o["description"] = json!("success");
+            o
+        });
+        for (s, d) in [
+            (
+                "400",
+                "a parameter or the body is not valid (each named in `errors`)",
+            ),
+            ("401", "no token, or not a valid one"),
+            ("403", "the token's role may not do this"),
+            ("404", "no such endpoint, record, user or token"),
+            ("405", "method not allowed"),
+            ("408", "the body did not arrive in time"),
+            (
+                "409",
+                "refused: a conflicting state (exists already, last admin, verification running, vault refused)",
+            ),
+            ("413", "body too large"),
+            ("415", "body not application/json"),
+            ("422", "selection too large to export"),
+            ("503", "the vault cannot be read or written right now"),
+        ] {
+            if s == code.to_string() {
+                continue;
+            }
+            let mut p = problem.clone();
+            p["description"] = json!(d);
+            responses.insert(s.into(), p);
+        }
+        let mut op = json!({
+            "operationId": r.id,
+            "summary": r.summary,
+            "description": format!("Needs a token with role `{}` (or higher).", r.role.name()),
+            "parameters": params_of(r.id),
+            "responses": responses,
+        });
+        if let Some(b) = body_of(r.id) {
+            op["requestBody"] = b;
+        }
+        let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
+        entry[r.method.as_str().to_ascii_lowercase()] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "wangan console API",
+            "version": "1",
+            "description": "The JSON API of wangan's console: vault health, log coverage, search, records with inclusion proofs, evidence bundles, verification, users and tokens. Log intake (`POST /api/v1/logs`, the Elasticsearch-compatible API) is documented in the server's README. Errors are RFC 9457 problem details. Every change is recorded in the vault as an event of source `wangan.console`."
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A wangan token (`wangan token create --role auditor|operator|admin`)"}},
+            "schemas": {"Problem": problem_schema()}
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_in_the_document_and_templates_match() {
+        let doc = openapi();
+        for r in routes() {
+            let op = &doc["paths"][r.path][r.method.as_str().to_ascii_lowercase()];
+            assert_eq!(op["operationId"], r.id, "{} {}", r.method, r.path);
+            assert!(op["responses"]["401"].is_object());
+        }
+        assert_eq!(
+            matches("/api/v1/logs/{seq}", "/api/v1/logs/12"),
+            Some(vec!["12".into()])
+        );
+        assert_eq!(matches("/api/v1/logs/{seq}", "/api/v1/logs/"), None);
+        assert_eq!(
+            matches("/api/v1/users/{name}", "/api/v1/users/%E5%AE%A1%E8%AE%A1"),
+            Some(vec!["审计".into()])
+        );
+        let p = Problem::bad_params(vec![BadParam {
+            name: "limit".into(),
+            detail: "must be 1 to 500".into(),
+        }]);
+        let r = p.resp("/api/v1/logs/search");
+        assert_eq!(r.status(), 400);
+        assert_eq!(
+            r.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
+}

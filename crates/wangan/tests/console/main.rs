@@ -1,0 +1,762 @@
+//! The console and its JSON API end to end, against the real `wangan serve`:
+//! - in a real browser: Debian's `chromium` driven by `playwright-core` from npm
+//!   (`e2e.cjs`; screenshots of every page in `target/tmp/console-screenshots/`);
+//! - the API against its own OpenAPI document with schemathesis (every malformed request a
+//!   clear 4xx, never a 5xx; responses as documented);
+//! - login lockout, roles, problem details and the vault events, over plain HTTP.
+//!
+//! Needs: `/usr/bin/chromium` and `fonts-noto-cjk` (Debian), `node` with `playwright-core`
+//! (`$WANGAN_NODE_MODULES`, else `target/ci-tools/node/node_modules`), and Python with
+//! `schemathesis` (`$WANGAN_PYTHON`). `cargo xtask ci` installs all of them; a missing one
+//! fails the test and says what to install.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn wangan() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_wangan"));
+    c.env_remove("WANGAN_DATA_DIR")
+        .env_remove("WANGAN_CONFIG")
+        .env("LANG", "C")
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct Srv {
+    child: Option<Child>,
+    http: SocketAddr,
+    ingest: String,
+    admin_password: String,
+    stderr: PathBuf,
+}
+
+impl Srv {
+    fn start(dir: &Path, config: Option<&Path>) -> Srv {
+        let stderr = dir.with_extension("stderr");
+        let errf = std::fs::File::create(&stderr).unwrap();
+        let mut cmd = wangan();
+        cmd.args(["--json", "--log-level", "info", "serve", "--data-dir"])
+            .arg(dir)
+            .args([
+                "--syslog-udp",
+                "off",
+                "--syslog-tcp",
+                "off",
+                "--http",
+                "127.0.0.1:0",
+            ]);
+        if let Some(c) = config {
+            cmd.arg("--config").arg(c);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(errf)
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("start wangan serve");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let (mut ingest, mut admin, mut http) = (String::new(), String::new(), None);
+        while http.is_none() {
+            let Some(Ok(line)) = lines.next() else {
+                panic!(
+                    "serve ended early: {}",
+                    std::fs::read_to_string(&stderr).unwrap_or_default()
+                );
+            };
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            match v["schema"].as_str() {
+                Some("wangan.serve.first-run/1") => ingest = v["token"].as_str().unwrap().into(),
+                Some("wangan.serve.first-admin/1") => {
+                    admin = v["password"].as_str().unwrap().into();
+                    assert_eq!(v["user"], "admin");
+                }
+                Some("wangan.serve.listening/1") => {
+                    http = v["http"].as_str().map(|s| s.parse().unwrap());
+                }
+                other => panic!("unexpected line {other:?}"),
+            }
+        }
+        std::thread::spawn(move || for _ in lines {});
+        Srv {
+            child: Some(child),
+            http: http.unwrap(),
+            ingest,
+            admin_password: admin,
+            stderr,
+        }
+    }
+
+    fn base(&self) -> String {
+        format!("http://{}", self.http)
+    }
+
+    fn stop(mut self) {
+        let mut c = self.child.take().unwrap();
+        let _ = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status();
+        assert!(c.wait().unwrap().success());
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+}
+
+impl Drop for Srv {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// A response: status, headers (lowercase names), body.
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, k: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One HTTP/1.1 request on its own connection.
+fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header end");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(p) = b[i..].windows(2).position(|w| w == b"\r\n") {
+        let n =
+            usize::from_str_radix(std::str::from_utf8(&b[i..i + p]).unwrap().trim(), 16).unwrap();
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[i + p + 2..i + p + 2 + n]);
+        i += p + 2 + n + 2;
+    }
+    out
+}
+
+fn bearer(t: &str) -> String {
+    format!("Bearer {t}")
+}
+
+/// Seed: Chinese records, attacker-shaped records, paging records, two more sources.
+fn seed(s: &Srv) {
+    let auth = bearer(&s.ingest);
+    let mut nd = String::new();
+    for i in 1..=5 {
+        nd.push_str(&format!(
+            "{{\"msg\":\"用户 张三{i} 登录失败 来自 10.0.0.{i}\",\"host\":\"web{i}\"}}\n"
+        ));
+    }
+    nd.push_str("{\"msg\":\"<script>window.__xss=1</script> alert\"}\n");
+    nd.push_str("{\"msg\":\"<img src=x onerror=\\\"window.__xss=1\\\"> alert\"}\n");
+    for i in 0..6 {
+        nd.push_str(&format!("{{\"msg\":\"paging early record {i}\"}}\n"));
+    }
+    let r = http(
+        s.http,
+        "POST",
+        "/api/v1/logs",
+        &[("Authorization", &auth)],
+        nd.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mut bulk = String::new();
+    for i in 0..20 {
+        let index = if i % 2 == 0 { "firewall" } else { "db-audit" };
+        bulk.push_str(&format!("{{\"index\":{{\"_index\":\"{index}\"}}}}\n{{\"message\":\"deny tcp 192.0.2.{i} -> 10.0.0.1:22\"}}\n"));
+    }
+    let r = http(
+        s.http,
+        "POST",
+        "/_bulk",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/x-ndjson"),
+        ],
+        bulk.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // a checkpoint covers them within proof_ms (1 s)
+    std::thread::sleep(Duration::from_millis(1500));
+}
+
+fn add_user(dir: &Path, name: &str, role: &str, password: &str) {
+    let mut c = wangan()
+        .args(["user", "add", "--role", role, name, "--data-dir"])
+        .arg(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    let o = c.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn token(dir: &Path, role: &str) -> String {
+    let o = wangan()
+        .args(["--json", "token", "create", "--role", role, "--data-dir"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["token"].as_str().unwrap().to_owned()
+}
+
+/// The console's events in the vault: (actor, action, outcome).
+fn events(dir: &Path) -> Vec<(String, String, String)> {
+    let store = vault::Store::open(dir).unwrap();
+    store
+        .records(0..store.size())
+        .map(|r| r.unwrap().record)
+        .filter(|r| r.source == "wangan.console")
+        .map(|r| {
+            assert_eq!(r.transport, "console");
+            let v: serde_json::Value = serde_json::from_slice(&r.raw).unwrap();
+            assert_eq!(v["schema"], "wangan.console.event/1");
+            assert!(v["from"].as_str().unwrap().starts_with("127.0.0.1"));
+            (
+                v["actor"].as_str().unwrap().to_owned(),
+                v["action"].as_str().unwrap().to_owned(),
+                v["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn node_modules() -> PathBuf {
+    let p = std::env::var_os("WANGAN_NODE_MODULES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/ci-tools/node/node_modules"));
+    assert!(
+        p.join("playwright-core").is_dir(),
+        "playwright-core is missing in {}: run `cargo xtask ci` (it installs it), or `npm install playwright-core` there",
+        p.display()
+    );
+    p
+}
+
+fn require_browser() {
+    assert!(
+        Path::new("/usr/bin/chromium").exists(),
+        "Debian's chromium is missing: apt-get install -y chromium fonts-noto-cjk"
+    );
+    let fonts = Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .map(|o| !o.stdout.is_empty())
+        .unwrap_or(false);
+    assert!(fonts, "no Chinese font: apt-get install -y fonts-noto-cjk");
+}
+
+#[test]
+fn console_in_a_real_browser() {
+    require_browser();
+    let modules = node_modules();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let s = Srv::start(&dir, None);
+    seed(&s);
+    // the latest assessment the console shows (an example profile; exit 1: not compliant)
+    let profile = tmp.path().join("profile.toml");
+    let o = wangan()
+        .args(["profile", "init", "--kind", "cii-operator"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    std::fs::write(&profile, &o.stdout).unwrap();
+    let o = wangan()
+        .args(["assess", "--profile"])
+        .arg(&profile)
+        .args(["--format", "json", "-o"])
+        .arg(dir.join("assess.json"))
+        .output()
+        .unwrap();
+    assert!(
+        dir.join("assess.json").exists(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    add_user(&dir, "审计员", "auditor", "审计员的密码已经足够长了");
+    let auditor_token = token(&dir, "auditor");
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let downloads = tmp.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let o = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console/e2e.cjs"))
+        .env("NODE_PATH", &modules)
+        .env("BASE_URL", s.base())
+        .env("SHOTS", &shots)
+        .env("DOWNLOADS", &downloads)
+        .env("ADMIN_USER", "admin")
+        .env("ADMIN_PASSWORD", &s.admin_password)
+        .env("AUDITOR_USER", "审计员")
+        .env("AUDITOR_PASSWORD", "审计员的密码已经足够长了")
+        .env("INGEST_TOKEN", &s.ingest)
+        .env("AUDITOR_TOKEN", &auditor_token)
+        .output()
+        .expect("node is needed: apt-get install -y nodejs npm");
+    assert!(
+        o.status.success(),
+        "browser test failed:\n{}\n{}\nserver log:\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+        s.log()
+    );
+    // the bundle the browser downloaded checks offline, against the vault's own keys
+    let bundle = downloads.join("search.wgb");
+    let o = wangan()
+        .args(["vault", "check-bundle", "--trusted-key"])
+        .arg(dir.join("keys"))
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "check-bundle: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains('5'),
+        "five Chinese records in the bundle: {text}"
+    );
+    s.stop();
+    // who did what, from where: in the vault, under the same tree as the logs
+    let ev = events(&dir);
+    let has = |actor: &str, action: &str, outcome: &str| {
+        ev.iter()
+            .any(|(a, b, c)| a == actor && b == action && c == outcome)
+    };
+    for (actor, action, outcome) in [
+        ("admin", "login", "ok"),
+        ("admin", "logs.export", "ok"),
+        ("admin", "vault.verify", "ok"),
+        ("admin", "token.create", "ok"),
+        ("admin", "token.revoke", "ok"),
+        ("admin", "logout", "ok"),
+        ("admin", "register.add", "ok"),
+        ("审计员", "login", "ok"),
+        ("审计员", "refused", "refused"),
+    ] {
+        assert!(
+            has(actor, action, outcome),
+            "event {actor} {action} {outcome} in {ev:?}"
+        );
+    }
+    // the register change is anchored in the vault by the writer thread
+    let store = vault::Store::open(&dir).unwrap();
+    let anchors = store
+        .records(0..store.size())
+        .filter(|r| r.as_ref().unwrap().record.source == "wangan.registers")
+        .count();
+    assert!(anchors >= 1, "register anchors in the vault");
+    let report = vault::verify(
+        &vault::Store::open(&dir).unwrap(),
+        &vault::VerifyOptions::default(),
+    )
+    .unwrap();
+    assert!(report.is_intact());
+}
+
+/// A session cookie and its CSRF token, by logging in over plain HTTP.
+fn login(s: &Srv, user: &str, password: &str) -> Resp {
+    let page = http(s.http, "GET", "/console/login", &[], b"");
+    let cookie = page
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = cookie.split_once('=').unwrap().1.to_owned();
+    let form = format!(
+        "login_token={token}&user={}&password={}",
+        form(user),
+        form(password)
+    );
+    http(
+        s.http,
+        "POST",
+        "/console/login",
+        &[
+            ("Cookie", &cookie),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        form.as_bytes(),
+    )
+}
+
+fn form(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn lockout_roles_problems_and_events_over_http() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let s = Srv::start(&dir, None);
+    seed(&s);
+    // a browser asking for / is sent to the console; a shipper still gets the root info
+    let r = http(s.http, "GET", "/", &[("Accept", "text/html")], b"");
+    assert_eq!((r.status, r.header("location")), (303, Some("/console/")));
+    let r = http(
+        s.http,
+        "GET",
+        "/",
+        &[("Authorization", &bearer(&s.ingest))],
+        b"",
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["tagline"], "You Know, for Search");
+
+    // login: five wrong passwords lock the name (logged, recorded); then even the right one fails
+    for i in 0..5 {
+        let r = login(&s, "admin", "wrong password!!");
+        assert_eq!(r.status, 401, "attempt {i}");
+    }
+    let r = login(&s, "admin", &s.admin_password);
+    assert_eq!(r.status, 429, "locked: {}", r.text());
+    assert!(r.text().contains("locked") || r.text().contains("锁定"));
+    assert!(s.log().contains("console account locked"), "{}", s.log());
+    assert!(
+        !s.log().contains(&s.admin_password),
+        "no password in the log"
+    );
+
+    // the API: problem details, roles, strict parameters
+    let base = |path: &str, tok: Option<&str>| {
+        let h = tok.map(bearer);
+        let hs: Vec<(&str, &str)> = h.iter().map(|v| ("Authorization", v.as_str())).collect();
+        http(s.http, "GET", path, &hs, b"")
+    };
+    let r = base("/api/v1/status", None);
+    assert_eq!(r.status, 401);
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    assert_eq!(r.json()["status"], 401);
+    assert_eq!(
+        r.header("www-authenticate"),
+        Some("Bearer realm=\"wangan\"")
+    );
+    let r = base("/api/v1/status", Some(&s.ingest));
+    assert_eq!(r.status, 403, "an ingest token reads nothing");
+    let aud = token(&dir, "auditor");
+    let adm = token(&dir, "admin");
+    let r = base("/api/v1/status", Some(&aud));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.json()["size"].as_u64().unwrap() >= 32);
+    let r = base(
+        "/api/v1/logs/search?limit=0&from=yesterday&bogus=1",
+        Some(&aud),
+    );
+    assert_eq!(r.status, 400);
+    let v = r.json();
+    assert_eq!(v["type"], "urn:wangan:problem:invalid-parameters");
+    assert_eq!(v["errors"][0]["name"], "bogus", "{v}");
+    let r = base("/api/v1/logs/search?limit=0&from=yesterday", Some(&aud));
+    let names: Vec<String> = r.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, vec!["from", "limit"]);
+    // Chinese search, cursor paging and a record with its proof
+    let q = "/api/v1/logs/search?q=%E7%99%BB%E5%BD%95%E5%A4%B1%E8%B4%A5&limit=2";
+    let r = base(q, Some(&aud));
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v["records"].as_array().unwrap().len(), 2);
+    let cursor = v["next_cursor"].as_str().unwrap().to_owned();
+    let r = base(&format!("{q}&before={cursor}"), Some(&aud));
+    let v2 = r.json();
+    let first: Vec<u64> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .collect();
+    let second: Vec<u64> = v2["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .collect();
+    assert!(
+        second.iter().all(|x| x < first.iter().min().unwrap()),
+        "{first:?} {second:?}"
+    );
+    let r = base(&format!("/api/v1/logs/{}", first[0]), Some(&aud));
+    let rec = r.json();
+    assert!(rec["raw"].as_str().unwrap().contains("登录失败"));
+    assert_eq!(rec["proof"]["verifies"], true, "{rec}");
+    assert_eq!(base("/api/v1/logs/99999999", Some(&aud)).status, 404);
+    assert_eq!(base("/api/v1/logs/x", Some(&aud)).status, 400);
+    assert_eq!(base("/api/v1/nope", Some(&aud)).status, 404);
+    // an auditor may not export or add users; an admin may
+    let post = |path: &str, tok: &str, body: &str| {
+        http(
+            s.http,
+            "POST",
+            path,
+            &[
+                ("Authorization", &bearer(tok)),
+                ("Content-Type", "application/json"),
+            ],
+            body.as_bytes(),
+        )
+    };
+    assert_eq!(post("/api/v1/logs/export", &aud, "{}").status, 403);
+    assert_eq!(
+        post("/api/v1/users", &aud, r#"{"name":"x","role":"admin"}"#).status,
+        403
+    );
+    let r = post(
+        "/api/v1/users",
+        &adm,
+        r#"{"name":"操作员","role":"operator"}"#,
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(
+        r.json()["password"].as_str().unwrap().len(),
+        20,
+        "generated, shown once"
+    );
+    let r = post(
+        "/api/v1/users",
+        &adm,
+        r#"{"name":"a b","role":"operator","password":"short"}"#,
+    );
+    assert_eq!(r.status, 400);
+    let names: Vec<String> = r.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, vec!["name", "password"]);
+    let r = http(
+        s.http,
+        "POST",
+        "/api/v1/users",
+        &[
+            ("Authorization", &bearer(&adm)),
+            ("Content-Type", "text/plain"),
+        ],
+        b"{}",
+    );
+    assert_eq!(r.status, 415);
+    let r = post("/api/v1/users", &adm, "{not json");
+    assert_eq!(r.status, 400);
+    let r = http(
+        s.http,
+        "PUT",
+        "/api/v1/users",
+        &[("Authorization", &bearer(&adm))],
+        b"",
+    );
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("allow"), Some("GET, POST"));
+    // the last admin cannot be removed
+    let r = http(
+        s.http,
+        "DELETE",
+        "/api/v1/users/admin",
+        &[("Authorization", &bearer(&adm))],
+        b"",
+    );
+    assert_eq!(r.status, 409, "{}", r.text());
+    let r = post("/api/v1/logs/export", &adm, r#"{"q":"登录失败"}"#);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("x-wangan-records"), Some("5"));
+    let b = tmp.path().join("api.wgb");
+    std::fs::write(&b, &r.body).unwrap();
+    let o = wangan()
+        .args(["vault", "check-bundle", "--trusted-key"])
+        .arg(dir.join("keys"))
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    // the intake is untouched: POST /api/v1/logs is not the console's
+    let r = http(
+        s.http,
+        "POST",
+        "/api/v1/logs",
+        &[("Authorization", &bearer(&adm))],
+        b"{\"a\":1}",
+    );
+    assert_eq!(r.status, 200);
+    s.stop();
+    let ev = events(&dir);
+    let n_failed = ev.iter().filter(|e| e.1 == "login.failed").count();
+    assert_eq!(n_failed, 5, "{ev:?}");
+    assert!(ev.iter().any(|e| e.1 == "login.lockout" && e.0 == "admin"));
+    let adm_id = &adm[4..12];
+    assert!(
+        ev.iter()
+            .any(|e| e.0 == format!("token:{adm_id}") && e.1 == "user.add")
+    );
+    assert!(
+        ev.iter().any(|e| e.1 == "user.remove" && e.2 == "failed"),
+        "{ev:?}"
+    );
+    assert!(
+        ev.iter()
+            .any(|e| e.1 == "logs.export" && e.0 == format!("token:{adm_id}"))
+    );
+}
+
+#[test]
+fn api_conforms_to_its_openapi_document() {
+    let venv = workspace().join("target/ci-tools/venv/bin/python");
+    let python = std::env::var_os("WANGAN_PYTHON").unwrap_or_else(|| {
+        if venv.exists() {
+            venv.into_os_string()
+        } else {
+            "python3".into()
+        }
+    });
+    let ok = Command::new(&python)
+        .args(["-c", "import schemathesis"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "schemathesis is missing for {python:?}: run `cargo xtask ci` (it installs it into target/ci-tools/venv), or pip install schemathesis"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let s = Srv::start(&dir, None);
+    seed(&s);
+    let adm = token(&dir, "admin");
+    let t0 = Instant::now();
+    let o = Command::new(&python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console/schemathesis_cli.py"))
+        .arg("run")
+        .arg(format!("{}/api/v1/openapi.json", s.base()))
+        .args([
+            "--header",
+            &format!("Authorization: Bearer {adm}"),
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection",
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--max-examples",
+            "40",
+            "--workers",
+            "2",
+            "--suppress-health-check",
+            "all",
+            "--request-timeout",
+            "30",
+        ])
+        .env("SCHEMATHESIS_HOOKS", "")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "schemathesis found problems ({:?}):\n{out}\n{}\nserver log tail:\n{}",
+        t0.elapsed(),
+        String::from_utf8_lossy(&o.stderr),
+        s.log()
+            .lines()
+            .rev()
+            .take(40)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(!s.log().contains("panicked"), "{}", s.log());
+    s.stop();
+}
