@@ -444,7 +444,7 @@ const MLPS_BASIS: law::Text = law::Text::new(
 /// `from`'s day at the operator's offset ([`DayCount::Calendar`]).
 pub fn within_days(from: OffsetDateTime, days: u16, s: &Settings) -> OffsetDateTime {
     match s.day_count {
-        DayCount::Elapsed => from + Duration::days(i64::from(days)),
+        DayCount::Elapsed => from.saturating_add(Duration::days(i64::from(days))),
         DayCount::Calendar => {
             let d =
                 when::date_at(from, s.utc_offset).saturating_add(Duration::days(i64::from(days)));
@@ -485,7 +485,7 @@ pub fn incident_deadlines(t: &IncidentTimes, kind: OperatorKind, s: &Settings) -
         Deadline {
             kind: DeadlineKind::InitialReport,
             recipient: Some(recipient),
-            due: Some(t.discovered_at + Duration::hours(hours)),
+            due: Some(t.discovered_at.saturating_add(Duration::hours(hours))),
             due_date: None,
             done_at: done,
             rule: Msg::new(

@@ -489,7 +489,8 @@ pub fn docx(d: &Draft, created: OffsetDateTime) -> Result<Vec<u8>> {
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1474" w:bottom="1440" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>"#
     );
     let stamp = created
-        .to_offset(time::UtcOffset::UTC)
+        .checked_to_offset(time::UtcOffset::UTC)
+        .unwrap_or(created)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let core = format!(

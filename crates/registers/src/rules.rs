@@ -74,10 +74,12 @@ pub fn validate(reg: Register, data: &Map<String, Value>, now: OffsetDateTime) -
         }
         if field.past {
             let late = match field.ty {
-                FieldType::DateTime => data.datetime(k).is_some_and(|t| t > now + FUTURE_SLACK),
+                FieldType::DateTime => data
+                    .datetime(k)
+                    .is_some_and(|t| t > now.saturating_add(FUTURE_SLACK)),
                 FieldType::Date => data
                     .date(k)
-                    .is_some_and(|d| d > (now + FUTURE_SLACK).date()),
+                    .is_some_and(|d| d > now.saturating_add(FUTURE_SLACK).date()),
                 _ => false,
             };
             if late {

@@ -26,13 +26,20 @@ pub fn parse_datetime(s: &str) -> Option<OffsetDateTime> {
     } else {
         s
     };
-    OffsetDateTime::parse(s, &Rfc3339).ok()
+    OffsetDateTime::parse(s, &Rfc3339)
+        .ok()
+        .filter(|t| YEARS.contains(&t.year()))
 }
+
+/// The years a record's dates may fall in: anything else is a typo.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
 
 /// Parse a calendar date `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Option<Date> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s.trim(), &fmt).ok()
+    Date::parse(s.trim(), &fmt)
+        .ok()
+        .filter(|d| YEARS.contains(&d.year()))
 }
 
 /// Parse a UTC offset `+08:00`, `-05:30`, `Z`.
@@ -111,7 +118,8 @@ pub fn end_of_day(d: Date, offset: UtcOffset) -> OffsetDateTime {
 
 /// The date of `t` at `offset`.
 pub fn date_at(t: OffsetDateTime, offset: UtcOffset) -> Date {
-    t.to_offset(offset).date()
+    // at the ends of the calendar the date at the other offset does not exist
+    t.checked_to_offset(offset).map_or(t.date(), |x| x.date())
 }
 
 /// A length of time as people say it, in both languages: `1 小时 5 分钟` /

@@ -1813,10 +1813,8 @@ fn clocks(ctx: &Ctx) -> anyhow::Result<Exit> {
             .sweep(ctx.kind, &ctx.settings, ctx.now)
             .map_err(|e| lib_err(e, ctx.out))?,
         Err(e) if e.kind() == registers::ErrorKind::NotFound => {
-            // no records at all: the register-wide clocks still run
-            let mut r = Registers::open(&ctx.location).map_err(|e| lib_err(e, ctx.out))?;
-            r.sweep(ctx.kind, &ctx.settings, ctx.now)
-                .map_err(|e| lib_err(e, ctx.out))?
+            // no registers at all: the register-wide clocks still run
+            registers::Sweep::without_records(ctx.kind, &ctx.settings, ctx.now)
         }
         Err(e) => return Err(lib_err(e, ctx.out)),
     };
@@ -1827,7 +1825,10 @@ fn clocks(ctx: &Ctx) -> anyhow::Result<Exit> {
         Exit::Ok
     };
     if ctx.out.json {
-        ctx.out.print_json(&serde_json::to_value(&v)?)?;
+        // straight to the output: a sweep can hold thousands of items
+        let mut o = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut o, &v).map_err(std::io::Error::other)?;
+        writeln!(o)?;
         return Ok(code);
     }
     kind_note(ctx);

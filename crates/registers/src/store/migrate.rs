@@ -8,13 +8,17 @@
 //!   `heads` (an index of the latest revision of every record, rebuilt from
 //!   `changes` and checked by `verify`).
 //! - 2: a partial index on the records that still ask for something, for
-//!   the clock sweep.
+//!   `list --open`.
+//! - 3: `open_items`, the latest revision of every record that still asks
+//!   for something, kept next to `heads` so the clock sweep reads a few
+//!   thousand rows in one scan instead of looking each up among millions of
+//!   changes; filled from `changes` for existing stores, checked by `verify`.
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::sql::{P, Sql, one};
 
 /// The newest schema this program knows.
-pub const LATEST: u32 = 2;
+pub const LATEST: u32 = 3;
 
 /// Which database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +112,29 @@ CREATE TRIGGER changes_append_only_truncate BEFORE TRUNCATE ON changes
         version: 2,
         sqlite: "CREATE INDEX heads_open ON heads (register, num) WHERE open = 1;",
         postgres: "CREATE INDEX heads_open ON heads (register, num) WHERE open = 1;",
+    },
+    Migration {
+        version: 3,
+        sqlite: "
+CREATE TABLE open_items (
+    register TEXT NOT NULL,
+    id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (register, id)
+);
+INSERT INTO open_items (register, id, data)
+    SELECT h.register, h.id, c.data FROM heads h JOIN changes c ON c.seq = h.seq WHERE h.open = 1;
+",
+        postgres: "
+CREATE TABLE open_items (
+    register TEXT NOT NULL,
+    id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (register, id)
+);
+INSERT INTO open_items (register, id, data)
+    SELECT h.register, h.id, c.data FROM heads h JOIN changes c ON c.seq = h.seq WHERE h.open = 1;
+",
     },
 ];
 

@@ -459,6 +459,8 @@ impl Registers {
                 // FULL makes each committed change durable before we answer
                 c.pragma_update(None, "journal_mode", "WAL")?;
                 c.pragma_update(None, "synchronous", "FULL")?;
+                // 16 MiB of page cache: lists and the sweep revisit the same pages
+                c.pragma_update(None, "cache_size", -16384)?;
                 Conn::Sqlite(c)
             }
             Location::Postgres { url, schema } => {
@@ -836,6 +838,7 @@ impl Registers {
                     ],
                 )?;
             }
+            set_open_item(db, reg, &id, open == 1, &row.data)?;
             tracing::info!(register = reg.key(), id = %id, revision = version, seq, action, "register change recorded");
             Ok(Record {
                 register: reg,
@@ -852,8 +855,10 @@ impl Registers {
         })
     }
 
-    /// Append many new records in one transaction (imports, benchmarks).
-    /// Each is validated as [`Registers::add`] does.
+    /// Append many new records in one transaction (imports of existing
+    /// registers, benchmarks). Each is validated as [`Registers::add`] does,
+    /// except that an import may set the fields wangan otherwise manages (an
+    /// incident imported as already closed).
     pub fn add_many(
         &mut self,
         reg: Register,
@@ -868,7 +873,7 @@ impl Registers {
                 .map(|(k, v)| (k.as_str(), Input::Json(v.clone())))
                 .collect();
             let mut data = Map::new();
-            apply(reg, &mut data, &fields, false)?;
+            apply(reg, &mut data, &fields, true)?;
             rules::defaults(reg, &mut data, w.settings);
             rules::validate(reg, &data, w.now)?;
             prepared.push(data);
@@ -901,7 +906,7 @@ impl Registers {
                     register: reg.key().to_owned(),
                     id: id.clone(),
                     version: 1,
-                    action: "create".into(),
+                    action: "import".into(),
                     at: at.clone(),
                     actor: w.actor.to_owned(),
                     data: serde_json::to_string(&data)
@@ -913,6 +918,7 @@ impl Registers {
                 };
                 row.hash = change_hash(&row);
                 insert_change(db, &row)?;
+                let open = rules::is_open(reg, &data);
                 db.exec(
                     "INSERT INTO heads (register, id, num, version, seq, created_seq, sort_key, open) VALUES ($1, $2, $3, 1, $4, $4, $5, $6)",
                     &[
@@ -921,9 +927,12 @@ impl Registers {
                         P::I(num),
                         P::I(last_seq as i64),
                         P::I(sort_key(reg, &data, w.now)),
-                        P::I(i64::from(rules::is_open(reg, &data))),
+                        P::I(i64::from(open)),
                     ],
                 )?;
+                if open {
+                    set_open_item(db, reg, &id, true, &row.data)?;
+                }
                 prev_hash = row.hash;
             }
             Ok(n)
@@ -1056,35 +1065,23 @@ impl Registers {
 
     /// Records per register.
     pub fn counts(&mut self) -> Result<Vec<RegisterCount>> {
-        let rows = self.read(|db| {
-            all(
-                db,
-                "SELECT register, COUNT(*), CAST(SUM(open) AS BIGINT) FROM heads GROUP BY register",
-                &[],
-                |r| {
-                    Ok((
-                        r.str(0)?,
-                        r.i64(1)? as u64,
-                        r.opt_i64(2)?.unwrap_or(0) as u64,
-                    ))
-                },
-            )
-        })?;
-        Ok(Register::ALL
-            .into_iter()
-            .map(|reg| {
-                let (records, open) = rows
-                    .iter()
-                    .find(|(k, _, _)| k == reg.key())
-                    .map(|(_, n, o)| (*n, *o))
-                    .unwrap_or((0, 0));
-                RegisterCount {
-                    register: reg,
-                    records,
-                    open,
-                }
-            })
-            .collect())
+        // per register through the (register, …) indexes: no scan of the whole table
+        self.read(|db| {
+            Register::ALL
+                .into_iter()
+                .map(|reg| {
+                    let n = |db: &mut dyn Sql, sql: &str| {
+                        one(db, sql, &[P::S(reg.key())], |r| r.i64(0))
+                            .map(|v| v.unwrap_or(0) as u64)
+                    };
+                    Ok(RegisterCount {
+                        register: reg,
+                        records: n(db, "SELECT COUNT(*) FROM heads WHERE register = $1")?,
+                        open: n(db, "SELECT COUNT(*) FROM open_items WHERE register = $1")?,
+                    })
+                })
+                .collect()
+        })
     }
 
     /// The clock sweep: every deadline still open and every finding, over
@@ -1108,55 +1105,37 @@ impl Registers {
             Vec::new()
         };
         self.read(|db| {
-            db.each(
-                "SELECT h.register, h.id, c.data FROM heads h JOIN changes c ON c.seq = h.seq WHERE h.open = 1",
-                &[],
-                &mut |r| {
-                    read += 1;
-                    let key = r.str(0)?;
-                    let Some(reg) = Register::from_key(&key) else {
-                        return Ok(());
-                    };
-                    let id = r.str(1)?;
-                    let data = parse_data(&key, &id, &r.str(2)?)?;
-                    let mut summary = None;
-                    for d in rules::deadlines(reg, &data, kind, s) {
-                        if d.state(now).is_open() {
-                            items.push(SweepItem {
-                                register: reg,
-                                id: Some(id.clone()),
-                                summary: summary.get_or_insert_with(|| reg.summary(&data)).clone(),
-                                deadline: d,
-                            });
-                        }
-                    }
-                    for f in rules::findings(reg, &data, kind, s) {
-                        findings.push(SweepFinding {
+            db.each("SELECT register, id, data FROM open_items", &[], &mut |r| {
+                read += 1;
+                let key = r.str(0)?;
+                let Some(reg) = Register::from_key(&key) else {
+                    return Ok(());
+                };
+                let id = r.str(1)?;
+                let data = parse_data(&key, &id, &r.str(2)?)?;
+                let mut summary = None;
+                for d in rules::deadlines(reg, &data, kind, s) {
+                    if d.state(now).is_open() {
+                        items.push(SweepItem {
                             register: reg,
-                            id: id.clone(),
+                            id: Some(id.clone()),
                             summary: summary.get_or_insert_with(|| reg.summary(&data)).clone(),
-                            finding: f,
+                            deadline: d,
                         });
                     }
-                    Ok(())
-                },
-            )
+                }
+                for f in rules::findings(reg, &data, kind, s) {
+                    findings.push(SweepFinding {
+                        register: reg,
+                        id: id.clone(),
+                        summary: summary.get_or_insert_with(|| reg.summary(&data)).clone(),
+                        finding: f,
+                    });
+                }
+                Ok(())
+            })
         })?;
-        for (reg, last) in latest {
-            let d = match reg {
-                Register::Drill => clock::drill_deadline(last, s),
-                Register::Training => clock::training_deadline(last, s),
-                _ => clock::assessment_deadline(last, s),
-            };
-            if d.state(now).is_open() {
-                items.push(SweepItem {
-                    register: reg,
-                    id: None,
-                    summary: String::new(),
-                    deadline: d,
-                });
-            }
-        }
+        items.extend(register_wide(&latest, s, now));
         // most urgent first: overdue and missing, then by due time
         items.sort_by_key(|i| {
             (
@@ -1303,13 +1282,14 @@ impl Registers {
             }
         }
         let max_anchored = by_seq.keys().copied().max().unwrap_or(0);
-        // (register, number) -> (seq, revision, open, sort_key)
-        let mut latest: HashMap<(Register, u64), (u64, u64, bool, i64)> = HashMap::new();
+        // (register, number) -> (seq, revision, open, sort_key, hash of the data)
+        let mut latest: HashMap<(Register, u64), Latest> = HashMap::new();
         let mut expect_seq = 1u64;
         let mut prev = genesis;
         let sql = format!("SELECT {CHANGE_COLS} FROM changes ORDER BY seq");
         let mut heads: Vec<(String, String, u64, u64, i64, i64)> = Vec::new();
         let mut matched: std::collections::HashSet<u64> = std::collections::HashSet::new();
+        let mut open_items: Vec<(String, String, u64)> = Vec::new();
         self.read(|db| {
             db.each(&sql, &[], &mut |r| {
                 let c = change_of(r)?;
@@ -1388,7 +1368,7 @@ impl Registers {
                         let at = parse_datetime(&c.at).unwrap_or(OffsetDateTime::UNIX_EPOCH);
                         let sk = sort_key(reg, &data, at);
                         // changes come in seq order: the last one seen is the latest
-                        latest.insert((reg, num), (c.seq, c.version, open, sk));
+                        latest.insert((reg, num), (c.seq, c.version, open, sk, quick_hash(&c.data)));
                     }
                     _ => {
                         let (reg, id, rev) = name(&c);
@@ -1411,6 +1391,9 @@ impl Registers {
                 &[],
                 |r| Ok((r.str(0)?, r.str(1)?, r.i64(2)? as u64, r.i64(3)? as u64, r.i64(4)?, r.i64(5)?)),
             )?;
+            open_items = all(db, "SELECT register, id, data FROM open_items", &[], |r| {
+                Ok((r.str(0)?, r.str(1)?, quick_hash(&r.str(2)?)))
+            })?;
             let through = anchored_through(db)?;
             rep.anchored_through_recorded = through;
             Ok(())
@@ -1438,7 +1421,7 @@ impl Registers {
                 .zip(id.split_once('-').and_then(|(_, n)| n.parse::<u64>().ok()));
             let ok = key
                 .and_then(|k| latest.get(&k).map(|l| (k, *l)))
-                .is_some_and(|(k, (lseq, lver, lopen, lsk))| {
+                .is_some_and(|(k, (lseq, lver, lopen, lsk, _))| {
                     seen.insert(k);
                     lseq == seq && lver == version && lopen == (open == 1) && lsk == sk
                 });
@@ -1454,7 +1437,43 @@ impl Registers {
                 ));
             }
         }
-        for ((reg, num), (seq, ver, _, _)) in &latest {
+        // open_items holds exactly the open latest revisions, unchanged
+        let mut listed = std::collections::HashSet::new();
+        for (reg_key, id, h) in &open_items {
+            let key = Register::from_key(reg_key)
+                .zip(id.split_once('-').and_then(|(_, n)| n.parse::<u64>().ok()));
+            let l = key.and_then(|k| latest.get(&k).map(|l| (k, *l)));
+            let ok = l.is_some_and(|(k, (_, _, lopen, _, lh))| {
+                listed.insert(k);
+                lopen && lh == *h
+            });
+            if !ok {
+                let (seq, ver) = l.map(|(_, x)| (x.0, x.1)).unwrap_or((0, 0));
+                rep.push(VerifyFinding::error(
+                    Some((reg_key.clone(), id.clone(), ver)),
+                    seq,
+                    None,
+                    Msg::new(
+                        "待办索引（open_items）与变更记录不符：索引在 wangan 之外被修改",
+                        "the open-items index disagrees with the stored changes: it was edited outside wangan",
+                    ),
+                ));
+            }
+        }
+        for ((reg, num), (seq, ver, open, _, _)) in &latest {
+            if *open && !listed.contains(&(*reg, *num)) {
+                rep.push(VerifyFinding::error(
+                    Some((reg.key().to_owned(), format!("{}-{num}", reg.prefix()), *ver)),
+                    *seq,
+                    None,
+                    Msg::new(
+                        "记录不在待办索引（open_items）中：它被从时限检查中隐藏了",
+                        "the record is missing from the open-items index: it was hidden from the clock sweep",
+                    ),
+                ));
+            }
+        }
+        for ((reg, num), (seq, ver, _, _, _)) in &latest {
             if !seen.contains(&(*reg, *num)) {
                 rep.push(VerifyFinding::error(
                     Some((
@@ -1495,13 +1514,60 @@ impl Registers {
     }
 }
 
+/// The register-wide clocks (the next drill, training, yearly assessment)
+/// from each register's latest date.
+fn register_wide(
+    latest: &[(Register, Option<Date>)],
+    s: &Settings,
+    now: OffsetDateTime,
+) -> Vec<SweepItem> {
+    latest
+        .iter()
+        .map(|(reg, last)| {
+            let d = match reg {
+                Register::Drill => clock::drill_deadline(*last, s),
+                Register::Training => clock::training_deadline(*last, s),
+                _ => clock::assessment_deadline(*last, s),
+            };
+            SweepItem {
+                register: *reg,
+                id: None,
+                summary: String::new(),
+                deadline: d,
+            }
+        })
+        .filter(|i| i.deadline.state(now).is_open())
+        .collect()
+}
+
+impl Sweep {
+    /// The sweep when no registers are kept at all: for a CII operator the
+    /// drills, training and yearly assessment are missing.
+    pub fn without_records(kind: OperatorKind, s: &Settings, now: OffsetDateTime) -> Sweep {
+        let latest: Vec<(Register, Option<Date>)> = if kind.is_cii() {
+            [Register::Drill, Register::Training, Register::CiiAssessment]
+                .into_iter()
+                .map(|r| (r, None))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Sweep {
+            items: register_wide(&latest, s, now),
+            findings: Vec::new(),
+            records_read: 0,
+        }
+    }
+}
+
 /// When a change is recorded: UTC, to the millisecond.
+/// Fixed width (`2026-12-06T17:22:50.470Z`), so the texts sort as the times.
 fn recorded_at(now: OffsetDateTime) -> String {
     let t = now.to_offset(time::UtcOffset::UTC);
-    let t = t
-        .replace_nanosecond(t.nanosecond() / 1_000_000 * 1_000_000)
-        .unwrap_or(t);
-    fmt_datetime(t)
+    let fmt = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    t.format(&fmt).unwrap_or_else(|_| fmt_datetime(t))
 }
 
 fn anchored_through(db: &mut dyn Sql) -> Result<u64> {
@@ -1512,6 +1578,33 @@ fn anchored_through(db: &mut dyn Sql) -> Result<u64> {
         |r| r.str(0),
     )?;
     Ok(v.and_then(|s| s.parse().ok()).unwrap_or(0))
+}
+
+/// What `verify` remembers of a record's latest change: seq, revision,
+/// open, sort key, hash of the data.
+type Latest = (u64, u64, bool, i64, u64);
+
+/// A fast hash of stored text, to compare an index's copy with the change.
+fn quick_hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// Keep `open_items` true to a record's latest revision.
+fn set_open_item(db: &mut dyn Sql, reg: Register, id: &str, open: bool, data: &str) -> Result<()> {
+    db.exec(
+        "DELETE FROM open_items WHERE register = $1 AND id = $2",
+        &[P::S(reg.key()), P::S(id)],
+    )?;
+    if open {
+        db.exec(
+            "INSERT INTO open_items (register, id, data) VALUES ($1, $2, $3)",
+            &[P::S(reg.key()), P::S(id), P::S(data)],
+        )?;
+    }
+    Ok(())
 }
 
 fn insert_change(db: &mut dyn Sql, c: &ChangeRow) -> Result<()> {

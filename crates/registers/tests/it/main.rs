@@ -5,7 +5,9 @@
 
 mod bad_inputs;
 mod evidence;
+mod props;
 mod report;
+mod settings;
 mod store;
 mod tamper;
 

@@ -509,17 +509,30 @@ both!(migrations_run_once_and_keep_data, |f: &Fresh| {
     let s = Settings::default();
     // a store left at schema 1 by an older wangan
     registers::create_at_version(&f.location, 1).unwrap();
-    f.raw("SELECT 1").unwrap();
     let mut r = f.open();
-    assert_eq!(r.schema_version().unwrap(), 2);
+    assert_eq!(r.schema_version().unwrap(), registers::SCHEMA_VERSION);
     let id = incident(&mut r, &s, "x", "large", "2025-03-14T23:30:00+08:00");
+    incident(&mut r, &s, "y", "general", "2025-03-14T23:30:00+08:00");
     drop(r);
-    // downgrade the version by hand: reopening runs migration 2 again only if it was undone
-    f.raw("DROP INDEX heads_open; UPDATE meta SET value = '1' WHERE key = 'schema_version';")
+    // a store with records at schema 2: migration 3 fills the open-items index from the changes
+    f.raw("DROP TABLE open_items; UPDATE meta SET value = '2' WHERE key = 'schema_version';")
         .unwrap();
     let mut r = f.open();
-    assert_eq!(r.schema_version().unwrap(), 2);
+    assert_eq!(r.schema_version().unwrap(), 3);
+    let sw = r.sweep(OperatorKind::Cii, &s, NOW).unwrap();
+    let ids: Vec<Option<&str>> = sw.items.iter().map(|i| i.id.as_deref()).collect();
+    assert!(ids.contains(&Some("INC-1")), "{ids:?}");
+    // both open incidents are back in the index (the general one has no clock)
+    let inc = r.counts().unwrap()[0].clone();
+    assert_eq!((inc.register, inc.open), (Register::Incident, 2));
     assert_eq!(r.get(Register::Incident, &id).unwrap().revision, 1);
+    assert!(r.verify(&[]).unwrap().is_intact());
+    drop(r);
+    // and from schema 1: migrations 2 and 3 run, once
+    f.raw("DROP TABLE open_items; DROP INDEX heads_open; UPDATE meta SET value = '1' WHERE key = 'schema_version';")
+        .unwrap();
+    let mut r = f.open();
+    assert_eq!(r.schema_version().unwrap(), 3);
     assert!(r.verify(&[]).unwrap().is_intact());
     drop(r);
     // a store from a newer wangan is refused and left alone

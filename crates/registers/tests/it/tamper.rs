@@ -176,7 +176,8 @@ both!(a_rewritten_chain_is_caught_by_its_anchors, |f: &Fresh| {
     let (mut r, v) = seeded(f);
     // downgrade INC-3 and recompute every hash after it, as a careful forger would
     f.raw(&format!(
-        "{} UPDATE changes SET data = replace(data, '\"major\"', '\"general\"') WHERE seq = 3;",
+        "{} UPDATE changes SET data = replace(data, '\"major\"', '\"general\"') WHERE seq = 3; \
+         UPDATE open_items SET data = replace(data, '\"major\"', '\"general\"') WHERE id = 'INC-3';",
         drop_guard(f)
     ))
     .unwrap();
@@ -195,7 +196,8 @@ both!(removed_changes_are_named, |f: &Fresh| {
     let (mut r, v) = seeded(f);
     // roll the store back by one change (and fix the index so it looks consistent)
     f.raw(&format!(
-        "{} DELETE FROM changes WHERE seq = 5; UPDATE heads SET version = 1, seq = 1 WHERE id = 'INC-1';",
+        "{} DELETE FROM changes WHERE seq = 5; UPDATE heads SET version = 1, seq = 1 WHERE id = 'INC-1'; \
+         UPDATE open_items SET data = (SELECT data FROM changes WHERE seq = 1) WHERE id = 'INC-1';",
         drop_guard(f)
     ))
     .unwrap();
@@ -242,6 +244,39 @@ both!(a_doctored_index_is_named, |f: &Fresh| {
             .any(|x| x
                 .starts_with("drill DRL-1 r1 seq 4: the record is missing from the heads index")),
         "{e:?}"
+    );
+});
+
+both!(an_item_hidden_from_the_sweep_is_named, |f: &Fresh| {
+    let (mut r, v) = seeded(f);
+    let s = Settings::default();
+    let now = time::macros::datetime!(2025-03-15 12:00 +08:00);
+    let swept = |r: &mut Registers| {
+        r.sweep(registers::OperatorKind::Cii, &s, now)
+            .unwrap()
+            .items
+            .iter()
+            .any(|i| i.id.as_deref() == Some("INC-3"))
+    };
+    assert!(swept(&mut r));
+    f.raw("DELETE FROM open_items WHERE id = 'INC-3';").unwrap();
+    assert!(!swept(&mut r));
+    let e = errors(&mut r, &v);
+    assert_eq!(
+        e,
+        [
+            "incident INC-3 r1 seq 3: the record is missing from the open-items index: it was hidden from the clock sweep"
+        ]
+    );
+    // a doctored copy (the grade lowered where only the sweep reads it) is named too
+    f.raw("INSERT INTO open_items SELECT register, id, replace(data, 'major', 'general') FROM changes WHERE seq = 3;")
+        .unwrap();
+    let e = errors(&mut r, &v);
+    assert_eq!(
+        e,
+        [
+            "incident INC-3 r1 seq 3: the open-items index disagrees with the stored changes: it was edited outside wangan"
+        ]
     );
 });
 
