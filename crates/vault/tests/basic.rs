@@ -444,6 +444,10 @@ fn seq_bounded_queries_page_stably_while_records_arrive() -> Result<(), vault::E
             format!("{} ok {pad} r{i}", line(i))
         };
         append_at(&mut v, i, l.as_bytes())?;
+        if i % 1000 == 999 {
+            v.seal()?;
+            v.commit()?;
+        }
     }
     v.commit()?;
     let q = vault::Query {
