@@ -3,8 +3,8 @@
 //! A small dispatcher; each command lives in its own module.
 
 mod bench;
-mod bench_console;
 mod bench_assess;
+mod bench_console;
 mod bench_intake;
 mod bench_scan;
 mod ci;

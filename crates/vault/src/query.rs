@@ -244,9 +244,20 @@ impl Iterator for QueryIter<'_> {
                 Cand::Unsealed => {
                     let lo = self.store.sealed_end().max(self.seqs.start);
                     let hi = self.store.size().min(self.seqs.end);
-                    for r in self.store.records(lo..hi).flatten() {
-                        if self.q.record_ok(&r, &self.terms) {
-                            hits.push(r);
+                    for r in self.store.unsealed() {
+                        if !(lo..hi).contains(&r.seq) {
+                            continue;
+                        }
+                        // the cheap byte test before the record is parsed, as for blocks
+                        if !self.terms.iter().all(|t| t.may_match(&r.raw)) {
+                            continue;
+                        }
+                        let sr = StoredRecord {
+                            record: r.clone(),
+                            parsed: Some(crate::parse::parse_record(&r.raw, r.received_at())),
+                        };
+                        if self.q.record_ok(&sr, &self.terms) {
+                            hits.push(sr);
                         }
                     }
                 }
