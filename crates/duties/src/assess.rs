@@ -1671,6 +1671,22 @@ impl<'a> Cx<'a> {
             );
             return None;
         }
+        if s.skipped > 0 {
+            // what it found stands, but what it could not read is unknown
+            w.needs(
+                Text::new(
+                    format!(
+                        "数据存储 {} 的扫描有 {} 个输入无法读取，结果不完整：修复读取问题后重新扫描。",
+                        store.id, s.skipped
+                    ),
+                    format!(
+                        "The scan of data store {} could not read {} of its inputs, so it is incomplete: fix access and scan it again.",
+                        store.id, s.skipped
+                    ),
+                ),
+                fix,
+            );
+        }
         Some(s)
     }
 

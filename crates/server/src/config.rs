@@ -22,7 +22,7 @@
 //! tls_source = "syslog-tls"
 //! http_source = "http"              # bulk requests use the index name when it is valid
 //! max_message_bytes = 65536         # longer syslog messages are cut and counted (1 B to 16 MiB)
-//! max_body_bytes = 16777216         # larger HTTP bodies get 413 (1 KiB to 1 GiB, at most queue_bytes)
+//! max_body_bytes = 16777216         # larger HTTP bodies get 413 (1 KiB to 1 GiB, at most queue_bytes); one record (a JSON value or bulk document) is at most 16 MiB whatever this says
 //! max_connections = 4096            # per TCP/TLS/HTTP listener (1 to 1000000; lowered to fit the fd limit)
 //! max_memory_bytes = 536870912      # memory ceiling of the whole server (64 MiB to 1 TiB; at least 96 MiB + queue_bytes + 5 × max_body_bytes)
 //! idle_timeout_secs = 600           # a TCP connection that sends nothing is closed (1 s to 7 days)
@@ -397,7 +397,8 @@ impl Config {
                 "[intake] max_message_bytes",
                 n(self.max_message_bytes),
                 1,
-                16 << 20,
+                // one syslog message is one record: never more than the vault stores
+                vault::MAX_RECORD_BYTES as u64,
                 "bytes",
             ),
             Bound::new(

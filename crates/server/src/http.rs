@@ -491,6 +491,13 @@ enum Refuse {
     Json(bulk::BodyError),
     /// The write queue refused (429 full, 413 too many records, 503 store down).
     Queue(QueueError),
+    /// One record is larger than the vault stores ([`vault::MAX_RECORD_BYTES`], 413).
+    RecordTooLarge {
+        /// 1-based position of the record in the request.
+        index: usize,
+        /// Its size in bytes.
+        bytes: usize,
+    },
 }
 
 enum Encoding {
@@ -652,6 +659,22 @@ fn decode(
 /// Answer a refusal, count it and log it (rate-limited).
 fn refused(e: Refuse, from: SocketAddr, ctx: &HttpCtx) -> Resp {
     match e {
+        Refuse::RecordTooLarge { index, bytes } => {
+            ctx.refuse(
+                from,
+                Reason::BodyTooLarge,
+                "record larger than the vault stores",
+                None,
+            );
+            es_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "content_too_long_exception",
+                &format!(
+                    "record {index} of this request is {bytes} bytes, larger than a record may be ({} bytes, 16 MiB); nothing of this request was stored",
+                    vault::MAX_RECORD_BYTES
+                ),
+            )
+        }
         Refuse::TooLarge => {
             ctx.refuse(
                 from,
@@ -855,7 +878,16 @@ async fn logs_inner(
     };
     let mut charge = ctx.budget.charge();
     let body = read_body(req, ctx, &mut charge).await?;
+    let mut index = 0usize;
     let items = bulk::parse_json_records_with(&body, |raw| {
+        index += 1;
+        if raw.len() > vault::MAX_RECORD_BYTES {
+            // refused here, at admission: the vault would refuse it at append
+            return Err(Refuse::RecordTooLarge {
+                index,
+                bytes: raw.len(),
+            });
+        }
         let total = charge.bytes() + LOG_RECORD_COST;
         ctx.charge(&mut charge, total)?;
         res.add_record(raw.len()).map_err(Refuse::Queue)
@@ -913,14 +945,33 @@ async fn es_bulk_inner(
     };
     let mut charge = ctx.budget.charge();
     let body = read_body(req, ctx, &mut charge).await?;
-    let items: Vec<BulkItem<'_>> = bulk::parse_bulk_with(&body, |it| {
+    let mut items: Vec<BulkItem<'_>> = bulk::parse_bulk_with(&body, |it| {
         let total = charge.bytes() + BULK_ITEM_COST;
         ctx.charge(&mut charge, total)?;
         match (&it.error, it.doc) {
-            (None, Some(doc)) => res.add_record(doc.len()).map_err(Refuse::Queue),
+            (None, Some(doc)) if doc.len() <= vault::MAX_RECORD_BYTES => {
+                res.add_record(doc.len()).map_err(Refuse::Queue)
+            }
             _ => Ok(()),
         }
     })?;
+    // a document larger than the vault stores is refused on its own, as
+    // Elasticsearch refuses an item: the rest of the request is stored
+    for it in &mut items {
+        if let (None, Some(doc)) = (&it.error, it.doc)
+            && doc.len() > vault::MAX_RECORD_BYTES
+        {
+            it.error = Some(bulk::ItemError {
+                status: 413,
+                kind: "content_too_long_exception",
+                reason: format!(
+                    "document of {} bytes is larger than a record may be ({} bytes, 16 MiB); this item was not stored",
+                    doc.len(),
+                    vault::MAX_RECORD_BYTES
+                ),
+            });
+        }
+    }
     if items.is_empty() {
         ctx.metrics.reject(Reason::BadJson, 1);
         return Ok(es_error(

@@ -461,7 +461,13 @@ fn read_saved_scan(bytes: &[u8]) -> Option<SavedScan> {
         secrets: g["secrets"].as_bool().unwrap_or(false),
         persons: g["persons"].as_u64().unwrap_or(0),
         kinds,
-        skipped: v["skipped"].as_array().map_or(0, |a| a.len() as u64),
+        // only inputs that could not be read make a scan incomplete; files passed
+        // over on purpose (ignored, special files, too large to matter) do not
+        skipped: v["skipped"].as_array().map_or(0, |a| {
+            a.iter()
+                .filter(|s| s["unreadable"].as_bool().unwrap_or(true))
+                .count() as u64
+        }),
     })
 }
 

@@ -153,3 +153,47 @@ fn an_item_is_quoted_after_its_articles_lead_sentence() {
     );
     assert!(d.article.text.ends_with("留存相关的网络日志不少于六个月；"));
 }
+
+#[test]
+fn a_scan_that_could_not_read_some_inputs_is_incomplete_evidence() {
+    let store = "[[data_store]]\nid = \"files\"\ntarget = \"/srv/files\"\ncountry = \"CN\"\n";
+    let p = profile_of(OperatorKind::Operator, false, store);
+    let decide = |skipped: u64| {
+        let ev = Evidence {
+            scans: vec![duties::evidence::ScanEvidence {
+                store: "files".into(),
+                file: "scans/files.json".into(),
+                sha256: "0".repeat(64),
+                scanned_at: datetime!(2026-03-04 10:00 +08:00),
+                target: "/srv/files".into(),
+                level: duties::evidence::DataLevel::NoPi,
+                sensitive: false,
+                minors: false,
+                secrets: false,
+                persons: 0,
+                kinds: vec![],
+                skipped,
+            }],
+            ..Evidence::default()
+        };
+        let a = assess(Inputs {
+            profile: &p,
+            at: date!(2026 - 03 - 05),
+            collected: datetime!(2026-03-05 10:00 +08:00),
+            evidence: &ev,
+        });
+        let d = a
+            .duties
+            .into_iter()
+            .find(|d| d.id == "csl.data-classification-backup")
+            .unwrap();
+        let text = serde_json::to_string(&d.findings).unwrap_or_default();
+        (d.status, text)
+    };
+    let (complete, text) = decide(0);
+    assert!(!text.contains("could not read"), "{text}");
+    let (incomplete, text) = decide(2);
+    assert!(text.contains("could not read 2 of its inputs"), "{text}");
+    assert_eq!(complete, Status::Met);
+    assert_ne!(incomplete, Status::Met, "{text}");
+}

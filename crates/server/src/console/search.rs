@@ -18,7 +18,7 @@ pub const MAX_LIMIT: usize = 500;
 pub const MAX_EXPORT: usize = 100_000;
 /// Most bytes of one bundle exported from the console.
 pub const MAX_EXPORT_BYTES: usize = 64 << 20;
-/// Longest text filter, in bytes.
+/// Longest text filter, in characters (as the OpenAPI `maxLength`).
 const MAX_TEXT: usize = 1024;
 
 /// The query parameters search understands.
@@ -109,7 +109,16 @@ impl Search {
             for k in ["before", "limit", "severity"] {
                 if p.0.iter().any(|(n, v)| n == k && v.trim().is_empty()) {
                     errs.push(bad(k, "is empty: give a value or leave the parameter out"));
+                } else if p.0.iter().any(|(n, v)| n == k && v.trim() != v) {
+                    errs.push(bad(k, "has spaces around the number"));
                 }
+            }
+        }
+        // Limits apply to the value as sent: a padded or all-blank value over the
+        // limit is refused, never trimmed into range or dropped.
+        for (k, max) in [("q", MAX_TEXT), ("source", 255), ("host", 255)] {
+            if p.0.iter().any(|(n, v)| n == k && v.chars().count() > max) {
+                errs.push(bad(k, format!("a value is longer than {max} characters")));
             }
         }
         let mut time = |k: &str| match p.get(k) {
@@ -128,9 +137,6 @@ impl Search {
         let from = time("from");
         let to = time("to");
         let text = p.get("q").unwrap_or("").to_owned();
-        if text.len() > MAX_TEXT {
-            errs.push(bad("q", format!("longer than {MAX_TEXT} bytes")));
-        }
         if text.contains(char::is_control) {
             errs.push(bad("q", "holds control characters"));
         }
@@ -169,13 +175,8 @@ impl Search {
             if v.len() > 64 {
                 errs.push(bad(k, "more than 64 values"));
             }
-            if v.iter()
-                .any(|s| s.len() > 255 || s.contains(char::is_control))
-            {
-                errs.push(bad(
-                    k,
-                    "a value is longer than 255 bytes or holds control characters",
-                ));
+            if v.iter().any(|s| s.contains(char::is_control)) {
+                errs.push(bad(k, "a value holds control characters"));
             }
             v
         };
@@ -471,6 +472,18 @@ mod tests {
         .unwrap_err();
         let names: Vec<&str> = e.iter().map(|b| b.name.as_str()).collect();
         assert_eq!(names, vec!["from", "severity", "before", "limit"]);
+        // Limits count the value as sent (characters, as the OpenAPI maxLength):
+        // padding cannot trim a value into range and a blank one is not dropped.
+        for q in [
+            format!("source={}x", "+".repeat(255)),
+            format!("host={}", "%20".repeat(256)),
+            format!("q={}", "+".repeat(1025)),
+        ] {
+            let e = Search::parse(&Params::parse(q.as_bytes()), cst).unwrap_err();
+            assert!(e[0].detail.contains("longer than"), "{q}: {e:?}");
+        }
+        let zh = format!("source={}", "登".repeat(255));
+        assert!(Search::parse(&Params::parse(zh.as_bytes()), cst).is_ok());
         assert_eq!(
             parse_time("2026-03-01T00:00:00Z", cst),
             parse_time("2026-03-01 08:00", cst)

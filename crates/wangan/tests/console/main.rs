@@ -741,6 +741,8 @@ fn api_conforms_to_its_openapi_document() {
             "30",
         ])
         .env("SCHEMATHESIS_HOOKS", "")
+        // Its cache (.schemathesis/) goes to the temporary directory, not the checkout.
+        .current_dir(tmp.path())
         .env("NO_COLOR", "1")
         .output()
         .unwrap();

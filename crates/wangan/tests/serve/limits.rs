@@ -190,3 +190,67 @@ fn the_soft_open_file_limit_is_raised_to_the_hard_limit() {
     assert_ne!(soft, "300", "{line}");
     s.stop();
 }
+
+#[test]
+fn a_record_larger_than_the_vault_stores_is_refused_at_admission_and_the_store_stays_up() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("data");
+    let cfg = d.path().join("wangan.toml");
+    // bodies may be 64 MiB, but one record is at most vault::MAX_RECORD_BYTES (16 MiB)
+    std::fs::write(
+        &cfg,
+        "version = 1\n[intake]\nhttp = \"127.0.0.1:0\"\nmax_body_bytes = 67108864\n[commit]\nqueue_bytes = 67108864\n",
+    )
+    .unwrap();
+    let s = Server::start_with(
+        &dir,
+        Opts {
+            config: Some(&cfg),
+            args: vec![],
+            ..Opts::default()
+        },
+    );
+    let tok = format!("Bearer {}", s.token.clone().unwrap());
+    let addr = s.http.unwrap();
+    let big = format!("\"{}\"", "x".repeat(vault::MAX_RECORD_BYTES + 1));
+    // the logs endpoint: the whole request is refused, naming the record
+    let body = format!("{{\"msg\":\"small\"}}\n{big}\n");
+    let (code, _, b) = http(addr, "POST", "/api/v1/logs", Some(&tok), body.as_bytes()).unwrap();
+    let b = String::from_utf8_lossy(&b);
+    assert_eq!(code, 413, "{b}");
+    assert!(b.contains("record 2 of this request"), "{b}");
+    // the bulk API: that document alone is refused, as Elasticsearch refuses an item
+    let bulk = format!(
+        "{{\"index\":{{\"_index\":\"app\"}}}}\n{{\"msg\":\"kept\"}}\n{{\"index\":{{\"_index\":\"app\"}}}}\n{{\"msg\":{big}}}\n"
+    );
+    let (code, _, b) = http(addr, "POST", "/_bulk", Some(&tok), bulk.as_bytes()).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["errors"], true);
+    assert_eq!(v["items"][0]["index"]["status"], 201, "{v}");
+    assert_eq!(v["items"][1]["index"]["status"], 413, "{v}");
+    assert_eq!(
+        v["items"][1]["index"]["error"]["type"],
+        "content_too_long_exception"
+    );
+    // the store was never taken for down: it is ready and keeps accepting
+    let (code, _, b) = http(addr, "GET", "/readyz", None, b"").unwrap();
+    assert_eq!(code, 200, "{}", String::from_utf8_lossy(&b));
+    let (code, _, _) = http(
+        addr,
+        "POST",
+        "/api/v1/logs",
+        Some(&tok),
+        b"{\"msg\":\"after\"}\n",
+    )
+    .unwrap();
+    assert_eq!(code, 200);
+    s.stop();
+    assert_eq!(records(&dir, "http").len(), 1, "only the record sent after");
+    assert_eq!(
+        records(&dir, "app").len(),
+        1,
+        "only the small bulk document"
+    );
+    verify(&dir);
+}
