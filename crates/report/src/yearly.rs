@@ -278,9 +278,9 @@ pub fn draft(input: &YearlyInput<'_>, lang: Lang) -> Draft {
         ),
         l(
             t(lang, "所属行业", "Sector"),
-            op.sector.clone().unwrap_or_else(|| {
-                unknown(lang, "画像未写明行业", "the profile names no sector")
-            }),
+            op.sector
+                .clone()
+                .unwrap_or_else(|| unknown(lang, "画像未写明行业", "the profile names no sector")),
         ),
         l(
             t(lang, "所在省份", "Province"),
@@ -360,7 +360,10 @@ pub fn draft(input: &YearlyInput<'_>, lang: Lang) -> Draft {
     let mut lines = Vec::new();
     let cias = mine(Register::CiiAssessment, "assessed_on");
     if input.registers.is_none() {
-        lines.push(l(t(lang, "检测评估记录", "Assessment record"), no_registers()));
+        lines.push(l(
+            t(lang, "检测评估记录", "Assessment record"),
+            no_registers(),
+        ));
     } else if cias.is_empty() {
         lines.push(l(
             t(lang, "检测评估记录", "Assessment record"),
@@ -407,7 +410,9 @@ pub fn draft(input: &YearlyInput<'_>, lang: Lang) -> Draft {
         }
         v.push(match d.text("submitted_on") {
             Some(s) => field(
-                &format!("{s} {}", d.text("department").unwrap_or("")).trim_end().to_owned(),
+                &format!("{s} {}", d.text("department").unwrap_or(""))
+                    .trim_end()
+                    .to_owned(),
                 "报送保护工作部门",
                 "sent to the sector department",
             ),
@@ -478,7 +483,12 @@ pub fn draft(input: &YearlyInput<'_>, lang: Lang) -> Draft {
         },
     ));
     sections.push(Section {
-        heading: t(lang, "二、检测评估工作情况", "2. How the assessment was made").into(),
+        heading: t(
+            lang,
+            "二、检测评估工作情况",
+            "2. How the assessment was made",
+        )
+        .into(),
         lines,
     });
 
@@ -797,14 +807,13 @@ fn duty_body(d: &DutyAssessment, lang: Lang) -> String {
 
 fn follow_ups(rec: &Record) -> (u64, u64) {
     let total = rec.data.list("follow_ups").len() as u64;
-    (total, rec.data.count("follow_ups_closed").unwrap_or(0).min(total))
+    (
+        total,
+        rec.data.count("follow_ups_closed").unwrap_or(0).min(total),
+    )
 }
 
-fn deadline_line(
-    dl: &registers::Deadline,
-    as_of: OffsetDateTime,
-    lang: Lang,
-) -> String {
+fn deadline_line(dl: &registers::Deadline, as_of: OffsetDateTime, lang: Lang) -> String {
     let name = lt(dl.kind.label(), lang);
     let to = dl
         .recipient
@@ -861,10 +870,12 @@ fn incident(rec: &Record, r: &RegisterData<'_>, as_of: OffsetDateTime, lang: Lan
             .to_owned(),
         );
     }
-    for dl in ds
-        .iter()
-        .filter(|x| matches!(x.kind, DeadlineKind::InitialReport | DeadlineKind::SummaryReport))
-    {
+    for dl in ds.iter().filter(|x| {
+        matches!(
+            x.kind,
+            DeadlineKind::InitialReport | DeadlineKind::SummaryReport
+        )
+    }) {
         v.push(deadline_line(dl, as_of, lang));
     }
     v.push(format!(
@@ -921,12 +932,7 @@ fn drill(rec: &Record, lang: Lang) -> String {
     v.join("\n")
 }
 
-fn vulnerability(
-    rec: &Record,
-    r: &RegisterData<'_>,
-    as_of: OffsetDateTime,
-    lang: Lang,
-) -> String {
+fn vulnerability(rec: &Record, r: &RegisterData<'_>, as_of: OffsetDateTime, lang: Lang) -> String {
     let d = &rec.data;
     let mut v = vec![format!(
         "{} {}{}",

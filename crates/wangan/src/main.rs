@@ -12,6 +12,7 @@ mod serve_cmd;
 mod token_cmd;
 mod user_cmd;
 mod vault_cmd;
+mod yearly_cmd;
 
 use std::process::ExitCode;
 

@@ -157,7 +157,10 @@ fn yearly_report_holds_the_period_registers_and_flags() {
     assert!(md.contains("缩短备份恢复时间"), "{md}");
     assert!(md.contains("网银客户端"), "{md}");
     assert!(md.contains("某网络安全测评机构"), "{md}");
-    assert!(md.contains("2026年第二季度前完成核心系统日志集中采集"), "{md}");
+    assert!(
+        md.contains("2026年第二季度前完成核心系统日志集中采集"),
+        "{md}"
+    );
     // what cannot be known is marked, and our choices are said
     assert!(md.contains("（无法确定：认定由保护工作部门作出"), "{md}");
     assert!(md.contains("是 wangan 的设计，不是法定格式"), "{md}");
@@ -166,7 +169,10 @@ fn yearly_report_holds_the_period_registers_and_flags() {
     assert!(md.contains("李四") && md.contains("2026-06-30"), "{md}");
 
     let html = text(render(Lang::Zh, YearlyFormat::Html, true));
-    assert!(html.contains("<span class=\"unknown\">（无法确定"), "{html}");
+    assert!(
+        html.contains("<span class=\"unknown\">（无法确定"),
+        "{html}"
+    );
     let en = text(render(Lang::En, YearlyFormat::Html, true));
     assert!(en.contains("<html lang=\"en\">"));
     assert!(en.contains("(not known: "), "{en}");
