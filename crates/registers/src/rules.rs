@@ -42,8 +42,8 @@ pub(crate) fn defaults(reg: Register, data: &mut Map<String, Value>, s: &Setting
 
 /// The MLPS grading a record's inputs give.
 pub fn mlps_grading(data: &Map<String, Value>, s: &Settings) -> Option<crate::mlps::Grading> {
-    let b = crate::mlps::Harm::parse(data.text("business")?).ok()?;
-    let v = crate::mlps::Harm::parse(data.text("service")?).ok()?;
+    let b = crate::mlps::parse_harm(data.text("business")?).ok()?;
+    let v = crate::mlps::parse_harm(data.text("service")?).ok()?;
     Some(crate::mlps::grade(b, v, s))
 }
 

@@ -1248,7 +1248,7 @@ fn fmt_value(ctx: &Ctx, f: &schema::Field, v: &Value) -> String {
                 ctx.t("否", "no").to_owned()
             }
         }
-        (FieldType::Harm, Value::String(h)) => match registers::mlps::Harm::parse(h) {
+        (FieldType::Harm, Value::String(h)) => match registers::mlps::parse_harm(h) {
             Ok(h) => format!(
                 "{} × {}",
                 h.object.label().get_zh_en(zh),
@@ -1710,7 +1710,7 @@ fn incident_grade(ctx: &Ctx, m: &ArgMatches) -> anyhow::Result<Exit> {
 fn mlps_grade(ctx: &Ctx, m: &ArgMatches) -> anyhow::Result<Exit> {
     let harm = |flag: &str, key: &str| -> anyhow::Result<registers::mlps::Harm> {
         let v = m.get_one::<String>(key).cloned().unwrap_or_default();
-        registers::mlps::Harm::parse(&v)
+        registers::mlps::parse_harm(&v)
             .map_err(|e| usage(format!("--{flag}: {}", escape(e.get(ctx.zh()), false))))
     };
     let g = registers::mlps::grade(
