@@ -50,7 +50,7 @@ use duties::model::{DutyAssessment, Level, Status};
 use duties::{Assessment, Interval, Lang, Profile};
 use registers::report::{Draft, Section, UNKNOWN_EN, UNKNOWN_ZH, zh_datetime};
 use registers::schema::{DataExt, FieldType};
-use registers::{DeadlineKind, Grade, OperatorKind, Record, Register, Settings, State};
+use registers::{DeadlineKind, Grade, OperatorKind, Record, Register, Settings};
 use time::{Date, OffsetDateTime};
 
 use crate::markdown::{state_label, waiver_state};
@@ -410,9 +410,7 @@ pub fn draft(input: &YearlyInput<'_>, lang: Lang) -> Draft {
         }
         v.push(match d.text("submitted_on") {
             Some(s) => field(
-                &format!("{s} {}", d.text("department").unwrap_or(""))
-                    .trim_end()
-                    .to_owned(),
+                format!("{s} {}", d.text("department").unwrap_or("")).trim_end(),
                 "报送保护工作部门",
                 "sent to the sector department",
             ),
@@ -826,13 +824,7 @@ fn deadline_line(dl: &registers::Deadline, as_of: OffsetDateTime, lang: Lang) ->
         || t(lang, "尚未起算", "not started").to_owned(),
         |x| at_time(x, lang),
     );
-    let st = dl.state(as_of);
-    let state = match st {
-        State::Met | State::Late(_) | State::Overdue(_) | State::Pending(_) => {
-            st.text().get(lang == Lang::Zh).to_owned()
-        }
-        State::NotStarted | State::Missing => st.text().get(lang == Lang::Zh).to_owned(),
-    };
+    let state = dl.state(as_of).text().get(lang == Lang::Zh).to_owned();
     match lang {
         Lang::Zh => format!("{name}{to}：时限 {due}，{state}"),
         Lang::En => format!("{name}{to}: due {due}, {state}"),
