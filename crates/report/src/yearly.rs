@@ -620,6 +620,39 @@ pub fn draft(input: &YearlyInput<'_>, lang: Lang) -> Draft {
         );
         lines.push(l(&duty_label(d, lang), v.join("\n")));
     }
+    if let Some(r) = &input.registers {
+        // clocks of the period's incidents and vulnerabilities that ran out or were missed
+        for (rec, reg) in incidents
+            .iter()
+            .map(|x| (x, Register::Incident))
+            .chain(vulns.iter().map(|x| (x, Register::Vulnerability)))
+        {
+            let mut v: Vec<String> =
+                registers::rules::deadlines(reg, &rec.data, r.operator, r.settings)
+                    .iter()
+                    .filter(|dl| {
+                        matches!(
+                            dl.state(as_of),
+                            registers::State::Overdue(_) | registers::State::Late(_)
+                        )
+                    })
+                    .map(|dl| deadline_line(dl, as_of, lang))
+                    .collect();
+            if reg == Register::Vulnerability {
+                for (k, zh, en) in [
+                    ("users_told_at", "尚未告知用户", "users not yet told"),
+                    ("fixed_at", "尚未修补", "not yet fixed"),
+                ] {
+                    if rec.data.datetime(k).is_none_or(|x| x > as_of) {
+                        v.push(t(lang, zh, en).to_owned());
+                    }
+                }
+            }
+            if !v.is_empty() {
+                lines.push(l(&rec.id, v.join("\n")));
+            }
+        }
+    }
     for rec in &drills {
         let (total, closed) = follow_ups(rec);
         if closed < total {

@@ -153,6 +153,17 @@ fn yearly_report_holds_the_period_registers_and_flags() {
     assert!(!md.contains("去年的钓鱼邮件"), "{md}");
     assert!(md.contains("迟了"), "police report 20 minutes late: {md}");
     assert!(md.contains("已超时"), "summary report never sent: {md}");
+    // risks: the clocks missed and the vulnerability's users never told
+    let risks = &md[md.find("## 七、").expect("chapter 7")..md.find("## 八、").expect("chapter 8")];
+    assert!(
+        risks.contains("**INC-2**：事件初报（报送公安机关）"),
+        "{risks}"
+    );
+    assert!(risks.contains("**VUL-1**：尚未告知用户"), "{risks}");
+    assert!(
+        risks.contains("**DRL-1**：演练发现的改进事项尚有1项未完成"),
+        "{risks}"
+    );
     // drills, vulnerabilities, the assessment record and its fixes
     assert!(md.contains("缩短备份恢复时间"), "{md}");
     assert!(md.contains("网银客户端"), "{md}");
