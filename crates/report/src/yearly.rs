@@ -98,6 +98,38 @@ pub enum YearlyFormat {
     Docx,
 }
 
+impl YearlyFormat {
+    /// `md`, `html`, `docx`: the key and the usual file extension.
+    pub fn key(self) -> &'static str {
+        match self {
+            YearlyFormat::Markdown => "md",
+            YearlyFormat::Html => "html",
+            YearlyFormat::Docx => "docx",
+        }
+    }
+
+    /// Read a key as written by [`YearlyFormat::key`] (also `markdown`).
+    pub fn from_key(key: &str) -> Option<YearlyFormat> {
+        match key {
+            "md" | "markdown" => Some(YearlyFormat::Markdown),
+            "html" => Some(YearlyFormat::Html),
+            "docx" => Some(YearlyFormat::Docx),
+            _ => None,
+        }
+    }
+
+    /// The media type (for a download).
+    pub fn media_type(self) -> &'static str {
+        match self {
+            YearlyFormat::Markdown => "text/markdown; charset=utf-8",
+            YearlyFormat::Html => "text/html; charset=utf-8",
+            YearlyFormat::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        }
+    }
+}
+
 /// The period a report covers: the twelve months up to and including the
 /// date assessed (our choice; the law says only "每年至少一次").
 pub fn period(a: &Assessment) -> (Date, Date) {
