@@ -33,7 +33,7 @@ The yearly CII report (--report cii-yearly; CSL-2025 art. 40, CSL-2016 art.
 yearly assessment register entry, every duty with its evidence, the
 period's incidents, drills and product vulnerabilities from the registers,
 the risks found and the improvement measures. Formats md (default), html,
-docx (-o needed); --lang zh|en. Its structure and period are wangan's
+docx (-o needed); Chinese unless --lang en. Its structure and period are wangan's
 choice (the law prescribes no form) and it says so; facts wangan cannot
 know are marked for the operator to fill in.
 

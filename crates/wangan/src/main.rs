@@ -101,6 +101,7 @@ fn main() -> ExitCode {
         lang: cli.global.lang.unwrap_or_else(Lang::from_env),
         color: cli.global.color.enabled(),
         json: cli.global.json,
+        lang_given: cli.global.lang.is_some(),
     };
     init_tracing(&cli.global.log_level);
     match run(cli.command, out) {

@@ -70,9 +70,10 @@ pub fn write(
                 settings,
             }),
     };
-    let lang = match out.lang {
-        Lang::Zh => duties::Lang::Zh,
-        Lang::En => duties::Lang::En,
+    // a document for the sector department: Chinese unless --lang en asks otherwise
+    let lang = match (out.lang_given, out.lang) {
+        (true, Lang::En) => duties::Lang::En,
+        _ => duties::Lang::Zh,
     };
     let bytes = yearly::render(&input, format, lang).map_err(|e| {
         fail(
