@@ -203,3 +203,21 @@ fn yearly_report_docx_is_a_word_package() {
     // the same inputs give the same bytes (fixed time stamps)
     assert_eq!(b, render(Lang::Zh, YearlyFormat::Docx, true));
 }
+
+/// The period is the twelve calendar months up to and including the date assessed, across
+/// month ends and leap days.
+#[test]
+fn the_period_is_twelve_calendar_months_up_to_the_date() {
+    use time::macros::date;
+    let mut a = fixture::assessment();
+    for (at, from) in [
+        (date!(2026 - 03 - 01), date!(2025 - 03 - 02)),
+        (date!(2025 - 12 - 31), date!(2025 - 01 - 01)),
+        (date!(2024 - 02 - 29), date!(2023 - 03 - 01)),
+        (date!(2025 - 02 - 28), date!(2024 - 02 - 29)),
+        (date!(2025 - 03 - 31), date!(2024 - 04 - 01)),
+    ] {
+        a.at = at;
+        assert_eq!(yearly::period(&a), (from, at), "{at}");
+    }
+}
