@@ -409,6 +409,13 @@ pub fn html_in(d: &Draft, lang: Lang) -> String {
     o.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
     o.push_str(&format!("<title>{}</title>\n", html_escape(&d.title)));
     o.push_str("<style>\nbody{font-family:\"Noto Serif CJK SC\",\"SimSun\",\"Songti SC\",serif;max-width:48em;margin:2em auto;line-height:1.8;color:#111}\nh1{font-family:\"Noto Sans CJK SC\",\"SimHei\",sans-serif;text-align:center;font-size:1.6em}\nh2{font-family:\"Noto Sans CJK SC\",\"SimHei\",sans-serif;font-size:1.15em;margin-top:1.4em}\ndl.head{display:grid;grid-template-columns:max-content auto;gap:.2em 1em;border:1px solid #999;padding:.8em}\ndl.head dt{font-weight:bold}\ndl.head dd{margin:0}\n.unknown{color:#a00}\nfooter{margin-top:2em;border-top:1px solid #999;font-size:.9em;color:#444}\n</style>\n</head>\n<body>\n");
+    let mark = |v: &str| {
+        if is_unknown(v) {
+            format!("<span class=\"unknown\">{}</span>", html_escape(v))
+        } else {
+            html_escape(v)
+        }
+    };
     o.push_str(&format!(
         "<h1>{}</h1>\n<dl class=\"head\">\n",
         html_escape(&d.title)
@@ -417,17 +424,10 @@ pub fn html_in(d: &Draft, lang: Lang) -> String {
         o.push_str(&format!(
             "<dt>{}</dt><dd>{}</dd>\n",
             html_escape(k),
-            html_escape(v)
+            mark(v)
         ));
     }
     o.push_str("</dl>\n");
-    let mark = |v: &str| {
-        if is_unknown(v) {
-            format!("<span class=\"unknown\">{}</span>", html_escape(v))
-        } else {
-            html_escape(v)
-        }
-    };
     for s in &d.sections {
         o.push_str(&format!("<h2>{}</h2>\n", html_escape(&s.heading)));
         for (label, value) in &s.lines {

@@ -221,3 +221,20 @@ fn the_period_is_twelve_calendar_months_up_to_the_date() {
         assert_eq!(yearly::period(&a), (from, at), "{at}");
     }
 }
+
+/// The yearly report's HTML as Debian's chromium renders it, kept for a reviewer in
+/// `target/tmp/yearly-report-zh.png`. Fails, never skips, without chromium.
+#[test]
+fn yearly_html_renders_in_chromium() {
+    let html = text(render(Lang::Zh, YearlyFormat::Html, true));
+    let png = crate::screenshot::shot(&html, "yearly-report-zh");
+    let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+    assert_eq!(crate::screenshot::png_size(&bytes), (1000, 3200));
+    assert!(
+        bytes.len() > 60_000,
+        "{} is only {} bytes",
+        png.display(),
+        bytes.len()
+    );
+    eprintln!("screenshot: {}", png.display());
+}
