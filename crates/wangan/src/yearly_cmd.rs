@@ -85,16 +85,28 @@ pub fn write(
         )
     })?;
     match output {
-        Some(path) => std::fs::write(path, &bytes).map_err(|e| {
-            fail(
-                Exit::IoErr,
-                format!(
-                    "{} {}: {e}",
-                    out.t("无法写入报告", "cannot write the report to"),
-                    escape(&path.display().to_string(), false)
-                ),
-            )
-        }),
+        Some(path) => {
+            std::fs::write(path, &bytes).map_err(|e| {
+                fail(
+                    Exit::IoErr,
+                    format!(
+                        "{} {}: {e}",
+                        out.t("无法写入报告", "cannot write the report to"),
+                        escape(&path.display().to_string(), false)
+                    ),
+                )
+            })?;
+            // how to record it once it is signed and sent (the register keeps the hash)
+            let name = path.display().to_string();
+            let shown = escape(&name, false);
+            eprintln!(
+                "{} {shown} (SHA-256 {}); {}: wangan cii-assessment add --year YEAR --assessed-on DATE --assessor WHO --report {shown} --sha256 HASH --submitted-on DATE --department NAME",
+                out.t("已写入", "written:"),
+                duties::sha256_hex(&bytes),
+                out.t("定稿报送后登记", "once final and sent, record it"),
+            );
+            Ok(())
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(&bytes)?;
