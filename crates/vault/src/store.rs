@@ -1044,6 +1044,12 @@ impl Vault {
         }
         refuse_existing_data(&layout)?;
         crate::fsx::create_dir(dir)?;
+        // the data directory's own entry is durable only with its parent synced
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty())
+            && let Err(e) = crate::fsx::sync_dir(d, parent, Target::Config)
+        {
+            tracing::warn!(error = %e, "the data directory's parent could not be fsynced");
+        }
         for d in [
             layout.keys(),
             layout.wal(),
