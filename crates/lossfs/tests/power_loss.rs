@@ -306,6 +306,11 @@ impl World {
             std::thread::sleep(Duration::from_millis(5));
         }
         mount.cut();
+        // every operation fails now: the writer stops by itself (give it a moment), or is killed
+        let stopping = Instant::now() + Duration::from_secs(3);
+        while proc.try_wait().map_err(io)?.is_none() && Instant::now() < stopping {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         let _ = proc.kill();
         let _ = proc.wait();
         let _ = reader.join();

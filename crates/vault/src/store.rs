@@ -1537,6 +1537,7 @@ impl Vault {
         {
             sealed.push(n);
         }
+        self.ack_durable();
         let checkpoint = self.checkpoint_now()?;
         self.unchecked = false;
         tracing::debug!(size = self.committed.0, "committed");

@@ -36,7 +36,7 @@ fn a_power_cut_loses_nothing_that_got_an_http_200() {
     let rounds: u32 = std::env::var("WANGAN_POWER_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(8);
+        .unwrap_or(6);
     let mut rng = Rng(seed | 1);
     let base = tempfile::tempdir().unwrap();
     let mnt = base.path().join("m0");
@@ -61,10 +61,10 @@ fn a_power_cut_loses_nothing_that_got_an_http_200() {
         let addr = s.http.unwrap();
         // cut at a seeded point: any operation, or the nth fsync, rename or directory fsync
         match round % 4 {
-            0 => mount.arm(30 + rng.next() % 1500),
-            1 => mount.arm_on("fsync", 1 + rng.next() % 60),
-            2 => mount.arm_on("rename", 1 + rng.next() % 6),
-            _ => mount.arm_on("fsyncdir", 1 + rng.next() % 6),
+            0 => mount.arm(30 + rng.next() % 600),
+            1 => mount.arm_on("fsync", 1 + rng.next() % 20),
+            2 => mount.arm_on("rename", 1 + rng.next() % 3),
+            _ => mount.arm_on("fsyncdir", 1 + rng.next() % 3),
         }
         let stop = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();
