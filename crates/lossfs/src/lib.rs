@@ -13,7 +13,7 @@
 //! after a number of further mutating operations (write, truncate, create,
 //! mkdir, rename, unlink, fsync): from then on every operation fails with
 //! `EIO`, as a dead disk would. [`Mount::durable_image`] gives what
-//! survives, and [`Mount::mount`] mounts an image again, as after a reboot.
+//! survives, and [`Mount::at`] mounts an image again, as after a reboot.
 //!
 //! Never part of a release build of `wangan`: only the power-loss tests
 //! depend on it.
@@ -26,9 +26,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use fuser::{
-    Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, Generation, INodeNo,
-    LockOwner, OpenFlags, RenameFlags, ReplyAttr, ReplyCreate, ReplyData, ReplyDirectory,
-    ReplyEmpty, ReplyEntry, ReplyWrite, Request, WriteFlags,
+    Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, Generation, INodeNo, LockOwner,
+    OpenFlags, RenameFlags, ReplyAttr, ReplyCreate, ReplyData, ReplyDirectory, ReplyEmpty,
+    ReplyEntry, ReplyWrite, Request, WriteFlags,
 };
 
 const ROOT: u64 = 1;
@@ -247,13 +247,7 @@ impl State {
                     }
                 }
             };
-            out.nodes.insert(
-                ino,
-                Node {
-                    perm: n.perm,
-                    body,
-                },
-            );
+            out.nodes.insert(ino, Node { perm: n.perm, body });
         }
         out
     }
@@ -441,7 +435,9 @@ impl Filesystem for LossFs {
         let st = State::lock(&self.0);
         let r = st.alive().and_then(|()| match &st.node(ino)?.body {
             Body::File { data, .. } => {
-                let start = usize::try_from(offset).unwrap_or(usize::MAX).min(data.len());
+                let start = usize::try_from(offset)
+                    .unwrap_or(usize::MAX)
+                    .min(data.len());
                 let end = start.saturating_add(size as usize).min(data.len());
                 Ok(&data[start..end])
             }
@@ -466,18 +462,20 @@ impl Filesystem for LossFs {
         reply: ReplyWrite,
     ) {
         let mut st = State::lock(&self.0);
-        let r = st.mutate("write").and_then(|()| match &mut st.node_mut(ino)?.body {
-            Body::File { data, .. } => {
-                let start = usize::try_from(offset).map_err(|_| Errno::EFBIG)?;
-                let end = start + bytes.len();
-                if data.len() < end {
-                    data.resize(end, 0);
+        let r = st
+            .mutate("write")
+            .and_then(|()| match &mut st.node_mut(ino)?.body {
+                Body::File { data, .. } => {
+                    let start = usize::try_from(offset).map_err(|_| Errno::EFBIG)?;
+                    let end = start + bytes.len();
+                    if data.len() < end {
+                        data.resize(end, 0);
+                    }
+                    data[start..end].copy_from_slice(bytes);
+                    Ok(bytes.len() as u32)
                 }
-                data[start..end].copy_from_slice(bytes);
-                Ok(bytes.len() as u32)
-            }
-            Body::Dir { .. } => Err(Errno::EISDIR),
-        });
+                Body::Dir { .. } => Err(Errno::EISDIR),
+            });
         match r {
             Ok(n) => reply.written(n),
             Err(e) => reply.error(e),
@@ -550,8 +548,7 @@ impl Filesystem for LossFs {
         });
         match r {
             Ok(list) => {
-                for (i, (child, kind, name)) in list.into_iter().enumerate().skip(offset as usize)
-                {
+                for (i, (child, kind, name)) in list.into_iter().enumerate().skip(offset as usize) {
                     let name = OsStr::from_bytes(&name);
                     if reply.add(INodeNo(child), (i + 1) as u64, kind, name) {
                         break;
@@ -596,14 +593,16 @@ pub struct Mount {
 
 impl std::fmt::Debug for Mount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mount").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Mount")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
 impl Mount {
     /// Mount `image` (an empty file system: `Image::default()`) at `path`
     /// (an existing empty directory). Needs root and `/dev/fuse`.
-    pub fn mount(image: Image, path: &Path) -> std::io::Result<Mount> {
+    pub fn at(image: Image, path: &Path) -> std::io::Result<Mount> {
         let state = Arc::new(Mutex::new(State {
             image,
             cut_at: None,

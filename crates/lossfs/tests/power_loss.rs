@@ -185,8 +185,15 @@ fn child_writer() {
 /// One acknowledgement read from the writer.
 #[derive(Debug, Clone)]
 enum Acked {
-    Durable { size: u64, root: String },
-    Checkpoint { size: u64, root: String, text: String },
+    Durable {
+        size: u64,
+        root: String,
+    },
+    Checkpoint {
+        size: u64,
+        root: String,
+        text: String,
+    },
 }
 
 fn parse_ack(line: &str) -> Option<Acked> {
@@ -228,7 +235,7 @@ impl World {
         let base = tempfile::tempdir().map_err(io)?;
         let mnt = base.path().join("m0");
         std::fs::create_dir(&mnt).map_err(io)?;
-        let mount = Mount::mount(Image::default(), &mnt).map_err(io)?;
+        let mount = Mount::at(Image::default(), &mnt).map_err(io)?;
         let opts = InitOptions {
             // seal often: every few hundred records
             segment_size: 48 << 10,
@@ -275,7 +282,13 @@ impl World {
         }
         let exe = std::env::current_exe().map_err(io)?;
         let mut proc = Command::new(exe)
-            .args(["child_writer", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                "child_writer",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_DIR, self.dir())
             .env(CHILD_SEED, self.rng.next().to_string())
             .env(CHILD_SKIP, skip.name())
@@ -327,7 +340,14 @@ impl World {
             return Err(format!(
                 "round {}: the writer acknowledged nothing and did not stop on an error: {}",
                 self.round,
-                stderr.chars().rev().take(2000).collect::<String>().chars().rev().collect::<String>()
+                stderr
+                    .chars()
+                    .rev()
+                    .take(2000)
+                    .collect::<String>()
+                    .chars()
+                    .rev()
+                    .collect::<String>()
             ));
         }
         self.acked.extend(new);
@@ -338,7 +358,7 @@ impl World {
         }
         let mnt = self.base.path().join(format!("m{}", self.round));
         std::fs::create_dir(&mnt).map_err(io)?;
-        self.mount = Some(Mount::mount(image, &mnt).map_err(io)?);
+        self.mount = Some(Mount::at(image, &mnt).map_err(io)?);
         Ok(self.check())
     }
 
@@ -348,7 +368,9 @@ impl World {
         let r = self.round;
         let mut bad = Vec::new();
         if let Err(e) = Vault::open(&dir).and_then(|v| v.close()) {
-            bad.push(format!("round {r}: the vault does not reopen after the cut: {e}"));
+            bad.push(format!(
+                "round {r}: the vault does not reopen after the cut: {e}"
+            ));
             return bad;
         }
         let store = match Store::open(&dir) {
@@ -438,7 +460,11 @@ fn acknowledged_records_survive_power_cuts() -> Result<(), String> {
     assert!(durable > 20 && checkpoints > 10, "{durable} {checkpoints}");
     assert!(w.segments() >= 5, "only {} segments sealed", w.segments());
     for op in ["write", "fsync", "rename", "fsyncdir", "unlink"] {
-        assert!(w.cuts.iter().any(|c| c == op), "no cut at a {op}: {:?}", w.cuts);
+        assert!(
+            w.cuts.iter().any(|c| c == op),
+            "no cut at a {op}: {:?}",
+            w.cuts
+        );
     }
     Ok(())
 }
@@ -451,7 +477,11 @@ fn caught_without(skip: Skip) -> Result<(), String> {
     for _ in 0..24 {
         let bad = w.round(skip)?;
         if !bad.is_empty() {
-            eprintln!("without the {} sync, round {} found: {bad:#?}", skip.name(), w.round);
+            eprintln!(
+                "without the {} sync, round {} found: {bad:#?}",
+                skip.name(),
+                w.round
+            );
             return Ok(());
         }
     }

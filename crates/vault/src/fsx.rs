@@ -32,7 +32,6 @@ pub(crate) fn sync_file(d: &dyn Durability, f: &File, path: &Path, t: Target) ->
     d.sync_file(f, path, t).ctx("fsync", path)
 }
 
-
 /// Mode of the data directory and its subdirectories.
 pub(crate) const DIR_MODE: u32 = 0o700;
 /// Mode of the files the vault writes to (WAL, checkpoints, config, lock).

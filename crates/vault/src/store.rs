@@ -1075,7 +1075,12 @@ impl Vault {
                 sm2: format!("{:08x}", signer.public().sm2_id),
             },
         };
-        crate::fsx::write_private(d, &layout.config(), config.to_toml()?.as_bytes(), Target::Config)?;
+        crate::fsx::write_private(
+            d,
+            &layout.config(),
+            config.to_toml()?.as_bytes(),
+            Target::Config,
+        )?;
         crate::fsx::sync_dir(d, dir, Target::Config)?;
         let mut v = Vault::open_with(dir, w)?;
         v.checkpoint_now()?;
@@ -1648,8 +1653,7 @@ impl Vault {
                     )?;
                     // the records are durable in the segment: their WAL can go
                     for w in &old {
-                        d.remove_file(w, Target::Wal)
-                            .ctx("remove sealed wal", w)?;
+                        d.remove_file(w, Target::Wal).ctx("remove sealed wal", w)?;
                     }
                     crate::fsx::sync_dir(d, &wal_dir, Target::Wal)
                 })

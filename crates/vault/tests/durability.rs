@@ -100,7 +100,10 @@ impl Durability for Recorder {
                     .get(&parent(wal))
                     .is_some_and(|l| l.contains(&name(wal)));
                 if !listed {
-                    let m = format!("size {size} acknowledged before {} was in a synced directory", wal.display());
+                    let m = format!(
+                        "size {size} acknowledged before {} was in a synced directory",
+                        wal.display()
+                    );
                     s.broken.push(m);
                 }
             }
@@ -112,7 +115,9 @@ impl Durability for Recorder {
                     .find(|p| name(p) == "checkpoints.log")
                     .map(|p| parent(p))
                 else {
-                    s.broken.push(format!("checkpoint {size} acknowledged before checkpoints.log was ever synced"));
+                    s.broken.push(format!(
+                        "checkpoint {size} acknowledged before checkpoints.log was ever synced"
+                    ));
                     return;
                 };
                 let log = data_dir.join("checkpoints.log");
@@ -125,9 +130,10 @@ impl Durability for Recorder {
                 if s.pending.get(&data_dir).is_some_and(|n| *n > 0) {
                     s.broken.push(format!("checkpoint {size} acknowledged before the rename of `checkpoint` was synced"));
                 }
-                let listed = s.dir_listing.get(&data_dir).is_some_and(|l| {
-                    l.contains("checkpoint") && l.contains("checkpoints.log")
-                });
+                let listed = s
+                    .dir_listing
+                    .get(&data_dir)
+                    .is_some_and(|l| l.contains("checkpoint") && l.contains("checkpoints.log"));
                 if !listed {
                     s.broken.push(format!("checkpoint {size} acknowledged before the data directory listing it was synced"));
                 }
@@ -263,8 +269,11 @@ fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Segment files: (name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
 /// The segments (names and bytes) of the vault in `dir`.
-fn segments(dir: &Path) -> io::Result<Vec<(String, Vec<u8>)>> {
+fn segments(dir: &Path) -> io::Result<Files> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir.join("seg"))? {
         let e = e?;
@@ -293,7 +302,7 @@ fn segments_are_byte_identical_whatever_the_number_of_block_workers() -> vault::
         &opts,
         WriterOptions::with_clock(clock.clone()),
     )?);
-    let mut seen: Vec<(usize, Vec<(String, Vec<u8>)>)> = Vec::new();
+    let mut seen: Vec<(usize, Files)> = Vec::new();
     for workers in [1, 2, 4] {
         let dir = base.path().join(format!("w{workers}"));
         copy_dir(&origin, &dir).map_err(io_err)?;

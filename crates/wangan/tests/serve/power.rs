@@ -32,7 +32,7 @@ fn a_power_cut_loses_nothing_that_got_an_http_200() {
     let seed: u64 = std::env::var("WANGAN_POWER_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed_0f_f1ce);
+        .unwrap_or(0x5eed_0ff1_ce00);
     let rounds: u32 = std::env::var("WANGAN_POWER_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -42,7 +42,7 @@ fn a_power_cut_loses_nothing_that_got_an_http_200() {
     let mnt = base.path().join("m0");
     std::fs::create_dir(&mnt).unwrap();
     // the data directory is the mount's root, so the harness's stderr file lies outside it
-    let mut mount = Mount::mount(Image::default(), &mnt).unwrap();
+    let mut mount = Mount::at(Image::default(), &mnt).unwrap();
     let mut token: Option<String> = None;
     let acked: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
     let mut total_ok = 0usize;
@@ -113,7 +113,7 @@ fn a_power_cut_loses_nothing_that_got_an_http_200() {
         mount.unmount().unwrap();
         let next = base.path().join(format!("m{}", round + 1));
         std::fs::create_dir(&next).unwrap();
-        mount = Mount::mount(image, &next).unwrap();
+        mount = Mount::at(image, &next).unwrap();
         verify(mount.path());
     }
     assert!(total_ok > 0, "no request was acknowledged at all");
