@@ -74,6 +74,10 @@ pub const DUPLICATES: &[(&str, &str)] = &[
         "ring (rustls) uses 0.2 and mysql_common 0.3; the rest 0.4",
     ),
     (
+        "nix",
+        "fuser (lossfs, the power-loss tests' FUSE file system; test support only) uses 0.31, zip 0.32",
+    ),
+    (
         "r-efi",
         "UEFI-only, through getrandom 0.3 (never built on Linux)",
     ),
