@@ -594,64 +594,7 @@ fn ctx_of(m: &ArgMatches, out: Out) -> anyhow::Result<Ctx> {
 /// Where the profile says the registers are (`[assess] registers`), a file
 /// path resolved against the profile's folder.
 fn profile_location(p: &duties::Profile) -> registers::Result<Option<Location>> {
-    let Some(r) = &p.settings.registers else {
-        return Ok(None);
-    };
-    match Location::parse(r)? {
-        Location::Sqlite(path) => Ok(Some(Location::Sqlite(p.resolve(&path)))),
-        pg => Ok(Some(pg)),
-    }
-}
-
-/// The registers as evidence for `wangan assess`: the store the profile
-/// names (or `registers.sqlite` in its vault), read as it stands at `as_of`;
-/// `None` when there is no store (wangan keeps no registers there).
-pub fn assess_evidence(
-    p: &duties::Profile,
-    as_of: OffsetDateTime,
-    now: OffsetDateTime,
-    out: Out,
-) -> Option<duties::RegisterSet> {
-    let vault = p.resolve(&p.settings.vault);
-    let location = match profile_location(p) {
-        Ok(l) => l.unwrap_or_else(|| Location::default_in(&vault)),
-        Err(e) => {
-            eprintln!(
-                "{}: {e}",
-                out.t(
-                    "警告：登记簿位置无效",
-                    "warning: invalid registers location"
-                )
-            );
-            return None;
-        }
-    };
-    let mut settings = Settings::load(&vault.join("registers.toml")).unwrap_or_default();
-    settings.apply_profile(p);
-    let kind = OperatorKind::from(p.operator.kind);
-    let mut regs = match Registers::open_existing(&location) {
-        Ok(r) => r,
-        Err(e) if e.kind() == registers::ErrorKind::NotFound => return None,
-        Err(e) => {
-            eprintln!(
-                "{}: {}",
-                out.t("警告：无法读取登记簿", "warning: cannot read the registers"),
-                escape(&e.to_string(), false)
-            );
-            return None;
-        }
-    };
-    match registers::evidence::register_set(&mut regs, kind, &settings, as_of, now) {
-        Ok(set) => Some(set),
-        Err(e) => {
-            eprintln!(
-                "{}: {}",
-                out.t("警告：无法读取登记簿", "warning: cannot read the registers"),
-                escape(&e.to_string(), false)
-            );
-            None
-        }
-    }
+    evidence::registers_location(p)
 }
 
 /// Map a library error to an exit code and a localised message.
