@@ -322,6 +322,11 @@ pub fn target_key(target: &str) -> String {
         .to_string()
 }
 
+/// A data store's target as shown to a reader: a password in a URL masked, query dropped.
+pub fn shown_target(target: &str) -> String {
+    scan::db::mask_target(target)
+}
+
 /// The key of a data store's target as `wangan scan --save` writes it (paths
 /// relative to the profile).
 pub fn store_key(profile: &Profile, target: &str) -> String {

@@ -84,6 +84,7 @@ pub struct FileConsole {
     lockout_mins: Option<u64>,
     operator_kind: Option<String>,
     assessment: Option<PathBuf>,
+    profile: Option<PathBuf>,
 }
 
 /// The console's resolved settings.
@@ -99,10 +100,15 @@ pub struct ConsoleConfig {
     pub login_max_failures: usize,
     /// How long a locked name stays locked.
     pub lockout: Duration,
-    /// The operator kind the registers' clocks are counted for.
+    /// The operator kind the registers' clocks are counted for: the profile's when a profile
+    /// is configured, else `operator_kind` (default ordinary).
     pub operator_kind: registers::OperatorKind,
-    /// The `wangan assess --format json` file shown; `None`: `<data-dir>/assess.json`.
+    /// The assessment shown (`wangan.assess/1` JSON, written by the console's runs or by
+    /// `wangan assess --format json`); `None`: `<data-dir>/assess.json`.
     pub assessment: Option<PathBuf>,
+    /// The operator's profile the console assesses (`wangan assess --profile`); `None`: the
+    /// console cannot run an assessment, only show a saved one.
+    pub profile: Option<PathBuf>,
 }
 
 impl Default for ConsoleConfig {
@@ -115,6 +121,7 @@ impl Default for ConsoleConfig {
             lockout: Duration::from_secs(15 * 60),
             operator_kind: registers::OperatorKind::Ordinary,
             assessment: None,
+            profile: None,
         }
     }
 }
@@ -146,6 +153,13 @@ impl ConsoleConfig {
     /// Resolve `[console]`, with bounds checked; relative paths are taken from `base`.
     pub fn from_file(f: &FileConsole, base: &Path) -> Result<ConsoleConfig, String> {
         let d = ConsoleConfig::default();
+        let abs = |p: &PathBuf| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                base.join(p)
+            }
+        };
         let mins = |v: Option<u64>, key: &str, def: Duration| -> Result<Duration, String> {
             match v {
                 None => Ok(def),
@@ -174,19 +188,25 @@ impl ConsoleConfig {
                 }
             },
             lockout: mins(f.lockout_mins, "lockout_mins", d.lockout)?,
-            operator_kind: match &f.operator_kind {
-                None => d.operator_kind,
-                Some(s) => registers::OperatorKind::parse(s).ok_or_else(|| {
+            operator_kind: match (&f.profile, &f.operator_kind) {
+                (Some(_), Some(_)) => {
+                    return Err("[console] operator_kind: remove it; the profile (`[console] \
+                         profile`) says the operator kind"
+                        .into());
+                }
+                (Some(p), None) => {
+                    let p = abs(p);
+                    let profile = assessment::load_profile(&p)
+                        .map_err(|e| format!("[console] profile: {e}"))?;
+                    registers::OperatorKind::from(profile.operator.kind)
+                }
+                (None, None) => d.operator_kind,
+                (None, Some(s)) => registers::OperatorKind::parse(s).ok_or_else(|| {
                     format!("[console] operator_kind: {s:?} is not ordinary, cii or central-state")
                 })?,
             },
-            assessment: f.assessment.as_ref().map(|p| {
-                if p.is_absolute() {
-                    p.clone()
-                } else {
-                    base.join(p)
-                }
-            }),
+            assessment: f.assessment.as_ref().map(abs),
+            profile: f.profile.as_ref().map(abs),
         })
     }
 }
@@ -248,6 +268,7 @@ pub struct Console {
     verify: Arc<jobs::VerifyJob>,
     regs: Arc<regs::RegStore>,
     assessment: PathBuf,
+    runner: Arc<assessment::Runner>,
     /// At most two password hashes at a time (each takes ~19 MiB and ~20 ms).
     hashing: tokio::sync::Semaphore,
     /// A precomputed hash checked for unknown user names, so they take as long as known ones.
@@ -295,6 +316,12 @@ impl Console {
                 .assessment
                 .clone()
                 .unwrap_or_else(|| dir.join("assess.json")),
+            runner: Arc::new(assessment::Runner::new(
+                cfg.profile.clone(),
+                cfg.assessment
+                    .clone()
+                    .unwrap_or_else(|| dir.join("assess.json")),
+            )),
             view,
             hashing: tokio::sync::Semaphore::new(2),
             dummy_hash: users::hash_password("not a password of anyone")?,
