@@ -524,7 +524,7 @@ async fn handle_inner(
             {
                 Ok(Some(a)) => Ok(body(StatusCode::OK, "application/json", a.bytes)),
                 Ok(None) => Err(not_found(
-                    "no assessment yet: run `wangan assess --format json -o FILE` (see [console] assessment)",
+                    "no assessment yet: POST /api/v1/assessment (with [console] profile), or run `wangan assess --format json -o FILE` (see [console] assessment)",
                 )),
                 Err(e) => Err(unavailable(e)),
             }

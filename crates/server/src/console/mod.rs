@@ -16,6 +16,11 @@
 //! | `GET /console/logs/{seq}` | session | one record with its inclusion proof |
 //! | `POST /console/logs/export` | operator | evidence bundle of the selection |
 //! | `GET`/`POST /console/verify` | session | run a full verification and watch it |
+//! | `GET /console/assessment` | session | duties by status; the reports of the latest run |
+//! | `POST /console/assessment/run` | operator | run the assessment from `[console] profile` |
+//! | `GET /console/assessment/report` | session | a report: `format` html, md, json, oscal, csv; `lang` |
+//! | `GET /console/scans` | session | the profile's data stores with their latest saved scan |
+//! | `GET`/`POST /console/registers/…` | session / operator | list, show; add and change records |
 //! | `GET /console/settings` | session | admin: users and tokens; others: their account |
 //! | `POST /console/settings/…` | admin | add, change, disable, remove users; create, revoke tokens |
 //! | `GET`/`POST /console/login`, `POST /console/logout` | anyone | sign in and out |
@@ -667,5 +672,26 @@ mod tests {
             fmt_time(0, UtcOffset::from_hms(8, 0, 0).unwrap(), true),
             "1970-01-01 08:00:00 +08:00"
         );
+    }
+
+    #[test]
+    fn the_profile_is_the_single_source_of_the_operator_kind() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("profile.toml"),
+            duties::profile::template(duties::OperatorKind::CiiOperator, false),
+        )
+        .unwrap();
+        let f: FileConsole = toml::from_str("profile = \"profile.toml\"").unwrap();
+        let c = ConsoleConfig::from_file(&f, tmp.path()).unwrap();
+        assert_eq!(c.operator_kind, registers::OperatorKind::Cii);
+        assert_eq!(c.profile, Some(tmp.path().join("profile.toml")));
+        let f: FileConsole =
+            toml::from_str("profile = \"profile.toml\"\noperator_kind = \"ordinary\"").unwrap();
+        let e = ConsoleConfig::from_file(&f, tmp.path()).unwrap_err();
+        assert!(e.contains("operator_kind") && e.contains("profile"), "{e}");
+        let f: FileConsole = toml::from_str("profile = \"missing.toml\"").unwrap();
+        let e = ConsoleConfig::from_file(&f, tmp.path()).unwrap_err();
+        assert!(e.contains("[console] profile") && e.contains("missing.toml"), "{e}");
     }
 }
