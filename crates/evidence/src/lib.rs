@@ -455,6 +455,35 @@ pub fn registers_location(p: &Profile) -> registers::Result<Option<registers::Lo
     }
 }
 
+/// Where a profile's registers live and how they are read: the store the profile names (or
+/// `registers.sqlite` in its vault), the settings of `registers.toml` in its vault (defaults
+/// when there is none) with the profile's intervals, and the operator kind.
+#[derive(Debug, Clone)]
+pub struct RegistersOf {
+    /// The store.
+    pub location: registers::Location,
+    /// The settings.
+    pub settings: registers::Settings,
+    /// Whose clocks are counted.
+    pub kind: registers::OperatorKind,
+}
+
+/// The registers of a profile (see [`RegistersOf`]); the console opens the same store.
+pub fn registers_of(p: &Profile) -> Result<RegistersOf, Warning> {
+    let vault = p.resolve(&p.settings.vault);
+    let location = registers_location(p)
+        .map_err(|e| Warning::RegistersLocation(e.to_string()))?
+        .unwrap_or_else(|| registers::Location::default_in(&vault));
+    let mut settings =
+        registers::Settings::load(&vault.join("registers.toml")).unwrap_or_default();
+    settings.apply_profile(p);
+    Ok(RegistersOf {
+        location,
+        settings,
+        kind: registers::OperatorKind::from(p.operator.kind),
+    })
+}
+
 /// The registers as evidence: the store the profile names (or `registers.sqlite` in its
 /// vault), read as it stands at `as_of`; `Ok(None)` when there is no store (wangan keeps no
 /// registers there).
@@ -463,14 +492,11 @@ pub fn register_evidence(
     as_of: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<Option<duties::RegisterSet>, Warning> {
-    let vault = p.resolve(&p.settings.vault);
-    let location = registers_location(p)
-        .map_err(|e| Warning::RegistersLocation(e.to_string()))?
-        .unwrap_or_else(|| registers::Location::default_in(&vault));
-    let mut settings =
-        registers::Settings::load(&vault.join("registers.toml")).unwrap_or_default();
-    settings.apply_profile(p);
-    let kind = registers::OperatorKind::from(p.operator.kind);
+    let RegistersOf {
+        location,
+        settings,
+        kind,
+    } = registers_of(p)?;
     let mut regs = match registers::Registers::open_existing(&location) {
         Ok(r) => r,
         Err(e) if e.kind() == registers::ErrorKind::NotFound => return Ok(None),

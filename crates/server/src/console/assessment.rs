@@ -330,8 +330,10 @@ pub struct ScanRow {
 pub struct ScanState {
     /// When it was scanned (RFC 3339).
     pub scanned_at: String,
-    /// The grade: `none`, `general`, `sensitive`, `important`, …
+    /// The grade: `no_pi`, `general_pi`, `sensitive_pi` or `important_candidate`.
     pub level: String,
+    /// The grade for a reader, `{"zh": …, "en": …}`.
+    pub level_label: serde_json::Value,
     /// Sensitive personal information found.
     pub sensitive: bool,
     /// Minors' personal information found.
@@ -371,6 +373,10 @@ pub fn scans(path: &Path) -> Result<Vec<ScanRow>, String> {
                         .format(&time::format_description::well_known::Rfc3339)
                         .unwrap_or_default(),
                     level: s.level.name().to_owned(),
+                    level_label: {
+                        let l = s.level.label();
+                        serde_json::json!({"zh": l.zh, "en": l.en})
+                    },
                     sensitive: s.sensitive,
                     minors: s.minors,
                     secrets: s.secrets,

@@ -114,6 +114,9 @@ pub struct ConsoleConfig {
     /// The operator's profile the console assesses (`wangan assess --profile`); `None`: the
     /// console cannot run an assessment, only show a saved one.
     pub profile: Option<PathBuf>,
+    /// The profile's registers store and settings (the store the assessment reads); `None`:
+    /// `registers.sqlite` in the data directory with default settings.
+    pub registers: Option<(registers::Location, registers::Settings)>,
 }
 
 impl Default for ConsoleConfig {
@@ -127,6 +130,7 @@ impl Default for ConsoleConfig {
             operator_kind: registers::OperatorKind::Ordinary,
             assessment: None,
             profile: None,
+            registers: None,
         }
     }
 }
@@ -174,6 +178,21 @@ impl ConsoleConfig {
                 )),
             }
         };
+        let profile = match &f.profile {
+            None => None,
+            Some(p) => Some(
+                assessment::load_profile(&abs(p)).map_err(|e| format!("[console] profile: {e}"))?,
+            ),
+        };
+        let registers = match &profile {
+            None => None,
+            Some(p) => {
+                let r = evidence::registers_of(p).map_err(|w| {
+                    format!("[console] profile: {}: {}", w.what().1, w.detail())
+                })?;
+                Some((r.location, r.settings))
+            }
+        };
         Ok(ConsoleConfig {
             enabled: f.enabled.unwrap_or(true),
             session_idle: mins(f.session_idle_mins, "session_idle_mins", d.session_idle)?,
@@ -193,18 +212,13 @@ impl ConsoleConfig {
                 }
             },
             lockout: mins(f.lockout_mins, "lockout_mins", d.lockout)?,
-            operator_kind: match (&f.profile, &f.operator_kind) {
+            operator_kind: match (&profile, &f.operator_kind) {
                 (Some(_), Some(_)) => {
                     return Err("[console] operator_kind: remove it; the profile (`[console] \
                          profile`) says the operator kind"
                         .into());
                 }
-                (Some(p), None) => {
-                    let p = abs(p);
-                    let profile = assessment::load_profile(&p)
-                        .map_err(|e| format!("[console] profile: {e}"))?;
-                    registers::OperatorKind::from(profile.operator.kind)
-                }
+                (Some(p), None) => registers::OperatorKind::from(p.operator.kind),
                 (None, None) => d.operator_kind,
                 (None, Some(s)) => registers::OperatorKind::parse(s).ok_or_else(|| {
                     format!("[console] operator_kind: {s:?} is not ordinary, cii or central-state")
@@ -212,6 +226,7 @@ impl ConsoleConfig {
             },
             assessment: f.assessment.as_ref().map(abs),
             profile: f.profile.as_ref().map(abs),
+            registers,
         })
     }
 }
@@ -316,7 +331,12 @@ impl Console {
             tokens,
             audit: audit::Audit::new(intake),
             verify: Arc::new(jobs::VerifyJob::new(dir)),
-            regs: Arc::new(regs::RegStore::new(dir, cfg.operator_kind)),
+            regs: Arc::new(match &cfg.registers {
+                Some((location, settings)) => {
+                    regs::RegStore::at(location.clone(), cfg.operator_kind, settings.clone())
+                }
+                None => regs::RegStore::new(dir, cfg.operator_kind),
+            }),
             assessment: cfg
                 .assessment
                 .clone()

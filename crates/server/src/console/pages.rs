@@ -2834,7 +2834,7 @@ async fn assessment_page_with(x: &Ctx<'_>, problem: Option<String>, status: Stat
                 p.muted {
                     (x.t("本次评估由 ", "Run by ")) (r.by) " · "
                     (x.t("评估日期 ", "assessed for ")) (r.assessment.at.to_string()) " · "
-                    (x.t("证据收集于 ", "evidence gathered ")) (r.assessment.generated.to_offset(x.c.cfg.utc_offset).format(&time::format_description::well_known::Rfc3339).unwrap_or_default())
+                    (x.t("证据收集于 ", "evidence gathered ")) (x.time(i64::try_from(r.assessment.generated.unix_timestamp_nanos()).unwrap_or(0)))
                 }
                 @for w in &r.warnings { p.error { (w) } }
                 table.data {
@@ -3026,6 +3026,7 @@ pub(super) fn attachment(mut r: Resp, name: &str) -> Resp {
 }
 
 async fn scans_page(x: &Ctx<'_>) -> Resp {
+    let lang = x.lang;
     let rows = match x.c.runner.profile_path().map(std::path::Path::to_path_buf) {
         None => Err(super::assessment::RunError::NoProfile.text(x.lang)),
         Some(p) => tokio::task::spawn_blocking(move || super::assessment::scans(&p))
@@ -3063,7 +3064,7 @@ async fn scans_page(x: &Ctx<'_>) -> Resp {
                                     }
                                     Some(s) => {
                                         td {
-                                            (s.level)
+                                            (s.level_label[lang.code()].as_str().unwrap_or(&s.level))
                                             @if s.sensitive { " " (badge(Tone::Warn, x.t("敏感", "sensitive"))) }
                                             @if s.minors { " " (badge(Tone::Warn, x.t("未成年人", "minors"))) }
                                             @if s.secrets { " " (badge(Tone::Bad, x.t("密钥", "secrets"))) }
