@@ -506,3 +506,86 @@ pub fn register_evidence(
         .map(Some)
         .map_err(|e| Warning::RegistersUnreadable(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(dir: &Path) -> Profile {
+        let text = duties::profile::template(duties::OperatorKind::Ordinary, false).replace(
+            "target = \"postgres://wangan@127.0.0.1/users\"",
+            "target = \"files\"",
+        );
+        let file = dir.join("profile.toml");
+        std::fs::write(&file, &text).unwrap();
+        duties::profile::parse(&text, &file).unwrap()
+    }
+
+    fn saved(key: &str, at: &str, level: &str, skipped: &str) -> String {
+        format!(
+            r#"{{"schema":"wangan.scan/1","scanned_at":"{at}","target":"files","target_key":{key:?},
+            "grade":{{"level":"{level}","persons":3}},"datasets":[{{"kinds":[{{"type":"email"}},{{"type":"cn_mobile"}}]}}],
+            "skipped":{skipped}}}"#
+        )
+    }
+
+    #[test]
+    fn the_newest_saved_scan_of_each_store_is_taken() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = profile(tmp.path());
+        std::fs::create_dir_all(tmp.path().join("files")).unwrap();
+        let scans = p.resolve(&p.settings.scans);
+        std::fs::create_dir_all(&scans).unwrap();
+        let key = store_key(&p, "files");
+        assert!(Path::new(&key).is_absolute(), "{key}");
+        let w = |name: &str, text: String| std::fs::write(scans.join(name), text).unwrap();
+        w("a.json", saved(&key, "2026-01-01T00:00:00Z", "general_pi", "[]"));
+        w(
+            "b.json",
+            saved(
+                &key,
+                "2026-02-01T00:00:00Z",
+                "sensitive_pi",
+                r#"[{"path":"x","unreadable":true},{"path":"y","unreadable":false}]"#,
+            ),
+        );
+        w("c.json", saved("/elsewhere", "2027-01-01T00:00:00Z", "no_pi", "[]"));
+        w(".tmp-d.json", saved(&key, "2027-01-01T00:00:00Z", "no_pi", "[]"));
+        w("e.json", "{\"schema\":\"something else\"}".into());
+        w("f.json", "not json".into());
+        let got = latest_scans(&p);
+        assert_eq!(got.len(), 1, "{got:?}");
+        let s = &got[0];
+        assert_eq!(s.store, "user-db");
+        assert_eq!(s.level, DataLevel::SensitivePi);
+        assert!(s.file.ends_with("b.json"));
+        assert_eq!(s.skipped, 1, "only unreadable inputs count");
+        assert_eq!(s.kinds, ["cn_mobile", "email"]);
+        assert_eq!(s.persons, 3);
+    }
+
+    #[test]
+    fn database_targets_are_keyed_and_shown_without_their_password() {
+        assert_eq!(
+            target_key("postgres://app:s3cret@db/crm"),
+            "postgres://app@db/crm"
+        );
+        let shown = shown_target("mysql://root:pw@127.0.0.1/test?ssl=1");
+        assert!(!shown.contains("pw") && !shown.contains("ssl"), "{shown}");
+    }
+
+    #[test]
+    fn a_missing_registers_store_is_no_evidence_and_no_warning() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = profile(tmp.path());
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(register_evidence(&p, now, now).map(|r| r.is_none()), Ok(true));
+        let g = gather(&p, now.date(), now);
+        assert!(g.warnings.is_empty());
+        assert!(g.evidence.vaults[0].error.is_some(), "no vault there: said, not skipped");
+        assert_eq!(g.evidence.documents.len(), p.documents.len());
+        assert!(
+            g.evidence.documents.iter().all(|d| d.error.as_deref() == Some("not found"))
+        );
+    }
+}

@@ -1417,6 +1417,18 @@ async fn export(c: &Console, actor: &User, b: Bytes, peer: &str) -> Result<Resp,
         seq: Option<u64>,
     }
     let b: B = parse_body(&b)?;
+    // the document's maxItems, counted as sent (empty names included: the search drops them)
+    let too_many: Vec<BadParam> = [("source", b.source.len()), ("host", b.host.len())]
+        .into_iter()
+        .filter(|(_, n)| *n > 64)
+        .map(|(k, _)| BadParam {
+            name: k.into(),
+            detail: "more than 64 values".into(),
+        })
+        .collect();
+    if !too_many.is_empty() {
+        return Err(Problem::bad_params(too_many));
+    }
     let mut p = Params::default();
     let mut push = |k: &str, v: String| p.0.push((k.to_owned(), v));
     if let Some(v) = b.from {
