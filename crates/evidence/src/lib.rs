@@ -512,7 +512,7 @@ mod tests {
     use super::*;
 
     fn profile(dir: &Path) -> Profile {
-        let text = duties::profile::template(duties::OperatorKind::Ordinary, false).replace(
+        let text = duties::profile::template(duties::OperatorKind::Operator, false).replace(
             "target = \"postgres://wangan@127.0.0.1/users\"",
             "target = \"files\"",
         );
