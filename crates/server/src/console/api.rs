@@ -533,7 +533,7 @@ async fn handle_inner(
         "assessmentReport" => assessment_report(c, &query),
         "scans" => scans(c).await,
         "updateRecord" => {
-            let expected = match query.get("expected_revision") {
+            let expected = match query.sent("expected_revision") {
                 None => None,
                 Some(v) => Some(v.parse::<u64>().map_err(|_| {
                     Problem::bad_params(vec![BadParam {
@@ -868,7 +868,7 @@ async fn run_assessment(
     peer: &str,
 ) -> Result<Resp, Problem> {
     use super::assessment::RunError;
-    let at = match query.get("at") {
+    let at = match query.sent("at") {
         None => None,
         Some(v) => Some(super::pages::parse_day(v).ok_or_else(|| {
             Problem::bad_params(vec![BadParam {
@@ -899,7 +899,7 @@ async fn run_assessment(
 
 fn assessment_report(c: &Console, query: &Params) -> Result<Resp, Problem> {
     let mut errs = Vec::new();
-    let format = match query.get("format") {
+    let format = match query.sent("format") {
         None => {
             errs.push(BadParam {
                 name: "format".into(),
@@ -918,7 +918,7 @@ fn assessment_report(c: &Console, query: &Params) -> Result<Resp, Problem> {
             r
         }
     };
-    let lang = match query.get("lang") {
+    let lang = match query.sent("lang") {
         None => super::Lang::Zh,
         Some(l) => super::Lang::parse(l).unwrap_or_else(|| {
             errs.push(BadParam {

@@ -519,6 +519,12 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
+    /// The first value of `k` as sent, empty included (an API parameter that is present must
+    /// be valid).
+    pub fn sent(&self, k: &str) -> Option<&str> {
+        self.0.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str())
+    }
+
     /// Every non-empty value of `k`.
     pub fn all(&self, k: &str) -> Vec<String> {
         self.0
