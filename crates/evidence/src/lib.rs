@@ -450,7 +450,9 @@ pub fn registers_location(p: &Profile) -> registers::Result<Option<registers::Lo
         return Ok(None);
     };
     match registers::Location::parse(r)? {
-        registers::Location::Sqlite(path) => Ok(Some(registers::Location::Sqlite(p.resolve(&path)))),
+        registers::Location::Sqlite(path) => {
+            Ok(Some(registers::Location::Sqlite(p.resolve(&path))))
+        }
         pg => Ok(Some(pg)),
     }
 }
@@ -474,8 +476,7 @@ pub fn registers_of(p: &Profile) -> Result<RegistersOf, Warning> {
     let location = registers_location(p)
         .map_err(|e| Warning::RegistersLocation(e.to_string()))?
         .unwrap_or_else(|| registers::Location::default_in(&vault));
-    let mut settings =
-        registers::Settings::load(&vault.join("registers.toml")).unwrap_or_default();
+    let mut settings = registers::Settings::load(&vault.join("registers.toml")).unwrap_or_default();
     settings.apply_profile(p);
     Ok(RegistersOf {
         location,
@@ -539,7 +540,10 @@ mod tests {
         let key = store_key(&p, "files");
         assert!(Path::new(&key).is_absolute(), "{key}");
         let w = |name: &str, text: String| std::fs::write(scans.join(name), text).unwrap();
-        w("a.json", saved(&key, "2026-01-01T00:00:00Z", "general_pi", "[]"));
+        w(
+            "a.json",
+            saved(&key, "2026-01-01T00:00:00Z", "general_pi", "[]"),
+        );
         w(
             "b.json",
             saved(
@@ -549,8 +553,14 @@ mod tests {
                 r#"[{"path":"x","unreadable":true},{"path":"y","unreadable":false}]"#,
             ),
         );
-        w("c.json", saved("/elsewhere", "2027-01-01T00:00:00Z", "no_pi", "[]"));
-        w(".tmp-d.json", saved(&key, "2027-01-01T00:00:00Z", "no_pi", "[]"));
+        w(
+            "c.json",
+            saved("/elsewhere", "2027-01-01T00:00:00Z", "no_pi", "[]"),
+        );
+        w(
+            ".tmp-d.json",
+            saved(&key, "2027-01-01T00:00:00Z", "no_pi", "[]"),
+        );
         w("e.json", "{\"schema\":\"something else\"}".into());
         w("f.json", "not json".into());
         let got = latest_scans(&p);
@@ -579,13 +589,22 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let p = profile(tmp.path());
         let now = OffsetDateTime::now_utc();
-        assert_eq!(register_evidence(&p, now, now).map(|r| r.is_none()), Ok(true));
+        assert_eq!(
+            register_evidence(&p, now, now).map(|r| r.is_none()),
+            Ok(true)
+        );
         let g = gather(&p, now.date(), now);
         assert!(g.warnings.is_empty());
-        assert!(g.evidence.vaults[0].error.is_some(), "no vault there: said, not skipped");
+        assert!(
+            g.evidence.vaults[0].error.is_some(),
+            "no vault there: said, not skipped"
+        );
         assert_eq!(g.evidence.documents.len(), p.documents.len());
         assert!(
-            g.evidence.documents.iter().all(|d| d.error.as_deref() == Some("not found"))
+            g.evidence
+                .documents
+                .iter()
+                .all(|d| d.error.as_deref() == Some("not found"))
         );
     }
 }

@@ -1762,7 +1762,9 @@ fn success_of(id: &str) -> (u16, Value) {
         "updateRecord" => (200, j(obj.clone())),
         "runAssessment" => (
             200,
-            j(json!({"type": "object", "required": ["schema", "duties"], "properties": {"schema": {"const": "wangan.assess/1"}, "duties": {"type": "array"}}})),
+            j(
+                json!({"type": "object", "required": ["schema", "duties"], "properties": {"schema": {"const": "wangan.assess/1"}, "duties": {"type": "array"}}}),
+            ),
         ),
         "assessmentReport" => (
             200,
@@ -1776,13 +1778,15 @@ fn success_of(id: &str) -> (u16, Value) {
         ),
         "scans" => (
             200,
-            j(json!({"type": "object", "required": ["schema", "stores"], "properties": {
-                "schema": {"const": "wangan.console.scans/1"},
-                "stores": {"type": "array", "items": {"type": "object", "required": ["store", "target", "important", "scan"], "properties": {
-                    "store": {"type": "string"}, "target": {"type": "string"}, "important": {"type": "boolean"},
-                    "scan": {"type": ["object", "null"]}
-                }}}
-            }})),
+            j(
+                json!({"type": "object", "required": ["schema", "stores"], "properties": {
+                    "schema": {"const": "wangan.console.scans/1"},
+                    "stores": {"type": "array", "items": {"type": "object", "required": ["store", "target", "important", "scan"], "properties": {
+                        "store": {"type": "string"}, "target": {"type": "string"}, "important": {"type": "boolean"},
+                        "scan": {"type": ["object", "null"]}
+                    }}}
+                }}),
+            ),
         ),
         "removeUser" | "revokeToken" => (204, json!({})),
         "listTokens" => (

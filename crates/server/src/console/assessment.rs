@@ -213,7 +213,10 @@ impl Runner {
 
     /// The latest run since the server started.
     pub fn latest(&self) -> Option<Arc<Run>> {
-        self.latest.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.latest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Gather, decide, save and keep (blocking: call on a blocking thread). `at` is the date

@@ -187,9 +187,8 @@ impl ConsoleConfig {
         let registers = match &profile {
             None => None,
             Some(p) => {
-                let r = evidence::registers_of(p).map_err(|w| {
-                    format!("[console] profile: {}: {}", w.what().1, w.detail())
-                })?;
+                let r = evidence::registers_of(p)
+                    .map_err(|w| format!("[console] profile: {}: {}", w.what().1, w.detail()))?;
                 Some((r.location, r.settings))
             }
         };
@@ -214,9 +213,11 @@ impl ConsoleConfig {
             lockout: mins(f.lockout_mins, "lockout_mins", d.lockout)?,
             operator_kind: match (&profile, &f.operator_kind) {
                 (Some(_), Some(_)) => {
-                    return Err("[console] operator_kind: remove it; the profile (`[console] \
+                    return Err(
+                        "[console] operator_kind: remove it; the profile (`[console] \
                          profile`) says the operator kind"
-                        .into());
+                            .into(),
+                    );
                 }
                 (Some(p), None) => registers::OperatorKind::from(p.operator.kind),
                 (None, None) => d.operator_kind,
@@ -718,6 +719,9 @@ mod tests {
         assert!(e.contains("operator_kind") && e.contains("profile"), "{e}");
         let f: FileConsole = toml::from_str("profile = \"missing.toml\"").unwrap();
         let e = ConsoleConfig::from_file(&f, tmp.path()).unwrap_err();
-        assert!(e.contains("[console] profile") && e.contains("missing.toml"), "{e}");
+        assert!(
+            e.contains("[console] profile") && e.contains("missing.toml"),
+            "{e}"
+        );
     }
 }

@@ -2892,7 +2892,10 @@ async fn run_assessment_form(x: &Ctx<'_>, form: &Params, peer: &str) -> Resp {
                     x,
                     Some(format!(
                         "{} {s:?}",
-                        x.t("评估日期应为 YYYY-MM-DD：", "The date assessed must be YYYY-MM-DD:")
+                        x.t(
+                            "评估日期应为 YYYY-MM-DD：",
+                            "The date assessed must be YYYY-MM-DD:"
+                        )
                     )),
                     StatusCode::BAD_REQUEST,
                 )
@@ -2974,10 +2977,7 @@ pub(super) async fn run_assessment(
 }
 
 async fn assessment_report(x: &Ctx<'_>, query: &Params) -> Resp {
-    let Some(format) = query
-        .get("format")
-        .and_then(super::assessment::format_of)
-    else {
+    let Some(format) = query.get("format").and_then(super::assessment::format_of) else {
         return error_page(
             x,
             StatusCode::BAD_REQUEST,
@@ -3018,7 +3018,10 @@ async fn assessment_report(x: &Ctx<'_>, query: &Params) -> Resp {
 pub(super) fn attachment(mut r: Resp, name: &str) -> Resp {
     if let Ok(v) = header::HeaderValue::from_str(&format!(
         "attachment; filename=\"{}\"",
-        name.replace(|c: char| c == '"' || c == '\\' || !c.is_ascii() || c.is_ascii_control(), "")
+        name.replace(
+            |c: char| c == '"' || c == '\\' || !c.is_ascii() || c.is_ascii_control(),
+            ""
+        )
     )) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }

@@ -352,7 +352,11 @@ fn console_in_a_real_browser() {
     )
     .unwrap();
     let config = tmp.path().join("wangan.toml");
-    std::fs::write(&config, "version = 1\n\n[console]\nprofile = \"profile.toml\"\n").unwrap();
+    std::fs::write(
+        &config,
+        "version = 1\n\n[console]\nprofile = \"profile.toml\"\n",
+    )
+    .unwrap();
     let s = Srv::start(&dir, Some(&config));
     seed(&s);
     let hr = tmp.path().join("hr");
@@ -434,8 +438,7 @@ fn console_in_a_real_browser() {
     );
     // the console's run decided as `wangan assess` decides (the same evidence code)
     let run: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(downloads.join("report-run.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&std::fs::read(downloads.join("report-run.json")).unwrap()).unwrap();
     let o = wangan()
         .args(["--json", "assess", "--profile"])
         .arg(&profile)
@@ -848,7 +851,11 @@ fn profile_and_config(tmp: &Path) -> (PathBuf, PathBuf) {
         .replace("vault = \"wangan-data\"", "vault = \"data\"");
     std::fs::write(&profile, text).unwrap();
     let config = tmp.join("wangan.toml");
-    std::fs::write(&config, "version = 1\n\n[console]\nprofile = \"profile.toml\"\n").unwrap();
+    std::fs::write(
+        &config,
+        "version = 1\n\n[console]\nprofile = \"profile.toml\"\n",
+    )
+    .unwrap();
     (profile, config)
 }
 
@@ -887,9 +894,19 @@ fn assessment_reports_scans_and_register_edits_over_the_api() {
         assert_eq!(r.status, 403, "auditor {m} {p}: {}", r.text());
     }
     // no run yet: the reports say how to get one
-    let r = call("GET", "/api/v1/assessment/report?format=csv", Some(&aud), b"");
+    let r = call(
+        "GET",
+        "/api/v1/assessment/report?format=csv",
+        Some(&aud),
+        b"",
+    );
     assert_eq!(r.status, 404, "{}", r.text());
-    assert!(r.json()["detail"].as_str().unwrap().contains("POST /api/v1/assessment"));
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("POST /api/v1/assessment")
+    );
     let r = call("POST", "/api/v1/assessment?at=2026-13-01", Some(&op), b"");
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["errors"][0]["name"], "at");
@@ -916,15 +933,28 @@ fn assessment_reports_scans_and_register_edits_over_the_api() {
             b"",
         );
         assert_eq!(r.status, 200, "{format}: {}", r.text());
-        assert!(r.header("content-type").unwrap().starts_with(ctype), "{format}");
+        assert!(
+            r.header("content-type").unwrap().starts_with(ctype),
+            "{format}"
+        );
         assert!(r.text().starts_with(start), "{format}: {}", &r.text()[..40]);
         let cd = r.header("content-disposition").unwrap();
         assert!(cd.starts_with("attachment; filename=\"wangan-"), "{cd}");
     }
-    let r = call("GET", "/api/v1/assessment/report?format=text", Some(&aud), b"");
+    let r = call(
+        "GET",
+        "/api/v1/assessment/report?format=text",
+        Some(&aud),
+        b"",
+    );
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["errors"][0]["name"], "format");
-    let r = call("GET", "/api/v1/assessment/report?format=md&lang=fr", Some(&aud), b"");
+    let r = call(
+        "GET",
+        "/api/v1/assessment/report?format=md&lang=fr",
+        Some(&aud),
+        b"",
+    );
     assert_eq!(r.json()["errors"][0]["name"], "lang");
     // the export's limit on names counts them as sent (65 empty ones were taken: schemathesis)
     let many = format!("{{\"source\":[{}\"\"]}}", "\"\",".repeat(64));
@@ -971,7 +1001,12 @@ fn assessment_reports_scans_and_register_edits_over_the_api() {
     );
     assert_eq!(r.status, 400, "a stale revision is refused: {}", r.text());
     assert!(r.text().contains("revision 2"), "{}", r.text());
-    let r = call("PATCH", "/api/v1/registers/incident/INC-999", Some(&op), b"{\"title\":\"x\"}");
+    let r = call(
+        "PATCH",
+        "/api/v1/registers/incident/INC-999",
+        Some(&op),
+        b"{\"title\":\"x\"}",
+    );
     assert_eq!(r.status, 404, "{}", r.text());
     let r = call("GET", &path, Some(&aud), b"");
     let v = r.json();
