@@ -229,9 +229,15 @@ impl Runner {
         if self.busy.swap(true, Ordering::AcqRel) {
             return Err(RunError::Busy);
         }
-        let res = self.run_inner(path, by, at);
-        self.busy.store(false, Ordering::Release);
-        res
+        // released however the run ends (a panic included)
+        struct Release<'a>(&'a std::sync::atomic::AtomicBool);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let _release = Release(&self.busy);
+        self.run_inner(path, by, at)
     }
 
     fn run_inner(

@@ -2761,6 +2761,14 @@ async fn load_assessment(c: &Console) -> Result<Option<super::assessment::Loaded
 }
 
 fn assess_hint(x: &Ctx) -> Markup {
+    if x.c.runner.configured() {
+        return html! {
+            p.muted {
+                (x.t("还没有评估结果。", "No assessment yet. "))
+                a href="/console/assessment" { (x.t("在“义务”页运行评估（操作员、管理员）。", "Run it on the Duties page (operator, admin).")) }
+            }
+        };
+    }
     html! {
         p.muted {
             (x.t("还没有评估结果。用下面的命令生成（例如每天由 cron 运行），控制台会显示它：", "No assessment yet. Produce one with the command below (e.g. daily from cron) and the console shows it:"))
