@@ -409,3 +409,50 @@ pub fn scans(path: &Path) -> Result<Vec<ScanRow>, String> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_saved_kept_and_rendered_in_every_format() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("assess.json");
+        assert_eq!(
+            Runner::new(None, out.clone()).run("x", None).unwrap_err(),
+            RunError::NoProfile
+        );
+        let profile = tmp.path().join("profile.toml");
+        std::fs::write(&profile, "version = 1\n[operator]\nkind = \"nonsense\"\n").unwrap();
+        let r = Runner::new(Some(profile.clone()), out.clone());
+        assert!(matches!(r.run("x", None), Err(RunError::Profile(_))));
+        assert!(r.latest().is_none() && !out.exists(), "nothing saved");
+        std::fs::write(
+            &profile,
+            duties::profile::template(duties::OperatorKind::CiiOperator, false),
+        )
+        .unwrap();
+        let at = time::macros::date!(2025 - 12 - 31);
+        let run = r.run("alice", Some(at)).unwrap();
+        assert_eq!(run.by, "alice");
+        assert_eq!(run.assessment.at, at);
+        assert_eq!(run.assessment.law.key, "2016", "CSL-2016 on 2025-12-31");
+        let saved = load(&out).unwrap().unwrap();
+        assert_eq!(saved.doc["at"], "2025-12-31");
+        assert!(r.latest().is_some());
+        assert!(!tmp.path().join(".tmp-assess.json").exists());
+        for (key, _) in FORMATS {
+            let f = format_of(key).unwrap();
+            let (bytes, ctype, name) = render(&run, f, Lang::En);
+            assert!(bytes.len() > 1000, "{key}");
+            assert_eq!(ctype, f.media_type());
+            assert!(name.starts_with("wangan-") && name.contains("2025-12-31-en"), "{name}");
+        }
+        assert!(format_of("text").is_none() && format_of("").is_none());
+        // the data stores with their scans: the example's one, never scanned
+        let rows = scans(&profile).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].store, "user-db");
+        assert!(rows[0].scan.is_none());
+    }
+}
