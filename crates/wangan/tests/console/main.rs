@@ -907,9 +907,11 @@ fn assessment_reports_scans_and_register_edits_over_the_api() {
             .unwrap()
             .contains("POST /api/v1/assessment")
     );
-    let r = call("POST", "/api/v1/assessment?at=2026-13-01", Some(&op), b"");
-    assert_eq!(r.status, 400);
-    assert_eq!(r.json()["errors"][0]["name"], "at");
+    for at in ["2026-13-01", "", "%202026-03-01"] {
+        let r = call("POST", &format!("/api/v1/assessment?at={at}"), Some(&op), b"");
+        assert_eq!(r.status, 400, "at={at}: a parameter sent must be valid");
+        assert_eq!(r.json()["errors"][0]["name"], "at");
+    }
     // an operator runs it; it is the latest the console shows, and every role reads its reports
     let r = call("POST", "/api/v1/assessment?at=2026-03-01", Some(&op), b"");
     assert_eq!(r.status, 200, "{}", r.text());
