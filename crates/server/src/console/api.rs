@@ -1865,7 +1865,7 @@ pub fn openapi() -> Value {
         "info": {
             "title": "wangan console API",
             "version": "1",
-            "description": "The JSON API of wangan's console: vault health, log coverage, search, records with inclusion proofs, evidence bundles, verification, users and tokens. Log intake (`POST /api/v1/logs`, the Elasticsearch-compatible API) is documented in the server's README. Errors are RFC 9457 problem details. Every change is recorded in the vault as an event of source `wangan.console`."
+            "description": "The JSON API of wangan's console: vault health, log coverage, search, records with inclusion proofs, evidence bundles, verification, the assessment (run it, its reports in five formats), the data stores' scans, the registers (list, add, change), users and tokens. Log intake (`POST /api/v1/logs`, the Elasticsearch-compatible API) is documented in the server's README. Errors are RFC 9457 problem details. Every change is recorded in the vault as an event of source `wangan.console`."
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
