@@ -446,7 +446,10 @@ mod tests {
             let (bytes, ctype, name) = render(&run, f, Lang::En);
             assert!(bytes.len() > 1000, "{key}");
             assert_eq!(ctype, f.media_type());
-            assert!(name.starts_with("wangan-") && name.contains("2025-12-31-en"), "{name}");
+            assert!(
+                name.starts_with("wangan-") && name.contains("2025-12-31-en"),
+                "{name}"
+            );
         }
         assert!(format_of("text").is_none() && format_of("").is_none());
         // the data stores with their scans: the example's one, never scanned

@@ -908,7 +908,12 @@ fn assessment_reports_scans_and_register_edits_over_the_api() {
             .contains("POST /api/v1/assessment")
     );
     for at in ["2026-13-01", "", "%202026-03-01"] {
-        let r = call("POST", &format!("/api/v1/assessment?at={at}"), Some(&op), b"");
+        let r = call(
+            "POST",
+            &format!("/api/v1/assessment?at={at}"),
+            Some(&op),
+            b"",
+        );
         assert_eq!(r.status, 400, "at={at}: a parameter sent must be valid");
         assert_eq!(r.json()["errors"][0]["name"], "at");
     }
