@@ -597,6 +597,64 @@ fn profile_location(p: &duties::Profile) -> registers::Result<Option<Location>> 
     evidence::registers_location(p)
 }
 
+/// The registers the profile points at, opened for reading, with the
+/// settings and operator kind their clocks need: the store the profile names
+/// (or `registers.sqlite` in its vault; `evidence::registers_of`, as `wangan
+/// assess` and the console read them). `None` when there is no store (wangan
+/// keeps no registers there) or it cannot be read (a warning says why).
+fn open_for_profile(p: &duties::Profile, out: Out) -> Option<(Registers, Settings, OperatorKind)> {
+    let r = match evidence::registers_of(p) {
+        Ok(r) => r,
+        Err(w) => {
+            let (zh, en) = w.what();
+            let detail = match &w {
+                evidence::Warning::RegistersUnreadable(d) => escape(d, false).to_string(),
+                evidence::Warning::RegistersLocation(d) => d.clone(),
+            };
+            eprintln!("{}: {detail}", out.t(zh, en));
+            return None;
+        }
+    };
+    match Registers::open_existing(&r.location) {
+        Ok(regs) => Some((regs, r.settings, r.kind)),
+        Err(e) if e.kind() == registers::ErrorKind::NotFound => None,
+        Err(e) => {
+            eprintln!(
+                "{}: {}",
+                out.t("警告：无法读取登记簿", "warning: cannot read the registers"),
+                escape(&e.to_string(), false)
+            );
+            None
+        }
+    }
+}
+
+/// Every register record the profile's registers hold (latest revisions),
+/// for the yearly CII report: `(origin, records, settings, operator kind)`,
+/// or `None` when there are no registers or they cannot be read.
+pub fn all_records(
+    p: &duties::Profile,
+    out: Out,
+) -> Option<(String, Vec<registers::Record>, Settings, OperatorKind)> {
+    let (mut regs, settings, kind) = open_for_profile(p, out)?;
+    let mut all = Vec::new();
+    for reg in Register::ALL {
+        if let Err(e) = regs.each(reg, |r| {
+            all.push(r);
+            Ok(())
+        }) {
+            eprintln!(
+                "{}: {}",
+                out.t("警告：无法读取登记簿", "warning: cannot read the registers"),
+                escape(&e.to_string(), false)
+            );
+            return None;
+        }
+    }
+    let origin = format!("registers:{}", regs.location().display());
+    Some((origin, all, settings, kind))
+}
+
 /// Map a library error to an exit code and a localised message.
 fn lib_err(e: registers::Error, out: Out) -> anyhow::Error {
     use registers::ErrorKind as K;
@@ -1156,7 +1214,7 @@ fn fmt_value(ctx: &Ctx, f: &schema::Field, v: &Value) -> String {
                 ctx.t("否", "no").to_owned()
             }
         }
-        (FieldType::Harm, Value::String(h)) => match registers::mlps::Harm::parse(h) {
+        (FieldType::Harm, Value::String(h)) => match registers::mlps::parse_harm(h) {
             Ok(h) => format!(
                 "{} × {}",
                 h.object.label().get_zh_en(zh),
@@ -1618,7 +1676,7 @@ fn incident_grade(ctx: &Ctx, m: &ArgMatches) -> anyhow::Result<Exit> {
 fn mlps_grade(ctx: &Ctx, m: &ArgMatches) -> anyhow::Result<Exit> {
     let harm = |flag: &str, key: &str| -> anyhow::Result<registers::mlps::Harm> {
         let v = m.get_one::<String>(key).cloned().unwrap_or_default();
-        registers::mlps::Harm::parse(&v)
+        registers::mlps::parse_harm(&v)
             .map_err(|e| usage(format!("--{flag}: {}", escape(e.get(ctx.zh()), false))))
     };
     let g = registers::mlps::grade(
