@@ -223,6 +223,13 @@ fn routes() -> Vec<Route> {
         ),
         r(
             Method::GET,
+            "/api/v1/assessment/yearly",
+            Role::Auditor,
+            "yearlyReport",
+            "The yearly CII assessment report (检测评估情况和改进措施) of the latest run and the registers: DOCX, HTML or Markdown",
+        ),
+        r(
+            Method::GET,
             "/api/v1/scans",
             Role::Auditor,
             "scans",
@@ -438,7 +445,7 @@ async fn handle_inner(
     let known: &[&str] = match route.id {
         "searchLogs" => search::PARAMS,
         "runAssessment" => &["at"],
-        "assessmentReport" => &["format", "lang"],
+        "assessmentReport" | "yearlyReport" => &["format", "lang"],
         "updateRecord" => &["expected_revision"],
         _ => &[],
     };
@@ -531,6 +538,7 @@ async fn handle_inner(
         }
         "runAssessment" => run_assessment(c, &actor, &query, peer).await,
         "assessmentReport" => assessment_report(c, &query),
+        "yearlyReport" => yearly_report(c, &query).await,
         "scans" => scans(c).await,
         "updateRecord" => {
             let expected = match query.sent("expected_revision") {
@@ -941,6 +949,55 @@ fn assessment_report(c: &Console, query: &Params) -> Result<Resp, Problem> {
         body(StatusCode::OK, ctype, bytes),
         &name,
     ))
+}
+
+async fn yearly_report(c: &Console, query: &Params) -> Result<Resp, Problem> {
+    let mut errs = Vec::new();
+    let format = match query.sent("format") {
+        None => {
+            errs.push(BadParam {
+                name: "format".into(),
+                detail: "required: docx, html or md".into(),
+            });
+            None
+        }
+        Some(f) => {
+            let r = match f {
+                "docx" | "html" | "md" => report::yearly::YearlyFormat::from_key(f),
+                _ => None,
+            };
+            if r.is_none() {
+                errs.push(BadParam {
+                    name: "format".into(),
+                    detail: "must be docx, html or md".into(),
+                });
+            }
+            r
+        }
+    };
+    let lang = match query.sent("lang") {
+        None => super::Lang::Zh,
+        Some(l) => super::Lang::parse(l).unwrap_or_else(|| {
+            errs.push(BadParam {
+                name: "lang".into(),
+                detail: "must be zh or en".into(),
+            });
+            super::Lang::Zh
+        }),
+    };
+    let Some(format) = format.filter(|_| errs.is_empty()) else {
+        return Err(Problem::bad_params(errs));
+    };
+    match super::pages::yearly_bytes(c, format, lang).await {
+        Ok((bytes, ctype, name)) => Ok(super::pages::attachment(
+            body(StatusCode::OK, ctype, bytes),
+            &name,
+        )),
+        Err((StatusCode::NOT_FOUND, _)) => Err(not_found(
+            "no assessment has been run since the console started: POST /api/v1/assessment (operator)",
+        )),
+        Err((_, e)) => Err(unavailable(e)),
+    }
 }
 
 async fn scans(c: &Console) -> Result<Resp, Problem> {
@@ -1625,6 +1682,10 @@ fn params_of(id: &str) -> Value {
             {"name": "format", "in": "query", "required": true, "description": "The report format", "schema": {"type": "string", "enum": ["html", "md", "json", "oscal", "csv"]}},
             q("lang", "The report's language (the law's own words are always Chinese)", json!({"type": "string", "enum": ["zh", "en"], "default": "zh"}))
         ]),
+        "yearlyReport" => json!([
+            {"name": "format", "in": "query", "required": true, "description": "The report format", "schema": {"type": "string", "enum": ["docx", "html", "md"]}},
+            q("lang", "The report's language (default Chinese: a document for the sector department)", json!({"type": "string", "enum": ["zh", "en"], "default": "zh"}))
+        ]),
         "updateRecord" => json!([
             {"name": "register", "in": "path", "required": true, "schema": {"type": "string", "enum": super::regs::ALL.iter().map(|r| r.key()).collect::<Vec<_>>()}},
             {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 64}},
@@ -1774,6 +1835,14 @@ fn success_of(id: &str) -> (u16, Value) {
                 "application/json": {"schema": {"type": "object"}},
                 "application/oscal+json": {"schema": {"type": "object"}},
                 "text/csv": {"schema": {"type": "string"}}
+            }}),
+        ),
+        "yearlyReport" => (
+            200,
+            json!({"content": {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"schema": {"type": "string", "format": "binary"}},
+                "text/html": {"schema": {"type": "string"}},
+                "text/markdown": {"schema": {"type": "string"}}
             }}),
         ),
         "scans" => (

@@ -140,6 +140,8 @@ pub fn load_profile(path: &Path) -> Result<duties::Profile, String> {
 pub struct Run {
     /// The assessment.
     pub assessment: duties::Assessment,
+    /// The profile it was made from (the yearly CII report reads it).
+    pub profile: duties::Profile,
     /// Who ran it (a user name or `token:<id>`).
     pub by: String,
     /// Problems that left a part of the evidence out.
@@ -258,6 +260,7 @@ impl Runner {
             .map_err(|e| RunError::Save(format!("{}: {e}", self.out.display())))?;
         let run = Arc::new(Run {
             assessment,
+            profile,
             by: by.to_owned(),
             warnings,
         });
@@ -317,6 +320,40 @@ pub fn render(run: &Run, format: report::Format, lang: Lang) -> (Vec<u8>, &'stat
         format.extension()
     );
     (text.into_bytes(), format.media_type(), name)
+}
+
+/// The yearly CII assessment report (检测评估情况和改进措施, `report::yearly`, as `wangan
+/// assess --report cii-yearly` writes it) of a run, with the registers' records: the bytes,
+/// the media type and a file name.
+pub fn yearly(
+    run: &Run,
+    registers: Option<&(String, Vec<registers::Record>)>,
+    store: &super::regs::RegStore,
+    format: report::yearly::YearlyFormat,
+    lang: Lang,
+) -> Result<(Vec<u8>, &'static str, String), String> {
+    let input = report::yearly::YearlyInput {
+        assessment: &run.assessment,
+        profile: &run.profile,
+        registers: registers.map(|(origin, records)| report::yearly::RegisterData {
+            origin,
+            records,
+            operator: store.kind,
+            settings: &store.settings,
+        }),
+    };
+    let l = match lang {
+        Lang::Zh => duties::Lang::Zh,
+        Lang::En => duties::Lang::En,
+    };
+    let bytes = report::yearly::render(&input, format, l).map_err(|e| e.to_string())?;
+    let (from, to) = report::yearly::period(&run.assessment);
+    let name = format!(
+        "wangan-cii-yearly-{from}-{to}-{}.{}",
+        lang.code(),
+        format.key()
+    );
+    Ok((bytes, format.media_type(), name))
 }
 
 // ---- scans ---------------------------------------------------------------------------

@@ -336,6 +336,7 @@ pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str)
             "/console/assessment" => assessment_page(&x).await,
             "/console/assessment.json" => assessment_file(&x).await,
             "/console/assessment/report" => assessment_report(&x, &query).await,
+            "/console/assessment/yearly" => yearly_report(&x, &query).await,
             "/console/scans" => scans_page(&x).await,
             p if p == "/console/registers" || p.starts_with("/console/registers/") => {
                 regs_get(&x, p, &query).await
@@ -2861,6 +2862,16 @@ async fn assessment_page_with(x: &Ctx<'_>, problem: Option<String>, status: Stat
                         }
                     }
                 }
+                h3 { (x.t("年度检测评估报告（关键信息基础设施）", "Yearly CII assessment report")) }
+                p.muted.small { (x.t("检测评估情况和改进措施：由本次评估和登记簿生成的草稿，结构由 wangan 拟定（法律未规定格式），未知事项标明待填。", "检测评估情况和改进措施: a draft from this assessment and the registers; the structure is wangan's (the law prescribes none) and facts not known are marked to fill in.")) }
+                p {
+                    @for (key, name) in [("docx", "DOCX"), ("html", "HTML"), ("md", "Markdown")] {
+                        a.download.yearly href=(format!("/console/assessment/yearly?format={key}&lang=zh")) download { (name) " · 中文" }
+                        " · "
+                        a.download.yearly href=(format!("/console/assessment/yearly?format={key}&lang=en")) download { (name) " · English" }
+                        br;
+                    }
+                }
             } @else {
                 p.muted { (x.t("控制台启动以来还没有运行过评估：HTML、Markdown、OSCAL 和 CSV 报告需要先运行一次。已保存的评估可下载为 JSON。", "No assessment has been run since the console started: the HTML, Markdown, OSCAL and CSV reports need a run first. A saved assessment downloads as JSON.")) }
             }
@@ -3020,6 +3031,60 @@ async fn assessment_report(x: &Ctx<'_>, query: &Params) -> Resp {
     };
     let (bytes, ctype, name) = super::assessment::render(&run, format, lang);
     attachment(body(StatusCode::OK, ctype, bytes), &name)
+}
+
+async fn yearly_report(x: &Ctx<'_>, query: &Params) -> Resp {
+    let Some(format) = query
+        .get("format")
+        .and_then(report::yearly::YearlyFormat::from_key)
+    else {
+        return error_page(
+            x,
+            StatusCode::BAD_REQUEST,
+            x.t(
+                "format 应为 md、html 或 docx。",
+                "format must be md, html or docx.",
+            ),
+        );
+    };
+    let lang = query.get("lang").and_then(Lang::parse).unwrap_or(Lang::Zh);
+    match yearly_bytes(x.c, format, lang).await {
+        Ok((bytes, ctype, name)) => attachment(body(StatusCode::OK, ctype, bytes), &name),
+        Err((status, msg)) => error_page(x, status, &msg),
+    }
+}
+
+/// The yearly CII report of the latest run, with the registers as they are now.
+pub(super) async fn yearly_bytes(
+    c: &Console,
+    format: report::yearly::YearlyFormat,
+    lang: Lang,
+) -> Result<(Vec<u8>, &'static str, String), (StatusCode, String)> {
+    let Some(run) = c.runner.latest() else {
+        return Err((
+            StatusCode::NOT_FOUND,
+            lang.t(
+                "控制台启动以来还没有运行过评估。",
+                "No assessment has been run since the console started.",
+            )
+            .to_owned(),
+        ));
+    };
+    let store = c.regs.clone();
+    tokio::task::spawn_blocking(move || {
+        let regs = match store.all_records() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                tracing::warn!(error = %e, "yearly report without the registers");
+                None
+            }
+        };
+        super::assessment::yearly(&run, regs.as_ref(), &store, format, lang)
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r)
+    .map_err(|e| (StatusCode::SERVICE_UNAVAILABLE, e))
 }
 
 /// Mark a response as a download named `name`.

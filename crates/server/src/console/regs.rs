@@ -105,6 +105,23 @@ impl RegStore {
     }
 }
 
+impl RegStore {
+    /// Every record of every register at its latest revision, with the store's name
+    /// (blocking: call on a blocking thread).
+    pub fn all_records(&self) -> registers::Result<(String, Vec<registers::Record>)> {
+        self.with(|r| {
+            let mut all = Vec::new();
+            for reg in ALL {
+                r.each(reg, |rec| {
+                    all.push(rec);
+                    Ok(())
+                })?;
+            }
+            Ok((format!("registers:{}", r.location().display()), all))
+        })
+    }
+}
+
 /// A register from its URL key.
 pub fn register_of(key: &str) -> Option<Register> {
     Register::from_key(key)

@@ -225,7 +225,8 @@ async function main() {
   await labelsOnEveryInput(page);
   check((await page.locator("a.download").count()) === 0, "no report to download before a run");
   await Promise.all([page.waitForURL(`${BASE}/console/assessment`), page.click("form[action='/console/assessment/run'] button")]);
-  check((await page.locator("a.download").count()) === 10, "five formats in two languages after a run");
+  check((await page.locator("a.download:not(.yearly)").count()) === 10, "five formats in two languages after a run");
+  check((await page.locator("a.download.yearly").count()) === 6, "the yearly CII report in three formats, two languages");
   await shot(page, "02d-assessment-run.png");
   async function fetchReport(format, lang, name) {
     const [dl] = await Promise.all([
@@ -247,6 +248,14 @@ async function main() {
   check(oscal["assessment-results"] && oscal["assessment-results"].results.length === 1, "OSCAL assessment-results");
   const run = JSON.parse((await fetchReport("json", "en", "report-run.json")).toString("utf8"));
   check(run.schema === "wangan.assess/1" && run.duties.length >= 30, "the run as wangan.assess/1");
+  const [ydl] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("a.download.yearly[href='/console/assessment/yearly?format=docx&lang=zh']"),
+  ]);
+  const yearly = path.join(DOWNLOADS, "cii-yearly.docx");
+  await ydl.saveAs(yearly);
+  check(fs.readFileSync(yearly).subarray(0, 2).toString("latin1") === "PK", "the yearly CII report is a DOCX package");
+  check(ydl.suggestedFilename().startsWith("wangan-cii-yearly-"), `the yearly report's name (${ydl.suggestedFilename()})`);
   // a report opened from disk in the browser: self-contained, readable
   const local = await ctx.newPage();
   await local.goto("file://" + path.join(DOWNLOADS, "report-zh.html"));

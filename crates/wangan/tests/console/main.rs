@@ -880,6 +880,7 @@ fn assessment_reports_scans_and_register_edits_over_the_api() {
         ("POST", "/api/v1/assessment"),
         ("GET", "/api/v1/assessment/report?format=html"),
         ("GET", "/api/v1/scans"),
+        ("GET", "/api/v1/assessment/yearly?format=docx"),
         ("PATCH", "/api/v1/registers/incident/INC-1"),
     ] {
         let r = call(m, p, None, b"{\"title\":\"x\"}");
@@ -948,6 +949,27 @@ fn assessment_reports_scans_and_register_edits_over_the_api() {
         let cd = r.header("content-disposition").unwrap();
         assert!(cd.starts_with("attachment; filename=\"wangan-"), "{cd}");
     }
+    // the yearly CII report of the run (report::yearly), Chinese by default
+    let r = call(
+        "GET",
+        "/api/v1/assessment/yearly?format=md",
+        Some(&aud),
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("检测评估"), "{}", r.text());
+    assert!(
+        r.header("content-disposition")
+            .unwrap()
+            .contains("wangan-cii-yearly-")
+    );
+    let r = call(
+        "GET",
+        "/api/v1/assessment/yearly?format=csv",
+        Some(&aud),
+        b"",
+    );
+    assert_eq!(r.status, 400);
     let r = call(
         "GET",
         "/api/v1/assessment/report?format=text",
