@@ -19,6 +19,7 @@
 //! | `GET /console/assessment` | session | duties by status; the reports of the latest run |
 //! | `POST /console/assessment/run` | operator | run the assessment from `[console] profile` |
 //! | `GET /console/assessment/report` | session | a report: `format` html, md, json, oscal, csv; `lang` |
+//! | `GET /console/assessment/yearly` | session | the yearly CII report: `format` docx, html, md; `lang` |
 //! | `GET /console/scans` | session | the profile's data stores with their latest saved scan |
 //! | `GET`/`POST /console/registers/…` | session / operator | list, show; add and change records |
 //! | `GET /console/settings` | session | admin: users and tokens; others: their account |
