@@ -279,6 +279,23 @@ fn fmt_secs(secs: i64) -> (String, String) {
     (zh, en.join(" "))
 }
 
+/// Whether a scan of `store` made at `scanned_at` is fresh at the date assessed `at` (instant
+/// `as_of`, see [`as_of`]), and the day it goes (or went) stale: older than the store's
+/// `scan_max_age` is stale. The console's scan page asks the same question this way.
+pub fn scan_fresh(
+    store: &DataStore,
+    scanned_at: OffsetDateTime,
+    at: Date,
+    as_of: OffsetDateTime,
+) -> (bool, Date) {
+    let stale_after = store.scan_max_age.after(day(scanned_at));
+    let fresh = match store.scan_max_age.fixed() {
+        Some(d) => as_of - scanned_at <= d,
+        None => stale_after > at,
+    };
+    (fresh, stale_after)
+}
+
 fn day(t: OffsetDateTime) -> Date {
     t.to_offset(CST).date()
 }
@@ -1566,12 +1583,7 @@ impl<'a> Cx<'a> {
 
     /// Is the scan fresh at the date assessed?
     fn scan_fresh(&self, store: &DataStore, s: &ScanEvidence) -> (bool, Date) {
-        let stale_after = store.scan_max_age.after(day(s.scanned_at));
-        let fresh = match store.scan_max_age.fixed() {
-            Some(d) => self.as_of - s.scanned_at <= d,
-            None => stale_after > self.at,
-        };
-        (fresh, stale_after)
+        scan_fresh(store, s.scanned_at, self.at, self.as_of)
     }
 
     /// The scan slot of a store: `Some(scan)` when fresh.

@@ -45,7 +45,7 @@ pub mod model;
 pub mod profile;
 pub mod serde_time;
 
-pub use assess::{Inputs, as_of, assess};
+pub use assess::{Inputs, as_of, assess, scan_fresh};
 pub use evidence::{EntryStatus, Evidence, RegisterEvidence, RegisterKind, RegisterSet};
 pub use interval::Interval;
 pub use model::{Assessment, FailOn, Lang, SCHEMA, Status, Text};

@@ -50,8 +50,9 @@
 //! utc_offset = "+08:00"             # days of the dashboard and times shown (China Standard Time)
 //! login_max_failures = 5            # failed logins of one name within 15 minutes that lock it (3 to 100)
 //! lockout_mins = 15                 # how long a locked name stays locked (1 to 1440)
-//! operator_kind = "ordinary"        # the registers' clocks: ordinary, cii or central-state
-//! assessment = "assess.json"        # `wangan assess --format json` output shown (default: in data_dir)
+//! operator_kind = "ordinary"        # the registers' clocks (without a profile): ordinary, cii or central-state
+//! assessment = "assess.json"        # the assessment shown, written by the console's runs or `wangan assess`
+//! profile = "profile.toml"          # the operator's profile: the console runs the assessment (no default)
 //! ```
 
 use std::net::SocketAddr;

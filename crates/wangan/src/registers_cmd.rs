@@ -594,64 +594,30 @@ fn ctx_of(m: &ArgMatches, out: Out) -> anyhow::Result<Ctx> {
 /// Where the profile says the registers are (`[assess] registers`), a file
 /// path resolved against the profile's folder.
 fn profile_location(p: &duties::Profile) -> registers::Result<Option<Location>> {
-    let Some(r) = &p.settings.registers else {
-        return Ok(None);
-    };
-    match Location::parse(r)? {
-        Location::Sqlite(path) => Ok(Some(Location::Sqlite(p.resolve(&path)))),
-        pg => Ok(Some(pg)),
-    }
+    evidence::registers_location(p)
 }
 
 /// The registers the profile points at, opened for reading, with the
 /// settings and operator kind their clocks need: the store the profile names
-/// (or `registers.sqlite` in its vault). `None` when there is no store
-/// (wangan keeps no registers there) or it cannot be read (a warning says
-/// why).
+/// (or `registers.sqlite` in its vault; `evidence::registers_of`, as `wangan
+/// assess` and the console read them). `None` when there is no store (wangan
+/// keeps no registers there) or it cannot be read (a warning says why).
 fn open_for_profile(p: &duties::Profile, out: Out) -> Option<(Registers, Settings, OperatorKind)> {
-    let vault = p.resolve(&p.settings.vault);
-    let location = match profile_location(p) {
-        Ok(l) => l.unwrap_or_else(|| Location::default_in(&vault)),
-        Err(e) => {
-            eprintln!(
-                "{}: {e}",
-                out.t(
-                    "警告：登记簿位置无效",
-                    "warning: invalid registers location"
-                )
-            );
+    let r = match evidence::registers_of(p) {
+        Ok(r) => r,
+        Err(w) => {
+            let (zh, en) = w.what();
+            let detail = match &w {
+                evidence::Warning::RegistersUnreadable(d) => escape(d, false).to_string(),
+                evidence::Warning::RegistersLocation(d) => d.clone(),
+            };
+            eprintln!("{}: {detail}", out.t(zh, en));
             return None;
         }
     };
-    let mut settings = Settings::load(&vault.join("registers.toml")).unwrap_or_default();
-    settings.apply_profile(p);
-    let kind = OperatorKind::from(p.operator.kind);
-    match Registers::open_existing(&location) {
-        Ok(r) => Some((r, settings, kind)),
+    match Registers::open_existing(&r.location) {
+        Ok(regs) => Some((regs, r.settings, r.kind)),
         Err(e) if e.kind() == registers::ErrorKind::NotFound => None,
-        Err(e) => {
-            eprintln!(
-                "{}: {}",
-                out.t("警告：无法读取登记簿", "warning: cannot read the registers"),
-                escape(&e.to_string(), false)
-            );
-            None
-        }
-    }
-}
-
-/// The registers as evidence for `wangan assess`: the store the profile
-/// names (or `registers.sqlite` in its vault), read as it stands at `as_of`;
-/// `None` when there is no store (wangan keeps no registers there).
-pub fn assess_evidence(
-    p: &duties::Profile,
-    as_of: OffsetDateTime,
-    now: OffsetDateTime,
-    out: Out,
-) -> Option<duties::RegisterSet> {
-    let (mut regs, settings, kind) = open_for_profile(p, out)?;
-    match registers::evidence::register_set(&mut regs, kind, &settings, as_of, now) {
-        Ok(set) => Some(set),
         Err(e) => {
             eprintln!(
                 "{}: {}",

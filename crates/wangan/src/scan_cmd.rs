@@ -566,14 +566,7 @@ pub fn scan_and_save(target: &str, dir: &Path, out: Out) -> anyhow::Result<PathB
 /// The key that ties a saved scan to a data store of the profile: a URL
 /// without its password, or the absolute path of a file or folder.
 pub fn target_key(target: &str) -> String {
-    if target.contains("://") && !target.starts_with("file://") {
-        return scan::db::mask_target(target).replacen(":****@", "@", 1);
-    }
-    let p = Path::new(target.strip_prefix("file://").unwrap_or(target));
-    std::fs::canonicalize(p)
-        .unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
-        .display()
-        .to_string()
+    evidence::target_key(target)
 }
 
 /// Write one target's result to `dir` as `<UTC time>-<key hash>.json`

@@ -208,6 +208,34 @@ fn routes() -> Vec<Route> {
             "The latest assessment (`wangan assess --format json`, schema wangan.assess/1)",
         ),
         r(
+            Method::POST,
+            "/api/v1/assessment",
+            Role::Operator,
+            "runAssessment",
+            "Run the assessment now from the configured profile (the same evidence as `wangan assess`); it becomes the latest, shown by /api/v1/duties",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/assessment/report",
+            Role::Auditor,
+            "assessmentReport",
+            "The latest assessment run by the console since it started, as a report: HTML, Markdown, JSON, OSCAL 1.1 assessment-results or CSV",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/assessment/yearly",
+            Role::Auditor,
+            "yearlyReport",
+            "The yearly CII assessment report (检测评估情况和改进措施) of the latest run and the registers: DOCX, HTML or Markdown",
+        ),
+        r(
+            Method::GET,
+            "/api/v1/scans",
+            Role::Auditor,
+            "scans",
+            "Every data store of the profile with its latest saved scan (grade, kinds, persons, when, stale or not)",
+        ),
+        r(
             Method::GET,
             "/api/v1/clocks",
             Role::Auditor,
@@ -241,6 +269,13 @@ fn routes() -> Vec<Route> {
             Role::Auditor,
             "getRegisterRecord",
             "One record with its clocks and history (personal data masked)",
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/registers/{register}/{id}",
+            Role::Operator,
+            "updateRecord",
+            "Change a record: a JSON object of the field keys to change and their new values (the same validation as the console's form); errors name the field",
         ),
         r(
             Method::GET,
@@ -409,6 +444,9 @@ async fn handle_inner(
     let query = Params::parse(req.uri().query().unwrap_or("").as_bytes());
     let known: &[&str] = match route.id {
         "searchLogs" => search::PARAMS,
+        "runAssessment" => &["at"],
+        "assessmentReport" | "yearlyReport" => &["format", "lang"],
+        "updateRecord" => &["expected_revision"],
         _ => &[],
     };
     let unknown = query.unknown(known);
@@ -493,10 +531,27 @@ async fn handle_inner(
             {
                 Ok(Some(a)) => Ok(body(StatusCode::OK, "application/json", a.bytes)),
                 Ok(None) => Err(not_found(
-                    "no assessment yet: run `wangan assess --format json -o FILE` (see [console] assessment)",
+                    "no assessment yet: POST /api/v1/assessment (with [console] profile), or run `wangan assess --format json -o FILE` (see [console] assessment)",
                 )),
                 Err(e) => Err(unavailable(e)),
             }
+        }
+        "runAssessment" => run_assessment(c, &actor, &query, peer).await,
+        "assessmentReport" => assessment_report(c, &query),
+        "yearlyReport" => yearly_report(c, &query).await,
+        "scans" => scans(c).await,
+        "updateRecord" => {
+            let expected = match query.sent("expected_revision") {
+                None => None,
+                Some(v) => Some(v.parse::<u64>().map_err(|_| {
+                    Problem::bad_params(vec![BadParam {
+                        name: "expected_revision".into(),
+                        detail: "must be a revision number (a whole number)".into(),
+                    }])
+                })?),
+            };
+            let b = json_body(req).await?;
+            write_record(c, &actor, &vals[0], Some((&vals[1], expected)), b, peer).await
         }
         "clocks" => clocks(c).await,
         "incidents" => list_register(c, "incident", true).await,
@@ -504,7 +559,7 @@ async fn handle_inner(
         "getRegisterRecord" => get_register_record(c, &vals[0], &vals[1]).await,
         "addRecord" => {
             let b = json_body(req).await?;
-            add_record(c, &actor, &vals[0], b, peer).await
+            write_record(c, &actor, &vals[0], None, b, peer).await
         }
         "listTokens" => {
             let list = crate::auth::list_tokens(&c.dir).map_err(internal)?;
@@ -705,14 +760,20 @@ async fn clocks(c: &Console) -> Result<Resp, Problem> {
     ))
 }
 
-async fn add_record(
+/// Add a record (`target` `None`) or change one (`Some((id, expected revision))`), as the
+/// console's form does: fields checked against the register's table, the event recorded in
+/// the vault first, then the change made and anchored.
+async fn write_record(
     c: &Console,
     actor: &User,
     key: &str,
+    target: Option<(&str, Option<u64>)>,
     b: Bytes,
     peer: &str,
 ) -> Result<Resp, Problem> {
     let reg = register_or_404(key)?;
+    let id = target.map(|(id, _)| id.to_owned());
+    let expected = target.and_then(|(_, e)| e);
     let obj: serde_json::Map<String, Value> = parse_body(&b)?;
     let mut fields: Vec<(&'static str, registers::Input)> = Vec::new();
     let mut errs = Vec::new();
@@ -729,6 +790,12 @@ async fn add_record(
             }),
         }
     }
+    if id.is_some() && fields.is_empty() && errs.is_empty() {
+        errs.push(BadParam {
+            name: "body".into(),
+            detail: "name at least one field to change".into(),
+        });
+    }
     if !errs.is_empty() {
         return Err(Problem::bad_params(errs));
     }
@@ -737,10 +804,14 @@ async fn add_record(
         role: actor.role.name(),
         via: Via::Api,
         from: peer,
-        action: "register.add",
-        target: None,
+        action: if id.is_some() {
+            "register.update"
+        } else {
+            "register.add"
+        },
+        target: id.as_deref(),
         outcome: "ok",
-        detail: super::regs::event_detail(reg, None, &fields),
+        detail: super::regs::event_detail(reg, id.as_deref(), &fields),
     };
     c.audit.record(&ev).await.map_err(|_| {
         unavailable("the change could not be recorded in the vault, so nothing was saved")
@@ -753,14 +824,18 @@ async fn add_record(
         handle: tokio::runtime::Handle::current(),
         pending: Vec::new(),
     };
+    let idc = id.clone();
     let res = on_regs(c, move |r| {
         let w = registers::WriteCtx {
             actor: &name,
             now,
             settings: &settings,
-            expected_revision: None,
+            expected_revision: expected,
         };
-        let rec = r.add(reg, &fields, &w)?;
+        let rec = match &idc {
+            None => r.add(reg, &fields, &w)?,
+            Some(id) => r.update(reg, id, &fields, "update", &w)?,
+        };
         if let Err(e) = r.anchor(&mut sink) {
             tracing::warn!(error = %e, "register change not anchored yet (retried with the next change)");
         }
@@ -772,7 +847,11 @@ async fn add_record(
             let v =
                 registers::view::record_view(&rec, c.regs.kind, &c.regs.settings, now, None, false);
             Ok(ok_json(
-                StatusCode::CREATED,
+                if id.is_some() {
+                    StatusCode::OK
+                } else {
+                    StatusCode::CREATED
+                },
                 &serde_json::to_value(v).map_err(internal)?,
             ))
         }
@@ -788,6 +867,156 @@ async fn add_record(
             Err(p)
         }
     }
+}
+
+async fn run_assessment(
+    c: &Console,
+    actor: &User,
+    query: &Params,
+    peer: &str,
+) -> Result<Resp, Problem> {
+    use super::assessment::RunError;
+    let at = match query.sent("at") {
+        None => None,
+        Some(v) => Some(super::pages::parse_day(v).ok_or_else(|| {
+            Problem::bad_params(vec![BadParam {
+                name: "at".into(),
+                detail: "must be a date as YYYY-MM-DD".into(),
+            }])
+        })?),
+    };
+    match super::pages::run_assessment(c, actor, Via::Api, peer, at).await {
+        Ok(run) => Ok(body(
+            StatusCode::OK,
+            "application/json",
+            report::json(&run.assessment),
+        )),
+        Err(e @ (RunError::NoProfile | RunError::Busy)) => Err(Problem::new(
+            StatusCode::CONFLICT,
+            if e == RunError::Busy {
+                "busy"
+            } else {
+                "not-configured"
+            },
+            "refused",
+            e.text(super::Lang::En),
+        )),
+        Err(e) => Err(unavailable(e.text(super::Lang::En))),
+    }
+}
+
+fn assessment_report(c: &Console, query: &Params) -> Result<Resp, Problem> {
+    let mut errs = Vec::new();
+    let format = match query.sent("format") {
+        None => {
+            errs.push(BadParam {
+                name: "format".into(),
+                detail: "required: html, md, json, oscal or csv".into(),
+            });
+            None
+        }
+        Some(f) => {
+            let r = super::assessment::format_of(f);
+            if r.is_none() {
+                errs.push(BadParam {
+                    name: "format".into(),
+                    detail: "must be html, md, json, oscal or csv".into(),
+                });
+            }
+            r
+        }
+    };
+    let lang = match query.sent("lang") {
+        None => super::Lang::Zh,
+        Some(l) => super::Lang::parse(l).unwrap_or_else(|| {
+            errs.push(BadParam {
+                name: "lang".into(),
+                detail: "must be zh or en".into(),
+            });
+            super::Lang::Zh
+        }),
+    };
+    let Some(format) = format.filter(|_| errs.is_empty()) else {
+        return Err(Problem::bad_params(errs));
+    };
+    let Some(run) = c.runner.latest() else {
+        return Err(not_found(
+            "no assessment has been run since the console started: POST /api/v1/assessment (operator)",
+        ));
+    };
+    let (bytes, ctype, name) = super::assessment::render(&run, format, lang);
+    Ok(super::pages::attachment(
+        body(StatusCode::OK, ctype, bytes),
+        &name,
+    ))
+}
+
+async fn yearly_report(c: &Console, query: &Params) -> Result<Resp, Problem> {
+    let mut errs = Vec::new();
+    let format = match query.sent("format") {
+        None => {
+            errs.push(BadParam {
+                name: "format".into(),
+                detail: "required: docx, html or md".into(),
+            });
+            None
+        }
+        Some(f) => {
+            let r = match f {
+                "docx" | "html" | "md" => report::yearly::YearlyFormat::from_key(f),
+                _ => None,
+            };
+            if r.is_none() {
+                errs.push(BadParam {
+                    name: "format".into(),
+                    detail: "must be docx, html or md".into(),
+                });
+            }
+            r
+        }
+    };
+    let lang = match query.sent("lang") {
+        None => super::Lang::Zh,
+        Some(l) => super::Lang::parse(l).unwrap_or_else(|| {
+            errs.push(BadParam {
+                name: "lang".into(),
+                detail: "must be zh or en".into(),
+            });
+            super::Lang::Zh
+        }),
+    };
+    let Some(format) = format.filter(|_| errs.is_empty()) else {
+        return Err(Problem::bad_params(errs));
+    };
+    match super::pages::yearly_bytes(c, format, lang).await {
+        Ok((bytes, ctype, name)) => Ok(super::pages::attachment(
+            body(StatusCode::OK, ctype, bytes),
+            &name,
+        )),
+        Err((StatusCode::NOT_FOUND, _)) => Err(not_found(
+            "no assessment has been run since the console started: POST /api/v1/assessment (operator)",
+        )),
+        Err((_, e)) => Err(unavailable(e)),
+    }
+}
+
+async fn scans(c: &Console) -> Result<Resp, Problem> {
+    let Some(p) = c.runner.profile_path().map(std::path::Path::to_path_buf) else {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "not-configured",
+            "refused",
+            super::assessment::RunError::NoProfile.text(super::Lang::En),
+        ));
+    };
+    let rows = tokio::task::spawn_blocking(move || super::assessment::scans(&p))
+        .await
+        .map_err(internal)?
+        .map_err(unavailable)?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({"schema": "wangan.console.scans/1", "stores": rows}),
+    ))
 }
 
 fn internal(e: impl std::fmt::Display) -> Problem {
@@ -1245,6 +1474,18 @@ async fn export(c: &Console, actor: &User, b: Bytes, peer: &str) -> Result<Resp,
         seq: Option<u64>,
     }
     let b: B = parse_body(&b)?;
+    // the document's maxItems, counted as sent (empty names included: the search drops them)
+    let too_many: Vec<BadParam> = [("source", b.source.len()), ("host", b.host.len())]
+        .into_iter()
+        .filter(|(_, n)| *n > 64)
+        .map(|(k, _)| BadParam {
+            name: k.into(),
+            detail: "more than 64 values".into(),
+        })
+        .collect();
+    if !too_many.is_empty() {
+        return Err(Problem::bad_params(too_many));
+    }
     let mut p = Params::default();
     let mut push = |k: &str, v: String| p.0.push((k.to_owned(), v));
     if let Some(v) = b.from {
@@ -1432,6 +1673,24 @@ fn params_of(id: &str) -> Value {
         "listRegister" | "addRecord" => {
             json!([{"name": "register", "in": "path", "required": true, "schema": {"type": "string", "enum": super::regs::ALL.iter().map(|r| r.key()).collect::<Vec<_>>()}}])
         }
+        "runAssessment" => json!([q(
+            "at",
+            "The date assessed (default: today in China Standard Time)",
+            json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+        )]),
+        "assessmentReport" => json!([
+            {"name": "format", "in": "query", "required": true, "description": "The report format", "schema": {"type": "string", "enum": ["html", "md", "json", "oscal", "csv"]}},
+            q("lang", "The report's language (the law's own words are always Chinese)", json!({"type": "string", "enum": ["zh", "en"], "default": "zh"}))
+        ]),
+        "yearlyReport" => json!([
+            {"name": "format", "in": "query", "required": true, "description": "The report format", "schema": {"type": "string", "enum": ["docx", "html", "md"]}},
+            q("lang", "The report's language (default Chinese: a document for the sector department)", json!({"type": "string", "enum": ["zh", "en"], "default": "zh"}))
+        ]),
+        "updateRecord" => json!([
+            {"name": "register", "in": "path", "required": true, "schema": {"type": "string", "enum": super::regs::ALL.iter().map(|r| r.key()).collect::<Vec<_>>()}},
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 64}},
+            q("expected_revision", "Refuse (400) if the record is no longer at this revision (someone else changed it)", json!({"type": "integer", "minimum": 0}))
+        ]),
         "getRegisterRecord" => json!([
             {"name": "register", "in": "path", "required": true, "schema": {"type": "string", "enum": super::regs::ALL.iter().map(|r| r.key()).collect::<Vec<_>>()}},
             {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
@@ -1515,6 +1774,11 @@ fn body_of(id: &str) -> Option<Value> {
             "description": "Field keys of the register and their values: text, numbers, booleans, RFC 3339 times, lists",
             "additionalProperties": {"type": ["string", "number", "integer", "boolean", "array"]}
         }),
+        "updateRecord" => json!({
+            "type": "object", "minProperties": 1,
+            "description": "The field keys to change and their new values (the others keep theirs)",
+            "additionalProperties": {"type": ["string", "number", "integer", "boolean", "array"]}
+        }),
         "createToken" => json!({
             "type": "object", "additionalProperties": false, "required": ["role"],
             "properties": {"role": {"type": "string", "enum": ["ingest", "metrics", "auditor", "operator", "admin"]}}
@@ -1556,6 +1820,43 @@ fn success_of(id: &str) -> (u16, Value) {
         "getUser" | "changeUser" => (200, j(user_schema())),
         "addUser" => (201, j(user_schema())),
         "addRecord" => (201, j(obj.clone())),
+        "updateRecord" => (200, j(obj.clone())),
+        "runAssessment" => (
+            200,
+            j(
+                json!({"type": "object", "required": ["schema", "duties"], "properties": {"schema": {"const": "wangan.assess/1"}, "duties": {"type": "array"}}}),
+            ),
+        ),
+        "assessmentReport" => (
+            200,
+            json!({"content": {
+                "text/html": {"schema": {"type": "string"}},
+                "text/markdown": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+                "application/oscal+json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}}
+            }}),
+        ),
+        "yearlyReport" => (
+            200,
+            json!({"content": {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"schema": {"type": "string", "format": "binary"}},
+                "text/html": {"schema": {"type": "string"}},
+                "text/markdown": {"schema": {"type": "string"}}
+            }}),
+        ),
+        "scans" => (
+            200,
+            j(
+                json!({"type": "object", "required": ["schema", "stores"], "properties": {
+                    "schema": {"const": "wangan.console.scans/1"},
+                    "stores": {"type": "array", "items": {"type": "object", "required": ["store", "target", "important", "scan"], "properties": {
+                        "store": {"type": "string"}, "target": {"type": "string"}, "important": {"type": "boolean"},
+                        "scan": {"type": ["object", "null"]}
+                    }}}
+                }}),
+            ),
+        ),
         "removeUser" | "revokeToken" => (204, json!({})),
         "listTokens" => (
             200,
@@ -1633,7 +1934,7 @@ pub fn openapi() -> Value {
         "info": {
             "title": "wangan console API",
             "version": "1",
-            "description": "The JSON API of wangan's console: vault health, log coverage, search, records with inclusion proofs, evidence bundles, verification, users and tokens. Log intake (`POST /api/v1/logs`, the Elasticsearch-compatible API) is documented in the server's README. Errors are RFC 9457 problem details. Every change is recorded in the vault as an event of source `wangan.console`."
+            "description": "The JSON API of wangan's console: vault health, log coverage, search, records with inclusion proofs, evidence bundles, verification, the assessment (run it, its reports in five formats), the data stores' scans, the registers (list, add, change), users and tokens. Log intake (`POST /api/v1/logs`, the Elasticsearch-compatible API) is documented in the server's README. Errors are RFC 9457 problem details. Every change is recorded in the vault as an event of source `wangan.console`."
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],

@@ -16,6 +16,12 @@
 //! | `GET /console/logs/{seq}` | session | one record with its inclusion proof |
 //! | `POST /console/logs/export` | operator | evidence bundle of the selection |
 //! | `GET`/`POST /console/verify` | session | run a full verification and watch it |
+//! | `GET /console/assessment` | session | duties by status; the reports of the latest run |
+//! | `POST /console/assessment/run` | operator | run the assessment from `[console] profile` |
+//! | `GET /console/assessment/report` | session | a report: `format` html, md, json, oscal, csv; `lang` |
+//! | `GET /console/assessment/yearly` | session | the yearly CII report: `format` docx, html, md; `lang` |
+//! | `GET /console/scans` | session | the profile's data stores with their latest saved scan |
+//! | `GET`/`POST /console/registers/…` | session / operator | list, show; add and change records |
 //! | `GET /console/settings` | session | admin: users and tokens; others: their account |
 //! | `POST /console/settings/…` | admin | add, change, disable, remove users; create, revoke tokens |
 //! | `GET`/`POST /console/login`, `POST /console/logout` | anyone | sign in and out |
@@ -84,6 +90,7 @@ pub struct FileConsole {
     lockout_mins: Option<u64>,
     operator_kind: Option<String>,
     assessment: Option<PathBuf>,
+    profile: Option<PathBuf>,
 }
 
 /// The console's resolved settings.
@@ -99,10 +106,18 @@ pub struct ConsoleConfig {
     pub login_max_failures: usize,
     /// How long a locked name stays locked.
     pub lockout: Duration,
-    /// The operator kind the registers' clocks are counted for.
+    /// The operator kind the registers' clocks are counted for: the profile's when a profile
+    /// is configured, else `operator_kind` (default ordinary).
     pub operator_kind: registers::OperatorKind,
-    /// The `wangan assess --format json` file shown; `None`: `<data-dir>/assess.json`.
+    /// The assessment shown (`wangan.assess/1` JSON, written by the console's runs or by
+    /// `wangan assess --format json`); `None`: `<data-dir>/assess.json`.
     pub assessment: Option<PathBuf>,
+    /// The operator's profile the console assesses (`wangan assess --profile`); `None`: the
+    /// console cannot run an assessment, only show a saved one.
+    pub profile: Option<PathBuf>,
+    /// The profile's registers store and settings (the store the assessment reads); `None`:
+    /// `registers.sqlite` in the data directory with default settings.
+    pub registers: Option<(registers::Location, registers::Settings)>,
 }
 
 impl Default for ConsoleConfig {
@@ -115,6 +130,8 @@ impl Default for ConsoleConfig {
             lockout: Duration::from_secs(15 * 60),
             operator_kind: registers::OperatorKind::Ordinary,
             assessment: None,
+            profile: None,
+            registers: None,
         }
     }
 }
@@ -146,6 +163,13 @@ impl ConsoleConfig {
     /// Resolve `[console]`, with bounds checked; relative paths are taken from `base`.
     pub fn from_file(f: &FileConsole, base: &Path) -> Result<ConsoleConfig, String> {
         let d = ConsoleConfig::default();
+        let abs = |p: &PathBuf| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                base.join(p)
+            }
+        };
         let mins = |v: Option<u64>, key: &str, def: Duration| -> Result<Duration, String> {
             match v {
                 None => Ok(def),
@@ -153,6 +177,20 @@ impl ConsoleConfig {
                 Some(n) => Err(format!(
                     "[console] {key}: {n} is out of range (1 to 1440 minutes)"
                 )),
+            }
+        };
+        let profile = match &f.profile {
+            None => None,
+            Some(p) => Some(
+                assessment::load_profile(&abs(p)).map_err(|e| format!("[console] profile: {e}"))?,
+            ),
+        };
+        let registers = match &profile {
+            None => None,
+            Some(p) => {
+                let r = evidence::registers_of(p)
+                    .map_err(|w| format!("[console] profile: {}: {}", w.what().1, w.detail()))?;
+                Some((r.location, r.settings))
             }
         };
         Ok(ConsoleConfig {
@@ -174,19 +212,23 @@ impl ConsoleConfig {
                 }
             },
             lockout: mins(f.lockout_mins, "lockout_mins", d.lockout)?,
-            operator_kind: match &f.operator_kind {
-                None => d.operator_kind,
-                Some(s) => registers::OperatorKind::parse(s).ok_or_else(|| {
+            operator_kind: match (&profile, &f.operator_kind) {
+                (Some(_), Some(_)) => {
+                    return Err(
+                        "[console] operator_kind: remove it; the profile (`[console] \
+                         profile`) says the operator kind"
+                            .into(),
+                    );
+                }
+                (Some(p), None) => registers::OperatorKind::from(p.operator.kind),
+                (None, None) => d.operator_kind,
+                (None, Some(s)) => registers::OperatorKind::parse(s).ok_or_else(|| {
                     format!("[console] operator_kind: {s:?} is not ordinary, cii or central-state")
                 })?,
             },
-            assessment: f.assessment.as_ref().map(|p| {
-                if p.is_absolute() {
-                    p.clone()
-                } else {
-                    base.join(p)
-                }
-            }),
+            assessment: f.assessment.as_ref().map(abs),
+            profile: f.profile.as_ref().map(abs),
+            registers,
         })
     }
 }
@@ -248,6 +290,7 @@ pub struct Console {
     verify: Arc<jobs::VerifyJob>,
     regs: Arc<regs::RegStore>,
     assessment: PathBuf,
+    runner: Arc<assessment::Runner>,
     /// At most two password hashes at a time (each takes ~19 MiB and ~20 ms).
     hashing: tokio::sync::Semaphore,
     /// A precomputed hash checked for unknown user names, so they take as long as known ones.
@@ -290,11 +333,22 @@ impl Console {
             tokens,
             audit: audit::Audit::new(intake),
             verify: Arc::new(jobs::VerifyJob::new(dir)),
-            regs: Arc::new(regs::RegStore::new(dir, cfg.operator_kind)),
+            regs: Arc::new(match &cfg.registers {
+                Some((location, settings)) => {
+                    regs::RegStore::at(location.clone(), cfg.operator_kind, settings.clone())
+                }
+                None => regs::RegStore::new(dir, cfg.operator_kind),
+            }),
             assessment: cfg
                 .assessment
                 .clone()
                 .unwrap_or_else(|| dir.join("assess.json")),
+            runner: Arc::new(assessment::Runner::new(
+                cfg.profile.clone(),
+                cfg.assessment
+                    .clone()
+                    .unwrap_or_else(|| dir.join("assess.json")),
+            )),
             view,
             hashing: tokio::sync::Semaphore::new(2),
             dummy_hash: users::hash_password("not a password of anyone")?,
@@ -465,6 +519,12 @@ impl Params {
             .find(|(a, _)| a == k)
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
+    }
+
+    /// The first value of `k` as sent, empty included (an API parameter that is present must
+    /// be valid).
+    pub fn sent(&self, k: &str) -> Option<&str> {
+        self.0.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str())
     }
 
     /// Every non-empty value of `k`.
@@ -639,6 +699,30 @@ mod tests {
         assert_eq!(
             fmt_time(0, UtcOffset::from_hms(8, 0, 0).unwrap(), true),
             "1970-01-01 08:00:00 +08:00"
+        );
+    }
+
+    #[test]
+    fn the_profile_is_the_single_source_of_the_operator_kind() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("profile.toml"),
+            duties::profile::template(duties::OperatorKind::CiiOperator, false),
+        )
+        .unwrap();
+        let f: FileConsole = toml::from_str("profile = \"profile.toml\"").unwrap();
+        let c = ConsoleConfig::from_file(&f, tmp.path()).unwrap();
+        assert_eq!(c.operator_kind, registers::OperatorKind::Cii);
+        assert_eq!(c.profile, Some(tmp.path().join("profile.toml")));
+        let f: FileConsole =
+            toml::from_str("profile = \"profile.toml\"\noperator_kind = \"ordinary\"").unwrap();
+        let e = ConsoleConfig::from_file(&f, tmp.path()).unwrap_err();
+        assert!(e.contains("operator_kind") && e.contains("profile"), "{e}");
+        let f: FileConsole = toml::from_str("profile = \"missing.toml\"").unwrap();
+        let e = ConsoleConfig::from_file(&f, tmp.path()).unwrap_err();
+        assert!(
+            e.contains("[console] profile") && e.contains("missing.toml"),
+            "{e}"
         );
     }
 }

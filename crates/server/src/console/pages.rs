@@ -46,6 +46,7 @@ enum Nav {
     Logs,
     Verify,
     Assessment,
+    Scans,
     Registers,
     Settings,
     None,
@@ -188,6 +189,7 @@ fn layout(x: &Ctx, title: &str, nav: Nav, refresh: bool, main: Markup) -> Markup
                             (link(Nav::Dashboard, "/console/", "仪表盘", "Dashboard"))
                             (link(Nav::Logs, "/console/logs", "日志", "Logs"))
                             (link(Nav::Assessment, "/console/assessment", "义务", "Duties"))
+                            (link(Nav::Scans, "/console/scans", "数据扫描", "Scans"))
                             (link(Nav::Registers, "/console/registers", "登记簿", "Registers"))
                             (link(Nav::Verify, "/console/verify", "校验", "Verification"))
                             (link(Nav::Settings, "/console/settings", "设置", "Settings"))
@@ -333,6 +335,9 @@ pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str)
             "/console/settings" => settings_page(&x, None, StatusCode::OK),
             "/console/assessment" => assessment_page(&x).await,
             "/console/assessment.json" => assessment_file(&x).await,
+            "/console/assessment/report" => assessment_report(&x, &query).await,
+            "/console/assessment/yearly" => yearly_report(&x, &query).await,
+            "/console/scans" => scans_page(&x).await,
             p if p == "/console/registers" || p.starts_with("/console/registers/") => {
                 regs_get(&x, p, &query).await
             }
@@ -380,7 +385,7 @@ pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str)
     }
     let need = match path.as_str() {
         "/console/logout" | "/console/verify" => UserRole::Auditor,
-        "/console/logs/export" => UserRole::Operator,
+        "/console/logs/export" | "/console/assessment/run" => UserRole::Operator,
         p if p.starts_with("/console/registers/") => UserRole::Operator,
         _ => UserRole::Admin,
     };
@@ -413,6 +418,7 @@ pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str)
         "/console/logout" => logout(&x, peer).await,
         "/console/verify" => start_verify(&x, peer).await,
         "/console/logs/export" => export(&x, &form, peer).await,
+        "/console/assessment/run" => run_assessment_form(&x, &form, peer).await,
         p if p.starts_with("/console/registers/") => regs_post(&x, p, &form, peer).await,
         p if p.starts_with("/console/settings/") => settings_action(&x, p, &form, peer).await,
         _ => error_page(
@@ -2756,6 +2762,14 @@ async fn load_assessment(c: &Console) -> Result<Option<super::assessment::Loaded
 }
 
 fn assess_hint(x: &Ctx) -> Markup {
+    if x.c.runner.configured() {
+        return html! {
+            p.muted {
+                (x.t("还没有评估结果。", "No assessment yet. "))
+                a href="/console/assessment" { (x.t("在“义务”页运行评估（操作员、管理员）。", "Run it on the Duties page (operator, admin).")) }
+            }
+        };
+    }
     html! {
         p.muted {
             (x.t("还没有评估结果。用下面的命令生成（例如每天由 cron 运行），控制台会显示它：", "No assessment yet. Produce one with the command below (e.g. daily from cron) and the console shows it:"))
@@ -2793,10 +2807,76 @@ async fn duties_panel(x: &Ctx<'_>) -> Markup {
 }
 
 async fn assessment_page(x: &Ctx<'_>) -> Resp {
+    assessment_page_with(x, None, StatusCode::OK).await
+}
+
+async fn assessment_page_with(x: &Ctx<'_>, problem: Option<String>, status: StatusCode) -> Resp {
     let loaded = load_assessment(x.c).await;
     let lang = x.lang;
+    let runner = &x.c.runner;
+    let run = runner.latest();
+    let operator = x.who.is_some_and(|w| w.can(UserRole::Operator));
     let m = html! {
         h1 { (x.t("义务与评估", "Duties and assessment")) }
+        @if let Some(p) = &problem { p.error role="alert" { (p) } }
+        section.panel aria-labelledby="h-run" {
+            h2 #h-run { (x.t("运行评估", "Run the assessment")) }
+            @if !runner.configured() {
+                p.muted { (super::assessment::RunError::NoProfile.text(lang)) }
+            } @else if operator {
+                p.muted.small {
+                    (x.t("收集画像所指的证据（日志库覆盖与完整性、已保存的扫描、文件、登记簿），与 wangan assess 相同，判定每项义务，并保存为此页显示的评估。", "Gathers the evidence the profile points at (vault coverage and integrity, saved scans, documents, registers) as `wangan assess` does, decides every duty, and saves it as the assessment this page shows."))
+                }
+                form.block method="post" action="/console/assessment/run" {
+                    (x.csrf())
+                    label for="assess-at" { (x.t("评估日期（留空为今天）", "Date assessed (empty: today)")) }
+                    input #assess-at type="date" name="at";
+                    button.primary type="submit" { (x.t("立即运行评估", "Run the assessment now")) }
+                }
+            } @else {
+                p.muted { (x.t("评估由操作员或管理员运行；你可以查看并下载其报告。", "An operator or an administrator runs the assessment; you can view and download its reports.")) }
+            }
+        }
+        section.panel aria-labelledby="h-reports" {
+            h2 #h-reports { (x.t("报告下载", "Reports")) }
+            @if let Some(r) = &run {
+                p.muted {
+                    (x.t("本次评估由 ", "Run by ")) (r.by) " · "
+                    (x.t("评估日期 ", "assessed for ")) (r.assessment.at.to_string()) " · "
+                    (x.t("证据收集于 ", "evidence gathered ")) (x.time(i64::try_from(r.assessment.generated.unix_timestamp_nanos()).unwrap_or(0)))
+                }
+                @for w in &r.warnings { p.error { (w) } }
+                table.data {
+                    thead { tr {
+                        th scope="col" { (x.t("格式", "Format")) }
+                        th scope="col" { "中文" }
+                        th scope="col" { "English" }
+                    } }
+                    tbody {
+                        @for (key, name) in super::assessment::FORMATS {
+                            tr {
+                                th scope="row" { (name) }
+                                td { a.download href=(format!("/console/assessment/report?format={key}&lang=zh")) download { (name) " · 中文" } }
+                                td { a.download href=(format!("/console/assessment/report?format={key}&lang=en")) download { (name) " · English" } }
+                            }
+                        }
+                    }
+                }
+                h3 { (x.t("年度检测评估报告（关键信息基础设施）", "Yearly CII assessment report")) }
+                p.muted.small { (x.t("检测评估情况和改进措施：由本次评估和登记簿生成的草稿，结构由 wangan 拟定（法律未规定格式），未知事项标明待填。", "检测评估情况和改进措施: a draft from this assessment and the registers; the structure is wangan's (the law prescribes none) and facts not known are marked to fill in.")) }
+                p {
+                    @for (key, name) in [("docx", "DOCX"), ("html", "HTML"), ("md", "Markdown")] {
+                        a.download.yearly href=(format!("/console/assessment/yearly?format={key}&lang=zh")) download { (name) " · 中文" }
+                        " · "
+                        a.download.yearly href=(format!("/console/assessment/yearly?format={key}&lang=en")) download { (name) " · English" }
+                        br;
+                    }
+                }
+            } @else {
+                p.muted { (x.t("控制台启动以来还没有运行过评估：HTML、Markdown、OSCAL 和 CSV 报告需要先运行一次。已保存的评估可下载为 JSON。", "No assessment has been run since the console started: the HTML, Markdown, OSCAL and CSV reports need a run first. A saved assessment downloads as JSON.")) }
+            }
+            p.muted.small { a href="/console/scans" { (x.t("数据存储的扫描结果 »", "Scan results of the data stores »")) } }
+        }
         @match &loaded {
             Err(e) => p.error role="alert" { (e) }
             Ok(None) => (assess_hint(x)),
@@ -2807,15 +2887,287 @@ async fn assessment_page(x: &Ctx<'_>) -> Resp {
                     (a.doc["law"]["label"].as_str().or(a.doc["law"]["version"].as_str()).unwrap_or(""))
                 }
                 (super::assessment::counts(&a.doc, lang))
-                p { a.button href="/console/assessment.json" download="assess.json" { (x.t("下载 JSON（wangan.assess/1）", "Download JSON (wangan.assess/1)")) } }
-                p.muted.small { (x.t("HTML、Markdown、OSCAL、CSV 格式：", "HTML, Markdown, OSCAL and CSV: ")) code { "wangan assess --format html|md|oscal|csv" } }
+                p { a.button href="/console/assessment.json" download="assess.json" { (x.t("下载已保存的 JSON（wangan.assess/1）", "Download the saved JSON (wangan.assess/1)")) } }
                 (super::assessment::table(&super::assessment::duties_worst_first(&a.doc), lang))
             }
         }
     };
     html_resp(
-        StatusCode::OK,
+        status,
         layout(x, x.t("义务", "Duties"), Nav::Assessment, false, m),
+    )
+}
+
+async fn run_assessment_form(x: &Ctx<'_>, form: &Params, peer: &str) -> Resp {
+    let Some(w) = x.who else {
+        return redirect("/console/login");
+    };
+    let at = match form.get("at").map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match parse_day(s) {
+            Some(d) => Some(d),
+            None => {
+                return assessment_page_with(
+                    x,
+                    Some(format!(
+                        "{} {s:?}",
+                        x.t(
+                            "评估日期应为 YYYY-MM-DD：",
+                            "The date assessed must be YYYY-MM-DD:"
+                        )
+                    )),
+                    StatusCode::BAD_REQUEST,
+                )
+                .await;
+            }
+        },
+    };
+    match run_assessment(x.c, &w.user, Via::Console, peer, at).await {
+        Ok(_) => redirect("/console/assessment"),
+        Err(e) => {
+            let status = match e {
+                super::assessment::RunError::Busy => StatusCode::CONFLICT,
+                super::assessment::RunError::NoProfile => StatusCode::NOT_FOUND,
+                _ => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            assessment_page_with(x, Some(e.text(x.lang)), status).await
+        }
+    }
+}
+
+/// `YYYY-MM-DD`.
+pub(super) fn parse_day(s: &str) -> Option<time::Date> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// Run the assessment for `actor`: the event first (a run nobody can account for is not
+/// made), then the run on a blocking thread; a failure is recorded too.
+pub(super) async fn run_assessment(
+    c: &Console,
+    actor: &User,
+    via: Via,
+    peer: &str,
+    at: Option<time::Date>,
+) -> Result<Arc<super::assessment::Run>, super::assessment::RunError> {
+    use super::assessment::RunError;
+    if !c.runner.configured() {
+        return Err(RunError::NoProfile);
+    }
+    let at_s = at.map(|d| d.to_string());
+    let ev = Event {
+        actor: &actor.name,
+        role: actor.role.name(),
+        via,
+        from: peer,
+        action: "assessment.run",
+        target: None,
+        outcome: "ok",
+        detail: json!({"at": at_s}),
+    };
+    if c.audit.record(&ev).await.is_err() {
+        return Err(RunError::Save(
+            "the run could not be recorded in the vault, so it was not made".into(),
+        ));
+    }
+    let runner = c.runner.clone();
+    let by = actor.name.clone();
+    let res = tokio::task::spawn_blocking(move || runner.run(&by, at))
+        .await
+        .unwrap_or_else(|e| Err(RunError::Save(e.to_string())));
+    match &res {
+        Ok(r) => tracing::info!(
+            by = %actor.name,
+            at = %r.assessment.at,
+            duties = r.assessment.duties.len(),
+            "assessment run from the console"
+        ),
+        Err(e) => {
+            let _ = c
+                .audit
+                .record(&Event {
+                    outcome: "failed",
+                    detail: json!({"at": at_s, "error": e.text(Lang::En)}),
+                    ..ev
+                })
+                .await;
+        }
+    }
+    res
+}
+
+async fn assessment_report(x: &Ctx<'_>, query: &Params) -> Resp {
+    let Some(format) = query.get("format").and_then(super::assessment::format_of) else {
+        return error_page(
+            x,
+            StatusCode::BAD_REQUEST,
+            x.t(
+                "format 应为 html、md、json、oscal 或 csv。",
+                "format must be html, md, json, oscal or csv.",
+            ),
+        );
+    };
+    let lang = match query.get("lang") {
+        None => x.lang,
+        Some(l) => match Lang::parse(l) {
+            Some(l) => l,
+            None => {
+                return error_page(
+                    x,
+                    StatusCode::BAD_REQUEST,
+                    x.t("lang 应为 zh 或 en。", "lang must be zh or en."),
+                );
+            }
+        },
+    };
+    let Some(run) = x.c.runner.latest() else {
+        return error_page(
+            x,
+            StatusCode::NOT_FOUND,
+            x.t(
+                "控制台启动以来还没有运行过评估。",
+                "No assessment has been run since the console started.",
+            ),
+        );
+    };
+    let (bytes, ctype, name) = super::assessment::render(&run, format, lang);
+    attachment(body(StatusCode::OK, ctype, bytes), &name)
+}
+
+async fn yearly_report(x: &Ctx<'_>, query: &Params) -> Resp {
+    let Some(format) = query
+        .get("format")
+        .and_then(report::yearly::YearlyFormat::from_key)
+    else {
+        return error_page(
+            x,
+            StatusCode::BAD_REQUEST,
+            x.t(
+                "format 应为 md、html 或 docx。",
+                "format must be md, html or docx.",
+            ),
+        );
+    };
+    let lang = query.get("lang").and_then(Lang::parse).unwrap_or(Lang::Zh);
+    match yearly_bytes(x.c, format, lang).await {
+        Ok((bytes, ctype, name)) => attachment(body(StatusCode::OK, ctype, bytes), &name),
+        Err((status, msg)) => error_page(x, status, &msg),
+    }
+}
+
+/// The yearly CII report of the latest run, with the registers as they are now.
+pub(super) async fn yearly_bytes(
+    c: &Console,
+    format: report::yearly::YearlyFormat,
+    lang: Lang,
+) -> Result<(Vec<u8>, &'static str, String), (StatusCode, String)> {
+    let Some(run) = c.runner.latest() else {
+        return Err((
+            StatusCode::NOT_FOUND,
+            lang.t(
+                "控制台启动以来还没有运行过评估。",
+                "No assessment has been run since the console started.",
+            )
+            .to_owned(),
+        ));
+    };
+    let store = c.regs.clone();
+    tokio::task::spawn_blocking(move || {
+        let regs = match store.all_records() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                tracing::warn!(error = %e, "yearly report without the registers");
+                None
+            }
+        };
+        super::assessment::yearly(&run, regs.as_ref(), &store, format, lang)
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r)
+    .map_err(|e| (StatusCode::SERVICE_UNAVAILABLE, e))
+}
+
+/// Mark a response as a download named `name`.
+pub(super) fn attachment(mut r: Resp, name: &str) -> Resp {
+    if let Ok(v) = header::HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}\"",
+        name.replace(
+            |c: char| c == '"' || c == '\\' || !c.is_ascii() || c.is_ascii_control(),
+            ""
+        )
+    )) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+async fn scans_page(x: &Ctx<'_>) -> Resp {
+    let lang = x.lang;
+    let rows = match x.c.runner.profile_path().map(std::path::Path::to_path_buf) {
+        None => Err(super::assessment::RunError::NoProfile.text(x.lang)),
+        Some(p) => tokio::task::spawn_blocking(move || super::assessment::scans(&p))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string())),
+    };
+    let m = html! {
+        h1 { (x.t("数据存储的扫描结果", "Scan results of the data stores")) }
+        p.lead { (x.t("画像中每个数据存储最近一次保存的扫描（wangan scan --save）：分级、发现的数据种类、人数、时间，以及是否已过期。只读。", "The latest saved scan (`wangan scan --save`) of every data store of the profile: grade, kinds of data found, persons, when, and whether it is stale. Read-only.")) }
+        @match &rows {
+            Err(e) => p.error role="alert" { (e) }
+            Ok(rows) if rows.is_empty() => p.muted { (x.t("画像中没有数据存储。", "The profile names no data store.")) }
+            Ok(rows) => {
+                table.data #scans {
+                    thead { tr {
+                        th scope="col" { (x.t("数据存储", "Data store")) }
+                        th scope="col" { (x.t("分级", "Grade")) }
+                        th scope="col" { (x.t("数据种类", "Kinds")) }
+                        th scope="col" { (x.t("人数", "Persons")) }
+                        th scope="col" { (x.t("扫描时间", "Scanned")) }
+                        th scope="col" { (x.t("状态", "State")) }
+                    } }
+                    tbody {
+                        @for r in rows {
+                            tr {
+                                th scope="row" {
+                                    (r.store)
+                                    @if r.important { " " (badge(Tone::Warn, x.t("重要数据", "important data"))) }
+                                    br; span.muted.small.mono { (r.target) }
+                                }
+                                @match &r.scan {
+                                    None => {
+                                        td colspan="4" { span.muted { (x.t("从未扫描", "never scanned")) } }
+                                        td { (badge(Tone::Bad, x.t("缺少扫描", "no scan"))) }
+                                    }
+                                    Some(s) => {
+                                        td {
+                                            (s.level_label[lang.code()].as_str().unwrap_or(&s.level))
+                                            @if s.sensitive { " " (badge(Tone::Warn, x.t("敏感", "sensitive"))) }
+                                            @if s.minors { " " (badge(Tone::Warn, x.t("未成年人", "minors"))) }
+                                            @if s.secrets { " " (badge(Tone::Bad, x.t("密钥", "secrets"))) }
+                                        }
+                                        td.small { (s.kinds.join(", ")) }
+                                        td { (fmt_count(s.persons)) }
+                                        td.nowrap { (super::regs::pretty_time(&s.scanned_at, x.c.cfg.utc_offset)) }
+                                        td {
+                                            @if s.stale {
+                                                (badge(Tone::Bad, x.t("已过期", "stale"))) " " span.small.muted { (x.t("自 ", "since ")) (s.stale_after) }
+                                            } @else {
+                                                (badge(Tone::Good, x.t("有效", "current"))) " " span.small.muted { (x.t("至 ", "until ")) (s.stale_after) }
+                                            }
+                                            @if s.unreadable > 0 { br; span.small.error { (s.unreadable) (x.t(" 个输入无法读取", " inputs unreadable")) } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    html_resp(
+        StatusCode::OK,
+        layout(x, x.t("数据扫描", "Scans"), Nav::Scans, false, m),
     )
 }
 

@@ -1,7 +1,8 @@
 //! The registers in the console: every register of the `registers` crate listed, created and
 //! edited through forms generated from its schema (labels in both languages, errors next to
 //! the field they concern), each record with its clocks and its history, and an incident's
-//! report draft to download. The store is the SQLite file in the data directory (opened on
+//! report draft to download. The store is the profile's (`[console] profile`: the store the
+//! assessment reads, with its settings), else the SQLite file in the data directory (opened on
 //! first use); each change is recorded as a console event first, then made, then anchored
 //! into the vault through the writer thread (source `wangan.registers`), like every record.
 
@@ -15,7 +16,7 @@ use super::Lang;
 
 /// The registers store of a console.
 pub struct RegStore {
-    dir: std::path::PathBuf,
+    location: registers::Location,
     inner: Mutex<Option<Registers>>,
     /// Operator kind the clocks are counted for (`[console] operator_kind`).
     pub kind: OperatorKind,
@@ -71,11 +72,20 @@ impl registers::AnchorSink for IntakeSink {
 impl RegStore {
     /// The registers of data directory `dir`.
     pub fn new(dir: &std::path::Path, kind: OperatorKind) -> RegStore {
+        RegStore::at(
+            registers::Location::default_in(dir),
+            kind,
+            Settings::default(),
+        )
+    }
+
+    /// The registers at `location` (a profile's), read with `settings`.
+    pub fn at(location: registers::Location, kind: OperatorKind, settings: Settings) -> RegStore {
         RegStore {
-            dir: dir.to_path_buf(),
+            location,
             inner: Mutex::new(None),
             kind,
-            settings: Settings::default(),
+            settings,
         }
     }
 
@@ -86,14 +96,29 @@ impl RegStore {
     ) -> registers::Result<T> {
         let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if g.is_none() {
-            *g = Some(Registers::open(&registers::Location::default_in(
-                &self.dir,
-            ))?);
+            *g = Some(Registers::open(&self.location)?);
         }
         match g.as_mut() {
             Some(r) => f(r),
             None => Err(registers::Error::storage("registers not open")),
         }
+    }
+}
+
+impl RegStore {
+    /// Every record of every register at its latest revision, with the store's name
+    /// (blocking: call on a blocking thread).
+    pub fn all_records(&self) -> registers::Result<(String, Vec<registers::Record>)> {
+        self.with(|r| {
+            let mut all = Vec::new();
+            for reg in ALL {
+                r.each(reg, |rec| {
+                    all.push(rec);
+                    Ok(())
+                })?;
+            }
+            Ok((format!("registers:{}", r.location().display()), all))
+        })
     }
 }
 

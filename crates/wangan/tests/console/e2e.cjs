@@ -220,6 +220,59 @@ async function main() {
   check((await page.locator("#h-clocks ~ table.clocks tbody tr").count()) >= 1, "the dashboard lists the running clock");
   await shot(page, "02b-dashboard-clocks.png");
 
+  step = "assessment: run it from the console and download every report";
+  await page.goto(`${BASE}/console/assessment`);
+  await labelsOnEveryInput(page);
+  check((await page.locator("a.download").count()) === 0, "no report to download before a run");
+  await Promise.all([page.waitForURL(`${BASE}/console/assessment`), page.click("form[action='/console/assessment/run'] button")]);
+  check((await page.locator("a.download:not(.yearly)").count()) === 10, "five formats in two languages after a run");
+  check((await page.locator("a.download.yearly").count()) === 6, "the yearly CII report in three formats, two languages");
+  await shot(page, "02d-assessment-run.png");
+  async function fetchReport(format, lang, name) {
+    const [dl] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click(`a.download[href='/console/assessment/report?format=${format}&lang=${lang}']`),
+    ]);
+    const file = path.join(DOWNLOADS, name);
+    await dl.saveAs(file);
+    check(dl.suggestedFilename().startsWith("wangan-"), `a report file name (${dl.suggestedFilename()})`);
+    return fs.readFileSync(file);
+  }
+  const html = (await fetchReport("html", "zh", "report-zh.html")).toString("utf8");
+  check(html.startsWith("<!DOCTYPE html>") && html.includes("网络安全法"), "the HTML report in Chinese");
+  const md = (await fetchReport("md", "en", "report-en.md")).toString("utf8");
+  check(md.startsWith("#") && md.includes("Cybersecurity Law"), "the Markdown report in English");
+  const csv = await fetchReport("csv", "en", "report-en.csv");
+  check(csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf, "the CSV starts with a byte-order mark");
+  const oscal = JSON.parse((await fetchReport("oscal", "zh", "report-oscal.json")).toString("utf8"));
+  check(oscal["assessment-results"] && oscal["assessment-results"].results.length === 1, "OSCAL assessment-results");
+  const run = JSON.parse((await fetchReport("json", "en", "report-run.json")).toString("utf8"));
+  check(run.schema === "wangan.assess/1" && run.duties.length >= 30, "the run as wangan.assess/1");
+  const [ydl] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("a.download.yearly[href='/console/assessment/yearly?format=docx&lang=zh']"),
+  ]);
+  const yearly = path.join(DOWNLOADS, "cii-yearly.docx");
+  await ydl.saveAs(yearly);
+  check(fs.readFileSync(yearly).subarray(0, 2).toString("latin1") === "PK", "the yearly CII report is a DOCX package");
+  check(ydl.suggestedFilename().startsWith("wangan-cii-yearly-"), `the yearly report's name (${ydl.suggestedFilename()})`);
+  // a report opened from disk in the browser: self-contained, readable
+  const local = await ctx.newPage();
+  await local.goto("file://" + path.join(DOWNLOADS, "report-zh.html"));
+  check((await local.locator("h1").count()) >= 1, "the downloaded HTML report opens in the browser");
+  await local.screenshot({ path: path.join(SHOTS, "02e-report-html.png"), fullPage: false });
+  await local.close();
+
+  step = "scan results of the data stores";
+  await page.goto(`${BASE}/console/scans`);
+  const stores = await page.locator("#scans tbody tr").allTextContents();
+  check(stores.length === 2, `two data stores listed (${stores.length})`);
+  const hr = stores.find((r) => r.includes("hr-files"));
+  check(hr && hr.includes("有效"), `the saved scan of hr-files is current: ${hr}`);
+  check(hr.includes("mobile"), `the kinds found are listed: ${hr}`);
+  check(stores.some((r) => r.includes("user-db") && r.includes("从未扫描")), "a store never scanned says so");
+  await shot(page, "02f-scans.png");
+
   step = "settings: create a token, see it once, revoke it";
   await page.goto(`${BASE}/console/settings`);
   await labelsOnEveryInput(page);
@@ -265,6 +318,8 @@ async function main() {
     ["/console/settings", "11-auditor-settings.png"],
     ["/console/verify", null],
     ["/console/registers/incident", "15-auditor-registers.png"],
+    ["/console/assessment", "16-auditor-assessment.png"],
+    ["/console/scans", null],
   ]) {
     await page.goto(`${BASE}${p}`);
     const edits = await editControls(page);
@@ -272,6 +327,11 @@ async function main() {
     await labelsOnEveryInput(page);
     if (name) await shot(page, name);
   }
+  step = "auditor: downloads the reports, runs nothing";
+  await page.goto(`${BASE}/console/assessment`);
+  check((await page.locator("form[action='/console/assessment/run']").count()) === 0, "no run control for an auditor");
+  const auditorCsv = await fetchReport("csv", "zh", "auditor.csv");
+  check(auditorCsv.length > 100, "an auditor downloads a report");
   await page.goto(`${BASE}/console/logs?q=登录失败`);
   await Promise.all([page.waitForURL(/\/console\/logs\/\d+$/), page.click("table.logs td.num a")]);
   check((await editControls(page)).length === 0, "no export control on a record for an auditor");
@@ -283,6 +343,7 @@ async function main() {
     ["/console/logs/export", { csrf, q: "登录失败" }],
     ["/console/registers/incident", { csrf, title: "forged", grade: "general", discovered_at: "2026-01-01T00:00" }],
     ["/console/settings/users", { name: "mallory", role: "admin", password: "a long enough password" }],
+    ["/console/assessment/run", { csrf }],
   ]) {
     const r = await page.request.post(`${BASE}${action}`, { form, maxRedirects: 0 });
     check(r.status() === 403, `a forged POST to ${action} by an auditor gets 403 (got ${r.status()})`);
@@ -294,6 +355,21 @@ async function main() {
   });
   check(api.status === 403, `an auditor token gets 403 from the API (got ${api.status})`);
   check((await api.json()).type === "urn:wangan:problem:forbidden", "the 403 is a problem document");
+  for (const [method, url, body] of [
+    ["POST", "/api/v1/assessment", undefined],
+    ["PATCH", "/api/v1/registers/incident/INC-1", JSON.stringify({ title: "forged" })],
+  ]) {
+    const r = await fetch(`${BASE}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${AUDITOR_TOKEN}`, "content-type": "application/json" },
+      body,
+    });
+    check(r.status === 403, `an auditor token gets 403 from ${method} ${url} (got ${r.status})`);
+  }
+  const rep = await fetch(`${BASE}/api/v1/assessment/report?format=md&lang=zh`, {
+    headers: { authorization: `Bearer ${AUDITOR_TOKEN}` },
+  });
+  check(rep.status === 200 && (await rep.text()).includes("网络安全法"), `an auditor token reads a report (got ${rep.status})`);
 
   check(cspErrors.length === 0, `no Content-Security-Policy violation or page error: ${cspErrors.join(" | ")}`);
   await browser.close();

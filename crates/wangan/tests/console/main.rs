@@ -334,16 +334,50 @@ fn console_in_a_real_browser() {
     let modules = node_modules();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
-    let s = Srv::start(&dir, None);
-    seed(&s);
-    // the latest assessment the console shows (an example profile; exit 1: not compliant)
+    // the profile the console assesses: the example one (not compliant), its vault the
+    // server's, and one more data store, a folder scanned below
     let profile = tmp.path().join("profile.toml");
     let o = wangan()
         .args(["profile", "init", "--kind", "cii-operator"])
         .output()
         .unwrap();
     assert!(o.status.success());
-    std::fs::write(&profile, &o.stdout).unwrap();
+    let text = String::from_utf8(o.stdout)
+        .unwrap()
+        .replace("vault = \"wangan-data\"", "vault = \"data\"");
+    assert!(text.contains("vault = \"data\""));
+    std::fs::write(
+        &profile,
+        format!("{text}\n[[data_store]]\nid = \"hr-files\"\ntarget = \"hr\"\ncountry = \"CN\"\n"),
+    )
+    .unwrap();
+    let config = tmp.path().join("wangan.toml");
+    std::fs::write(
+        &config,
+        "version = 1\n\n[console]\nprofile = \"profile.toml\"\n",
+    )
+    .unwrap();
+    let s = Srv::start(&dir, Some(&config));
+    seed(&s);
+    let hr = tmp.path().join("hr");
+    std::fs::create_dir_all(&hr).unwrap();
+    std::fs::write(
+        hr.join("staff.csv"),
+        "name,mobile,email\n张三,13812345678,zhangsan@example.cn\n李四,13987654321,lisi@example.cn\n",
+    )
+    .unwrap();
+    let o = wangan()
+        .args(["scan", "--save", "--save-dir"])
+        .arg(dir.join("scans"))
+        .arg(&hr)
+        .output()
+        .unwrap();
+    assert!(
+        dir.join("scans").read_dir().unwrap().count() == 1,
+        "scan --save: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // the latest assessment the console shows until it runs its own (exit 1: not compliant)
     let o = wangan()
         .args(["assess", "--profile"])
         .arg(&profile)
@@ -402,6 +436,44 @@ fn console_in_a_real_browser() {
         text.contains('5'),
         "five Chinese records in the bundle: {text}"
     );
+    // the console's run decided as `wangan assess` decides (the same evidence code)
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(downloads.join("report-run.json")).unwrap()).unwrap();
+    let o = wangan()
+        .args(["--json", "assess", "--profile"])
+        .arg(&profile)
+        .args(["--at", run["at"].as_str().unwrap()])
+        .output()
+        .unwrap();
+    let cli: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let statuses = |v: &serde_json::Value| -> Vec<(String, String)> {
+        v["duties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["id"].as_str().unwrap().to_owned(),
+                    d["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(statuses(&run), statuses(&cli), "console run and CLI agree");
+    assert_eq!(run["data_stores"], cli["data_stores"]);
+    assert!(
+        run["data_stores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == "hr-files" && d["scanned_at"].is_string()),
+        "the saved scan is evidence: {}",
+        run["data_stores"]
+    );
+    // the run is the assessment the console shows from now on
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("assess.json")).unwrap()).unwrap();
+    assert_eq!(saved["generated"], run["generated"]);
     s.stop();
     // who did what, from where: in the vault, under the same tree as the logs
     let ev = events(&dir);
@@ -417,6 +489,7 @@ fn console_in_a_real_browser() {
         ("admin", "token.revoke", "ok"),
         ("admin", "logout", "ok"),
         ("admin", "register.add", "ok"),
+        ("admin", "assessment.run", "ok"),
         ("审计员", "login", "ok"),
         ("审计员", "refused", "refused"),
     ] {
@@ -716,7 +789,9 @@ fn api_conforms_to_its_openapi_document() {
     );
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
-    let s = Srv::start(&dir, None);
+    // with a profile, so the assessment runs and its reports render under the fuzzer too
+    let (_, config) = profile_and_config(tmp.path());
+    let s = Srv::start(&dir, Some(&config));
     seed(&s);
     let adm = token(&dir, "admin");
     let t0 = Instant::now();
@@ -761,4 +836,218 @@ fn api_conforms_to_its_openapi_document() {
     );
     assert!(!s.log().contains("panicked"), "{}", s.log());
     s.stop();
+}
+
+/// A profile whose vault is `data` next to it (the server's), written with a config naming it.
+fn profile_and_config(tmp: &Path) -> (PathBuf, PathBuf) {
+    let profile = tmp.join("profile.toml");
+    let o = wangan()
+        .args(["profile", "init", "--kind", "cii-operator"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout)
+        .unwrap()
+        .replace("vault = \"wangan-data\"", "vault = \"data\"");
+    std::fs::write(&profile, text).unwrap();
+    let config = tmp.join("wangan.toml");
+    std::fs::write(
+        &config,
+        "version = 1\n\n[console]\nprofile = \"profile.toml\"\n",
+    )
+    .unwrap();
+    (profile, config)
+}
+
+#[test]
+fn assessment_reports_scans_and_register_edits_over_the_api() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let (_, config) = profile_and_config(tmp.path());
+    let s = Srv::start(&dir, Some(&config));
+    let aud = bearer(&token(&dir, "auditor"));
+    let op = bearer(&token(&dir, "operator"));
+    let json = [("Content-Type", "application/json")];
+    let call = |method: &str, path: &str, auth: Option<&str>, body: &[u8]| {
+        let mut h: Vec<(&str, &str)> = json.to_vec();
+        if let Some(a) = auth {
+            h.push(("Authorization", a));
+        }
+        http(s.http, method, path, &h, body)
+    };
+    // every new endpoint needs a token, and the right role
+    for (m, p) in [
+        ("POST", "/api/v1/assessment"),
+        ("GET", "/api/v1/assessment/report?format=html"),
+        ("GET", "/api/v1/scans"),
+        ("GET", "/api/v1/assessment/yearly?format=docx"),
+        ("PATCH", "/api/v1/registers/incident/INC-1"),
+    ] {
+        let r = call(m, p, None, b"{\"title\":\"x\"}");
+        assert_eq!(r.status, 401, "{m} {p}: {}", r.text());
+        assert_eq!(r.json()["type"], "urn:wangan:problem:unauthorized");
+    }
+    for (m, p) in [
+        ("POST", "/api/v1/assessment"),
+        ("PATCH", "/api/v1/registers/incident/INC-1"),
+    ] {
+        let r = call(m, p, Some(&aud), b"{\"title\":\"x\"}");
+        assert_eq!(r.status, 403, "auditor {m} {p}: {}", r.text());
+    }
+    // no run yet: the reports say how to get one
+    let r = call(
+        "GET",
+        "/api/v1/assessment/report?format=csv",
+        Some(&aud),
+        b"",
+    );
+    assert_eq!(r.status, 404, "{}", r.text());
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("POST /api/v1/assessment")
+    );
+    for at in ["2026-13-01", "", "%202026-03-01"] {
+        let r = call(
+            "POST",
+            &format!("/api/v1/assessment?at={at}"),
+            Some(&op),
+            b"",
+        );
+        assert_eq!(r.status, 400, "at={at}: a parameter sent must be valid");
+        assert_eq!(r.json()["errors"][0]["name"], "at");
+    }
+    // an operator runs it; it is the latest the console shows, and every role reads its reports
+    let r = call("POST", "/api/v1/assessment?at=2026-03-01", Some(&op), b"");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let run = r.json();
+    assert_eq!(run["schema"], "wangan.assess/1");
+    assert_eq!(run["at"], "2026-03-01");
+    assert_eq!(run["law"]["key"], "2025", "CSL-2025 in force on 2026-03-01");
+    let r = call("GET", "/api/v1/duties", Some(&aud), b"");
+    assert_eq!(r.json()["generated"], run["generated"]);
+    for (format, ctype, start) in [
+        ("html", "text/html", "<!DOCTYPE html>"),
+        ("md", "text/markdown", "#"),
+        ("json", "application/json", "{"),
+        ("oscal", "application/oscal+json", "{"),
+        ("csv", "text/csv", "\u{feff}"),
+    ] {
+        let r = call(
+            "GET",
+            &format!("/api/v1/assessment/report?format={format}&lang=en"),
+            Some(&aud),
+            b"",
+        );
+        assert_eq!(r.status, 200, "{format}: {}", r.text());
+        assert!(
+            r.header("content-type").unwrap().starts_with(ctype),
+            "{format}"
+        );
+        assert!(r.text().starts_with(start), "{format}: {}", &r.text()[..40]);
+        let cd = r.header("content-disposition").unwrap();
+        assert!(cd.starts_with("attachment; filename=\"wangan-"), "{cd}");
+    }
+    // the yearly CII report of the run (report::yearly), Chinese by default
+    let r = call(
+        "GET",
+        "/api/v1/assessment/yearly?format=md",
+        Some(&aud),
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("检测评估"), "{}", r.text());
+    assert!(
+        r.header("content-disposition")
+            .unwrap()
+            .contains("wangan-cii-yearly-")
+    );
+    let r = call(
+        "GET",
+        "/api/v1/assessment/yearly?format=csv",
+        Some(&aud),
+        b"",
+    );
+    assert_eq!(r.status, 400);
+    let r = call(
+        "GET",
+        "/api/v1/assessment/report?format=text",
+        Some(&aud),
+        b"",
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["errors"][0]["name"], "format");
+    let r = call(
+        "GET",
+        "/api/v1/assessment/report?format=md&lang=fr",
+        Some(&aud),
+        b"",
+    );
+    assert_eq!(r.json()["errors"][0]["name"], "lang");
+    // the export's limit on names counts them as sent (65 empty ones were taken: schemathesis)
+    let many = format!("{{\"source\":[{}\"\"]}}", "\"\",".repeat(64));
+    let r = call("POST", "/api/v1/logs/export", Some(&op), many.as_bytes());
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.json()["errors"][0]["name"], "source");
+    // the scan results: the example's one data store, never scanned
+    let r = call("GET", "/api/v1/scans", Some(&aud), b"");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["stores"][0]["store"], "user-db");
+    assert!(v["stores"][0]["scan"].is_null());
+    // a register record created and changed through the API, with the forms' validation
+    let r = call(
+        "POST",
+        "/api/v1/registers/incident",
+        Some(&op),
+        "{\"title\":\"端口扫描\",\"grade\":\"general\",\"discovered_at\":\"2026-01-01T10:00:00+08:00\"}".as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/registers/incident/{id}");
+    let r = call("PATCH", &path, Some(&op), b"{\"grade\":\"big\"}");
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.json()["errors"][0]["name"], "grade");
+    let r = call("PATCH", &path, Some(&op), b"{\"nope\":1}");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["errors"][0]["name"], "nope");
+    let r = call("PATCH", &path, Some(&op), b"{}");
+    assert_eq!(r.status, 400, "an empty change: {}", r.text());
+    let r = call(
+        "PATCH",
+        &format!("{path}?expected_revision=1"),
+        Some(&op),
+        "{\"grade\":\"large\",\"title\":\"勒索软件\"}".as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["revision"], 2);
+    let r = call(
+        "PATCH",
+        &format!("{path}?expected_revision=1"),
+        Some(&op),
+        b"{\"grade\":\"major\"}",
+    );
+    assert_eq!(r.status, 400, "a stale revision is refused: {}", r.text());
+    assert!(r.text().contains("revision 2"), "{}", r.text());
+    let r = call(
+        "PATCH",
+        "/api/v1/registers/incident/INC-999",
+        Some(&op),
+        b"{\"title\":\"x\"}",
+    );
+    assert_eq!(r.status, 404, "{}", r.text());
+    let r = call("GET", &path, Some(&aud), b"");
+    let v = r.json();
+    assert_eq!(v["revision"], 2);
+    assert_eq!(v["grade"], "large", "the fields are at the top level");
+    s.stop();
+    let ev = events(&dir);
+    for action in ["assessment.run", "register.add", "register.update"] {
+        assert!(
+            ev.iter()
+                .any(|(a, b, c)| a.starts_with("token:") && b == action && c == "ok"),
+            "{action} in {ev:?}"
+        );
+    }
 }
