@@ -41,6 +41,7 @@
 //! The crate is synchronous and knows nothing of HTTP, async runtimes or the
 //! command line.
 
+mod cjk;
 pub mod db;
 pub mod decode;
 mod engine;

@@ -348,7 +348,7 @@ def address_line(f):
 
 
 def bank(f):
-    k = rnd.randrange(6)
+    k = rnd.randrange(8)
     if k == 0:
         f.v("cn_name", name()).t("于" + fk.date() + "在我行开立账户").v("bank_card", card("visa"))
     elif k == 1:
@@ -359,6 +359,12 @@ def bank(f):
         f.t("持卡人").v("cn_name", name()).t("，信用卡").v("bank_card", card("visa")).t("已激活")
     elif k == 4:
         f.t("订单号" + order_number() + "已支付，金额" + str(rnd.randint(1, 9999)) + ".00元")
+    elif k == 6:
+        # no card keyword at all
+        f.t("今日向").v("cn_name", name()).t("名下").v("bank_card", card(rnd.choice(["visa", "mastercard"])))
+        f.t(f"转入{rnd.randint(100, 99999)}元")
+    elif k == 7:
+        f.t("构建号 " + order_number() + "，流水 " + order_number())
     else:
         f.t("在我行开立账户" + luhn_bad(card("mastercard")) + "（校验失败，已退回）")
 
