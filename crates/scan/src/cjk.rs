@@ -23,38 +23,41 @@
 use std::sync::OnceLock;
 
 /// Flags per ideograph (U+4E00–U+9FFF).
-const SUR1: u16 = 1;
-const SUR2: u16 = 1 << 1;
+const SUR1: u32 = 1;
+const SUR2: u32 = 1 << 1;
 /// First character of a compound surname.
-const SURC: u16 = 1 << 2;
-const GIVEN1: u16 = 1 << 3;
-const GIVEN2: u16 = 1 << 4;
+const SURC: u32 = 1 << 2;
+const GIVEN1: u32 = 1 << 3;
+const GIVEN2: u32 = 1 << 4;
 /// Ends an administrative division (省 市 县 区 州 旗 盟 镇 乡).
-const ADMIN: u16 = 1 << 5;
+const ADMIN: u32 = 1 << 5;
 /// Ends a street (路 街 道 巷 弄 村 里).
-const STREET: u16 = 1 << 6;
+const STREET: u32 = 1 << 6;
 /// A unit after a number (号 栋 幢 座 层 楼 室 户 组 院 期 单).
-const UNIT: u16 = 1 << 7;
+const UNIT: u32 = 1 << 7;
 /// Ends a named estate or building (小区, 大厦, 花园, …).
-const PLACE: u16 = 1 << 8;
+const PLACE: u32 = 1 << 8;
 /// First character of a province name.
-const PROV: u16 = 1 << 9;
+const PROV: u32 = 1 << 9;
 /// Never inside a name or an address (function words, verbs of prose).
-const STOP: u16 = 1 << 10;
+const STOP: u32 = 1 << 10;
 /// May follow a name (说, 和, 来电, 同志, 女士, …).
-const RIGHT: u16 = 1 << 11;
+const RIGHT: u32 = 1 << 11;
 /// May introduce a name as the last character of a word (叫, 由, 户, 人, …).
-const LEFT: u16 = 1 << 12;
+const LEFT: u32 = 1 << 12;
 /// Last character of a word that introduces an address (址, 在, 往, 至, 于, 为, 到).
-const CUE: u16 = 1 << 13;
+const CUE: u32 = 1 << 13;
 /// First character of a title after a surname (经理, 总, 老师, …).
-const TITLE: u16 = 1 << 14;
+const TITLE: u32 = 1 << 14;
 /// Never inside an address (function words of prose).
-const ASTOP: u16 = 1 << 15;
+const ASTOP: u32 = 1 << 15;
+/// A possible given-name character (tier 3; see `data/given.txt`).
+const GIVEN3: u32 = 1 << 16;
 
 const SURNAMES: &str = include_str!("../data/surnames.txt");
 const GIVEN: &str = include_str!("../data/given.txt");
 const DIVISIONS: &str = include_str!("../data/divisions.txt");
+const NOT_NAMES: &str = include_str!("../data/not_names.txt");
 
 const ADMIN_CHARS: &str = "省市县区州旗盟镇乡";
 const STREET_CHARS: &str = "路街道巷弄村里";
@@ -99,10 +102,12 @@ const SUFFIXES: &[&str] = &[
 ];
 
 struct Tables {
-    flags: Vec<u16>,
+    flags: Vec<u32>,
     compounds: Vec<&'static str>,
     provinces: Vec<&'static str>,
     places: Vec<&'static str>,
+    /// Common words of a name's shape (`data/not_names.txt`).
+    not_names: std::collections::HashSet<&'static [u8]>,
 }
 
 fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
@@ -114,8 +119,8 @@ fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
-        let mut flags = vec![0u16; 0xA000 - 0x4E00];
-        let mut set = |s: &str, f: u16| {
+        let mut flags = vec![0u32; 0xA000 - 0x4E00];
+        let mut set = |s: &str, f: u32| {
             for c in s.chars() {
                 let u = c as usize;
                 if (0x4E00..0xA000).contains(&u) {
@@ -136,7 +141,12 @@ fn tables() -> &'static Tables {
             set(&c[..3], SURC);
         }
         let mut given = data_lines(GIVEN);
-        let (g1, g2) = (given.next().unwrap_or(""), given.next().unwrap_or(""));
+        let (g1, g2, g3) = (
+            given.next().unwrap_or(""),
+            given.next().unwrap_or(""),
+            given.next().unwrap_or(""),
+        );
+        set(g3, GIVEN3);
         set(g2, GIVEN2);
         set(g1, GIVEN1);
         set(ADMIN_CHARS, ADMIN);
@@ -160,14 +170,19 @@ fn tables() -> &'static Tables {
         // given-name flags on stop characters would let names run into prose
         for f in flags.iter_mut() {
             if *f & STOP != 0 {
-                *f &= !(GIVEN1 | GIVEN2);
+                *f &= !(GIVEN1 | GIVEN2 | GIVEN3);
             }
         }
+        let not_names = data_lines(NOT_NAMES)
+            .flat_map(str::split_whitespace)
+            .map(str::as_bytes)
+            .collect();
         Tables {
             flags,
             compounds,
             provinces,
             places,
+            not_names,
         }
     })
 }
@@ -188,7 +203,7 @@ fn ideo(text: &[u8], i: usize) -> Option<usize> {
 }
 
 #[inline(always)]
-fn flags_at(t: &Tables, text: &[u8], i: usize) -> Option<u16> {
+fn flags_at(t: &Tables, text: &[u8], i: usize) -> Option<u32> {
     ideo(text, i).map(|k| t.flags[k])
 }
 
@@ -368,11 +383,13 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
         Some(p) if t.flags[p] & LEFT != 0 => 1,
         Some(_) => -1,
     };
+    // tier 1: 2, tier 2: 1, tier 3: 0, none: -1
     let given = |i: usize| -> i32 {
         match flags_at(t, text, i) {
             Some(f) if f & GIVEN1 != 0 => 2,
             Some(f) if f & GIVEN2 != 0 => 1,
-            _ => 0,
+            Some(f) if f & GIVEN3 != 0 => 0,
+            _ => -1,
         }
     };
     // what follows closes the name: a non-ideograph or a word that follows
@@ -384,15 +401,16 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
         }
     };
     let g1 = given(g);
-    if g1 == 0 {
+    if g1 < 0 {
         return none;
     }
     let mut best: Option<(i32, usize)> = None;
     let g2 = given(g + 3);
-    if g2 > 0 && closes(g + 6) {
+    // a tier 3 character only next to a tier 1 or 2 one
+    if g2 >= 0 && g1 + g2 > 0 && closes(g + 6) {
         best = Some((sscore + g1 + g2 + left + 1, g + 6));
     }
-    if best.is_none() && closes(g + 3) {
+    if best.is_none() && g1 > 0 && closes(g + 3) {
         best = Some((sscore + g1 + left + 1, g + 3));
     }
     let Some((score, e)) = best else {
@@ -407,6 +425,7 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
     // a place name or a weekday is not a person
     let cand = &text[s..e];
     if WORDS.iter().any(|p| p.as_bytes() == cand)
+        || t.not_names.contains(cand)
         || t.places.iter().any(|p| p.as_bytes() == cand)
         || t.provinces.iter().any(|p| p.as_bytes() == cand)
     {
@@ -426,7 +445,7 @@ fn run_to(
     t: &Tables,
     text: &[u8],
     i: usize,
-    end: u16,
+    end: u32,
     min: usize,
     max: usize,
     first: bool,

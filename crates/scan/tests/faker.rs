@@ -17,6 +17,12 @@ use std::sync::Mutex;
 use scan::{ScanOptions, Scanner};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/faker");
+
+/// The corpus directory: `FAKER_DIR` names another one written by
+/// `gen.py` (another seed: a held-out check), scored the same way.
+fn dir() -> String {
+    std::env::var("FAKER_DIR").unwrap_or_else(|_| DIR.to_owned())
+}
 const FILES: &[&str] = &[
     "prose.txt",
     "chat.txt",
@@ -83,7 +89,7 @@ impl scan::Sink for Collect {
 }
 
 fn labels() -> BTreeMap<String, HashSet<Span>> {
-    let text = std::fs::read_to_string(format!("{DIR}/labels.tsv")).expect("read labels.tsv");
+    let text = std::fs::read_to_string(format!("{}/labels.tsv", dir())).expect("read labels.tsv");
     let mut out: BTreeMap<String, HashSet<Span>> = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.is_empty() {
@@ -114,7 +120,7 @@ fn evaluate() -> (BTreeMap<(String, String), Score>, Vec<String>) {
     let mut errors = Vec::new();
     for file in FILES {
         let form = file.split('.').next().unwrap_or(file).to_owned();
-        let bytes = std::fs::read(format!("{DIR}/{file}")).expect("read corpus file");
+        let bytes = std::fs::read(format!("{}/{file}", dir())).expect("read corpus file");
         let sink = Collect(Mutex::new(Vec::new()));
         scanner.scan_bytes(file, &bytes, &sink);
         let found: HashSet<Span> = sink.0.into_inner().unwrap_or_default().into_iter().collect();
@@ -243,4 +249,34 @@ fn faker_corpus_per_type_and_form() {
             assert_eq!(s.fp, 0, "{form}: {kind} reported where nothing is ({s:?})");
         }
     }
+}
+
+/// For `tests/faker/not_names.py`: the lines of `NOT_NAMES_INPUT`
+/// (`。WORD，`) whose word is found whole as a name, written to
+/// `NOT_NAMES_OUTPUT`.
+#[test]
+#[ignore = "a tool for tests/faker/not_names.py"]
+fn not_names_candidates() {
+    let (Some(inp), Some(outp)) = (
+        std::env::var_os("NOT_NAMES_INPUT"),
+        std::env::var_os("NOT_NAMES_OUTPUT"),
+    ) else {
+        panic!("NOT_NAMES_INPUT and NOT_NAMES_OUTPUT must name files");
+    };
+    let text = std::fs::read_to_string(inp).expect("read NOT_NAMES_INPUT");
+    let det = scan::Detector::default();
+    let mut found = Vec::new();
+    let mut flagged = Vec::new();
+    for line in text.lines() {
+        found.clear();
+        det.scan(line.as_bytes(), scan::Hint::default(), &mut found);
+        let word = line.trim_start_matches('。').trim_end_matches('，');
+        if found
+            .iter()
+            .any(|f| f.kind.name() == "cn_name" && &line[f.start as usize..f.end as usize] == word)
+        {
+            flagged.push(word);
+        }
+    }
+    std::fs::write(outp, flagged.join("\n")).expect("write NOT_NAMES_OUTPUT");
 }

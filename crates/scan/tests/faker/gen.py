@@ -12,7 +12,9 @@ Decoys (bad check digits, Luhn failures, order numbers, timestamps, hotlines,
 place names, brands, titles such as `王经理`, `客户单位：…`) are never
 labelled.
 
-Deterministic: `python gen.py` (Faker seeded) rewrites the files next to it:
+Deterministic: `python gen.py` (Faker seeded) rewrites the files next to it
+(`FAKER_SEED=n FAKER_OUT=dir` writes another seed elsewhere, for a held-out
+check: `FAKER_DIR=dir cargo test -p scan --test faker -- --nocapture`):
 one file per form (`prose.txt`, `chat.txt`, `ticket.txt`, `log.txt`,
 `events.jsonl`, `export.csv`, `address.txt`, `bank.txt`, `decoy.txt`) and
 `labels.tsv` (`file<TAB>start<TAB>end<TAB>kind`, UTF-8 byte offsets).
@@ -26,8 +28,8 @@ import random
 
 from faker import Faker
 
-SEED = 22
-HERE = os.path.dirname(os.path.abspath(__file__))
+SEED = int(os.environ.get("FAKER_SEED", "22"))
+HERE = os.environ.get("FAKER_OUT") or os.path.dirname(os.path.abspath(__file__))
 LINES_PER_FORM = 400
 
 fk = Faker("zh_CN")
