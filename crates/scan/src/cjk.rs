@@ -67,7 +67,9 @@ const STOP_CHARS: &str = "的了是在和与及或我你他她它们这那有没
 /// Single characters that may follow a name.
 const ASTOP_CHARS: &str = "址的了是在我你他她它们说把被吗呢吧啊呀哦嗯这那有没不也就还要会能";
 const RIGHT_CHARS: &str = "名住说和与及等的在已于将也都是对把被给向从去来到表介主记反推修邀加撤负担要确提申签办入离女男同先老经总请让因今昨曾现为称回打收拨共处出上下报所认发做需希";
-const LEFT_CHARS: &str = "叫由给和与及同跟请让被向据派交找问谢系户人员事友邀是为名称见将把对天者客";
+/// The last characters of words that introduce a person: verbs (`叫`,
+/// `由`, `任命`), roles (`客户`, `代表`, `经理`, `记者`, `老师`, `员工`).
+const LEFT_CHARS: &str = "叫由给和与及同跟请让被向据派交找问谢系户人员事友邀是为名称见将把对天者客表理任师生长官士工警督导记命选荐聘";
 const CUE_CHARS: &str = "址在往至于为到住";
 const TITLE_WORDS: &[&str] = &[
     "经理", "总", "老师", "主任", "师傅", "医生", "先生", "女士", "小姐", "阿姨", "同学", "律师", "警官",
@@ -421,6 +423,19 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
     let need = if left < 0 && e - g == 3 { 5 } else { 4 };
     if score < need {
         return none;
+    }
+    // nor a word before a province name (`位于宁夏回族自治区`)
+    let mut p = g;
+    while p < e {
+        if flags_at(t, text, p).is_some_and(|f| f & PROV != 0)
+            && t
+                .provinces
+                .iter()
+                .any(|x| text[p..].starts_with(x.as_bytes()))
+        {
+            return none;
+        }
+        p += 3;
     }
     // a place name or a weekday is not a person
     let cand = &text[s..e];

@@ -30,10 +30,12 @@
 //! loop (`Detector::step`), which is also the reference the window loop is
 //! tested against: both give the same findings on every input.
 //!
-//! E-mail addresses are found by a `memchr` pass over `@`; names by a
-//! keyword automaton (`姓名`, `联系人`, …) followed by a surname dictionary;
-//! addresses by street-number grammar (`…路88号`) anchored on a province or
-//! administrative markers.
+//! E-mail addresses are found by a `memchr` pass over `@`; names after a
+//! keyword (`姓名`, `联系人`, …) by a small automaton and the surname data;
+//! names and addresses without a keyword by a pass over the ideographs
+//! ([`crate::cjk`]: scored surname + given-name candidates closed by what
+//! follows; an address grammar from the administrative divisions to the
+//! postcode).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memmem;
