@@ -63,9 +63,13 @@ const ADMIN_CHARS: &str = "省市县区州旗盟镇乡";
 const STREET_CHARS: &str = "路街道巷弄村里";
 const UNIT_CHARS: &str = "号栋幢座层楼室户组院期单";
 const PLACE_CHARS: &str = "区厦园寓场心楼苑庄城馆府湾阁院村坊舍";
+/// Characters that never stand inside a given name.
 const STOP_CHARS: &str = "的了是在和与及或我你他她它们这那有没不也都就还说去来到为被把将从向对给让请要会能可以着过得地之其所而但并且个些么吗呢吧啊呀哦嗯已于等时后前中上下里外内";
-/// Single characters that may follow a name.
+/// Characters that never stand inside an address.
 const ASTOP_CHARS: &str = "址的了是在我你他她它们说把被吗呢吧啊呀哦嗯这那有没不也就还要会能";
+/// First characters of what may follow a name: `说`, `和`, `的`, `来电`,
+/// `同志`, `先生`, `女士`, `老师`, `介绍`, `主持`, `记录`, `反映`, `推荐`,
+/// `修改`, `邀请`, `加入`, `撤回`, `负责`, `担任`, `要求`, `名下`, `住在` …
 const RIGHT_CHARS: &str = "名住说和与及等的在已于将也都是对把被给向从去来到表介主记反推修邀加撤负担要确提申签办入离女男同先老经总请让因今昨曾现为称回打收拨共处出上下报所认发做需希";
 /// The last characters of words that introduce a person: verbs (`叫`,
 /// `由`, `任命`), roles (`客户`, `代表`, `经理`, `记者`, `老师`, `员工`).
@@ -84,14 +88,6 @@ const WORDS: &[&str] = &[
 const ADDR_CUES: &[&str] = &[
     "地址", "住址", "住在", "家住", "寄往", "送至", "位于", "改为", "址为", "搬到", "寄到", "送到", "居住",
     "住于", "现住", "户籍", "发往", "迁至",
-];
-/// Words that may follow a name (checked after the first character passed
-/// [`RIGHT_CHARS`]): only the first character is tested, the list documents
-/// the intent.
-#[allow(dead_code)]
-const RIGHT_WORDS: &[&str] = &[
-    "来电", "同志", "先生", "女士", "老师", "同学", "介绍", "主持", "记录", "反映", "推荐", "修改", "邀请",
-    "加入", "撤回", "负责", "担任", "要求", "确认", "提交", "申请", "签字", "办理", "表示",
 ];
 const SUFFIXES: &[&str] = &[
     "维吾尔自治区",
@@ -140,7 +136,7 @@ fn tables() -> &'static Tables {
         set(s1, SUR1);
         let compounds: Vec<&'static str> = sc.split_whitespace().collect();
         for c in &compounds {
-            set(&c[..3], SURC);
+            set(c.get(..3).unwrap_or(""), SURC);
         }
         let mut given = data_lines(GIVEN);
         let (g1, g2, g3) = (
@@ -161,12 +157,12 @@ fn tables() -> &'static Tables {
         set(LEFT_CHARS, LEFT);
         set(CUE_CHARS, CUE);
         for t in TITLE_WORDS {
-            set(&t[..3], TITLE);
+            set(t.get(..3).unwrap_or(""), TITLE);
         }
         let mut div = data_lines(DIVISIONS);
         let provinces: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
         for p in &provinces {
-            set(&p[..3], PROV);
+            set(p.get(..3).unwrap_or(""), PROV);
         }
         let places: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
         // given-name flags on stop characters would let names run into prose
@@ -240,8 +236,8 @@ pub(crate) type Span = (bool, usize, usize);
 
 /// Find names (when `names`) and addresses (when `addresses`) in `text`,
 /// skipping candidates that overlap `taken` (sorted spans found before:
-/// names after a keyword). `cell` marks a whole field value (a CSV cell, a
-/// JSON value): its start and end are boundaries anyway.
+/// names after a keyword). A field value (a CSV cell, a JSON value) is
+/// scanned on its own: its start and end are boundaries.
 pub(crate) fn scan(
     text: &[u8],
     names: bool,
@@ -253,6 +249,10 @@ pub(crate) fn scan(
     let n = text.len();
     let mut i = 0;
     let mut tk = 0;
+    // the flags of the ideograph ending at `prev_end` (the one before `i`
+    // when nothing was skipped)
+    let mut prev_end = usize::MAX;
+    let mut prev_f = 0;
     while i < n {
         let b = text[i];
         if b < 0x80 {
@@ -274,14 +274,23 @@ pub(crate) fn scan(
             continue;
         };
         let f = t.flags[k];
+        let pf = if prev_end == i {
+            Some(prev_f)
+        } else {
+            ideo_before(text, i).map(|p| t.flags[p])
+        };
+        prev_end = i + 3;
+        prev_f = f;
         if f & (SUR1 | SUR2 | SURC | PROV) == 0 {
             // an address may start at any ideograph after a boundary or a cue
-            if addresses && f & STOP == 0 && addr_start_ok(t, text, i) {
-                if let Some(e) = address(t, text, i, false) {
-                    out.push((true, i, e));
-                    i = e;
-                    continue;
-                }
+            if addresses
+                && f & STOP == 0
+                && addr_start_ok(text, i, pf)
+                && let Some(e) = address(t, text, i, false)
+            {
+                out.push((true, i, e));
+                i = e;
+                continue;
             }
             i += 3;
             continue;
@@ -293,8 +302,11 @@ pub(crate) fn scan(
             i = taken[tk].1;
             continue;
         }
-        if addresses && (f & PROV != 0 || addr_start_ok(t, text, i)) {
-            if let Some(e) = address(t, text, i, !addr_start_ok(t, text, i)) {
+        if addresses {
+            let start_ok = addr_start_ok(text, i, pf);
+            if (f & PROV != 0 || start_ok)
+                && let Some(e) = address(t, text, i, !start_ok)
+            {
                 out.push((true, i, e));
                 i = e;
                 continue;
@@ -318,13 +330,14 @@ pub(crate) fn scan(
     }
 }
 
-/// An address may start at `i`: after a non-ideograph or an address cue.
+/// An address may start at `i` (`pf`: the flags of the ideograph before
+/// it, if one is): after a non-ideograph or an address cue.
 #[inline]
-fn addr_start_ok(t: &Tables, text: &[u8], i: usize) -> bool {
-    match ideo_before(text, i) {
+fn addr_start_ok(text: &[u8], i: usize, pf: Option<u32>) -> bool {
+    match pf {
         None => true,
-        Some(p) => {
-            t.flags[p] & CUE != 0
+        Some(f) => {
+            f & CUE != 0
                 && i >= 6
                 && ADDR_CUES
                     .iter()

@@ -2347,23 +2347,29 @@ impl Detector {
     /// A field named like a name column: the whole cell is a name.
     fn name_cell(&self, text: &[u8], em: &mut Emit<'_>) {
         let (s, e) = trim_ws(text);
-        if let Some(ne) = name_at(text, s)
-            && ne == e
-            && !em.out[em.first..]
-                .iter()
-                .any(|f| f.kind == Kind::CnName && f.start == s as u64)
-        {
-            // a shorter name found inside the cell without context gives way
-            let first = em.first;
-            let mut k = first;
-            while k < em.out.len() {
-                let f = &em.out[k];
-                if f.kind == Kind::CnName && f.start < e as u64 && f.end > s as u64 {
-                    em.out.remove(k);
-                } else {
-                    k += 1;
-                }
+        if name_at(text, s) != Some(e) {
+            return;
+        }
+        // names found in the cell without context give way to the cell
+        let (s64, e64) = (s as u64, e as u64);
+        let first = em.first;
+        let mut k = first;
+        while k < em.out.len() {
+            let f = &em.out[k];
+            if f.kind == Kind::CnName
+                && f.flags & flags::CONTEXT == 0
+                && f.start < e64
+                && f.end > s64
+            {
+                em.out.remove(k);
+            } else {
+                k += 1;
             }
+        }
+        if !em.out[first..]
+            .iter()
+            .any(|f| f.kind == Kind::CnName && f.start == s64)
+        {
             em.push(Kind::CnName, s, e, 75, flags::CONTEXT, &text[s..e], 0);
         }
     }
