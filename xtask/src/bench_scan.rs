@@ -556,6 +556,9 @@ fn labelled_accuracy(wangan: &Path, work: &Path, seed: u64) -> Result<Accuracy> 
     Ok(Accuracy { per_type })
 }
 
+/// (true positives, false positives, false negatives) per (form, type).
+type FormScores = BTreeMap<(String, String), (usize, usize, usize)>;
+
 /// The forms of the independent labelled corpus (`crates/scan/tests/faker`,
 /// written by its `gen.py` from the Faker library's zh_CN data), one file each.
 const FAKER_FILES: &[&str] = &[
@@ -573,7 +576,7 @@ const FAKER_FILES: &[&str] = &[
 /// Precision and recall per (form, type) on the independent corpus: each
 /// form's file through `wangan scan --format jsonl` on its own (so `.jsonl`
 /// and `.csv` are parsed as such), span-exact against `labels.tsv`.
-fn faker_accuracy(wangan: &Path, root: &Path) -> Result<BTreeMap<(String, String), (usize, usize, usize)>> {
+fn faker_accuracy(wangan: &Path, root: &Path) -> Result<FormScores> {
     let dir = root.join("crates/scan/tests/faker");
     let labels = fs::read_to_string(dir.join("labels.tsv"))
         .with_context(|| format!("read {}", dir.join("labels.tsv").display()))?;
@@ -592,7 +595,7 @@ fn faker_accuracy(wangan: &Path, root: &Path) -> Result<BTreeMap<(String, String
         };
         want.insert((f[0].to_owned(), f[3].to_owned(), num(f[1])?, num(f[2])?));
     }
-    let mut per: BTreeMap<(String, String), (usize, usize, usize)> = BTreeMap::new();
+    let mut per = FormScores::new();
     for file in FAKER_FILES {
         let form = file.split('.').next().unwrap_or(file).to_owned();
         let got: HashSet<(String, String, usize, usize)> = scan_spans(wangan, &[dir.join(file)])?
@@ -957,12 +960,13 @@ fn accuracy_table(md: &mut String, a: &Accuracy) {
     let _ = writeln!(md);
 }
 
+#[allow(clippy::too_many_arguments)]
 fn report(
     o: &Opts,
     rows: &[Row],
     acc: Option<&Accuracy>,
     labelled: &Accuracy,
-    faker: &BTreeMap<(String, String), (usize, usize, usize)>,
+    faker: &FormScores,
     structured: &[Structured],
     load_before: &str,
     load_after: &str,

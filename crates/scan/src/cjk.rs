@@ -76,18 +76,56 @@ const RIGHT_CHARS: &str = "名住说和与及等的在已于将也都是对把�
 const LEFT_CHARS: &str = "叫由给和与及同跟请让被向据派交找问谢系户人员事友邀是为名称见将把对天者客表理任师生长官士工警督导记命选荐聘";
 const CUE_CHARS: &str = "址在往至于为到住";
 const TITLE_WORDS: &[&str] = &[
-    "经理", "总", "老师", "主任", "师傅", "医生", "先生", "女士", "小姐", "阿姨", "同学", "律师", "警官",
-    "局长", "科长", "处长", "部长", "院长", "校长", "书记", "董事", "工程师", "队长", "会计", "秘书",
-    "博士", "教授", "大爷", "大妈", "叔", "姐", "哥", "某",
+    "经理",
+    "总",
+    "老师",
+    "主任",
+    "师傅",
+    "医生",
+    "先生",
+    "女士",
+    "小姐",
+    "阿姨",
+    "同学",
+    "律师",
+    "警官",
+    "局长",
+    "科长",
+    "处长",
+    "部长",
+    "院长",
+    "校长",
+    "书记",
+    "董事",
+    "工程师",
+    "队长",
+    "会计",
+    "秘书",
+    "博士",
+    "教授",
+    "大爷",
+    "大妈",
+    "叔",
+    "姐",
+    "哥",
+    "某",
 ];
 /// Words that look like a surname and a given name but are none.
 const WORDS: &[&str] = &[
-    "周一", "周二", "周三", "周四", "周五", "周六", "周日", "周末", "张三李四",
+    "周一",
+    "周二",
+    "周三",
+    "周四",
+    "周五",
+    "周六",
+    "周日",
+    "周末",
+    "张三李四",
 ];
 /// Words that introduce an address (the last character is in [`CUE_CHARS`]).
 const ADDR_CUES: &[&str] = &[
-    "地址", "住址", "住在", "家住", "寄往", "送至", "位于", "改为", "址为", "搬到", "寄到", "送到", "居住",
-    "住于", "现住", "户籍", "发往", "迁至",
+    "地址", "住址", "住在", "家住", "寄往", "送至", "位于", "改为", "址为", "搬到", "寄到", "送到",
+    "居住", "住于", "现住", "户籍", "发往", "迁至",
 ];
 const SUFFIXES: &[&str] = &[
     "维吾尔自治区",
@@ -215,8 +253,7 @@ pub(crate) fn surname_len(text: &[u8], j: usize) -> Option<usize> {
     let t = tables();
     let f = flags_at(t, text, j)?;
     if f & SURC != 0
-        && t
-            .compounds
+        && t.compounds
             .iter()
             .any(|c| text[j..].starts_with(c.as_bytes()))
     {
@@ -337,11 +374,7 @@ fn addr_start_ok(text: &[u8], i: usize, pf: Option<u32>) -> bool {
     match pf {
         None => true,
         Some(f) => {
-            f & CUE != 0
-                && i >= 6
-                && ADDR_CUES
-                    .iter()
-                    .any(|c| text[..i].ends_with(c.as_bytes()))
+            f & CUE != 0 && i >= 6 && ADDR_CUES.iter().any(|c| text[..i].ends_with(c.as_bytes()))
         }
     }
 }
@@ -370,8 +403,7 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
     };
     // surname: compound first
     let (sl, sscore) = if f0 & SURC != 0
-        && t
-            .compounds
+        && t.compounds
             .iter()
             .any(|c| text[s..].starts_with(c.as_bytes()))
     {
@@ -441,8 +473,7 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
     let mut p = g;
     while p < e {
         if flags_at(t, text, p).is_some_and(|f| f & PROV != 0)
-            && t
-                .provinces
+            && t.provinces
                 .iter()
                 .any(|x| text[p..].starts_with(x.as_bytes()))
         {
@@ -546,7 +577,7 @@ fn number(text: &[u8], i: usize) -> usize {
         return i + 1;
     }
     let mut j = i;
-    while j < i + 9 && text[j..].first().is_some() {
+    while j < i + 9 && !text[j..].is_empty() {
         let c = &text[j..];
         if ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
             .iter()
@@ -576,7 +607,10 @@ fn unit(t: &Tables, text: &[u8], i: usize) -> Option<usize> {
 /// end.
 fn address(t: &Tables, text: &[u8], s: usize, need_prov: bool) -> Option<usize> {
     // `住址北京市…`: the address starts after the cue
-    if ADDR_CUES.iter().any(|c| text[s..].starts_with(c.as_bytes())) {
+    if ADDR_CUES
+        .iter()
+        .any(|c| text[s..].starts_with(c.as_bytes()))
+    {
         return None;
     }
     let mut i = s;
@@ -708,7 +742,10 @@ mod tests {
     #[test]
     fn addresses_by_grammar() {
         let cases: &[(&str, &str)] = &[
-            ("吉林省欣县淄川惠州街B座 674391", "吉林省欣县淄川惠州街B座 674391"),
+            (
+                "吉林省欣县淄川惠州街B座 674391",
+                "吉林省欣县淄川惠州街B座 674391",
+            ),
             (
                 "我家住在广东省深圳市南山区科技园路88号华润大厦32层3201室，欢迎来玩。",
                 "广东省深圳市南山区科技园路88号华润大厦32层3201室",

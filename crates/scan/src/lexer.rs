@@ -1056,7 +1056,13 @@ impl Detector {
 
     /// Context keywords in the window before `s` plus the field hint.
     fn ctx_before(&self, text: &[u8], s: usize, hint: Hint, em: &Emit<'_>) -> u32 {
-        self.ctx_since(text, s, s.saturating_sub(self.opts.context_window), hint, em)
+        self.ctx_since(
+            text,
+            s,
+            s.saturating_sub(self.opts.context_window),
+            hint,
+            em,
+        )
     }
 
     /// [`Detector::ctx_before`] within the line of `s` (a keyword on the
