@@ -53,6 +53,8 @@ const TITLE: u32 = 1 << 14;
 const ASTOP: u32 = 1 << 15;
 /// A possible given-name character (tier 3; see `data/given.txt`).
 const GIVEN3: u32 = 1 << 16;
+/// First character of a word that introduces an address ([`ADDR_CUES`]).
+const ACUE1: u32 = 1 << 17;
 
 const SURNAMES: &str = include_str!("../data/surnames.txt");
 const GIVEN: &str = include_str!("../data/given.txt");
@@ -141,9 +143,20 @@ struct Tables {
     flags: Vec<u32>,
     compounds: Vec<&'static str>,
     provinces: Vec<&'static str>,
-    places: Vec<&'static str>,
-    /// Common words of a name's shape (`data/not_names.txt`).
-    not_names: std::collections::HashSet<&'static [u8]>,
+    /// Words of a name's shape that are none, packed ([`pack`]) and
+    /// sorted: `data/not_names.txt`, place names, [`WORDS`].
+    not_names: Vec<u128>,
+}
+
+/// Up to 15 bytes and their length in one number (longer: `None`).
+fn pack(b: &[u8]) -> Option<u128> {
+    if b.len() > 15 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    k[15] = b.len() as u8;
+    Some(u128::from_le_bytes(k))
 }
 
 fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
@@ -203,21 +216,28 @@ fn tables() -> &'static Tables {
             set(p.get(..3).unwrap_or(""), PROV);
         }
         let places: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
+        for c in ADDR_CUES {
+            set(c.get(..3).unwrap_or(""), ACUE1);
+        }
         // given-name flags on stop characters would let names run into prose
         for f in flags.iter_mut() {
             if *f & STOP != 0 {
                 *f &= !(GIVEN1 | GIVEN2 | GIVEN3);
             }
         }
-        let not_names = data_lines(NOT_NAMES)
+        let mut not_names: Vec<u128> = data_lines(NOT_NAMES)
             .flat_map(str::split_whitespace)
-            .map(str::as_bytes)
+            .chain(places.iter().copied())
+            .chain(provinces.iter().copied())
+            .chain(WORDS.iter().copied())
+            .filter_map(|w| pack(w.as_bytes()))
             .collect();
+        not_names.sort_unstable();
+        not_names.dedup();
         Tables {
             flags,
             compounds,
             provinces,
-            places,
             not_names,
         }
     })
@@ -481,13 +501,8 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
         }
         p += 3;
     }
-    // a place name or a weekday is not a person
-    let cand = &text[s..e];
-    if WORDS.iter().any(|p| p.as_bytes() == cand)
-        || t.not_names.contains(cand)
-        || t.places.iter().any(|p| p.as_bytes() == cand)
-        || t.provinces.iter().any(|p| p.as_bytes() == cand)
-    {
+    // a common word, a place name or a weekday is not a person
+    if pack(&text[s..e]).is_some_and(|k| t.not_names.binary_search(&k).is_ok()) {
         return none;
     }
     // nor the start of an administrative division (`金华市`)
