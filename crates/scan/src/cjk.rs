@@ -243,6 +243,19 @@ fn tables() -> &'static Tables {
     })
 }
 
+/// The length of the first of `words` that `text[i..]` starts with. The
+/// first three bytes (one ideograph) are compared as an array first, so
+/// most words cost an integer compare, not a `memcmp` call.
+#[inline]
+fn word_at(text: &[u8], i: usize, words: &[&str]) -> Option<usize> {
+    let head: [u8; 3] = text.get(i..i + 3)?.try_into().ok()?;
+    let rest = &text[i..];
+    words.iter().map(|w| w.as_bytes()).find_map(|w| {
+        let h: [u8; 3] = w.get(..3)?.try_into().ok()?;
+        (h == head && rest.starts_with(w)).then_some(w.len())
+    })
+}
+
 /// The ideograph (U+4E00–U+9FFF) at `i` as an index into the flag table.
 #[inline(always)]
 fn ideo(text: &[u8], i: usize) -> Option<usize> {
@@ -272,11 +285,7 @@ fn ideo_before(text: &[u8], i: usize) -> Option<usize> {
 pub(crate) fn surname_len(text: &[u8], j: usize) -> Option<usize> {
     let t = tables();
     let f = flags_at(t, text, j)?;
-    if f & SURC != 0
-        && t.compounds
-            .iter()
-            .any(|c| text[j..].starts_with(c.as_bytes()))
-    {
+    if f & SURC != 0 && word_at(text, j, &t.compounds).is_some() {
         return Some(6);
     }
     (f & (SUR1 | SUR2) != 0).then_some(3)
@@ -422,11 +431,7 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
         return none;
     };
     // surname: compound first
-    let (sl, sscore) = if f0 & SURC != 0
-        && t.compounds
-            .iter()
-            .any(|c| text[s..].starts_with(c.as_bytes()))
-    {
+    let (sl, sscore) = if f0 & SURC != 0 && word_at(text, s, &t.compounds).is_some() {
         (6, 3)
     } else if f0 & SUR1 != 0 {
         (3, 2)
@@ -439,11 +444,9 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
     // a title right after the surname: `王经理`, `李总`
     if let Some(fg) = flags_at(t, text, g)
         && fg & TITLE != 0
-        && let Some(w) = TITLE_WORDS
-            .iter()
-            .find(|w| text[g..].starts_with(w.as_bytes()))
+        && let Some(w) = word_at(text, g, TITLE_WORDS)
     {
-        return Err(g + w.len());
+        return Err(g + w);
     }
     let left = match ideo_before(text, s) {
         None => 1,
@@ -493,9 +496,7 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
     let mut p = g;
     while p < e {
         if flags_at(t, text, p).is_some_and(|f| f & PROV != 0)
-            && t.provinces
-                .iter()
-                .any(|x| text[p..].starts_with(x.as_bytes()))
+            && word_at(text, p, &t.provinces).is_some()
         {
             return none;
         }
@@ -591,17 +592,17 @@ fn number(text: &[u8], i: usize) -> usize {
     {
         return i + 1;
     }
+    // Chinese numerals (一 … 十), up to three
     let mut j = i;
-    while j < i + 9 && !text[j..].is_empty() {
-        let c = &text[j..];
-        if ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
-            .iter()
-            .any(|d| c.starts_with(d.as_bytes()))
-        {
-            j += 3;
-        } else {
-            break;
-        }
+    while j < i + 9
+        && ideo(text, j).is_some_and(|k| {
+            matches!(
+                char::from_u32(0x4E00 + k as u32),
+                Some('一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+            )
+        })
+    {
+        j += 3;
     }
     j
 }
@@ -622,27 +623,19 @@ fn unit(t: &Tables, text: &[u8], i: usize) -> Option<usize> {
 /// end.
 fn address(t: &Tables, text: &[u8], s: usize, need_prov: bool) -> Option<usize> {
     // `住址北京市…`: the address starts after the cue
-    if ADDR_CUES
-        .iter()
-        .any(|c| text[s..].starts_with(c.as_bytes()))
+    if flags_at(t, text, s).is_some_and(|f| f & ACUE1 != 0) && word_at(text, s, ADDR_CUES).is_some()
     {
         return None;
     }
     let mut i = s;
     let mut prov = false;
     if flags_at(t, text, i).is_some_and(|f| f & PROV != 0)
-        && let Some(p) = t
-            .provinces
-            .iter()
-            .find(|p| text[i..].starts_with(p.as_bytes()))
+        && let Some(p) = word_at(text, i, &t.provinces)
     {
-        i += p.len();
+        i += p;
         prov = true;
-        if let Some(x) = SUFFIXES
-            .iter()
-            .find(|x| text[i..].starts_with(x.as_bytes()))
-        {
-            i += x.len();
+        if let Some(x) = word_at(text, i, SUFFIXES) {
+            i += x;
         }
     }
     if need_prov && !prov {
