@@ -319,6 +319,10 @@ pub(crate) fn scan(
     // when nothing was skipped)
     let mut prev_end = usize::MAX;
     let mut prev_f = 0;
+    // where an address may have started (the last four), and whether it
+    // needs a province name there
+    let mut cands = [(0usize, false); 4];
+    let mut nc = 0usize;
     while i < n {
         let b = text[i];
         if b < 0x80 {
@@ -347,17 +351,37 @@ pub(crate) fn scan(
         };
         prev_end = i + 3;
         prev_f = f;
-        if f & (SUR1 | SUR2 | SURC | PROV) == 0 {
-            // an address may start at any ideograph after a boundary or a cue
-            if addresses
-                && f & STOP == 0
-                && addr_start_ok(text, i, pf)
-                && let Some(e) = address(t, text, i, false)
+        if addresses {
+            // an address holds a street: its grammar is tried when one is
+            // reached, from the places where it may have started
+            if f & STREET != 0
+                && let Some((c, e)) = (0..nc.min(4))
+                    .map(|k| cands[(nc - nc.min(4) + k) % 4])
+                    .filter(|&(c, _)| c + 180 >= i)
+                    .find_map(|(c, need)| {
+                        address(t, text, c, need).filter(|&e| e > i).map(|e| (c, e))
+                    })
             {
-                out.push((true, i, e));
+                // names read inside it were none
+                while out.last().is_some_and(|l| !l.0 && l.1 >= c) {
+                    out.pop();
+                }
+                out.push((true, c, e));
                 i = e;
+                nc = 0;
+                prev_end = usize::MAX;
                 continue;
             }
+            let prov = f & PROV != 0 && word_at(text, i, &t.provinces).is_some();
+            if prov || f & STOP == 0 {
+                let start_ok = addr_start_ok(text, i, pf);
+                if start_ok || prov {
+                    cands[nc % 4] = (i, !start_ok);
+                    nc += 1;
+                }
+            }
+        }
+        if f & (SUR1 | SUR2 | SURC) == 0 {
             i += 3;
             continue;
         }
@@ -367,16 +391,6 @@ pub(crate) fn scan(
         if tk < taken.len() && taken[tk].0 <= i {
             i = taken[tk].1;
             continue;
-        }
-        if addresses {
-            let start_ok = addr_start_ok(text, i, pf);
-            if (f & PROV != 0 || start_ok)
-                && let Some(e) = address(t, text, i, !start_ok)
-            {
-                out.push((true, i, e));
-                i = e;
-                continue;
-            }
         }
         if names && f & (SUR1 | SUR2 | SURC) != 0 {
             match name(t, text, i) {
