@@ -33,7 +33,7 @@
 //! E-mail addresses are found by a `memchr` pass over `@`; names after a
 //! keyword (`姓名`, `联系人`, …) by a small automaton and the surname data;
 //! names and addresses without a keyword by a pass over the ideographs
-//! ([`crate::cjk`]: scored surname + given-name candidates closed by what
+//! (`cjk.rs`: scored surname + given-name candidates closed by what
 //! follows; an address grammar from the administrative divisions to the
 //! postcode).
 
