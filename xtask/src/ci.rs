@@ -14,7 +14,9 @@
 //! 2. `cargo fmt --check`;
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings`;
 //! 4. `cargo doc --workspace --no-deps` with rustdoc warnings denied;
-//! 5. the fuzz targets compile (`cargo check` of `fuzz/`), when the folder exists;
+//! 5. the supply-chain check (`cargo xtask deps`: crates.io only, allowed licences, no new
+//!    duplicate versions), then every fuzz target for a short fixed time on its kept corpus
+//!    (`cargo xtask fuzz`; nightly and cargo-fuzz, installed when missing);
 //! 6. doc tests, then every test with cargo-nextest (or `cargo test` where nextest is
 //!    missing), so the run ends with the test runner's summary line.
 
@@ -22,6 +24,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+
+/// Seconds each fuzz target runs in CI (on its kept corpus, `fuzz/seeds/`).
+const FUZZ_SECONDS: u64 = 10;
 
 /// Run the whole suite.
 pub fn run() -> Result<()> {
@@ -51,12 +56,11 @@ pub fn run() -> Result<()> {
             .args(["doc", "--workspace", "--no-deps", "--locked"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    eprintln!("==> deps");
+    crate::deps::run(&root)?;
     if root.join("fuzz/Cargo.toml").exists() {
-        step(
-            &root,
-            "fuzz targets build",
-            cargo().args(["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"]),
-        )?;
+        eprintln!("==> fuzz");
+        crate::fuzz::run(&root, FUZZ_SECONDS, &[], false)?;
     }
     step(
         &root,
@@ -113,7 +117,7 @@ fn step(root: &Path, name: &str, cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
-fn workspace_root() -> Result<PathBuf> {
+pub fn workspace_root() -> Result<PathBuf> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest
         .parent()

@@ -1,4 +1,4 @@
-//! Project automation: `cargo xtask ci`, `cargo xtask bench vault`, `cargo xtask gen-corpus`.
+//! Project automation: `cargo xtask ci`, `deps`, `fuzz`, `bench …`, `gen-corpus`.
 //!
 //! A small dispatcher; each command lives in its own module.
 
@@ -9,10 +9,15 @@ mod bench_intake;
 mod bench_scan;
 mod ci;
 mod corpus;
+mod deps;
+mod fuzz;
 mod scan_corpus;
 
 const USAGE: &str = "usage: cargo xtask <command>
   ci                                   the checks CI runs
+  deps                                 dependency sources, licences and duplicate versions
+  fuzz [--seconds N] [--target NAME]... [--grow]
+                                       every fuzz target for N s (default 10) on its kept corpus
   bench vault [--lines N[,N]] [--seed S] [--no-build] [--skip-peers] [--skip-ours]
                                        ours against rsyslog, journal-remote and zstd; writes BENCHMARKS.md
   bench intake [--lines N] [--clients N] [--bulk-docs N] [--attack-clients N] [--no-build] [--skip-peers]
@@ -33,6 +38,8 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci::run(),
+        Some("deps") => deps::run(&ci::workspace_root()?),
+        Some("fuzz") => fuzz::cli(&ci::workspace_root()?, &args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("gen-corpus") => corpus::cli(&args[1..]),
         Some("gen-scan-corpus") => scan_corpus::cli(&args[1..]),

@@ -10,20 +10,30 @@
 //!
 //! The 2018 drafts put citizens × especially serious at 3; the published
 //! standard keeps 2. That cell is configurable ([`Grading::citizens_especially_serious`]).
+//!
+//! This is the one copy of the matrix: the registers' grading helper
+//! (`wangan mlps grade`) reads its cells through [`cell`] and adds only the
+//! reasoning, the provenance and the clocks.
+
+use serde::Serialize;
+
+use crate::model::Text;
 
 /// The object harmed (受侵害的客体).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Object {
-    /// Citizens, legal persons and other organisations.
+    /// Citizens, legal persons and other organisations (公民、法人和其他组织的合法权益).
     Citizens,
-    /// Social order and the public interest.
+    /// Social order and the public interest (社会秩序、公共利益).
     Social,
-    /// National security.
+    /// National security (国家安全).
     National,
 }
 
 /// The degree of harm (对客体的侵害程度).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Degree {
     /// 一般损害.
     General,
@@ -48,6 +58,9 @@ pub struct Grading {
 }
 
 impl Object {
+    /// All objects.
+    pub const ALL: [Object; 3] = [Object::Citizens, Object::Social, Object::National];
+
     /// `citizens`, `social`, `national`.
     pub fn key(self) -> &'static str {
         match self {
@@ -56,9 +69,26 @@ impl Object {
             Object::National => "national",
         }
     }
+
+    /// The name to show.
+    pub fn label(self) -> law::Text {
+        match self {
+            Object::Citizens => law::Text::new(
+                "公民、法人和其他组织的合法权益",
+                "citizens, legal persons and other organisations",
+            ),
+            Object::Social => {
+                law::Text::new("社会秩序、公共利益", "social order and public interest")
+            }
+            Object::National => law::Text::new("国家安全", "national security"),
+        }
+    }
 }
 
 impl Degree {
+    /// All degrees.
+    pub const ALL: [Degree; 3] = [Degree::General, Degree::Serious, Degree::EspeciallySerious];
+
     /// `general`, `serious`, `especially-serious`.
     pub fn key(self) -> &'static str {
         match self {
@@ -67,34 +97,71 @@ impl Degree {
             Degree::EspeciallySerious => "especially-serious",
         }
     }
+
+    /// The name to show.
+    pub fn label(self) -> law::Text {
+        match self {
+            Degree::General => law::Text::new("一般损害", "general harm"),
+            Degree::Serious => law::Text::new("严重损害", "serious harm"),
+            Degree::EspeciallySerious => law::Text::new("特别严重损害", "especially serious harm"),
+        }
+    }
 }
 
-/// Read `object:degree`, e.g. `social:serious`.
+/// One grading input: what a breach of the business information or of the
+/// system service would harm, and how badly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Harm {
+    /// The object harmed.
+    pub object: Object,
+    /// The degree of harm.
+    pub degree: Degree,
+}
+
+impl Harm {
+    /// Read `OBJECT:DEGREE`, e.g. `social:serious`, `citizens:especially-serious`
+    /// (case and `_` for `-` do not matter). The error says what is wrong in
+    /// both languages.
+    pub fn parse(s: &str) -> Result<Harm, Text> {
+        let (o, d) = s.split_once(':').ok_or_else(|| {
+            Text::new(
+                format!("{s:?} 应为 客体:程度，例如 social:serious"),
+                format!("{s:?} must be OBJECT:DEGREE, e.g. social:serious"),
+            )
+        })?;
+        let object = Object::ALL
+            .into_iter()
+            .find(|x| x.key() == o.trim().to_ascii_lowercase())
+            .ok_or_else(|| {
+                Text::new(
+                    format!("未知的受侵害客体 {o:?}（可选 citizens、social、national）"),
+                    format!("unknown object {o:?} (one of citizens, social, national)"),
+                )
+            })?;
+        let dl = d.trim().to_ascii_lowercase().replace('_', "-");
+        let degree = Degree::ALL
+            .into_iter()
+            .find(|x| x.key() == dl)
+            .ok_or_else(|| {
+                Text::new(
+                    format!("未知的侵害程度 {d:?}（可选 general、serious、especially-serious）"),
+                    format!("unknown degree {d:?} (one of general, serious, especially-serious)"),
+                )
+            })?;
+        Ok(Harm { object, degree })
+    }
+
+    /// `social:serious`.
+    pub fn key(self) -> String {
+        format!("{}:{}", self.object.key(), self.degree.key())
+    }
+}
+
+/// Read `object:degree`, e.g. `social:serious`; the error in English.
 pub fn parse_pair(s: &str) -> Result<(Object, Degree), String> {
-    let (o, d) = s
-        .split_once(':')
-        .ok_or_else(|| format!("expected object:degree such as social:serious, found {s:?}"))?;
-    let object = match o.trim() {
-        "citizens" => Object::Citizens,
-        "social" => Object::Social,
-        "national" => Object::National,
-        other => {
-            return Err(format!(
-                "unknown object {other:?}: use citizens, social or national"
-            ));
-        }
-    };
-    let degree = match d.trim() {
-        "general" => Degree::General,
-        "serious" => Degree::Serious,
-        "especially-serious" => Degree::EspeciallySerious,
-        other => {
-            return Err(format!(
-                "unknown degree {other:?}: use general, serious or especially-serious"
-            ));
-        }
-    };
-    Ok((object, degree))
+    Harm::parse(s)
+        .map(|h| (h.object, h.degree))
+        .map_err(|e| e.en)
 }
 
 /// The level of one object × degree cell.

@@ -7,152 +7,33 @@
 //! | citizens, legal persons, other organisations | 1 | 2 | 2 (3 in the 2018 drafts; configurable) |
 //! | social order, public interest | 2 | 3 | 4 |
 //! | national security | 3 | 4 | 5 |
+//!
+//! The matrix itself, the objects, degrees and the `OBJECT:DEGREE` input are
+//! `duties::mlps` (one copy for the profile's grading and for this helper);
+//! here are the disputed cell's setting, the provenance, the reasoning and
+//! the consequences (filing deadline, test cadence).
 
 use serde::Serialize;
 
 use crate::settings::Settings;
 use crate::text::{Msg, Provenance};
 
-/// The object a breach would harm (受侵害的客体).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Object {
-    /// 公民、法人和其他组织的合法权益.
-    Citizens,
-    /// 社会秩序、公共利益.
-    Social,
-    /// 国家安全.
-    National,
-}
+pub use duties::mlps::{Degree, Harm, Object};
 
-/// The degree of harm (侵害程度).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Degree {
-    /// 一般损害.
-    General,
-    /// 严重损害.
-    Serious,
-    /// 特别严重损害.
-    EspeciallySerious,
-}
-
-impl Object {
-    /// All objects.
-    pub const ALL: [Object; 3] = [Object::Citizens, Object::Social, Object::National];
-
-    /// `citizens`, `social`, `national`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Object::Citizens => "citizens",
-            Object::Social => "social",
-            Object::National => "national",
-        }
-    }
-
-    /// The name to show.
-    pub fn label(self) -> law::Text {
-        match self {
-            Object::Citizens => law::Text::new(
-                "公民、法人和其他组织的合法权益",
-                "citizens, legal persons and other organisations",
-            ),
-            Object::Social => {
-                law::Text::new("社会秩序、公共利益", "social order and public interest")
-            }
-            Object::National => law::Text::new("国家安全", "national security"),
-        }
-    }
-}
-
-impl Degree {
-    /// All degrees.
-    pub const ALL: [Degree; 3] = [Degree::General, Degree::Serious, Degree::EspeciallySerious];
-
-    /// `general`, `serious`, `especially-serious`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Degree::General => "general",
-            Degree::Serious => "serious",
-            Degree::EspeciallySerious => "especially-serious",
-        }
-    }
-
-    /// The name to show.
-    pub fn label(self) -> law::Text {
-        match self {
-            Degree::General => law::Text::new("一般损害", "general harm"),
-            Degree::Serious => law::Text::new("严重损害", "serious harm"),
-            Degree::EspeciallySerious => law::Text::new("特别严重损害", "especially serious harm"),
-        }
-    }
-}
-
-/// One grading input: what a breach of the business information or of the
-/// system service would harm, and how badly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub struct Harm {
-    /// The object harmed.
-    pub object: Object,
-    /// The degree of harm.
-    pub degree: Degree,
-}
-
-impl Harm {
-    /// Read `OBJECT:DEGREE`, e.g. `social:serious`, `citizens:especially-serious`.
-    pub fn parse(s: &str) -> Result<Harm, Msg> {
-        let (o, d) = s.split_once(':').ok_or_else(|| {
-            Msg::new(
-                format!("{s:?} 应为 客体:程度，例如 social:serious"),
-                format!("{s:?} must be OBJECT:DEGREE, e.g. social:serious"),
-            )
-        })?;
-        let object = Object::ALL
-            .into_iter()
-            .find(|x| x.key() == o.trim().to_ascii_lowercase())
-            .ok_or_else(|| {
-                Msg::new(
-                    format!("未知的受侵害客体 {o:?}（可选 citizens、social、national）"),
-                    format!("unknown object {o:?} (one of citizens, social, national)"),
-                )
-            })?;
-        let dl = d.trim().to_ascii_lowercase().replace('_', "-");
-        let degree = Degree::ALL
-            .into_iter()
-            .find(|x| x.key() == dl)
-            .ok_or_else(|| {
-                Msg::new(
-                    format!("未知的侵害程度 {d:?}（可选 general、serious、especially-serious）"),
-                    format!("unknown degree {d:?} (one of general, serious, especially-serious)"),
-                )
-            })?;
-        Ok(Harm { object, degree })
-    }
-
-    /// `social:serious`.
-    pub fn key(self) -> String {
-        format!("{}:{}", self.object.key(), self.degree.key())
-    }
+/// Read `OBJECT:DEGREE` ([`Harm::parse`]) with the error as a [`Msg`].
+pub fn parse_harm(s: &str) -> Result<Harm, Msg> {
+    Harm::parse(s).map_err(|t| Msg::new(t.zh, t.en))
 }
 
 /// The level of one cell of the matrix, and how sure we are of it.
 pub fn cell(h: Harm, s: &Settings) -> (u8, Provenance) {
-    use Degree as D;
-    use Object as O;
-    match (h.object, h.degree) {
-        (O::Citizens, D::General) => (1, Provenance::Secondary),
-        (O::Citizens, D::Serious) => (2, Provenance::Secondary),
-        (O::Citizens, D::EspeciallySerious) => (
-            s.mlps_citizens_especially_serious,
-            s.provenance("mlps.citizens_especially_serious"),
-        ),
-        (O::Social, D::General) => (2, Provenance::Secondary),
-        (O::Social, D::Serious) => (3, Provenance::Secondary),
-        (O::Social, D::EspeciallySerious) => (4, Provenance::Secondary),
-        (O::National, D::General) => (3, Provenance::Secondary),
-        (O::National, D::Serious) => (4, Provenance::Secondary),
-        (O::National, D::EspeciallySerious) => (5, Provenance::Secondary),
-    }
+    let level = duties::mlps::cell(h.object, h.degree, s.mlps_citizens_especially_serious);
+    let provenance = if (h.object, h.degree) == (Object::Citizens, Degree::EspeciallySerious) {
+        s.provenance("mlps.citizens_especially_serious")
+    } else {
+        Provenance::Secondary
+    };
+    (level, provenance)
 }
 
 /// A grading result with its reasoning.
@@ -277,9 +158,9 @@ mod tests {
             changed: vec!["mlps.citizens_especially_serious"],
             ..Settings::default()
         };
-        let h = Harm::parse("citizens:especially-serious").unwrap();
+        let h = parse_harm("citizens:especially-serious").unwrap();
         assert_eq!(cell(h, &s3), (3, Provenance::Ours));
-        let g = grade(h, Harm::parse("citizens:general").unwrap(), &s3);
+        let g = grade(h, parse_harm("citizens:general").unwrap(), &s3);
         assert_eq!(g.level, 3);
         assert!(g.disputed_cell);
         assert_eq!(g.provenance, Provenance::Ours);
@@ -289,14 +170,14 @@ mod tests {
     fn system_level_is_the_higher() {
         let s = Settings::default();
         let g = grade(
-            Harm::parse("social:serious").unwrap(),
-            Harm::parse("national:general").unwrap(),
+            parse_harm("social:serious").unwrap(),
+            parse_harm("national:general").unwrap(),
             &s,
         );
         assert_eq!((g.level, g.business_level, g.service_level), (3, 3, 3));
         let g = grade(
-            Harm::parse("citizens:serious").unwrap(),
-            Harm::parse("social:especially-serious").unwrap(),
+            parse_harm("citizens:serious").unwrap(),
+            parse_harm("social:especially-serious").unwrap(),
             &s,
         );
         assert_eq!((g.level, g.business_level, g.service_level), (4, 2, 4));
@@ -311,11 +192,11 @@ mod tests {
             ("people:serious", "unknown object"),
             ("social:bad", "unknown degree"),
         ] {
-            let e = Harm::parse(input).unwrap_err();
+            let e = parse_harm(input).unwrap_err();
             assert!(e.en.contains(want), "{input}: {}", e.en);
         }
         assert_eq!(
-            Harm::parse("National:Especially_Serious").unwrap().key(),
+            parse_harm("National:Especially_Serious").unwrap().key(),
             "national:especially-serious"
         );
     }

@@ -12,9 +12,15 @@
 //!
 //! DOCX is a minimal OOXML package (document, styles, properties) built with
 //! the `zip` crate; Word, WPS and LibreOffice open it.
+//!
+//! The [`Draft`] model and its writers ([`markdown_in`], [`html_in`],
+//! [`docx_in`]) are not tied to incidents: the yearly CII assessment report
+//! of the `report` crate is a [`Draft`] written by the same code, in Chinese
+//! or English.
 
 use std::io::Write as _;
 
+use duties::Lang;
 use time::OffsetDateTime;
 
 use crate::clock::{Deadline, Grade, OperatorKind};
@@ -305,8 +311,37 @@ pub fn draft(
     })
 }
 
-/// The draft as Markdown.
+/// The draft as Markdown, in Chinese typography.
 pub fn markdown(d: &Draft) -> String {
+    markdown_in(d, Lang::Zh)
+}
+
+/// The label separator of a language: `：` in Chinese, `: ` in English.
+fn sep(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "：",
+        Lang::En => ": ",
+    }
+}
+
+/// Whether a value is a marker for a fact not known (shown in red in HTML
+/// and DOCX): the incident drafts' `（尚不清楚，待续报）` and `（未填写）`, and
+/// any value that starts with [`UNKNOWN_ZH`] or [`UNKNOWN_EN`].
+pub fn is_unknown(v: &str) -> bool {
+    v == UNKNOWN_INITIAL
+        || v == UNKNOWN_SUMMARY
+        || v.starts_with(UNKNOWN_ZH)
+        || v.starts_with(UNKNOWN_EN)
+}
+
+/// How a value that cannot be known starts in Chinese (`（无法确定：…）`).
+pub const UNKNOWN_ZH: &str = "（无法确定";
+/// How a value that cannot be known starts in English (`(not known: …)`).
+pub const UNKNOWN_EN: &str = "(not known";
+
+/// The draft as Markdown, labels separated as the language writes them.
+pub fn markdown_in(d: &Draft, lang: Lang) -> String {
+    let sep = sep(lang);
     let esc = |s: &str| -> String {
         s.chars()
             .flat_map(|c| match c {
@@ -318,7 +353,7 @@ pub fn markdown(d: &Draft) -> String {
     };
     let mut out = format!("# {}\n\n", esc(&d.title));
     for (k, v) in &d.header {
-        out.push_str(&format!("- **{}**：{}\n", esc(k), esc(v)));
+        out.push_str(&format!("- **{}**{sep}{}\n", esc(k), esc(v)));
     }
     for s in &d.sections {
         if !out.ends_with("\n\n") {
@@ -327,7 +362,7 @@ pub fn markdown(d: &Draft) -> String {
         out.push_str(&format!("## {}\n\n", esc(&s.heading)));
         for (label, value) in &s.lines {
             match label {
-                Some(l) => out.push_str(&format!("**{}**：{}\n\n", esc(l), esc(value))),
+                Some(l) => out.push_str(&format!("**{}**{sep}{}\n\n", esc(l), esc(value))),
                 None => out.push_str(&format!("{}\n\n", esc(value))),
             }
         }
@@ -357,13 +392,30 @@ fn html_escape(s: &str) -> String {
 }
 
 /// The draft as one self-contained HTML page (no scripts, no external
-/// resources).
+/// resources), in Chinese typography.
 pub fn html(d: &Draft) -> String {
+    html_in(d, Lang::Zh)
+}
+
+/// The draft as one self-contained HTML page in a language (the `lang`
+/// attribute and the label separator follow it).
+pub fn html_in(d: &Draft, lang: Lang) -> String {
+    let sep = sep(lang);
     let mut o = String::new();
-    o.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+    o.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n",
+        lang_tag(lang)
+    ));
     o.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
     o.push_str(&format!("<title>{}</title>\n", html_escape(&d.title)));
     o.push_str("<style>\nbody{font-family:\"Noto Serif CJK SC\",\"SimSun\",\"Songti SC\",serif;max-width:48em;margin:2em auto;line-height:1.8;color:#111}\nh1{font-family:\"Noto Sans CJK SC\",\"SimHei\",sans-serif;text-align:center;font-size:1.6em}\nh2{font-family:\"Noto Sans CJK SC\",\"SimHei\",sans-serif;font-size:1.15em;margin-top:1.4em}\ndl.head{display:grid;grid-template-columns:max-content auto;gap:.2em 1em;border:1px solid #999;padding:.8em}\ndl.head dt{font-weight:bold}\ndl.head dd{margin:0}\n.unknown{color:#a00}\nfooter{margin-top:2em;border-top:1px solid #999;font-size:.9em;color:#444}\n</style>\n</head>\n<body>\n");
+    let mark = |v: &str| {
+        if is_unknown(v) {
+            format!("<span class=\"unknown\">{}</span>", html_escape(v))
+        } else {
+            html_escape(v)
+        }
+    };
     o.push_str(&format!(
         "<h1>{}</h1>\n<dl class=\"head\">\n",
         html_escape(&d.title)
@@ -372,23 +424,16 @@ pub fn html(d: &Draft) -> String {
         o.push_str(&format!(
             "<dt>{}</dt><dd>{}</dd>\n",
             html_escape(k),
-            html_escape(v)
+            mark(v)
         ));
     }
     o.push_str("</dl>\n");
-    let mark = |v: &str| {
-        if v == UNKNOWN_INITIAL || v == UNKNOWN_SUMMARY {
-            format!("<span class=\"unknown\">{}</span>", html_escape(v))
-        } else {
-            html_escape(v)
-        }
-    };
     for s in &d.sections {
         o.push_str(&format!("<h2>{}</h2>\n", html_escape(&s.heading)));
         for (label, value) in &s.lines {
             match label {
                 Some(l) => o.push_str(&format!(
-                    "<p><strong>{}</strong>：{}</p>\n",
+                    "<p><strong>{}</strong>{sep}{}</p>\n",
                     html_escape(l),
                     mark(value)
                 )),
@@ -421,12 +466,24 @@ fn xml_escape(s: &str) -> String {
     o
 }
 
+fn lang_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh-CN",
+        Lang::En => "en",
+    }
+}
+
 /// A run of text; line breaks become `<w:br/>`.
 fn run(text: &str, bold: bool) -> String {
-    let rpr = if bold {
-        "<w:rPr><w:b/><w:bCs/></w:rPr>"
-    } else {
-        ""
+    styled_run(text, bold, false)
+}
+
+/// A run of text, bold or in red (a fact not known); line breaks become `<w:br/>`.
+fn styled_run(text: &str, bold: bool, red: bool) -> String {
+    let rpr = match (bold, red) {
+        (true, _) => "<w:rPr><w:b/><w:bCs/></w:rPr>",
+        (false, true) => "<w:rPr><w:color w:val=\"AA0000\"/></w:rPr>",
+        (false, false) => "",
     };
     let mut o = String::new();
     for (i, line) in text.split('\n').enumerate() {
@@ -460,23 +517,32 @@ const DOC_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="宋体" w:cs="Times New Roman"/><w:sz w:val="28"/><w:szCs w:val="28"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="360" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="center"/><w:spacing w:before="240" w:after="360"/></w:pPr><w:rPr><w:rFonts w:eastAsia="黑体"/><w:b/><w:sz w:val="40"/><w:szCs w:val="40"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:rFonts w:eastAsia="黑体"/><w:b/><w:sz w:val="30"/><w:szCs w:val="30"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Note"><w:name w:val="Note"/><w:basedOn w:val="Normal"/><w:rPr><w:sz w:val="21"/><w:szCs w:val="21"/><w:color w:val="444444"/></w:rPr></w:style></w:styles>"#;
 
-/// The draft as a DOCX file (a minimal OOXML package). The time stamps
-/// inside are fixed, so the same draft gives the same bytes.
+/// The draft as a DOCX file (a minimal OOXML package), in Chinese
+/// typography. The time stamps inside are fixed, so the same draft gives
+/// the same bytes.
 pub fn docx(d: &Draft, created: OffsetDateTime) -> Result<Vec<u8>> {
+    docx_in(d, created, Lang::Zh)
+}
+
+/// The draft as a DOCX file in a language (document language and label
+/// separator); values that mark a fact not known ([`is_unknown`]) are red.
+pub fn docx_in(d: &Draft, created: OffsetDateTime, lang: Lang) -> Result<Vec<u8>> {
+    let sep = sep(lang);
+    let value = |v: &str| styled_run(v, false, is_unknown(v));
     let mut body = String::new();
     body.push_str(&para(Some("Title"), &run(&d.title, false)));
     for (k, v) in &d.header {
         body.push_str(&para(
             None,
-            &format!("{}{}", run(&format!("{k}："), true), run(v, false)),
+            &format!("{}{}", run(&format!("{k}{sep}"), true), value(v)),
         ));
     }
     for s in &d.sections {
         body.push_str(&para(Some("Heading1"), &run(&s.heading, false)));
-        for (label, value) in &s.lines {
+        for (label, v) in &s.lines {
             let runs = match label {
-                Some(l) => format!("{}{}", run(&format!("{l}："), true), run(value, false)),
-                None => run(value, false),
+                Some(l) => format!("{}{}", run(&format!("{l}{sep}"), true), value(v)),
+                None => value(v),
             };
             body.push_str(&para(None, &runs));
         }
@@ -495,8 +561,9 @@ pub fn docx(d: &Draft, created: OffsetDateTime) -> Result<Vec<u8>> {
         .unwrap_or_default();
     let core = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:creator>wangan</dc:creator><dc:language>zh-CN</dc:language><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>"#,
-        xml_escape(&d.title)
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:creator>wangan</dc:creator><dc:language>{}</dc:language><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>"#,
+        xml_escape(&d.title),
+        lang_tag(lang)
     );
     let app = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>wangan</Application></Properties>"#;

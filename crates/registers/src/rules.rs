@@ -42,8 +42,8 @@ pub(crate) fn defaults(reg: Register, data: &mut Map<String, Value>, s: &Setting
 
 /// The MLPS grading a record's inputs give.
 pub fn mlps_grading(data: &Map<String, Value>, s: &Settings) -> Option<crate::mlps::Grading> {
-    let b = crate::mlps::Harm::parse(data.text("business")?).ok()?;
-    let v = crate::mlps::Harm::parse(data.text("service")?).ok()?;
+    let b = crate::mlps::parse_harm(data.text("business")?).ok()?;
+    let v = crate::mlps::parse_harm(data.text("service")?).ok()?;
     Some(crate::mlps::grade(b, v, s))
 }
 
@@ -612,6 +612,32 @@ pub fn findings(
             duty,
         })
     };
+    // records tied to the profile's systems must name one of them
+    if !s.systems.is_empty() {
+        let named: Vec<&str> = match reg {
+            Register::Agreement | Register::ProcurementReview | Register::Equipment => {
+                d.list("systems")
+            }
+            Register::Mlps | Register::Project => d.text("system").into_iter().collect(),
+            _ => Vec::new(),
+        };
+        for n in named {
+            let n = n.trim();
+            if !s.systems.iter().any(|(id, name)| id == n || name == n) {
+                let known: Vec<&str> = s.systems.iter().map(|(id, _)| id.as_str()).collect();
+                push(
+                    "unknown-system",
+                    format!("系统“{n}”不在画像的系统清单中（{}）", known.join("、")),
+                    format!(
+                        "system {n:?} is not one of the profile's systems ({})",
+                        known.join(", ")
+                    ),
+                    Provenance::Verified,
+                    reg.duties().first().copied().unwrap_or(""),
+                );
+            }
+        }
+    }
     match reg {
         Register::ProcurementReview => {
             let may = d.text("may_affect_national_security").unwrap_or("");
@@ -785,6 +811,41 @@ mod tests {
     }
 
     const NOW: OffsetDateTime = datetime!(2025-06-01 12:00 +08:00);
+
+    /// Agreements, reviews, MLPS filings, equipment and projects are tied to
+    /// the profile's systems: a system named by neither id nor name is flagged
+    /// once a profile is applied, and nothing is checked without one.
+    #[test]
+    fn records_name_the_profiles_systems() {
+        let mut s = Settings::default();
+        let agreement = map(
+            json!({"vendor": "某云", "subject": "托管", "signed_on": "2025-01-01",
+                                    "systems": ["core", "网上银行", "crm"]}),
+        );
+        let unknown = |s: &Settings, reg, d| -> Vec<String> {
+            findings(reg, d, OperatorKind::Cii, s)
+                .into_iter()
+                .filter(|f| f.key == "unknown-system")
+                .map(|f| f.message.en)
+                .collect()
+        };
+        assert!(unknown(&s, Register::Agreement, &agreement).is_empty());
+        s.systems = vec![
+            ("core".into(), "核心业务系统".into()),
+            ("ebank".into(), "网上银行".into()),
+        ];
+        assert_eq!(
+            unknown(&s, Register::Agreement, &agreement),
+            vec!["system \"crm\" is not one of the profile's systems (core, ebank)"]
+        );
+        let mlps = map(json!({"system": "核心业务系统", "level": 3}));
+        assert!(unknown(&s, Register::Mlps, &mlps).is_empty());
+        let project = map(json!({"name": "新核心", "system": "newcore"}));
+        assert_eq!(unknown(&s, Register::Project, &project).len(), 1);
+        // incidents name affected systems freely: not checked
+        let inc = map(json!({"systems": ["文件服务器"]}));
+        assert!(unknown(&s, Register::Incident, &inc).is_empty());
+    }
 
     #[test]
     fn incident_rules() {

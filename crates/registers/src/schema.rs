@@ -1179,7 +1179,7 @@ pub fn read_value(reg: Register, field: &Field, input: &Value) -> Result<Value> 
         F::Harm => {
             let s = text()?;
             let h =
-                crate::mlps::Harm::parse(&s).map_err(|m| invalid(reg.key(), Some(field.key), m))?;
+                crate::mlps::parse_harm(&s).map_err(|m| invalid(reg.key(), Some(field.key), m))?;
             Ok(Value::String(h.key()))
         }
         F::Ref(to) => {

@@ -152,6 +152,11 @@ pub struct Settings {
     pub operator_kind: Option<crate::clock::OperatorKind>,
     /// Which settings differ from the defaults (keys), for the output's flags.
     pub changed: Vec<&'static str>,
+    /// The profile's systems as `(id, name)`, once a profile is applied
+    /// ([`Settings::apply_profile`]): a record that names a system (an
+    /// agreement, a procurement review, an MLPS filing, equipment, a project)
+    /// by neither is flagged. Empty: not checked.
+    pub systems: Vec<(String, String)>,
 }
 
 /// The built-in grading criterion: people whose personal information leaked
@@ -181,6 +186,7 @@ impl Default for Settings {
             catalog: Catalog::default(),
             operator_kind: None,
             changed: Vec::new(),
+            systems: Vec::new(),
         }
     }
 }
@@ -396,6 +402,11 @@ impl Settings {
             law::Period::Years(y) => Interval::Years(y),
         };
         self.operator_kind = Some(p.operator.kind.into());
+        self.systems = p
+            .systems
+            .iter()
+            .map(|x| (x.id.clone(), x.name.clone()))
+            .collect();
         self.drill_interval = conv(p.settings.drill_every);
         self.training_interval = conv(p.settings.training_every);
         for k in ["drill_interval", "training_interval"] {

@@ -2,6 +2,10 @@
 //! self-contained HTML file, JSON (`wangan.assess/1`), OSCAL 1.1
 //! assessment-results and CSV, each in Chinese or English.
 //!
+//! The yearly CII assessment report (检测评估情况和改进措施, CSL-2025 art.
+//! 40) is built from an assessment and the registers by [`yearly`], as
+//! Markdown, HTML or DOCX.
+//!
 //! Every renderer is a pure function over the assessment, so the command
 //! line and the web console print the same reports. The law's own words
 //! (articles, penalty provisions) are always Chinese; the rest follows the
@@ -20,6 +24,7 @@ mod html;
 mod markdown;
 mod oscal;
 mod text;
+pub mod yearly;
 
 use duties::model::{DutyAssessment, Status};
 use duties::{Assessment, Lang};

@@ -6,8 +6,9 @@
 //! with its column name as context. It never writes: everything runs in a
 //! `READ ONLY` transaction with a statement timeout (PostgreSQL
 //! `statement_timeout`, `lock_timeout`; MariaDB `max_statement_time`, MySQL
-//! `MAX_EXECUTION_TIME`), and rows are fetched in batches so memory stays
-//! bounded with `--full`.
+//! `MAX_EXECUTION_TIME`; a MySQL/MariaDB server that takes neither is not
+//! scanned at all), and rows are fetched in batches so memory stays bounded
+//! with `--full`.
 //!
 //! Client choice: the synchronous `postgres` crate (a blocking wrapper
 //! around `tokio-postgres` with a private current-thread runtime, no TLS,
@@ -242,12 +243,24 @@ impl Scanner {
         })?;
         let mut conn = mysql::Conn::new(opts).map_err(err)?;
         let t = self.opts.statement_timeout_ms;
-        // MariaDB and MySQL name the timeout differently; one of them fails.
-        let _ = conn.query_drop(format!(
+        // MariaDB names the limit max_statement_time (seconds), MySQL
+        // MAX_EXECUTION_TIME (milliseconds, for SELECT, all a scan runs). A
+        // server that takes neither would let the scan run without limits on
+        // a production database: stop instead, saying why.
+        if let Err(maria) = conn.query_drop(format!(
             "SET SESSION max_statement_time = {}",
             t.div_ceil(1000)
-        ));
-        let _ = conn.query_drop(format!("SET SESSION MAX_EXECUTION_TIME = {t}"));
+        )) && let Err(mysql) = conn.query_drop(format!("SET SESSION MAX_EXECUTION_TIME = {t}"))
+        {
+            return Err(Error::Db {
+                target: shown.clone(),
+                message: format!(
+                    "the server rejects a statement timeout, so the scan would run without limits; not scanning (max_statement_time: {}; MAX_EXECUTION_TIME: {})",
+                    clean(target, maria),
+                    clean(target, mysql)
+                ),
+            });
+        }
         conn.query_drop("SET SESSION TRANSACTION READ ONLY")
             .map_err(err)?;
         conn.query_drop("START TRANSACTION READ ONLY")

@@ -140,3 +140,136 @@ fn unreachable_database_error_masks_the_password() {
     assert!(!text.contains("topsecret"), "{text}");
     assert!(text.contains("u:****@127.0.0.1:1"), "{text}");
 }
+
+/// A TCP proxy in front of the real MariaDB that answers every query naming one of `reject`
+/// with the ERR packet a server that does not know the variable sends (1193, "Unknown system
+/// variable"), and forwards everything else both ways unchanged. It records the queries it
+/// forwarded, so a test can tell whether any data was read.
+struct RejectingProxy {
+    addr: std::net::SocketAddr,
+    forwarded: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+fn rejecting_proxy(reject: &'static [&'static str]) -> RejectingProxy {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+    let addr = listener.local_addr().expect("proxy address");
+    let forwarded = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = forwarded.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { break };
+            let server = TcpStream::connect("127.0.0.1:3306")
+                .unwrap_or_else(|e| panic!("MariaDB at 127.0.0.1:3306 is required: {e}"));
+            let (mut from_client, mut to_client) = (
+                client.try_clone().expect("clone client"),
+                client.try_clone().expect("clone client"),
+            );
+            let (mut from_server, mut to_server) =
+                (server.try_clone().expect("clone server"), server);
+            let mut to_client_copy = client;
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut from_server, &mut to_client_copy);
+                let _ = to_client_copy.shutdown(Shutdown::Write);
+            });
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                loop {
+                    // a MySQL packet: 3-byte length, sequence id, payload
+                    let mut head = [0u8; 4];
+                    if from_client.read_exact(&mut head).is_err() {
+                        break;
+                    }
+                    let len = u32::from_le_bytes([head[0], head[1], head[2], 0]) as usize;
+                    let mut body = vec![0u8; len];
+                    if from_client.read_exact(&mut body).is_err() {
+                        break;
+                    }
+                    if body.first() == Some(&0x03) {
+                        // COM_QUERY
+                        let q = String::from_utf8_lossy(&body[1..]).into_owned();
+                        let lower = q.to_ascii_lowercase();
+                        if reject.iter().any(|r| lower.contains(r)) {
+                            let mut err = vec![0xff, 0xa9, 0x04, b'#'];
+                            err.extend_from_slice(b"HY000Unknown system variable (proxy)");
+                            let mut pkt = (err.len() as u32).to_le_bytes()[..3].to_vec();
+                            pkt.push(head[3].wrapping_add(1));
+                            pkt.extend(err);
+                            if to_client.write_all(&pkt).is_err() {
+                                break;
+                            }
+                            continue;
+                        }
+                        seen.lock().expect("lock").push(q);
+                    }
+                    if to_server.write_all(&head).is_err() || to_server.write_all(&body).is_err() {
+                        break;
+                    }
+                }
+                let _ = to_server.shutdown(Shutdown::Write);
+            });
+        }
+    });
+    RejectingProxy { addr, forwarded }
+}
+
+/// A MySQL/MariaDB scan never runs without a statement timeout: when the server rejects both
+/// ways of setting one (MariaDB's `max_statement_time`, MySQL's `MAX_EXECUTION_TIME`), the
+/// scan fails, saying why, before it reads any table. The real MariaDB itself rejects
+/// `MAX_EXECUTION_TIME`; the proxy makes it reject `max_statement_time` too.
+#[test]
+fn mariadb_scan_fails_when_the_server_rejects_the_statement_timeout() {
+    use mysql::prelude::Queryable;
+    let table = unique("scan_to");
+    let mut c = mysql::Conn::new(mysql::Opts::from_url(MY).expect("url"))
+        .unwrap_or_else(|e| panic!("MariaDB at {MY} is required for this test: {e}"));
+    c.query_drop(format!(
+        "CREATE TABLE {table} (id int AUTO_INCREMENT PRIMARY KEY, full_name varchar(20), id_no char(18), phone varchar(20), note text, backup_phone bigint) DEFAULT CHARSET=utf8mb4"
+    ))
+    .expect("create table");
+    for (name, id, mobile, note, b) in rows() {
+        c.exec_drop(
+            format!("INSERT INTO {table} (full_name, id_no, phone, note, backup_phone) VALUES (?, ?, ?, ?, ?)"),
+            (name, id, mobile, note, b),
+        )
+        .expect("insert");
+    }
+    let scanner = Scanner::new(ScanOptions::default());
+
+    // control: the proxy is transparent when it rejects only what MariaDB rejects anyway
+    let open = rejecting_proxy(&["max_execution_time"]);
+    // (prefer_socket=false: on loopback the client would otherwise move to MariaDB's Unix socket,
+    // around the proxy)
+    let url = format!("mysql://root@{}/test?prefer_socket=false", open.addr);
+    let through = scanner.scan_database(&url, Some(&table), &NoSink);
+
+    // the server takes neither timeout: no scan
+    let closed = rejecting_proxy(&["max_statement_time"]);
+    let url = format!("mysql://root@{}/test?prefer_socket=false", closed.addr);
+    let refused = scanner.scan_database(&url, Some(&table), &NoSink);
+
+    c.query_drop(format!("DROP TABLE {table}"))
+        .expect("drop table");
+    check(
+        &through.expect("scan through the transparent proxy"),
+        &table,
+    );
+    let err = refused.expect_err("a scan without a statement timeout must fail");
+    let text = err.to_string();
+    assert!(
+        text.contains("rejects a statement timeout") && text.contains("not scanning"),
+        "{text}"
+    );
+    assert!(
+        text.contains("max_statement_time") && text.contains("MAX_EXECUTION_TIME"),
+        "{text}"
+    );
+    let forwarded = closed.forwarded.lock().expect("lock");
+    assert!(
+        !forwarded
+            .iter()
+            .any(|q| q.contains(&table) || q.contains("information_schema")),
+        "no table was read: {forwarded:?}"
+    );
+}

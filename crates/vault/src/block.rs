@@ -717,7 +717,8 @@ pub fn receive_times(header: &BlockHeader, comp: &[u8]) -> Result<BlockTimes, De
             if n > header.raw_len as u64 {
                 return Err("origin count too large");
             }
-            let mut sources = Vec::with_capacity(n as usize);
+            // the count comes from the block: reserve no more than the bytes could hold
+            let mut sources = Vec::with_capacity((n as usize).min(c.remaining()));
             for _ in 0..n {
                 sources.push(c.str()?.to_owned());
                 c.bytes()?;
@@ -749,6 +750,11 @@ pub fn receive_times(header: &BlockHeader, comp: &[u8]) -> Result<BlockTimes, De
         return Err("record fields longer than the block");
     }
     let mut c = Cursor::new(&data[body..body + body_len]);
+    // every record takes at least a byte of the fields: a count beyond that is corrupt,
+    // and must not reserve memory it names (a forged count is an error, never an abort)
+    if header.count as usize > body_len {
+        return Err("record count larger than the block's fields");
+    }
     let mut times = Vec::with_capacity(header.count as usize);
     let mut recv = 0i64;
     for i in 0..header.count {

@@ -1,4 +1,5 @@
-//! Durable file operations: tmp + fsync + rename + directory fsync.
+//! Durable file operations: tmp + fsync + rename + directory fsync, each
+//! sync, rename and removal through the writer's [`Durability`] seam.
 //!
 //! Modes: every directory of a data directory is 0700 and every file 0600
 //! (0400 once immutable: segments, tombstones, public keys), set explicitly
@@ -9,6 +10,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::Result;
+use crate::durable::{Durability, Target};
 use crate::error::IoCtx;
 
 #[cfg(unix)]
@@ -20,15 +22,14 @@ fn set_mode(opts: &mut OpenOptions, mode: u32) {
 #[cfg(not(unix))]
 fn set_mode(_opts: &mut OpenOptions, _mode: u32) {}
 
-/// fsync a directory so a rename or create in it is durable.
-pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        let f = File::open(dir).ctx("open directory", dir)?;
-        f.sync_all().ctx("fsync directory", dir)?;
-    }
-    let _ = dir;
-    Ok(())
+/// fsync a directory so a rename, create or removal in it is durable.
+pub(crate) fn sync_dir(d: &dyn Durability, dir: &Path, t: Target) -> Result<()> {
+    d.sync_dir(dir, t).ctx("fsync directory", dir)
+}
+
+/// fdatasync a file.
+pub(crate) fn sync_file(d: &dyn Durability, f: &File, path: &Path, t: Target) -> Result<()> {
+    d.sync_file(f, path, t).ctx("fsync", path)
 }
 
 /// Mode of the data directory and its subdirectories.
@@ -90,8 +91,15 @@ pub(crate) fn chmod(path: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
-/// Write `data` to `path` atomically with the given mode.
-pub(crate) fn write_atomic(path: &Path, data: &[u8], mode: u32) -> Result<()> {
+/// Write `data` to `path` atomically with the given mode: a temporary file,
+/// fsynced, renamed into place, and the directory fsynced.
+pub(crate) fn write_atomic(
+    d: &dyn Durability,
+    path: &Path,
+    data: &[u8],
+    mode: u32,
+    t: Target,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".tmp-{name}"));
@@ -102,21 +110,22 @@ pub(crate) fn write_atomic(path: &Path, data: &[u8], mode: u32) -> Result<()> {
         set_mode(&mut o, 0o600);
         let mut f = o.open(&tmp).ctx("create", &tmp)?;
         f.write_all(data).ctx("write", &tmp)?;
-        f.sync_all().ctx("fsync", &tmp)?;
+        sync_file(d, &f, &tmp, t)?;
     }
     chmod(&tmp, mode)?;
-    fs::rename(&tmp, path).ctx("rename into place", path)?;
-    sync_dir(dir)
+    d.rename(&tmp, path, t).ctx("rename into place", path)?;
+    sync_dir(d, dir, t)
 }
 
 /// Write a private file (0600), atomically.
-pub(crate) fn write_private(path: &Path, data: &[u8]) -> Result<()> {
-    write_atomic(path, data, FILE_MODE)
+pub(crate) fn write_private(d: &dyn Durability, path: &Path, data: &[u8], t: Target) -> Result<()> {
+    write_atomic(d, path, data, FILE_MODE, t)
 }
 
-/// Append to a (private) file and fsync it.
-pub(crate) fn append_sync(path: &Path, data: &[u8]) -> Result<()> {
+/// Append to a (private) file and fsync it. A file created here is durable
+/// only once its directory is synced (the caller's business).
+pub(crate) fn append_sync(d: &dyn Durability, path: &Path, data: &[u8], t: Target) -> Result<()> {
     let mut f = open_private(OpenOptions::new().append(true).create(true), path)?;
     f.write_all(data).ctx("append", path)?;
-    f.sync_data().ctx("fsync", path)
+    sync_file(d, &f, path, t)
 }

@@ -147,22 +147,39 @@ impl Signer {
 
     /// Write private keys (0600) and exported public keys into `dir`.
     pub fn save(&self, dir: &Path) -> Result<()> {
+        self.save_with(&crate::durable::Os, dir)
+    }
+
+    /// [`Signer::save`] through the writer's durability seam.
+    pub(crate) fn save_with(&self, d: &dyn crate::durable::Durability, dir: &Path) -> Result<()> {
+        use crate::durable::Target::Keys;
         crate::fsx::create_dir(dir)?;
         crate::fsx::write_private(
+            d,
             &dir.join("ed25519.key"),
             hex(&self.ed.to_bytes()).as_bytes(),
+            Keys,
         )?;
-        crate::fsx::write_private(&dir.join("sm2.key"), hex(&self.sm2.to_bytes()).as_bytes())?;
+        crate::fsx::write_private(
+            d,
+            &dir.join("sm2.key"),
+            hex(&self.sm2.to_bytes()).as_bytes(),
+            Keys,
+        )?;
         let pubs = &self.public;
         crate::fsx::write_atomic(
+            d,
             &dir.join("ed25519.pub"),
             format!("{}\n", pubs.ed25519_verifier_key()).as_bytes(),
             crate::fsx::SEALED_MODE,
+            Keys,
         )?;
         crate::fsx::write_atomic(
+            d,
             &dir.join("sm2.pub"),
             pubs.sm2_text().as_bytes(),
             crate::fsx::SEALED_MODE,
+            Keys,
         )?;
         Ok(())
     }

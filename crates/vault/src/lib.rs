@@ -45,6 +45,7 @@ mod codec;
 pub mod config;
 pub mod coverage;
 pub mod decode;
+pub mod durable;
 mod error;
 mod fsx;
 mod hash;
@@ -85,7 +86,7 @@ pub use note::{Checkpoint, SignedCheckpoint};
 pub use record::{Incoming, MAX_RECORD_BYTES, Record};
 pub use store::{
     BLOCK_TARGET, BadFile, CommitInfo, DEFAULT_SEGMENT_SIZE, INTERNAL_SOURCE, InclusionProof,
-    InitOptions, Layout, RawPart, SegmentMeta, Store, StoredRecord, TreeReader, Vault,
-    read_all_blocks,
+    InitOptions, Layout, MAX_WORKERS, RawPart, SegmentMeta, Store, StoredRecord, TreeReader, Vault,
+    WriterOptions, read_all_blocks,
 };
 pub use verify::{Finding, Severity, VerifyOptions, VerifyReport, verify};

@@ -411,7 +411,10 @@ pub(crate) fn complete_prefix(b: &[u8]) -> usize {
 /// the fragment: an entry missing only its separating blank line gets it; an
 /// incomplete fragment (never a valid checkpoint) is cut off. Returns the
 /// number of bytes cut (0 when the log was whole).
-pub(crate) fn repair_checkpoint_log(path: &std::path::Path) -> Result<u64> {
+pub(crate) fn repair_checkpoint_log(
+    d: &dyn crate::durable::Durability,
+    path: &std::path::Path,
+) -> Result<u64> {
     use crate::error::IoCtx;
     let b = match std::fs::read(path) {
         Ok(b) => b,
@@ -428,7 +431,7 @@ pub(crate) fn repair_checkpoint_log(path: &std::path::Path) -> Result<u64> {
             .ok()
             .is_some_and(|t| SignedCheckpoint::parse(t).is_ok());
     if whole_but_separator {
-        crate::fsx::append_sync(path, b"\n")?;
+        crate::fsx::append_sync(d, path, b"\n", crate::durable::Target::CheckpointLog)?;
         return Ok(0);
     }
     let f = std::fs::OpenOptions::new()
@@ -437,7 +440,7 @@ pub(crate) fn repair_checkpoint_log(path: &std::path::Path) -> Result<u64> {
         .ctx("open", path)?;
     f.set_len(good as u64)
         .ctx("truncate torn checkpoint log tail", path)?;
-    f.sync_all().ctx("fsync", path)?;
+    crate::fsx::sync_file(d, &f, path, crate::durable::Target::CheckpointLog)?;
     Ok(tail.len() as u64)
 }
 

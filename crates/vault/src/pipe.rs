@@ -140,9 +140,22 @@ const CANONICAL_FIXED: usize = 1 + 8 + 8 + 2 + 2 + 2 + 4;
 const NAMES_FREE: usize = 256;
 
 impl BlockPipe {
-    /// Start the block workers (one per available core, at most 4).
-    pub(crate) fn start() -> Result<BlockPipe> {
-        let n = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    /// Start `workers` block workers (default: one per available core, at
+    /// most 4).
+    pub(crate) fn start(workers: Option<usize>) -> Result<BlockPipe> {
+        let n = match workers {
+            Some(n) if (1..=crate::store::MAX_WORKERS).contains(&n) => n,
+            Some(n) => {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "{n} block workers is out of range: between 1 and {}",
+                        crate::store::MAX_WORKERS
+                    ),
+                ));
+            }
+            None => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+        };
         let mut workers = Vec::with_capacity(n);
         for i in 0..n {
             let mut zc = zstd::bulk::Compressor::new(ZSTD_LEVEL)

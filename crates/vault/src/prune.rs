@@ -285,9 +285,11 @@ pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
         crate::fsx::create_dir(&tdir)?;
         let tpath = tdir.join(t.file_name());
         crate::fsx::write_atomic(
+            v.durability(),
             &tpath,
             t.note.to_string().as_bytes(),
             crate::fsx::SEALED_MODE,
+            crate::durable::Target::Tombstone,
         )?;
         let seg_path = s.file.path.clone();
         let msg = format!(
@@ -305,9 +307,14 @@ pub fn prune(v: &mut Vault, opts: &PruneOptions) -> Result<PruneReport> {
             raw: msg.as_bytes(),
         })?;
         v.commit()?;
-        std::fs::remove_file(&seg_path)
+        v.durability()
+            .remove_file(&seg_path, crate::durable::Target::Segment)
             .map_err(|e| Error::io("remove pruned segment", &seg_path, e))?;
-        crate::fsx::sync_dir(seg_path.parent().unwrap_or(std::path::Path::new(".")))?;
+        crate::fsx::sync_dir(
+            v.durability(),
+            seg_path.parent().unwrap_or(std::path::Path::new(".")),
+            crate::durable::Target::Segment,
+        )?;
         tracing::info!(segment = %name, first = t.first, end = t.end, "segment pruned");
         v.reload()?;
     }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::block::{BlockData, BlockHeader};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, FORMAT_VERSION, KeyIds, Retention};
+use crate::durable::{Ack, Durability, Target};
 use crate::error::IoCtx;
 use crate::keys::{PublicKeys, Signer};
 use crate::merkle::{self, CompactRange, SubtreeSource};
@@ -723,6 +724,44 @@ impl Default for InitOptions {
     }
 }
 
+/// How a writer runs: the parts a test may replace, and tuning. The
+/// defaults are the real clock, the real file system ([`crate::durable::Os`])
+/// and one block worker per available core (at most 4).
+#[derive(Debug, Clone)]
+pub struct WriterOptions {
+    /// The clock records and checkpoints are stamped with.
+    pub clock: Arc<dyn Clock>,
+    /// File syncs and directory operations (see [`crate::durable`]).
+    pub durability: Arc<dyn Durability>,
+    /// Block worker threads (1 to [`MAX_WORKERS`]); `None`: one per
+    /// available core, at most 4. Segments are byte-identical whatever the
+    /// number.
+    pub workers: Option<usize>,
+}
+
+/// Most block worker threads a writer runs.
+pub const MAX_WORKERS: usize = 64;
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            clock: Arc::new(SystemClock),
+            durability: crate::durable::os(),
+            workers: None,
+        }
+    }
+}
+
+impl WriterOptions {
+    /// The defaults with `clock`.
+    pub fn with_clock(clock: Arc<dyn Clock>) -> WriterOptions {
+        WriterOptions {
+            clock,
+            ..WriterOptions::default()
+        }
+    }
+}
+
 /// The writer-side state of the open segment (the blocks are built by the
 /// [`crate::pipe::BlockPipe`] workers).
 struct SegBuilder {
@@ -768,6 +807,8 @@ pub struct Vault {
     store: Store,
     signer: Signer,
     clock: Arc<dyn Clock>,
+    /// Every fsync, rename and removal, and every acknowledgement, goes through it.
+    durability: Arc<dyn Durability>,
     _lock: File,
     wal_file: File,
     wal_path: PathBuf,
@@ -982,6 +1023,13 @@ impl Vault {
     /// tombstones, checkpoints): new keys would orphan every signed
     /// checkpoint and segment. The message says how to recover.
     pub fn init_with_clock(dir: &Path, opts: &InitOptions, clock: Arc<dyn Clock>) -> Result<Vault> {
+        Vault::init_with(dir, opts, WriterOptions::with_clock(clock))
+    }
+
+    /// [`Vault::init`] with the writer's parts and tuning given.
+    pub fn init_with(dir: &Path, opts: &InitOptions, w: WriterOptions) -> Result<Vault> {
+        let clock = w.clock.clone();
+        let d = &*w.durability;
         opts.retention.check()?;
         crate::config::parse_checkpoint_gap(&opts.max_checkpoint_gap)?;
         crate::config::check_segment_size(opts.segment_size)?;
@@ -996,6 +1044,12 @@ impl Vault {
         }
         refuse_existing_data(&layout)?;
         crate::fsx::create_dir(dir)?;
+        // the data directory's own entry is durable only with its parent synced
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty())
+            && let Err(e) = crate::fsx::sync_dir(d, parent, Target::Config)
+        {
+            tracing::warn!(error = %e, "the data directory's parent could not be fsynced");
+        }
         for d in [
             layout.keys(),
             layout.wal(),
@@ -1006,7 +1060,7 @@ impl Vault {
         }
         let origin = format!("wangan.vault/{}", random_hex(8)?);
         let signer = Signer::generate(&origin)?;
-        signer.save(&layout.keys())?;
+        signer.save_with(d, &layout.keys())?;
         let now = clock.now();
         let config = Config {
             format: FORMAT_VERSION,
@@ -1021,9 +1075,14 @@ impl Vault {
                 sm2: format!("{:08x}", signer.public().sm2_id),
             },
         };
-        crate::fsx::write_private(&layout.config(), config.to_toml()?.as_bytes())?;
-        crate::fsx::sync_dir(dir)?;
-        let mut v = Vault::open_with_clock(dir, clock)?;
+        crate::fsx::write_private(
+            d,
+            &layout.config(),
+            config.to_toml()?.as_bytes(),
+            Target::Config,
+        )?;
+        crate::fsx::sync_dir(d, dir, Target::Config)?;
+        let mut v = Vault::open_with(dir, w)?;
         v.checkpoint_now()?;
         tracing::info!(dir = %dir.display(), hash = opts.hash.name(), "vault initialised");
         Ok(v)
@@ -1036,6 +1095,17 @@ impl Vault {
 
     /// [`Vault::open`] with an injected clock (tests; the CLI always uses the system clock).
     pub fn open_with_clock(dir: &Path, clock: Arc<dyn Clock>) -> Result<Vault> {
+        Vault::open_with(dir, WriterOptions::with_clock(clock))
+    }
+
+    /// [`Vault::open`] with the writer's parts and tuning given.
+    pub fn open_with(dir: &Path, w: WriterOptions) -> Result<Vault> {
+        let WriterOptions {
+            clock,
+            durability,
+            workers,
+        } = w;
+        let d = &*durability;
         let layout = Layout {
             dir: dir.to_path_buf(),
         };
@@ -1072,9 +1142,9 @@ impl Vault {
         }
         // leftovers of interrupted writes
         for p in &store.leftovers {
-            let _ = std::fs::remove_file(p);
+            let _ = d.remove_file(p, Target::Wal);
         }
-        let cut = crate::note::repair_checkpoint_log(&layout.checkpoint_log())?;
+        let cut = crate::note::repair_checkpoint_log(d, &layout.checkpoint_log())?;
         if cut > 0 {
             tracing::warn!(bytes = cut, "torn checkpoints.log tail truncated");
         }
@@ -1105,6 +1175,7 @@ impl Vault {
         // WAL: drop stale files, truncate a torn tail
         let mut wal_path: Option<PathBuf> = None;
         let mut older_wals = Vec::new();
+        let mut removed_wal = false;
         for (path, first, good) in &store.wal.extents {
             let covered = store
                 .wal
@@ -1113,7 +1184,9 @@ impl Vault {
                 .filter(|r| r.seq >= *first)
                 .all(|r| r.seq < sealed_end);
             if *first < sealed_end && covered && store.unsealed.iter().all(|r| r.seq < *first) {
-                std::fs::remove_file(path).ctx("remove stale wal", path)?;
+                d.remove_file(path, Target::Wal)
+                    .ctx("remove stale wal", path)?;
+                removed_wal = true;
                 continue;
             }
             let f = OpenOptions::new()
@@ -1121,7 +1194,7 @@ impl Vault {
                 .open(path)
                 .ctx("open wal", path)?;
             f.set_len(*good).ctx("truncate torn wal tail", path)?;
-            f.sync_all().ctx("fsync wal", path)?;
+            crate::fsx::sync_file(d, &f, path, Target::Wal)?;
             older_wals.extend(wal_path.replace(path.clone()));
         }
         let latest = store.latest_checkpoint().ok().flatten();
@@ -1142,17 +1215,20 @@ impl Vault {
             None => {
                 let p = layout.wal().join(wal::wal_name(sealed_end));
                 crate::fsx::create_private(&p)?;
-                crate::fsx::sync_dir(&layout.wal())?;
+                removed_wal = true;
                 p
             }
         };
+        if removed_wal {
+            crate::fsx::sync_dir(d, &layout.wal(), Target::Wal)?;
+        }
         let wal_file = OpenOptions::new()
             .append(true)
             .open(&wal_path)
             .ctx("open wal", &wal_path)?;
         let wal_len = wal_file.metadata().ctx("stat wal", &wal_path)?.len();
-        let pipe = crate::pipe::BlockPipe::start()?;
-        let syncer = wal::Syncer::start(&wal_file, &wal_path)?;
+        let pipe = crate::pipe::BlockPipe::start(workers)?;
+        let syncer = wal::Syncer::start(&wal_file, &wal_path, durability.clone())?;
         let recovered = store.wal.torn.clone();
         let unsealed = store.unsealed.clone();
         let mut v = Vault {
@@ -1160,6 +1236,7 @@ impl Vault {
             store,
             signer,
             clock,
+            durability,
             _lock: lock,
             wal_file,
             wal_path,
@@ -1338,7 +1415,22 @@ impl Vault {
         if self.write_wal()? {
             self.unchecked = true;
         }
+        self.ack_durable();
         Ok(self.committed.0)
+    }
+
+    /// Announce the durable size to the seam before acknowledging it.
+    fn ack_durable(&self) {
+        self.durability.acknowledged(&Ack::Durable {
+            size: self.committed.0,
+            wal: &self.wal_path,
+            wal_len: self.wal_durable,
+        });
+    }
+
+    /// The writer's durability seam.
+    pub(crate) fn durability(&self) -> &dyn Durability {
+        &*self.durability
     }
 
     /// Whether records were made durable by [`Vault::sync`] since the last
@@ -1405,6 +1497,7 @@ impl Vault {
         }
         if advanced {
             self.unchecked = true;
+            self.ack_durable();
         }
         Ok(self.committed.0)
     }
@@ -1449,6 +1542,7 @@ impl Vault {
         {
             sealed.push(n);
         }
+        self.ack_durable();
         let checkpoint = self.checkpoint_now()?;
         self.unchecked = false;
         tracing::debug!(size = self.committed.0, "committed");
@@ -1533,7 +1627,7 @@ impl Vault {
         let new_wal = layout.wal().join(wal::wal_name(self.next_seq));
         if new_wal != old_wal {
             crate::fsx::create_private(&new_wal)?;
-            crate::fsx::sync_dir(&layout.wal())?;
+            crate::fsx::sync_dir(&*self.durability, &layout.wal(), Target::Wal)?;
             self.wal_file = OpenOptions::new()
                 .append(true)
                 .open(&new_wal)
@@ -1545,24 +1639,33 @@ impl Vault {
             let mut old = std::mem::take(&mut self.older_wals);
             old.push(old_wal);
             let wal_dir = layout.wal();
+            let d = self.durability.clone();
             let spawned = std::thread::Builder::new()
                 .name("vault-seal".into())
                 .spawn(move || -> Result<()> {
-                    crate::fsx::write_atomic(&path, &out, crate::fsx::SEALED_MODE)?;
+                    let d = &*d;
+                    crate::fsx::write_atomic(
+                        d,
+                        &path,
+                        &out,
+                        crate::fsx::SEALED_MODE,
+                        Target::Segment,
+                    )?;
                     // the records are durable in the segment: their WAL can go
                     for w in &old {
-                        std::fs::remove_file(w).ctx("remove sealed wal", w)?;
+                        d.remove_file(w, Target::Wal).ctx("remove sealed wal", w)?;
                     }
-                    crate::fsx::sync_dir(&wal_dir)
+                    crate::fsx::sync_dir(d, &wal_dir, Target::Wal)
                 })
                 .map_err(|e| Error::new(ErrorKind::Io, format!("start segment writer: {e}")))?;
             self.sealing = Some(spawned);
         } else {
             // no new WAL name (nothing after the sealed records): write the
             // segment before the WAL is emptied
-            crate::fsx::write_atomic(&path, &out, crate::fsx::SEALED_MODE)?;
+            let d = &*self.durability;
+            crate::fsx::write_atomic(d, &path, &out, crate::fsx::SEALED_MODE, Target::Segment)?;
             self.wal_file.set_len(0).ctx("truncate wal", &old_wal)?;
-            crate::fsx::sync_dir(&layout.wal())?;
+            crate::fsx::sync_file(d, &self.wal_file, &old_wal, Target::Wal)?;
             self.wal_written = 0;
             self.wal_durable = 0;
         }
@@ -1587,8 +1690,17 @@ impl Vault {
         let signed = SignedCheckpoint::sign(cp, &self.signer)?;
         let text = signed.to_string();
         let layout = &self.store.layout;
-        crate::fsx::append_sync(&layout.checkpoint_log(), format!("{text}\n").as_bytes())?;
-        crate::fsx::write_private(&layout.checkpoint(), text.as_bytes())?;
+        let d = &*self.durability;
+        crate::fsx::append_sync(
+            d,
+            &layout.checkpoint_log(),
+            format!("{text}\n").as_bytes(),
+            Target::CheckpointLog,
+        )?;
+        // the `checkpoint` file's rename syncs the data directory, which
+        // also makes a just-created `checkpoints.log` entry durable
+        crate::fsx::write_private(d, &layout.checkpoint(), text.as_bytes(), Target::Checkpoint)?;
+        d.acknowledged(&Ack::Checkpoint { size, text: &text });
         Ok(signed)
     }
 
@@ -1612,7 +1724,7 @@ impl Vault {
         if len > self.wal_durable {
             f.set_len(self.wal_durable)
                 .ctx("cut back wal", &self.wal_path)?;
-            f.sync_all().ctx("fsync wal", &self.wal_path)?;
+            crate::fsx::sync_file(&*self.durability, &f, &self.wal_path, Target::Wal)?;
             tracing::warn!(
                 path = %self.wal_path.display(),
                 bytes = len - self.wal_durable,

@@ -207,7 +207,11 @@ fn sync_failed(e: &str) -> crate::Error {
 
 impl Syncer {
     /// Start syncing `file` (a handle on the WAL at `path`).
-    pub(crate) fn start(file: &std::fs::File, path: &Path) -> Result<Syncer> {
+    pub(crate) fn start(
+        file: &std::fs::File,
+        path: &Path,
+        durability: std::sync::Arc<dyn crate::durable::Durability>,
+    ) -> Result<Syncer> {
         let state = SyncState {
             file: std::sync::Arc::new(file.try_clone().ctx("open wal", path)?),
             path: path.to_path_buf(),
@@ -234,7 +238,7 @@ impl Syncer {
                     let file = st.file.clone();
                     let path = st.path.clone();
                     drop(st);
-                    let r = file.sync_data();
+                    let r = durability.sync_file(&file, &path, crate::durable::Target::Wal);
                     st = lock.lock().unwrap_or_else(|p| p.into_inner());
                     if let Err(e) = r
                         && st.error.is_none()

@@ -509,3 +509,22 @@ fn crash_during_a_background_seal_loses_nothing() -> R<()> {
     assert_eq!(all as u64, total + 10);
     Ok(())
 }
+
+/// A block whose header names billions of records (found by the `vault_block` fuzz target:
+/// it made the reader reserve 66 GB and abort) is refused as corrupt.
+#[test]
+fn a_block_naming_more_records_than_it_holds_is_an_error_not_an_abort() {
+    let data = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fuzz/seeds/vault_block/regress-count-66g"),
+    )
+    .unwrap();
+    let count = u32::from_le_bytes([data[8], data[9], data[10], data[11]]);
+    let body = &data[12..];
+    let comp = zstd::bulk::compress(body, 1).unwrap();
+    for count in [count, u32::MAX, 1 << 30] {
+        assert!(vault::decode::block_times(0, count, body.len() as u32, &comp).is_err());
+        // decoded lazily: whatever it says, it reserves nothing the count names
+        let _ = vault::decode::block_data(0, count, body.len() as u32, &comp);
+    }
+}

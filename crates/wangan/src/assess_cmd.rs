@@ -25,6 +25,17 @@ Examples:
   wangan assess --json | jq '.duties[] | select(.status == \"not-met\") | .id'
   wangan assess --scan --format oscal -o results.json
   wangan assess --fail-on not-met               a CI gate that tolerates missing evidence
+  wangan assess --at 2025-12-31 --report cii-yearly -o 2025.docx
+                                                the yearly CII report (检测评估情况和改进措施)
+
+The yearly CII report (--report cii-yearly; CSL-2025 art. 40, CSL-2016 art.
+38) covers the twelve months up to --at: the operator and its systems, the
+yearly assessment register entry, every duty with its evidence, the
+period's incidents, drills and product vulnerabilities from the registers,
+the risks found and the improvement measures. Formats md (default), html,
+docx (-o needed); Chinese unless --lang en. Its structure and period are wangan's
+choice (the law prescribes no form) and it says so; facts wangan cannot
+know are marked for the operator to fill in.
 
 Exit codes: 0 every applicable duty met or waived; 1 a duty not met, partly
 met or needing evidence (see --fail-on); 2 a legal clock is overdue or a vault
@@ -66,6 +77,17 @@ pub struct AssessArgs {
     /// Scan every data store of the profile now (and save the results) before deciding.
     #[arg(long)]
     scan: bool,
+    /// Write a report built on the assessment instead: `cii-yearly`, the
+    /// yearly CII assessment report (formats md, html, docx).
+    #[arg(long, value_enum, value_name = "REPORT")]
+    report: Option<ReportArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportArg {
+    /// The yearly CII assessment report (检测评估情况和改进措施), from the
+    /// assessment and the registers, for the twelve months up to --at.
+    CiiYearly,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,18 +104,34 @@ enum FormatArg {
     Oscal,
     /// CSV, UTF-8 with BOM (Excel, WPS).
     Csv,
+    /// A Word document (only with --report).
+    Docx,
 }
 
-impl From<FormatArg> for report::Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
+impl FormatArg {
+    fn key(self) -> &'static str {
+        match self {
+            FormatArg::Text => "text",
+            FormatArg::Md => "md",
+            FormatArg::Html => "html",
+            FormatArg::Json => "json",
+            FormatArg::Oscal => "oscal",
+            FormatArg::Csv => "csv",
+            FormatArg::Docx => "docx",
+        }
+    }
+
+    /// The assessment report format (`None` for docx, which only --report writes).
+    fn assessment(self) -> Option<report::Format> {
+        Some(match self {
             FormatArg::Text => report::Format::Text,
             FormatArg::Md => report::Format::Markdown,
             FormatArg::Html => report::Format::Html,
             FormatArg::Json => report::Format::Json,
             FormatArg::Oscal => report::Format::Oscal,
             FormatArg::Csv => report::Format::Csv,
-        }
+            FormatArg::Docx => return None,
+        })
     }
 }
 
@@ -135,8 +173,25 @@ pub fn run(args: AssessArgs, out: Out) -> anyhow::Result<Exit> {
     let at = args
         .at
         .unwrap_or_else(|| now.to_offset(duties::assess::CST).date());
+    let yearly = match args.report {
+        Some(ReportArg::CiiYearly) => Some(crate::yearly_cmd::pick_format(
+            args.format.map(FormatArg::key),
+            args.output.as_deref(),
+            out,
+        )?),
+        None => None,
+    };
     let format = match (args.format, out.json) {
-        (Some(f), _) => f.into(),
+        (Some(f), _) => match f.assessment() {
+            Some(f) => f,
+            None if yearly.is_some() => report::Format::Markdown,
+            None => {
+                return Err(crate::out::usage(out.t(
+                    "--format docx 只用于 --report cii-yearly",
+                    "--format docx is only for --report cii-yearly",
+                )));
+            }
+        },
         (None, true) => report::Format::Json,
         (None, false) => args
             .output
@@ -162,6 +217,10 @@ pub fn run(args: AssessArgs, out: Out) -> anyhow::Result<Exit> {
         lang,
         color: out.color && args.output.is_none() && format == report::Format::Text,
     };
+    if let Some(f) = yearly {
+        crate::yearly_cmd::write(&profile, &assessment, f, args.output.as_deref(), out)?;
+        return Ok(exit_of(&assessment, args.fail_on));
+    }
     let text = report::render(&assessment, format, &opts);
     match &args.output {
         Some(path) => write_file(path, text.as_bytes(), out)?,
@@ -171,11 +230,15 @@ pub fn run(args: AssessArgs, out: Out) -> anyhow::Result<Exit> {
             stdout.flush()?;
         }
     }
-    Ok(match assessment.exit_level(args.fail_on.into()) {
+    Ok(exit_of(&assessment, args.fail_on))
+}
+
+fn exit_of(a: &duties::Assessment, fail_on: FailOnArg) -> Exit {
+    match a.exit_level(fail_on.into()) {
         0 => Exit::Ok,
         1 => Exit::Findings,
         _ => Exit::Severe,
-    })
+    }
 }
 
 fn format_from_extension(p: &Path) -> Option<report::Format> {

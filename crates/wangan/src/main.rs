@@ -12,6 +12,7 @@ mod serve_cmd;
 mod token_cmd;
 mod user_cmd;
 mod vault_cmd;
+mod yearly_cmd;
 
 use std::process::ExitCode;
 
@@ -100,6 +101,7 @@ fn main() -> ExitCode {
         lang: cli.global.lang.unwrap_or_else(Lang::from_env),
         color: cli.global.color.enabled(),
         json: cli.global.json,
+        lang_given: cli.global.lang.is_some(),
     };
     init_tracing(&cli.global.log_level);
     match run(cli.command, out) {

@@ -160,6 +160,9 @@ pub struct Out {
     pub color: bool,
     /// Whether `--json` was given.
     pub json: bool,
+    /// Whether `--lang` was given (documents for the authorities are Chinese
+    /// unless it asks for English).
+    pub lang_given: bool,
 }
 
 impl Out {

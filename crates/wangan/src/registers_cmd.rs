@@ -603,15 +603,12 @@ fn profile_location(p: &duties::Profile) -> registers::Result<Option<Location>> 
     }
 }
 
-/// The registers as evidence for `wangan assess`: the store the profile
-/// names (or `registers.sqlite` in its vault), read as it stands at `as_of`;
-/// `None` when there is no store (wangan keeps no registers there).
-pub fn assess_evidence(
-    p: &duties::Profile,
-    as_of: OffsetDateTime,
-    now: OffsetDateTime,
-    out: Out,
-) -> Option<duties::RegisterSet> {
+/// The registers the profile points at, opened for reading, with the
+/// settings and operator kind their clocks need: the store the profile names
+/// (or `registers.sqlite` in its vault). `None` when there is no store
+/// (wangan keeps no registers there) or it cannot be read (a warning says
+/// why).
+fn open_for_profile(p: &duties::Profile, out: Out) -> Option<(Registers, Settings, OperatorKind)> {
     let vault = p.resolve(&p.settings.vault);
     let location = match profile_location(p) {
         Ok(l) => l.unwrap_or_else(|| Location::default_in(&vault)),
@@ -629,18 +626,30 @@ pub fn assess_evidence(
     let mut settings = Settings::load(&vault.join("registers.toml")).unwrap_or_default();
     settings.apply_profile(p);
     let kind = OperatorKind::from(p.operator.kind);
-    let mut regs = match Registers::open_existing(&location) {
-        Ok(r) => r,
-        Err(e) if e.kind() == registers::ErrorKind::NotFound => return None,
+    match Registers::open_existing(&location) {
+        Ok(r) => Some((r, settings, kind)),
+        Err(e) if e.kind() == registers::ErrorKind::NotFound => None,
         Err(e) => {
             eprintln!(
                 "{}: {}",
                 out.t("警告：无法读取登记簿", "warning: cannot read the registers"),
                 escape(&e.to_string(), false)
             );
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// The registers as evidence for `wangan assess`: the store the profile
+/// names (or `registers.sqlite` in its vault), read as it stands at `as_of`;
+/// `None` when there is no store (wangan keeps no registers there).
+pub fn assess_evidence(
+    p: &duties::Profile,
+    as_of: OffsetDateTime,
+    now: OffsetDateTime,
+    out: Out,
+) -> Option<duties::RegisterSet> {
+    let (mut regs, settings, kind) = open_for_profile(p, out)?;
     match registers::evidence::register_set(&mut regs, kind, &settings, as_of, now) {
         Ok(set) => Some(set),
         Err(e) => {
@@ -652,6 +661,32 @@ pub fn assess_evidence(
             None
         }
     }
+}
+
+/// Every register record the profile's registers hold (latest revisions),
+/// for the yearly CII report: `(origin, records, settings, operator kind)`,
+/// or `None` when there are no registers or they cannot be read.
+pub fn all_records(
+    p: &duties::Profile,
+    out: Out,
+) -> Option<(String, Vec<registers::Record>, Settings, OperatorKind)> {
+    let (mut regs, settings, kind) = open_for_profile(p, out)?;
+    let mut all = Vec::new();
+    for reg in Register::ALL {
+        if let Err(e) = regs.each(reg, |r| {
+            all.push(r);
+            Ok(())
+        }) {
+            eprintln!(
+                "{}: {}",
+                out.t("警告：无法读取登记簿", "warning: cannot read the registers"),
+                escape(&e.to_string(), false)
+            );
+            return None;
+        }
+    }
+    let origin = format!("registers:{}", regs.location().display());
+    Some((origin, all, settings, kind))
 }
 
 /// Map a library error to an exit code and a localised message.
@@ -1213,7 +1248,7 @@ fn fmt_value(ctx: &Ctx, f: &schema::Field, v: &Value) -> String {
                 ctx.t("否", "no").to_owned()
             }
         }
-        (FieldType::Harm, Value::String(h)) => match registers::mlps::Harm::parse(h) {
+        (FieldType::Harm, Value::String(h)) => match registers::mlps::parse_harm(h) {
             Ok(h) => format!(
                 "{} × {}",
                 h.object.label().get_zh_en(zh),
@@ -1675,7 +1710,7 @@ fn incident_grade(ctx: &Ctx, m: &ArgMatches) -> anyhow::Result<Exit> {
 fn mlps_grade(ctx: &Ctx, m: &ArgMatches) -> anyhow::Result<Exit> {
     let harm = |flag: &str, key: &str| -> anyhow::Result<registers::mlps::Harm> {
         let v = m.get_one::<String>(key).cloned().unwrap_or_default();
-        registers::mlps::Harm::parse(&v)
+        registers::mlps::parse_harm(&v)
             .map_err(|e| usage(format!("--{flag}: {}", escape(e.get(ctx.zh()), false))))
     };
     let g = registers::mlps::grade(

@@ -1589,3 +1589,183 @@ fn assess_picks_up_the_register_evidence() {
         assert_eq!(duty(&a, "csl.incident-report")["status"], "met");
     }
 }
+
+/// Read a DOCX with python-docx (from `$WANGAN_PYTHON`, which `cargo xtask ci` provides): one
+/// `style|text` line per paragraph. Fails, never skips, when python-docx is missing.
+fn docx_paragraphs(path: &Path) -> String {
+    let py = std::env::var("WANGAN_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let script = "import docx, sys\nd = docx.Document(sys.argv[1])\nfor p in d.paragraphs:\n    print(p.style.name + '|' + p.text)\n";
+    let o = Command::new(&py)
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run Python `{py}` ({e}); set WANGAN_PYTHON to a Python with python-docx (cargo xtask ci provides one)"));
+    assert!(
+        o.status.success(),
+        "python-docx could not read {} with `{py}` (install it: pip install python-docx, or run cargo xtask ci): {}",
+        path.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// `wangan assess --report cii-yearly`: the yearly CII report (检测评估情况和改进措施) from the
+/// assessment and the registers the profile names, as DOCX read by python-docx (Chinese without
+/// --lang, even under LANG=C), and in English with --lang en;
+/// records outside the twelve months up to --at are left out; formats it cannot write are refused.
+#[test]
+fn assess_writes_the_yearly_cii_report() {
+    let d = tempfile::tempdir().unwrap();
+    let profile = d.path().join("profile.toml");
+    std::fs::write(&profile, CII_PROFILE).unwrap();
+    std::fs::write(d.path().join("plan.txt"), "预案正文").unwrap();
+    let data = d.path().join("data");
+    ok(w(&data, &["vault", "init"]));
+    let p = profile.to_str().unwrap();
+    let add = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--profile", p, "--json"]);
+        ok(wp(d.path(), &all));
+    };
+    add(&[
+        "drill",
+        "add",
+        "--date",
+        "2025-11-20",
+        "--scenario",
+        "数据库勒索",
+        "--participants",
+        "18",
+        "--follow-ups",
+        "缩短恢复时间",
+    ]);
+    add(&[
+        "drill",
+        "add",
+        "--date",
+        "2024-12-01",
+        "--scenario",
+        "去年的演练",
+        "--participants",
+        "9",
+    ]);
+    add(&[
+        "incident",
+        "open",
+        "--title",
+        "勒索软件加密文件服务器",
+        "--grade",
+        "较大",
+        "--discovered",
+        "2025-06-01T10:00:00+08:00",
+        "--at",
+        "2025-06-01T10:20:00+08:00",
+    ]);
+    add(&[
+        "cii-assessment",
+        "add",
+        "--year",
+        "2025",
+        "--assessed-on",
+        "2026-02-20",
+        "--assessor",
+        "自行检测评估",
+        "--fixes",
+        "完成日志集中采集",
+    ]);
+    let docx = d.path().join("2025.docx");
+    let o = wp(
+        d.path(),
+        &[
+            "assess",
+            "--profile",
+            p,
+            "--at",
+            "2026-03-10",
+            "--report",
+            "cii-yearly",
+            "-o",
+            docx.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        [0, 1, 2].contains(&code(&o)),
+        "stdout:\n{}\nstderr:\n{}",
+        out(&o),
+        err(&o)
+    );
+    let text = docx_paragraphs(&docx);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Title|关键信息基础设施网络安全检测评估情况和改进措施报告"
+    );
+    for want in [
+        "Normal|检测评估期间：2025-03-11 至 2026-03-10",
+        "Heading 1|一、运营者及关键信息基础设施基本情况",
+        "Heading 1|四、本期间网络安全事件",
+        "Heading 1|八、改进措施",
+        "Normal|运营者名称：测试运营者",
+    ] {
+        assert!(lines.contains(&want), "missing {want:?} in:\n{text}");
+    }
+    for want in [
+        "勒索软件加密文件服务器",
+        "数据库勒索",
+        "缩短恢复时间",
+        "自行检测评估",
+        "完成日志集中采集",
+        "（无法确定：画像未写明行业）",
+        "不是法定格式",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    // the drill of 2024 is evidence for the duty, but not a drill of the period
+    assert!(
+        text.contains("DRL-1：2025-11-20 数据库勒索，参演18人"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("DRL-2：2024-12-01"),
+        "outside the period: {text}"
+    );
+
+    // English Markdown on standard output
+    let o = wp(
+        d.path(),
+        &[
+            "assess",
+            "--profile",
+            p,
+            "--at",
+            "2026-03-10",
+            "--report",
+            "cii-yearly",
+            "--lang",
+            "en",
+        ],
+    );
+    let md = out(&o);
+    assert!(
+        md.starts_with("# Critical information infrastructure: yearly security assessment"),
+        "{md}\n{}",
+        err(&o)
+    );
+    assert!(md.contains("**Period**: 2025-03-11 to 2026-03-10"), "{md}");
+    assert!(
+        md.contains("(not known: the profile names no sector)"),
+        "{md}"
+    );
+
+    // what it cannot write is refused before anything is gathered
+    for args in [
+        &["--report", "cii-yearly", "--format", "csv"][..],
+        &["--format", "docx"][..],
+    ] {
+        let mut all = vec!["assess", "--profile", p, "--at", "2026-03-10"];
+        all.extend_from_slice(args);
+        let o = wp(d.path(), &all);
+        assert_eq!(code(&o), 64, "{args:?}: {}", err(&o));
+        assert!(err(&o).contains("docx"), "{args:?}: {}", err(&o));
+    }
+}

@@ -42,13 +42,13 @@ fn run_chromium(args: &[String]) {
 }
 
 /// Width and height of a PNG, from its IHDR chunk.
-fn png_size(bytes: &[u8]) -> (u32, u32) {
+pub(crate) fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
     let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
     (be(&bytes[16..20]), be(&bytes[20..24]))
 }
 
-fn shot(html: &str, name: &str) -> PathBuf {
+pub(crate) fn shot(html: &str, name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let page = dir.join(format!("{name}.html"));
     std::fs::write(&page, html).unwrap_or_else(|e| panic!("write {}: {e}", page.display()));

@@ -4,7 +4,8 @@
 //!
 //! Needs: Debian packages `bsdutils` (logger), `rsyslog`, `rsyslog-gnutls`, `curl`, `openssl`,
 //! `gzip`; Python with the PyPI package `elasticsearch` (`$WANGAN_PYTHON`, else `python3`); root
-//! (the full-disk tests mount small tmpfs); a non-loopback IPv4 address (allow-list test).
+//! (the full-disk tests mount small tmpfs, the power-loss test a FUSE file system through
+//! /dev/fuse); a non-loopback IPv4 address (allow-list test).
 //! A missing tool fails the test and names the package.
 
 mod common;
@@ -13,6 +14,7 @@ mod disk;
 mod http;
 mod lifecycle;
 mod limits;
+mod power;
 mod refusals;
 mod syslog;
 mod tls;

@@ -1,0 +1,353 @@
+//! The durability seam: every acknowledgement comes after the syncs that
+//! cover it; and segments are byte-identical whatever the number of block
+//! workers.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use vault::clock::FixedClock;
+use vault::durable::{Ack, Durability, Os, Target};
+use vault::{Incoming, InitOptions, Vault, WriterOptions};
+
+fn io_err(e: impl std::fmt::Display) -> vault::Error {
+    vault::Error::new(vault::ErrorKind::Io, e.to_string())
+}
+
+/// What the seam saw, by path.
+#[derive(Debug, Default)]
+struct Seen {
+    /// Length of each file when it was last synced.
+    synced_len: HashMap<PathBuf, u64>,
+    /// Names in each directory when it was last synced.
+    dir_listing: HashMap<PathBuf, BTreeSet<String>>,
+    /// Renames and removals not yet followed by a sync of their directory.
+    pending: HashMap<PathBuf, usize>,
+    /// Acknowledgements checked.
+    acks: usize,
+    checkpoints: usize,
+    /// Violations of the rule.
+    broken: Vec<String>,
+}
+
+/// Records every sync through the seam (and does the real thing), and
+/// checks each acknowledgement against what was synced before it.
+#[derive(Debug, Default)]
+struct Recorder(Mutex<Seen>);
+
+fn parent(p: &Path) -> PathBuf {
+    p.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+impl Durability for Recorder {
+    fn sync_file(&self, file: &File, path: &Path, target: Target) -> io::Result<()> {
+        let len = file.metadata()?.len();
+        Os.sync_file(file, path, target)?;
+        let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        s.synced_len.insert(path.to_path_buf(), len);
+        Ok(())
+    }
+
+    fn sync_dir(&self, dir: &Path, target: Target) -> io::Result<()> {
+        let names = std::fs::read_dir(dir)?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        Os.sync_dir(dir, target)?;
+        let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        s.dir_listing.insert(dir.to_path_buf(), names);
+        s.pending.remove(dir);
+        Ok(())
+    }
+
+    fn rename(&self, from: &Path, to: &Path, target: Target) -> io::Result<()> {
+        Os.rename(from, to, target)?;
+        let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *s.pending.entry(parent(to)).or_default() += 1;
+        Ok(())
+    }
+
+    fn remove_file(&self, path: &Path, target: Target) -> io::Result<()> {
+        Os.remove_file(path, target)?;
+        let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *s.pending.entry(parent(path)).or_default() += 1;
+        Ok(())
+    }
+
+    fn acknowledged(&self, ack: &Ack<'_>) {
+        let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        s.acks += 1;
+        match *ack {
+            Ack::Durable { size, wal, wal_len } => {
+                let synced = s.synced_len.get(wal).copied().unwrap_or(0);
+                if synced < wal_len {
+                    let m = format!(
+                        "size {size} acknowledged with {} synced up to {synced} of {wal_len} bytes",
+                        wal.display()
+                    );
+                    s.broken.push(m);
+                }
+                let listed = s
+                    .dir_listing
+                    .get(&parent(wal))
+                    .is_some_and(|l| l.contains(&name(wal)));
+                if !listed {
+                    let m = format!(
+                        "size {size} acknowledged before {} was in a synced directory",
+                        wal.display()
+                    );
+                    s.broken.push(m);
+                }
+            }
+            Ack::Checkpoint { size, text } => {
+                s.checkpoints += 1;
+                let Some(data_dir) = s
+                    .synced_len
+                    .keys()
+                    .find(|p| name(p) == "checkpoints.log")
+                    .map(|p| parent(p))
+                else {
+                    s.broken.push(format!(
+                        "checkpoint {size} acknowledged before checkpoints.log was ever synced"
+                    ));
+                    return;
+                };
+                let log = data_dir.join("checkpoints.log");
+                let on_disk = std::fs::read(&log).unwrap_or_default();
+                let synced = s.synced_len.get(&log).copied().unwrap_or(0) as usize;
+                let text_nl = format!("{text}\n");
+                if !on_disk[..synced.min(on_disk.len())].ends_with(text_nl.as_bytes()) {
+                    s.broken.push(format!("checkpoint {size} acknowledged before its line in checkpoints.log was synced"));
+                }
+                if s.pending.get(&data_dir).is_some_and(|n| *n > 0) {
+                    s.broken.push(format!("checkpoint {size} acknowledged before the rename of `checkpoint` was synced"));
+                }
+                let listed = s
+                    .dir_listing
+                    .get(&data_dir)
+                    .is_some_and(|l| l.contains("checkpoint") && l.contains("checkpoints.log"));
+                if !listed {
+                    s.broken.push(format!("checkpoint {size} acknowledged before the data directory listing it was synced"));
+                }
+            }
+            _ => s.broken.push("unknown acknowledgement".into()),
+        }
+    }
+}
+
+fn record(i: u64) -> String {
+    format!(
+        "<34>1 2025-01-01T00:00:{:02}Z fw{} sshd {} - - Failed password for user u{} from 198.51.100.{} port {}",
+        i % 60,
+        i % 5,
+        i * 7919 % 100_000,
+        i * 31 % 9973,
+        i % 256,
+        1024 + i * 13 % 60_000
+    )
+}
+
+fn append(v: &mut Vault, i: u64) -> vault::Result<u64> {
+    let raw = record(i);
+    let src = format!("fw{}", i % 5);
+    v.append(&Incoming {
+        received_ns: 1_700_000_000_000_000_000 + i as i64 * 1_000_000,
+        source: &src,
+        peer: "192.0.2.7:514",
+        transport: "udp",
+        raw: raw.as_bytes(),
+    })
+}
+
+#[test]
+fn every_acknowledgement_follows_the_syncs_that_cover_it() -> vault::Result<()> {
+    let dir = tempfile::tempdir().map_err(io_err)?;
+    let rec = Arc::new(Recorder::default());
+    let w = WriterOptions {
+        durability: rec.clone(),
+        ..WriterOptions::default()
+    };
+    let opts = InitOptions {
+        segment_size: 200_000,
+        ..InitOptions::default()
+    };
+    let mut v = Vault::init_with(dir.path(), &opts, w.clone())?;
+    let mut sealed = 0;
+    for i in 0..20_000u64 {
+        append(&mut v, i)?;
+        match i % 1000 {
+            99 => {
+                v.sync()?;
+            }
+            499 => {
+                v.flush()?;
+            }
+            500..=510 => {
+                v.poll_durable()?;
+            }
+            999 => sealed += v.commit()?.map_or(0, |c| c.sealed.len()),
+            _ => {}
+        }
+    }
+    v.close()?;
+    // a second writer: recovery, then more
+    let mut v = Vault::open_with(dir.path(), w)?;
+    for i in 20_000..21_000u64 {
+        append(&mut v, i)?;
+    }
+    v.commit()?;
+    v.seal()?;
+    v.close()?;
+    let s = rec.0.lock().unwrap_or_else(|p| p.into_inner());
+    assert!(sealed >= 10, "the workload seals segments: {sealed}");
+    assert!(s.checkpoints >= 22 && s.acks > s.checkpoints, "{s:?}");
+    assert!(s.broken.is_empty(), "{:#?}", s.broken);
+    Ok(())
+}
+
+/// An acknowledgement whose sync was left out is caught by the recorder:
+/// the check above can fail.
+#[test]
+fn the_recorder_catches_an_acknowledgement_without_its_sync() -> vault::Result<()> {
+    /// Forgets WAL data syncs (still does them, so nothing is at risk).
+    #[derive(Debug, Default)]
+    struct Forgetful(Recorder);
+    impl Durability for Forgetful {
+        fn sync_file(&self, file: &File, path: &Path, target: Target) -> io::Result<()> {
+            if target == Target::Wal {
+                return Os.sync_file(file, path, target);
+            }
+            self.0.sync_file(file, path, target)
+        }
+        fn sync_dir(&self, dir: &Path, target: Target) -> io::Result<()> {
+            self.0.sync_dir(dir, target)
+        }
+        fn acknowledged(&self, ack: &Ack<'_>) {
+            self.0.acknowledged(ack)
+        }
+    }
+    let dir = tempfile::tempdir().map_err(io_err)?;
+    let rec = Arc::new(Forgetful::default());
+    let w = WriterOptions {
+        durability: rec.clone(),
+        ..WriterOptions::default()
+    };
+    let mut v = Vault::init_with(dir.path(), &InitOptions::default(), w)?;
+    for i in 0..100u64 {
+        append(&mut v, i)?;
+    }
+    v.sync()?;
+    drop(v);
+    let s = rec.0.0.lock().unwrap_or_else(|p| p.into_inner());
+    assert!(
+        s.broken.iter().any(|b| b.contains("synced up to 0")),
+        "{:#?}",
+        s.broken
+    );
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let dest = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &dest)?;
+        } else if e.file_name() != "lock" {
+            std::fs::copy(e.path(), dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// Segment files: (name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+/// The segments (names and bytes) of the vault in `dir`.
+fn segments(dir: &Path) -> io::Result<Files> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir.join("seg"))? {
+        let e = e?;
+        out.push((
+            e.file_name().to_string_lossy().into_owned(),
+            std::fs::read(e.path())?,
+        ));
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[test]
+fn segments_are_byte_identical_whatever_the_number_of_block_workers() -> vault::Result<()> {
+    let at = time::macros::datetime!(2026-03-01 08:00 UTC);
+    let clock = Arc::new(FixedClock(at));
+    let base = tempfile::tempdir().map_err(io_err)?;
+    let origin = base.path().join("origin");
+    let opts = InitOptions {
+        // several blocks (about 1 MiB each) per segment
+        segment_size: 3 << 20,
+        ..InitOptions::default()
+    };
+    drop(Vault::init_with(
+        &origin,
+        &opts,
+        WriterOptions::with_clock(clock.clone()),
+    )?);
+    let mut seen: Vec<(usize, Files)> = Vec::new();
+    for workers in [1, 2, 4] {
+        let dir = base.path().join(format!("w{workers}"));
+        copy_dir(&origin, &dir).map_err(io_err)?;
+        let mut v = Vault::open_with(
+            &dir,
+            WriterOptions {
+                workers: Some(workers),
+                ..WriterOptions::with_clock(clock.clone())
+            },
+        )?;
+        for i in 0..70_000u64 {
+            append(&mut v, i)?;
+            if i % 9_000 == 8_999 {
+                v.commit()?;
+            }
+        }
+        v.seal()?;
+        v.close()?;
+        let segs = segments(&dir).map_err(io_err)?;
+        assert!(segs.len() >= 2, "{} segments", segs.len());
+        seen.push((workers, segs));
+    }
+    let (_, first) = &seen[0];
+    for (workers, segs) in &seen[1..] {
+        assert_eq!(
+            first.iter().map(|s| &s.0).collect::<Vec<_>>(),
+            segs.iter().map(|s| &s.0).collect::<Vec<_>>(),
+            "segment names with {workers} workers"
+        );
+        for (a, b) in first.iter().zip(segs) {
+            assert!(a.1 == b.1, "{} differs with {workers} workers", a.0);
+        }
+    }
+    // and the option is checked
+    let dir = base.path().join("w1");
+    let e = Vault::open_with(
+        &dir,
+        WriterOptions {
+            workers: Some(0),
+            ..WriterOptions::default()
+        },
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(e.contains("0 block workers is out of range"), "{e}");
+    Ok(())
+}
