@@ -30,10 +30,12 @@
 //! loop (`Detector::step`), which is also the reference the window loop is
 //! tested against: both give the same findings on every input.
 //!
-//! E-mail addresses are found by a `memchr` pass over `@`; names by a
-//! keyword automaton (`姓名`, `联系人`, …) followed by a surname dictionary;
-//! addresses by street-number grammar (`…路88号`) anchored on a province or
-//! administrative markers.
+//! E-mail addresses are found by a `memchr` pass over `@`; names after a
+//! keyword (`姓名`, `联系人`, …) by a small automaton and the surname data;
+//! names and addresses without a keyword by a pass over the ideographs
+//! (`cjk.rs`: scored surname + given-name candidates closed by what
+//! follows; an address grammar from the administrative divisions to the
+//! postcode).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memmem;
@@ -73,6 +75,9 @@ pub mod ctx {
     pub const EMAIL: u32 = 2048;
     /// A keyword that introduces a name in prose (姓名：, 联系人).
     pub const NAME_INTRO: u32 = 4096;
+    /// A field whose name says its values are not personal data (order,
+    /// serial and trace numbers, versions): set by [`super::Detector::hint`].
+    pub const NOT_PI: u32 = 8192;
 }
 
 pub(crate) const KEYWORDS: &[(&str, u32)] = &[
@@ -106,6 +111,12 @@ pub(crate) const KEYWORDS: &[(&str, u32)] = &[
     ("账号", ctx::CARD),
     ("帳號", ctx::CARD),
     ("开户", ctx::CARD),
+    ("账户", ctx::CARD),
+    ("帳戶", ctx::CARD),
+    ("帐户", ctx::CARD),
+    ("信用卡", ctx::CARD),
+    ("借记卡", ctx::CARD),
+    ("储蓄卡", ctx::CARD),
     ("card", ctx::CARD),
     ("信用代码", ctx::USCC),
     ("税号", ctx::USCC),
@@ -134,14 +145,6 @@ pub(crate) const KEYWORDS: &[(&str, u32)] = &[
     ("持卡人", ctx::NAME | ctx::NAME_INTRO),
     ("户名", ctx::NAME | ctx::NAME_INTRO),
     ("name", ctx::NAME),
-    ("患者", ctx::NAME_INTRO),
-    ("申请人", ctx::NAME_INTRO),
-    ("乘客", ctx::NAME_INTRO),
-    ("客户", ctx::NAME_INTRO),
-    ("法定代表人", ctx::NAME_INTRO),
-    ("投保人", ctx::NAME_INTRO),
-    ("被保险人", ctx::NAME_INTRO),
-    ("学生", ctx::NAME_INTRO),
     ("地址", ctx::ADDRESS),
     ("住址", ctx::ADDRESS),
     ("address", ctx::ADDRESS),
@@ -180,55 +183,10 @@ pub(crate) const NEG_KEYS: &[&str] = &[
     "ver.",
 ];
 
-const SURNAMES1: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
-const SURNAMES2: &[&str] = &[
-    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文",
-    "夏侯", "轩辕", "端木", "司徒", "西门", "南宫", "独孤", "呼延",
-];
 /// Characters that end a given name in running text.
 const NAME_STOP: &str = "的是在于已和与及等先女手身电住地性年岁男，。、；：,:;（(号证卡您你我他她说了将被从向对把给要会就都也还";
 
-const PROVINCES: &[&str] = &[
-    "北京",
-    "上海",
-    "天津",
-    "重庆",
-    "河北",
-    "山西",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "海南",
-    "四川",
-    "贵州",
-    "云南",
-    "陕西",
-    "甘肃",
-    "青海",
-    "台湾",
-    "内蒙古",
-    "广西",
-    "西藏",
-    "宁夏",
-    "新疆",
-    "香港",
-    "澳门",
-];
-const PROVINCE_FIRST: &str = "北上天重河山辽吉黑江浙安福湖广海四贵云陕甘青台内西宁新香澳";
 const PLATE_PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领";
-const STREET: &str = "路街巷弄道里村";
-const ADMIN: &str = "省市区县镇乡州旗";
-const UNIT: &str = "号楼栋幢单元室层院座";
 
 const C_NONE: u8 = 0;
 const C_DIGIT: u8 = 1;
@@ -1049,7 +1007,11 @@ impl Detector {
 
     /// Context carried by a field name (CSV header, JSON key, SQL column).
     pub fn hint(&self, field: &str) -> Hint {
-        Hint(self.context_mask(field.as_bytes()))
+        let mut m = self.context_mask(field.as_bytes());
+        if self.neg.is_match(field.as_bytes()) {
+            m |= ctx::NOT_PI;
+        }
+        Hint(m)
     }
 
     fn context_mask(&self, hay: &[u8]) -> u32 {
@@ -1094,10 +1056,28 @@ impl Detector {
 
     /// Context keywords in the window before `s` plus the field hint.
     fn ctx_before(&self, text: &[u8], s: usize, hint: Hint, em: &Emit<'_>) -> u32 {
+        self.ctx_since(
+            text,
+            s,
+            s.saturating_sub(self.opts.context_window),
+            hint,
+            em,
+        )
+    }
+
+    /// [`Detector::ctx_before`] within the line of `s` (a keyword on the
+    /// line before says nothing about a number on this one).
+    fn ctx_line(&self, text: &[u8], s: usize, hint: Hint, em: &Emit<'_>) -> u32 {
+        let lo = s.saturating_sub(self.opts.context_window);
+        let lo = memchr::memrchr(b'\n', &text[lo..s]).map_or(lo, |p| lo + p + 1);
+        self.ctx_since(text, s, lo, hint, em)
+    }
+
+    /// Context keywords ending in `lo..=s` plus the field hint.
+    fn ctx_since(&self, text: &[u8], s: usize, lo: usize, hint: Hint, em: &Emit<'_>) -> u32 {
         self.kw_upto(text, s, em);
         let st = em.kw.borrow();
         let kw = &st.0;
-        let lo = s.saturating_sub(self.opts.context_window);
         // the list is sorted by end and the window is at its tail: walk back
         let mut m = hint.0;
         for &(e, mask) in kw.iter().rev() {
@@ -1123,6 +1103,28 @@ impl Detector {
             .take_while(|&(e, _)| e >= lo)
             .find(|&(e, _)| e <= s)
             .map_or(0, |(_, mask)| mask)
+    }
+
+    /// A card number without a card keyword at `s` (not UnionPay): the
+    /// field has no context of its own, and the number sits in Chinese
+    /// text (`向张三名下4…转入`), not after a key (`号`, `：`, `码`) nor in
+    /// ASCII text (logs, where 16-digit ids abound) or alone.
+    fn bare_card_ok(&self, text: &[u8], s: usize, hint: Hint) -> bool {
+        if hint.0 != 0 {
+            return false;
+        }
+        let mut j = s;
+        while j > 0 && text[j - 1] == b' ' {
+            j -= 1;
+        }
+        if j == 0 || text[j - 1].is_ascii() {
+            return false;
+        }
+        let before = &text[..j];
+        cjk_before(text, j).is_some()
+            && !["号", "码", "：", "＃", "为", "是"]
+                .iter()
+                .any(|k| before.ends_with(k.as_bytes()))
     }
 
     /// A negative keyword (order number, version) in the 16 bytes before `s`.
@@ -1186,10 +1188,13 @@ impl Detector {
         }
         // e-mails no step reached (inside a longer token)
         mails.push_upto(text, &mut em, emails.len());
-        // every name-introducing keyword is Chinese: no need to look in
-        // ASCII text (most CSV cells and JSON values)
-        if self.opts.names && !(self.intro_non_ascii && text.is_ascii()) {
-            self.names(text, hint, &mut em);
+        // names and addresses are Chinese: no need to look in ASCII text
+        // (most CSV cells and JSON values)
+        if (self.opts.names || self.opts.addresses) && !text.is_ascii() {
+            if self.opts.names && !(self.intro_non_ascii && text.is_ascii()) {
+                self.names(text, hint, &mut em);
+            }
+            self.cjk(text, &mut em);
         }
         if hint.0 & ctx::NAME != 0 && self.opts.names {
             self.name_cell(text, &mut em);
@@ -1482,12 +1487,6 @@ impl Detector {
             {
                 return e;
             }
-            if self.opts.addresses
-                && text[t.e..].starts_with("号".as_bytes())
-                && let Some(e) = self.address(text, t, em)
-            {
-                return e;
-            }
             self.digits(text, t, v, t.s, t.e, hint, em);
             return t.e;
         }
@@ -1637,11 +1636,14 @@ impl Detector {
                     && let Some(bin) = validate::card_bin(v)
                     && !self.neg_before(text, s)
                 {
-                    let c = self.ctx_before(text, s, hint, em);
+                    let c = self.ctx_line(text, s, hint, em);
                     let has = c & ctx::CARD != 0;
-                    // Without context only UnionPay (62…) numbers are reported:
-                    // 16-digit ids starting with 4 or 5 pass Luhn one time in ten.
-                    if bin != "unionpay" && !has {
+                    // Without a card keyword, UnionPay (62…) numbers are
+                    // reported; other schemes' only where nothing says the
+                    // number is something else: 16-digit ids starting with
+                    // 4 or 5 pass Luhn one time in ten, and those come after
+                    // a key (`id=`, `编号：`, `构建号 `) or in a named field
+                    if bin != "unionpay" && !has && !self.bare_card_ok(text, s, hint) {
                         return;
                     }
                     let conf = if has { 85 } else { 75 };
@@ -2323,90 +2325,59 @@ impl Detector {
         }
     }
 
-    /// A field named like a name column: the whole cell is a name.
-    fn name_cell(&self, text: &[u8], em: &mut Emit<'_>) {
-        let (s, e) = trim_ws(text);
-        if let Some(ne) = name_at(text, s)
-            && ne == e
-            && !em.out[em.first..]
-                .iter()
-                .any(|f| f.kind == Kind::CnName && f.start == s as u64)
-        {
-            em.push(Kind::CnName, s, e, 75, flags::CONTEXT, &text[s..e], 0);
+    /// Names and addresses without a keyword ([`crate::cjk`]), skipping
+    /// the names found after a keyword.
+    fn cjk(&self, text: &[u8], em: &mut Emit<'_>) {
+        let taken: Vec<(usize, usize)> = em.out[em.first..]
+            .iter()
+            .filter(|f| f.kind == Kind::CnName)
+            .map(|f| (f.start as usize, f.end as usize))
+            .collect();
+        let mut spans = Vec::new();
+        crate::cjk::scan(
+            text,
+            self.opts.names,
+            self.opts.addresses,
+            &taken,
+            &mut spans,
+        );
+        for (addr, s, e) in spans {
+            if addr {
+                em.push(Kind::CnAddress, s, e, 65, 0, &text[s..e], 0);
+            } else {
+                em.push(Kind::CnName, s, e, 60, 0, &text[s..e], 0);
+            }
         }
     }
 
-    /// `…路88号…`: walk back to a province or administrative markers.
-    fn address(&self, text: &[u8], t: &Tok, em: &mut Emit<'_>) -> Option<usize> {
-        let street = cjk_before(text, t.s)?;
-        if !STREET.contains(street) {
-            return None;
+    /// A field named like a name column: the whole cell is a name.
+    fn name_cell(&self, text: &[u8], em: &mut Emit<'_>) {
+        let (s, e) = trim_ws(text);
+        if name_at(text, s) != Some(e) {
+            return;
         }
-        // walk back over CJK characters (and ASCII digits for 3号院 etc.)
-        let mut s = t.s;
-        let mut nchars = 0;
-        while nchars < 30 {
-            if let Some(_c) = cjk_before(text, s) {
-                s -= 3;
-                nchars += 1;
-            } else if s > 0 && text[s - 1].is_ascii_digit() {
-                s -= 1;
+        // names found in the cell without context give way to the cell
+        let (s64, e64) = (s as u64, e as u64);
+        let first = em.first;
+        let mut k = first;
+        while k < em.out.len() {
+            let f = &em.out[k];
+            if f.kind == Kind::CnName
+                && f.flags & flags::CONTEXT == 0
+                && f.start < e64
+                && f.end > s64
+            {
+                em.out.remove(k);
             } else {
-                break;
-            }
-        }
-        let seg = std::str::from_utf8(&text[s..t.s]).ok()?;
-        // start: first province name, else after a keyword, else if ≥2 admin markers
-        let start = seg
-            .char_indices()
-            .find(|&(k, c)| {
-                PROVINCE_FIRST.contains(c) && PROVINCES.iter().any(|p| seg[k..].starts_with(p))
-            })
-            .map(|(k, _)| k);
-        let start = match start {
-            Some(p) => s + p,
-            None => {
-                let admins = seg.chars().filter(|c| ADMIN.contains(*c)).count();
-                if admins < 2 {
-                    return None;
-                }
-                let mut st = 0;
-                for k in [
-                    "收货地址",
-                    "家庭住址",
-                    "地址",
-                    "住址",
-                    "位于",
-                    "住在",
-                    "家住",
-                    "寄往",
-                    "送至",
-                ] {
-                    if let Some(p) = seg.rfind(k) {
-                        st = st.max(p + k.len());
-                    }
-                }
-                s + st
-            }
-        };
-        // extend to the right: 号 then units like 3号楼2单元501室
-        let mut e = t.e + 3;
-        loop {
-            let mut k = e;
-            while k < text.len() && text[k].is_ascii_digit() {
                 k += 1;
             }
-            match cjk_at(text, k) {
-                Some(c) if UNIT.contains(c) => e = k + 3,
-                Some('单') if text[k..].starts_with("单元".as_bytes()) => e = k + 6,
-                _ => break,
-            }
         }
-        if t.s - start < 9 {
-            return None;
+        if !em.out[first..]
+            .iter()
+            .any(|f| f.kind == Kind::CnName && f.start == s64)
+        {
+            em.push(Kind::CnName, s, e, 75, flags::CONTEXT, &text[s..e], 0);
         }
-        em.push(Kind::CnAddress, start, e, 65, 0, &text[start..e], 0);
-        Some(e)
     }
 }
 
@@ -2491,64 +2462,40 @@ impl CharSet {
     }
 }
 
-static SURNAMES1_SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
 static NAME_STOP_SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
 
 fn char_set(cell: &'static std::sync::OnceLock<CharSet>, all: &'static str) -> &'static CharSet {
     cell.get_or_init(|| CharSet::new(all))
 }
 
-/// A name starting at `j`: surname (compound first) + 1–2 given-name chars.
+/// A name starting at `j` after a keyword or in a name field: surname
+/// (compound first) + 1–2 given-name characters (any but those that end a
+/// name in running text); one when the second would not be followed by a
+/// boundary but the first is (`客户王平来电`).
 fn name_at(text: &[u8], j: usize) -> Option<usize> {
-    // most candidates do not start with a surname character: reject those
-    // before decoding the rest
-    static FIRST: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
-    let first = FIRST.get_or_init(|| {
-        let mut set = CharSet::new(SURNAMES1);
-        for c in SURNAMES2.iter().filter_map(|s| s.chars().next()) {
-            let u = c as usize;
-            if (0x4E00..0xA000).contains(&u) {
-                set.bits[(u - 0x4E00) >> 6] |= 1 << ((u - 0x4E00) & 63);
-            }
-        }
-        set
-    });
-    if !cjk_at(text, j).is_some_and(|c| first.has(c)) {
-        return None;
-    }
-    let rest = std::str::from_utf8(&text[j..(j + 12).min(text.len())])
-        .ok()
-        .or_else(|| {
-            // cut at a char boundary
-            let mut e = (j + 12).min(text.len());
-            while e > j && std::str::from_utf8(&text[j..e]).is_err() {
-                e -= 1;
-            }
-            std::str::from_utf8(&text[j..e]).ok()
-        })?;
-    let sl = if SURNAMES2.iter().any(|s| rest.starts_with(s)) {
-        6
-    } else if rest
-        .chars()
-        .next()
-        .is_some_and(|c| char_set(&SURNAMES1_SET, SURNAMES1).has(c))
-    {
-        3
-    } else {
-        return None;
-    };
+    let sl = crate::cjk::surname_len(text, j)?;
+    let stop = char_set(&NAME_STOP_SET, NAME_STOP);
     let mut e = j + sl;
+    let mut ends = [0usize; 2];
     let mut given = 0;
     while given < 2 {
         match cjk_at(text, e) {
-            Some(c) if !char_set(&NAME_STOP_SET, NAME_STOP).has(c) => {
+            Some(c) if !stop.has(c) => {
                 e += 3;
+                ends[given] = e;
                 given += 1;
             }
             _ => break,
         }
     }
-    (given >= 1).then_some(e)
+    match given {
+        0 => None,
+        1 => Some(e),
+        _ if !crate::cjk::closes(text, ends[1]) && crate::cjk::closes(text, ends[0]) => {
+            Some(ends[0])
+        }
+        _ => Some(e),
+    }
 }
 
 /// A decimal number with ≥4 fractional digits at `s`: its value and end.

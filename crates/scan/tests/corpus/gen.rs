@@ -508,7 +508,8 @@ impl Gen {
             let s = format!("{},", self.rng.below(100_000));
             self.push(&s)
         };
-        self.push(&n);
+        // a name between delimiters: found without a header (issue #22)
+        self.label(&n, "cn_name", false);
         self.push(",");
         self.id();
         self.push(",");

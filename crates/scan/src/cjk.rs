@@ -1,0 +1,789 @@
+//! Chinese names and addresses in running text, without an introducing
+//! keyword: one pass over the text's ideographs with a flag table.
+//!
+//! **Names.** A candidate is a surname (single or compound, from
+//! `data/surnames.txt`) and one or two given-name characters (from
+//! `data/given.txt`, in two strengths). It is scored from what precedes it
+//! (a text boundary or a word that introduces a person, `叫`, `由`,
+//! `客户`, `受理人`, …) and kept only when what follows closes it: a
+//! boundary (punctuation, a space, ASCII, the end), or a word that follows a
+//! person (`来电`, `同志`, `说`, `和`, `女士`, …). The right boundary also
+//! decides the length: `客户王平来电` gives `王平`, `曹飞同志` gives `曹飞`.
+//! A surname followed by a title (`王经理`) or a candidate that is a place
+//! name (GB/T 2260 prefecture names, `data/divisions.txt`) is not a name.
+//!
+//! **Addresses.** Tried at the start of an ideograph run, at a province
+//! name, and after a word that introduces a place (`住在`, `寄往`, …); a
+//! grammar reads administrative divisions (`省`/`市`/`县`/`区`/`镇`/`乡`
+//! …), a street (`路`/`街`/`道`/`巷`/`弄`/`村`), then numbers with units
+//! (`号`, `栋`/`幢`/`座`/`单元`, `层`/`楼`/`室`, `组`) and named estates
+//! or buildings (`…小区`, `…大厦`), and a postcode after a space. The
+//! address ends where the grammar ends.
+
+use std::sync::OnceLock;
+
+/// Flags per ideograph (U+4E00–U+9FFF).
+const SUR1: u32 = 1;
+const SUR2: u32 = 1 << 1;
+/// First character of a compound surname.
+const SURC: u32 = 1 << 2;
+const GIVEN1: u32 = 1 << 3;
+const GIVEN2: u32 = 1 << 4;
+/// Ends an administrative division (省 市 县 区 州 旗 盟 镇 乡).
+const ADMIN: u32 = 1 << 5;
+/// Ends a street (路 街 道 巷 弄 村 里).
+const STREET: u32 = 1 << 6;
+/// A unit after a number (号 栋 幢 座 层 楼 室 户 组 院 期 单).
+const UNIT: u32 = 1 << 7;
+/// Ends a named estate or building (小区, 大厦, 花园, …).
+const PLACE: u32 = 1 << 8;
+/// First character of a province name.
+const PROV: u32 = 1 << 9;
+/// Never inside a name or an address (function words, verbs of prose).
+const STOP: u32 = 1 << 10;
+/// May follow a name (说, 和, 来电, 同志, 女士, …).
+const RIGHT: u32 = 1 << 11;
+/// May introduce a name as the last character of a word (叫, 由, 户, 人, …).
+const LEFT: u32 = 1 << 12;
+/// Last character of a word that introduces an address (址, 在, 往, 至, 于, 为, 到).
+const CUE: u32 = 1 << 13;
+/// First character of a title after a surname (经理, 总, 老师, …).
+const TITLE: u32 = 1 << 14;
+/// Never inside an address (function words of prose).
+const ASTOP: u32 = 1 << 15;
+/// A possible given-name character (tier 3; see `data/given.txt`).
+const GIVEN3: u32 = 1 << 16;
+/// First character of a word that introduces an address ([`ADDR_CUES`]).
+const ACUE1: u32 = 1 << 17;
+
+const SURNAMES: &str = include_str!("../data/surnames.txt");
+const GIVEN: &str = include_str!("../data/given.txt");
+const DIVISIONS: &str = include_str!("../data/divisions.txt");
+const NOT_NAMES: &str = include_str!("../data/not_names.txt");
+
+const ADMIN_CHARS: &str = "省市县区州旗盟镇乡";
+const STREET_CHARS: &str = "路街道巷弄村里";
+const UNIT_CHARS: &str = "号栋幢座层楼室户组院期单";
+const PLACE_CHARS: &str = "区厦园寓场心楼苑庄城馆府湾阁院村坊舍";
+/// Characters that never stand inside a given name.
+const STOP_CHARS: &str = "的了是在和与及或我你他她它们这那有没不也都就还说去来到为被把将从向对给让请要会能可以着过得地之其所而但并且个些么吗呢吧啊呀哦嗯已于等时后前中上下里外内";
+/// Characters that never stand inside an address.
+const ASTOP_CHARS: &str = "址的了是在我你他她它们说把被吗呢吧啊呀哦嗯这那有没不也就还要会能";
+/// First characters of what may follow a name: `说`, `和`, `的`, `来电`,
+/// `同志`, `先生`, `女士`, `老师`, `介绍`, `主持`, `记录`, `反映`, `推荐`,
+/// `修改`, `邀请`, `加入`, `撤回`, `负责`, `担任`, `要求`, `名下`, `住在` …
+const RIGHT_CHARS: &str = "名住说和与及等的在已于将也都是对把被给向从去来到表介主记反推修邀加撤负担要确提申签办入离女男同先老经总请让因今昨曾现为称回打收拨共处出上下报所认发做需希";
+/// The last characters of words that introduce a person: verbs (`叫`,
+/// `由`, `任命`), roles (`客户`, `代表`, `经理`, `记者`, `老师`, `员工`).
+const LEFT_CHARS: &str = "叫由给和与及同跟请让被向据派交找问谢系户人员事友邀是为名称见将把对天者客表理任师生长官士工警督导记命选荐聘";
+const CUE_CHARS: &str = "址在往至于为到住";
+const TITLE_WORDS: &[&str] = &[
+    "经理",
+    "总",
+    "老师",
+    "主任",
+    "师傅",
+    "医生",
+    "先生",
+    "女士",
+    "小姐",
+    "阿姨",
+    "同学",
+    "律师",
+    "警官",
+    "局长",
+    "科长",
+    "处长",
+    "部长",
+    "院长",
+    "校长",
+    "书记",
+    "董事",
+    "工程师",
+    "队长",
+    "会计",
+    "秘书",
+    "博士",
+    "教授",
+    "大爷",
+    "大妈",
+    "叔",
+    "姐",
+    "哥",
+    "某",
+];
+/// Words that look like a surname and a given name but are none.
+const WORDS: &[&str] = &[
+    "周一",
+    "周二",
+    "周三",
+    "周四",
+    "周五",
+    "周六",
+    "周日",
+    "周末",
+    "张三李四",
+];
+/// Words that introduce an address (the last character is in [`CUE_CHARS`]).
+const ADDR_CUES: &[&str] = &[
+    "地址", "住址", "住在", "家住", "寄往", "送至", "位于", "改为", "址为", "搬到", "寄到", "送到",
+    "居住", "住于", "现住", "户籍", "发往", "迁至",
+];
+const SUFFIXES: &[&str] = &[
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "特别行政区",
+    "自治区",
+    "省",
+    "市",
+];
+
+struct Tables {
+    flags: Vec<u32>,
+    compounds: Vec<&'static str>,
+    provinces: Vec<&'static str>,
+    /// Words of a name's shape that are none, packed ([`pack`]) and
+    /// sorted: `data/not_names.txt`, place names, [`WORDS`].
+    not_names: Vec<u128>,
+}
+
+/// Up to 15 bytes and their length in one number (longer: `None`).
+fn pack(b: &[u8]) -> Option<u128> {
+    if b.len() > 15 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    k[15] = b.len() as u8;
+    Some(u128::from_le_bytes(k))
+}
+
+fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut flags = vec![0u32; 0xA000 - 0x4E00];
+        let mut set = |s: &str, f: u32| {
+            for c in s.chars() {
+                let u = c as usize;
+                if (0x4E00..0xA000).contains(&u) {
+                    flags[u - 0x4E00] |= f;
+                }
+            }
+        };
+        let mut sur = data_lines(SURNAMES);
+        let (s1, s2, sc) = (
+            sur.next().unwrap_or(""),
+            sur.next().unwrap_or(""),
+            sur.next().unwrap_or(""),
+        );
+        set(s2, SUR2);
+        set(s1, SUR1);
+        let compounds: Vec<&'static str> = sc.split_whitespace().collect();
+        for c in &compounds {
+            set(c.get(..3).unwrap_or(""), SURC);
+        }
+        let mut given = data_lines(GIVEN);
+        let (g1, g2, g3) = (
+            given.next().unwrap_or(""),
+            given.next().unwrap_or(""),
+            given.next().unwrap_or(""),
+        );
+        set(g3, GIVEN3);
+        set(g2, GIVEN2);
+        set(g1, GIVEN1);
+        set(ADMIN_CHARS, ADMIN);
+        set(STREET_CHARS, STREET);
+        set(UNIT_CHARS, UNIT);
+        set(PLACE_CHARS, PLACE);
+        set(STOP_CHARS, STOP);
+        set(ASTOP_CHARS, ASTOP);
+        set(RIGHT_CHARS, RIGHT);
+        set(LEFT_CHARS, LEFT);
+        set(CUE_CHARS, CUE);
+        for t in TITLE_WORDS {
+            set(t.get(..3).unwrap_or(""), TITLE);
+        }
+        let mut div = data_lines(DIVISIONS);
+        let provinces: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
+        for p in &provinces {
+            set(p.get(..3).unwrap_or(""), PROV);
+        }
+        let places: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
+        for c in ADDR_CUES {
+            set(c.get(..3).unwrap_or(""), ACUE1);
+        }
+        // given-name flags on stop characters would let names run into prose
+        for f in flags.iter_mut() {
+            if *f & STOP != 0 {
+                *f &= !(GIVEN1 | GIVEN2 | GIVEN3);
+            }
+        }
+        let mut not_names: Vec<u128> = data_lines(NOT_NAMES)
+            .flat_map(str::split_whitespace)
+            .chain(places.iter().copied())
+            .chain(provinces.iter().copied())
+            .chain(WORDS.iter().copied())
+            .filter_map(|w| pack(w.as_bytes()))
+            .collect();
+        not_names.sort_unstable();
+        not_names.dedup();
+        Tables {
+            flags,
+            compounds,
+            provinces,
+            not_names,
+        }
+    })
+}
+
+/// The length of the first of `words` that `text[i..]` starts with. The
+/// first three bytes (one ideograph) are compared as an array first, so
+/// most words cost an integer compare, not a `memcmp` call.
+#[inline]
+fn word_at(text: &[u8], i: usize, words: &[&str]) -> Option<usize> {
+    let head: [u8; 3] = text.get(i..i + 3)?.try_into().ok()?;
+    let rest = &text[i..];
+    words.iter().map(|w| w.as_bytes()).find_map(|w| {
+        let h: [u8; 3] = w.get(..3)?.try_into().ok()?;
+        (h == head && rest.starts_with(w)).then_some(w.len())
+    })
+}
+
+/// The ideograph (U+4E00–U+9FFF) at `i` as an index into the flag table.
+#[inline(always)]
+fn ideo(text: &[u8], i: usize) -> Option<usize> {
+    let b = *text.get(i)?;
+    if !(0xE4..=0xE9).contains(&b) || i + 3 > text.len() {
+        return None;
+    }
+    let (b1, b2) = (text[i + 1], text[i + 2]);
+    if b1 & 0xC0 != 0x80 || b2 & 0xC0 != 0x80 {
+        return None;
+    }
+    let u = (usize::from(b & 0x0F) << 12) | (usize::from(b1 & 0x3F) << 6) | usize::from(b2 & 0x3F);
+    u.checked_sub(0x4E00)
+}
+
+#[inline(always)]
+fn flags_at(t: &Tables, text: &[u8], i: usize) -> Option<u32> {
+    ideo(text, i).map(|k| t.flags[k])
+}
+
+#[inline(always)]
+fn ideo_before(text: &[u8], i: usize) -> Option<usize> {
+    if i < 3 { None } else { ideo(text, i - 3) }
+}
+
+/// The length in bytes of the surname at `j` (compound first), if one is.
+pub(crate) fn surname_len(text: &[u8], j: usize) -> Option<usize> {
+    let t = tables();
+    let f = flags_at(t, text, j)?;
+    if f & SURC != 0 && word_at(text, j, &t.compounds).is_some() {
+        return Some(6);
+    }
+    (f & (SUR1 | SUR2) != 0).then_some(3)
+}
+
+/// What follows `i` closes a name: not an ideograph, or a character that
+/// follows a person (`说`, `来电`, `同志`, …).
+pub(crate) fn closes(text: &[u8], i: usize) -> bool {
+    flags_at(tables(), text, i).is_none_or(|f| f & RIGHT != 0)
+}
+
+/// What the pass found: (is an address, start, end).
+pub(crate) type Span = (bool, usize, usize);
+
+/// Find names (when `names`) and addresses (when `addresses`) in `text`,
+/// skipping candidates that overlap `taken` (sorted spans found before:
+/// names after a keyword). A field value (a CSV cell, a JSON value) is
+/// scanned on its own: its start and end are boundaries.
+pub(crate) fn scan(
+    text: &[u8],
+    names: bool,
+    addresses: bool,
+    taken: &[(usize, usize)],
+    out: &mut Vec<Span>,
+) {
+    let t = tables();
+    let n = text.len();
+    let mut i = 0;
+    let mut tk = 0;
+    // the flags of the ideograph ending at `prev_end` (the one before `i`
+    // when nothing was skipped)
+    let mut prev_end = usize::MAX;
+    let mut prev_f = 0;
+    // where an address may have started (the last four), and whether it
+    // needs a province name there
+    let mut cands = [(0usize, false); 4];
+    let mut nc = 0usize;
+    while i < n {
+        let b = text[i];
+        if b < 0x80 {
+            // skip ASCII eight bytes at a time
+            i += 1;
+            while i + 8 <= n {
+                let w = u64::from_le_bytes(text[i..i + 8].try_into().unwrap_or([0; 8]));
+                let hi = w & 0x8080_8080_8080_8080;
+                if hi != 0 {
+                    i += (hi.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
+            continue;
+        }
+        let Some(k) = ideo(text, i) else {
+            i += 1;
+            continue;
+        };
+        let f = t.flags[k];
+        let pf = if prev_end == i {
+            Some(prev_f)
+        } else {
+            ideo_before(text, i).map(|p| t.flags[p])
+        };
+        prev_end = i + 3;
+        prev_f = f;
+        if addresses {
+            // an address holds a street: its grammar is tried when one is
+            // reached, from the places where it may have started
+            if f & STREET != 0
+                && let Some((c, e)) = (0..nc.min(4))
+                    .map(|k| cands[(nc - nc.min(4) + k) % 4])
+                    .filter(|&(c, _)| c + 180 >= i)
+                    .find_map(|(c, need)| {
+                        address(t, text, c, need).filter(|&e| e > i).map(|e| (c, e))
+                    })
+            {
+                // names read inside it were none
+                while out.last().is_some_and(|l| !l.0 && l.1 >= c) {
+                    out.pop();
+                }
+                out.push((true, c, e));
+                i = e;
+                nc = 0;
+                prev_end = usize::MAX;
+                continue;
+            }
+            let prov = f & PROV != 0 && word_at(text, i, &t.provinces).is_some();
+            if prov || f & STOP == 0 {
+                let start_ok = addr_start_ok(text, i, pf);
+                if start_ok || prov {
+                    cands[nc % 4] = (i, !start_ok);
+                    nc += 1;
+                }
+            }
+        }
+        if f & (SUR1 | SUR2 | SURC) == 0 {
+            i += 3;
+            continue;
+        }
+        while tk < taken.len() && taken[tk].1 <= i {
+            tk += 1;
+        }
+        if tk < taken.len() && taken[tk].0 <= i {
+            i = taken[tk].1;
+            continue;
+        }
+        if names && f & (SUR1 | SUR2 | SURC) != 0 {
+            match name(t, text, i) {
+                Ok(e) => {
+                    if tk < taken.len() && taken[tk].0 < e {
+                        i = taken[tk].1;
+                        continue;
+                    }
+                    out.push((false, i, e));
+                    i = e;
+                }
+                Err(k) => i = k,
+            }
+            continue;
+        }
+        i += 3;
+    }
+}
+
+/// An address may start at `i` (`pf`: the flags of the ideograph before
+/// it, if one is): after a non-ideograph or an address cue.
+#[inline]
+fn addr_start_ok(text: &[u8], i: usize, pf: Option<u32>) -> bool {
+    match pf {
+        None => true,
+        Some(f) => {
+            f & CUE != 0 && i >= 6 && ADDR_CUES.iter().any(|c| text[..i].ends_with(c.as_bytes()))
+        }
+    }
+}
+
+/// A name starting at `s` (a surname character): `Ok(end)`; `Err(k)` when
+/// it is none and the pass goes on at `k` (after a title: `陈主任`). A
+/// surname that also introduces a person (`和`, `向`, `谢` in `感谢`) gives
+/// way to a name right after it that scores as well (`凤兰和岳倩`).
+fn name(t: &Tables, text: &[u8], s: usize) -> Result<usize, usize> {
+    let (e, score) = name_scored(t, text, s)?;
+    if flags_at(t, text, s).is_some_and(|f| f & LEFT != 0)
+        && e - s > 6
+        && let Ok((_, next)) = name_scored(t, text, s + 3)
+        && next >= score
+    {
+        return Err(s + 3);
+    }
+    Ok(e)
+}
+
+/// [`name`] with its score.
+fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize> {
+    let none = Err(s + 3);
+    let Some(f0) = flags_at(t, text, s) else {
+        return none;
+    };
+    // surname: compound first
+    let (sl, sscore) = if f0 & SURC != 0 && word_at(text, s, &t.compounds).is_some() {
+        (6, 3)
+    } else if f0 & SUR1 != 0 {
+        (3, 2)
+    } else if f0 & SUR2 != 0 {
+        (3, 1)
+    } else {
+        return none;
+    };
+    let g = s + sl;
+    // a title right after the surname: `王经理`, `李总`
+    if let Some(fg) = flags_at(t, text, g)
+        && fg & TITLE != 0
+        && let Some(w) = word_at(text, g, TITLE_WORDS)
+    {
+        return Err(g + w);
+    }
+    let left = match ideo_before(text, s) {
+        None => 1,
+        Some(p) if t.flags[p] & LEFT != 0 => 1,
+        Some(_) => -1,
+    };
+    // tier 1: 2, tier 2: 1, tier 3: 0, none: -1
+    let given = |i: usize| -> i32 {
+        match flags_at(t, text, i) {
+            Some(f) if f & GIVEN1 != 0 => 2,
+            Some(f) if f & GIVEN2 != 0 => 1,
+            Some(f) if f & GIVEN3 != 0 => 0,
+            _ => -1,
+        }
+    };
+    // what follows closes the name: a non-ideograph or a word that follows
+    // a person
+    let closes = |i: usize| -> bool {
+        match flags_at(t, text, i) {
+            None => true,
+            Some(f) => f & RIGHT != 0,
+        }
+    };
+    let g1 = given(g);
+    if g1 < 0 {
+        return none;
+    }
+    let mut best: Option<(i32, usize)> = None;
+    let g2 = given(g + 3);
+    // a tier 3 character only next to a tier 1 or 2 one
+    if g2 >= 0 && g1 + g2 > 0 && closes(g + 6) {
+        best = Some((sscore + g1 + g2 + left + 1, g + 6));
+    }
+    if best.is_none() && g1 > 0 && closes(g + 3) {
+        best = Some((sscore + g1 + left + 1, g + 3));
+    }
+    let Some((score, e)) = best else {
+        return none;
+    };
+    // two characters after a word that does not introduce a person need
+    // more evidence (`担任晖来…`)
+    let need = if left < 0 && e - g == 3 { 5 } else { 4 };
+    if score < need {
+        return none;
+    }
+    // nor a word before a province name (`位于宁夏回族自治区`)
+    let mut p = g;
+    while p < e {
+        if flags_at(t, text, p).is_some_and(|f| f & PROV != 0)
+            && word_at(text, p, &t.provinces).is_some()
+        {
+            return none;
+        }
+        p += 3;
+    }
+    // a common word, a place name or a weekday is not a person
+    if pack(&text[s..e]).is_some_and(|k| t.not_names.binary_search(&k).is_ok()) {
+        return none;
+    }
+    // nor the start of an administrative division (`金华市`)
+    if flags_at(t, text, e).is_some_and(|f| f & ADMIN != 0) {
+        return none;
+    }
+    Ok((e, score))
+}
+
+/// A run of 1..=`max` ideographs from `i`, none a stop character, whose last
+/// is one with flag `end` (the first such position when `first`, else the
+/// last): the end of that character.
+fn run_to(
+    t: &Tables,
+    text: &[u8],
+    i: usize,
+    end: u32,
+    min: usize,
+    max: usize,
+    first: bool,
+) -> Option<usize> {
+    let mut j = i;
+    let mut found = None;
+    for n in 1..=max {
+        let Some(f) = flags_at(t, text, j) else { break };
+        if f & ASTOP != 0 {
+            break;
+        }
+        j += 3;
+        if f & end != 0 && n >= min {
+            found = Some(j);
+            if first {
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// A named estate or building at `i` (`华润大厦`, `数字100大厦`,
+/// `MBP软件小区`): ideographs and short ASCII runs, the last ideograph one
+/// that ends such a name; its end.
+fn place_run(t: &Tables, text: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    let mut found = None;
+    let mut ideos = 0;
+    while ideos < 12 {
+        if let Some(f) = flags_at(t, text, j) {
+            if f & ASTOP != 0 {
+                break;
+            }
+            j += 3;
+            ideos += 1;
+            if f & PLACE != 0 && ideos >= 2 {
+                found = Some(j);
+            }
+            continue;
+        }
+        let mut k = j;
+        while k < text.len() && text[k].is_ascii_alphanumeric() && k - j < 8 {
+            k += 1;
+        }
+        if k == j || ideo(text, k).is_none() {
+            break;
+        }
+        j = k;
+    }
+    found
+}
+
+/// Digits (ASCII, up to 6, `-` joined), one ASCII letter, or Chinese
+/// numerals at `i`: their end (`i` when none).
+fn number(text: &[u8], i: usize) -> usize {
+    let mut j = i;
+    while j < text.len() && text[j].is_ascii_digit() && j - i < 6 {
+        j += 1;
+    }
+    if j > i {
+        if text.get(j) == Some(&b'-') && text.get(j + 1).is_some_and(u8::is_ascii_digit) {
+            return number(text, j + 1);
+        }
+        return j;
+    }
+    if text.get(i).is_some_and(u8::is_ascii_alphabetic)
+        && !text.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return i + 1;
+    }
+    // Chinese numerals (一 … 十), up to three
+    let mut j = i;
+    while j < i + 9
+        && ideo(text, j).is_some_and(|k| {
+            matches!(
+                char::from_u32(0x4E00 + k as u32),
+                Some('一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+            )
+        })
+    {
+        j += 3;
+    }
+    j
+}
+
+/// The unit at `i` (`号`, `单元`, …): its end.
+fn unit(t: &Tables, text: &[u8], i: usize) -> Option<usize> {
+    let f = flags_at(t, text, i)?;
+    if f & UNIT == 0 {
+        return None;
+    }
+    if text[i..].starts_with("单".as_bytes()) {
+        return text[i..].starts_with("单元".as_bytes()).then_some(i + 6);
+    }
+    Some(i + 3)
+}
+
+/// An address starting at `s` (with a province name when `need_prov`): its
+/// end.
+fn address(t: &Tables, text: &[u8], s: usize, need_prov: bool) -> Option<usize> {
+    // `住址北京市…`: the address starts after the cue
+    if flags_at(t, text, s).is_some_and(|f| f & ACUE1 != 0) && word_at(text, s, ADDR_CUES).is_some()
+    {
+        return None;
+    }
+    let mut i = s;
+    let mut prov = false;
+    if flags_at(t, text, i).is_some_and(|f| f & PROV != 0)
+        && let Some(p) = word_at(text, i, &t.provinces)
+    {
+        i += p;
+        prov = true;
+        if let Some(x) = word_at(text, i, SUFFIXES) {
+            i += x;
+        }
+    }
+    if need_prov && !prov {
+        return None;
+    }
+    // administrative divisions
+    let mut admins = 0;
+    while admins < 4 {
+        match run_to(t, text, i, ADMIN, 2, 7, true) {
+            Some(e) => {
+                i = e;
+                admins += 1;
+            }
+            None => break,
+        }
+    }
+    if !prov && admins == 0 {
+        return None;
+    }
+    // the street: the longest run to a street character
+    let mut street = false;
+    if let Some(e) = run_to(t, text, i, STREET, 1, 12, false) {
+        i = e;
+        street = true;
+    }
+    // numbers with units, named estates and buildings
+    let mut units = 0;
+    loop {
+        let k = number(text, i);
+        if k > i {
+            if let Some(e) = unit(t, text, k) {
+                i = e;
+                units += 1;
+                continue;
+            }
+            // a number without a unit ends the address, unless it is a
+            // Chinese numeral starting a name (`七喜大厦`)
+            if text[i].is_ascii() {
+                break;
+            }
+        }
+        // a unit right after one: `20号楼`, `3号院`
+        if units > 0
+            && let Some(e) = unit(t, text, i)
+            && !text[i..].starts_with("单元".as_bytes())
+        {
+            i = e;
+            continue;
+        }
+        // a named estate or building followed by a number or the end
+        if let Some(e) = place_run(t, text, i)
+            && (street || units > 0)
+        {
+            i = e;
+            units += 1;
+            continue;
+        }
+        break;
+    }
+    if !(street && units > 0) {
+        return None;
+    }
+    if admins + usize::from(prov) < 2 && i - s < 24 {
+        return None;
+    }
+    // a postcode after a space
+    if text.get(i) == Some(&b' ')
+        && text.len() >= i + 7
+        && text[i + 1..i + 7].iter().all(u8::is_ascii_digit)
+        && !text.get(i + 7).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        i += 7;
+    }
+    Some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(s: &str) -> Vec<(bool, String)> {
+        let mut out = Vec::new();
+        scan(s.as_bytes(), true, true, &[], &mut out);
+        out.into_iter()
+            .map(|(a, x, y)| (a, s[x..y].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn names_by_what_follows() {
+        let cases: &[(&str, &[&str])] = &[
+            ("新来的同事叫李玉华，负责财务。", &["李玉华"]),
+            ("曹飞同志自2019年起担任经理。", &["曹飞"]),
+            ("客户王平来电咨询", &["王平"]),
+            ("[15:02] 郑文：收到", &["郑文"]),
+            ("@萧红梅 麻烦看一下", &["萧红梅"]),
+            ("欧阳娜娜 邀请 傅强 加入了群聊", &["欧阳娜娜", "傅强"]),
+            ("王经理明天到公司开会。", &[]),
+            ("客户单位：四通科技有限公司", &[]),
+            ("我们计划去金华旅游，顺便看看石家庄。", &[]),
+        ];
+        for (text, want) in cases {
+            let got: Vec<String> = found(text)
+                .into_iter()
+                .filter(|f| !f.0)
+                .map(|f| f.1)
+                .collect();
+            assert_eq!(&got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn addresses_by_grammar() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "吉林省欣县淄川惠州街B座 674391",
+                "吉林省欣县淄川惠州街B座 674391",
+            ),
+            (
+                "我家住在广东省深圳市南山区科技园路88号华润大厦32层3201室，欢迎来玩。",
+                "广东省深圳市南山区科技园路88号华润大厦32层3201室",
+            ),
+            (
+                "收货地址：艳市高港区兰州路277号G座23楼",
+                "艳市高港区兰州路277号G座23楼",
+            ),
+        ];
+        for (text, want) in cases {
+            let got: Vec<String> = found(text)
+                .into_iter()
+                .filter(|f| f.0)
+                .map(|f| f.1)
+                .collect();
+            assert_eq!(got, vec![want.to_string()], "{text}");
+        }
+    }
+}
