@@ -141,7 +141,8 @@ const SUFFIXES: &[&str] = &[
 
 struct Tables {
     flags: Vec<u32>,
-    compounds: Vec<&'static str>,
+    /// Compound surnames (two ideographs), packed by [`key6`], sorted.
+    compounds: Vec<u64>,
     provinces: Vec<&'static str>,
     /// Words of a name's shape that are none, packed ([`pack`]) and
     /// sorted: `data/not_names.txt`, place names, [`WORDS`].
@@ -189,6 +190,12 @@ fn tables() -> &'static Tables {
         for c in &compounds {
             set(c.get(..3).unwrap_or(""), SURC);
         }
+        let mut compounds: Vec<u64> = compounds
+            .iter()
+            .filter_map(|c| key6(c.as_bytes(), 0))
+            .collect();
+        compounds.sort_unstable();
+        compounds.dedup();
         let mut given = data_lines(GIVEN);
         let (g1, g2, g3) = (
             given.next().unwrap_or(""),
@@ -256,6 +263,22 @@ fn word_at(text: &[u8], i: usize, words: &[&str]) -> Option<usize> {
     })
 }
 
+/// The six bytes at `i` (two ideographs) as one number, if there are six.
+#[inline(always)]
+fn key6(text: &[u8], i: usize) -> Option<u64> {
+    let b: [u8; 6] = text.get(i..i + 6)?.try_into().ok()?;
+    let mut k = [0u8; 8];
+    k[..6].copy_from_slice(&b);
+    Some(u64::from_le_bytes(k))
+}
+
+/// A compound surname starts at `i` (one integer search, not a
+/// comparison per compound).
+#[inline]
+fn is_compound(t: &Tables, text: &[u8], i: usize) -> bool {
+    key6(text, i).is_some_and(|k| t.compounds.binary_search(&k).is_ok())
+}
+
 /// The ideograph (U+4E00–U+9FFF) at `i` as an index into the flag table.
 #[inline(always)]
 fn ideo(text: &[u8], i: usize) -> Option<usize> {
@@ -285,7 +308,7 @@ fn ideo_before(text: &[u8], i: usize) -> Option<usize> {
 pub(crate) fn surname_len(text: &[u8], j: usize) -> Option<usize> {
     let t = tables();
     let f = flags_at(t, text, j)?;
-    if f & SURC != 0 && word_at(text, j, &t.compounds).is_some() {
+    if f & SURC != 0 && is_compound(t, text, j) {
         return Some(6);
     }
     (f & (SUR1 | SUR2) != 0).then_some(3)
@@ -445,7 +468,7 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
         return none;
     };
     // surname: compound first
-    let (sl, sscore) = if f0 & SURC != 0 && word_at(text, s, &t.compounds).is_some() {
+    let (sl, sscore) = if f0 & SURC != 0 && is_compound(t, text, s) {
         (6, 3)
     } else if f0 & SUR1 != 0 {
         (3, 2)
