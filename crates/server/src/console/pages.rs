@@ -235,6 +235,20 @@ fn token_role_name(r: crate::auth::Role, lang: Lang) -> &'static str {
     }
 }
 
+/// The vault's read snapshot, or the page saying it cannot be read (503).
+async fn vault_store(x: &Ctx<'_>) -> Result<std::sync::Arc<vault::Store>, Resp> {
+    x.c.view.store().await.map_err(|e| {
+        error_page(
+            x,
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!(
+                "{} {e}",
+                x.t("无法读取日志库：", "The vault cannot be read:")
+            ),
+        )
+    })
+}
+
 fn error_page(x: &Ctx, status: StatusCode, msg: &str) -> Resp {
     let title = match status {
         StatusCode::FORBIDDEN => x.t("无权操作", "Not permitted"),
@@ -810,18 +824,9 @@ fn badge(t: Tone, text: &str) -> Markup {
 
 async fn dashboard(x: &Ctx<'_>) -> Resp {
     let c = x.c;
-    let store = match c.view.store().await {
+    let store = match vault_store(x).await {
         Ok(s) => s,
-        Err(e) => {
-            return error_page(
-                x,
-                StatusCode::SERVICE_UNAVAILABLE,
-                &format!(
-                    "{} {e}",
-                    x.t("无法读取日志库：", "The vault cannot be read:")
-                ),
-            );
-        }
+        Err(resp) => return resp,
     };
     let summary = c.view.summary(store.clone()).await;
     let now = super::now_ns();
@@ -1161,18 +1166,9 @@ fn search_form(x: &Ctx, s: &Search, sources: &[String], errors: &[search::BadPar
 
 async fn logs_page(x: &Ctx<'_>, query: &Params) -> Resp {
     let c = x.c;
-    let store = match c.view.store().await {
+    let store = match vault_store(x).await {
         Ok(s) => s,
-        Err(e) => {
-            return error_page(
-                x,
-                StatusCode::SERVICE_UNAVAILABLE,
-                &format!(
-                    "{} {e}",
-                    x.t("无法读取日志库：", "The vault cannot be read:")
-                ),
-            );
-        }
+        Err(resp) => return resp,
     };
     let summary = c.view.summary(store.clone()).await;
     let sources: Vec<String> = summary.sources.keys().cloned().collect();
