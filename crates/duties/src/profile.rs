@@ -58,6 +58,9 @@ pub struct ProfileError {
     pub column: usize,
     /// What is wrong, lowercase, in English.
     pub message: String,
+    /// The id, when the problem is a duty id that chapter 3 does not have:
+    /// a caller can then point to where the duty ids are listed.
+    pub unknown_duty: Option<String>,
 }
 
 /// What kind of network operator the profile describes.
@@ -589,6 +592,7 @@ impl Checker<'_> {
             line,
             column,
             message: message.into(),
+            unknown_duty: None,
         }
     }
 
@@ -622,10 +626,10 @@ fn known_duty(c: &Checker<'_>, s: &Spanned<String>) -> Result<String, ProfileErr
     let id = s.get_ref().trim();
     match law::duty(id) {
         Some(d) => Ok(d.id.to_owned()),
-        None => Err(c.at(
-            s,
-            format!("unknown duty `{id}` (see `wangan law list` for the duty ids)"),
-        )),
+        None => Err(ProfileError {
+            unknown_duty: Some(id.to_owned()),
+            ..c.at(s, format!("unknown duty `{id}`"))
+        }),
     }
 }
 
@@ -1076,5 +1080,68 @@ mod tests {
         assert!(!url_has_password("postgres://u@h/db"));
         assert!(!url_has_password("postgres://h/db?user=a:b@c"));
         assert!(!url_has_password("/data/export.csv"));
+    }
+}
+
+/// The schema name of [`CheckDoc`].
+pub const CHECK_SCHEMA: &str = "wangan.profile.check/1";
+
+/// The document of `wangan profile check --json` (schema
+/// `wangan.profile.check/1`): a profile that was read and is valid, counted.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckDoc<'a> {
+    /// How many data stores.
+    pub data_stores: usize,
+    /// How many documents.
+    pub documents: usize,
+    /// The profile file as given.
+    pub file: String,
+    /// How many log sources.
+    pub log_sources: usize,
+    /// Who the operator is.
+    pub operator: CheckOperator<'a>,
+    /// Always [`CHECK_SCHEMA`].
+    pub schema: &'static str,
+    /// SHA-256 of the file, hex.
+    pub sha256: &'a str,
+    /// How many systems.
+    pub systems: usize,
+    /// Always `true` (an invalid profile is an error, not a document).
+    pub valid: bool,
+    /// How many waivers.
+    pub waivers: usize,
+}
+
+/// The operator in [`CheckDoc`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckOperator<'a> {
+    /// [`OperatorKind::key`].
+    pub kind: &'static str,
+    /// The operator's name.
+    pub name: &'a str,
+    /// Whether it also provides network products or services.
+    pub provider: bool,
+}
+
+impl Profile {
+    /// The `wangan.profile.check/1` document of this (valid) profile, read
+    /// from `file`.
+    pub fn check_doc(&self, file: &Path) -> CheckDoc<'_> {
+        CheckDoc {
+            data_stores: self.data_stores.len(),
+            documents: self.documents.len(),
+            file: file.display().to_string(),
+            log_sources: self.log_sources.len(),
+            operator: CheckOperator {
+                kind: self.operator.kind.key(),
+                name: &self.operator.name,
+                provider: self.operator.provider,
+            },
+            schema: CHECK_SCHEMA,
+            sha256: &self.sha256,
+            systems: self.systems.len(),
+            valid: true,
+            waivers: self.waivers.len(),
+        }
     }
 }

@@ -29,77 +29,40 @@ fn text(t: Text) -> Value {
     json!({ "zh": t.zh, "en": t.en })
 }
 
-fn opt_text(t: Option<Text>) -> Value {
-    t.map(text).unwrap_or(Value::Null)
+/// A record as a JSON value; the records of [`crate::json`] always serialise.
+fn value(record: impl serde::Serialize) -> Value {
+    serde_json::to_value(record).unwrap_or(Value::Null)
 }
 
 /// `{"draft": "17(3)", "2016": "21(3)", "2025": "23(3)"}`, `null` where none.
 pub fn articles_json(sources: [Option<Loc>; 3]) -> Value {
-    let mut m = serde_json::Map::new();
-    for v in Version::ALL {
-        m.insert(
-            v.key().to_owned(),
-            sources[v.index()].map_or(Value::Null, |l| Value::String(l.to_string())),
-        );
-    }
-    Value::Object(m)
+    value(crate::json::articles(sources))
 }
 
-/// One clock as JSON.
+/// One clock as JSON ([`crate::json::ClockRecord`]).
 pub fn clock_json(c: &Clock) -> Value {
-    json!({
-        "rule": c.rule.key(),
-        "period": c.rule.period().map(|p| p.iso8601()),
-        "what": text(c.what),
-        "basis": text(c.basis),
-        "status": c.status.key(),
-    })
+    value(crate::json::ClockRecord::from(c))
 }
 
-/// One penalty as JSON.
+/// One penalty as JSON ([`crate::json::PenaltyRecord`]).
 pub fn penalty_json(p: &Penalty) -> Value {
-    json!({
-        "version": p.version.key(),
-        "article": p.article(),
-        "provisions": p.provisions.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "citation": p.label(),
-        "zh": p.zh(),
-        "text": p.text(),
-        "status": p.status.key(),
-        "note": opt_text(p.note),
-    })
+    value(crate::json::PenaltyRecord::from(p))
 }
 
-/// One piece of evidence as JSON.
+/// One piece of evidence as JSON ([`crate::json::EvidenceRecord`]).
 pub fn evidence_json(e: &Evidence) -> Value {
-    match e {
-        Evidence::Auto { capability, what } => {
-            json!({ "type": "auto", "capability": capability.key(), "what": text(*what) })
-        }
-        Evidence::Supplied { what } => json!({ "type": "supplied", "what": text(*what) }),
-    }
+    value(crate::json::EvidenceRecord::from(e))
 }
 
-/// One counterpart as JSON.
+/// One counterpart as JSON ([`crate::json::CounterpartRecord`]).
 pub fn counterpart_json(c: &Counterpart) -> Value {
-    json!({ "ref": c.loc.to_string(), "fit": c.fit.key(), "note": opt_text(c.note) })
+    value(crate::json::CounterpartRecord::from(c))
 }
 
-/// A duty with every field, as used in `wangan law show --json` and the export.
+/// A duty with every field, as used in `wangan.law.show/1` and the export
+/// ([`crate::json::DutyRecord`]).
 pub fn duty_json(d: &Duty) -> Value {
-    json!({
-        "id": d.id,
-        "section": d.section().id(),
-        "bearer": d.bearer.key(),
-        "kind": d.kind.key(),
-        "title": text(d.title),
-        "summary": text(d.summary),
-        "articles": articles_json(d.sources),
-        "evidence": d.evidence.iter().map(evidence_json).collect::<Vec<_>>(),
-        "clocks": d.clocks.iter().map(clock_json).collect::<Vec<_>>(),
-        "penalties": d.penalties.iter().map(penalty_json).collect::<Vec<_>>(),
-        "since_draft": { "change": d.since_draft.key(), "note": text(d.change_note) },
-    })
+    value(crate::json::DutyRecord::from(d))
 }
 
 /// The whole chapter: every version's articles with paragraphs and items,

@@ -43,6 +43,7 @@ pub mod diff;
 mod duty;
 mod error;
 pub mod export;
+pub mod json;
 mod loc;
 pub mod map;
 pub mod numeral;

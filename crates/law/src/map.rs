@@ -294,3 +294,22 @@ fn draft_2016(loc: Loc, to: Version) -> Vec<Counterpart> {
         }
     }
 }
+
+/// The notes on `loc`'s counterparts in every version (splits, merges, and
+/// why a version has none), each once, oldest version first.
+pub fn notes(loc: Loc) -> Vec<Text> {
+    let mut acc: Vec<Text> = Vec::new();
+    for v in Version::ALL {
+        let cs = counterparts(loc, v);
+        let mut ns: Vec<Text> = cs.iter().filter_map(|c| c.note).collect();
+        if cs.is_empty() {
+            ns.extend(no_counterpart_note(loc, v));
+        }
+        for n in ns {
+            if !acc.contains(&n) {
+                acc.push(n);
+            }
+        }
+    }
+    acc
+}

@@ -50,6 +50,7 @@ pub mod decode;
 mod engine;
 pub mod formats;
 pub mod grade;
+pub mod json;
 mod keys;
 mod kind;
 pub mod lexer;

@@ -119,6 +119,107 @@ impl NewToken {
     pub fn es_api_key(&self) -> String {
         base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.id, self.token))
     }
+
+    /// The `wangan.token.create/1` document: the only one that holds the secret.
+    pub fn document(&self) -> CreatedDoc<'_> {
+        CreatedDoc {
+            es_api_key: self.es_api_key(),
+            id: &self.id,
+            role: self.role.name(),
+            schema: CREATE_SCHEMA,
+            token: &self.token,
+        }
+    }
+}
+
+/// The schema name of [`CreatedDoc`].
+pub const CREATE_SCHEMA: &str = "wangan.token.create/1";
+/// The schema name of [`ListDoc`].
+pub const LIST_SCHEMA: &str = "wangan.token.list/1";
+/// The schema name of [`RevokedDoc`].
+pub const REVOKE_SCHEMA: &str = "wangan.token.revoke/1";
+
+/// The document of `wangan token create --json` (schema `wangan.token.create/1`).
+#[derive(Serialize)]
+pub struct CreatedDoc<'a> {
+    /// The Elasticsearch "encoded" API key form of the token.
+    pub es_api_key: String,
+    /// Public id.
+    pub id: &'a str,
+    /// Role name.
+    pub role: &'static str,
+    /// Always [`CREATE_SCHEMA`].
+    pub schema: &'static str,
+    /// The token (shown once).
+    pub token: &'a str,
+}
+
+impl std::fmt::Debug for CreatedDoc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedDoc")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The document of `wangan token list --json` (schema `wangan.token.list/1`).
+#[derive(Debug, Serialize)]
+pub struct ListDoc<'a> {
+    /// Always [`LIST_SCHEMA`].
+    pub schema: &'static str,
+    /// The tokens (never their secrets or hashes).
+    pub tokens: Vec<ListRow<'a>>,
+}
+
+/// One token in [`ListDoc`].
+#[derive(Debug, Serialize)]
+pub struct ListRow<'a> {
+    /// Creation time, RFC 3339.
+    pub created: &'a str,
+    /// Public id.
+    pub id: &'a str,
+    /// Role name.
+    pub role: &'static str,
+}
+
+impl<'a> ListDoc<'a> {
+    /// The document of `tokens`.
+    pub fn new(tokens: &'a [TokenEntry]) -> ListDoc<'a> {
+        ListDoc {
+            schema: LIST_SCHEMA,
+            tokens: tokens
+                .iter()
+                .map(|t| ListRow {
+                    created: &t.created,
+                    id: &t.id,
+                    role: t.role.name(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The document of `wangan token revoke --json` (schema `wangan.token.revoke/1`).
+#[derive(Debug, Serialize)]
+pub struct RevokedDoc<'a> {
+    /// The token's public id.
+    pub id: &'a str,
+    /// Always `true` (an unknown id is an error).
+    pub revoked: bool,
+    /// Always [`REVOKE_SCHEMA`].
+    pub schema: &'static str,
+}
+
+impl<'a> RevokedDoc<'a> {
+    /// The token `id` was revoked.
+    pub fn new(id: &'a str) -> RevokedDoc<'a> {
+        RevokedDoc {
+            id,
+            revoked: true,
+            schema: REVOKE_SCHEMA,
+        }
+    }
 }
 
 fn hex(b: &[u8]) -> String {

@@ -5,11 +5,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use clap::{Args, Subcommand, ValueEnum};
-use law::{Bearer, Counterpart, Duty, Evidence, Fit, Loc, Op, Status, Text, Version};
-use serde_json::{Value, json};
+use law::{Bearer, Counterpart, Duty, Fit, Loc, Text, Version};
 use time::Date;
 
-use crate::out::{Exit, Out, Style, escape, usage};
+use crate::out::{Exit, Out, escape, usage};
 
 /// Arguments of `wangan law`.
 #[derive(Debug, Args)]
@@ -242,7 +241,7 @@ fn emit(text: &str) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn emit_json(out: Out, value: &Value) -> anyhow::Result<Exit> {
+fn emit_json(out: Out, value: &impl serde::Serialize) -> anyhow::Result<Exit> {
     out.print_json(value)?;
     Ok(Exit::Ok)
 }
@@ -252,10 +251,6 @@ fn tx(out: Out, t: Text) -> &'static str {
         crate::out::Lang::Zh => t.zh,
         crate::out::Lang::En => t.en,
     }
-}
-
-fn text_json(t: Text) -> Value {
-    json!({ "zh": t.zh, "en": t.en })
 }
 
 /// Resolve a reference, turning a `law` error into a localised usage error
@@ -304,42 +299,6 @@ fn resolve(input: &str, bare: Version, out: Out) -> anyhow::Result<law::Target> 
     })
 }
 
-/// Pad `s` to `width` terminal columns (CJK characters count two).
-fn pad(s: &str, width: usize) -> String {
-    let w = display_width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
-}
-
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115f
-            | 0x2e80..=0x303e
-            | 0x3041..=0x33ff
-            | 0x3400..=0x4dbf
-            | 0x4e00..=0x9fff
-            | 0xac00..=0xd7a3
-            | 0xf900..=0xfaff
-            | 0xfe30..=0xfe4f
-            | 0xff00..=0xff60
-            | 0xffe0..=0xffe6 => 2,
-            _ => 1,
-        })
-        .sum()
-}
-
-fn colon(out: Out) -> &'static str {
-    out.t("：", ": ")
-}
-
-fn status_tag(out: Out, s: Status) -> String {
-    let tag = format!("[{}]", tx(out, s.label()));
-    match s {
-        Status::Verified => out.paint(Style::Dim, &tag),
-        Status::Secondary | Status::Unverified => out.paint(Style::Yellow, &tag),
-    }
-}
-
 // ---- list -------------------------------------------------------------------
 
 fn list(a: &ListArgs, out: Out) -> anyhow::Result<Exit> {
@@ -350,137 +309,19 @@ fn list(a: &ListArgs, out: Out) -> anyhow::Result<Exit> {
         .filter(|d| bearer.is_none_or(|b| d.bearer == b))
         .collect();
     if out.json {
-        let duties: Vec<Value> = rows
-            .iter()
-            .map(|d| {
-                json!({
-                    "id": d.id,
-                    "article": d.source(version).map(|l| l.to_string()),
-                    "section": d.section().id(),
-                    "bearer": d.bearer.key(),
-                    "kind": d.kind.key(),
-                    "title": text_json(d.title),
-                })
-            })
-            .collect();
-        return emit_json(
-            out,
-            &json!({
-                "schema": "wangan.law.list/1",
-                "version": version.key(),
-                "at": a.when.date().to_string(),
-                "in_force": a.when.in_force().key(),
-                "bearer": bearer.map(Bearer::key),
-                "duties": duties,
-            }),
-        );
+        let doc = law::json::List::new(version, a.when.date(), a.when.in_force(), bearer, &rows);
+        return emit_json(out, &doc);
     }
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{}",
-        out.paint(
-            Style::Bold,
-            &format!(
-                "{} — {} {}",
-                version.label(),
-                rows.len(),
-                out.t("项义务", "duties")
-            )
-        )
-    );
-    let _ = writeln!(s, "{}", out.paint(Style::Dim, &in_force_line(out, &a.when)));
-    let id_w = rows.iter().map(|d| d.id.len()).max().unwrap_or(2);
-    let bearer_w = rows
-        .iter()
-        .map(|d| display_width(tx(out, d.bearer.label())))
-        .max()
-        .unwrap_or(6);
-    let _ = writeln!(
-        s,
-        "{}",
-        out.paint(
-            Style::Dim,
-            &format!(
-                "{}  {}  {}  {}",
-                pad(out.t("编号", "id"), id_w),
-                pad(out.t("条文", "article"), 7),
-                pad(out.t("义务主体", "bearer"), bearer_w),
-                out.t("标题", "title"),
-            )
-        )
-    );
-    let mut section = None;
-    for d in rows {
-        if section != Some(d.section()) {
-            section = Some(d.section());
-            let _ = writeln!(
-                s,
-                "{}",
-                out.paint(Style::Bold, tx(out, d.section().title()))
-            );
-        }
-        let article = d
-            .source(version)
-            .map_or_else(|| "—".to_owned(), |l| l.to_string());
-        let _ = writeln!(
-            s,
-            "{}  {}  {}  {}",
-            out.paint(Style::Cyan, &pad(d.id, id_w)),
-            pad(&article, 7),
-            pad(tx(out, d.bearer.label()), bearer_w),
-            tx(out, d.title),
-        );
-    }
-    emit(&s)
-}
-
-fn in_force_line(out: Out, when: &When) -> String {
-    let date = when.date();
-    let chosen = when.chosen();
-    let in_force = when.in_force();
-    if chosen == in_force {
-        match out.lang {
-            crate::out::Lang::Zh => format!("按 {date} 施行的文本编号。"),
-            crate::out::Lang::En => format!("Numbered as in force on {date}."),
-        }
-    } else {
-        match out.lang {
-            crate::out::Lang::Zh => format!(
-                "按 {} 编号；{date} 施行的是 {}。",
-                chosen.label(),
-                in_force.label()
-            ),
-            crate::out::Lang::En => format!(
-                "Numbered as in {}; on {date} the law in force is {}.",
-                chosen.label(),
-                in_force.label()
-            ),
-        }
-    }
+    emit(&render::law::list(
+        version,
+        a.when.date(),
+        a.when.in_force(),
+        &rows,
+        out.painter(),
+    ))
 }
 
 // ---- show -------------------------------------------------------------------
-
-/// The counterparts of `loc` in every version, as `{"draft": …, …}`: a
-/// string for one, a list for several, null for none.
-fn articles_json(loc: Loc) -> Value {
-    let mut m = serde_json::Map::new();
-    for v in Version::ALL {
-        let cs = law::counterparts(loc, v);
-        let value = match cs.as_slice() {
-            [] => Value::Null,
-            [one] => Value::String(one.loc.to_string()),
-            many => Value::Array(
-                many.iter()
-                    .map(|c| Value::String(c.loc.to_string()))
-                    .collect(),
-            ),
-        };
-        m.insert(v.key().to_owned(), value);
-    }
-    Value::Object(m)
-}
 
 fn show(a: &ShowArgs, out: Out) -> anyhow::Result<Exit> {
     let date = a.when.date();
@@ -532,305 +373,21 @@ fn show(a: &ShowArgs, out: Out) -> anyhow::Result<Exit> {
             ds
         }
     };
-    let texts: Vec<String> = shown.iter().filter_map(|c| c.loc.text()).collect();
-    let text = texts.join("\n");
-    let notes: Vec<Text> = Version::ALL
-        .iter()
-        .flat_map(|&v| {
-            let cs = law::counterparts(loc, v);
-            let mut ns: Vec<Text> = cs.iter().filter_map(|c| c.note).collect();
-            if cs.is_empty() {
-                ns.extend(law::no_counterpart_note(loc, v));
-            }
-            ns
-        })
-        .fold(Vec::new(), |mut acc, n| {
-            if !acc.contains(&n) {
-                acc.push(n);
-            }
-            acc
-        });
+    let notes = law::map::notes(loc);
 
+    let input = law::json::ShowInput {
+        query: &a.reference,
+        at: date,
+        in_force,
+        version,
+        shown: &shown,
+        duties: &duties,
+        notes: &notes,
+    };
     if out.json {
-        let refs: Vec<String> = shown.iter().map(|c| c.loc.key()).collect();
-        let mut counterparts = serde_json::Map::new();
-        for v in Version::ALL {
-            counterparts.insert(
-                v.key().to_owned(),
-                law::counterparts(loc, v)
-                    .iter()
-                    .map(law::export::counterpart_json)
-                    .collect(),
-            );
-        }
-        let duty = match duties.as_slice() {
-            [] => Value::Null,
-            [one] => Value::String(one.id.to_owned()),
-            many => many
-                .iter()
-                .map(|d| Value::String(d.id.to_owned()))
-                .collect(),
-        };
-        return emit_json(
-            out,
-            &json!({
-                "schema": "wangan.law.show/1",
-                "query": a.reference,
-                "at": date.to_string(),
-                "in_force": in_force.key(),
-                "version": version.key(),
-                "ref": if refs.len() == 1 { Value::String(refs[0].clone()) } else { json!(refs) },
-                "citation": shown.iter().map(|c| c.loc.label()).collect::<Vec<_>>().join(" + "),
-                "zh": shown.iter().map(|c| c.loc.zh()).collect::<Vec<_>>().join("、"),
-                "section": loc.section().map(law::Section::id),
-                "text": text,
-                "articles": articles_json(loc),
-                "counterparts": counterparts,
-                "duty": duty,
-                "duties": duties.iter().map(|d| law::export::duty_json(d)).collect::<Vec<_>>(),
-                "notes": notes.iter().map(|n| text_json(*n)).collect::<Vec<_>>(),
-            }),
-        );
+        return emit_json(out, &law::json::Show::new(input));
     }
-
-    let mut s = String::new();
-    let heading = shown
-        .iter()
-        .map(|c| format!("{}  {}", c.loc.label(), c.loc.zh()))
-        .collect::<Vec<_>>()
-        .join(" + ");
-    let _ = writeln!(s, "{}", out.paint(Style::Bold, &heading));
-    let _ = writeln!(
-        s,
-        "{}",
-        out.paint(
-            Style::Dim,
-            &format!(
-                "{} · {}",
-                tx(out, version.name()),
-                loc.section()
-                    .map(|x| tx(out, x.title()))
-                    .unwrap_or_default()
-            )
-        )
-    );
-    let when_note = match (version == Version::Draft2015, version != in_force, out.lang) {
-        (true, _, crate::out::Lang::Zh) => Some(format!(
-            "这是2015年草案的文字，仅供历史参考；{date} 施行的是 {}。",
-            in_force.label()
-        )),
-        (true, _, crate::out::Lang::En) => Some(format!(
-            "This is the 2015 draft's wording, historical only; on {date} the law in force is {}.",
-            in_force.label()
-        )),
-        (false, true, crate::out::Lang::Zh) => {
-            Some(format!("注意：{date} 施行的是 {}。", in_force.label()))
-        }
-        (false, true, crate::out::Lang::En) => Some(format!(
-            "Note: on {date} the law in force is {}.",
-            in_force.label()
-        )),
-        (false, false, _) => None,
-    };
-    if let Some(n) = when_note {
-        let _ = writeln!(s, "{}", out.paint(Style::Yellow, &n));
-    }
-    let _ = writeln!(s);
-    let _ = writeln!(s, "{text}");
-    let _ = writeln!(s);
-
-    let _ = writeln!(
-        s,
-        "{}",
-        out.paint(Style::Bold, out.t("三个版本中的位置", "Numbering"))
-    );
-    for v in Version::ALL {
-        let cs = law::counterparts(loc, v);
-        let where_ = if cs.is_empty() {
-            out.t("（无对应条文）", "(no counterpart)").to_owned()
-        } else {
-            cs.iter()
-                .map(|c| match c.fit {
-                    Fit::Same => c.loc.to_string(),
-                    Fit::Part => format!("{} {}", c.loc, out.t("（部分）", "(part)")),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut marks = Vec::new();
-        if v == version {
-            marks.push(out.t("← 当前显示", "← shown"));
-        }
-        if v == in_force {
-            marks.push(out.t("← 现行", "← in force"));
-        }
-        let line = format!(
-            "  {}  {}  {}",
-            pad(v.label(), 10),
-            out.paint(Style::Cyan, &pad(&where_, 8)),
-            out.paint(Style::Dim, &marks.join(" ")),
-        );
-        let _ = writeln!(s, "{}", line.trim_end());
-    }
-    for n in &notes {
-        let _ = writeln!(s, "  {}", out.paint(Style::Dim, tx(out, *n)));
-    }
-
-    if duties.is_empty() {
-        let _ = writeln!(s);
-        let _ = writeln!(s, "{}", out.t("此处没有义务。", "No duty is written here."));
-    }
-    for d in &duties {
-        let _ = writeln!(s);
-        render_duty(&mut s, d, out);
-    }
-    emit(&s)
-}
-
-fn render_duty(s: &mut String, d: &Duty, out: Out) {
-    let label_w = if out.lang == crate::out::Lang::Zh {
-        10
-    } else {
-        17
-    };
-    let row = |s: &mut String, label: &str, value: &str| {
-        let _ = writeln!(
-            s,
-            "  {}{value}",
-            out.paint(Style::Dim, &pad(label, label_w))
-        );
-    };
-    let more = |s: &mut String, value: &str| {
-        let _ = writeln!(s, "  {}{value}", " ".repeat(label_w));
-    };
-    let _ = writeln!(
-        s,
-        "{} {}  {}",
-        out.paint(Style::Bold, out.t("义务", "Duty")),
-        out.paint(Style::Cyan, d.id),
-        out.paint(Style::Bold, tx(out, d.title)),
-    );
-    row(
-        s,
-        out.t("义务主体", "Bearer"),
-        &format!(
-            "{} · {}",
-            tx(out, d.bearer.label()),
-            tx(out, d.kind.label())
-        ),
-    );
-    row(s, out.t("概要", "Summary"), tx(out, d.summary));
-    let sources = Version::ALL
-        .iter()
-        .map(|&v| {
-            format!(
-                "{} {}",
-                v.label(),
-                d.source(v)
-                    .map_or_else(|| "—".to_owned(), |l| l.to_string())
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" · ");
-    row(s, out.t("出处", "Sources"), &sources);
-    if d.evidence.is_empty() {
-        row(
-            s,
-            out.t("证据", "Evidence"),
-            out.t(
-                "（主管部门自身职责，运营者无需举证）",
-                "(the authorities' own duty: nothing for an operator to prove)",
-            ),
-        );
-    }
-    for (i, e) in d.evidence.iter().enumerate() {
-        let line = match e {
-            Evidence::Auto { capability, what } => format!(
-                "{} ({}){}{}",
-                out.t("自动收集", "automatic"),
-                capability.key(),
-                colon(out),
-                tx(out, *what)
-            ),
-            Evidence::Supplied { what } => {
-                format!(
-                    "{}{}{}",
-                    out.t("人工提供", "supplied"),
-                    colon(out),
-                    tx(out, *what)
-                )
-            }
-        };
-        if i == 0 {
-            row(s, out.t("证据", "Evidence"), &line);
-        } else {
-            more(s, &line);
-        }
-    }
-    for (i, c) in d.clocks.iter().enumerate() {
-        let line = format!(
-            "{} {} ({})",
-            tx(out, c.what),
-            status_tag(out, c.status),
-            tx(out, c.basis)
-        );
-        if i == 0 {
-            row(s, out.t("时限", "Clock"), &line);
-        } else {
-            more(s, &line);
-        }
-    }
-    if d.penalties.is_empty() {
-        row(
-            s,
-            out.t("罚则", "Penalty"),
-            match d.kind {
-                law::Kind::AuthorityRole => out.t(
-                    "不适用（主管部门职责）",
-                    "not applicable (the authorities' own duty)",
-                ),
-                _ => out.t("无（鼓励性规定）", "none (an encouragement)"),
-            },
-        );
-    }
-    for (i, p) in d.penalties.iter().enumerate() {
-        let article = match (p.zh(), p.label(), out.lang) {
-            (Some(zh), _, crate::out::Lang::Zh) => format!("{} {zh}", p.version.label()),
-            (_, Some(label), _) => label,
-            _ => format!(
-                "{} {}",
-                p.version.label(),
-                out.t("无专门罚则", "no penalty of its own")
-            ),
-        };
-        let mut line = format!("{article} {}", status_tag(out, p.status));
-        if let Some(n) = p.note {
-            let _ = write!(line, " {}", tx(out, n));
-        }
-        if i == 0 {
-            row(s, out.t("罚则", "Penalty"), &line);
-        } else {
-            more(s, &line);
-        }
-        if let Some(text) = p.text() {
-            for l in text.lines() {
-                more(
-                    s,
-                    &format!("  {}", out.paint(Style::Dim, &format!("「{l}」"))),
-                );
-            }
-        }
-    }
-    row(
-        s,
-        out.t("草案以来", "Since the draft"),
-        &format!(
-            "{}{}{}",
-            tx(out, d.since_draft.label()),
-            colon(out),
-            tx(out, d.change_note)
-        ),
-    );
+    emit(&render::law::show(&input, out.painter()))
 }
 
 // ---- diff -------------------------------------------------------------------
@@ -849,224 +406,16 @@ fn diff(a: &DiffArgs, out: Out) -> anyhow::Result<Exit> {
             (v, locs)
         })
         .collect();
-    let body = |locs: &[Loc]| -> Option<String> {
-        let parts: Vec<String> = locs.iter().filter_map(|l| l.body()).collect();
-        (!parts.is_empty()).then(|| parts.join("\n"))
-    };
-    let refs = |locs: &[Loc]| -> String {
-        locs.iter()
-            .map(|l| l.to_string())
-            .collect::<Vec<_>>()
-            .join(" + ")
-    };
-    let steps: Vec<(Version, Vec<Loc>, Version, Vec<Loc>)> = per_version
-        .windows(2)
-        .map(|w| (w[0].0, w[0].1.clone(), w[1].0, w[1].1.clone()))
-        .collect();
 
     if out.json {
-        let mut texts = serde_json::Map::new();
-        let mut articles = serde_json::Map::new();
-        for (v, locs) in &per_version {
-            texts.insert(
-                v.key().to_owned(),
-                body(locs).map_or(Value::Null, Value::String),
-            );
-            articles.insert(
-                v.key().to_owned(),
-                if locs.is_empty() {
-                    Value::Null
-                } else {
-                    Value::String(refs(locs))
-                },
-            );
-        }
-        let steps: Vec<Value> = steps
-            .iter()
-            .map(|(fv, fl, tv, tl)| {
-                let segments = match (body(fl), body(tl)) {
-                    (Some(old), Some(new)) => law::diff(&old, &new)
-                        .iter()
-                        .map(|seg| json!({ "op": seg.op.key(), "text": seg.text }))
-                        .collect::<Vec<_>>(),
-                    _ => Vec::new(),
-                };
-                json!({
-                    "from": fv.key(),
-                    "to": tv.key(),
-                    "from_ref": if fl.is_empty() { Value::Null } else { Value::String(refs(fl)) },
-                    "to_ref": if tl.is_empty() { Value::Null } else { Value::String(refs(tl)) },
-                    "changed": segments.iter().any(|s| s["op"] != "equal"),
-                    "segments": segments,
-                })
-            })
-            .collect();
-        return emit_json(
-            out,
-            &json!({
-                "schema": "wangan.law.diff/1",
-                "query": a.reference,
-                "ref": loc.key(),
-                "articles": articles,
-                "texts": texts,
-                "steps": steps,
-            }),
-        );
+        return emit_json(out, &law::json::Diff::new(&a.reference, loc, &per_version));
     }
-
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{}",
-        out.paint(
-            Style::Bold,
-            &format!(
-                "{}{}",
-                out.t("条文演变：", "How it changed: "),
-                per_version
-                    .iter()
-                    .map(|(v, l)| format!(
-                        "{} {}",
-                        v.label(),
-                        if l.is_empty() {
-                            "—".to_owned()
-                        } else {
-                            refs(l)
-                        }
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(" → ")
-            )
-        )
-    );
-    if !out.color {
-        let _ = writeln!(
-            s,
-            "{}",
-            out.t("标记：[-删除-]{+新增+}", "Marks: [-deleted-]{+inserted+}")
-        );
-    }
-    for (fv, fl, tv, tl) in &steps {
-        let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "{}",
-            out.paint(
-                Style::Bold,
-                &format!(
-                    "{} {} → {} {}",
-                    fv.label(),
-                    if fl.is_empty() {
-                        "—".to_owned()
-                    } else {
-                        refs(fl)
-                    },
-                    tv.label(),
-                    if tl.is_empty() {
-                        "—".to_owned()
-                    } else {
-                        refs(tl)
-                    },
-                )
-            )
-        );
-        match (body(fl), body(tl)) {
-            (Some(old), Some(new)) => {
-                let segs = law::diff(&old, &new);
-                if segs.iter().all(|x| x.op == Op::Equal) {
-                    let _ = writeln!(
-                        s,
-                        "{}",
-                        out.paint(Style::Dim, out.t("（文字未变）", "(same words)"))
-                    );
-                }
-                for seg in segs {
-                    let piece = match (seg.op, out.color) {
-                        (Op::Equal, _) => seg.text.clone(),
-                        (Op::Delete, true) => out.paint(Style::Deleted, &seg.text),
-                        (Op::Insert, true) => out.paint(Style::Inserted, &seg.text),
-                        (Op::Delete, false) => format!("[-{}-]", seg.text),
-                        (Op::Insert, false) => format!("{{+{}+}}", seg.text),
-                    };
-                    s.push_str(&piece);
-                }
-                s.push('\n');
-            }
-            (None, Some(new)) => {
-                let note = fl
-                    .is_empty()
-                    .then(|| tl.first().and_then(|l| law::no_counterpart_note(*l, *fv)))
-                    .flatten();
-                let _ = writeln!(
-                    s,
-                    "{}",
-                    out.paint(
-                        Style::Dim,
-                        note.map_or(
-                            out.t("（此前无对应条文）", "(no earlier counterpart)"),
-                            |n| tx(out, n)
-                        )
-                    )
-                );
-                let piece = if out.color {
-                    out.paint(Style::Inserted, &new)
-                } else {
-                    format!("{{+{new}+}}")
-                };
-                let _ = writeln!(s, "{piece}");
-            }
-            (Some(old), None) => {
-                let note = fl.first().and_then(|l| law::no_counterpart_note(*l, *tv));
-                let _ = writeln!(
-                    s,
-                    "{}",
-                    out.paint(
-                        Style::Dim,
-                        note.map_or(
-                            out.t("（此后无对应条文）", "(no later counterpart)"),
-                            |n| tx(out, n)
-                        )
-                    )
-                );
-                let piece = if out.color {
-                    out.paint(Style::Deleted, &old)
-                } else {
-                    format!("[-{old}-]")
-                };
-                let _ = writeln!(s, "{piece}");
-            }
-            (None, None) => {
-                let _ = writeln!(
-                    s,
-                    "{}",
-                    out.paint(Style::Dim, out.t("（两个版本都没有）", "(in neither)"))
-                );
-            }
-        }
-    }
-    let duties = match target.duty {
-        Some(d) => vec![d],
-        None => law::duties_at(loc),
-    };
-    if !duties.is_empty() {
-        let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "{}",
-            out.paint(Style::Bold, out.t("草案以来的变化", "Since the draft"))
-        );
-        for d in duties {
-            let _ = writeln!(
-                s,
-                "  {} {}{}{}",
-                out.paint(Style::Cyan, d.id),
-                tx(out, d.since_draft.label()),
-                colon(out),
-                tx(out, d.change_note)
-            );
-        }
-    }
-    emit(&s)
+    emit(&render::law::diff(
+        loc,
+        target.duty,
+        &per_version,
+        out.painter(),
+    ))
 }
 
 // ---- search -----------------------------------------------------------------
@@ -1081,83 +430,9 @@ fn search(a: &SearchArgs, out: Out) -> anyhow::Result<Exit> {
     }
     let hits = law::search(&a.text, &versions);
     if out.json {
-        let hits: Vec<Value> = hits
-            .iter()
-            .map(|h| match h {
-                law::Hit::Duty { duty, field } => json!({
-                    "type": "duty",
-                    "id": duty.id,
-                    "field": field,
-                    "title": text_json(duty.title),
-                }),
-                law::Hit::Text { loc, line } => json!({
-                    "type": "text",
-                    "ref": loc.key(),
-                    "line": line,
-                }),
-            })
-            .collect();
-        return emit_json(
-            out,
-            &json!({
-                "schema": "wangan.law.search/1",
-                "query": a.text,
-                "versions": versions.iter().map(|v| v.key()).collect::<Vec<_>>(),
-                "hits": hits,
-            }),
-        );
+        return emit_json(out, &law::json::Search::new(&a.text, &versions, &hits));
     }
-    let mut s = String::new();
-    let shown = escape(a.text.trim(), false);
-    let _ = writeln!(
-        s,
-        "{}",
-        out.paint(
-            Style::Bold,
-            &format!("{} “{shown}”: {}", out.t("搜索", "Search"), hits.len())
-        )
-    );
-    if hits.is_empty() {
-        let _ = writeln!(s, "{}", out.t("没有结果。", "Nothing found."));
-        return emit(&s);
-    }
-    let highlight = |line: &str| -> String {
-        if !out.color {
-            return line.to_owned();
-        }
-        let q = a.text.trim();
-        line.replace(q, &out.paint(Style::Yellow, q))
-    };
-    let mut last_kind = "";
-    for h in &hits {
-        match h {
-            law::Hit::Duty { duty, .. } => {
-                if last_kind != "duty" {
-                    let _ = writeln!(s, "{}", out.paint(Style::Bold, out.t("义务", "Duties")));
-                    last_kind = "duty";
-                }
-                let _ = writeln!(
-                    s,
-                    "  {}  {}",
-                    out.paint(Style::Cyan, duty.id),
-                    highlight(tx(out, duty.title))
-                );
-            }
-            law::Hit::Text { loc, line } => {
-                if last_kind != "text" {
-                    let _ = writeln!(s, "{}", out.paint(Style::Bold, out.t("条文", "Text")));
-                    last_kind = "text";
-                }
-                let _ = writeln!(
-                    s,
-                    "  {}  {}",
-                    out.paint(Style::Cyan, &pad(&loc.label(), 18)),
-                    highlight(line)
-                );
-            }
-        }
-    }
-    emit(&s)
+    emit(&render::law::search(&a.text, &hits, out.painter()))
 }
 
 // ---- export -----------------------------------------------------------------

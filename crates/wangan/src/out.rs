@@ -1,7 +1,6 @@
 //! Output conventions shared by every command: language, colour, JSON mode,
 //! terminal escaping and exit codes.
 
-use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
 use clap::ValueEnum;
@@ -115,41 +114,7 @@ impl ColorChoice {
     }
 }
 
-/// A text style for terminal output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    /// Headings.
-    Bold,
-    /// Identifiers and references.
-    Cyan,
-    /// Good news.
-    Green,
-    /// Warnings and unverified facts.
-    Yellow,
-    /// Problems.
-    Red,
-    /// Secondary text.
-    Dim,
-    /// Inserted text in diffs.
-    Inserted,
-    /// Deleted text in diffs.
-    Deleted,
-}
-
-impl Style {
-    fn sgr(self) -> &'static str {
-        match self {
-            Style::Bold => "1",
-            Style::Cyan => "36",
-            Style::Green => "32",
-            Style::Yellow => "33",
-            Style::Red => "31",
-            Style::Dim => "2",
-            Style::Inserted => "4;32",
-            Style::Deleted => "9;31",
-        }
-    }
-}
+pub use render::{Style, escape};
 
 /// Everything a command needs to know about how to print.
 #[derive(Debug, Clone, Copy)]
@@ -168,23 +133,27 @@ pub struct Out {
 impl Out {
     /// Pick the text for the current language.
     pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        match self.lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        self.painter().t(zh, en)
     }
 
     /// Wrap already-escaped text in a style when colour is on.
     pub fn paint(&self, style: Style, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{}m{}\x1b[0m", style.sgr(), text)
-        } else {
-            text.to_owned()
+        self.painter().paint(style, text)
+    }
+
+    /// The language and colour, for the renderers of the `render` crate.
+    pub fn painter(&self) -> render::Painter {
+        render::Painter {
+            lang: match self.lang {
+                Lang::Zh => render::Lang::Zh,
+                Lang::En => render::Lang::En,
+            },
+            color: self.color,
         }
     }
 
-    /// Print a JSON value on one line to stdout.
-    pub fn print_json(&self, value: &serde_json::Value) -> io::Result<()> {
+    /// Print a JSON document, pretty, to stdout.
+    pub fn print_json(&self, value: &impl serde::Serialize) -> io::Result<()> {
         let mut stdout = io::stdout().lock();
         serde_json::to_writer_pretty(&mut stdout, value).map_err(io::Error::other)?;
         writeln!(stdout)
@@ -196,47 +165,5 @@ pub fn pick(out: Out, t: law::Text) -> &'static str {
     match out.lang {
         Lang::Zh => t.zh,
         Lang::En => t.en,
-    }
-}
-
-/// Escape untrusted text before it reaches a terminal: control characters
-/// (including ESC, so no escape sequence can be injected) become visible
-/// `\u{..}` escapes. Newlines and tabs are kept when `keep_newlines` is set.
-pub fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let bad = |c: char| {
-        (c.is_control() && !(keep_newlines && (c == '\n' || c == '\t')))
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if !text.chars().any(bad) {
-        return Cow::Borrowed(text);
-    }
-    let mut s = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if bad(c) {
-            s.push_str(&c.escape_unicode().to_string());
-        } else {
-            s.push(c);
-        }
-    }
-    Cow::Owned(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_neutralises_escape_sequences() {
-        let cases = [
-            ("plain 中文", "plain 中文"),
-            ("\x1b[31mred", "\\u{1b}[31mred"),
-            ("a\rb", "a\\u{d}b"),
-            ("bidi\u{202e}x", "bidi\\u{202e}x"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(escape(input, false), want, "input {input:?}");
-        }
-        assert_eq!(escape("a\nb", true), "a\nb");
-        assert_eq!(escape("a\nb", false), "a\\u{a}b");
     }
 }

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use duties::{OperatorKind, Profile};
-use serde_json::json;
 
 use crate::out::{Exit, Out, Style, escape, fail};
 
@@ -75,18 +74,7 @@ pub fn run(args: ProfileArgs, out: Out) -> anyhow::Result<Exit> {
         ProfileCommand::Check { file } => {
             let p = load(&file, out)?;
             if out.json {
-                out.print_json(&json!({
-                    "schema": "wangan.profile.check/1",
-                    "file": file.display().to_string(),
-                    "valid": true,
-                    "sha256": p.sha256,
-                    "operator": {"name": p.operator.name, "kind": p.operator.kind.key(), "provider": p.operator.provider},
-                    "systems": p.systems.len(),
-                    "log_sources": p.log_sources.len(),
-                    "data_stores": p.data_stores.len(),
-                    "documents": p.documents.len(),
-                    "waivers": p.waivers.len(),
-                }))?;
+                out.print_json(&p.check_doc(&file))?;
             } else {
                 println!(
                     "{} {}: {} ({}), {} {}, {} {}, {} {}, {} {}",
@@ -128,10 +116,19 @@ pub fn load(file: &Path, out: Out) -> anyhow::Result<Profile> {
         )
     })?;
     duties::profile::parse(&text, file).map_err(|e| {
+        // the library names no command: the hint where duty ids are listed is ours
+        let hint = if e.unknown_duty.is_some() {
+            out.t(
+                "（义务编号见 `wangan law list`）",
+                " (see `wangan law list` for the duty ids)",
+            )
+        } else {
+            ""
+        };
         fail(
             Exit::Config,
             format!(
-                "{}{}",
+                "{}{}{hint}",
                 out.t("运营者画像无效：", "invalid profile: "),
                 escape(&e.to_string(), false)
             ),

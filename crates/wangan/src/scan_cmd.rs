@@ -4,18 +4,16 @@
 //! `scan` crate.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use clap::{Args, ValueEnum};
-use scan::{
-    Asset, Finding, Grade, Hit, IdPolicy, Kind, Level, Policy, Report, ScanOptions, Scanner, Sink,
-};
-use serde_json::{Value, json};
+use render::scan::Located;
+use scan::json::{FindingLine, ScanDoc};
+use scan::{Finding, Grade, Hit, IdPolicy, Level, Policy, Report, ScanOptions, Scanner, Sink};
 
-use crate::out::{Exit, Out, Style, escape, fail, usage};
+use crate::out::{Exit, Out, escape, fail, usage};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -160,14 +158,6 @@ enum IdPolicyArg {
     Gbt45574,
 }
 
-/// A finding kept for rendering (jsonl streams instead).
-struct Kept {
-    source: String,
-    field: Option<String>,
-    row: Option<u64>,
-    f: Finding,
-}
-
 /// JSONL output that keeps each file's lines together while workers scan
 /// several files at once, without blocking a worker: one thread (the
 /// owner) writes straight to stdout; the others collect their current
@@ -251,7 +241,7 @@ impl Jsonl {
 
 struct CliSink {
     jsonl: Option<Mutex<Jsonl>>,
-    keep: Option<Mutex<Vec<Kept>>>,
+    keep: Option<Mutex<Vec<Located>>>,
     bar: Option<indicatif::ProgressBar>,
     io_err: Mutex<Option<std::io::Error>>,
 }
@@ -295,11 +285,11 @@ impl Sink for CliSink {
         if let Some(k) = &self.keep
             && let Ok(mut k) = k.lock()
         {
-            k.extend(findings.iter().map(|f| Kept {
+            k.extend(findings.iter().map(|f| Located {
                 source: source.to_owned(),
                 field: field.map(str::to_owned),
                 row,
-                f: *f,
+                finding: *f,
             }));
         }
     }
@@ -321,26 +311,7 @@ impl Sink for CliSink {
     }
 }
 
-/// One JSONL line: `{path, field, row, type, byte_start, byte_end, masked,
-/// confidence, deidentified, minor}`. The fields are declared in sorted
-/// order, so the bytes are those of a `serde_json::Value` (a test checks),
-/// without building one per finding.
-#[derive(serde::Serialize)]
-struct FindingLine<'a> {
-    byte_end: u64,
-    byte_start: u64,
-    confidence: u8,
-    deidentified: bool,
-    field: Option<&'a str>,
-    masked: &'a str,
-    minor: bool,
-    path: &'a str,
-    row: Option<u64>,
-    #[serde(rename = "type")]
-    kind: &'a str,
-}
-
-/// Write the JSONL line of one finding.
+/// Write the JSONL line of one finding (`scan::json::FindingLine`).
 fn write_finding_line(
     w: &mut impl Write,
     source: &str,
@@ -348,20 +319,7 @@ fn write_finding_line(
     row: Option<u64>,
     f: &Finding,
 ) -> std::io::Result<()> {
-    let line = FindingLine {
-        byte_end: f.end,
-        byte_start: f.start,
-        confidence: f.confidence,
-        deidentified: f.is_deidentified(),
-        field,
-        masked: f.masked.as_str(),
-        minor: f.is_minor(),
-        path: source,
-        row,
-        kind: f.kind.name(),
-    };
-    serde_json::to_writer(&mut *w, &line)?;
-    w.write_all(b"\n")
+    FindingLine::new(source, field, row, f).write(w)
 }
 
 /// Run `wangan scan`.
@@ -475,36 +433,36 @@ pub fn run(args: ScanArgs, out: Out) -> anyhow::Result<Exit> {
     match format {
         FormatArg::Jsonl => {}
         FormatArg::Json => {
-            let v = report_json(&report, &policy, &shown_targets, &total, &total_grade);
-            let mut v = v;
-            if nothing_read {
-                // no verdict on what could not be read
-                v["grade"] = Value::Null;
-            }
-            serde_json::to_writer_pretty(&mut stdout, &v)?;
+            let mut doc = ScanDoc::new(&report, &policy, &shown_targets);
+            // no verdict on what could not be read
+            doc.withhold_grade_if_nothing_read();
+            serde_json::to_writer_pretty(&mut stdout, &doc)?;
             writeln!(stdout)?;
         }
         FormatArg::Table => stdout.write_all(
-            render_table(&report, &policy, &total_grade, nothing_read, out).as_bytes(),
+            render::scan::table(&report, &policy, &total_grade, nothing_read, out.painter())
+                .as_bytes(),
         )?,
-        FormatArg::Csv => stdout.write_all(render_csv(&report, &policy).as_bytes())?,
+        FormatArg::Csv => stdout.write_all(render::scan::csv(&report, &policy).as_bytes())?,
         FormatArg::Html => stdout.write_all(
-            render_html(&report, &policy, &total_grade, &shown_targets, out).as_bytes(),
+            render::scan::html(
+                &report,
+                &policy,
+                &total_grade,
+                &shown_targets,
+                out.painter(),
+            )
+            .as_bytes(),
         )?,
         FormatArg::Sarif => {
-            let mut kept = sink
+            // the workers' files arrive interleaved: the renderer sorts
+            let kept = sink
                 .keep
                 .as_ref()
                 .and_then(|k| k.lock().ok().map(|mut g| std::mem::take(&mut *g)))
                 .unwrap_or_default();
-            // the workers' files arrive interleaved: the same scan gives the
-            // same document (a stable sort keeps each source's own order)
-            kept.sort_by(|a, b| {
-                (&a.source, &a.field, a.row, a.f.start)
-                    .cmp(&(&b.source, &b.field, b.row, b.f.start))
-            });
-            let v = render_sarif(&kept, &policy);
-            serde_json::to_writer_pretty(&mut stdout, &v)?;
+            let doc = render::scan::sarif(kept, env!("CARGO_PKG_VERSION"));
+            serde_json::to_writer_pretty(&mut stdout, &doc)?;
             writeln!(stdout)?;
         }
     }
@@ -580,18 +538,16 @@ pub fn save_result(
     out: Out,
 ) -> anyhow::Result<PathBuf> {
     let now = time::OffsetDateTime::now_utc();
-    let total = r.total();
-    let grade = scan::grade(&total, policy);
     let shown = scan::db::mask_target(target);
     let key = target_key(target);
-    let mut v = report_json(r, policy, std::slice::from_ref(&shown), &total, &grade);
-    v["scanned_at"] = json!(
+    let mut doc = ScanDoc::new(r, policy, std::slice::from_ref(&shown));
+    doc.scanned_at = Some(
         now.format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()
+            .unwrap_or_default(),
     );
-    v["target"] = json!(shown);
-    v["target_key"] = json!(key);
-    v["wangan"] = json!(env!("CARGO_PKG_VERSION"));
+    doc.target = Some(shown);
+    doc.target_key = Some(key.clone());
+    doc.wangan = Some(env!("CARGO_PKG_VERSION").to_owned());
     let io = |e: std::io::Error, p: &Path| {
         fail(
             Exit::IoErr,
@@ -619,7 +575,7 @@ pub fn save_result(
     );
     let path = dir.join(format!("{stamp}-{hash}.json"));
     let tmp = dir.join(format!(".tmp-{stamp}-{hash}.json"));
-    let mut bytes = serde_json::to_vec_pretty(&v)?;
+    let mut bytes = serde_json::to_vec_pretty(&doc)?;
     bytes.push(b'\n');
     {
         let mut o = std::fs::OpenOptions::new();
@@ -645,7 +601,7 @@ pub fn save_result(
 
 /// The word after a count `n`: `zh`, or the English singular or plural.
 fn unit(out: Out, n: u64, zh: &'static str, one: &'static str, many: &'static str) -> &'static str {
-    out.t(zh, if n == 1 { one } else { many })
+    out.painter().unit(n, zh, one, many)
 }
 
 fn exit_for(g: &Grade, fail_on: FailOn) -> Exit {
@@ -789,507 +745,4 @@ fn scan_err(e: scan::Error, out: Out) -> anyhow::Error {
         crate::out::Lang::En => text,
     };
     fail(code, msg)
-}
-
-fn policy_json(p: &Policy) -> Value {
-    json!({
-        "id_policy": match p.id_policy { IdPolicy::Gbt35273 => "gbt35273", IdPolicy::Gbt45574 => "gbt45574" },
-        "important_persons": p.important_persons,
-        "important_sensitive_persons": p.important_sensitive_persons,
-        "trajectory_points": p.trajectory_points,
-        "note": "thresholds are wangan defaults, not legal thresholds; grades are candidates to confirm against the sector or regional catalog",
-    })
-}
-
-fn grade_json(g: &Grade) -> Value {
-    json!({
-        "level": g.level.name(),
-        "label_zh": g.level.label_zh(),
-        "label_en": g.level.label_en(),
-        "sensitive": g.sensitive,
-        "minors": g.minors,
-        "secrets": g.secrets,
-        "persons": g.persons,
-        "persons_estimated": g.persons_estimated,
-        "reasons": g.reasons.iter().map(|r| json!({"code": r.code, "zh": r.zh, "en": r.en})).collect::<Vec<_>>(),
-    })
-}
-
-fn kinds_json(a: &Asset, p: &Policy) -> Vec<Value> {
-    a.kinds
-        .iter()
-        .map(|(k, s)| {
-            let (cz, ce) = scan::grade::category(*k);
-            json!({
-                "type": k.name(),
-                "category_zh": cz,
-                "category_en": ce,
-                "count": s.count,
-                "distinct": s.distinct(),
-                "deidentified": s.deidentified,
-                "minors": s.minors,
-                "sensitive": scan::grade::is_sensitive(*k, s, p),
-                "sample": s.sample.map(|m| m.as_str().to_owned()),
-                "confidence": s.max_confidence,
-            })
-        })
-        .collect()
-}
-
-fn report_json(r: &Report, p: &Policy, targets: &[String], t: &Asset, total: &Grade) -> Value {
-    let datasets: Vec<Value> = r
-        .datasets()
-        .iter()
-        .map(|d| {
-            let assets: Vec<Value> = r
-                .assets
-                .iter()
-                .filter(|a| a.source == d.source)
-                .map(|a| json!({"field": a.field, "grade": grade_json(&scan::grade(a, p)), "kinds": kinds_json(a, p)}))
-                .collect();
-            json!({"source": d.source, "grade": grade_json(&scan::grade(d, p)), "kinds": kinds_json(d, p), "assets": assets})
-        })
-        .collect();
-    let findings: u64 = t.kinds.values().map(|k| k.count).sum();
-    let deid: u64 = t.kinds.values().map(|k| k.deidentified).sum();
-    let unreadable = r.unreadable().count();
-    json!({
-        "schema": "wangan.scan/1",
-        "targets": targets,
-        "policy": policy_json(p),
-        "summary": {"sources": r.sources, "bytes": r.bytes, "rows": r.rows, "findings": findings, "deidentified": deid, "unreadable": unreadable, "complete": unreadable == 0},
-        "grade": grade_json(total),
-        "datasets": datasets,
-        "skipped": r.skipped.iter().map(|s| json!({"source": s.source, "reason": s.reason, "unreadable": s.unreadable})).collect::<Vec<_>>(),
-    })
-}
-
-fn kind_label(k: Kind, out: Out) -> &'static str {
-    out.t(k.label_zh(), k.label_en())
-}
-
-fn render_table(r: &Report, p: &Policy, total: &Grade, nothing_read: bool, out: Out) -> String {
-    let mut s = String::new();
-    let mib = r.bytes as f64 / (1024.0 * 1024.0);
-    let _ = writeln!(
-        s,
-        "{} {} {}, {:.1} MiB, {} {}",
-        out.t("已扫描", "scanned"),
-        r.sources,
-        unit(out, r.sources, "个来源", "source", "sources"),
-        mib,
-        r.rows,
-        unit(out, r.rows, "行/记录", "row/record", "rows/records")
-    );
-    for d in r.datasets() {
-        let g = scan::grade(&d, p);
-        let style = match g.level {
-            Level::NoPi => Style::Dim,
-            Level::GeneralPi => Style::Yellow,
-            _ => Style::Red,
-        };
-        let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "{}  {}",
-            out.paint(Style::Bold, &escape(&d.source, false)),
-            out.paint(style, out.t(g.level.label_zh(), g.level.label_en()))
-        );
-        for a in r.assets.iter().filter(|a| a.source == d.source) {
-            let field = a
-                .field
-                .as_deref()
-                .map(|f| escape(f, false).into_owned())
-                .unwrap_or_else(|| "-".to_owned());
-            for (k, ks) in &a.kinds {
-                let sens = if scan::grade::is_sensitive(*k, ks, p) {
-                    out.paint(Style::Red, out.t(" 敏感", " sensitive"))
-                } else {
-                    String::new()
-                };
-                let _ = writeln!(
-                    s,
-                    "  {:<24} {:<14} {:>7} {} {:>7} {}{}{}{}",
-                    field,
-                    kind_label(*k, out),
-                    ks.count,
-                    out.t("处", "found"),
-                    ks.distinct(),
-                    out.t("个不同值", "distinct"),
-                    if ks.deidentified > 0 {
-                        format!(" +{} {}", ks.deidentified, out.t("已掩码", "masked"))
-                    } else {
-                        String::new()
-                    },
-                    ks.sample
-                        .map(|m| format!("  {}", escape(m.as_str(), false)))
-                        .unwrap_or_default(),
-                    sens,
-                );
-            }
-        }
-        for reason in g.reasons.iter().filter(|r| r.code != "pi") {
-            let _ = writeln!(s, "  - {}", out.t(&reason.zh, &reason.en));
-        }
-    }
-    for sk in &r.skipped {
-        let what = if sk.unreadable {
-            out.paint(Style::Red, out.t("无法读取", "unreadable"))
-        } else {
-            out.paint(Style::Dim, out.t("跳过", "skipped"))
-        };
-        let _ = writeln!(
-            s,
-            "{what} {}: {}",
-            escape(&sk.source, false),
-            escape(&sk.reason, false)
-        );
-    }
-    let _ = writeln!(s);
-    let unreadable = r.unreadable().count() as u64;
-    if nothing_read {
-        let _ = writeln!(
-            s,
-            "{}: {}",
-            out.t("总体分级候选", "overall grade candidate"),
-            out.paint(
-                Style::Red,
-                out.t("无 (没有任何输入可读)", "none: nothing could be read")
-            ),
-        );
-        return s;
-    }
-    if unreadable > 0 {
-        let _ = writeln!(
-            s,
-            "{}",
-            out.paint(
-                Style::Yellow,
-                &format!(
-                    "{unreadable} {}",
-                    out.t(
-                        "个输入无法读取: 以下分级只涵盖已读取的部分",
-                        if unreadable == 1 {
-                            "input could not be read: the grade below covers only what was read"
-                        } else {
-                            "inputs could not be read: the grade below covers only what was read"
-                        }
-                    )
-                )
-            )
-        );
-    }
-    let persons = if total.persons_estimated {
-        out.t("估计约", "estimated, about")
-    } else {
-        out.t("约", "about")
-    };
-    let _ = writeln!(
-        s,
-        "{}: {}  ({persons} {} {})",
-        out.t("总体分级候选", "overall grade candidate"),
-        out.paint(
-            Style::Bold,
-            out.t(total.level.label_zh(), total.level.label_en())
-        ),
-        total.persons,
-        unit(out, total.persons, "人", "person", "persons"),
-    );
-    let _ = writeln!(
-        s,
-        "{}",
-        out.paint(
-            Style::Dim,
-            out.t(
-                "分级为候选结论，阈值为本工具默认值（可配置），不构成法律认定；重要数据以主管部门目录为准。",
-                "Grades are candidates; thresholds are this tool's defaults (configurable), not legal determinations; important data is defined by the authorities' catalogs."
-            )
-        )
-    );
-    s
-}
-
-fn csv_field(v: &str) -> String {
-    // neutralise spreadsheet formulas, quote always
-    let v = if v.starts_with(['=', '+', '-', '@']) {
-        format!("'{v}")
-    } else {
-        v.to_owned()
-    };
-    format!("\"{}\"", v.replace('"', "\"\""))
-}
-
-fn render_csv(r: &Report, p: &Policy) -> String {
-    let mut s = String::from(
-        "\u{feff}source,field,type,category,count,distinct,deidentified,minors,sensitive,sample,confidence,asset_grade\r\n",
-    );
-    for a in &r.assets {
-        let g = scan::grade(a, p);
-        for (k, ks) in &a.kinds {
-            let row = [
-                csv_field(&a.source),
-                csv_field(a.field.as_deref().unwrap_or("")),
-                k.name().to_owned(),
-                csv_field(scan::grade::category(*k).0),
-                ks.count.to_string(),
-                ks.distinct().to_string(),
-                ks.deidentified.to_string(),
-                ks.minors.to_string(),
-                scan::grade::is_sensitive(*k, ks, p).to_string(),
-                csv_field(ks.sample.as_ref().map_or("", |m| m.as_str())),
-                ks.max_confidence.to_string(),
-                g.level.name().to_owned(),
-            ];
-            s.push_str(&row.join(","));
-            s.push_str("\r\n");
-        }
-    }
-    s
-}
-
-fn html_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '&' => o.push_str("&amp;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-fn render_html(r: &Report, p: &Policy, total: &Grade, targets: &[String], out: Out) -> String {
-    let mut s = String::new();
-    let lang = out.t("zh-CN", "en");
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>wangan scan</title>\
-<style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse;width:100%;margin:1em 0}}\
-th,td{{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}}th{{background:#f3f3f3}}\
-.sensitive_pi,.important_candidate{{color:#b00020;font-weight:bold}}.general_pi{{color:#a15c00}}.no_pi{{color:#555}}\
-code{{font-family:ui-monospace,monospace}}.note{{color:#666;font-size:13px}}</style></head><body>\n"
-    );
-    let _ = writeln!(
-        s,
-        "<h1>{}</h1>",
-        out.t(
-            "个人信息与重要数据扫描报告",
-            "Personal and important data scan"
-        )
-    );
-    let _ = writeln!(
-        s,
-        "<p>{}: {}</p>",
-        out.t("目标", "Targets"),
-        targets
-            .iter()
-            .map(|t| format!("<code>{}</code>", html_escape(t)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let _ = writeln!(
-        s,
-        "<p>{}: <span class=\"{}\">{}</span> — {} {}</p>",
-        out.t("总体分级候选", "Overall grade candidate"),
-        total.level.name(),
-        html_escape(out.t(total.level.label_zh(), total.level.label_en())),
-        total.persons,
-        unit(out, total.persons, "人", "person", "persons")
-    );
-    let _ = writeln!(
-        s,
-        "<ul>{}</ul>",
-        total
-            .reasons
-            .iter()
-            .map(|r| format!("<li>{}</li>", html_escape(out.t(&r.zh, &r.en))))
-            .collect::<String>()
-    );
-    let _ = writeln!(
-        s,
-        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        out.t("来源", "Source"),
-        out.t("字段", "Field"),
-        out.t("类型", "Type"),
-        out.t("数量", "Count"),
-        out.t("不同值", "Distinct"),
-        out.t("已掩码", "Masked"),
-        out.t("样例（已掩码）", "Sample (masked)"),
-        out.t("资产分级候选", "Asset grade")
-    );
-    for a in &r.assets {
-        let g = scan::grade(a, p);
-        for (k, ks) in &a.kinds {
-            let _ = writeln!(
-                s,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td class=\"{}\">{}</td></tr>",
-                html_escape(&a.source),
-                html_escape(a.field.as_deref().unwrap_or("")),
-                html_escape(kind_label(*k, out)),
-                ks.count,
-                ks.distinct(),
-                ks.deidentified,
-                html_escape(ks.sample.as_ref().map_or("", |m| m.as_str())),
-                g.level.name(),
-                html_escape(out.t(g.level.label_zh(), g.level.label_en()))
-            );
-        }
-    }
-    let _ = writeln!(s, "</table>");
-    if !r.skipped.is_empty() {
-        let _ = writeln!(s, "<h2>{}</h2><ul>", out.t("未扫描", "Skipped"));
-        for sk in &r.skipped {
-            let _ = writeln!(
-                s,
-                "<li><code>{}</code>: {}{}</li>",
-                html_escape(&sk.source),
-                html_escape(&sk.reason),
-                if sk.unreadable {
-                    html_escape(out.t(" (无法读取)", " (could not be read)"))
-                } else {
-                    String::new()
-                }
-            );
-        }
-        let _ = writeln!(s, "</ul>");
-    }
-    let _ = writeln!(
-        s,
-        "<p class=\"note\">{}</p></body></html>",
-        html_escape(out.t(
-            "分级为候选结论，阈值为本工具默认值（可配置），不构成法律认定；重要数据以主管部门目录为准。所有值均已掩码。",
-            "Grades are candidates; thresholds are this tool's defaults (configurable), not legal determinations. All values are masked."
-        ))
-    );
-    s
-}
-
-/// A source path as the URI reference SARIF requires (RFC 3986): `/` as
-/// the separator, every byte other than an unreserved character or `/`
-/// percent-encoded (spaces, `#`, `%`, `:`, Chinese names), and an absolute
-/// path as a `file://` URI.
-fn sarif_uri(source: &str) -> String {
-    let path = source.replace('\\', "/");
-    let mut u = String::with_capacity(path.len() + 8);
-    if path.starts_with('/') {
-        u.push_str("file://");
-    }
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            u.push(char::from(b));
-        } else {
-            let _ = write!(u, "%{b:02X}");
-        }
-    }
-    u
-}
-
-fn render_sarif(kept: &[Kept], p: &Policy) -> Value {
-    let _ = p;
-    let rules: Vec<Value> = Kind::ALL
-        .iter()
-        .map(|k| {
-            json!({
-                "id": k.name(),
-                "name": k.label_en(),
-                "shortDescription": {"text": format!("{} ({})", k.label_en(), k.label_zh())},
-                "properties": {"category": scan::grade::category(*k).1},
-            })
-        })
-        .collect();
-    let results: Vec<Value> = kept
-        .iter()
-        .filter(|k| k.row.is_none() && !k.f.is_deidentified())
-        .map(|k| {
-            let level = match k.f.kind {
-                Kind::CnId | Kind::BankCard | Kind::Passport | Kind::TravelPermit | Kind::Password | Kind::PrivateKey | Kind::ApiToken => "error",
-                Kind::CnUscc | Kind::Ipv4 | Kind::Ipv6 | Kind::Mac => "note",
-                _ => "warning",
-            };
-            let level = if k.f.is_minor() { "error" } else { level };
-            json!({
-                "ruleId": k.f.kind.name(),
-                "level": level,
-                "message": {"text": format!("{}: {}", k.f.kind.label_en(), k.f.masked.as_str())},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": sarif_uri(&k.source)},
-                        "region": {"byteOffset": k.f.start, "byteLength": k.f.end - k.f.start},
-                    },
-                    "logicalLocations": k.field.as_ref().map(|f| vec![json!({"name": f})]).unwrap_or_default(),
-                }],
-                "properties": {"confidence": k.f.confidence, "masked": k.f.masked.as_str()},
-            })
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "wangan scan",
-                "informationUri": "https://github.com/",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "results": results,
-        }],
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The JSONL line as a `serde_json::Value` writes it (the reference).
-    fn finding_json(source: &str, field: Option<&str>, row: Option<u64>, f: &Finding) -> Value {
-        json!({
-            "path": source,
-            "field": field,
-            "row": row,
-            "type": f.kind.name(),
-            "byte_start": f.start,
-            "byte_end": f.end,
-            "masked": f.masked.as_str(),
-            "confidence": f.confidence,
-            "deidentified": f.is_deidentified(),
-            "minor": f.is_minor(),
-        })
-    }
-
-    /// The JSONL lines are byte for byte those of the `Value` rendering,
-    /// for every kind of finding and awkward paths and fields.
-    #[test]
-    fn finding_lines_equal_value_rendering() {
-        let text = "身份证号11010519491231002X，手机138 0013 8000，邮箱 zhang.san@example.com，\
-                    IP 10.1.2.3，卡号 6222021234567890123，已掩码 138****8000，\
-                    统一社会信用代码 91350100M000100Y43，地址 北京市朝阳区建国路88号 张三";
-        let mut found = Vec::new();
-        scan::Detector::default().scan(text.as_bytes(), scan::Hint::default(), &mut found);
-        assert!(found.len() >= 5, "{found:?}");
-        let sources = ["a.log", "dir/\"q\"\\b\u{1}\t.csv", "数据/用户.json", ""];
-        let fields = [None, Some("手机"), Some("$.a[\"x\"]"), Some("\u{7f}\n")];
-        let rows = [None, Some(0), Some(u64::MAX)];
-        for f in &found {
-            for source in sources {
-                for field in fields {
-                    for row in rows {
-                        let mut want = serde_json::to_vec(&finding_json(source, field, row, f))
-                            .expect("serialize");
-                        want.push(b'\n');
-                        let mut got = Vec::new();
-                        write_finding_line(&mut got, source, field, row, f).expect("write");
-                        assert_eq!(
-                            String::from_utf8_lossy(&got),
-                            String::from_utf8_lossy(&want)
-                        );
-                    }
-                }
-            }
-        }
-    }
 }

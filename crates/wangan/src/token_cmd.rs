@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::json;
 use server::auth::{self, Role};
 
 use crate::out::{Exit, Out, Style, fail};
@@ -94,13 +93,7 @@ pub fn run(args: TokenArgs, out: Out) -> anyhow::Result<Exit> {
         TokenCommand::Create { dir, role } => {
             let t = auth::create_token(&dir.data_dir, role.into()).map_err(|e| lib_err(e, out))?;
             if out.json {
-                out.print_json(&json!({
-                    "schema": "wangan.token.create/1",
-                    "token": t.token,
-                    "id": t.id,
-                    "role": t.role.name(),
-                    "es_api_key": t.es_api_key(),
-                }))?;
+                out.print_json(&t.document())?;
             } else {
                 println!("{}", t.token);
                 eprintln!(
@@ -121,10 +114,7 @@ pub fn run(args: TokenArgs, out: Out) -> anyhow::Result<Exit> {
         TokenCommand::List { dir } => {
             let list = auth::list_tokens(&dir.data_dir).map_err(|e| lib_err(e, out))?;
             if out.json {
-                out.print_json(&json!({
-                    "schema": "wangan.token.list/1",
-                    "tokens": list.iter().map(|t| json!({"id": t.id, "role": t.role.name(), "created": t.created})).collect::<Vec<_>>(),
-                }))?;
+                out.print_json(&auth::ListDoc::new(&list))?;
             } else if list.is_empty() {
                 println!("{}", out.t("没有令牌", "no tokens"));
             } else {
@@ -147,9 +137,7 @@ pub fn run(args: TokenArgs, out: Out) -> anyhow::Result<Exit> {
                 ));
             }
             if out.json {
-                out.print_json(
-                    &json!({"schema": "wangan.token.revoke/1", "id": id, "revoked": true}),
-                )?;
+                out.print_json(&auth::RevokedDoc::new(&id))?;
             } else {
                 println!("{} {id}", out.t("已吊销令牌", "token revoked"));
             }

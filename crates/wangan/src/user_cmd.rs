@@ -8,7 +8,6 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::json;
 use server::console::users::{self, UserRole};
 
 use crate::out::{Exit, Out, Style, fail};
@@ -182,7 +181,7 @@ fn read_password(generate: bool, out: Out) -> anyhow::Result<(String, bool)> {
 
 fn show_generated(name: &str, pw: &str, out: Out) -> anyhow::Result<()> {
     if out.json {
-        out.print_json(&json!({"schema": "wangan.user.password/1", "name": name, "password": pw}))?;
+        out.print_json(&users::PasswordDoc::new(name, pw))?;
     } else {
         println!("{pw}");
         eprintln!(
@@ -219,17 +218,14 @@ pub fn run(args: UserArgs, out: Out) -> anyhow::Result<Exit> {
             if generated {
                 show_generated(&name, &pw, out)?;
             } else if out.json {
-                out.print_json(&json!({"schema": "wangan.user.add/1", "name": name, "role": UserRole::from(role).name()}))?;
+                out.print_json(&users::AddedDoc::new(&name, UserRole::from(role)))?;
             }
             done(out.t("已添加用户", "user added"));
         }
         UserCommand::List { dir } => {
             let list = users::list_users(&dir.data_dir).map_err(|e| lib_err(e, out))?;
             if out.json {
-                out.print_json(&json!({
-                    "schema": "wangan.user.list/1",
-                    "users": list.iter().map(|u| json!({"name": u.name, "role": u.role.name(), "disabled": u.disabled, "created": u.created})).collect::<Vec<_>>(),
-                }))?;
+                out.print_json(&users::ListDoc::new(&list))?;
             } else if list.is_empty() {
                 println!("{}", out.t("没有用户", "no users"));
             } else {

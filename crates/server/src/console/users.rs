@@ -543,3 +543,103 @@ mod tests {
         assert_eq!(list_users(&dir).unwrap().len(), 9);
     }
 }
+
+/// The schema name of [`PasswordDoc`].
+pub const PASSWORD_SCHEMA: &str = "wangan.user.password/1";
+/// The schema name of [`AddedDoc`].
+pub const ADD_SCHEMA: &str = "wangan.user.add/1";
+/// The schema name of [`ListDoc`].
+pub const LIST_SCHEMA: &str = "wangan.user.list/1";
+
+/// The document of a generated password (`wangan user add|passwd
+/// --generate --json`, schema `wangan.user.password/1`): shown once.
+#[derive(Serialize)]
+pub struct PasswordDoc<'a> {
+    /// Login name.
+    pub name: &'a str,
+    /// The generated password.
+    pub password: &'a str,
+    /// Always [`PASSWORD_SCHEMA`].
+    pub schema: &'static str,
+}
+
+impl<'a> PasswordDoc<'a> {
+    /// The password `password` generated for `name`.
+    pub fn new(name: &'a str, password: &'a str) -> PasswordDoc<'a> {
+        PasswordDoc {
+            name,
+            password,
+            schema: PASSWORD_SCHEMA,
+        }
+    }
+}
+
+impl std::fmt::Debug for PasswordDoc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordDoc")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The document of `wangan user add --json` (schema `wangan.user.add/1`).
+#[derive(Debug, Serialize)]
+pub struct AddedDoc<'a> {
+    /// Login name.
+    pub name: &'a str,
+    /// Role name.
+    pub role: &'static str,
+    /// Always [`ADD_SCHEMA`].
+    pub schema: &'static str,
+}
+
+impl<'a> AddedDoc<'a> {
+    /// `name` was added with `role`.
+    pub fn new(name: &'a str, role: UserRole) -> AddedDoc<'a> {
+        AddedDoc {
+            name,
+            role: role.name(),
+            schema: ADD_SCHEMA,
+        }
+    }
+}
+
+/// The document of `wangan user list --json` (schema `wangan.user.list/1`).
+#[derive(Debug, Serialize)]
+pub struct ListDoc<'a> {
+    /// Always [`LIST_SCHEMA`].
+    pub schema: &'static str,
+    /// The users (never their password hashes).
+    pub users: Vec<ListRow<'a>>,
+}
+
+/// One user in [`ListDoc`].
+#[derive(Debug, Serialize)]
+pub struct ListRow<'a> {
+    /// Creation time, RFC 3339.
+    pub created: &'a str,
+    /// Whether the user is disabled.
+    pub disabled: bool,
+    /// Login name.
+    pub name: &'a str,
+    /// Role name.
+    pub role: &'static str,
+}
+
+impl<'a> ListDoc<'a> {
+    /// The document of `users`.
+    pub fn new(users: &'a [User]) -> ListDoc<'a> {
+        ListDoc {
+            schema: LIST_SCHEMA,
+            users: users
+                .iter()
+                .map(|u| ListRow {
+                    created: &u.created,
+                    disabled: u.disabled,
+                    name: &u.name,
+                    role: u.role.name(),
+                })
+                .collect(),
+        }
+    }
+}
