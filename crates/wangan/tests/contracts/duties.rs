@@ -11,7 +11,7 @@ use crate::Example;
 /// One example of `wangan.profile.check/1` and of `wangan.assess/1`.
 pub fn examples() -> Vec<Example> {
     let file = Path::new("profile.toml");
-    let text = duties::profile::template(OperatorKind::NetworkOperator, false);
+    let text = duties::profile::template(OperatorKind::Operator, false);
     let profile = duties::profile::parse(&text, file).expect("the template is a valid profile");
     let mut out = vec![Example::of(
         duties::profile::CHECK_SCHEMA,
