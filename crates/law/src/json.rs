@@ -370,10 +370,7 @@ impl Show {
     pub fn new(input: ShowInput<'_>) -> Option<Show> {
         let loc = input.shown.first()?.loc;
         let refs: Vec<String> = input.shown.iter().map(|c| c.loc.key()).collect();
-        let reference = match Refs::of(refs) {
-            Some(r) => r,
-            None => return None,
-        };
+        let reference = Refs::of(refs)?;
         Some(Show {
             articles: Version::ALL
                 .iter()
