@@ -1,7 +1,7 @@
 //! `wangan vault …`: the log vault (init, ingest, verify, checkpoint, query, coverage, export,
 //! check-bundle, prune).
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
