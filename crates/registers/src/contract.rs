@@ -149,8 +149,8 @@ impl Anchored {
 
 /// `wangan.registers.verify/1` when there are no registers and the vault
 /// holds no anchors of any: nothing to verify. (With registers, the shape is
-/// [`crate::VerifyReport`].)
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// [`crate::VerifyReport`].) `VerifyMissing::default()` is the only value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(tag = "schema", rename = "wangan.registers.verify/1")]
 pub struct VerifyMissing {
     /// Always `false`.
@@ -160,12 +160,6 @@ pub struct VerifyMissing {
 impl VerifyMissing {
     /// Schema name.
     pub const SCHEMA: &'static str = "wangan.registers.verify/1";
-}
-
-impl Default for VerifyMissing {
-    fn default() -> Self {
-        VerifyMissing { exists: false }
-    }
 }
 
 /// Where anchoring stands after a record was written (the `anchor` member

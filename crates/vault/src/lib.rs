@@ -68,7 +68,7 @@ mod store;
 /// the `testing` feature, which only test builds enable.
 #[cfg(feature = "testing")]
 pub mod testing;
-mod tokens;
+pub mod tokens;
 pub mod tombstone;
 pub mod verified;
 pub mod verify;
