@@ -37,6 +37,8 @@
 //! # Ok::<(), duties::profile::ProfileError>(())
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod assess;
 pub mod evidence;
 pub mod interval;

@@ -20,6 +20,8 @@
 //! println!("{} duties decided", assessment.duties.len());
 //! ```
 
+#![deny(missing_docs)]
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;

@@ -39,6 +39,8 @@
 //! # Ok::<(), law::Error>(())
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod diff;
 mod duty;
 mod error;

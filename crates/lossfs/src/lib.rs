@@ -18,6 +18,8 @@
 //! Never part of a release build of `wangan`: only the power-loss tests
 //! depend on it.
 
+#![deny(missing_docs)]
+
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;

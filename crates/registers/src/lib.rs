@@ -64,9 +64,12 @@
 //! # Ok::<(), registers::Error>(())
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod anchor;
 pub mod chain;
 pub mod clock;
+pub mod contract;
 mod error;
 pub mod evidence;
 pub mod grade;

@@ -19,6 +19,8 @@
 //! # }
 //! ```
 
+#![deny(missing_docs)]
+
 mod csv;
 mod html;
 mod markdown;

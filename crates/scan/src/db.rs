@@ -1,5 +1,10 @@
 //! Databases: PostgreSQL and MySQL/MariaDB, read-only, sampled per table.
 //!
+//! [`mask_target`] is always here; the scanning itself
+//! ([`Scanner::scan_database`](crate::Scanner)) and its clients are behind
+//! the `db` feature (off by default: users of the library who scan no
+//! database do not compile the clients, nor the tokio runtime of `postgres`).
+//!
 //! The scanner lists the text-like columns of every base table outside the
 //! system schemas, reads up to `sample_rows` rows per table (the first rows
 //! in storage order; all rows with `sample_rows: None`) and scans each cell
@@ -19,7 +24,9 @@
 //! with the rest of the workspace). Connections are plain TCP or Unix
 //! sockets: use them on trusted networks or through an SSH tunnel.
 
+#[cfg(feature = "db")]
 use crate::engine::{Error, Scanner, Sink};
+#[cfg(feature = "db")]
 use crate::report::{Asset, Report};
 
 /// Mask the password of a URL-like target (`postgres://u:secret@h/db` →
@@ -46,6 +53,7 @@ pub fn mask_target(target: &str) -> String {
     }
 }
 
+#[cfg(feature = "db")]
 fn password_of(target: &str) -> Option<String> {
     let rest = &target[target.find("://")? + 3..];
     let auth_end = rest.find('/').unwrap_or(rest.len());
@@ -54,6 +62,7 @@ fn password_of(target: &str) -> Option<String> {
     (!pw.is_empty()).then(|| pw.to_owned())
 }
 
+#[cfg(feature = "db")]
 /// Remove the password (if any) of `target` from a driver message.
 fn clean(target: &str, msg: impl std::fmt::Display) -> String {
     let mut m = msg.to_string();
@@ -63,12 +72,14 @@ fn clean(target: &str, msg: impl std::fmt::Display) -> String {
     m.to_lowercase()
 }
 
+#[cfg(feature = "db")]
 struct Column {
     schema: String,
     table: String,
     name: String,
 }
 
+#[cfg(feature = "db")]
 fn group(cols: Vec<Column>) -> Vec<(String, String, Vec<String>)> {
     let mut out: Vec<(String, String, Vec<String>)> = Vec::new();
     for c in cols {
@@ -80,6 +91,7 @@ fn group(cols: Vec<Column>) -> Vec<(String, String, Vec<String>)> {
     out
 }
 
+#[cfg(feature = "db")]
 /// `SELECT` of the text form of `names` from `schema.table`, at most `limit` rows;
 /// `quote` quotes an identifier, `text` wraps a quoted column in the dialect's cast.
 fn sample_query(
@@ -100,14 +112,17 @@ fn sample_query(
     )
 }
 
+#[cfg(feature = "db")]
 fn quote_pg(id: &str) -> String {
     format!("\"{}\"", id.replace('"', "\"\""))
 }
 
+#[cfg(feature = "db")]
 fn quote_my(id: &str) -> String {
     format!("`{}`", id.replace('`', "``"))
 }
 
+#[cfg(feature = "db")]
 impl Scanner {
     /// Scan a database given as `postgres://…`/`postgresql://…` or
     /// `mysql://…`/`mariadb://…`. `tables` is an optional SQL `LIKE` pattern
@@ -348,6 +363,7 @@ mod tests {
             mask_target("mysql://root@127.0.0.1/test"),
             "mysql://root@127.0.0.1/test"
         );
+        #[cfg(feature = "db")]
         assert_eq!(
             clean("mysql://u:pw123@h/d", "Access denied pw123"),
             "access denied ****"

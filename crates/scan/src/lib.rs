@@ -31,8 +31,8 @@
 //!   reads CSV/TSV per column, JSON/NDJSON per key path and SQL dumps per
 //!   table column ([`formats`]), `.xlsx` per sheet column and `.docx` text,
 //!   and scans large files in chunks on several threads with bounded memory;
-//! - [`Scanner::scan_database`] samples PostgreSQL and MySQL/MariaDB tables
-//!   read-only ([`db`]);
+//! - `Scanner::scan_database` (feature `db`, off by default) samples
+//!   PostgreSQL and MySQL/MariaDB tables read-only ([`db`]);
 //! - [`Report`] aggregates per asset (counts, distinct values, distinct
 //!   persons) and [`grade()`] turns an asset into a grade *candidate* with
 //!   reasons under a configurable [`Policy`] (never a legal determination).
@@ -43,6 +43,8 @@
 //!
 //! The crate is synchronous and knows nothing of HTTP, async runtimes or the
 //! command line.
+
+#![deny(missing_docs)]
 
 mod cjk;
 pub mod db;

@@ -92,6 +92,8 @@
 //! so the console brings only `maud` (compile-time, escaping HTML templates), `argon2` and
 //! `form_urlencoded`.
 
+#![deny(missing_docs)]
+
 pub mod auth;
 pub mod bulk;
 pub mod cidr;

@@ -967,7 +967,7 @@ pub fn prove_consistency(
             return Err(Error::new(
                 ErrorKind::Corrupt,
                 format!(
-                    "the store's tree at size {} does not have the checkpoint's root: the log diverged from it; run `wangan vault verify`",
+                    "the store's tree at size {} does not have the checkpoint's root: the log diverged from it",
                     c.size
                 ),
             ));
@@ -977,7 +977,7 @@ pub fn prove_consistency(
     if !merkle::verify_consistency(alg, o.size, &o.root, n.size, &n.root, &proof) {
         return Err(Error::new(
             ErrorKind::Corrupt,
-            "the consistency proof computed from the store does not verify; run `wangan vault verify`",
+            "the consistency proof computed from the store does not verify",
         ));
     }
     Ok(ConsistencyProof {
@@ -1030,7 +1030,7 @@ fn export_inner(
     if !matches!(cp.check(keys), SigCheck::Valid { .. }) {
         return Err(Error::new(
             ErrorKind::Crypto,
-            "the latest checkpoint does not verify with the store's keys; run `wangan vault verify`",
+            "the latest checkpoint does not verify with the store's keys",
         ));
     }
     let size = cp.checkpoint.size;
@@ -1038,7 +1038,7 @@ fn export_inner(
         return Err(Error::new(
             ErrorKind::Corrupt,
             format!(
-                "the latest checkpoint ({} records, {}) does not fit the store ({} records, {}); run `wangan vault verify`",
+                "the latest checkpoint ({} records, {}) does not fit the store ({} records, {})",
                 size,
                 cp.checkpoint.hash.name(),
                 store.size(),
@@ -1056,9 +1056,7 @@ fn export_inner(
     if root != cp.checkpoint.root {
         return Err(Error::new(
             ErrorKind::Corrupt,
-            format!(
-                "the store's tree at size {size} does not match the latest checkpoint; run `wangan vault verify`"
-            ),
+            format!("the store's tree at size {size} does not match the latest checkpoint"),
         ));
     }
     let consistency = match since {
@@ -1102,9 +1100,7 @@ fn export_inner(
         if !merkle::verify_inclusion(alg, &alg.leaf(&canonical), seq, size, &proof, &root) {
             return Err(Error::new(
                 ErrorKind::Corrupt,
-                format!(
-                    "record seq {seq} does not match the tree (proof fails); run `wangan vault verify`"
-                ),
+                format!("record seq {seq} does not match the tree (proof fails)"),
             ));
         }
         buf.clear();

@@ -38,17 +38,21 @@
 //!
 //! See `DESIGN.md` in this crate for the on-disk format.
 
+#![deny(missing_docs)]
+
 pub mod block;
 pub mod bundle;
 pub mod clock;
 mod codec;
 pub mod config;
+pub mod contract;
 pub mod coverage;
 pub mod decode;
 pub mod durable;
 mod error;
 mod fsx;
 mod hash;
+pub mod ingest;
 pub mod keys;
 pub mod merkle;
 pub mod note;
@@ -56,11 +60,13 @@ pub mod parse;
 mod pipe;
 pub mod prune;
 pub mod query;
-pub mod record;
+mod record;
 pub mod segment;
 pub mod spans;
 mod store;
-#[doc(hidden)]
+/// Helpers that forge what only the key holder could (tests only): behind
+/// the `testing` feature, which only test builds enable.
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;
 pub mod tombstone;

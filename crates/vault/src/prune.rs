@@ -148,7 +148,7 @@ pub fn plan(store: &Store, now: OffsetDateTime) -> Result<PruneReport> {
     let ahead = now_ns.saturating_sub(latest_t);
     if ahead > cap {
         report.refused = Some(format!(
-            "the clock ({}) is {} ahead of the latest checkpoint ({}), more than the allowed gap of {max_gap}: a clock set forward could purge logs early; write checkpoints on a steady cadence (`wangan vault checkpoint --new`) and retry",
+            "the clock ({}) is {} ahead of the latest checkpoint ({}), more than the allowed gap of {max_gap}: a clock set forward could purge logs early; write checkpoints on a steady cadence (a new checkpoint now and then) and retry",
             t(now_ns),
             time::Duration::nanoseconds(ahead),
             t(latest_t)
@@ -180,7 +180,7 @@ pub fn plan(store: &Store, now: OffsetDateTime) -> Result<PruneReport> {
         let ft = &s.file.footer;
         if ft.first_seq != expect {
             report.refused = Some(format!(
-                "segment {} does not follow the previous one; run `wangan vault verify`",
+                "segment {} does not follow the previous one; verify the store",
                 s.name
             ));
             break;
@@ -223,7 +223,7 @@ pub fn plan(store: &Store, now: OffsetDateTime) -> Result<PruneReport> {
         if quiet {
             report.pruned.clear();
             report.refused = Some(format!(
-                "no record has arrived since {} (more than the allowed gap of {max_gap} before the clock's {}): the store's own history does not confirm the clock, so nothing is pruned; prune right after records arrive (after `wangan vault ingest`, or while logs flow to `wangan serve`)",
+                "no record has arrived since {} (more than the allowed gap of {max_gap} before the clock's {}): the store's own history does not confirm the clock, so nothing is pruned; prune right after records arrive (after an ingest, or while logs flow in)",
                 newest_recv.map_or_else(|| "the start".to_owned(), t),
                 t(now_ns)
             ));

@@ -193,10 +193,7 @@ impl Store {
         if !cpath.exists() {
             return Err(Error::new(
                 ErrorKind::NotFound,
-                format!(
-                    "no vault in {} (no vault.toml); run `wangan vault init` first",
-                    dir.display()
-                ),
+                format!("no vault in {} (no vault.toml)", dir.display()),
             ));
         }
         let config = Config::load(&cpath)?;
@@ -1133,7 +1130,7 @@ impl Vault {
             return Err(Error::new(
                 ErrorKind::Corrupt,
                 format!(
-                    "{}: the store is damaged ({} unreadable files, {} wal problems); run `wangan vault verify` and restore before writing",
+                    "{}: the store is damaged ({} unreadable files, {} wal problems); restore it before writing",
                     dir.display(),
                     store.bad_files.len(),
                     store.wal.corrupt.len()
@@ -1205,7 +1202,7 @@ impl Vault {
             return Err(Error::new(
                 ErrorKind::Corrupt,
                 format!(
-                    "checkpoint covers {} records but only {durable} are on disk; run `wangan vault verify`",
+                    "checkpoint covers {} records but only {durable} are on disk",
                     cp.checkpoint.size
                 ),
             ));

@@ -159,32 +159,11 @@ impl VerifyReport {
         !self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 
-    /// The documented JSON shape (`schema` = [`SCHEMA`]).
+    /// The documented JSON shape (`schema` = [`SCHEMA`]; the type is
+    /// [`crate::contract::Verify`]).
     pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::json;
-        let t = |ns: i64| crate::clock::rfc3339_ns(ns);
-        json!({
-            "schema": SCHEMA,
-            "intact": self.is_intact(),
-            "mode": if self.quick { "quick" } else { "full" },
-            "origin": self.origin,
-            "hash": self.hash.name(),
-            "records": self.size,
-            "records_checked": self.records_checked,
-            "segments": self.segments,
-            "tombstones": self.tombstones,
-            "checkpoints": self.checkpoints,
-            "latest_checkpoint": self.latest.map(|(s, r, tm)| json!({"size": s, "root": r.b64(), "time": t(tm)})),
-            "findings": self.findings.iter().map(|f| json!({
-                "kind": f.kind,
-                "severity": f.severity.name(),
-                "message": f.message,
-                "segment": f.segment,
-                "seq": f.seq.map(|(a, b)| json!({"first": a, "last": b})),
-                "time": f.time.map(|(a, b)| json!({"from": t(a), "to": t(b)})),
-                "sources": f.sources,
-            })).collect::<Vec<_>>(),
-        })
+        serde_json::to_value(crate::contract::Verify::<()>::new(self, None))
+            .unwrap_or(serde_json::Value::Null)
     }
 }
 

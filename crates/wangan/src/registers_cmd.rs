@@ -25,7 +25,7 @@ use registers::{
     AnchorSink, Input, ListQuery, Location, OperatorKind, Provenance, Record, Register, Registers,
     Settings, VaultAnchor, WriteCtx,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::out::{Exit, Lang, Out, Style, escape, fail, usage};
@@ -805,13 +805,13 @@ struct Anchoring {
 }
 
 impl Anchoring {
-    fn json(&self, zh: bool) -> Value {
-        json!({
-            "status": self.status,
-            "pending": self.pending,
-            "through": self.through,
-            "reason": self.reason.as_ref().map(|(z, e)| if zh { z.clone() } else { e.clone() }),
-        })
+    fn state(&self, zh: bool) -> registers::contract::AnchorState {
+        registers::contract::AnchorState {
+            status: self.status,
+            pending: self.pending,
+            through: self.through,
+            reason: (self.reason.as_ref()).map(|(z, e)| if zh { z.clone() } else { e.clone() }),
+        }
     }
 }
 
@@ -1278,12 +1278,11 @@ fn print_record(
 ) -> anyhow::Result<()> {
     let v = view::record_view(rec, ctx.kind, &ctx.settings, ctx.now, history, reveal);
     if ctx.out.json {
-        let mut j = serde_json::to_value(&v)?;
-        if let (Some(a), Value::Object(o)) = (anchoring, &mut j) {
-            o.insert("anchor".into(), a.json(ctx.zh()));
-        }
-        ctx.out.print_json(&j)?;
-        return Ok(());
+        let j = registers::contract::RecordOutput {
+            view: &v,
+            anchor: anchoring.map(|a| a.state(ctx.zh())),
+        };
+        return crate::vault_cmd::print_contract(ctx.out, &j);
     }
     kind_note(ctx);
     let reg = rec.register;
@@ -1554,16 +1553,16 @@ fn report_cmd(ctx: &Ctx, m: &ArgMatches) -> anyhow::Result<Exit> {
         Some(p) => {
             write_file(&p, &bytes)?;
             if ctx.out.json {
-                ctx.out.print_json(&json!({
-                    "schema": "wangan.incident.report/1",
-                    "id": rec.id,
-                    "revision": rec.revision,
-                    "kind": match kind { ReportKind::Initial => "initial", ReportKind::Summary => "summary" },
-                    "format": format,
-                    "output": p.display().to_string(),
-                    "bytes": bytes.len(),
-                    "sha256": registers::chain::sha256_hex(&bytes),
-                }))?;
+                let j = registers::contract::IncidentReport {
+                    id: rec.id.clone(),
+                    revision: rec.revision,
+                    kind: registers::contract::IncidentReport::kind_name(kind),
+                    format: format.clone(),
+                    output: p.display().to_string(),
+                    bytes: bytes.len(),
+                    sha256: registers::chain::sha256_hex(&bytes),
+                };
+                crate::vault_cmd::print_contract(ctx.out, &j)?;
             } else {
                 println!(
                     "{} {} ({} {})",
@@ -1720,11 +1719,8 @@ fn status(ctx: &Ctx) -> anyhow::Result<Exit> {
         Ok(r) => r,
         Err(e) if e.kind() == registers::ErrorKind::NotFound => {
             if ctx.out.json {
-                ctx.out.print_json(&json!({
-                    "schema": "wangan.registers.status/1",
-                    "location": ctx.location.display(),
-                    "exists": false,
-                }))?;
+                let j = registers::contract::StatusMissing::new(&ctx.location);
+                crate::vault_cmd::print_contract(ctx.out, &j)?;
             } else {
                 println!(
                     "{} {}",
@@ -1740,18 +1736,15 @@ fn status(ctx: &Ctx) -> anyhow::Result<Exit> {
     let version = regs.schema_version().map_err(|e| lib_err(e, ctx.out))?;
     let (pending, since) = regs.pending_count().map_err(|e| lib_err(e, ctx.out))?;
     if ctx.out.json {
-        ctx.out.print_json(&json!({
-            "schema": "wangan.registers.status/1",
-            "location": ctx.location.display(),
-            "backend": ctx.location.kind(),
-            "exists": true,
-            "store": regs.store_id(),
-            "schema_version": version,
-            "registers": counts,
-            "anchors_pending": pending,
-            "pending_since": since,
-            "operator_kind": ctx.kind,
-        }))?;
+        let j = registers::contract::Status::new(
+            &ctx.location,
+            regs.store_id(),
+            version,
+            counts,
+            (pending, since),
+            ctx.kind,
+        );
+        crate::vault_cmd::print_contract(ctx.out, &j)?;
         return Ok(Exit::Ok);
     }
     println!(
@@ -1916,12 +1909,7 @@ fn anchor_cmd(ctx: &Ctx) -> anyhow::Result<Exit> {
         .map_err(|e| lib_err(e, ctx.out))?;
     v.close().map_err(|e| fail(Exit::IoErr, e.to_string()))?;
     if ctx.out.json {
-        ctx.out.print_json(&json!({
-            "schema": "wangan.registers.anchor/1",
-            "anchored": o.anchored,
-            "through": o.through,
-            "pending": o.pending,
-        }))?;
+        crate::vault_cmd::print_contract(ctx.out, &registers::contract::Anchored::new(&o))?;
     } else {
         println!(
             "{}",
@@ -2079,8 +2067,8 @@ fn verify_cmd(ctx: &Ctx) -> anyhow::Result<Exit> {
     };
     let Some(rep) = rep else {
         if ctx.out.json {
-            ctx.out
-                .print_json(&json!({"schema": "wangan.registers.verify/1", "exists": false}))?;
+            let j = registers::contract::VerifyMissing::default();
+            crate::vault_cmd::print_contract(ctx.out, &j)?;
         } else {
             println!(
                 "{}",

@@ -1,12 +1,13 @@
 //! `wangan vault …`: the log vault (init, ingest, verify, checkpoint, query, coverage, export,
 //! check-bundle, prune).
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::json;
-use vault::{Incoming, InitOptions, Order, Query, Retention, Store, Vault, VerifyOptions};
+use vault::contract;
+use vault::ingest::{CommitPolicy, IngestError, IngestStats, Origin};
+use vault::{InitOptions, Order, Query, Retention, Store, Vault, VerifyOptions};
 
 use crate::out::{Exit, Out, Style, escape, fail, usage};
 
@@ -340,8 +341,35 @@ pub fn run(args: VaultArgs, out: Out) -> anyhow::Result<Exit> {
     }
 }
 
-/// Map a library error to an exit code and a localised message.
+/// Print a versioned JSON shape of [`vault::contract`] (or any other
+/// serialisable contract) as the JSON output of a command: pretty, keys sorted.
+pub(crate) fn print_contract(out: Out, v: &impl serde::Serialize) -> anyhow::Result<()> {
+    out.print_json(&serde_json::to_value(v)?)?;
+    Ok(())
+}
+
+/// Map a library error to an exit code and a localised message; a damaged
+/// store gets the hint to verify it (the library names no command).
 fn lib_err(e: vault::Error, out: Out) -> anyhow::Error {
+    let hint = (e.kind() == vault::ErrorKind::Corrupt)
+        .then(|| out.t("请运行 `wangan vault verify`", "run `wangan vault verify`"));
+    lib_err_hint(e, hint, out)
+}
+
+/// [`lib_err`] for opening a vault: a missing vault gets the hint to create one.
+fn open_err(e: vault::Error, out: Out) -> anyhow::Error {
+    if e.kind() == vault::ErrorKind::NotFound {
+        let hint = out.t(
+            "请先运行 `wangan vault init`",
+            "run `wangan vault init` first",
+        );
+        lib_err_hint(e, Some(hint), out)
+    } else {
+        lib_err(e, out)
+    }
+}
+
+fn lib_err_hint(e: vault::Error, hint: Option<&str>, out: Out) -> anyhow::Error {
     use vault::ErrorKind as K;
     let (code, zh) = match e.kind() {
         K::NotFound => (Exit::NoInput, "找不到日志库"),
@@ -358,9 +386,10 @@ fn lib_err(e: vault::Error, out: Out) -> anyhow::Error {
         K::Io => (Exit::IoErr, "读写失败"),
         _ => (Exit::Software, "内部错误"),
     };
+    let hint = hint.map(|h| format!("; {h}")).unwrap_or_default();
     let msg = match out.lang {
-        crate::out::Lang::Zh => format!("{zh}: {e}"),
-        crate::out::Lang::En => e.to_string(),
+        crate::out::Lang::Zh => format!("{zh}: {e}{hint}"),
+        crate::out::Lang::En => format!("{e}{hint}"),
     };
     fail(code, msg)
 }
@@ -427,15 +456,7 @@ fn init(
     let v = Vault::init(dir, &opts).map_err(|e| flag_err(e, out))?;
     let keys = v.public_keys();
     if out.json {
-        out.print_json(&json!({
-            "schema": "wangan.vault.init/1",
-            "data_dir": dir.display().to_string(),
-            "origin": keys.name,
-            "hash": opts.hash.name(),
-            "retention": retention.to_string(),
-            "ed25519_verifier_key": keys.ed25519_verifier_key(),
-            "sm2_public_key": keys.sm2_hex(),
-        }))?;
+        print_contract(out, &contract::Init::new(dir, keys, opts.hash, retention))?;
     } else {
         println!(
             "{} {}",
@@ -473,22 +494,6 @@ fn init(
     Ok(Exit::Ok)
 }
 
-fn now_ns() -> i64 {
-    vault::clock::to_ns(time::OffsetDateTime::now_utc())
-}
-
-struct IngestStats {
-    records: u64,
-    empty: u64,
-}
-
-/// Source, peer and transport of one input.
-struct Origin<'a> {
-    source: &'a str,
-    peer: &'a str,
-    transport: &'a str,
-}
-
 /// Why an ingest stopped in the middle of an input.
 struct Stop {
     /// Line number (from 1) of the input, when a line was refused.
@@ -497,6 +502,8 @@ struct Stop {
     message: String,
 }
 
+/// Ingest one input (framing and commit policy: [`vault::ingest`]), with a
+/// progress bar; a stop is localised here.
 fn ingest_reader(
     v: &mut Vault,
     o: &Origin<'_>,
@@ -505,108 +512,44 @@ fn ingest_reader(
     st: &mut IngestStats,
     out: Out,
 ) -> Result<(), Stop> {
-    let mut rd = BufReader::with_capacity(1 << 20, r);
-    // the start of a line that the previous read cut
-    let mut carry: Vec<u8> = Vec::new();
-    let mut n = 0u64;
-    let mut line_no = 0u64;
-    let mut last_commit = std::time::Instant::now();
-    let too_large = |line: u64, len: usize, out: Out| Stop {
-        line: Some(line),
-        code: Exit::DataErr,
-        message: format!(
-            "{} ({len} {}, {} {} {})",
-            out.t("记录过大", "record too large"),
-            out.t("字节以上", "bytes or more"),
-            out.t("上限", "the limit is"),
-            vault::MAX_RECORD_BYTES,
-            out.t("字节 (16 MiB)", "bytes (16 MiB)")
-        ),
-    };
-    let mut one = |v: &mut Vault, line: &[u8], received: i64, line_no: u64| -> Result<(), Stop> {
-        let mut l = line;
-        if l.last() == Some(&b'\r') {
-            l = &l[..l.len() - 1];
-        }
-        if l.is_empty() {
-            st.empty += 1;
-            return Ok(());
-        }
-        if l.len() > vault::MAX_RECORD_BYTES {
-            return Err(too_large(line_no, l.len(), out));
-        }
-        let lib = |e: vault::Error| {
-            let e = lib_err(e, out);
-            Stop {
-                line: Some(line_no),
-                code: e
-                    .downcast_ref::<crate::out::CliError>()
-                    .map_or(Exit::Software, |c| c.code),
-                message: e.to_string(),
-            }
-        };
-        v.append(&Incoming {
-            received_ns: received,
-            source: o.source,
-            peer: o.peer,
-            transport: o.transport,
-            raw: l,
-        })
-        .map_err(lib)?;
-        st.records += 1;
-        n += 1;
-        // a signed checkpoint about every second of a long ingest (the
-        // vault itself fsyncs every few MiB)
-        if n.is_multiple_of(4096) && last_commit.elapsed() >= std::time::Duration::from_secs(1) {
-            v.commit().map_err(lib)?;
-            last_commit = std::time::Instant::now();
-        }
-        Ok(())
-    };
-    let read_err = |e: std::io::Error, out: Out| Stop {
-        line: None,
-        code: Exit::IoErr,
-        message: format!("{}: {e}", out.t("读取失败", "read failed")),
-    };
-    loop {
-        let buf = match rd.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(read_err(e, out)),
-        };
-        if buf.is_empty() {
-            break;
-        }
-        // the lines of one read arrived together
-        let received = now_ns();
+    let mut progress = |n: u64| {
         if let Some(b) = bar {
-            b.inc(buf.len() as u64);
+            b.inc(n);
         }
-        // lines go to the vault straight from the read buffer
-        let mut start = 0;
-        for nl in memchr::memchr_iter(b'\n', buf) {
-            line_no += 1;
-            if carry.is_empty() {
-                one(v, &buf[start..nl], received, line_no)?;
-            } else {
-                carry.extend_from_slice(&buf[start..nl]);
-                one(v, &carry, received, line_no)?;
-                carry.clear();
+    };
+    let policy = CommitPolicy::default();
+    vault::ingest::ingest_lines(v, o, r, &policy, st, &mut progress).map_err(|e| {
+        let line = e.line();
+        match e {
+            IngestError::TooLarge { len, .. } => Stop {
+                line,
+                code: Exit::DataErr,
+                message: format!(
+                    "{} ({len} {}, {} {} {})",
+                    out.t("记录过大", "record too large"),
+                    out.t("字节以上", "bytes or more"),
+                    out.t("上限", "the limit is"),
+                    vault::MAX_RECORD_BYTES,
+                    out.t("字节 (16 MiB)", "bytes (16 MiB)")
+                ),
+            },
+            IngestError::Read(e) => Stop {
+                line,
+                code: Exit::IoErr,
+                message: format!("{}: {e}", out.t("读取失败", "read failed")),
+            },
+            IngestError::Vault { error, .. } => {
+                let e = lib_err(error, out);
+                Stop {
+                    line,
+                    code: e
+                        .downcast_ref::<crate::out::CliError>()
+                        .map_or(Exit::Software, |c| c.code),
+                    message: e.to_string(),
+                }
             }
-            start = nl + 1;
         }
-        carry.extend_from_slice(&buf[start..]);
-        // a line longer than any record may be is refused before it is all read
-        if carry.len() > vault::MAX_RECORD_BYTES + 1 {
-            return Err(too_large(line_no + 1, carry.len(), out));
-        }
-        let len = buf.len();
-        rd.consume(len);
-    }
-    if !carry.is_empty() {
-        one(v, &carry, now_ns(), line_no + 1)?;
-    }
-    Ok(())
+    })
 }
 
 /// Names recorded with every ingested record.
@@ -663,12 +606,9 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
             Ok(_) => {}
         }
     }
-    let mut v = Vault::open(dir).map_err(|e| lib_err(e, out))?;
+    let mut v = Vault::open(dir).map_err(|e| open_err(e, out))?;
     let first = v.next_seq();
-    let mut st = IngestStats {
-        records: 0,
-        empty: 0,
-    };
+    let mut st = IngestStats::default();
     let tty = std::io::stderr().is_terminal() && !out.json;
     // the input that failed, and why; what came before it is committed below
     let mut stopped: Option<(String, Stop)> = None;
@@ -785,16 +725,12 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
         return Err(fail(stop.code, format!("{at}: {}; {stored}", stop.message)));
     }
     if out.json {
-        out.print_json(&json!({
-            "schema": "wangan.vault.ingest/1",
-            "records": st.records,
-            "empty_lines_skipped": st.empty,
-            "first_seq": (st.records > 0).then_some(first),
-            "last_seq": (st.records > 0).then(|| first + st.records - 1),
-            "tree_size": size,
-            "root": root.b64(),
-            "sealed": info.map(|i| i.sealed).unwrap_or_default().into_iter().chain(tail).collect::<Vec<_>>(),
-        }))?;
+        let sealed = info.map(|i| i.sealed).unwrap_or_default();
+        let sealed = sealed.into_iter().chain(tail).collect();
+        print_contract(
+            out,
+            &contract::Ingest::new(first, &st, (size, root), sealed),
+        )?;
     } else {
         println!(
             "{} {} {} (seq {}..{}), {} {}; {} {size}",
@@ -812,7 +748,7 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
 }
 
 fn open_store(dir: &Path, out: Out) -> anyhow::Result<Store> {
-    Store::open(dir).map_err(|e| lib_err(e, out))
+    Store::open(dir).map_err(|e| open_err(e, out))
 }
 
 /// Name on stderr every part of the store that could not be read (damaged
@@ -942,12 +878,8 @@ fn verify(
     let regs = crate::registers_cmd::check_against_vault(&store, &location)?;
     let regs_intact = regs.as_ref().is_none_or(|r| r.is_intact());
     if out.json {
-        let mut j = report.to_json();
-        if let (Some(r), serde_json::Value::Object(o)) = (&regs, &mut j) {
-            o.insert("registers".into(), serde_json::to_value(r)?);
-            o.insert("intact".into(), (report.is_intact() && regs_intact).into());
-        }
-        out.print_json(&j)?;
+        let regs = regs.as_ref().map(|r| (r, regs_intact));
+        print_contract(out, &contract::Verify::new(&report, regs))?;
     } else {
         let mode = if quick {
             out.t("快速", "quick")
@@ -1017,7 +949,7 @@ fn verify(
 
 fn checkpoint(dir: &Path, new: bool, out: Out) -> anyhow::Result<Exit> {
     let cp = if new {
-        let mut v = Vault::open(dir).map_err(|e| lib_err(e, out))?;
+        let mut v = Vault::open(dir).map_err(|e| open_err(e, out))?;
         v.checkpoint_now().map_err(|e| lib_err(e, out))?
     } else {
         let store = open_store(dir, out)?;
@@ -1027,15 +959,7 @@ fn checkpoint(dir: &Path, new: bool, out: Out) -> anyhow::Result<Exit> {
             .ok_or_else(|| fail(Exit::NoInput, out.t("还没有检查点", "no checkpoint yet")))?
     };
     if out.json {
-        out.print_json(&json!({
-            "schema": "wangan.vault.checkpoint/1",
-            "origin": cp.checkpoint.origin,
-            "size": cp.checkpoint.size,
-            "root": cp.checkpoint.root.b64(),
-            "time": vault::clock::rfc3339_ns(cp.checkpoint.time_ns),
-            "hash": cp.checkpoint.hash.name(),
-            "note": cp.to_string(),
-        }))?;
+        print_contract(out, &contract::Checkpoint::new(&cp))?;
     } else {
         print!("{}", escape(&cp.to_string(), true));
     }
@@ -1053,36 +977,8 @@ fn query(dir: &Path, q: &Query, out: Out) -> anyhow::Result<Exit> {
         let rec = &r.record;
         let raw = String::from_utf8_lossy(&rec.raw);
         if out.json {
-            let mut o = json!({
-                "seq": rec.seq,
-                "received_at": vault::clock::rfc3339_ns(rec.received_ns),
-                "source": rec.source,
-                "peer": rec.peer,
-                "transport": rec.transport,
-                "raw": raw,
-            });
-            if std::str::from_utf8(&rec.raw).is_err() {
-                o["raw_hex"] = json!(
-                    rec.raw
-                        .iter()
-                        .map(|b| format!("{b:02x}"))
-                        .collect::<String>()
-                );
-            }
-            if let Some(p) = &r.parsed {
-                o["event_time"] = json!(p.event_time.map(vault::clock::rfc3339));
-                o["host"] = json!(p.host);
-                o["app"] = json!(p.app);
-                o["severity"] = json!(p.severity);
-                o["facility"] = json!(p.facility);
-                o["message"] = json!(p.message);
-                o["fields"] = json!(
-                    p.fields
-                        .iter()
-                        .map(|(k, v)| json!([k, v]))
-                        .collect::<Vec<_>>()
-                );
-            }
+            // through a `Value`: keys sorted, as this output has always been
+            let o = serde_json::to_value(contract::QueryRecord::new(&r))?;
             serde_json::to_writer(&mut w, &o)?;
             writeln!(w)?;
         } else {
@@ -1114,18 +1010,11 @@ fn prune(dir: &Path, dry_run: bool, out: Out) -> anyhow::Result<Exit> {
         let store = open_store(dir, out)?;
         vault::prune::plan(&store, time::OffsetDateTime::now_utc()).map_err(|e| lib_err(e, out))?
     } else {
-        let mut v = Vault::open(dir).map_err(|e| lib_err(e, out))?;
+        let mut v = Vault::open(dir).map_err(|e| open_err(e, out))?;
         vault::prune(&mut v, &vault::PruneOptions { dry_run }).map_err(|e| lib_err(e, out))?
     };
     if out.json {
-        out.print_json(&json!({
-            "schema": "wangan.vault.prune/1",
-            "dry_run": r.dry_run,
-            "now": vault::clock::rfc3339_ns(r.now_ns),
-            "cutoff": vault::clock::rfc3339_ns(r.cutoff_ns),
-            "pruned": r.pruned.iter().map(|p| json!({"segment": p.segment, "first_seq": p.first, "last_seq": p.end.saturating_sub(1), "newest": vault::clock::rfc3339_ns(p.newest_ns)})).collect::<Vec<_>>(),
-            "refused": r.refused,
-        }))?;
+        print_contract(out, &contract::Prune::new(&r))?;
     } else {
         println!(
             "{}: {}",
@@ -1198,47 +1087,8 @@ fn human_duration(d: time::Duration, out: Out) -> String {
     parts.join(out.t("", " "))
 }
 
-/// JSON shape `wangan.vault.coverage/1` (documented in crates/vault/DESIGN.md).
-fn coverage_json(r: &vault::CoverageReport) -> serde_json::Value {
-    let t = vault::clock::rfc3339_ns;
-    json!({
-        "schema": "wangan.vault.coverage/1",
-        "covered": r.all_covered(),
-        "at": t(r.at_ns),
-        "window": {
-            "from": t(r.window_start_ns),
-            "to": t(r.at_ns),
-            "length": r.window.to_string(),
-        },
-        "six_months_from": t(r.six_months_start_ns),
-        "utc_offset": fmt_offset(r.utc_offset),
-        "gap_threshold_seconds": r.gap.whole_seconds(),
-        "records": r.records,
-        "unreadable": r.unreadable,
-        "sources": r.sources.iter().map(|s| json!({
-            "source": s.source,
-            "records": s.records,
-            "first": t(s.first_ns),
-            "last": t(s.last_ns),
-            "in_window": s.in_window,
-            "covers_window": s.covers_window,
-            "six_months": s.six_months,
-            "gaps": s.gaps.iter().map(|g| json!({
-                "from": t(g.from_ns),
-                "to": t(g.to_ns),
-                "seconds": g.duration().whole_seconds(),
-                "before_first": g.at_start,
-                "after_last": g.at_end,
-            })).collect::<Vec<_>>(),
-            "days": s.days.iter().map(|(d, n)| json!([d.to_string(), n])).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
 fn fmt_offset(o: time::UtcOffset) -> String {
-    let (h, m, _) = o.as_hms();
-    let sign = if o.is_negative() { '-' } else { '+' };
-    format!("{sign}{:02}:{:02}", h.unsigned_abs(), m.unsigned_abs())
+    contract::utc_offset_text(o)
 }
 
 fn parse_offset(s: &str, out: Out) -> anyhow::Result<time::UtcOffset> {
@@ -1288,7 +1138,7 @@ fn coverage(
     }
     let t = vault::clock::rfc3339_ns;
     if out.json {
-        out.print_json(&coverage_json(&r))?;
+        print_contract(out, &contract::Coverage::new(&r))?;
     } else {
         writeln!(
             w,
@@ -1484,30 +1334,17 @@ fn prove_consistency(dir: &Path, old: &Path, new: &Path, out: Out) -> anyhow::Re
             return Err(fail(
                 Exit::Findings,
                 format!(
-                    "{}: {}",
+                    "{}: {}; {}",
                     out.t("无法证明一致性", "cannot prove consistency"),
-                    escape(&e.to_string(), false)
+                    escape(&e.to_string(), false),
+                    out.t("请运行 `wangan vault verify`", "run `wangan vault verify`")
                 ),
             ));
         }
         Err(e) => return Err(since_err(e, out)),
     };
-    let cp = |c: &vault::Checkpoint| {
-        json!({
-            "origin": c.origin,
-            "size": c.size,
-            "root": c.root.b64(),
-            "time": vault::clock::rfc3339_ns(c.time_ns),
-            "hash": c.hash.name(),
-        })
-    };
     if out.json {
-        out.print_json(&json!({
-            "schema": "wangan.vault.prove-consistency/1",
-            "old": cp(&p.old),
-            "new": cp(&p.new),
-            "proof": p.proof.iter().map(|h| h.b64()).collect::<Vec<_>>(),
-        }))?;
+        print_contract(out, &contract::ProveConsistency::new(&p))?;
     } else {
         let mut w = std::io::stdout().lock();
         writeln!(
@@ -1576,25 +1413,7 @@ fn export(
     let mut w = std::io::stdout().lock();
     let cp = &s.checkpoint;
     if out.json {
-        out.print_json(&json!({
-            "schema": "wangan.vault.export/1",
-            "output": output.display().to_string(),
-            "records": s.records,
-            "beyond_checkpoint": s.beyond_checkpoint,
-            "bytes": s.bytes,
-            "checkpoint": {
-                "origin": cp.origin,
-                "size": cp.size,
-                "root": cp.root.b64(),
-                "time": vault::clock::rfc3339_ns(cp.time_ns),
-                "hash": cp.hash.name(),
-            },
-            "since": s.since.as_ref().map(|o| json!({
-                "size": o.size,
-                "root": o.root.b64(),
-                "time": vault::clock::rfc3339_ns(o.time_ns),
-            })),
-        }))?;
+        print_contract(out, &contract::Export::new(output, &s))?;
     } else {
         writeln!(
             w,
@@ -1733,11 +1552,7 @@ fn check_bundle(
         Err(e) => {
             // not a well-formed bundle: a failed check, not a crash
             if out.json {
-                out.print_json(&json!({
-                    "schema": "wangan.vault.check-bundle/2",
-                    "ok": false,
-                    "error": e.to_string(),
-                }))?;
+                print_contract(out, &contract::CheckBundleInvalid::new(&e))?;
             } else {
                 writeln!(
                     w,
@@ -1752,52 +1567,11 @@ fn check_bundle(
     let t = vault::clock::rfc3339_ns;
     let self_consistent = c.self_consistent();
     if out.json {
-        out.print_json(&json!({
-            "schema": "wangan.vault.check-bundle/2",
-            "ok": c.ok(),
-            "trust": c.trust.name(),
-            "self_consistent": self_consistent,
-            "anchor": {
-                "keys": c.anchor_keys,
-                "trusted_keys_given": trusted.keys().len(),
-                "trust_store": store.as_ref().map(|s| s.display().to_string()),
-            },
-            "records": c.records,
-            "records_verified": c.records_verified,
-            "seq": c.seqs.map(|(a, b)| json!({"first": a, "last": b})),
-            "time": c.time.map(|(a, b)| json!({"from": t(a), "to": t(b)})),
-            "sources": c.sources.iter().map(|(s, n)| json!({"source": s, "records": n})).collect::<Vec<_>>(),
-            "hash": c.hash.map(|h| h.name()),
-            "checkpoint": c.checkpoint.as_ref().map(|cp| json!({
-                "origin": cp.origin,
-                "size": cp.size,
-                "root": cp.root.b64(),
-                "time": t(cp.time_ns),
-            })),
-            "keys": c.keys.as_ref().map(|k| json!({
-                "ed25519": k.ed25519_key,
-                "ed25519_id": k.ed25519_id,
-                "ed25519_sha256": k.ed25519_fingerprint,
-                "sm2": k.sm2_key,
-                "sm2_id": k.sm2_id,
-                "sm2_sha256": k.sm2_fingerprint,
-            })),
-            "sm2_verified": c.sm2_verified,
-            "since": c.since.as_ref().map(|o| json!({
-                "origin": o.origin,
-                "size": o.size,
-                "root": o.root.b64(),
-                "time": t(o.time_ns),
-                "consistency_verified": c.consistency_verified,
-            })),
-            "failures": c.failures.iter().map(|f| json!({
-                "kind": f.kind,
-                "record": f.record,
-                "seq": f.seq,
-                "message": f.message,
-            })).collect::<Vec<_>>(),
-            "more_failures": c.more_failures,
-        }))?;
+        let given = trusted.keys().len();
+        print_contract(
+            out,
+            &contract::CheckBundle::new(&c, given, store.as_deref()),
+        )?;
         return Ok(if c.ok() { Exit::Ok } else { Exit::Findings });
     }
     let verdict = if c.ok() {

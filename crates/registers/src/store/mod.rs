@@ -351,7 +351,7 @@ fn parse_data(reg: &str, id: &str, text: &str) -> Result<Map<String, Value>> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(m)) => Ok(m),
         _ => Err(Error::storage(format!(
-            "{reg} {id}: the stored record is not a JSON object; the store was changed outside wangan (run `wangan registers verify`)"
+            "{reg} {id}: the stored record is not a JSON object; the store was changed outside wangan"
         ))),
     }
 }
