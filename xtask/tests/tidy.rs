@@ -227,12 +227,6 @@ const COMMAND_TEXT_ALLOWED: &[(&str, &str, &str)] = &[
     ),
     (
         "crates/duties/src/profile.rs",
-        "unknown duty `{id}` (see `wangan law list`",
-        "an error naming a command: the hint is to move into profile_cmd.rs, which is being \
-         rewritten in parallel (issue 20); remove this entry with it",
-    ),
-    (
-        "crates/duties/src/profile.rs",
         "Read by `wangan assess`; check it with",
         "the commented profile template (a file for the operator), not an error",
     ),
@@ -418,10 +412,6 @@ const LONG_FILES: &[(&str, &str)] = &[
     (
         "crates/vault/src/store.rs",
         "layout, reader and writer in one file: being split (issue 20)",
-    ),
-    (
-        "crates/law/src/duty.rs",
-        "the duty types beside the table: being split (issue 20)",
     ),
     (
         "crates/duties/src/assess.rs",

@@ -12,6 +12,7 @@
 //!   duties, the changes across the three texts, search hits;
 //! - [`scan`]: the scanner's report as a table, CSV, HTML and SARIF 2.1.0.
 
+#![deny(missing_docs)]
 use std::borrow::Cow;
 
 pub mod law;
