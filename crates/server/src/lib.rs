@@ -99,6 +99,7 @@ pub mod bulk;
 pub mod cidr;
 pub mod config;
 pub mod console;
+pub mod contract;
 mod error;
 pub mod framing;
 mod http;

@@ -4,8 +4,8 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
 use server::Config;
+use server::contract::StoppedDoc;
 
 use crate::out::{Exit, Out, Style, escape, fail};
 
@@ -83,26 +83,16 @@ fn resolve(args: &ServeArgs, out: Out) -> anyhow::Result<Config> {
     Ok(cfg)
 }
 
-fn json_line(v: &serde_json::Value) {
+fn json_line(v: &impl serde::Serialize) {
     let mut o = std::io::stdout().lock();
-    let _ = writeln!(o, "{v}");
+    let line = serde_json::to_string(v).expect("a document serialises");
+    let _ = writeln!(o, "{line}");
     let _ = o.flush();
 }
 
 fn print_first_run(f: &server::FirstRun, cfg: &Config, out: Out) {
     if out.json {
-        json_line(&json!({
-            "schema": "wangan.serve.first-run/1",
-            "data_dir": cfg.data_dir.display().to_string(),
-            "vault_created": f.vault_created,
-            "origin": f.origin,
-            "ed25519_verifier_key": f.ed25519_verifier_key,
-            "sm2_key_id": f.sm2_key_id,
-            "sm2_public_key": f.sm2_public_key,
-            "token": f.token.token,
-            "token_id": f.token.id,
-            "role": f.token.role.name(),
-        }));
+        json_line(&f.document(&cfg.data_dir));
         return;
     }
     let dir = escape(&cfg.data_dir.display().to_string(), false).into_owned();
@@ -153,12 +143,7 @@ fn print_first_admin(a: &server::FirstAdmin, cfg: &Config, out: Out) {
         format!("{scheme}://{h}/console/")
     });
     if out.json {
-        json_line(&json!({
-            "schema": "wangan.serve.first-admin/1",
-            "user": a.name,
-            "password": a.password,
-            "console": url,
-        }));
+        json_line(&a.document(url.as_deref()));
         return;
     }
     println!(
@@ -190,16 +175,8 @@ fn print_first_admin(a: &server::FirstAdmin, cfg: &Config, out: Out) {
 }
 
 fn print_bound(b: &server::Bound, out: Out) {
-    let s = |a: Option<std::net::SocketAddr>| a.map(|a| a.to_string());
     if out.json {
-        json_line(&json!({
-            "schema": "wangan.serve.listening/1",
-            "syslog_udp": s(b.syslog_udp),
-            "syslog_tcp": s(b.syslog_tcp),
-            "syslog_tls": s(b.syslog_tls),
-            "http": s(b.http),
-            "tls_http": b.tls_http,
-        }));
+        json_line(&b.document());
         return;
     }
     let http_name = if b.tls_http { "https" } else { "http" };
@@ -241,11 +218,7 @@ pub fn run(args: ServeArgs, out: Out) -> anyhow::Result<Exit> {
     match end {
         server::Final::Signed { size } => {
             if out.json {
-                json_line(&json!({
-                    "schema": "wangan.serve.stopped/1",
-                    "checkpoint_signed": true,
-                    "size": size,
-                }));
+                json_line(&StoppedDoc::signed(size));
             } else {
                 eprintln!(
                     "{} ({size} {})",
@@ -260,11 +233,7 @@ pub fn run(args: ServeArgs, out: Out) -> anyhow::Result<Exit> {
         }
         server::Final::NotSigned { error } => {
             if out.json {
-                json_line(&json!({
-                    "schema": "wangan.serve.stopped/1",
-                    "checkpoint_signed": false,
-                    "error": error,
-                }));
+                json_line(&StoppedDoc::unsigned(error.clone()));
             }
             Err(fail(
                 Exit::IoErr,
