@@ -55,6 +55,9 @@ const ASTOP: u32 = 1 << 15;
 const GIVEN3: u32 = 1 << 16;
 /// First character of a word that introduces an address ([`ADDR_CUES`]).
 const ACUE1: u32 = 1 << 17;
+/// Second character of a province name: with [`PROV`] before it, the
+/// province list is worth comparing (`上`, `新`, `西` start many words).
+const PROV2: u32 = 1 << 18;
 
 const SURNAMES: &str = include_str!("../data/surnames.txt");
 const GIVEN: &str = include_str!("../data/given.txt");
@@ -221,6 +224,7 @@ fn tables() -> &'static Tables {
         let provinces: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
         for p in &provinces {
             set(p.get(..3).unwrap_or(""), PROV);
+            set(p.get(3..6).unwrap_or(""), PROV2);
         }
         let places: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
         for c in ADDR_CUES {
@@ -302,6 +306,15 @@ fn flags_at(t: &Tables, text: &[u8], i: usize) -> Option<u32> {
 #[inline(always)]
 fn ideo_before(text: &[u8], i: usize) -> Option<usize> {
     if i < 3 { None } else { ideo(text, i - 3) }
+}
+
+/// A province name starts at `i` (`f`: the flags there): the list is
+/// compared only when the next character may be a province's second.
+#[inline(always)]
+fn province_at(t: &Tables, text: &[u8], i: usize, f: u32) -> bool {
+    f & PROV != 0
+        && flags_at(t, text, i + 3).is_some_and(|g| g & PROV2 != 0)
+        && word_at(text, i, &t.provinces).is_some()
 }
 
 /// The length in bytes of the surname at `j` (compound first), if one is.
@@ -395,7 +408,7 @@ pub(crate) fn scan(
                 prev_end = usize::MAX;
                 continue;
             }
-            let prov = f & PROV != 0 && word_at(text, i, &t.provinces).is_some();
+            let prov = province_at(t, text, i, f);
             if prov || f & STOP == 0 {
                 let start_ok = addr_start_ok(text, i, pf);
                 if start_ok || prov {
@@ -532,9 +545,7 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
     // nor a word before a province name (`位于宁夏回族自治区`)
     let mut p = g;
     while p < e {
-        if flags_at(t, text, p).is_some_and(|f| f & PROV != 0)
-            && word_at(text, p, &t.provinces).is_some()
-        {
+        if flags_at(t, text, p).is_some_and(|f| province_at(t, text, p, f)) {
             return none;
         }
         p += 3;
