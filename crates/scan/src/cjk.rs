@@ -491,8 +491,14 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
         return none;
     };
     let g = s + sl;
+    // most candidates end here: what follows the surname can start neither
+    // a given name nor a title
+    let fg = flags_at(t, text, g);
+    if fg.is_none_or(|f| f & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) == 0) {
+        return none;
+    }
     // a title right after the surname: `王经理`, `李总`
-    if let Some(fg) = flags_at(t, text, g)
+    if let Some(fg) = fg
         && fg & TITLE != 0
         && let Some(w) = word_at(text, g, TITLE_WORDS)
     {
