@@ -359,6 +359,11 @@ pub(crate) fn scan(
     // needs a province name there
     let mut cands = [(0usize, false); 4];
     let mut nc = 0usize;
+    // an ideograph with none of `hot` after one with none of `cue` does
+    // nothing below: no surname, no street or province, and no address can
+    // start after its predecessor
+    let hot = SUR1 | SUR2 | SURC | if addresses { STREET | PROV } else { 0 };
+    let cue = if addresses { CUE } else { 0 };
     while i < n {
         let b = text[i];
         if b < 0x80 {
@@ -380,6 +385,22 @@ pub(crate) fn scan(
             continue;
         };
         let f = t.flags[k];
+        if prev_end == i && prev_f & cue == 0 && f & hot == 0 {
+            // a run of such ideographs (most of running text) in a tight loop
+            let mut pf = f;
+            let mut j = i + 3;
+            while pf & cue == 0
+                && let Some(k) = ideo(text, j)
+                && t.flags[k] & hot == 0
+            {
+                pf = t.flags[k];
+                j += 3;
+            }
+            prev_f = pf;
+            prev_end = j;
+            i = j;
+            continue;
+        }
         let pf = if prev_end == i {
             Some(prev_f)
         } else {
