@@ -463,6 +463,16 @@ pub(crate) fn scan(
             continue;
         }
         if names && f & (SUR1 | SUR2 | SURC) != 0 {
+            // a single surname followed by what starts neither a given name
+            // nor a title is no name ([`name_scored`] would say so after a
+            // call and a second decode)
+            if f & SURC == 0
+                && flags_at(t, text, i + 3)
+                    .is_none_or(|g| g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) == 0)
+            {
+                i += 3;
+                continue;
+            }
             match name(t, text, i) {
                 Ok(e) => {
                     if tk < taken.len() && taken[tk].0 < e {
