@@ -22,6 +22,8 @@
 
 use std::sync::OnceLock;
 
+use wide::u8x16;
+
 /// Flags per ideograph (U+4E00–U+9FFF).
 const SUR1: u32 = 1;
 const SUR2: u32 = 1 << 1;
@@ -55,6 +57,9 @@ const ASTOP: u32 = 1 << 15;
 const GIVEN3: u32 = 1 << 16;
 /// First character of a word that introduces an address ([`ADDR_CUES`]).
 const ACUE1: u32 = 1 << 17;
+/// Second character of a province name: with [`PROV`] before it, the
+/// province list is worth comparing (`上`, `新`, `西` start many words).
+const PROV2: u32 = 1 << 18;
 
 const SURNAMES: &str = include_str!("../data/surnames.txt");
 const GIVEN: &str = include_str!("../data/given.txt");
@@ -221,6 +226,7 @@ fn tables() -> &'static Tables {
         let provinces: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
         for p in &provinces {
             set(p.get(..3).unwrap_or(""), PROV);
+            set(p.get(3..6).unwrap_or(""), PROV2);
         }
         let places: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
         for c in ADDR_CUES {
@@ -304,6 +310,15 @@ fn ideo_before(text: &[u8], i: usize) -> Option<usize> {
     if i < 3 { None } else { ideo(text, i - 3) }
 }
 
+/// A province name starts at `i` (`f`: the flags there): the list is
+/// compared only when the next character may be a province's second.
+#[inline(always)]
+fn province_at(t: &Tables, text: &[u8], i: usize, f: u32) -> bool {
+    f & PROV != 0
+        && flags_at(t, text, i + 3).is_some_and(|g| g & PROV2 != 0)
+        && word_at(text, i, &t.provinces).is_some()
+}
+
 /// The length in bytes of the surname at `j` (compound first), if one is.
 pub(crate) fn surname_len(text: &[u8], j: usize) -> Option<usize> {
     let t = tables();
@@ -346,11 +361,27 @@ pub(crate) fn scan(
     // needs a province name there
     let mut cands = [(0usize, false); 4];
     let mut nc = 0usize;
+    // an ideograph with none of `hot` after one with none of `cue` does
+    // nothing below: no surname, no street or province, and no address can
+    // start after its predecessor
+    let hot = SUR1 | SUR2 | SURC | if addresses { STREET | PROV } else { 0 };
+    let cue = if addresses { CUE } else { 0 };
     while i < n {
         let b = text[i];
         if b < 0x80 {
-            // skip ASCII eight bytes at a time
+            // skip ASCII sixteen bytes at a time (one SIMD compare), then
+            // eight
             i += 1;
+            while let Some(w) = text.get(i..i + 16) {
+                let mut a = [0u8; 16];
+                a.copy_from_slice(w);
+                let m = u8x16::new(a).move_mask();
+                if m != 0 {
+                    i += m.trailing_zeros() as usize;
+                    break;
+                }
+                i += 16;
+            }
             while i + 8 <= n {
                 let w = u64::from_le_bytes(text[i..i + 8].try_into().unwrap_or([0; 8]));
                 let hi = w & 0x8080_8080_8080_8080;
@@ -367,6 +398,22 @@ pub(crate) fn scan(
             continue;
         };
         let f = t.flags[k];
+        if prev_end == i && prev_f & cue == 0 && f & hot == 0 {
+            // a run of such ideographs (most of running text) in a tight loop
+            let mut pf = f;
+            let mut j = i + 3;
+            while pf & cue == 0
+                && let Some(k) = ideo(text, j)
+                && t.flags[k] & hot == 0
+            {
+                pf = t.flags[k];
+                j += 3;
+            }
+            prev_f = pf;
+            prev_end = j;
+            i = j;
+            continue;
+        }
         let pf = if prev_end == i {
             Some(prev_f)
         } else {
@@ -395,7 +442,7 @@ pub(crate) fn scan(
                 prev_end = usize::MAX;
                 continue;
             }
-            let prov = f & PROV != 0 && word_at(text, i, &t.provinces).is_some();
+            let prov = province_at(t, text, i, f);
             if prov || f & STOP == 0 {
                 let start_ok = addr_start_ok(text, i, pf);
                 if start_ok || prov {
@@ -416,6 +463,16 @@ pub(crate) fn scan(
             continue;
         }
         if names && f & (SUR1 | SUR2 | SURC) != 0 {
+            // a single surname followed by what starts neither a given name
+            // nor a title is no name ([`name_scored`] would say so after a
+            // call and a second decode)
+            if f & SURC == 0
+                && flags_at(t, text, i + 3)
+                    .is_none_or(|g| g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) == 0)
+            {
+                i += 3;
+                continue;
+            }
             match name(t, text, i) {
                 Ok(e) => {
                     if tk < taken.len() && taken[tk].0 < e {
@@ -478,8 +535,14 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
         return none;
     };
     let g = s + sl;
+    // most candidates end here: what follows the surname can start neither
+    // a given name nor a title
+    let fg = flags_at(t, text, g);
+    if fg.is_none_or(|f| f & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) == 0) {
+        return none;
+    }
     // a title right after the surname: `王经理`, `李总`
-    if let Some(fg) = flags_at(t, text, g)
+    if let Some(fg) = fg
         && fg & TITLE != 0
         && let Some(w) = word_at(text, g, TITLE_WORDS)
     {
@@ -532,9 +595,7 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
     // nor a word before a province name (`位于宁夏回族自治区`)
     let mut p = g;
     while p < e {
-        if flags_at(t, text, p).is_some_and(|f| f & PROV != 0)
-            && word_at(text, p, &t.provinces).is_some()
-        {
+        if flags_at(t, text, p).is_some_and(|f| province_at(t, text, p, f)) {
             return none;
         }
         p += 3;

@@ -278,6 +278,9 @@ pub struct Detector {
     key_scan: KeyScan,
     neg: NegScan,
     names: AhoCorasick,
+    /// The same keywords for a SIMD (Teddy) search, where the CPU has one:
+    /// the automaton's byte prefilter stops at most ideographs.
+    names_packed: Option<aho_corasick::packed::Searcher>,
     /// Every name-introducing keyword holds a non-ASCII byte: ASCII text
     /// has no name context.
     intro_non_ascii: bool,
@@ -984,12 +987,19 @@ impl Detector {
             .map(|k| k.0)
             .collect();
         let intro_non_ascii = intro.iter().all(|k| !k.is_ascii());
+        let names_packed = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
+            .only_teddy(true)
+            .builder()
+            .extend(&intro)
+            .build();
         let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(intro)
             .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
         Detector {
             names,
+            names_packed,
             intro_non_ascii,
             neg,
             opts,
@@ -2299,29 +2309,41 @@ impl Detector {
 
     /// Names after a keyword: `姓名：张三`, `联系人李四`.
     fn names(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>) {
-        // a separate small automaton: its SIMD prefilter skips most text
         let _ = hint;
         // each match is decided as it is found, while its bytes are in cache
-        for m in self.names.find_iter(text) {
-            let mut j = m.end();
-            // separators
-            for _ in 0..3 {
-                if let Some(&b) = text.get(j)
-                    && matches!(b, b':' | b' ' | b'=' | b'"' | b'\'')
-                {
-                    j += 1;
-                } else if text[j..].starts_with("：".as_bytes())
-                    || text[j..].starts_with("为".as_bytes())
-                    || text[j..].starts_with("是".as_bytes())
-                {
-                    j += 3;
-                } else {
-                    break;
+        match &self.names_packed {
+            Some(p) => {
+                for m in p.find_iter(text) {
+                    Self::name_after(text, m.end(), em);
                 }
             }
-            if let Some(e) = name_at(text, j) {
-                em.push(Kind::CnName, j, e, 70, flags::CONTEXT, &text[j..e], 0);
+            None => {
+                for m in self.names.find_iter(text) {
+                    Self::name_after(text, m.end(), em);
+                }
             }
+        }
+    }
+
+    /// The name after a keyword ending at `j`, past separators.
+    fn name_after(text: &[u8], mut j: usize, em: &mut Emit<'_>) {
+        // separators
+        for _ in 0..3 {
+            if let Some(&b) = text.get(j)
+                && matches!(b, b':' | b' ' | b'=' | b'"' | b'\'')
+            {
+                j += 1;
+            } else if text[j..].starts_with("：".as_bytes())
+                || text[j..].starts_with("为".as_bytes())
+                || text[j..].starts_with("是".as_bytes())
+            {
+                j += 3;
+            } else {
+                break;
+            }
+        }
+        if let Some(e) = name_at(text, j) {
+            em.push(Kind::CnName, j, e, 70, flags::CONTEXT, &text[j..e], 0);
         }
     }
 
