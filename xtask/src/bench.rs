@@ -891,8 +891,9 @@ fn report(
     );
     let _ = writeln!(
         md,
-        "## Reproduce\n\n```\ncargo xtask bench vault --lines {sizes} --seed {}{}\n```\n",
+        "## Reproduce\n\n```\ncargo xtask bench vault --lines {sizes} --seed {}{}{}\n```\n",
         o.seed,
+        if o.journal { "" } else { " --skip-journal" },
         if servers_pinned() {
             " --pin-servers"
         } else {
