@@ -799,123 +799,64 @@ fn full(store: &Store, cps: &[Cp], f: &mut Vec<Finding>, opts: &VerifyOptions<'_
             *acc = TileAcc::new();
         }
     };
-    for (first, is_seg, i) in items {
-        let size_now = main.size() + tile.size();
-        if first != size_now {
-            broken = true;
-        }
-        if !is_seg {
-            let t = &store.tombstones()[i];
-            if let Some(c) = CompactRange::from_parts(t.tree_size, t.compact.clone()) {
-                let mut roots = c.roots().to_vec();
-                let main_size = t.tree_size & !(TILE - 1);
-                let n_main = main_size.count_ones() as usize;
-                let tail = roots.split_off(n_main);
-                main = CompactRange::from_parts(main_size, roots).unwrap_or_default();
-                tile = CompactRange::from_parts(t.tree_size - main_size, tail).unwrap_or_default();
-                acc = TileAcc::new();
-                broken = false;
-                check_cps(
-                    t.tree_size,
-                    &main,
-                    &tile,
-                    &mut ci,
-                    &mut last_good,
-                    f,
-                    broken,
-                );
-            }
-            continue;
-        }
-        let s = &store.segments()[i];
-        let ft = &s.file.footer;
-        let name = s.name.as_str();
-        for bi in 0..ft.blocks.len() {
-            let be = ft.blocks[bi];
-            let (h, data) = match s.file.read_block(bi) {
-                Ok(x) => x,
-                Err(_) if pruned_meanwhile(store, s) => {
-                    // a prune beside us: its tombstone keeps the tree state
-                    broken = true;
-                    break;
-                }
-                Err(e) => {
-                    if !f
-                        .iter()
-                        .any(|x| x.kind == "block_corrupt" && x.segment.as_deref() == Some(name))
-                    {
-                        f.push(
-                            Finding::new("block_corrupt", Severity::Error, e.to_string())
-                                .seg(name)
-                                .seqs(
-                                    be.first_seq,
-                                    (be.first_seq + u64::from(be.count)).saturating_sub(1),
-                                )
-                                .times(be.min_recv, be.newest()),
-                        );
-                    }
-                    broken = true;
-                    continue;
-                }
-            };
-            let mut expect = h.first_seq;
-            let mut n = 0u32;
-            let mut it = data.records();
-            for r in it.by_ref() {
-                let r = match r {
-                    Ok(r) => r,
-                    Err(e) => {
-                        f.push(
-                            Finding::new(
-                                "block_corrupt",
-                                Severity::Error,
-                                format!("{name}: block {bi}: {e}"),
-                            )
-                            .seg(name)
-                            .seqs(expect, (h.first_seq + u64::from(h.count)).saturating_sub(1)),
-                        );
-                        broken = true;
+    // blocks are read, decompressed and their leaves hashed by worker
+    // threads, ahead of this one, which builds the tree in order
+    let jobs: Vec<(usize, usize)> = items
+        .iter()
+        .filter(|x| x.1)
+        .flat_map(|&(_, _, i)| {
+            (0..store.segments()[i].file.footer.blocks.len()).map(move |bi| (i, bi))
+        })
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().min(MAX_VERIFY_THREADS))
+        .min(jobs.len().max(1));
+    std::thread::scope(|sc| {
+        let mut rxs = Vec::with_capacity(threads);
+        for w in 0..threads {
+            let (tx, rx) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
+            let jobs = &jobs;
+            sc.spawn(move || {
+                let mut scratch = Vec::with_capacity(4096);
+                for &(si, bi) in jobs.iter().skip(w).step_by(threads) {
+                    let r = block_leaves(&store.segments()[si].file, bi, alg, &mut scratch);
+                    if tx.send(r).is_err() {
                         break;
                     }
-                };
-                n += 1;
-                if r.seq != expect {
-                    let (kind, a, b) = if r.seq > expect {
-                        ("records_deleted", expect, r.seq - 1)
-                    } else {
-                        ("records_reordered", r.seq, expect - 1)
-                    };
-                    let mut x = Finding::new(
-                        kind,
-                        Severity::Error,
-                        format!(
-                            "{name}: block {bi}: seq {} found where {expect} was expected",
-                            r.seq
-                        ),
-                    )
-                    .seg(name)
-                    .seqs(a, b)
-                    .times(r.received_ns, r.received_ns);
-                    x.sources = vec![r.source.to_owned()];
-                    f.push(x);
-                    broken = true;
                 }
-                expect = r.seq.saturating_add(1);
-                let leaf = r.leaf_hash(alg, &mut scratch);
-                if !broken {
-                    push_leaf(
-                        leaf,
-                        r.seq,
-                        r.received_ns,
-                        r.source,
-                        &mut main,
-                        &mut tile,
-                        &mut acc,
-                        Some((&ft.tiles, ft.first_tile, name)),
-                        f,
-                    );
+            });
+            rxs.push(rx);
+        }
+        let next_block = |k: &mut usize| -> Result<BlockLeaves> {
+            let r = rxs[*k % threads].recv().unwrap_or_else(|_| {
+                Err(crate::Error::new(
+                    crate::ErrorKind::Io,
+                    "verify worker thread stopped unexpectedly",
+                ))
+            });
+            *k += 1;
+            r
+        };
+        let mut k = 0usize;
+        for (first, is_seg, i) in items {
+            let size_now = main.size() + tile.size();
+            if first != size_now {
+                broken = true;
+            }
+            if !is_seg {
+                let t = &store.tombstones()[i];
+                if let Some(c) = CompactRange::from_parts(t.tree_size, t.compact.clone()) {
+                    let mut roots = c.roots().to_vec();
+                    let main_size = t.tree_size & !(TILE - 1);
+                    let n_main = main_size.count_ones() as usize;
+                    let tail = roots.split_off(n_main);
+                    main = CompactRange::from_parts(main_size, roots).unwrap_or_default();
+                    tile =
+                        CompactRange::from_parts(t.tree_size - main_size, tail).unwrap_or_default();
+                    acc = TileAcc::new();
+                    broken = false;
                     check_cps(
-                        main.size() + tile.size(),
+                        t.tree_size,
                         &main,
                         &tile,
                         &mut ci,
@@ -924,57 +865,159 @@ fn full(store: &Store, cps: &[Cp], f: &mut Vec<Finding>, opts: &VerifyOptions<'_
                         broken,
                     );
                 }
-                checked += 1;
-                if checked.is_multiple_of(65536)
-                    && let Some(p) = opts.progress
-                {
-                    p(checked);
+                continue;
+            }
+            let s = &store.segments()[i];
+            let ft = &s.file.footer;
+            let name = s.name.as_str();
+            // a prune beside us stopped this segment: the rest of its blocks are skipped
+            let mut gone = false;
+            for bi in 0..ft.blocks.len() {
+                let be = ft.blocks[bi];
+                let read = next_block(&mut k);
+                if gone {
+                    continue;
+                }
+                let bl = match read {
+                    Ok(x) => x,
+                    Err(_) if pruned_meanwhile(store, s) => {
+                        // a prune beside us: its tombstone keeps the tree state
+                        broken = true;
+                        gone = true;
+                        continue;
+                    }
+                    Err(e) => {
+                        if !f.iter().any(|x| {
+                            x.kind == "block_corrupt" && x.segment.as_deref() == Some(name)
+                        }) {
+                            f.push(
+                                Finding::new("block_corrupt", Severity::Error, e.to_string())
+                                    .seg(name)
+                                    .seqs(
+                                        be.first_seq,
+                                        (be.first_seq + u64::from(be.count)).saturating_sub(1),
+                                    )
+                                    .times(be.min_recv, be.newest()),
+                            );
+                        }
+                        broken = true;
+                        continue;
+                    }
+                };
+                let h = &bl.header;
+                let mut expect = h.first_seq;
+                let mut n = 0u32;
+                for r in &bl.recs {
+                    n += 1;
+                    let source = bl.sources[r.source as usize].as_str();
+                    if r.seq != expect {
+                        let (kind, a, b) = if r.seq > expect {
+                            ("records_deleted", expect, r.seq - 1)
+                        } else {
+                            ("records_reordered", r.seq, expect - 1)
+                        };
+                        let mut x = Finding::new(
+                            kind,
+                            Severity::Error,
+                            format!(
+                                "{name}: block {bi}: seq {} found where {expect} was expected",
+                                r.seq
+                            ),
+                        )
+                        .seg(name)
+                        .seqs(a, b)
+                        .times(r.received_ns, r.received_ns);
+                        x.sources = vec![source.to_owned()];
+                        f.push(x);
+                        broken = true;
+                    }
+                    expect = r.seq.saturating_add(1);
+                    if !broken {
+                        push_leaf(
+                            r.leaf,
+                            r.seq,
+                            r.received_ns,
+                            source,
+                            &mut main,
+                            &mut tile,
+                            &mut acc,
+                            Some((&ft.tiles, ft.first_tile, name)),
+                            f,
+                        );
+                        check_cps(
+                            main.size() + tile.size(),
+                            &main,
+                            &tile,
+                            &mut ci,
+                            &mut last_good,
+                            f,
+                            broken,
+                        );
+                    }
+                    checked += 1;
+                    if checked.is_multiple_of(65536)
+                        && let Some(p) = opts.progress
+                    {
+                        p(checked);
+                    }
+                }
+                if let Some(e) = &bl.err {
+                    f.push(
+                        Finding::new(
+                            "block_corrupt",
+                            Severity::Error,
+                            format!("{name}: block {bi}: {e}"),
+                        )
+                        .seg(name)
+                        .seqs(expect, (h.first_seq + u64::from(h.count)).saturating_sub(1)),
+                    );
+                    broken = true;
+                }
+                if n != h.count || bl.trailing {
+                    f.push(
+                        Finding::new(
+                            if n > h.count {
+                                "records_inserted"
+                            } else {
+                                "records_deleted"
+                            },
+                            Severity::Error,
+                            format!(
+                                "{name}: block {bi} holds {n} records, its header says {}",
+                                h.count
+                            ),
+                        )
+                        .seg(name)
+                        .seqs(
+                            h.first_seq,
+                            (h.first_seq + u64::from(h.count.max(n))).saturating_sub(1),
+                        )
+                        .times(h.min_recv, h.newest()),
+                    );
+                    broken = true;
                 }
             }
-            if n != h.count || it.trailing() {
-                f.push(
-                    Finding::new(
-                        if n > h.count {
-                            "records_inserted"
-                        } else {
-                            "records_deleted"
-                        },
-                        Severity::Error,
-                        format!(
-                            "{name}: block {bi} holds {n} records, its header says {}",
-                            h.count
-                        ),
-                    )
-                    .seg(name)
-                    .seqs(
-                        h.first_seq,
-                        (h.first_seq + u64::from(h.count.max(n))).saturating_sub(1),
-                    )
-                    .times(h.min_recv, h.newest()),
-                );
-                broken = true;
+            if !broken {
+                let mut roots = main.roots().to_vec();
+                roots.extend_from_slice(tile.roots());
+                if roots != ft.compact || main.size() + tile.size() != ft.tree_size {
+                    f.push(Finding::new("records_modified", Severity::Error, format!("{name}: the records do not produce the tree state recorded in the footer")).seg(name).seqs(ft.first_seq, ft.end().saturating_sub(1)).times(ft.min_recv, ft.newest()));
+                }
+            } else {
+                // resynchronise on the footer's tree state so later segments are still checked
+                if let Some(c) = ft.compact_range() {
+                    let mut roots = c.roots().to_vec();
+                    let main_size = c.size() & !(TILE - 1);
+                    let tail = roots.split_off(main_size.count_ones() as usize);
+                    main = CompactRange::from_parts(main_size, roots).unwrap_or_default();
+                    tile = CompactRange::from_parts(c.size() - main_size, tail).unwrap_or_default();
+                    acc = TileAcc::new();
+                    broken = false;
+                    last_good = c.size();
+                }
             }
         }
-        if !broken {
-            let mut roots = main.roots().to_vec();
-            roots.extend_from_slice(tile.roots());
-            if roots != ft.compact || main.size() + tile.size() != ft.tree_size {
-                f.push(Finding::new("records_modified", Severity::Error, format!("{name}: the records do not produce the tree state recorded in the footer")).seg(name).seqs(ft.first_seq, ft.end().saturating_sub(1)).times(ft.min_recv, ft.newest()));
-            }
-        } else {
-            // resynchronise on the footer's tree state so later segments are still checked
-            if let Some(c) = ft.compact_range() {
-                let mut roots = c.roots().to_vec();
-                let main_size = c.size() & !(TILE - 1);
-                let tail = roots.split_off(main_size.count_ones() as usize);
-                main = CompactRange::from_parts(main_size, roots).unwrap_or_default();
-                tile = CompactRange::from_parts(c.size() - main_size, tail).unwrap_or_default();
-                acc = TileAcc::new();
-                broken = false;
-                last_good = c.size();
-            }
-        }
-    }
+    });
     let sz = main.size() + tile.size();
     if !broken && sz == store.sealed_end() {
         for r in store.unsealed() {
@@ -1003,4 +1046,82 @@ fn full(store: &Store, cps: &[Cp], f: &mut Vec<Finding>, opts: &VerifyOptions<'_
         }
     }
     Ok(checked)
+}
+
+/// Verify worker threads at most (each reads, decompresses and hashes
+/// whole blocks; the calling thread builds the tree).
+const MAX_VERIFY_THREADS: usize = 4;
+
+/// Blocks a verify worker may have finished ahead of the tree builder.
+const BLOCKS_AHEAD: usize = 4;
+
+/// One record of a block as the tree builder needs it.
+struct LeafRec {
+    seq: u64,
+    received_ns: i64,
+    /// Index into [`BlockLeaves::sources`].
+    source: u32,
+    leaf: Hash,
+}
+
+/// What a verify worker found in one block: every decodable record's leaf,
+/// in order, then the decoding error that stopped it, if any.
+struct BlockLeaves {
+    header: crate::block::BlockHeader,
+    sources: Vec<String>,
+    recs: Vec<LeafRec>,
+    /// Why the record after `recs` could not be decoded.
+    err: Option<String>,
+    /// Bytes left after the last record.
+    trailing: bool,
+}
+
+/// Read, decompress and hash block `bi` of `seg`.
+fn block_leaves(
+    seg: &crate::segment::SegmentFile,
+    bi: usize,
+    alg: HashAlg,
+    scratch: &mut Vec<u8>,
+) -> Result<BlockLeaves> {
+    let (header, data) = seg.read_block(bi)?;
+    let mut out = BlockLeaves {
+        recs: Vec::with_capacity(header.count as usize),
+        header,
+        sources: Vec::new(),
+        err: None,
+        trailing: false,
+    };
+    let mut it = data.records();
+    let mut last: Option<(&str, u32)> = None;
+    for r in it.by_ref() {
+        let r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                out.err = Some(e.to_string());
+                break;
+            }
+        };
+        let source = match last {
+            Some((s, i)) if s == r.source => i,
+            _ => {
+                let i = match out.sources.iter().position(|s| s == r.source) {
+                    Some(i) => i as u32,
+                    None => {
+                        out.sources.push(r.source.to_owned());
+                        (out.sources.len() - 1) as u32
+                    }
+                };
+                last = Some((r.source, i));
+                i
+            }
+        };
+        out.recs.push(LeafRec {
+            seq: r.seq,
+            received_ns: r.received_ns,
+            source,
+            leaf: r.leaf_hash(alg, scratch),
+        });
+    }
+    out.trailing = it.trailing();
+    Ok(out)
 }
