@@ -6,7 +6,7 @@
 //! Every item says where it came from and when it was collected, so a
 //! report can show it and a reader can check it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use crate::serde_time;
@@ -100,7 +100,7 @@ pub struct SourceCoverage {
 }
 
 /// A silence in a log source, clipped to the window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gap {
     /// The last record before it, or the window start.
     #[serde(with = "serde_time::rfc3339")]
@@ -120,7 +120,7 @@ impl Gap {
 // ---- scans ----------------------------------------------------------------------
 
 /// The grade candidate a scan gave a data store (see the `scan` crate).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DataLevel {
     /// No personal information found.

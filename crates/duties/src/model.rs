@@ -32,7 +32,7 @@
 //! notes[]
 //! ```
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use crate::evidence::{DataLevel, Gap};
@@ -41,8 +41,13 @@ use crate::serde_time;
 /// The schema name of [`Assessment`].
 pub const SCHEMA: &str = "wangan.assess/1";
 
+/// A key of this build's fixed vocabulary (duty ids, sections, bearers, versions, clock
+/// rules, setting keys). Read back by [`crate::serde_time::static_str`]; spelled as an alias
+/// so that serde's derive does not take the field for one borrowed from the input.
+pub type Key = &'static str;
+
 /// A text in Chinese and English.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Text {
     /// Simplified Chinese.
     pub zh: String,
@@ -93,7 +98,7 @@ pub enum Lang {
 }
 
 /// How a duty stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Evidence shows the duty is not met.
@@ -155,11 +160,26 @@ impl Status {
     }
 }
 
-/// The whole assessment (schema `wangan.assess/1`).
-#[derive(Debug, Clone, Serialize)]
+/// The `schema` field: always [`SCHEMA`].
+fn schema<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let s = std::borrow::Cow::<str>::deserialize(d)?;
+    if s == SCHEMA {
+        Ok(SCHEMA)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "schema is {s:?}, not {SCHEMA:?}"
+        )))
+    }
+}
+
+/// The whole assessment (schema `wangan.assess/1`): what [`crate::assess()`] decides, written
+/// and read back as JSON (`Deserialize` accepts what `Serialize` writes, so a saved
+/// assessment renders again in every report format).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Assessment {
     /// Always [`SCHEMA`].
-    pub schema: &'static str,
+    #[serde(deserialize_with = "schema")]
+    pub schema: Key,
     /// When the evidence was gathered.
     #[serde(with = "serde_time::rfc3339")]
     pub generated: OffsetDateTime,
@@ -233,12 +253,14 @@ pub enum FailOn {
 }
 
 /// The law in force at the date assessed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LawRef {
     /// `2016` or `2025`.
-    pub key: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub key: Key,
     /// `CSL-2016` or `CSL-2025`.
-    pub label: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub label: Key,
     /// Its name.
     pub name: Text,
     /// The day it came into force.
@@ -247,7 +269,7 @@ pub struct LawRef {
 }
 
 /// The profile file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProfileRef {
     /// As given.
     pub file: String,
@@ -256,12 +278,13 @@ pub struct ProfileRef {
 }
 
 /// Who the operator is.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OperatorSummary {
     /// Name.
     pub name: String,
     /// `operator`, `cii-operator` or `central-organ`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub kind: Key,
     /// The kind for a reader.
     pub kind_label: Text,
     /// Also provides network products or services.
@@ -275,7 +298,7 @@ pub struct OperatorSummary {
 }
 
 /// Counts by status and the facts that set the exit code.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Summary {
     /// Duties met.
     pub met: u32,
@@ -314,7 +337,7 @@ impl Summary {
 }
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     /// Good news.
@@ -328,7 +351,7 @@ pub enum Level {
 }
 
 /// One thing the decision found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     /// How much it matters.
     pub level: Level,
@@ -337,20 +360,24 @@ pub struct Finding {
 }
 
 /// One duty, decided.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DutyAssessment {
     /// The law crate's stable id.
-    pub id: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub id: Key,
     /// Title (our words).
     pub title: Text,
     /// `section-1` or `section-2` (CII).
-    pub section: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub section: Key,
     /// Who bears it (law crate key).
-    pub bearer: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub bearer: Key,
     /// The bearer for a reader.
     pub bearer_label: Text,
     /// Obligation, prohibition, encouragement, authority-role.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub kind: Key,
     /// The decision.
     pub status: Status,
     /// The decision before a waiver (equal to `status` when none holds).
@@ -376,10 +403,11 @@ pub struct DutyAssessment {
 }
 
 /// A provision of chapter 3 in the version in force.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ArticleRef {
     /// `2016` or `2025`.
-    pub version: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub version: Key,
     /// `23(3)`.
     #[serde(rename = "ref")]
     pub reference: String,
@@ -390,11 +418,12 @@ pub struct ArticleRef {
     /// The law's text (Chinese).
     pub text: String,
     /// `{draft, 2016, 2025}` numbering, null where absent.
-    pub numbering: std::collections::BTreeMap<&'static str, Option<String>>,
+    #[serde(deserialize_with = "serde_time::static_str::keys")]
+    pub numbering: std::collections::BTreeMap<Key, Option<String>>,
 }
 
 /// Where a piece of evidence comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EvidenceKind {
     /// A vault's coverage of a log source.
@@ -412,7 +441,7 @@ pub enum EvidenceKind {
 }
 
 /// The state of a piece of evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EvidenceState {
     /// It proves what it should.
@@ -426,7 +455,7 @@ pub enum EvidenceState {
 }
 
 /// One piece of evidence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EvidenceItem {
     /// Where it comes from.
     pub kind: EvidenceKind,
@@ -447,10 +476,11 @@ pub struct EvidenceItem {
 }
 
 /// A clock as it stands at the date assessed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClockState {
     /// `keep-at-least`, `at-least-every`, `within`, `regularly`, `immediately`, `review`.
-    pub rule: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub rule: Key,
     /// ISO 8601 period.
     pub period: Option<String>,
     /// What must happen.
@@ -458,7 +488,8 @@ pub struct ClockState {
     /// Where the rule comes from.
     pub basis: Text,
     /// `verified`, `secondary`, `unverified`; `ours` for wangan's defaults.
-    pub status: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub status: Key,
     /// A legal clock (from the law or another instrument), not a setting.
     pub legal: bool,
     /// When it is due (date or RFC 3339 instant), when it runs.
@@ -470,10 +501,11 @@ pub struct ClockState {
 }
 
 /// A penalty provision in the version in force.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PenaltyRef {
     /// `2016` or `2025`.
-    pub version: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub version: Key,
     /// `CSL-2025 art. 61¶1, 61¶3`; null when the version has none.
     pub citation: Option<String>,
     /// `第六十一条第一款、第六十一条第三款`.
@@ -481,13 +513,14 @@ pub struct PenaltyRef {
     /// The law's text (Chinese).
     pub text: Option<String>,
     /// How sure the fact is.
-    pub status: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub status: Key,
     /// Our summary.
     pub note: Option<Text>,
 }
 
 /// The waiver that holds for a duty.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WaiverRef {
     /// Why.
     pub reason: String,
@@ -501,7 +534,7 @@ pub struct WaiverRef {
 }
 
 /// Where a waiver of the profile stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WaiverStatus {
     /// It holds at the date assessed.
@@ -515,7 +548,7 @@ pub enum WaiverStatus {
 }
 
 /// One waiver of the profile.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WaiverState {
     /// The duty id.
     pub duty: String,
@@ -536,7 +569,7 @@ pub struct WaiverState {
 }
 
 /// The log side of the assessment.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Logs {
     /// One per declared log source.
     pub sources: Vec<LogSourceState>,
@@ -547,7 +580,7 @@ pub struct Logs {
 }
 
 /// A declared log source.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LogSourceState {
     /// The vault's source name.
     pub name: String,
@@ -572,7 +605,7 @@ pub struct LogSourceState {
 }
 
 /// A source with records that the profile does not declare.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UndeclaredSource {
     /// The vault's source name.
     pub name: String,
@@ -581,7 +614,7 @@ pub struct UndeclaredSource {
 }
 
 /// One vault's state.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VaultState {
     /// The data directory.
     pub dir: String,
@@ -619,7 +652,7 @@ pub struct VaultState {
 }
 
 /// One data store.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DataStoreState {
     /// Its id.
     pub id: String,
@@ -658,7 +691,7 @@ pub struct DataStoreState {
 }
 
 /// One document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocumentState {
     /// Its id.
     pub id: String,
@@ -687,10 +720,11 @@ pub struct DocumentState {
 }
 
 /// A value the decisions used that is a default or a choice, not law.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Setting {
     /// The profile key.
-    pub key: &'static str,
+    #[serde(deserialize_with = "serde_time::static_str::deserialize")]
+    pub key: Key,
     /// The value.
     pub value: String,
     /// What it decides.

@@ -278,14 +278,20 @@ impl Store {
             .chain(tombstones.iter().map(|t| t.end))
             .max()
             .unwrap_or(0);
+        // the unsealed records move out of the scan (not copied: a tail of up to a segment
+        // is held once); what stays in `wal.records` is sealed already or out of order
         let mut unsealed = Vec::new();
+        let mut other = Vec::new();
         let mut expect = sealed_end;
-        for r in &wal.records {
+        for r in std::mem::take(&mut wal.records) {
             if r.seq == expect {
-                unsealed.push(r.clone());
+                unsealed.push(r);
                 expect += 1;
+            } else {
+                other.push(r);
             }
         }
+        wal.records = other;
         Ok(Store {
             layout,
             config,
@@ -356,7 +362,8 @@ impl Store {
         &self.leftovers
     }
 
-    /// What the WAL scan found (torn tail, damage).
+    /// What the WAL scan found (torn tail, damage). Its `records` are those of the WAL
+    /// that are not [`Store::unsealed`] (sealed already, or out of sequence).
     pub fn wal(&self) -> &WalScan {
         &self.wal
     }

@@ -24,6 +24,47 @@ fn snapshots_of_every_format_in_both_languages() {
     }
 }
 
+/// An assessment saved as JSON and read back renders every format exactly as the one in
+/// memory did (the console renders its reports from the saved file).
+#[test]
+fn an_assessment_read_back_from_its_json_renders_the_same() {
+    for a in [fixture::assessment(), fixture::all_clear()] {
+        let saved = report::json(&a);
+        let back: duties::Assessment = serde_json::from_str(&saved).unwrap();
+        assert_eq!(report::json(&back), saved);
+        for format in Format::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                let o = Options::new(lang);
+                assert_eq!(
+                    report::render(&back, format, &o),
+                    report::render(&a, format, &o),
+                    "{} {}",
+                    format.key(),
+                    lang_key(lang)
+                );
+            }
+        }
+    }
+    // what is not an assessment is refused with the reason and the place
+    let saved = report::json(&fixture::assessment());
+    for (bad, says) in [
+        (
+            saved.replacen("wangan.assess/1", "wangan.assess/2", 1),
+            "schema",
+        ),
+        (saved.replacen("\"at\": \"", "\"at\": \"x", 1), "not a date"),
+        (
+            saved.replacen("\"status\": \"", "\"status\": \"x", 1),
+            "unknown variant",
+        ),
+    ] {
+        let e = serde_json::from_str::<duties::Assessment>(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(says) && e.contains("line "), "{e}");
+    }
+}
+
 #[test]
 fn a_report_with_nothing_to_remedy_still_renders_fully() {
     let a = fixture::all_clear();

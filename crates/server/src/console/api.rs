@@ -219,7 +219,7 @@ fn routes() -> Vec<Route> {
             "/api/v1/assessment/report",
             Role::Auditor,
             "assessmentReport",
-            "The latest assessment run by the console since it started, as a report: HTML, Markdown, JSON, OSCAL 1.1 assessment-results or CSV",
+            "The latest assessment (the saved file, run by the console or written by `wangan assess`), as a report: HTML, Markdown, JSON, OSCAL 1.1 assessment-results or CSV",
         ),
         r(
             Method::GET,
@@ -537,7 +537,7 @@ async fn handle_inner(
             }
         }
         "runAssessment" => run_assessment(c, &actor, &query, peer).await,
-        "assessmentReport" => assessment_report(c, &query),
+        "assessmentReport" => assessment_report(c, &query).await,
         "yearlyReport" => yearly_report(c, &query).await,
         "scans" => scans(c).await,
         "updateRecord" => {
@@ -905,7 +905,7 @@ async fn run_assessment(
     }
 }
 
-fn assessment_report(c: &Console, query: &Params) -> Result<Resp, Problem> {
+async fn assessment_report(c: &Console, query: &Params) -> Result<Resp, Problem> {
     let mut errs = Vec::new();
     let format = match query.sent("format") {
         None => {
@@ -939,10 +939,14 @@ fn assessment_report(c: &Console, query: &Params) -> Result<Resp, Problem> {
     let Some(format) = format.filter(|_| errs.is_empty()) else {
         return Err(Problem::bad_params(errs));
     };
-    let Some(run) = c.runner.latest() else {
-        return Err(not_found(
-            "no assessment has been run since the console started: POST /api/v1/assessment (operator)",
-        ));
+    let run = match super::assessment::latest(&c.runner).await {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            return Err(not_found(
+                "no assessment yet: POST /api/v1/assessment (operator), or run `wangan assess --format json -o FILE` (see [console] assessment)",
+            ));
+        }
+        Err(e) => return Err(unreadable_assessment(e)),
     };
     let (bytes, ctype, name) = super::assessment::render(&run, format, lang);
     Ok(super::pages::attachment(
@@ -994,8 +998,9 @@ async fn yearly_report(c: &Console, query: &Params) -> Result<Resp, Problem> {
             &name,
         )),
         Err((StatusCode::NOT_FOUND, _)) => Err(not_found(
-            "no assessment has been run since the console started: POST /api/v1/assessment (operator)",
+            "no assessment yet: POST /api/v1/assessment (operator), or run `wangan assess --format json -o FILE` (see [console] assessment)",
         )),
+        Err((StatusCode::CONFLICT, e)) => Err(unreadable_assessment(e)),
         Err((_, e)) => Err(unavailable(e)),
     }
 }
@@ -1024,6 +1029,16 @@ fn internal(e: impl std::fmt::Display) -> Problem {
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",
         "internal error",
+        e.to_string(),
+    )
+}
+
+/// The saved assessment cannot be read back (written by another version, or damaged).
+fn unreadable_assessment(e: impl std::fmt::Display) -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "assessment-unreadable",
+        "the saved assessment cannot be read back: run it again",
         e.to_string(),
     )
 }
@@ -1902,7 +1917,7 @@ pub fn openapi() -> Value {
             ("408", "the body did not arrive in time"),
             (
                 "409",
-                "refused: a conflicting state (exists already, last admin, verification running, vault refused)",
+                "refused: a conflicting state (exists already, last admin, verification running, vault refused, saved assessment unreadable)",
             ),
             ("413", "body too large"),
             ("415", "body not application/json"),

@@ -2,16 +2,19 @@
 //!
 //! With `[console] profile` set, the console runs the assessment itself: the `evidence` crate
 //! gathers what the profile points at (the same code as `wangan assess`), `duties` decides,
-//! and the result is kept in memory (to render every report format with the `report` crate)
-//! and written as `wangan.assess/1` JSON to `[console] assessment` (default
+//! and the result is written as `wangan.assess/1` JSON to `[console] assessment` (default
 //! `<data-dir>/assess.json`), the file the dashboard and the duties page show.
 //!
 //! Who may do what: running changes what the console shows everyone (the saved file) and
 //! records an event in the vault, so it needs the `operator` role (or `admin`). Gathering
 //! itself writes nothing. An `auditor` sees the duties and downloads the reports of the latest
-//! run in every format, and never runs one. A file written by `wangan assess --format json`
-//! (e.g. daily from cron) is shown and served as JSON; the other formats need a run of the
-//! console since it started, because only then is the whole assessment in memory.
+//! run in every format, and never runs one.
+//!
+//! The reports (HTML, Markdown, OSCAL, CSV, the yearly CII report) are rendered from the
+//! saved file, read back as a [`duties::Assessment`]: they survive a restart of the server,
+//! and a file written by `wangan assess --format json` (e.g. daily from cron) downloads in
+//! every format too. A run of this process is kept in memory with who ran it and its
+//! warnings, as long as the file still holds what it saved.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -135,17 +138,22 @@ pub fn load_profile(path: &Path) -> Result<duties::Profile, String> {
     duties::profile::parse(&text, path).map_err(|e| format!("invalid profile: {e}"))
 }
 
-/// One assessment run by the console.
+/// One assessment run by the console, or read back from the saved file.
 #[derive(Debug)]
 pub struct Run {
     /// The assessment.
     pub assessment: duties::Assessment,
-    /// The profile it was made from (the yearly CII report reads it).
-    pub profile: duties::Profile,
-    /// Who ran it (a user name or `token:<id>`).
-    pub by: String,
-    /// Problems that left a part of the evidence out.
+    /// The profile it was made from (the yearly CII report reads it). For a run read back
+    /// from the file: the configured profile, only while it is the one assessed (same
+    /// SHA-256).
+    pub profile: Option<duties::Profile>,
+    /// Who ran it (a user name or `token:<id>`); `None` for a run read back from the file
+    /// (the vault's `assessment.run` event names who made it).
+    pub by: Option<String>,
+    /// Problems that left a part of the evidence out (known for a run of this process).
     pub warnings: Vec<String>,
+    /// The saved file's bytes this run is.
+    saved: Vec<u8>,
 }
 
 /// Why a run did not happen.
@@ -183,7 +191,7 @@ impl RunError {
     }
 }
 
-/// Runs assessments, one at a time, and keeps the latest.
+/// Runs assessments, one at a time, and reads the latest back.
 #[derive(Debug)]
 pub struct Runner {
     profile: Option<PathBuf>,
@@ -213,12 +221,40 @@ impl Runner {
         self.profile.as_deref()
     }
 
-    /// The latest run since the server started.
-    pub fn latest(&self) -> Option<Arc<Run>> {
-        self.latest
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    /// The assessment in the saved file (blocking: it reads the file): this process's run
+    /// while the file holds what it saved, else the file read back. `Ok(None)`: no file;
+    /// `Err`: a file that is not a `wangan.assess/1` assessment this build reads (the
+    /// message names the file and the place).
+    pub fn latest(&self) -> Result<Option<Arc<Run>>, String> {
+        let bytes = match std::fs::read(&self.out) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("read {}: {e}", self.out.display())),
+        };
+        let mut g = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = g.as_ref().filter(|r| r.saved == bytes) {
+            return Ok(Some(r.clone()));
+        }
+        let assessment: duties::Assessment = serde_json::from_slice(&bytes).map_err(|e| {
+            format!(
+                "{}: not a wangan.assess/1 assessment: {e}",
+                self.out.display()
+            )
+        })?;
+        let profile = self
+            .profile
+            .as_deref()
+            .and_then(|p| load_profile(p).ok())
+            .filter(|p| p.sha256 == assessment.profile.sha256);
+        let run = Arc::new(Run {
+            assessment,
+            profile,
+            by: None,
+            warnings: Vec::new(),
+            saved: bytes,
+        });
+        *g = Some(run.clone());
+        Ok(Some(run))
     }
 
     /// Gather, decide, save and keep (blocking: call on a blocking thread). `at` is the date
@@ -256,17 +292,27 @@ impl Runner {
             .iter()
             .map(|w| format!("{}: {}", w.what().1, w.detail()))
             .collect();
-        save_atomically(&self.out, report::json(&assessment).as_bytes())
+        let saved = report::json(&assessment).into_bytes();
+        save_atomically(&self.out, &saved)
             .map_err(|e| RunError::Save(format!("{}: {e}", self.out.display())))?;
         let run = Arc::new(Run {
             assessment,
-            profile,
-            by: by.to_owned(),
+            profile: Some(profile),
+            by: Some(by.to_owned()),
             warnings,
+            saved,
         });
         *self.latest.lock().unwrap_or_else(|e| e.into_inner()) = Some(run.clone());
         Ok(run)
     }
+}
+
+/// [`Runner::latest`] off the async threads.
+pub async fn latest(runner: &Arc<Runner>) -> Result<Option<Arc<Run>>, String> {
+    let r = runner.clone();
+    tokio::task::spawn_blocking(move || r.latest())
+        .await
+        .unwrap_or_else(|e| Err(e.to_string()))
 }
 
 /// Write `bytes` to `path` through a temporary file in the same folder and a rename.
@@ -332,9 +378,17 @@ pub fn yearly(
     format: report::yearly::YearlyFormat,
     lang: Lang,
 ) -> Result<(Vec<u8>, &'static str, String), String> {
+    let Some(profile) = &run.profile else {
+        return Err(lang
+            .t(
+                "年度报告需要本次评估所用的画像，而配置的画像已不同（或无法读取）：请重新运行评估。",
+                "the yearly report needs the profile this assessment was made from, and the configured profile differs from it (or cannot be read): run the assessment again",
+            )
+            .to_owned());
+    };
     let input = report::yearly::YearlyInput {
         assessment: &run.assessment,
-        profile: &run.profile,
+        profile,
         registers: registers.map(|(origin, records)| report::yearly::RegisterData {
             origin,
             records,
@@ -463,7 +517,10 @@ mod tests {
         std::fs::write(&profile, "version = 1\n[operator]\nkind = \"nonsense\"\n").unwrap();
         let r = Runner::new(Some(profile.clone()), out.clone());
         assert!(matches!(r.run("x", None), Err(RunError::Profile(_))));
-        assert!(r.latest().is_none() && !out.exists(), "nothing saved");
+        assert!(
+            r.latest().unwrap().is_none() && !out.exists(),
+            "nothing saved"
+        );
         std::fs::write(
             &profile,
             duties::profile::template(duties::OperatorKind::CiiOperator, false),
@@ -471,12 +528,26 @@ mod tests {
         .unwrap();
         let at = time::macros::date!(2025 - 12 - 31);
         let run = r.run("alice", Some(at)).unwrap();
-        assert_eq!(run.by, "alice");
+        assert_eq!(run.by.as_deref(), Some("alice"));
         assert_eq!(run.assessment.at, at);
         assert_eq!(run.assessment.law.key, "2016", "CSL-2016 on 2025-12-31");
         let saved = load(&out).unwrap().unwrap();
         assert_eq!(saved.doc["at"], "2025-12-31");
-        assert!(r.latest().is_some());
+        let latest = r.latest().unwrap().unwrap();
+        assert!(
+            Arc::ptr_eq(&latest, &run),
+            "the run itself while the file holds it"
+        );
+        // another runner (a restart) reads it back: the same assessment, its profile, no author
+        let back = Runner::new(Some(profile.clone()), out.clone())
+            .latest()
+            .unwrap()
+            .unwrap();
+        assert!(back.by.is_none() && back.profile.is_some());
+        assert_eq!(
+            report::json(&back.assessment),
+            report::json(&run.assessment)
+        );
         assert!(!tmp.path().join(".tmp-assess.json").exists());
         for (key, _) in FORMATS {
             let f = format_of(key).unwrap();

@@ -2810,7 +2810,7 @@ async fn assessment_page_with(x: &Ctx<'_>, problem: Option<String>, status: Stat
     let loaded = load_assessment(x.c).await;
     let lang = x.lang;
     let runner = &x.c.runner;
-    let run = runner.latest();
+    let run = super::assessment::latest(runner).await;
     let operator = x.who.is_some_and(|w| w.can(UserRole::Operator));
     let m = html! {
         h1 { (x.t("义务与评估", "Duties and assessment")) }
@@ -2835,9 +2835,16 @@ async fn assessment_page_with(x: &Ctx<'_>, problem: Option<String>, status: Stat
         }
         section.panel aria-labelledby="h-reports" {
             h2 #h-reports { (x.t("报告下载", "Reports")) }
-            @if let Some(r) = &run {
+            @if let Err(e) = &run {
+                p.error role="alert" { (e) }
+                p.muted { (x.t("已保存的评估无法读回，报告无法生成：请重新运行评估。", "The saved assessment cannot be read back, so no report can be made from it: run the assessment again.")) }
+            }
+            @if let Ok(Some(r)) = &run {
                 p.muted {
-                    (x.t("本次评估由 ", "Run by ")) (r.by) " · "
+                    @match &r.by {
+                        Some(by) => { (x.t("本次评估由 ", "Run by ")) (by) " · " }
+                        None => { (x.t("已保存的评估 · ", "Saved assessment · ")) }
+                    }
                     (x.t("评估日期 ", "assessed for ")) (r.assessment.at.to_string()) " · "
                     (x.t("证据收集于 ", "evidence gathered ")) (x.time(i64::try_from(r.assessment.generated.unix_timestamp_nanos()).unwrap_or(0)))
                 }
@@ -2868,8 +2875,8 @@ async fn assessment_page_with(x: &Ctx<'_>, problem: Option<String>, status: Stat
                         br;
                     }
                 }
-            } @else {
-                p.muted { (x.t("控制台启动以来还没有运行过评估：HTML、Markdown、OSCAL 和 CSV 报告需要先运行一次。已保存的评估可下载为 JSON。", "No assessment has been run since the console started: the HTML, Markdown, OSCAL and CSV reports need a run first. A saved assessment downloads as JSON.")) }
+            } @else if let Ok(None) = &run {
+                p.muted { (x.t("还没有评估结果：运行一次后即可下载报告。", "No assessment yet: its reports can be downloaded once one is run.")) }
             }
             p.muted.small { a href="/console/scans" { (x.t("数据存储的扫描结果 »", "Scan results of the data stores »")) } }
         }
@@ -3015,15 +3022,16 @@ async fn assessment_report(x: &Ctx<'_>, query: &Params) -> Resp {
             }
         },
     };
-    let Some(run) = x.c.runner.latest() else {
-        return error_page(
-            x,
-            StatusCode::NOT_FOUND,
-            x.t(
-                "控制台启动以来还没有运行过评估。",
-                "No assessment has been run since the console started.",
-            ),
-        );
+    let run = match super::assessment::latest(&x.c.runner).await {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            return error_page(
+                x,
+                StatusCode::NOT_FOUND,
+                x.t("还没有评估结果。", "No assessment yet."),
+            );
+        }
+        Err(e) => return error_page(x, StatusCode::CONFLICT, &e),
     };
     let (bytes, ctype, name) = super::assessment::render(&run, format, lang);
     attachment(body(StatusCode::OK, ctype, bytes), &name)
@@ -3056,15 +3064,15 @@ pub(super) async fn yearly_bytes(
     format: report::yearly::YearlyFormat,
     lang: Lang,
 ) -> Result<(Vec<u8>, &'static str, String), (StatusCode, String)> {
-    let Some(run) = c.runner.latest() else {
-        return Err((
-            StatusCode::NOT_FOUND,
-            lang.t(
-                "控制台启动以来还没有运行过评估。",
-                "No assessment has been run since the console started.",
-            )
-            .to_owned(),
-        ));
+    let run = match super::assessment::latest(&c.runner).await {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            return Err((
+                StatusCode::NOT_FOUND,
+                lang.t("还没有评估结果。", "No assessment yet.").to_owned(),
+            ));
+        }
+        Err(e) => return Err((StatusCode::CONFLICT, e)),
     };
     let store = c.regs.clone();
     tokio::task::spawn_blocking(move || {

@@ -1,7 +1,9 @@
 //! Console users: names, roles and argon2id password hashes in `<data-dir>/users.json`.
 //!
 //! The file (mode 0600, schema `wangan.users/1`) holds each user's name, role, PHC string
-//! (`$argon2id$v=19$m=19456,t=2,p=1$…`: the OWASP minimum, about 20 ms and 19 MiB per hash),
+//! (`$argon2id$v=19$m=7168,t=5,p=1$…`: of the configurations OWASP gives as equally strong,
+//! the one with the least memory, 7 MiB per hash; a hash made with other parameters, such as
+//! the older `m=19456,t=2`, is checked with its own),
 //! creation time and whether the account is disabled. Passwords themselves are never stored,
 //! logged or printed, except a password wangan generates itself, shown once to the person who
 //! asked for it. Every change takes an exclusive lock on `users.lock` around read, modify and
@@ -12,8 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -154,25 +155,93 @@ pub fn check_password(pw: &str) -> Result<()> {
     Ok(())
 }
 
-/// Hash a password with argon2id (random salt, OWASP parameters) into a PHC string.
-pub fn hash_password(pw: &str) -> Result<String> {
-    argon2::Argon2::default()
-        .hash_password(pw.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| Error::new(ErrorKind::Io, format!("hash the password: {e}")))
+/// argon2id memory in KiB: OWASP's `m=7168, t=5, p=1` ("an equal level of defense" as its
+/// `m=19456, t=2, p=1` minimum, in 7 MiB instead of 19).
+const M_COST: u32 = 7 * 1024;
+/// argon2id passes for [`M_COST`].
+const T_COST: u32 = 5;
+
+/// The memory every hash and check runs in: one buffer, kept and taken in turn, so the
+/// server holds 7 MiB for passwords however many people sign in at once (each hash in a
+/// fresh allocation left one more arena's worth resident per thread that ran one), and the
+/// hashes run one at a time (at most one CPU spent on them).
+static MEMORY: Mutex<Vec<argon2::Block>> = Mutex::new(Vec::new());
+
+fn params(m: u32, t: u32) -> std::result::Result<argon2::Params, argon2::Error> {
+    argon2::Params::new(m, t, 1, None)
 }
 
-/// Whether `pw` matches the PHC string `hash` (constant-time comparison inside argon2).
+/// argon2id of `pw` with `salt` and `params` into `out`, in the shared memory (a hash with
+/// more memory than [`M_COST`], made by an older wangan, gets a buffer of its own).
+fn argon2id(
+    pw: &[u8],
+    salt: &[u8],
+    params: argon2::Params,
+    version: argon2::Version,
+    out: &mut [u8],
+) -> std::result::Result<(), argon2::Error> {
+    let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, version, params.clone());
+    let n = params.block_count();
+    let mut mem = MEMORY.lock().unwrap_or_else(|e| e.into_inner());
+    if n > M_COST as usize {
+        drop(mem);
+        let mut own = vec![argon2::Block::new(); n];
+        return a.hash_password_into_with_memory(pw, salt, out, &mut own[..]);
+    }
+    if mem.len() < n {
+        mem.resize(n, argon2::Block::new());
+    }
+    a.hash_password_into_with_memory(pw, salt, out, &mut mem[..n])
+}
+
+/// Hash a password with argon2id (random salt, the parameters above) into a PHC string.
+pub fn hash_password(pw: &str) -> Result<String> {
+    let fail = |e: String| Error::new(ErrorKind::Io, format!("hash the password: {e}"));
+    let p = params(M_COST, T_COST).map_err(|e| fail(e.to_string()))?;
+    let salt = Salt::generate();
+    let mut out = [0u8; argon2::Params::DEFAULT_OUTPUT_LEN];
+    argon2id(
+        pw.as_bytes(),
+        &salt,
+        p.clone(),
+        argon2::Version::V0x13,
+        &mut out,
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    let h = PasswordHash {
+        algorithm: argon2::Algorithm::Argon2id.ident(),
+        version: Some(argon2::Version::V0x13.into()),
+        params: ParamsString::try_from(&p).map_err(|e| fail(e.to_string()))?,
+        salt: Some(salt),
+        hash: Some(Output::new(&out).map_err(|e| fail(e.to_string()))?),
+    };
+    Ok(h.to_string())
+}
+
+/// Whether `pw` matches the PHC string `hash` (argon2id with the parameters it names; the
+/// outputs compared in constant time).
 pub fn verify_password(hash: &str, pw: &str) -> bool {
     if pw.len() > MAX_PASSWORD_BYTES {
         return false;
     }
-    match PasswordHash::new(hash) {
-        Ok(h) => argon2::Argon2::default()
-            .verify_password(pw.as_bytes(), &h)
-            .is_ok(),
-        Err(_) => false,
+    let Ok(h) = PasswordHash::new(hash) else {
+        return false;
+    };
+    if h.algorithm != argon2::Algorithm::Argon2id.ident() {
+        return false;
     }
+    let (Ok(p), Some(salt), Some(expected)) = (argon2::Params::try_from(&h), &h.salt, &h.hash)
+    else {
+        return false;
+    };
+    let Ok(version) = argon2::Version::try_from(h.version.unwrap_or(0x13)) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    if argon2id(pw.as_bytes(), salt, p, version, &mut out).is_err() {
+        return false;
+    }
+    Output::new(&out).is_ok_and(|o| o == *expected)
 }
 
 /// A random password of 20 characters (120 bits), for a first admin or a reset.
@@ -455,6 +524,32 @@ impl UserStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_use_owasps_7_mib_configuration_and_older_ones_still_verify() {
+        let h = hash_password("a long enough password").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{h}");
+        assert!(verify_password(&h, "a long enough password"));
+        assert!(!verify_password(&h, "a long enough passwore"));
+        // made by argon2's defaults (m=19456, t=2: what users.json held before)
+        use argon2::password_hash::PasswordHasher as _;
+        let old = argon2::Argon2::default()
+            .hash_password(b"an older password hash")
+            .unwrap()
+            .to_string();
+        assert!(old.contains("m=19456,t=2,p=1"), "{old}");
+        assert!(verify_password(&old, "an older password hash"));
+        assert!(!verify_password(&old, "an older password hasH"));
+        // other PHC strings never match
+        for bad in [
+            "",
+            "$argon2i$v=19$m=7168,t=5,p=1$c2FsdHNhbHQ$aGFzaA",
+            "$argon2id$v=19$m=7168,t=5,p=1$c2FsdHNhbHQ",
+            &h.replace("$v=19$", "$v=99$"),
+        ] {
+            assert!(!verify_password(bad, "a long enough password"), "{bad}");
+        }
+    }
 
     #[test]
     fn users_are_hashed_locked_and_the_last_admin_is_kept() {

@@ -1051,3 +1051,116 @@ fn assessment_reports_scans_and_register_edits_over_the_api() {
         );
     }
 }
+
+/// Every report of a run, after a restart of the server: the same bytes as before it
+/// (the reports are rendered from the saved assessment, read back; they once lived only in
+/// the memory of the process that ran it, so only JSON survived).
+#[test]
+fn reports_of_a_run_survive_a_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let (_, config) = profile_and_config(tmp.path());
+    let s = Srv::start(&dir, Some(&config));
+    let aud = bearer(&token(&dir, "auditor"));
+    let op = bearer(&token(&dir, "operator"));
+    let r = http(
+        s.http,
+        "POST",
+        "/api/v1/assessment?at=2026-03-01",
+        &[("Authorization", &op)],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mut paths = Vec::new();
+    for lang in ["zh", "en"] {
+        for format in ["html", "md", "json", "oscal", "csv"] {
+            paths.push(format!(
+                "/api/v1/assessment/report?format={format}&lang={lang}"
+            ));
+        }
+        for format in ["docx", "html", "md"] {
+            paths.push(format!(
+                "/api/v1/assessment/yearly?format={format}&lang={lang}"
+            ));
+        }
+    }
+    let get = |s: &Srv, p: &str| {
+        let r = http(s.http, "GET", p, &[("Authorization", &aud)], b"");
+        assert_eq!(r.status, 200, "{p}: {}", r.text());
+        (
+            r.header("content-type").unwrap().to_owned(),
+            r.header("content-disposition").unwrap().to_owned(),
+            r.body,
+        )
+    };
+    let before: Vec<_> = paths.iter().map(|p| get(&s, p)).collect();
+    let password = s.admin_password.clone();
+    s.stop();
+    let s = Srv::start(&dir, Some(&config));
+    for (p, b) in paths.iter().zip(&before) {
+        let a = get(&s, p);
+        assert_eq!(a.0, b.0, "{p}: media type");
+        assert_eq!(a.1, b.1, "{p}: file name");
+        if p.contains("docx") {
+            // a zip: compare what it holds, not the bytes' framing
+            assert!(a.2.starts_with(b"PK"), "{p}");
+        } else {
+            assert!(
+                a.2 == b.2,
+                "{p}: differs after the restart:\n{}\n----\n{}",
+                String::from_utf8_lossy(&a.2),
+                String::from_utf8_lossy(&b.2)
+            );
+        }
+    }
+    // the duties page offers them and says the run is the saved one
+    let cookie = {
+        let r = login(&s, "admin", &password);
+        assert_eq!(r.status, 303, "{}", r.text());
+        r.headers
+            .iter()
+            .filter(|(k, _)| k == "set-cookie")
+            .find_map(|(_, v)| v.strip_prefix("wangan_session="))
+            .map(|v| format!("wangan_session={}", v.split(';').next().unwrap()))
+            .expect("a session cookie")
+    };
+    let r = http(
+        s.http,
+        "GET",
+        "/console/assessment",
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = r.text();
+    assert!(page.contains("已保存的评估"), "{page}");
+    assert!(
+        page.contains("/console/assessment/report?format=oscal&amp;lang=en"),
+        "{page}"
+    );
+    let r = http(
+        s.http,
+        "GET",
+        "/console/assessment/report?format=md&lang=zh",
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.body, before[1].2, "the page serves the same Markdown");
+    // a file this build cannot read back: a clear 409 naming it, never a 5xx
+    std::fs::write(
+        dir.join("assess.json"),
+        "{\"schema\":\"wangan.assess/1\",\"at\":\"2026-03-01\"}",
+    )
+    .unwrap();
+    let r = http(
+        s.http,
+        "GET",
+        "/api/v1/assessment/report?format=html",
+        &[("Authorization", &aud)],
+        b"",
+    );
+    assert_eq!(r.status, 409, "{}", r.text());
+    assert!(r.json()["detail"].as_str().unwrap().contains("assess.json"));
+    s.stop();
+}
