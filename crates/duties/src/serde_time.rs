@@ -105,9 +105,9 @@ pub mod opt_rfc3339 {
 /// `&'static str` fields read back: the vocabulary of an assessment's keys (duty ids,
 /// sections, bearers, versions, clock rules, setting keys) is small and fixed by this
 /// build, so each distinct value is allocated once for the life of the process and shared
-/// by every assessment read after. Values longer than [`MAX_LEN`] bytes, or more than
-/// [`MAX_VALUES`] distinct ones, are refused (a file cannot make the process grow without
-/// bound).
+/// by every assessment read after. Values longer than [`MAX_LEN`](static_str::MAX_LEN)
+/// bytes, or more than [`MAX_VALUES`](static_str::MAX_VALUES) distinct ones, are refused (a
+/// file cannot make the process grow without bound).
 pub mod static_str {
     use std::collections::BTreeSet;
     use std::sync::Mutex;
