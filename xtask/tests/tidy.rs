@@ -405,11 +405,6 @@ const MAX_LINES: usize = 1500;
 /// enough (the test fails on an entry that is no longer needed).
 const LONG_FILES: &[(&str, &str)] = &[
     (
-        "crates/scan/src/lexer.rs",
-        "window loop, tokens, identifiers, network, secrets, names and addresses in one file: \
-         being split (issue 20)",
-    ),
-    (
         "crates/vault/src/store.rs",
         "layout, reader and writer in one file: being split (issue 20)",
     ),
