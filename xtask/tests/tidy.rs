@@ -410,10 +410,6 @@ const LONG_FILES: &[(&str, &str)] = &[
          being split (issue 20)",
     ),
     (
-        "crates/vault/src/store.rs",
-        "layout, reader and writer in one file: being split (issue 20)",
-    ),
-    (
         "crates/duties/src/assess.rs",
         "the assessment engine: one decision per duty, kept together so every rule is read in \
          one place; to split by chapter section",
