@@ -20,7 +20,7 @@ use crate::{Error, ErrorKind, Hash, HashAlg, Result};
 
 use super::layout::Layout;
 use super::reader::Store;
-use super::*;
+use super::{DEFAULT_SEGMENT_SIZE, GROUP_BYTES, INTERNAL_SOURCE, MAX_SEGMENT_AGE};
 
 /// Options for [`Vault::init`].
 #[derive(Debug, Clone)]
@@ -55,7 +55,7 @@ pub struct WriterOptions {
     pub clock: Arc<dyn Clock>,
     /// File syncs and directory operations (see [`crate::durable`]).
     pub durability: Arc<dyn Durability>,
-    /// Block worker threads (1 to [`MAX_WORKERS`]); `None`: one per
+    /// Block worker threads (1 to [`MAX_WORKERS`](crate::MAX_WORKERS)); `None`: one per
     /// available core, at most 4. Segments are byte-identical whatever the
     /// number.
     pub workers: Option<usize>,
