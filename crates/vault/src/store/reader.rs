@@ -98,7 +98,7 @@ pub struct Store {
 
 /// Whether a process holds the writer lock of the vault in `layout` now
 /// (probed with a shared lock that is released at once; a writer that
-/// starts meanwhile retries, see [`Vault::open`]).
+/// starts meanwhile retries, see [`Vault::open`](super::Vault::open)).
 fn writer_active(layout: &Layout) -> bool {
     let Ok(f) = File::open(layout.lock()) else {
         return false;
