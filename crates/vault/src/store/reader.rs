@@ -89,11 +89,11 @@ pub struct Store {
     pub(super) sealed_end: u64,
     pub(super) unsealed: Vec<Record>,
     /// `checkpoints.log` as read at open (or why it could not be read).
-    pub(super) checkpoint_log: std::result::Result<CheckpointLog, (ErrorKind, String)>,
+    checkpoint_log: std::result::Result<CheckpointLog, (ErrorKind, String)>,
     /// The `checkpoint` file as read at open.
-    pub(super) latest: std::result::Result<Option<SignedCheckpoint>, (ErrorKind, String)>,
+    latest: std::result::Result<Option<SignedCheckpoint>, (ErrorKind, String)>,
     /// Whether another process held the writer lock at open.
-    pub(super) writer_active: bool,
+    writer_active: bool,
 }
 
 /// Whether a process holds the writer lock of the vault in `layout` now
