@@ -405,10 +405,6 @@ const MAX_LINES: usize = 1500;
 /// enough (the test fails on an entry that is no longer needed).
 const LONG_FILES: &[(&str, &str)] = &[
     (
-        "crates/vault/src/store.rs",
-        "layout, reader and writer in one file: being split (issue 20)",
-    ),
-    (
         "crates/duties/src/assess.rs",
         "the assessment engine: one decision per duty, kept together so every rule is read in \
          one place; to split by chapter section",

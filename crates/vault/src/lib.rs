@@ -70,6 +70,7 @@ mod store;
 pub mod testing;
 pub mod tokens;
 pub mod tombstone;
+mod tuning;
 pub mod verified;
 pub mod verify;
 pub mod wal;

@@ -5,7 +5,7 @@
 //! The writer builds each record's WAL frame (`{len u32, crc u32,
 //! canonical record}`) right in the buffer of the block being filled, and
 //! writes that buffer to the WAL file from there (no second copy); at about
-//! [`crate::store::BLOCK_TARGET`] bytes the block, once written to the WAL,
+//! [`crate::tuning::BLOCK_TARGET`] bytes the block, once written to the WAL,
 //! goes to the next worker in turn, and finished blocks are collected in order, so the segment is
 //! the same whatever the number of workers. Sealing takes them with
 //! [`BlockPipe::flush`], which also sends the partial block. Nothing here
@@ -21,7 +21,7 @@ use crate::block::{BlockBuilder, BlockHeader, NO_TIME_MAX, NO_TIME_MIN};
 use crate::parse;
 use crate::record::decode_canonical_ref;
 use crate::segment::BlockEntry;
-use crate::store::{BLOCK_TARGET, ZSTD_LEVEL};
+use crate::tuning::{BLOCK_TARGET, MAX_WORKERS, ZSTD_LEVEL};
 use crate::{Error, ErrorKind, Result};
 
 /// The compressed blocks of the open segment and their bounds.
@@ -144,13 +144,13 @@ impl BlockPipe {
     /// most 4).
     pub(crate) fn start(workers: Option<usize>) -> Result<BlockPipe> {
         let n = match workers {
-            Some(n) if (1..=crate::store::MAX_WORKERS).contains(&n) => n,
+            Some(n) if (1..=MAX_WORKERS).contains(&n) => n,
             Some(n) => {
                 return Err(Error::new(
                     ErrorKind::Config,
                     format!(
                         "{n} block workers is out of range: between 1 and {}",
-                        crate::store::MAX_WORKERS
+                        MAX_WORKERS
                     ),
                 ));
             }
