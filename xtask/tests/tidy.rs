@@ -1,7 +1,7 @@
 //! Invariants of the code base, checked on every CI run (as rust-analyzer's `tidy.rs`):
 //!
-//! - the engine crates (law, vault, scan without `db`, duties, registers, report, evidence)
-//!   have no async runtime in their dependency trees;
+//! - the engine crates (law, vault, scan without `db`, duties, registers without `postgres`,
+//!   report, evidence) have no async runtime in their dependency trees;
 //! - `vault::testing` (which can re-sign a rewritten segment) is in no release build;
 //! - library messages name no `wangan …` command: the binary adds such hints;
 //! - no source file is longer than [`MAX_LINES`] unless [`LONG_FILES`] says why;
@@ -50,8 +50,8 @@ const ASYNC_RUNTIMES: &[&str] = &[
     "mio",
 ];
 
-/// The engine crates: synchronous, no HTTP, no command line (`scan` as a library user gets it,
-/// without the `db` feature).
+/// The engine crates: synchronous, no HTTP, no command line (`scan` and `registers` as a
+/// library user gets them, without the `db` and `postgres` features).
 const ENGINE: &[&str] = &[
     "law",
     "vault",
@@ -64,18 +64,7 @@ const ENGINE: &[&str] = &[
 
 /// Engine crates that still compile an async runtime, and why. Remove an entry when its
 /// reason is gone (the test fails on an entry that is no longer needed).
-const ASYNC_ALLOWED: &[(&str, &str)] = &[
-    (
-        "registers",
-        "its PostgreSQL backend uses the synchronous `postgres` client, a blocking wrapper that \
-         runs a private current-thread tokio runtime; to go behind a feature as scan's `db` did",
-    ),
-    (
-        "report",
-        "depends on registers (the register records in the reports)",
-    ),
-    ("evidence", "depends on registers (register evidence)"),
-];
+const ASYNC_ALLOWED: &[(&str, &str)] = &[];
 
 /// The package names in the normal (non-dev, non-build) dependency tree of `krate`, built as a
 /// user of the library would build it: default features, no dev-dependencies.
@@ -133,6 +122,29 @@ fn scan_compiles_database_clients_only_with_its_db_feature() {
     ]);
     assert!(with.lines().any(|l| l.starts_with("postgres ")), "{with}");
     assert!(with.lines().any(|l| l.starts_with("mysql ")), "{with}");
+}
+
+#[test]
+fn registers_compiles_the_postgres_client_only_with_its_postgres_feature() {
+    let without = normal_deps("registers");
+    for client in ["postgres", "tokio"] {
+        assert!(
+            !without.iter().any(|d| d == client),
+            "registers without `postgres` compiles {client}"
+        );
+    }
+    let with = cargo_tree(&[
+        "-p",
+        "registers",
+        "-e",
+        "normal",
+        "-f",
+        "{p}",
+        "--features",
+        "postgres",
+    ]);
+    assert!(with.lines().any(|l| l.starts_with("postgres ")), "{with}");
+    assert!(with.lines().any(|l| l.starts_with("tokio ")), "{with}");
 }
 
 #[test]

@@ -587,6 +587,33 @@ mod tests {
     }
 
     #[test]
+    fn a_postgresql_registers_store_that_cannot_be_opened_is_a_warning_without_the_password() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut p = profile(tmp.path());
+        // port 1: nothing listens there
+        p.settings.registers = Some("postgres://audit:hunter2@127.0.0.1:1/test".into());
+        let now = OffsetDateTime::now_utc();
+        let Err(Warning::RegistersUnreadable(msg)) = register_evidence(&p, now, now) else {
+            panic!("a store that cannot be opened is a warning");
+        };
+        assert!(!msg.contains("hunter2"), "{msg}");
+        assert!(
+            msg.contains("postgres://audit:****@127.0.0.1:1/test"),
+            "{msg}"
+        );
+        if registers::POSTGRES {
+            // built together with a crate that enables the feature (the workspace's test run)
+            assert!(msg.contains("connect to"), "{msg}");
+        } else {
+            // `cargo test -p evidence`: registers as every engine crate builds it
+            assert!(
+                msg.contains("this build has no postgresql support"),
+                "{msg}"
+            );
+        }
+    }
+
+    #[test]
     fn a_missing_registers_store_is_no_evidence_and_no_warning() {
         let tmp = tempfile::tempdir().unwrap();
         let p = profile(tmp.path());

@@ -105,6 +105,7 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+#[cfg(feature = "postgres")]
 impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Error {
         // the postgres error text never contains the connection password
@@ -114,6 +115,7 @@ impl From<postgres::Error> for Error {
 
 /// The useful text of a PostgreSQL error: the server's message when there
 /// is one (the error's own Display says only "db error").
+#[cfg(feature = "postgres")]
 pub(crate) fn pg_text(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => match db.detail() {

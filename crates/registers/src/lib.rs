@@ -12,7 +12,8 @@
 //!   [`schema::Field`]s with labels in Chinese and English, the duty ids
 //!   (from the `law` crate) it proves, and its rules ([`rules`]);
 //! - **append-only and tamper-evident** ([`Registers`]): SQLite in the data
-//!   directory or PostgreSQL by URL, one schema, versioned migrations; an
+//!   directory or PostgreSQL by URL (with the `postgres` feature, see
+//!   [`POSTGRES`]), one schema, versioned migrations; an
 //!   update appends a new revision, nothing is overwritten or deleted, every
 //!   record has its history (who, when, what changed), and every change is
 //!   hash-chained ([`chain`]) and anchored into the vault ([`anchor`]);
@@ -97,3 +98,12 @@ pub use store::{
     Registers, SQLITE_FILE, Sweep, SweepFinding, SweepItem, WriteCtx, create_at_version, mask_url,
 };
 pub use text::{Msg, Provenance};
+
+/// Whether this build can open PostgreSQL stores (the `postgres` feature).
+///
+/// The feature is off by default: the synchronous `postgres` client runs a
+/// private tokio runtime, and the engine crates compile no async runtime.
+/// Without it a [`Location::Postgres`] still parses (a profile may name one),
+/// and opening it is a [`ErrorKind::Storage`] error saying that this build
+/// has no PostgreSQL support.
+pub const POSTGRES: bool = cfg!(feature = "postgres");

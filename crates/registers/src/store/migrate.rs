@@ -24,12 +24,20 @@ pub const LATEST: u32 = 3;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Dialect {
     Sqlite,
+    #[cfg(feature = "postgres")]
     Postgres,
 }
 
 struct Migration {
     version: u32,
     sqlite: &'static str,
+    #[cfg_attr(
+        not(feature = "postgres"),
+        allow(
+            dead_code,
+            reason = "kept in every build so both dialects stay in step"
+        )
+    )]
     postgres: &'static str,
 }
 
@@ -183,6 +191,7 @@ pub(crate) fn step(db: &mut dyn Sql, dialect: Dialect, to: u32) -> Result<()> {
         .ok_or_else(|| Error::new(ErrorKind::Schema, format!("no migration to version {to}")))?;
     let sql = match dialect {
         Dialect::Sqlite => m.sqlite,
+        #[cfg(feature = "postgres")]
         Dialect::Postgres => m.postgres,
     };
     db.batch(sql)?;

@@ -9,6 +9,8 @@
 //! and [`Registers::verify`] checks it.
 
 pub(crate) mod migrate;
+#[cfg(feature = "postgres")]
+pub(crate) mod pg;
 pub(crate) mod sql;
 
 use std::collections::HashMap;
@@ -28,7 +30,9 @@ use crate::settings::Settings;
 use crate::text::Msg;
 use crate::when::{fmt_datetime, parse_datetime};
 use migrate::Dialect;
-use sql::{Lite, P, Pg, Row, Sql, all, one};
+#[cfg(feature = "postgres")]
+use pg::Pg;
+use sql::{Lite, P, Row, Sql, all, one};
 
 /// The file name of the embedded store in the data directory.
 pub const SQLITE_FILE: &str = "registers.sqlite";
@@ -150,6 +154,7 @@ pub fn mask_url(url: &str) -> String {
 
 enum Conn {
     Sqlite(rusqlite::Connection),
+    #[cfg(feature = "postgres")]
     Postgres(Box<postgres::Client>),
 }
 
@@ -463,6 +468,9 @@ impl Registers {
                 c.pragma_update(None, "cache_size", -16384)?;
                 Conn::Sqlite(c)
             }
+            #[cfg(not(feature = "postgres"))]
+            Location::Postgres { .. } => return Err(no_postgres(location)),
+            #[cfg(feature = "postgres")]
             Location::Postgres { url, schema } => {
                 let mut cfg: postgres::Config = url
                     .parse()
@@ -528,6 +536,7 @@ impl Registers {
     fn dialect(&self) -> Dialect {
         match self.conn {
             Conn::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
             Conn::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -575,6 +584,7 @@ impl Registers {
                 tx.commit()?;
                 Ok(out)
             }
+            #[cfg(feature = "postgres")]
             Conn::Postgres(c) => {
                 let mut tx = c.transaction()?;
                 // one migrator at a time
@@ -595,6 +605,7 @@ impl Registers {
                 tx.commit()?;
                 Ok(out)
             }
+            #[cfg(feature = "postgres")]
             Conn::Postgres(c) => {
                 let mut tx = c.transaction()?;
                 tx.batch_execute("LOCK TABLE changes IN EXCLUSIVE MODE")?;
@@ -614,6 +625,7 @@ impl Registers {
                 tx.commit()?;
                 Ok(out)
             }
+            #[cfg(feature = "postgres")]
             Conn::Postgres(c) => {
                 let mut tx = c
                     .build_transaction()
@@ -1730,6 +1742,20 @@ fn new_store_id() -> Result<String> {
     Ok(crate::chain::sha256_hex(&b)[..32].to_owned())
 }
 
+/// The error for a PostgreSQL store in a build without the `postgres`
+/// feature: the location parses (a profile may name one), but this program
+/// cannot open it.
+#[cfg(not(feature = "postgres"))]
+fn no_postgres(location: &Location) -> Error {
+    Error::new(
+        ErrorKind::Storage,
+        format!(
+            "registers at {}: this build has no postgresql support (the registers library was built without its `postgres` feature); use an sqlite store or a build with postgresql",
+            location.display()
+        ),
+    )
+}
+
 #[cfg(unix)]
 fn restrict_permissions(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
@@ -1753,6 +1779,9 @@ pub fn create_at_version(location: &Location, version: u32) -> Result<()> {
                 genesis: String::new(),
             }
         }
+        #[cfg(not(feature = "postgres"))]
+        Location::Postgres { .. } => return Err(no_postgres(location)),
+        #[cfg(feature = "postgres")]
         Location::Postgres { url, schema } => {
             let mut c = postgres::Client::connect(url, postgres::NoTls)?;
             c.batch_execute(&format!(
