@@ -4,7 +4,12 @@
 //! Both are deterministic: no clock, no random numbers. The OSCAL catalog's
 //! UUID and `last-modified` are constants that change only with the data.
 
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 use serde_json::{Value, json};
+
+use crate::json::{CounterpartRecord, DutyRecord};
 
 use crate::{
     Clock, Counterpart, Duty, Evidence, Loc, Penalty, Section, Text, Version, articles,
@@ -24,10 +29,6 @@ pub const LAST_MODIFIED: &str = "2025-10-28T00:00:00Z";
 pub const DATA_VERSION: &str = "1";
 /// The namespace of wangan's own OSCAL property names.
 pub const OSCAL_NS: &str = "urn:wangan:oscal:law";
-
-fn text(t: Text) -> Value {
-    json!({ "zh": t.zh, "en": t.en })
-}
 
 /// A record as a JSON value; the records of [`crate::json`] always serialise.
 fn value(record: impl serde::Serialize) -> Value {
@@ -65,54 +66,143 @@ pub fn duty_json(d: &Duty) -> Value {
     value(crate::json::DutyRecord::from(d))
 }
 
-/// The whole chapter: every version's articles with paragraphs and items,
-/// every unit's counterparts in the other versions, and every duty.
-pub fn json() -> Value {
-    let versions: Vec<Value> = Version::ALL
+/// The document of `wangan law export --format json` (schema `wangan.law.export/1`): the
+/// whole chapter, every version's articles with paragraphs and items, every unit's
+/// counterparts in the other versions, and every duty. Fields in sorted order.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportDoc {
+    /// Every duty with every field.
+    pub duties: Vec<DutyRecord>,
+    /// Per provision of each version, its counterparts in the other two.
+    pub mapping: Vec<MappingRecord>,
+    /// Always [`JSON_SCHEMA`].
+    pub schema: &'static str,
+    /// The sections (节) of the chapter.
+    pub sections: Vec<SectionRecord>,
+    /// The three texts.
+    pub versions: Vec<VersionRecord>,
+}
+
+/// One section (节) of the chapter.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionRecord {
+    /// `Section::id`.
+    pub id: &'static str,
+    /// Its title in both languages.
+    pub title: Text,
+}
+
+/// One text of the law (draft, 2016, 2025) with its articles.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionRecord {
+    /// The articles of chapter 3 in this text.
+    pub articles: Vec<ArticleRecord>,
+    /// `Version::key`, e.g. `2016`.
+    pub key: &'static str,
+    /// `Version::label`.
+    pub label: &'static str,
+    /// The text's name in both languages.
+    pub name: Text,
+}
+
+/// One article as written.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRecord {
+    /// The heading as written, e.g. `第二十一条`.
+    pub heading: &'static str,
+    /// The article number in its text.
+    pub number: u16,
+    /// The paragraphs (款), in order.
+    pub paragraphs: Vec<ParagraphRecord>,
+    /// `Section::id` of the section it stands in.
+    pub section: &'static str,
+}
+
+/// One paragraph (款) of an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParagraphRecord {
+    /// The items (项), each with its marker.
+    pub items: Vec<&'static str>,
+    /// The paragraph's own text.
+    pub text: &'static str,
+}
+
+/// One provision and its counterparts in the other versions (keyed by `Version::key`).
+#[derive(Debug, Clone, Serialize)]
+pub struct MappingRecord {
+    /// Per other version, the counterparts (empty when it has none).
+    pub counterparts: BTreeMap<&'static str, Vec<CounterpartRecord>>,
+    /// The provision, e.g. `2016:21(3)`.
+    #[serde(rename = "ref")]
+    pub reference: String,
+}
+
+/// The whole chapter as the typed `wangan.law.export/1` document.
+pub fn document() -> ExportDoc {
+    let versions = Version::ALL
         .iter()
-        .map(|&v| {
-            let arts: Vec<Value> = articles(v)
+        .map(|&v| VersionRecord {
+            articles: articles(v)
                 .iter()
-                .map(|a| {
-                    json!({
-                        "number": a.number,
-                        "section": a.section.id(),
-                        "heading": a.heading,
-                        "paragraphs": a.paragraphs.iter().map(|p| json!({
-                            "text": p.text,
-                            "items": p.items,
-                        })).collect::<Vec<_>>(),
-                    })
+                .map(|a| ArticleRecord {
+                    heading: a.heading,
+                    number: a.number,
+                    paragraphs: a
+                        .paragraphs
+                        .iter()
+                        .map(|p| ParagraphRecord {
+                            items: p.items.clone(),
+                            text: p.text,
+                        })
+                        .collect(),
+                    section: a.section.id(),
                 })
-                .collect();
-            json!({
-                "key": v.key(),
-                "label": v.label(),
-                "name": text(v.name()),
-                "articles": arts,
-            })
+                .collect(),
+            key: v.key(),
+            label: v.label(),
+            name: v.name(),
         })
         .collect();
     let mut mapping = Vec::new();
     for v in Version::ALL {
         for loc in units(v) {
-            let mut others = serde_json::Map::new();
-            for w in Version::ALL.into_iter().filter(|w| *w != v) {
-                others.insert(
-                    w.key().to_owned(),
-                    counterparts(loc, w).iter().map(counterpart_json).collect(),
-                );
-            }
-            mapping.push(json!({ "ref": loc.key(), "counterparts": others }));
+            let counterparts = Version::ALL
+                .into_iter()
+                .filter(|w| *w != v)
+                .map(|w| {
+                    (
+                        w.key(),
+                        counterparts(loc, w)
+                            .iter()
+                            .map(CounterpartRecord::from)
+                            .collect(),
+                    )
+                })
+                .collect();
+            mapping.push(MappingRecord {
+                counterparts,
+                reference: loc.key(),
+            });
         }
     }
-    json!({
-        "schema": JSON_SCHEMA,
-        "sections": Section::ALL.iter().map(|s| json!({"id": s.id(), "title": text(s.title())})).collect::<Vec<_>>(),
-        "versions": versions,
-        "mapping": mapping,
-        "duties": duties().iter().map(duty_json).collect::<Vec<_>>(),
-    })
+    ExportDoc {
+        duties: duties().iter().map(DutyRecord::from).collect(),
+        mapping,
+        schema: JSON_SCHEMA,
+        sections: Section::ALL
+            .iter()
+            .map(|s| SectionRecord {
+                id: s.id(),
+                title: s.title(),
+            })
+            .collect(),
+        versions,
+    }
+}
+
+/// The whole chapter as a JSON value: [`document`], serialised.
+pub fn json() -> Value {
+    value(document())
 }
 
 fn prop(name: &str, value: impl Into<String>) -> Value {

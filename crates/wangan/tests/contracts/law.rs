@@ -65,7 +65,10 @@ pub fn examples() -> Vec<Example> {
         &Search::new("日志", &Version::ALL, &hits),
     ));
 
-    // wangan law export --format json (built by the library as a value)
-    out.push(Example::of(law::export::JSON_SCHEMA, &law::export::json()));
+    // wangan law export --format json
+    out.push(Example::of(
+        law::export::JSON_SCHEMA,
+        &law::export::document(),
+    ));
     out
 }
