@@ -21,6 +21,9 @@ pub enum ErrorKind {
     Schema,
     /// A settings file is invalid.
     Settings,
+    /// The store holds what this library never writes: it was changed outside wangan.
+    /// A verification of the registers says what changed.
+    Tampered,
     /// Writing a report failed.
     Io,
 }

@@ -663,12 +663,19 @@ fn lib_err(e: registers::Error, out: Out) -> anyhow::Error {
         K::NotFound => Exit::Usage,
         K::Schema | K::Settings => Exit::Config,
         K::Storage | K::Io => Exit::IoErr,
+        K::Tampered => Exit::DataErr,
         _ => Exit::Software,
     };
-    let msg = match out.lang {
+    let mut msg = match out.lang {
         Lang::Zh => e.message_zh(),
         Lang::En => e.to_string(),
     };
+    if e.kind() == K::Tampered {
+        msg.push_str(out.t(
+            "（运行 `wangan registers verify` 查看改动）",
+            " (run `wangan registers verify` to see what changed)",
+        ));
+    }
     fail(code, escape(&msg, false).into_owned())
 }
 

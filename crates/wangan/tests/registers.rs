@@ -1243,6 +1243,37 @@ fn patch_file(path: &Path, from: &[u8], to: &[u8]) {
 }
 
 #[test]
+fn a_record_broken_behind_wangans_back_is_a_data_error_that_points_to_verify() {
+    let d = new_dir();
+    open_incident(d.path());
+    // make every stored copy of the record something that is not a JSON object
+    let path = d.path().join("registers.sqlite");
+    let mut b = std::fs::read(&path).unwrap();
+    let (from, to) = (&b"\"grade\":\"large\""[..], &b"\"grade\" \"large\""[..]);
+    let mut n = 0;
+    while let Some(at) = b.windows(from.len()).position(|x| x == from) {
+        b[at..at + from.len()].copy_from_slice(to);
+        n += 1;
+    }
+    assert!(n > 0, "no stored record to break");
+    std::fs::write(&path, b).unwrap();
+    let o = w(d.path(), &["incident", "show", "INC-1"]);
+    assert_eq!(code(&o), 65, "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("the store was changed outside wangan")
+            && e.contains("run `wangan registers verify` to see what changed"),
+        "{e}"
+    );
+    let o = w(d.path(), &["--lang", "zh", "incident", "show", "INC-1"]);
+    assert!(
+        err(&o).contains("运行 `wangan registers verify` 查看改动"),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
 fn vault_verify_catches_a_register_edited_behind_wangans_back() {
     let d = new_dir();
     open_incident(d.path());

@@ -355,9 +355,12 @@ fn sort_key(reg: Register, data: &Map<String, Value>, fallback: OffsetDateTime) 
 fn parse_data(reg: &str, id: &str, text: &str) -> Result<Map<String, Value>> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(m)) => Ok(m),
-        _ => Err(Error::storage(format!(
-            "{reg} {id}: the stored record is not a JSON object; the store was changed outside wangan"
-        ))),
+        _ => Err(Error::new(
+            ErrorKind::Tampered,
+            format!(
+                "{reg} {id}: the stored record is not a JSON object; the store was changed outside wangan"
+            ),
+        )),
     }
 }
 
