@@ -431,10 +431,6 @@ const LONG_FILES: &[(&str, &str)] = &[
         "connection, migrations, reads and writes of both SQL backends; to split by concern",
     ),
     (
-        "crates/server/src/console/api.rs",
-        "every JSON endpoint of the console; to split by resource",
-    ),
-    (
         "crates/server/src/console/pages.rs",
         "every HTML page of the console; to split by page",
     ),

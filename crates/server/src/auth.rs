@@ -37,7 +37,8 @@ use crate::error::{Error, ErrorKind, Result};
 pub const TOKENS_FILE: &str = "tokens.json";
 /// Name of the lock file that serialises changes to [`TOKENS_FILE`].
 pub const TOKENS_LOCK: &str = "tokens.json.lock";
-const SCHEMA: &str = "wangan.tokens/1";
+/// The schema name of [`TokenFile`], the token file on disk.
+pub const FILE_SCHEMA: &str = "wangan.tokens/1";
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,11 +88,26 @@ pub struct TokenEntry {
     pub created: String,
 }
 
+/// The token file, [`TOKENS_FILE`] in the data directory (schema `wangan.tokens/1`, mode
+/// 0600): every token's id, role, SHA-256 and creation time, never a secret. Written in the
+/// order the fields are declared.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TokenFile {
-    schema: String,
-    tokens: Vec<TokenEntry>,
+pub struct TokenFile {
+    /// Always [`FILE_SCHEMA`].
+    pub schema: String,
+    /// The tokens, oldest first.
+    pub tokens: Vec<TokenEntry>,
+}
+
+impl TokenFile {
+    /// The file holding `tokens`.
+    pub fn new(tokens: Vec<TokenEntry>) -> TokenFile {
+        TokenFile {
+            schema: FILE_SCHEMA.into(),
+            tokens,
+        }
+    }
 }
 
 /// A freshly created token: the only time its secret exists outside the client.
@@ -239,11 +255,11 @@ fn load_file(path: &Path) -> Result<Vec<TokenEntry>> {
         Ok(b) => {
             let f: TokenFile = serde_json::from_slice(&b)
                 .map_err(|e| Error::new(ErrorKind::Config, format!("{}: {e}", path.display())))?;
-            if f.schema != SCHEMA {
+            if f.schema != FILE_SCHEMA {
                 return Err(Error::new(
                     ErrorKind::Config,
                     format!(
-                        "{}: schema {:?} is not {SCHEMA:?}",
+                        "{}: schema {:?} is not {FILE_SCHEMA:?}",
                         path.display(),
                         f.schema
                     ),
@@ -267,11 +283,8 @@ fn io_err(what: &str, p: &Path, e: std::io::Error) -> Error {
 fn save_file(path: &Path, tokens: Vec<TokenEntry>) -> Result<()> {
     use std::io::Write as _;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let body = serde_json::to_vec_pretty(&TokenFile {
-        schema: SCHEMA.into(),
-        tokens,
-    })
-    .map_err(|e| Error::new(ErrorKind::Io, format!("encode tokens: {e}")))?;
+    let body = serde_json::to_vec_pretty(&TokenFile::new(tokens))
+        .map_err(|e| Error::new(ErrorKind::Io, format!("encode tokens: {e}")))?;
     // unique per writer: two processes never share a temporary file
     let mut r = [0u8; 8];
     getrandom::fill(&mut r)

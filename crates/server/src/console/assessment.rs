@@ -412,46 +412,47 @@ pub fn yearly(
 
 // ---- scans ---------------------------------------------------------------------------
 
-/// One data store of the profile with its latest saved scan.
+/// One data store of the profile with its latest saved scan (an item of
+/// [`super::contract::ScansDoc`]; fields in sorted order).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScanRow {
-    /// The store's id in the profile.
-    pub store: String,
-    /// Its target, credentials masked.
-    pub target: String,
     /// Declared important data.
     pub important: bool,
     /// The latest scan, when there is one.
     pub scan: Option<ScanState>,
+    /// The store's id in the profile.
+    pub store: String,
+    /// Its target, credentials masked.
+    pub target: String,
 }
 
-/// A saved scan as shown.
+/// A saved scan as shown (fields in sorted order).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScanState {
-    /// When it was scanned (RFC 3339).
-    pub scanned_at: String,
-    /// The grade: `no_pi`, `general_pi`, `sensitive_pi` or `important_candidate`.
-    pub level: String,
-    /// The grade for a reader, `{"zh": …, "en": …}`.
-    pub level_label: serde_json::Value,
-    /// Sensitive personal information found.
-    pub sensitive: bool,
-    /// Minors' personal information found.
-    pub minors: bool,
-    /// Secrets found.
-    pub secrets: bool,
-    /// Distinct persons.
-    pub persons: u64,
+    /// The saved result's file name.
+    pub file: String,
     /// Kinds of data found.
     pub kinds: Vec<String>,
-    /// Inputs that could not be read.
-    pub unreadable: u64,
+    /// The grade: `no_pi`, `general_pi`, `sensitive_pi` or `important_candidate`.
+    pub level: String,
+    /// The grade for a reader.
+    pub level_label: super::contract::Label,
+    /// Minors' personal information found.
+    pub minors: bool,
+    /// Distinct persons.
+    pub persons: u64,
+    /// When it was scanned (RFC 3339).
+    pub scanned_at: String,
+    /// Secrets found.
+    pub secrets: bool,
+    /// Sensitive personal information found.
+    pub sensitive: bool,
     /// Older than the store's `scan_max_age`.
     pub stale: bool,
     /// The day it goes (or went) stale.
     pub stale_after: String,
-    /// The saved result's file name.
-    pub file: String,
+    /// Inputs that could not be read.
+    pub unreadable: u64,
 }
 
 /// Every data store of the profile at `path` with its latest saved scan, read now (blocking).
@@ -475,7 +476,10 @@ pub fn scans(path: &Path) -> Result<Vec<ScanRow>, String> {
                     level: s.level.name().to_owned(),
                     level_label: {
                         let l = s.level.label();
-                        serde_json::json!({"zh": l.zh, "en": l.en})
+                        super::contract::Label {
+                            en: l.en.into(),
+                            zh: l.zh.into(),
+                        }
                     },
                     sensitive: s.sensitive,
                     minors: s.minors,

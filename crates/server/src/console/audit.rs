@@ -5,17 +5,20 @@
 //! are covered by the same Merkle tree and signed checkpoints as the logs.
 //!
 //! ```json
-//! {"schema":"wangan.console.event/1","time":"2026-03-01T04:00:00.123Z","actor":"alice",
-//!  "role":"admin","via":"console","from":"192.0.2.7","action":"user.add",
-//!  "target":"bob","outcome":"ok","detail":{"role":"auditor"}}
+//! {"action":"user.add","actor":"alice","detail":{"role":"auditor"},"from":"192.0.2.7:50412",
+//!  "outcome":"ok","role":"admin","schema":"wangan.console.event/1","target":"bob",
+//!  "time":"2026-03-01T04:00:00.123Z","via":"console"}
 //! ```
+//!
+//! ([`EventDoc`]; keys in sorted order.)
 //!
 //! Passwords and token secrets never appear in an event; token ids and user names do.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::writer::{Intake, QueueError, Rec};
 
@@ -25,7 +28,8 @@ pub const SOURCE: &str = "wangan.console";
 pub const SCHEMA: &str = "wangan.console.event/1";
 
 /// Through which door a change came.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Via {
     /// A page of the console (session).
     Console,
@@ -52,6 +56,50 @@ pub struct Event<'a> {
     pub outcome: &'a str,
     /// More (never a secret).
     pub detail: Value,
+}
+
+/// The record of one event in the vault (schema `wangan.console.event/1`): the raw bytes of
+/// a record of source [`SOURCE`], one compact JSON object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDoc {
+    /// What was done, e.g. `user.add`, `token.revoke`, `login.failed`.
+    pub action: String,
+    /// User name, or `token:<id>` for the API.
+    pub actor: String,
+    /// More, by action (an object; never a secret).
+    pub detail: Value,
+    /// Client address (`ip:port`).
+    pub from: String,
+    /// `ok`, `refused` or `failed`.
+    pub outcome: String,
+    /// Role the actor acted with.
+    pub role: String,
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// What it was done to (a user name, a token id), `null` when nothing.
+    pub target: Option<String>,
+    /// When it was recorded (RFC 3339, UTC).
+    pub time: String,
+    /// `console` (a page, with a session) or `api` (a token).
+    pub via: Via,
+}
+
+impl Event<'_> {
+    /// The record of this event, made at `time_ns`.
+    pub fn document(&self, time_ns: i64) -> EventDoc {
+        EventDoc {
+            action: self.action.into(),
+            actor: self.actor.into(),
+            detail: self.detail.clone(),
+            from: self.from.into(),
+            outcome: self.outcome.into(),
+            role: self.role.into(),
+            schema: SCHEMA.into(),
+            target: self.target.map(str::to_owned),
+            time: super::rfc3339(time_ns),
+            via: self.via,
+        }
+    }
 }
 
 /// Queue records (room reserved record by record, as the intake does) and wait until they
@@ -91,19 +139,13 @@ impl Audit {
     /// Append `ev` and wait until it is durable; returns its seq.
     pub async fn record(&self, ev: &Event<'_>) -> Result<u64, NotRecorded> {
         let now = super::now_ns();
-        let v = json!({
-            "schema": SCHEMA,
-            "time": super::rfc3339(now),
-            "actor": ev.actor,
-            "role": ev.role,
-            "via": match ev.via { Via::Console => "console", Via::Api => "api" },
-            "from": ev.from,
-            "action": ev.action,
-            "target": ev.target,
-            "outcome": ev.outcome,
-            "detail": ev.detail,
-        });
-        let raw = bytes::Bytes::from(v.to_string());
+        let raw = match serde_json::to_vec(&ev.document(now)) {
+            Ok(v) => bytes::Bytes::from(v),
+            Err(e) => {
+                tracing::error!(action = ev.action, error = %e, "console event could not be encoded");
+                return Err(NotRecorded);
+            }
+        };
         // a full queue (a burst of logs) is waited out for a while: events are few
         for attempt in 0..50u32 {
             let rec = Rec {

@@ -49,9 +49,11 @@
 pub mod api;
 pub mod assessment;
 pub mod audit;
+pub mod contract;
 pub mod data;
 mod heatmap;
 pub mod jobs;
+pub mod openapi;
 mod pages;
 pub mod regs;
 pub mod search;

@@ -3144,7 +3144,7 @@ async fn scans_page(x: &Ctx<'_>) -> Resp {
                                     }
                                     Some(s) => {
                                         td {
-                                            (s.level_label[lang.code()].as_str().unwrap_or(&s.level))
+                                            (s.level_label.get(lang))
                                             @if s.sensitive { " " (badge(Tone::Warn, x.t("敏感", "sensitive"))) }
                                             @if s.minors { " " (badge(Tone::Warn, x.t("未成年人", "minors"))) }
                                             @if s.secrets { " " (badge(Tone::Bad, x.t("密钥", "secrets"))) }

@@ -22,7 +22,8 @@ use crate::error::{Error, ErrorKind, Result};
 /// Name of the users file in the data directory.
 pub const USERS_FILE: &str = "users.json";
 const LOCK_FILE: &str = "users.lock";
-const SCHEMA: &str = "wangan.users/1";
+/// The schema name of [`UsersFile`], the users file on disk.
+pub const FILE_SCHEMA: &str = "wangan.users/1";
 /// Shortest password accepted (NIST SP 800-63B asks at least 8; 12 leaves margin).
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest password accepted (argon2 hashes any length; this bounds the work per request).
@@ -100,11 +101,26 @@ impl std::fmt::Debug for User {
     }
 }
 
+/// The users file, [`USERS_FILE`] in the data directory (schema `wangan.users/1`, mode
+/// 0600): each user's name, role, argon2id PHC string, times and whether they are disabled.
+/// Written in the order the fields are declared.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct UsersFile {
-    schema: String,
-    users: Vec<User>,
+pub struct UsersFile {
+    /// Always [`FILE_SCHEMA`].
+    pub schema: String,
+    /// The users, in the order they were added.
+    pub users: Vec<User>,
+}
+
+impl UsersFile {
+    /// The file holding `users`.
+    pub fn new(users: Vec<User>) -> UsersFile {
+        UsersFile {
+            schema: FILE_SCHEMA.into(),
+            users,
+        }
+    }
 }
 
 fn invalid(msg: impl Into<String>) -> Error {
@@ -268,11 +284,11 @@ fn load(path: &Path) -> Result<Vec<User>> {
         Ok(b) => {
             let f: UsersFile = serde_json::from_slice(&b)
                 .map_err(|e| Error::new(ErrorKind::Config, format!("{}: {e}", path.display())))?;
-            if f.schema != SCHEMA {
+            if f.schema != FILE_SCHEMA {
                 return Err(Error::new(
                     ErrorKind::Config,
                     format!(
-                        "{}: schema {:?} is not {SCHEMA:?}",
+                        "{}: schema {:?} is not {FILE_SCHEMA:?}",
                         path.display(),
                         f.schema
                     ),
@@ -288,11 +304,8 @@ fn load(path: &Path) -> Result<Vec<User>> {
 fn save(path: &Path, users: Vec<User>) -> Result<()> {
     use std::io::Write as _;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let body = serde_json::to_vec_pretty(&UsersFile {
-        schema: SCHEMA.into(),
-        users,
-    })
-    .map_err(|e| Error::new(ErrorKind::Io, format!("encode users: {e}")))?;
+    let body = serde_json::to_vec_pretty(&UsersFile::new(users))
+        .map_err(|e| Error::new(ErrorKind::Io, format!("encode users: {e}")))?;
     let tmp = dir.join(format!(".tmp-{USERS_FILE}-{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     {
