@@ -530,7 +530,7 @@ pub struct VerifyOutcome {
 /// One finding of a verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyFinding {
-    /// What kind of problem (`leaf-mismatch`, …).
+    /// What kind of finding (`checkpoint_time_backwards`, …).
     pub kind: String,
     /// What is wrong, where.
     pub message: String,
