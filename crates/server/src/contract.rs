@@ -1,5 +1,5 @@
 //! The versioned JSON lines `wangan serve --json` prints on standard output, one per event,
-//! as the types that own their shape. Fields are declared in sorted order: the lines keep
+//! as the types that own their shape, and the answer of the HTTP intake ([`Accepted`]). Fields are declared in sorted order: the lines keep
 //! the byte order they had when they were built as sorted JSON objects.
 
 use serde::Serialize;
@@ -153,5 +153,52 @@ impl StoppedDoc {
             schema: STOPPED_SCHEMA,
             size: None,
         }
+    }
+}
+
+/// The answer of the HTTP intake (`POST /api/v1/logs`) once the records are durable: how many
+/// were accepted and their numbers in the store (`first_seq` … `last_seq`, absent when none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Accepted {
+    /// Records accepted.
+    pub accepted: u64,
+    /// The first record's number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seq: Option<u64>,
+    /// The last record's number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seq: Option<u64>,
+}
+
+impl Accepted {
+    /// Nothing to accept (an empty body).
+    pub fn none() -> Accepted {
+        Accepted {
+            accepted: 0,
+            first_seq: None,
+            last_seq: None,
+        }
+    }
+
+    /// `n` records (at least one), numbered from `first`.
+    pub fn records(first: u64, n: u64) -> Accepted {
+        Accepted {
+            accepted: n,
+            first_seq: Some(first),
+            last_seq: Some(first + n.saturating_sub(1)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_intake_answer_keeps_its_bytes() {
+        let none = serde_json::to_string(&Accepted::none()).unwrap();
+        assert_eq!(none, r#"{"accepted":0}"#);
+        let three = serde_json::to_string(&Accepted::records(5, 3)).unwrap();
+        assert_eq!(three, r#"{"accepted":3,"first_seq":5,"last_seq":7}"#);
     }
 }

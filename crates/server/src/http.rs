@@ -241,10 +241,12 @@ fn base(status: StatusCode) -> hyper::http::response::Builder {
         .header("x-elastic-product", "Elasticsearch")
 }
 
-fn json_resp(status: StatusCode, v: &Value) -> Resp {
+fn json_resp(status: StatusCode, v: &impl serde::Serialize) -> Resp {
+    // the replies are strings, numbers and maps with string keys: they always serialise
+    let text = serde_json::to_string(v).unwrap_or_default();
     base(status)
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::new(Bytes::from(v.to_string())))
+        .body(Body::new(Bytes::from(text)))
         .unwrap_or_else(|_| Response::new(Body::new(Bytes::new())))
 }
 
@@ -893,7 +895,10 @@ async fn logs_inner(
         res.add_record(raw.len()).map_err(Refuse::Queue)
     })?;
     if items.is_empty() {
-        return Ok(json_resp(StatusCode::OK, &json!({"accepted": 0})));
+        return Ok(json_resp(
+            StatusCode::OK,
+            &crate::contract::Accepted::none(),
+        ));
     }
     let now = now_ns();
     let recs: Vec<Rec> = items
@@ -915,7 +920,7 @@ async fn logs_inner(
     drop(charge);
     Ok(json_resp(
         StatusCode::OK,
-        &json!({"accepted": n, "first_seq": first, "last_seq": first + n - 1}),
+        &crate::contract::Accepted::records(first, n),
     ))
 }
 
