@@ -13,8 +13,9 @@ use server::console::assessment::{ScanRow, ScanState};
 use server::console::audit::{self, Event, Via};
 use server::console::contract::{
     self, BriefRecord, ClockItem, ClocksDoc, CoverageDoc, Disk, Label, LastVerification,
-    ListedRecord, LogRecord, RecordProof, RecordedVerification, RegisterListDoc, ScansDoc,
-    SearchDoc, StatusCheckpoint, StatusDoc, VerifyDoc,
+    ListedRecord, LogRecord, NewTokenDoc, NewUserDoc, ProblemDoc, ProblemParam, RecordProof,
+    RecordedVerification, RegisterListDoc, ScansDoc, SearchDoc, StatusCheckpoint, StatusDoc,
+    TokenRow, TokensDoc, UserDoc, UsersDoc, VerifyDoc,
 };
 use server::console::data::{SourceDays, Summary};
 use server::console::jobs::{JobState, VerifyResult};
@@ -467,7 +468,92 @@ fn the_openapi_document_describes_every_console_document() {
         checked, console,
         "every console API example is mapped to its endpoint"
     );
+    // the smaller answers (no schema name, not versioned) are described too
+    let user = UserDoc {
+        created: "2026-03-01T04:00:00Z".to_owned(),
+        disabled: false,
+        name: "bob".to_owned(),
+        password: Some("example-only-password".to_owned()),
+        password_set: "2026-03-01T04:00:00Z".to_owned(),
+        role: "auditor".to_owned(),
+    };
+    let smaller: Vec<(&str, &str, &str, Value)> = vec![
+        (
+            "get",
+            "/api/v1/users",
+            "200",
+            to_value(&UsersDoc {
+                users: vec![UserDoc {
+                    password: None,
+                    ..user.clone()
+                }],
+            }),
+        ),
+        ("patch", "/api/v1/users/{name}", "200", to_value(&user)),
+        (
+            "post",
+            "/api/v1/users",
+            "201",
+            to_value(&NewUserDoc {
+                name: "bob".to_owned(),
+                password: Some("example-only-password".to_owned()),
+                role: "auditor".to_owned(),
+            }),
+        ),
+        (
+            "get",
+            "/api/v1/tokens",
+            "200",
+            to_value(&TokensDoc {
+                tokens: vec![TokenRow {
+                    created: "2026-03-01T04:00:00Z".to_owned(),
+                    id: "1a2b3c4d".to_owned(),
+                    role: "auditor".to_owned(),
+                }],
+            }),
+        ),
+        (
+            "post",
+            "/api/v1/tokens",
+            "201",
+            to_value(&NewTokenDoc {
+                id: "1a2b3c4d".to_owned(),
+                role: "auditor".to_owned(),
+                token: "wgn_1a2b3c4d_EXAMPLEONLYnotarealsecret".to_owned(),
+            }),
+        ),
+    ];
+    for (method, path, status, v) in &smaller {
+        let schema = &doc["paths"][*path][*method]["responses"][*status]["content"]["application/json"]
+            ["schema"];
+        assert!(
+            schema.is_object(),
+            "{method} {path} {status}: no JSON schema"
+        );
+        check(schema, v, &format!("{method} {path}"), &mut problems);
+    }
+    let problem = ProblemDoc {
+        detail: "these parameters are not valid: limit".to_owned(),
+        errors: vec![ProblemParam {
+            detail: "must be 1 to 500".to_owned(),
+            name: "limit".to_owned(),
+        }],
+        instance: "/api/v1/logs/search".to_owned(),
+        status: 400,
+        title: "invalid parameters".to_owned(),
+        kind: "urn:wangan:problem:invalid-parameters".to_owned(),
+    };
+    check(
+        &doc["components"]["schemas"]["Problem"],
+        &to_value(&problem),
+        "Problem",
+        &mut problems,
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn to_value(v: &impl serde::Serialize) -> Value {
+    serde_json::to_value(v).expect("a document is a JSON value")
 }
 
 #[test]
