@@ -528,16 +528,30 @@ fn scans_schema() -> Value {
     }))
 }
 
+/// [`super::contract::UserDoc`].
 fn user_schema() -> Value {
     json!({
         "type": "object",
-        "required": ["name", "role"],
+        "required": ["name", "role", "disabled", "created", "password_set"],
         "properties": {
             "name": {"type": "string"},
             "role": {"type": "string", "enum": ["auditor", "operator", "admin"]},
             "disabled": {"type": "boolean"},
             "created": {"type": "string"},
             "password_set": {"type": "string"},
+            "password": {"type": "string", "description": "Only after reset_password: the new password, shown once"}
+        }
+    })
+}
+
+/// [`super::contract::NewUserDoc`].
+fn new_user_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["name", "role"],
+        "properties": {
+            "name": {"type": "string"},
+            "role": {"type": "string", "enum": ["auditor", "operator", "admin"]},
             "password": {"type": "string", "description": "Only when wangan generated it: shown once"}
         }
     })
@@ -623,7 +637,7 @@ fn success_of(id: &str) -> (u16, Value) {
             ),
         ),
         "getUser" | "changeUser" => (200, j(user_schema())),
-        "addUser" => (201, j(user_schema())),
+        "addUser" => (201, j(new_user_schema())),
         "addRecord" => (201, j(obj.clone())),
         "updateRecord" => (200, j(obj.clone())),
         "runAssessment" => (
