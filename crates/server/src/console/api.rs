@@ -12,9 +12,9 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, StatusCode};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::audit::Via;
+use super::audit::{Detail, Via};
 use super::contract::{
     BriefRecord, ClockItem, ClocksDoc, CoverageDoc, Disk, LastVerification, ListedRecord,
     LogRecord, NewTokenDoc, NewUserDoc, ProblemDoc, REGISTER_LIST_SCHEMA, RecordedVerification,
@@ -293,7 +293,7 @@ async fn handle_inner(
                 Plan::Remove(name.clone()),
                 "user.remove",
                 Some(&name),
-                json!({}),
+                Detail::None {},
             )
             .await?;
             Ok(body(
@@ -377,7 +377,7 @@ async fn handle_inner(
                 Plan::CreateToken(r),
                 "token.create",
                 None,
-                json!({"role": r.name()}),
+                Detail::role(r.name()),
             )
             .await?
             {
@@ -405,7 +405,7 @@ async fn handle_inner(
                 Plan::Revoke(id.clone()),
                 "token.revoke",
                 Some(&id),
-                json!({}),
+                Detail::None {},
             )
             .await?;
             Ok(body(
@@ -648,7 +648,10 @@ async fn write_record(
                 .audit
                 .record(&super::audit::Event {
                     outcome: "failed",
-                    detail: json!({"register": reg.key(), "error": p.detail}),
+                    detail: Detail::RegisterFailed {
+                        error: p.detail.clone(),
+                        register: reg.key().into(),
+                    },
                     ..ev
                 })
                 .await;
@@ -913,7 +916,7 @@ async fn run(
     plan: Plan,
     action: &'static str,
     target: Option<&str>,
-    detail: Value,
+    detail: Detail,
 ) -> Result<Applied, Problem> {
     match apply(c, actor, Via::Api, peer, plan, action, target, detail).await {
         Ok(a) => Ok(a),
@@ -994,7 +997,7 @@ async fn add_user(c: &Console, actor: &User, b: Bytes, peer: &str) -> Result<Res
         },
         "user.add",
         Some(&name),
-        json!({"role": role.name()}),
+        Detail::role(role.name()),
     )
     .await?
     {
@@ -1062,7 +1065,7 @@ async fn change_user(
             Plan::Role(name.into(), r),
             "user.role",
             Some(name),
-            json!({"role": r.name()}),
+            Detail::role(r.name()),
         )
         .await?;
     }
@@ -1075,7 +1078,7 @@ async fn change_user(
             Plan::Disable(name.into(), d),
             action,
             Some(name),
-            json!({}),
+            Detail::None {},
         )
         .await?;
     }
@@ -1088,7 +1091,7 @@ async fn change_user(
             Plan::Reset(name.into(), pw),
             "user.password_reset",
             Some(name),
-            json!({}),
+            Detail::None {},
         )
         .await?
         {
@@ -1264,13 +1267,13 @@ async fn export(c: &Console, actor: &User, b: Bytes, peer: &str) -> Result<Resp,
                 action: "logs.export",
                 target: None,
                 outcome: "ok",
-                detail: json!({
-                    "filters": s.to_query_string(c.cfg.utc_offset),
-                    "seq": b.seq,
-                    "records": sum.records,
-                    "checkpoint_size": sum.checkpoint.size,
-                    "bytes": sum.bytes,
-                }),
+                detail: Detail::Export {
+                    bytes: sum.bytes,
+                    checkpoint_size: sum.checkpoint.size,
+                    filters: s.to_query_string(c.cfg.utc_offset),
+                    records: sum.records,
+                    seq: b.seq,
+                },
             };
             c.audit.record(&ev).await.map_err(|_| {
                 unavailable(

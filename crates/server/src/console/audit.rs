@@ -18,7 +18,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::writer::{Intake, QueueError, Rec};
 
@@ -54,8 +53,113 @@ pub struct Event<'a> {
     pub target: Option<&'a str>,
     /// `ok`, `refused` or `failed`.
     pub outcome: &'a str,
-    /// More (never a secret).
-    pub detail: Value,
+    /// More, by action (never a secret).
+    pub detail: Detail,
+}
+
+/// What an event adds to its action: one shape per kind of action, written as a JSON object
+/// with sorted keys (`{}` when there is nothing more). Never a secret, never a personal value
+/// (the keys of register fields, not their values). Read back, a record takes the first shape
+/// whose keys it has (every key is always written, `null` where there is no value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Detail {
+    /// `logs.export`: the filters, the one record asked for, what the bundle holds.
+    Export {
+        /// The bundle's size in bytes.
+        bytes: u64,
+        /// The size of the checkpoint its proofs are against.
+        checkpoint_size: u64,
+        /// The search's filters, as a query string.
+        filters: String,
+        /// Records in the bundle.
+        records: u64,
+        /// The one record asked for, if only one.
+        #[serde(deserialize_with = "present")]
+        seq: Option<u64>,
+    },
+    /// `vault.verify`: the outcome.
+    Verify {
+        /// Why the store could not be read at all, if so.
+        #[serde(deserialize_with = "present")]
+        error: Option<String>,
+        /// How many findings it made.
+        findings: usize,
+        /// No error-level finding.
+        intact: bool,
+        /// Records whose hashes were recomputed.
+        records_checked: u64,
+        /// Records in the store when it started.
+        size: u64,
+    },
+    /// `register.add`, `register.update`: the register, the record and the keys of the fields
+    /// set.
+    RegisterChange {
+        /// The keys of the fields given.
+        fields: Vec<String>,
+        /// The record changed (`null` for a new one).
+        #[serde(deserialize_with = "present")]
+        id: Option<String>,
+        /// The register's key.
+        register: String,
+    },
+    /// A register change that failed.
+    RegisterFailed {
+        /// Why.
+        error: String,
+        /// The register's key.
+        register: String,
+    },
+    /// An assessment run that failed.
+    AssessmentFailed {
+        /// The date asked for, `YYYY-MM-DD` (`null`: today).
+        #[serde(deserialize_with = "present")]
+        at: Option<String>,
+        /// Why.
+        error: String,
+    },
+    /// `assessment.run`: the date assessed.
+    Assessment {
+        /// The date asked for, `YYYY-MM-DD` (`null`: today).
+        #[serde(deserialize_with = "present")]
+        at: Option<String>,
+    },
+    /// A change to users or tokens that failed.
+    Failed {
+        /// Why.
+        error: String,
+    },
+    /// `user.add`, `user.role`, `token.create`: the role given.
+    Role {
+        /// The role's name.
+        role: String,
+    },
+    /// `refused`: the role the page needs.
+    Needs {
+        /// The role's name.
+        needs: String,
+    },
+    /// `login.lockout`: for how long.
+    Lockout {
+        /// Minutes.
+        minutes: u64,
+    },
+    /// Nothing more (`{}`).
+    None {},
+}
+
+/// A key that must be present, even when its value is `null`.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(d)
+}
+
+impl Detail {
+    /// The role given (`user.add`, `user.role`, `token.create`).
+    pub fn role(name: &str) -> Detail {
+        Detail::Role { role: name.into() }
+    }
 }
 
 /// The record of one event in the vault (schema `wangan.console.event/1`): the raw bytes of
@@ -66,8 +170,8 @@ pub struct EventDoc {
     pub action: String,
     /// User name, or `token:<id>` for the API.
     pub actor: String,
-    /// More, by action (an object; never a secret).
-    pub detail: Value,
+    /// More, by action (never a secret).
+    pub detail: Detail,
     /// Client address (`ip:port`).
     pub from: String,
     /// `ok`, `refused` or `failed`.
@@ -168,5 +272,66 @@ impl Audit {
             "console event could not be stored in the vault"
         );
         Err(NotRecorded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_detail_reads_back_as_itself() {
+        let all = [
+            Detail::Export {
+                bytes: 4096,
+                checkpoint_size: 12,
+                filters: "q=login".into(),
+                records: 3,
+                seq: None,
+            },
+            Detail::Verify {
+                error: None,
+                findings: 0,
+                intact: true,
+                records_checked: 12,
+                size: 12,
+            },
+            Detail::RegisterChange {
+                fields: vec!["title".into()],
+                id: None,
+                register: "incident".into(),
+            },
+            Detail::RegisterFailed {
+                error: "no such record".into(),
+                register: "incident".into(),
+            },
+            Detail::AssessmentFailed {
+                at: None,
+                error: "no profile".into(),
+            },
+            Detail::Assessment {
+                at: Some("2026-03-01".into()),
+            },
+            Detail::Assessment { at: None },
+            Detail::Failed {
+                error: "the last admin".into(),
+            },
+            Detail::role("auditor"),
+            Detail::Needs {
+                needs: "admin".into(),
+            },
+            Detail::Lockout { minutes: 15 },
+            Detail::None {},
+        ];
+        for d in all {
+            let text = serde_json::to_string(&d).unwrap();
+            let back: Detail = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, d, "{text}");
+        }
+        assert_eq!(serde_json::to_string(&Detail::None {}).unwrap(), "{}");
+        assert_eq!(
+            serde_json::to_string(&Detail::Assessment { at: None }).unwrap(),
+            r#"{"at":null}"#
+        );
     }
 }

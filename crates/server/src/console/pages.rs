@@ -8,10 +8,10 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap};
 use hyper::{Method, Request, StatusCode};
 use maud::{DOCTYPE, Markup, html};
-use serde_json::json;
+
 use vault::StoredRecord;
 
-use super::audit::{Event, Via};
+use super::audit::{Detail, Event, Via};
 use super::search::{self, Search};
 use super::session::{Gate, Session, ct_eq};
 use super::users::{self, User, UserRole};
@@ -415,7 +415,9 @@ pub(super) async fn handle(c: &Arc<Console>, req: Request<Incoming>, peer: &str)
                 action: "refused",
                 target: Some(&path),
                 outcome: "refused",
-                detail: json!({"needs": need.name()}),
+                detail: Detail::Needs {
+                    needs: need.name().into(),
+                },
             })
             .await;
         return error_page(
@@ -645,7 +647,7 @@ async fn login(
                 action: "login.failed",
                 target: None,
                 outcome: "refused",
-                detail: json!({}),
+                detail: Detail::None {},
             })
             .await;
         if locked {
@@ -660,7 +662,9 @@ async fn login(
                     action: "login.lockout",
                     target: Some(&name),
                     outcome: "ok",
-                    detail: json!({"minutes": c.cfg.lockout.as_secs() / 60}),
+                    detail: Detail::Lockout {
+                        minutes: c.cfg.lockout.as_secs() / 60,
+                    },
                 })
                 .await;
         }
@@ -685,7 +689,7 @@ async fn login(
             action: "login",
             target: None,
             outcome: "ok",
-            detail: json!({}),
+            detail: Detail::None {},
         })
         .await
         .is_err()
@@ -732,7 +736,7 @@ async fn logout(x: &Ctx<'_>, peer: &str) -> Resp {
                 action: "logout",
                 target: None,
                 outcome: "ok",
-                detail: json!({}),
+                detail: Detail::None {},
             })
             .await;
     with_cookie(
@@ -1415,13 +1419,13 @@ async fn export(x: &Ctx<'_>, form: &Params, peer: &str) -> Resp {
                 action: "logs.export",
                 target: None,
                 outcome: "ok",
-                detail: json!({
-                    "filters": s.to_query_string(c.cfg.utc_offset),
-                    "seq": seq,
-                    "records": sum.records,
-                    "checkpoint_size": sum.checkpoint.size,
-                    "bytes": sum.bytes,
-                }),
+                detail: Detail::Export {
+                    bytes: sum.bytes,
+                    checkpoint_size: sum.checkpoint.size,
+                    filters: s.to_query_string(c.cfg.utc_offset),
+                    records: sum.records,
+                    seq,
+                },
             };
             if c.audit.record(&ev).await.is_err() {
                 return error_page(
@@ -1559,13 +1563,13 @@ pub(super) async fn start_verification(
                     action: "vault.verify",
                     target: None,
                     outcome: if r.intact { "ok" } else { "failed" },
-                    detail: json!({
-                        "intact": r.intact,
-                        "size": r.size,
-                        "records_checked": r.records_checked,
-                        "findings": r.findings.len(),
-                        "error": r.error,
-                    }),
+                    detail: Detail::Verify {
+                        error: r.error.clone(),
+                        findings: r.findings.len(),
+                        intact: r.intact,
+                        records_checked: r.records_checked,
+                        size: r.size,
+                    },
                 })
                 .await;
         }
@@ -1810,9 +1814,8 @@ async fn settings_action(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> 
         .map(percent_decode)
         .collect();
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let ev = |action: &'static str, target: Option<String>, detail: serde_json::Value| {
-        (action, target, detail)
-    };
+    let ev =
+        |action: &'static str, target: Option<String>, detail: Detail| (action, target, detail);
     // validate, record the event, then change
     let plan: Result<(Plan, EventParts), Resp> = match segs.as_slice() {
         ["users"] => {
@@ -1874,7 +1877,7 @@ async fn settings_action(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> 
                     pw,
                     generated,
                 },
-                ev("user.add", Some(name), json!({"role": role.name()})),
+                ev("user.add", Some(name), Detail::role(role.name())),
             ))
         }
         ["users", name, action] => {
@@ -1892,7 +1895,7 @@ async fn settings_action(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> 
                 "role" => match form.get("role").and_then(UserRole::parse) {
                     Some(r) => Ok((
                         Plan::Role(name.clone(), r),
-                        ev("user.role", Some(name), json!({"role": r.name()})),
+                        ev("user.role", Some(name), Detail::role(r.name())),
                     )),
                     None => {
                         return settings_page(
@@ -1906,16 +1909,16 @@ async fn settings_action(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> 
                 },
                 "disable" => Ok((
                     Plan::Disable(name.clone(), true),
-                    ev("user.disable", Some(name), json!({})),
+                    ev("user.disable", Some(name), Detail::None {}),
                 )),
                 "enable" => Ok((
                     Plan::Disable(name.clone(), false),
-                    ev("user.enable", Some(name), json!({})),
+                    ev("user.enable", Some(name), Detail::None {}),
                 )),
                 "reset" => match users::generate_password() {
                     Ok(p) => Ok((
                         Plan::Reset(name.clone(), p),
-                        ev("user.password_reset", Some(name), json!({})),
+                        ev("user.password_reset", Some(name), Detail::None {}),
                     )),
                     Err(e) => {
                         return settings_page(
@@ -1927,7 +1930,7 @@ async fn settings_action(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> 
                 },
                 "delete" => Ok((
                     Plan::Remove(name.clone()),
-                    ev("user.remove", Some(name), json!({})),
+                    ev("user.remove", Some(name), Detail::None {}),
                 )),
                 _ => Err(error_page(
                     x,
@@ -1939,7 +1942,7 @@ async fn settings_action(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> 
         ["tokens"] => match form.get("role").and_then(parse_token_role) {
             Some(r) => Ok((
                 Plan::CreateToken(r),
-                ev("token.create", None, json!({"role": r.name()})),
+                ev("token.create", None, Detail::role(r.name())),
             )),
             None => {
                 return settings_page(
@@ -1969,7 +1972,7 @@ async fn settings_action(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> 
             }
             Ok((
                 Plan::Revoke(id.clone()),
-                ev("token.revoke", Some(id), json!({})),
+                ev("token.revoke", Some(id), Detail::None {}),
             ))
         }
         _ => Err(error_page(
@@ -2044,7 +2047,7 @@ async fn settings_action(x: &Ctx<'_>, path: &str, form: &Params, peer: &str) -> 
 }
 
 /// What a change's event says: action, target, detail.
-type EventParts = (&'static str, Option<String>, serde_json::Value);
+type EventParts = (&'static str, Option<String>, Detail);
 
 /// A token role from its name.
 pub(super) fn parse_token_role(s: &str) -> Option<crate::auth::Role> {
@@ -2098,7 +2101,7 @@ pub(super) async fn apply(
     plan: Plan,
     action: &'static str,
     target: Option<&str>,
-    detail: serde_json::Value,
+    detail: Detail,
 ) -> Result<Applied, ApplyError> {
     let actor_name = match via {
         Via::Console => actor.name.clone(),
@@ -2171,7 +2174,9 @@ pub(super) async fn apply(
                 .audit
                 .record(&Event {
                     outcome: "failed",
-                    detail: json!({"error": e.to_string()}),
+                    detail: Detail::Failed {
+                        error: e.to_string(),
+                    },
                     ..ev
                 })
                 .await;
@@ -2581,7 +2586,10 @@ async fn regs_write(
                 .audit
                 .record(&Event {
                     outcome: "failed",
-                    detail: json!({"register": reg.key(), "error": e.to_string()}),
+                    detail: Detail::RegisterFailed {
+                        error: e.to_string(),
+                        register: reg.key().into(),
+                    },
                     ..ev
                 })
                 .await;
@@ -2965,7 +2973,7 @@ pub(super) async fn run_assessment(
         action: "assessment.run",
         target: None,
         outcome: "ok",
-        detail: json!({"at": at_s}),
+        detail: Detail::Assessment { at: at_s.clone() },
     };
     if c.audit.record(&ev).await.is_err() {
         return Err(RunError::Save(
@@ -2989,7 +2997,10 @@ pub(super) async fn run_assessment(
                 .audit
                 .record(&Event {
                     outcome: "failed",
-                    detail: json!({"at": at_s, "error": e.text(Lang::En)}),
+                    detail: Detail::AssessmentFailed {
+                        at: at_s.clone(),
+                        error: e.text(Lang::En),
+                    },
                     ..ev
                 })
                 .await;

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use maud::{Markup, html};
 use registers::{Input, OperatorKind, Register, Registers, Settings};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Lang;
 
@@ -345,12 +345,16 @@ pub fn deadlines(
 }
 
 /// The record's events for a change (no personal value: field keys only).
-pub fn event_detail(reg: Register, id: Option<&str>, fields: &[(&str, Input)]) -> Value {
-    json!({
-        "register": reg.key(),
-        "id": id,
-        "fields": fields.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
-    })
+pub fn event_detail(
+    reg: Register,
+    id: Option<&str>,
+    fields: &[(&str, Input)],
+) -> super::audit::Detail {
+    super::audit::Detail::RegisterChange {
+        fields: fields.iter().map(|(k, _)| (*k).to_owned()).collect(),
+        id: id.map(str::to_owned),
+        register: reg.key().into(),
+    }
 }
 
 /// Labels.

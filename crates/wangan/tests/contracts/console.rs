@@ -10,7 +10,7 @@ use registers::{OperatorKind, Register, Settings};
 use serde_json::{Map, Value, json};
 use server::auth::{self, Role, TokenEntry};
 use server::console::assessment::{ScanRow, ScanState};
-use server::console::audit::{self, Event, Via};
+use server::console::audit::{self, Detail, Event, Via};
 use server::console::contract::{
     self, BriefRecord, ClockItem, ClocksDoc, CoverageDoc, Disk, Label, LastVerification,
     ListedRecord, LogRecord, NewTokenDoc, NewUserDoc, ProblemDoc, ProblemParam, RecordProof,
@@ -293,7 +293,7 @@ pub fn examples() -> Vec<Example> {
         action: "user.add",
         target: Some("bob"),
         outcome: "ok",
-        detail: json!({"role": "auditor"}),
+        detail: Detail::role("auditor"),
     };
     let tokens = auth::TokenFile::new(vec![TokenEntry {
         id: "1a2b3c4d".to_owned(),
