@@ -788,7 +788,7 @@ impl Verify<()> {
 
 impl VerifyReport {
     /// The documented JSON shape (`schema` = [`crate::verify::SCHEMA`]; the
-    /// type is [`Verify`]). Here rather than in [`crate::verify`], so that
+    /// type is [`Verify`]). Here rather than in [`mod@crate::verify`], so that
     /// the verifier does not depend on the contracts that depend on it.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(Verify::<()>::new(self, None)).unwrap_or(serde_json::Value::Null)
