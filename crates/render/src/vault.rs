@@ -843,6 +843,63 @@ mod tests {
     }
 
     #[test]
+    fn init_and_checkpoint_of_a_real_vault() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let opts = vault::InitOptions::default();
+        let mut v = vault::Vault::init(dir.path(), &opts).expect("a new vault");
+        let keys = v.public_keys().clone();
+        let text = init(
+            painter(Lang::En),
+            dir.path(),
+            &keys,
+            opts.hash,
+            opts.retention,
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 6, "{text}");
+        assert_eq!(lines[0], format!("vault created {}", dir.path().display()));
+        assert_eq!(lines[1], format!("  origin: {}", keys.name));
+        assert_eq!(
+            lines[2],
+            format!(
+                "  hash: {}  retention: {}",
+                opts.hash.name(),
+                opts.retention
+            )
+        );
+        assert_eq!(
+            lines[3],
+            format!("  auditor key (Ed25519): {}", keys.ed25519_verifier_key())
+        );
+        assert!(lines[4].starts_with("  public keys: ") && lines[4].ends_with("keys"));
+        let zh = init(
+            painter(Lang::Zh),
+            dir.path(),
+            &keys,
+            opts.hash,
+            opts.retention,
+        );
+        assert!(zh.starts_with("已创建日志库 "), "{zh}");
+        // the signed note as kept, newlines and all
+        let cp = v.checkpoint_now().expect("a checkpoint");
+        let shown = checkpoint(&cp);
+        assert_eq!(shown, cp.to_string());
+        assert!(shown.starts_with(&format!("{}\n", keys.name)), "{shown}");
+        assert!(
+            shown.contains("\n\n— "),
+            "a signature line follows: {shown}"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_no_bundle() {
+        let e = vault::Error::new(vault::ErrorKind::Corrupt, "bad magic\u{1b}".to_owned());
+        let text = bundle_invalid(painter(Lang::Zh), "x.bundle", &e);
+        assert!(text.starts_with("证据包无效: x.bundle: "), "{text}");
+        assert!(text.ends_with("bad magic\\u{1b}\n"), "{text}");
+    }
+
+    #[test]
     fn check_bundle_says_whether_it_is_anchored() {
         let c = bundle(Trust::NotAnchored, 0);
         insta::assert_snapshot!(
