@@ -422,11 +422,6 @@ const LONG_FILES: &[(&str, &str)] = &[
          one place; to split by chapter section",
     ),
     (
-        "crates/wangan/src/registers_cmd.rs",
-        "the dynamic clap tree of every register and its text renderers; the renderers are to \
-         move into a library with the other renderers",
-    ),
-    (
         "crates/registers/src/store/mod.rs",
         "connection, migrations, reads and writes of both SQL backends; to split by concern",
     ),
@@ -437,11 +432,6 @@ const LONG_FILES: &[(&str, &str)] = &[
     (
         "crates/wangan/tests/registers.rs",
         "the registers' end-to-end tests through the binary; to split by register",
-    ),
-    (
-        "crates/wangan/src/vault_cmd.rs",
-        "the bilingual text renderers of every vault command; the framing and JSON shapes are in \
-         `vault` now, the renderers are to move into a library",
     ),
 ];
 

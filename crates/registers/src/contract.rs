@@ -6,7 +6,7 @@
 //! field (also in its documentation and, for the top-level shapes, in its
 //! `SCHEMA` constant). The command-line front end only fills these in and
 //! serialises them; the contract tests keep an example of each
-//! (`crates/wangan/tests/contracts_vault.rs`).
+//! (`crates/wangan/tests/contracts/registers.rs`).
 
 use serde::Serialize;
 

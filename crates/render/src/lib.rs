@@ -10,13 +10,19 @@
 //!
 //! - [`law`]: chapter 3 for a reader: the duty list, a provision and its
 //!   duties, the changes across the three texts, search hits;
-//! - [`scan`]: the scanner's report as a table, CSV, HTML and SARIF 2.1.0.
+//! - [`scan`]: the scanner's report as a table, CSV, HTML and SARIF 2.1.0;
+//! - [`vault`]: the vault's results (verification, coverage, bundles, …) as
+//!   terminal text;
+//! - [`registers`]: the registers' records, lists, clocks and checks as
+//!   terminal text.
 
 #![deny(missing_docs)]
 use std::borrow::Cow;
 
 pub mod law;
+pub mod registers;
 pub mod scan;
+pub mod vault;
 
 /// The language of human text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

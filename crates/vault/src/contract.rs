@@ -9,8 +9,8 @@
 //! ([`crate::clock::rfc3339_ns`]), hashes base64 ([`Hash::b64`]).
 //!
 //! The command-line front end only fills these in and serialises them; the
-//! examples kept by the contract tests (`crates/wangan/tests/contracts_vault.rs`)
-//! fail on any unannounced change.
+//! examples kept by the contract tests (`crates/wangan/tests/contracts/vault.rs`,
+//! their shapes pinned in `schemas.txt`) fail on any unannounced change.
 
 use std::path::Path;
 
@@ -784,6 +784,15 @@ pub struct VerifyFinding {
 impl Verify<()> {
     /// Schema name.
     pub const SCHEMA: &'static str = "wangan.vault.verify/1";
+}
+
+impl VerifyReport {
+    /// The documented JSON shape (`schema` = [`crate::verify::SCHEMA`]; the
+    /// type is [`Verify`]). Here rather than in [`mod@crate::verify`], so that
+    /// the verifier does not depend on the contracts that depend on it.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(Verify::<()>::new(self, None)).unwrap_or(serde_json::Value::Null)
+    }
 }
 
 impl<R> Verify<R> {

@@ -28,7 +28,8 @@ use crate::segment::TILE;
 use crate::store::Store;
 use crate::{Hash, HashAlg, Result};
 
-/// JSON schema id of [`VerifyReport::to_json`].
+/// JSON schema id of a verification's JSON shape (`VerifyReport::to_json`, in
+/// [`crate::contract`]).
 pub const SCHEMA: &str = "wangan.vault.verify/1";
 
 /// A checkpoint dated more than this before the checkpoint before it is an
@@ -157,13 +158,6 @@ impl VerifyReport {
     /// No error-level findings.
     pub fn is_intact(&self) -> bool {
         !self.findings.iter().any(|f| f.severity == Severity::Error)
-    }
-
-    /// The documented JSON shape (`schema` = [`SCHEMA`]; the type is
-    /// [`crate::contract::Verify`]).
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(crate::contract::Verify::<()>::new(self, None))
-            .unwrap_or(serde_json::Value::Null)
     }
 }
 

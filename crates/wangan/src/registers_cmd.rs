@@ -13,6 +13,9 @@
 //! the vault is free. While `wangan serve` holds the vault's writer lock the
 //! change is recorded and hash-chained, and its anchor waits for the next
 //! command that finds the vault free (or `wangan registers anchor`).
+//!
+//! The text output is rendered by `render::registers`; this module parses the
+//! flags, reads and writes the store, anchors, and picks the exit code.
 
 use std::io::{IsTerminal, Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -20,10 +23,10 @@ use std::path::{Path, PathBuf};
 use clap::{Arg, ArgAction, ArgMatches, Command, FromArgMatches, Subcommand};
 use registers::report::{self, ReportKind};
 use registers::schema::{self, DataExt, FieldType};
-use registers::view::{self, DeadlineView};
+use registers::view;
 use registers::{
-    AnchorSink, Input, ListQuery, Location, OperatorKind, Provenance, Record, Register, Registers,
-    Settings, VaultAnchor, WriteCtx,
+    AnchorSink, Input, ListQuery, Location, OperatorKind, Record, Register, Registers, Settings,
+    VaultAnchor, WriteCtx,
 };
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -475,6 +478,15 @@ impl Ctx {
         self.out.t(zh, en)
     }
 
+    /// What the clocks are computed against, for the renderers.
+    fn basis(&self) -> render::registers::Basis<'_> {
+        render::registers::Basis {
+            kind: self.kind,
+            settings: &self.settings,
+            now: self.now,
+        }
+    }
+
     fn write_ctx(&self) -> anyhow::Result<WriteCtx<'_>> {
         let actor = self.actor.as_deref().ok_or_else(|| {
             usage(self.t(
@@ -885,26 +897,12 @@ fn anchor_now(ctx: &Ctx, regs: &mut Registers) -> Anchoring {
 }
 
 fn print_anchoring(ctx: &Ctx, a: &Anchoring) {
-    if a.status == "anchored" {
-        println!(
-            "{} {}",
-            ctx.out.paint(Style::Dim, ctx.t("锚定：", "anchored:")),
-            ctx.out.paint(
-                Style::Dim,
-                &match ctx.out.lang {
-                    Lang::Zh => format!("已写入日志库（变更 1–{}）", a.through),
-                    Lang::En => format!("in the vault (changes 1–{})", a.through),
-                }
-            )
-        );
-    } else if let Some((zh, en)) = &a.reason {
-        eprintln!(
-            "{} {} ({} {})",
-            ctx.out.paint(Style::Yellow, ctx.t("注意：", "note:")),
-            escape(ctx.t(zh, en), false),
-            a.pending,
-            ctx.t("个变更待锚定", "changes waiting")
-        );
+    let state = a.state(ctx.zh());
+    if let Some(s) = render::registers::anchored(ctx.out.painter(), &state) {
+        print!("{s}");
+    }
+    if let Some(s) = render::registers::anchor_pending(ctx.out.painter(), &state) {
+        eprint!("{s}");
     }
 }
 
@@ -1049,230 +1047,13 @@ fn list(ctx: &Ctx, reg: Register, m: &ArgMatches) -> anyhow::Result<Exit> {
         return Ok(Exit::Ok);
     }
     kind_note(ctx);
-    let label = reg.label();
-    let shown = if v.items.is_empty() {
-        String::new()
-    } else {
-        format!("{}–{}", q.offset + 1, q.offset + v.items.len() as u64)
-    };
-    println!(
-        "{} ({})",
-        ctx.out.paint(Style::Bold, label.get_zh_en(ctx.zh())),
-        match ctx.out.lang {
-            Lang::Zh if v.total == 0 => "没有记录".to_owned(),
-            Lang::En if v.total == 0 => "no records".to_owned(),
-            Lang::Zh => format!("共 {} 条，第 {shown} 条", v.total),
-            Lang::En => format!("{} in all, {shown}", v.total),
-        }
-    );
-    let idw = v.items.iter().map(|i| i.id.len()).max().unwrap_or(0);
-    for it in &v.items {
-        let mut line = format!(
-            "  {}  {}  {}",
-            ctx.out.paint(Style::Cyan, &pad(&it.id, idw)),
-            it.date.as_deref().map(short_date).unwrap_or_default(),
-            escape(&it.summary, false)
-        );
-        if let Some(d) = &it.next {
-            line.push_str(&format!("  — {}", deadline_brief(ctx, d)));
-        }
-        if it.findings > 0 {
-            line.push_str(&format!(
-                "  {}",
-                ctx.out.paint(
-                    Style::Yellow,
-                    &match ctx.out.lang {
-                        Lang::Zh => format!("{} 个问题", it.findings),
-                        Lang::En => format!("{} finding(s)", it.findings),
-                    }
-                )
-            ));
-        }
-        println!("{line}");
-    }
-    if v.total > q.offset + v.items.len() as u64 {
-        println!(
-            "  {}",
-            ctx.out.paint(
-                Style::Dim,
-                &match ctx.out.lang {
-                    Lang::Zh => format!(
-                        "（还有 {} 条：--offset {}）",
-                        v.total - q.offset - v.items.len() as u64,
-                        q.offset + v.items.len() as u64
-                    ),
-                    Lang::En => format!(
-                        "({} more: --offset {})",
-                        v.total - q.offset - v.items.len() as u64,
-                        q.offset + v.items.len() as u64
-                    ),
-                }
-            )
-        );
-    }
+    print!("{}", render::registers::list(ctx.out.painter(), reg, &v));
     Ok(Exit::Ok)
-}
-
-/// `2025-03-14T23:30:00+08:00` → `2025-03-14 23:30 +08:00`; dates stay.
-fn short_date(s: &str) -> String {
-    match registers::when::parse_datetime(s) {
-        Some(t) => registers::when::fmt_human(t),
-        None => s.to_owned(),
-    }
-}
-
-/// Display width: CJK characters take two columns.
-fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let u = c as u32;
-            if (0x1100..=0x115F).contains(&u)
-                || (0x2E80..=0xA4CF).contains(&u)
-                || (0xAC00..=0xD7A3).contains(&u)
-                || (0xF900..=0xFAFF).contains(&u)
-                || (0xFE30..=0xFE4F).contains(&u)
-                || (0xFF00..=0xFF60).contains(&u)
-                || (0xFFE0..=0xFFE6).contains(&u)
-                || (0x20000..=0x3FFFD).contains(&u)
-            {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
-}
-
-fn pad(s: &str, w: usize) -> String {
-    let n = width(s);
-    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
-}
-
-fn flag_text(ctx: &Ctx, p: Provenance) -> String {
-    if p == Provenance::Verified {
-        return String::new();
-    }
-    let f = p.flag();
-    format!(
-        "  {}",
-        ctx.out
-            .paint(Style::Yellow, &format!("[{}]", f.get_zh_en(ctx.zh())))
-    )
-}
-
-fn deadline_brief(ctx: &Ctx, d: &DeadlineView) -> String {
-    let st = d.status_text.get(ctx.zh()).to_owned();
-    let style = match d.state {
-        "overdue" | "missing" | "late" => Style::Red,
-        "pending" => Style::Yellow,
-        _ => Style::Green,
-    };
-    format!(
-        "{} {}",
-        d.kind.label().get_zh_en(ctx.zh()),
-        ctx.out.paint(style, &st)
-    )
-}
-
-fn deadline_line(ctx: &Ctx, d: &DeadlineView) -> String {
-    let mut s = d.kind.label().get_zh_en(ctx.zh()).to_owned();
-    if let Some(r) = d.recipient {
-        s.push_str(" → ");
-        s.push_str(r.label().get_zh_en(ctx.zh()));
-    }
-    let due = match (&d.due_date, &d.due) {
-        (Some(day), _) => day.clone(),
-        (None, Some(t)) => short_date(t),
-        (None, None) => match d.state {
-            "not-started" => ctx
-                .t("处置结束后起算", "starts when handling ends")
-                .to_owned(),
-            _ => ctx.t("—", "—").to_owned(),
-        },
-    };
-    let style = match d.state {
-        "overdue" | "missing" | "late" => Style::Red,
-        "pending" => Style::Yellow,
-        "met" => Style::Green,
-        _ => Style::Dim,
-    };
-    format!(
-        "{}  {}  {}{}",
-        s,
-        due,
-        ctx.out.paint(style, d.status_text.get(ctx.zh())),
-        flag_text(ctx, d.provenance)
-    )
-}
-
-fn fmt_value(ctx: &Ctx, f: &schema::Field, v: &Value) -> String {
-    let zh = ctx.zh();
-    match (f.ty, v) {
-        (FieldType::Choice(cs), Value::String(k)) => cs
-            .iter()
-            .find(|c| c.key == k)
-            .map(|c| c.label.get_zh_en(zh).to_owned())
-            .unwrap_or_else(|| k.clone()),
-        (FieldType::DateTime, Value::String(t)) => short_date(t),
-        (FieldType::Bool, Value::Bool(b)) => {
-            if *b {
-                ctx.t("是", "yes").to_owned()
-            } else {
-                ctx.t("否", "no").to_owned()
-            }
-        }
-        (FieldType::Harm, Value::String(h)) => match registers::mlps::parse_harm(h) {
-            Ok(h) => format!(
-                "{} × {}",
-                h.object.label().get_zh_en(zh),
-                h.degree.label().get_zh_en(zh)
-            ),
-            Err(_) => h.clone(),
-        },
-        (FieldType::Count, Value::Number(n)) => n
-            .as_u64()
-            .map(group_digits)
-            .unwrap_or_else(|| n.to_string()),
-        (_, Value::Array(a)) => a
-            .iter()
-            .map(|x| {
-                x.as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| x.to_string())
-            })
-            .collect::<Vec<_>>()
-            .join(if zh { "、" } else { "; " }),
-        (_, Value::String(s)) => s.clone(),
-        (_, other) => other.to_string(),
-    }
-}
-
-/// `12,000,000`; small numbers stay as they are.
-fn group_digits(n: u64) -> String {
-    let s = n.to_string();
-    if n < 10_000 {
-        return s;
-    }
-    let mut o = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            o.push(',');
-        }
-        o.push(c);
-    }
-    o
 }
 
 fn kind_note(ctx: &Ctx) {
     if !ctx.kind_given {
-        eprintln!(
-            "{} {}",
-            ctx.out.paint(Style::Yellow, ctx.t("注意：", "note:")),
-            ctx.t(
-                "未指定运营者类型，按一般网络运营者计算时限（4 小时）；用 --operator-kind cii|central-state|ordinary 或在设置中写明 operator_kind",
-                "operator kind not given: clocks are for an ordinary network operator (4 h); give --operator-kind cii|central-state|ordinary or set operator_kind in the settings"
-            )
-        );
+        eprint!("{}", render::registers::kind_note(ctx.out.painter()));
     }
 }
 
@@ -1292,233 +1073,21 @@ fn print_record(
         return crate::vault_cmd::print_contract(ctx.out, &j);
     }
     kind_note(ctx);
-    let reg = rec.register;
-    let head = match (anchoring.is_some(), rec.revision, ctx.out.lang) {
-        (true, 1, Lang::Zh) => format!("已登记{} ", reg.noun().zh),
-        (true, 1, Lang::En) => format!("{} recorded: ", capitalise(reg.noun().en)),
-        (true, _, Lang::Zh) => format!("已更新{} ", reg.noun().zh),
-        (true, _, Lang::En) => format!("{} updated: ", capitalise(reg.noun().en)),
-        (false, _, _) => String::new(),
-    };
-    println!(
-        "{}{}  {}  {}",
-        ctx.out.paint(Style::Green, &head),
-        ctx.out.paint(Style::Bold, &rec.id),
-        escape(&reg.summary(&rec.data), false),
-        ctx.out.paint(
-            Style::Dim,
-            &match ctx.out.lang {
-                Lang::Zh => format!("（第 {} 版）", rec.revision),
-                Lang::En => format!("(revision {})", rec.revision),
-            }
+    print!(
+        "{}",
+        render::registers::record(
+            ctx.out.painter(),
+            &ctx.basis(),
+            rec,
+            &v,
+            reveal,
+            anchoring.is_some()
         )
     );
-    let shown = if reveal {
-        rec.data.clone()
-    } else {
-        schema::masked(reg, &rec.data)
-    };
-    let labelw = reg
-        .fields()
-        .iter()
-        .filter(|f| shown.contains_key(f.key))
-        .map(|f| width(f.label.get_zh_en(ctx.zh())))
-        .max()
-        .unwrap_or(0);
-    for f in reg.fields() {
-        if let Some(val) = shown.get(f.key) {
-            let text = fmt_value(ctx, f, val);
-            let mut lines = text.lines();
-            println!(
-                "  {}  {}",
-                pad(f.label.get_zh_en(ctx.zh()), labelw),
-                escape(lines.next().unwrap_or(""), false)
-            );
-            for l in lines {
-                println!("  {}  {}", " ".repeat(labelw), escape(l, false));
-            }
-        }
-    }
-    if reveal {
-        println!(
-            "  {}",
-            ctx.out.paint(
-                Style::Yellow,
-                ctx.t("（个人信息未屏蔽显示）", "(personal data shown unmasked)")
-            )
-        );
-    }
-    if !v.deadlines.is_empty() {
-        println!(
-            "{}",
-            ctx.out.paint(
-                Style::Bold,
-                &match ctx.out.lang {
-                    Lang::Zh => format!(
-                        "时限（{}，截至 {}）",
-                        ctx.kind.label().zh,
-                        registers::when::fmt_human(ctx.now)
-                    ),
-                    Lang::En => format!(
-                        "Deadlines ({}, as of {})",
-                        ctx.kind.label().en,
-                        registers::when::fmt_human(ctx.now)
-                    ),
-                }
-            )
-        );
-        for d in &v.deadlines {
-            println!("  {}", deadline_line(ctx, d));
-        }
-    } else if reg == Register::Incident && rec.data.text("grade") == Some("general") {
-        println!(
-            "{}",
-            ctx.out.paint(
-                Style::Dim,
-                ctx.t(
-                    "一般事件：报告办法未规定报告时限（较大及以上须报告）",
-                    "grade 一般: the reporting measures set no deadline (较大 and above must report)"
-                )
-            )
-        );
-    }
-    print_checks(ctx, reg, rec, &v);
-    if !v.findings.is_empty() {
-        println!(
-            "{}",
-            ctx.out.paint(Style::Bold, ctx.t("发现的问题", "Findings"))
-        );
-        for f in &v.findings {
-            println!(
-                "  {} {}{}",
-                ctx.out.paint(Style::Red, "•"),
-                escape(f.message.get(ctx.zh()), false),
-                flag_text(ctx, f.provenance)
-            );
-        }
-    }
-    if let Some(h) = &v.history {
-        println!("{}", ctx.out.paint(Style::Bold, ctx.t("历史", "History")));
-        for e in h {
-            let action = match (e.action.as_str(), ctx.out.lang) {
-                ("create", Lang::Zh) => "创建",
-                ("update", Lang::Zh) => "修改",
-                ("close", Lang::Zh) => "结束处置",
-                (a, _) => a,
-            };
-            let what: Vec<String> = e
-                .changes
-                .iter()
-                .map(|c| {
-                    let f = reg.field(&c.field);
-                    let name = f
-                        .map(|f| f.label.get_zh_en(ctx.zh()).to_owned())
-                        .unwrap_or_else(|| c.field.clone());
-                    let val = |v: &Option<Value>| match (f, v) {
-                        (Some(f), Some(v)) => fmt_value(ctx, f, v).replace('\n', " ↵ "),
-                        (_, Some(v)) => v.to_string(),
-                        (_, None) => "∅".to_owned(),
-                    };
-                    if e.revision == 1 {
-                        name
-                    } else {
-                        format!("{name}: {} → {}", val(&c.from), val(&c.to))
-                    }
-                })
-                .collect();
-            println!(
-                "  {}  {}  {}  {}: {}",
-                ctx.out.paint(
-                    Style::Cyan,
-                    &match ctx.out.lang {
-                        Lang::Zh => format!("第 {} 版", e.revision),
-                        Lang::En => format!("r{}", e.revision),
-                    }
-                ),
-                e.at,
-                escape(&e.actor, false),
-                action,
-                escape(&what.join(if ctx.zh() { "；" } else { "; " }), false)
-            );
-        }
-    }
     if let Some(a) = anchoring {
         print_anchoring(ctx, a);
     }
     Ok(())
-}
-
-fn print_checks(ctx: &Ctx, reg: Register, rec: &Record, v: &view::RecordView) {
-    match reg {
-        Register::Equipment => {
-            let c = registers::rules::catalog_check(&rec.data, &ctx.settings);
-            let verdict = match (c.result, ctx.out.lang) {
-                ("in-catalog", Lang::Zh) => "属于网络关键设备目录范围，须经认证或检测",
-                ("in-catalog", Lang::En) => {
-                    "in the critical equipment catalog: needs certification or a test"
-                }
-                ("not-in-catalog", Lang::Zh) => "未达到目录门槛",
-                ("not-in-catalog", Lang::En) => "below the catalog's thresholds",
-                ("security-product", Lang::Zh) => "网络安全专用产品，须经认证或检测",
-                ("security-product", Lang::En) => {
-                    "a network security product: needs certification or a test"
-                }
-                ("unknown", Lang::Zh) => "缺少参数，无法判断",
-                ("unknown", Lang::En) => "figures missing: cannot tell",
-                (_, Lang::Zh) => "目录未列出此类设备",
-                (_, Lang::En) => "not a kind the catalog lists",
-            };
-            println!(
-                "{}  {}{}",
-                ctx.out
-                    .paint(Style::Bold, ctx.t("目录检查", "Catalog check")),
-                verdict,
-                flag_text(ctx, c.provenance)
-            );
-            for r in &c.reasons {
-                println!("  {}", escape(r.get(ctx.zh()), false));
-            }
-        }
-        Register::Mlps => {
-            if let Some(g) = registers::rules::mlps_grading(&rec.data, &ctx.settings) {
-                println!(
-                    "{}{}",
-                    ctx.out.paint(Style::Bold, ctx.t("定级依据", "Grading")),
-                    flag_text(ctx, g.provenance)
-                );
-                for r in &g.reasoning {
-                    println!("  {}", r.get(ctx.zh()));
-                }
-            }
-        }
-        Register::Incident => {
-            if let Some(Value::Object(c)) = &v.check
-                && let (Some(s), Some(g)) = (
-                    c.get("grade")
-                        .and_then(Value::as_str)
-                        .and_then(registers::Grade::parse),
-                    rec.data.text("grade").and_then(registers::Grade::parse),
-                )
-                && s > g
-            {
-                println!(
-                    "{}{}{}",
-                    ctx.out.paint(Style::Red, ctx.t("定级提示：", "grading: ")),
-                    match ctx.out.lang {
-                        Lang::Zh =>
-                            format!("按涉及个人信息人数应至少为“{}”，登记为“{}”", s.zh(), g.zh()),
-                        Lang::En => format!(
-                            "the personal-information count makes it at least {}, recorded as {}",
-                            s.zh(),
-                            g.zh()
-                        ),
-                    },
-                    flag_text(ctx, Provenance::Secondary)
-                );
-            }
-        }
-        _ => {}
-    }
 }
 
 // ---- incidents --------------------------------------------------------------
@@ -1559,27 +1128,21 @@ fn report_cmd(ctx: &Ctx, m: &ArgMatches) -> anyhow::Result<Exit> {
     match output {
         Some(p) => {
             write_file(&p, &bytes)?;
+            let j = registers::contract::IncidentReport {
+                id: rec.id.clone(),
+                revision: rec.revision,
+                kind: registers::contract::IncidentReport::kind_name(kind),
+                format: format.clone(),
+                output: p.display().to_string(),
+                bytes: bytes.len(),
+                sha256: registers::chain::sha256_hex(&bytes),
+            };
             if ctx.out.json {
-                let j = registers::contract::IncidentReport {
-                    id: rec.id.clone(),
-                    revision: rec.revision,
-                    kind: registers::contract::IncidentReport::kind_name(kind),
-                    format: format.clone(),
-                    output: p.display().to_string(),
-                    bytes: bytes.len(),
-                    sha256: registers::chain::sha256_hex(&bytes),
-                };
                 crate::vault_cmd::print_contract(ctx.out, &j)?;
             } else {
-                println!(
-                    "{} {} ({} {})",
-                    ctx.out.paint(
-                        Style::Green,
-                        ctx.t("已写出报告草稿", "report draft written to")
-                    ),
-                    escape(&p.display().to_string(), false),
-                    bytes.len(),
-                    ctx.t("字节", "bytes")
+                print!(
+                    "{}",
+                    render::registers::report_written(ctx.out.painter(), &j)
                 );
             }
         }
@@ -1660,20 +1223,10 @@ fn incident_grade(ctx: &Ctx, m: &ArgMatches) -> anyhow::Result<Exit> {
             })?)?;
         return Ok(Exit::Ok);
     }
-    println!(
-        "{}{}",
-        ctx.out
-            .paint(Style::Bold, ctx.t("建议级别：", "suggested grade: ")),
-        ctx.out.paint(Style::Cyan, s.grade.label().get(ctx.zh()))
+    print!(
+        "{}",
+        render::registers::incident_grade(ctx.out.painter(), &s)
     );
-    for c in &s.criteria {
-        println!(
-            "  {}{}",
-            escape(c.reasoning.get(ctx.zh()), false),
-            flag_text(ctx, c.provenance)
-        );
-    }
-    println!("  {}", ctx.out.paint(Style::Dim, s.caveat.get(ctx.zh())));
     Ok(Exit::Ok)
 }
 
@@ -1697,25 +1250,7 @@ fn mlps_grade(ctx: &Ctx, m: &ArgMatches) -> anyhow::Result<Exit> {
         })?)?;
         return Ok(Exit::Ok);
     }
-    println!(
-        "{}{}{}",
-        ctx.out
-            .paint(Style::Bold, ctx.t("安全保护等级：", "level: ")),
-        ctx.out.paint(
-            Style::Cyan,
-            &match ctx.out.lang {
-                Lang::Zh => format!("第{}级", g.level),
-                Lang::En => format!("{}", g.level),
-            }
-        ),
-        flag_text(ctx, g.provenance)
-    );
-    for r in &g.reasoning {
-        println!("  {}", r.get(ctx.zh()));
-    }
-    for c in &g.consequences {
-        println!("  → {}", c.get(ctx.zh()));
-    }
+    print!("{}", render::registers::mlps_grade(ctx.out.painter(), &g));
     Ok(Exit::Ok)
 }
 
@@ -1729,10 +1264,9 @@ fn status(ctx: &Ctx) -> anyhow::Result<Exit> {
                 let j = registers::contract::StatusMissing::new(&ctx.location);
                 crate::vault_cmd::print_contract(ctx.out, &j)?;
             } else {
-                println!(
-                    "{} {}",
-                    ctx.t("还没有登记簿：", "no registers yet at"),
-                    escape(&ctx.location.display(), false)
+                print!(
+                    "{}",
+                    render::registers::status_missing(ctx.out.painter(), &ctx.location.display())
                 );
             }
             return Ok(Exit::Ok);
@@ -1742,68 +1276,18 @@ fn status(ctx: &Ctx) -> anyhow::Result<Exit> {
     let counts = regs.counts().map_err(|e| lib_err(e, ctx.out))?;
     let version = regs.schema_version().map_err(|e| lib_err(e, ctx.out))?;
     let (pending, since) = regs.pending_count().map_err(|e| lib_err(e, ctx.out))?;
-    if ctx.out.json {
-        let j = registers::contract::Status::new(
-            &ctx.location,
-            regs.store_id(),
-            version,
-            counts,
-            (pending, since),
-            ctx.kind,
-        );
-        crate::vault_cmd::print_contract(ctx.out, &j)?;
-        return Ok(Exit::Ok);
-    }
-    println!(
-        "{}{} ({}, {} {version}, {} {})",
-        ctx.out.paint(Style::Bold, ctx.t("登记簿：", "registers: ")),
-        escape(&ctx.location.display(), false),
-        ctx.location.kind(),
-        ctx.t("结构版本", "schema"),
-        ctx.t("编号", "store"),
-        regs.store_id()
+    let j = registers::contract::Status::new(
+        &ctx.location,
+        regs.store_id(),
+        version,
+        counts,
+        (pending, since),
+        ctx.kind,
     );
-    let w = counts
-        .iter()
-        .map(|c| width(c.register.label().get_zh_en(ctx.zh())))
-        .max()
-        .unwrap_or(0);
-    for c in &counts {
-        println!(
-            "  {}  {:<18}  {:>7} {}  {:>7} {}",
-            pad(c.register.label().get_zh_en(ctx.zh()), w),
-            c.register.key(),
-            c.records,
-            ctx.t("条", "records"),
-            c.open,
-            ctx.t("条待办", "open")
-        );
-    }
-    if pending == 0 {
-        println!(
-            "{}",
-            ctx.t(
-                "锚定：全部变更已锚定到日志库",
-                "anchoring: every change is in the vault"
-            )
-        );
+    if ctx.out.json {
+        crate::vault_cmd::print_contract(ctx.out, &j)?;
     } else {
-        println!(
-            "{}",
-            ctx.out.paint(
-                Style::Yellow,
-                &match ctx.out.lang {
-                    Lang::Zh => format!(
-                        "锚定：{pending} 个变更待锚定（最早记录于 {}）",
-                        since.unwrap_or_default()
-                    ),
-                    Lang::En => format!(
-                        "anchoring: {pending} changes wait (the oldest recorded {})",
-                        since.unwrap_or_default()
-                    ),
-                }
-            )
-        );
+        print!("{}", render::registers::status(ctx.out.painter(), &j));
     }
     Ok(Exit::Ok)
 }
@@ -1833,64 +1317,10 @@ fn clocks(ctx: &Ctx) -> anyhow::Result<Exit> {
         return Ok(code);
     }
     kind_note(ctx);
-    println!(
+    print!(
         "{}",
-        ctx.out.paint(
-            Style::Bold,
-            &match ctx.out.lang {
-                Lang::Zh => format!(
-                    "截至 {}（{}）：{} 项待办，其中 {} 项已超时或没有记录；{} 个问题",
-                    registers::when::fmt_human(ctx.now),
-                    ctx.kind.label().zh,
-                    v.items.len(),
-                    v.overdue,
-                    v.findings.len()
-                ),
-                Lang::En => format!(
-                    "As of {} ({}): {} open, {} overdue or missing; {} finding(s)",
-                    registers::when::fmt_human(ctx.now),
-                    ctx.kind.label().en,
-                    v.items.len(),
-                    v.overdue,
-                    v.findings.len()
-                ),
-            }
-        )
+        render::registers::clocks(ctx.out.painter(), &ctx.basis(), &v)
     );
-    let idw = v
-        .items
-        .iter()
-        .map(|i| i.id.as_deref().map(str::len).unwrap_or(0))
-        .chain(v.findings.iter().map(|f| f.id.len()))
-        .max()
-        .unwrap_or(0);
-    for i in &v.items {
-        match &i.id {
-            Some(id) => println!(
-                "  {}  {}  {}",
-                ctx.out.paint(Style::Cyan, &pad(id, idw)),
-                escape(&i.summary, false),
-                deadline_line(ctx, &i.deadline)
-            ),
-            // a register-wide clock: the next drill, training, assessment
-            None => println!("  {}  {}", pad("", idw), deadline_line(ctx, &i.deadline)),
-        }
-    }
-    if !v.findings.is_empty() {
-        println!(
-            "{}",
-            ctx.out.paint(Style::Bold, ctx.t("发现的问题", "Findings"))
-        );
-        for f in &v.findings {
-            println!(
-                "  {}  {}  {}{}",
-                ctx.out.paint(Style::Cyan, &pad(&f.id, idw)),
-                escape(&f.summary, false),
-                escape(f.finding.message.get(ctx.zh()), false),
-                flag_text(ctx, f.finding.provenance)
-            );
-        }
-    }
     Ok(code)
 }
 
@@ -1915,22 +1345,11 @@ fn anchor_cmd(ctx: &Ctx) -> anyhow::Result<Exit> {
         .anchor(&mut VaultSink { v: &mut v })
         .map_err(|e| lib_err(e, ctx.out))?;
     v.close().map_err(|e| fail(Exit::IoErr, e.to_string()))?;
+    let j = registers::contract::Anchored::new(&o);
     if ctx.out.json {
-        crate::vault_cmd::print_contract(ctx.out, &registers::contract::Anchored::new(&o))?;
+        crate::vault_cmd::print_contract(ctx.out, &j)?;
     } else {
-        println!(
-            "{}",
-            match ctx.out.lang {
-                Lang::Zh => format!(
-                    "已锚定 {} 个变更；变更 1–{} 均在日志库中",
-                    o.anchored, o.through
-                ),
-                Lang::En => format!(
-                    "anchored {} changes; changes 1–{} are in the vault",
-                    o.anchored, o.through
-                ),
-            }
-        );
+        print!("{}", render::registers::anchor(ctx.out.painter(), &j));
     }
     Ok(Exit::Ok)
 }
@@ -2000,60 +1419,6 @@ pub fn check_against_vault(
     }
 }
 
-/// Print a registers verify report (text).
-pub fn print_verify(rep: &registers::VerifyReport, out: Out) {
-    let zh = out.lang == Lang::Zh;
-    let head = if rep.is_intact() {
-        out.paint(Style::Green, out.t("登记簿完整", "registers intact"))
-    } else {
-        out.paint(
-            Style::Red,
-            out.t("登记簿被改动", "registers changed outside wangan"),
-        )
-    };
-    let damaged = rep.damaged_registers();
-    println!(
-        "{head}: {} {}, {} {}, {} {}{}",
-        rep.changes,
-        out.t("个变更", "changes"),
-        rep.records,
-        out.t("条记录", "records"),
-        rep.anchors,
-        out.t("个锚点", "anchors"),
-        if damaged.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " — {}: {}",
-                out.t("受影响的登记簿", "registers affected"),
-                damaged.join(", ")
-            )
-        }
-    );
-    for f in &rep.findings {
-        let (style, word) = match f.severity {
-            registers::anchor::Severity::Error => (Style::Red, "error"),
-            registers::anchor::Severity::Warning => (Style::Yellow, "warning"),
-        };
-        let mut loc = String::new();
-        if let (Some(r), Some(i)) = (&f.register, &f.id) {
-            loc.push_str(&format!(" {r} {i}"));
-            if let Some(v) = f.revision {
-                loc.push_str(&format!(" r{v}"));
-            }
-        }
-        if let Some(s) = f.seq {
-            loc.push_str(&format!(" change {s}"));
-        }
-        println!(
-            "  {}{}: {}",
-            out.paint(style, word),
-            out.paint(Style::Cyan, &escape(&loc, false)),
-            escape(f.message.get(zh), false)
-        );
-    }
-}
-
 fn verify_cmd(ctx: &Ctx) -> anyhow::Result<Exit> {
     let rep = match vault::Store::open(&ctx.data_dir) {
         Ok(store) => check_against_vault(&store, &ctx.location)
@@ -2077,20 +1442,14 @@ fn verify_cmd(ctx: &Ctx) -> anyhow::Result<Exit> {
             let j = registers::contract::VerifyMissing::default();
             crate::vault_cmd::print_contract(ctx.out, &j)?;
         } else {
-            println!(
-                "{}",
-                ctx.t(
-                    "没有登记簿，日志库中也没有登记簿锚点",
-                    "no registers, and no register anchors in the vault"
-                )
-            );
+            print!("{}", render::registers::verify_missing(ctx.out.painter()));
         }
         return Ok(Exit::Ok);
     };
     if ctx.out.json {
         ctx.out.print_json(&serde_json::to_value(&rep)?)?;
     } else {
-        print_verify(&rep, ctx.out);
+        print!("{}", render::registers::verify(ctx.out.painter(), &rep));
     }
     Ok(if rep.is_intact() {
         Exit::Ok

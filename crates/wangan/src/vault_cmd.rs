@@ -1,5 +1,8 @@
 //! `wangan vault …`: the log vault (init, ingest, verify, checkpoint, query, coverage, export,
 //! check-bundle, prune).
+//!
+//! This module parses the flags, runs the `vault` library, localises its errors and picks the
+//! exit code; the JSON shapes are `vault::contract`, the text is rendered by `render::vault`.
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -9,7 +12,7 @@ use vault::contract;
 use vault::ingest::{CommitPolicy, IngestError, IngestStats, Origin};
 use vault::{InitOptions, Order, Query, Retention, Store, Vault, VerifyOptions};
 
-use crate::out::{Exit, Out, Style, escape, fail, usage};
+use crate::out::{Exit, Out, escape, fail, usage};
 
 /// Arguments of `wangan vault`.
 #[derive(Debug, Args)]
@@ -458,37 +461,9 @@ fn init(
     if out.json {
         print_contract(out, &contract::Init::new(dir, keys, opts.hash, retention))?;
     } else {
-        println!(
-            "{} {}",
-            out.paint(Style::Green, out.t("已创建日志库", "vault created")),
-            escape(&dir.display().to_string(), false)
-        );
-        println!("  {}: {}", out.t("日志标识", "origin"), keys.name);
-        println!(
-            "  {}: {}  {}: {retention}",
-            out.t("哈希", "hash"),
-            opts.hash.name(),
-            out.t("留存", "retention")
-        );
-        println!(
-            "  {}: {}",
-            out.t("审计公钥 (Ed25519)", "auditor key (Ed25519)"),
-            keys.ed25519_verifier_key()
-        );
-        println!(
-            "  {}: {}",
-            out.t("公钥文件", "public keys"),
-            escape(&dir.join("keys").display().to_string(), false)
-        );
-        println!(
-            "  {}",
-            out.paint(
-                Style::Dim,
-                out.t(
-                    "请把公钥与检查点副本保存在本机之外。",
-                    "keep a copy of the public keys and of checkpoints off this host."
-                )
-            )
+        print!(
+            "{}",
+            render::vault::init(out.painter(), dir, keys, opts.hash, retention)
         );
     }
     Ok(Exit::Ok)
@@ -732,16 +707,9 @@ fn ingest(dir: &Path, names: &Names, files: &[PathBuf], out: Out) -> anyhow::Res
             &contract::Ingest::new(first, &st, (size, root), sealed),
         )?;
     } else {
-        println!(
-            "{} {} {} (seq {}..{}), {} {}; {} {size}",
-            out.paint(Style::Green, out.t("已写入", "stored")),
-            st.records,
-            out.t("条记录", "records"),
-            first,
-            (first + st.records).saturating_sub(1),
-            out.t("跳过空行", "empty lines skipped"),
-            st.empty,
-            out.t("检查点覆盖记录数", "checkpoint covers"),
+        print!(
+            "{}",
+            render::vault::ingested(out.painter(), first, &st, size)
         );
     }
     Ok(Exit::Ok)
@@ -881,63 +849,9 @@ fn verify(
         let regs = regs.as_ref().map(|r| (r, regs_intact));
         print_contract(out, &contract::Verify::new(&report, regs))?;
     } else {
-        let mode = if quick {
-            out.t("快速", "quick")
-        } else {
-            out.t("完整", "full")
-        };
-        if report.is_intact() {
-            println!(
-                "{} ({mode}): {} {}, {} {}, {} {}",
-                out.paint(Style::Green, out.t("完整无损", "intact")),
-                report.size,
-                out.t("条记录", "records"),
-                report.segments,
-                out.t("个段", "segments"),
-                report.checkpoints,
-                out.t("个检查点", "checkpoints")
-            );
-        } else {
-            println!(
-                "{} ({mode}): {} {}",
-                out.paint(Style::Red, out.t("发现问题", "problems found")),
-                report.size,
-                out.t("条记录", "records")
-            );
-        }
-        for f in &report.findings {
-            let style = match f.severity {
-                vault::Severity::Error => Style::Red,
-                vault::Severity::Warning => Style::Yellow,
-                vault::Severity::Info => Style::Dim,
-            };
-            let mut loc = String::new();
-            if let Some(s) = &f.segment {
-                loc.push_str(&format!(" [{}]", escape(s, false)));
-            }
-            if let Some((a, b)) = f.seq {
-                loc.push_str(&format!(" seq {a}..{b}"));
-            }
-            if let Some((a, b)) = f.time {
-                loc.push_str(&format!(
-                    " {}..{}",
-                    vault::clock::rfc3339_ns(a),
-                    vault::clock::rfc3339_ns(b)
-                ));
-            }
-            if !f.sources.is_empty() {
-                loc.push_str(&format!(" source {}", escape(&f.sources.join(","), false)));
-            }
-            println!(
-                "  {} {}{}: {}",
-                out.paint(style, f.severity.name()),
-                out.paint(Style::Cyan, f.kind),
-                loc,
-                escape(&f.message, false)
-            );
-        }
+        print!("{}", render::vault::verify(out.painter(), &report));
         if let Some(r) = &regs {
-            crate::registers_cmd::print_verify(r, out);
+            print!("{}", render::registers::verify(out.painter(), r));
         }
     }
     Ok(if report.is_intact() && regs_intact {
@@ -961,7 +875,7 @@ fn checkpoint(dir: &Path, new: bool, out: Out) -> anyhow::Result<Exit> {
     if out.json {
         print_contract(out, &contract::Checkpoint::new(&cp))?;
     } else {
-        print!("{}", escape(&cp.to_string(), true));
+        print!("{}", render::vault::checkpoint(&cp));
     }
     Ok(Exit::Ok)
 }
@@ -974,29 +888,20 @@ fn query(dir: &Path, q: &Query, out: Out) -> anyhow::Result<Exit> {
     let mut n = 0u64;
     for r in vault::query(&store, q) {
         let r = r.map_err(|e| lib_err(e, out))?;
-        let rec = &r.record;
-        let raw = String::from_utf8_lossy(&rec.raw);
         if out.json {
             // through a `Value`: keys sorted, as this output has always been
             let o = serde_json::to_value(contract::QueryRecord::new(&r))?;
             serde_json::to_writer(&mut w, &o)?;
             writeln!(w)?;
         } else {
-            writeln!(
-                w,
-                "{} {} {} {}",
-                out.paint(Style::Dim, &rec.seq.to_string()),
-                vault::clock::rfc3339_ns(rec.received_ns),
-                out.paint(Style::Cyan, &escape(&rec.source, false)),
-                escape(&raw, false)
-            )?;
+            w.write_all(render::vault::query_line(out.painter(), &r.record).as_bytes())?;
         }
         n += 1;
     }
     w.flush()?;
     drop(w);
     if !out.json && n == 0 {
-        eprintln!("{}", out.t("没有匹配的记录", "no matching records"));
+        eprintln!("{}", render::vault::no_matching_records(out.painter()));
     }
     if unreadable > 0 {
         return Err(incomplete(unreadable, out));
@@ -1016,38 +921,7 @@ fn prune(dir: &Path, dry_run: bool, out: Out) -> anyhow::Result<Exit> {
     if out.json {
         print_contract(out, &contract::Prune::new(&r))?;
     } else {
-        println!(
-            "{}: {}",
-            out.t("可删除早于此时间的段", "segments older than this may go"),
-            vault::clock::rfc3339_ns(r.cutoff_ns)
-        );
-        let verb = if dry_run {
-            out.t("将删除", "would prune")
-        } else {
-            out.t("已删除", "pruned")
-        };
-        for p in &r.pruned {
-            println!(
-                "  {verb} {} (seq {}..{}, {} {})",
-                p.segment,
-                p.first,
-                p.end.saturating_sub(1),
-                out.t("最新", "newest"),
-                vault::clock::rfc3339_ns(p.newest_ns)
-            );
-        }
-        if r.pruned.is_empty() && r.refused.is_none() {
-            println!("  {}", out.t("没有到期的段", "nothing has expired"));
-        } else if r.pruned.is_empty() {
-            println!("  {}", out.t("没有删除任何段", "nothing was pruned"));
-        }
-        if let Some(why) = &r.refused {
-            println!(
-                "  {}: {}",
-                out.paint(Style::Yellow, out.t("停止", "stopped")),
-                escape(why, false)
-            );
-        }
+        print!("{}", render::vault::prune(out.painter(), &r));
     }
     Ok(Exit::Ok)
 }
@@ -1069,26 +943,6 @@ fn parse_gap(s: &str, out: Out) -> anyhow::Result<time::Duration> {
             )
         ))),
     }
-}
-
-fn human_duration(d: time::Duration, out: Out) -> String {
-    let s = d.whole_seconds();
-    let (days, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
-    let mut parts = Vec::new();
-    if days > 0 {
-        parts.push(format!("{days}{}", out.t("天", "d")));
-    }
-    if h > 0 {
-        parts.push(format!("{h}{}", out.t("小时", "h")));
-    }
-    if m > 0 || parts.is_empty() {
-        parts.push(format!("{m}{}", out.t("分", "m")));
-    }
-    parts.join(out.t("", " "))
-}
-
-fn fmt_offset(o: time::UtcOffset) -> String {
-    contract::utc_offset_text(o)
 }
 
 fn parse_offset(s: &str, out: Out) -> anyhow::Result<time::UtcOffset> {
@@ -1136,113 +990,10 @@ fn coverage(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let t = vault::clock::rfc3339_ns;
     if out.json {
         print_contract(out, &contract::Coverage::new(&r))?;
     } else {
-        writeln!(
-            w,
-            "{} {} .. {} ({} {}, {} UTC{}), {} {}",
-            out.t("留存窗口", "retention window"),
-            t(r.window_start_ns),
-            t(r.at_ns),
-            out.t("时长", "length"),
-            r.window,
-            out.t("日历", "calendar"),
-            fmt_offset(r.utc_offset),
-            out.t("间断阈值", "gap threshold"),
-            human_duration(r.gap, out),
-        )?;
-        if r.sources.is_empty() {
-            writeln!(
-                w,
-                "  {}",
-                out.paint(
-                    Style::Red,
-                    out.t("日志库中没有记录", "the vault holds no records")
-                )
-            )?;
-        }
-        for s in &r.sources {
-            let verdict = if s.covers_window {
-                out.paint(Style::Green, out.t("覆盖完整", "covered"))
-            } else {
-                out.paint(Style::Red, out.t("未覆盖", "not covered"))
-            };
-            let six = if s.six_months {
-                out.paint(
-                    Style::Green,
-                    out.t("连续六个月: 是", "six continuous months: yes"),
-                )
-            } else {
-                out.paint(
-                    Style::Yellow,
-                    out.t("连续六个月: 否", "six continuous months: no"),
-                )
-            };
-            writeln!(
-                w,
-                "{} {verdict}; {six}",
-                out.paint(Style::Cyan, &escape(&s.source, false))
-            )?;
-            writeln!(
-                w,
-                "  {} {}, {} {}; {} {} .. {}",
-                s.records,
-                out.t("条记录", "records"),
-                s.in_window,
-                out.t("条在窗口内", "in the window"),
-                out.t("首末", "first/last"),
-                t(s.first_ns),
-                t(s.last_ns),
-            )?;
-            let quiet = s.days.iter().filter(|(_, n)| *n == 0).count();
-            writeln!(
-                w,
-                "  {} {} / {} {}",
-                s.days.len() - quiet,
-                out.t("天有记录", "days with records"),
-                s.days.len(),
-                out.t("天", "days"),
-            )?;
-            for g in s.gaps.iter().take(20) {
-                let what = match (g.at_start, g.at_end) {
-                    (true, true) => out.t("窗口内无记录", "no records in the window"),
-                    (true, false) => out.t("窗口开始后无记录", "no records from the window start"),
-                    (false, true) => out.t("此后无记录", "no records since"),
-                    (false, false) => out.t("间断", "gap"),
-                };
-                writeln!(
-                    w,
-                    "  {} {} .. {} ({})",
-                    out.paint(Style::Yellow, what),
-                    t(g.from_ns),
-                    t(g.to_ns),
-                    human_duration(g.duration(), out)
-                )?;
-            }
-            if s.gaps.len() > 20 {
-                writeln!(
-                    w,
-                    "  … {} {}",
-                    s.gaps.len() - 20,
-                    out.t("处更多间断 (见 --json)", "more gaps (see --json)")
-                )?;
-            }
-            if show_days {
-                for (d, n) in &s.days {
-                    writeln!(w, "    {d} {n}")?;
-                }
-            }
-        }
-        for u in &r.unreadable {
-            writeln!(
-                w,
-                "  {}: {}",
-                out.paint(Style::Red, out.t("无法读取", "unreadable")),
-                escape(u, false)
-            )?;
-        }
+        w.write_all(render::vault::coverage(out.painter(), &r, show_days).as_bytes())?;
     }
     Ok(if r.all_covered() {
         Exit::Ok
@@ -1346,20 +1097,7 @@ fn prove_consistency(dir: &Path, old: &Path, new: &Path, out: Out) -> anyhow::Re
     if out.json {
         print_contract(out, &contract::ProveConsistency::new(&p))?;
     } else {
-        let mut w = std::io::stdout().lock();
-        writeln!(
-            w,
-            "{} {} → {} ({}, RFC 9162)",
-            out.paint(Style::Green, out.t("一致性证明", "consistency proof")),
-            p.old.size,
-            p.new.size,
-            p.new.hash.name()
-        )?;
-        writeln!(w, "  old {} {}", p.old.size, p.old.root.b64())?;
-        writeln!(w, "  new {} {}", p.new.size, p.new.root.b64())?;
-        for h in &p.proof {
-            writeln!(w, "  {}", h.b64())?;
-        }
+        print!("{}", render::vault::consistency(out.painter(), &p));
     }
     Ok(Exit::Ok)
 }
@@ -1411,67 +1149,10 @@ fn export(
         }
     };
     let mut w = std::io::stdout().lock();
-    let cp = &s.checkpoint;
     if out.json {
         print_contract(out, &contract::Export::new(output, &s))?;
     } else {
-        writeln!(
-            w,
-            "{} {} {} → {} ({} {})",
-            out.paint(Style::Green, out.t("已导出", "exported")),
-            s.records,
-            out.t("条记录及其包含证明", "records with inclusion proofs"),
-            escape(&output.display().to_string(), false),
-            s.bytes,
-            out.t("字节", "bytes"),
-        )?;
-        writeln!(
-            w,
-            "  {}: {} {}, {} {}",
-            out.t("检查点", "checkpoint"),
-            cp.size,
-            out.t("条记录", "records"),
-            out.t("根", "root"),
-            cp.root.b64()
-        )?;
-        if let Some(o) = &s.since {
-            writeln!(
-                w,
-                "  {}: {} {}, {} {}",
-                out.t(
-                    "含一致性证明, 起点检查点",
-                    "with the consistency proof from the checkpoint of"
-                ),
-                o.size,
-                out.t("条记录", "records"),
-                out.t("根", "root"),
-                o.root.b64()
-            )?;
-        }
-        if s.beyond_checkpoint > 0 {
-            writeln!(
-                w,
-                "  {}: {}",
-                out.paint(
-                    Style::Yellow,
-                    out.t(
-                        "最新检查点之后的匹配记录未导出",
-                        "matching records after the latest checkpoint left out"
-                    )
-                ),
-                s.beyond_checkpoint
-            )?;
-        }
-        writeln!(w,
-            "  {}",
-            out.paint(
-                Style::Dim,
-                out.t(
-                    "接收方须另行取得本库公钥 (keys/ 目录), 用 `wangan vault check-bundle FILE --trusted-key keys/` 离线校验。",
-                    "the recipient checks it offline with `wangan vault check-bundle FILE --trusted-key keys/`, the vault's public keys obtained separately."
-                )
-            )
-        )?;
+        w.write_all(render::vault::export(out.painter(), output, &s).as_bytes())?;
     }
     if unreadable > 0 {
         return Err(incomplete(unreadable, out));
@@ -1554,18 +1235,11 @@ fn check_bundle(
             if out.json {
                 print_contract(out, &contract::CheckBundleInvalid::new(&e))?;
             } else {
-                writeln!(
-                    w,
-                    "{}: {shown}: {}",
-                    out.paint(Style::Red, out.t("证据包无效", "bundle is invalid")),
-                    escape(&e.to_string(), false)
-                )?;
+                w.write_all(render::vault::bundle_invalid(out.painter(), &shown, &e).as_bytes())?;
             }
             return Ok(Exit::Findings);
         }
     };
-    let t = vault::clock::rfc3339_ns;
-    let self_consistent = c.self_consistent();
     if out.json {
         let given = trusted.keys().len();
         print_contract(
@@ -1574,153 +1248,7 @@ fn check_bundle(
         )?;
         return Ok(if c.ok() { Exit::Ok } else { Exit::Findings });
     }
-    let verdict = if c.ok() {
-        out.paint(
-            Style::Green,
-            out.t(
-                "校验通过, 已锚定到可信公钥",
-                "bundle verifies, anchored in trusted keys",
-            ),
-        )
-    } else if self_consistent && c.trust == vault::Trust::NotAnchored {
-        out.paint(
-            Style::Yellow,
-            out.t(
-                "自洽, 但未锚定 (未提供该日志库的可信公钥)",
-                "self-consistent, not anchored (no trusted key of its vault given)",
-            ),
-        )
-    } else {
-        out.paint(Style::Red, out.t("校验失败", "bundle does not verify"))
-    };
-    writeln!(
-        w,
-        "{verdict}: {} / {} {}",
-        c.records_verified,
-        c.records,
-        out.t("条记录的包含证明成立", "records proven")
-    )?;
-    if let Some((a, b)) = c.seqs {
-        writeln!(w, "  seq {a}..{b}")?;
-    }
-    if let Some((a, b)) = c.time {
-        writeln!(
-            w,
-            "  {}: {} .. {}",
-            out.t("接收时间", "received"),
-            t(a),
-            t(b)
-        )?;
-    }
-    if !c.sources.is_empty() {
-        let list: Vec<String> = c
-            .sources
-            .iter()
-            .map(|(s, n)| format!("{} ({n})", escape(s, false)))
-            .collect();
-        writeln!(w, "  {}: {}", out.t("来源", "sources"), list.join(", "))?;
-    }
-    if let Some(cp) = &c.checkpoint {
-        writeln!(
-            w,
-            "  {}: {} {} {}, {} {}, {} {}",
-            out.t("检查点", "checkpoint"),
-            escape(&cp.origin, false),
-            cp.size,
-            out.t("条记录", "records"),
-            out.t("根", "root"),
-            cp.root.b64(),
-            out.t("签名时间", "signed"),
-            t(cp.time_ns)
-        )?;
-    }
-    if let Some(h) = c.hash {
-        writeln!(w, "  {}: {}", out.t("哈希", "hash"), h.name())?;
-    }
-    if let Some(o) = &c.since {
-        writeln!(
-            w,
-            "  {}: {} {} {}, {} {} ({})",
-            out.t("延续早先检查点", "extends the earlier checkpoint"),
-            escape(&o.origin, false),
-            o.size,
-            out.t("条记录", "records"),
-            out.t("根", "root"),
-            o.root.b64(),
-            if c.consistency_verified {
-                out.t("一致性证明成立", "consistency proof verifies")
-            } else {
-                out.t("一致性证明不成立", "consistency proof does not verify")
-            }
-        )?;
-    }
-    if let Some(k) = &c.keys {
-        writeln!(
-            w,
-            "  {}:",
-            out.t(
-                "证据包所带公钥 (请与运营者通过其他渠道核对指纹)",
-                "keys carried by the bundle (compare the fingerprints with the operator's, out of band)"
-            )
-        )?;
-        writeln!(
-            w,
-            "    Ed25519 {} sha256:{}",
-            escape(&k.ed25519_key, false),
-            k.ed25519_fingerprint
-        )?;
-        match (&k.sm2_key, &k.sm2_fingerprint) {
-            (Some(vk), Some(fp)) => writeln!(w, "    SM2     {} sha256:{fp}", escape(vk, false))?,
-            _ => writeln!(w, "    SM2     {}", out.t("缺失", "missing"))?,
-        }
-    }
-    match c.trust {
-        vault::Trust::Anchored => {
-            writeln!(
-                w,
-                "  {}:",
-                out.paint(
-                    Style::Green,
-                    out.t("由可信公钥签名", "signed by trusted keys")
-                )
-            )?;
-            for k in &c.anchor_keys {
-                writeln!(w, "    {}", escape(k, false))?;
-            }
-        }
-        vault::Trust::NotAnchored => {
-            let hint = if trusted.is_empty() {
-                out.t(
-                    "未提供可信公钥: 核对上面的指纹后, 用 --trusted-key 指定运营者的 keys/ 目录 (或放入信任库) 再校验",
-                    "no trusted key given: after comparing the fingerprints above, check again with --trusted-key and the operator's keys/ directory (or put the keys in the trust store)",
-                )
-            } else {
-                out.t(
-                    "可信公钥中没有该检查点来源 (origin) 的公钥",
-                    "none of the trusted keys is named as the checkpoint's origin",
-                )
-            };
-            writeln!(w, "  {}", out.paint(Style::Yellow, hint))?;
-        }
-        vault::Trust::Refused => {}
-    }
-    for f in c.failures.iter().take(20) {
-        writeln!(
-            w,
-            "  {} {}: {}",
-            out.paint(Style::Red, "error"),
-            out.paint(Style::Cyan, f.kind),
-            escape(&f.message, false)
-        )?;
-    }
-    let more = c.more_failures + c.failures.len().saturating_sub(20) as u64;
-    if more > 0 {
-        writeln!(
-            w,
-            "  … {more} {}",
-            out.t("处更多失败 (见 --json)", "more failures (see --json)")
-        )?;
-    }
+    w.write_all(render::vault::check_bundle(out.painter(), &c, !trusted.is_empty()).as_bytes())?;
     Ok(if c.ok() { Exit::Ok } else { Exit::Findings })
 }
 
