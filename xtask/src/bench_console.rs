@@ -576,12 +576,11 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     // peak and resident memory after each step: where the console's memory goes
     let pid = s.child.id();
-    let mut trail: Vec<(String, u64, u64)> = Vec::new();
+    let mut trail: Vec<(String, [u64; 4])> = Vec::new();
     let mut mark = |step: &str| {
         trail.push((
             step.to_owned(),
-            vm(pid, "VmRSS:").unwrap_or(0),
-            vm(pid, "VmHWM:").unwrap_or(0),
+            ["VmRSS:", "VmHWM:", "RssAnon:", "RssFile:"].map(|k| vm(pid, k).unwrap_or(0)),
         ))
     };
     mark("started");
@@ -826,19 +825,22 @@ pub fn run(args: &[String]) -> Result<()> {
     let _ = writeln!(
         md,
         "Memory of the server with the console after each step (the page rows: after its eleven requests):\n\n\
-         | after | RSS MiB | peak RSS MiB | peak grew by |\n|---|---|---|---|"
+         | after | RSS MiB | of it anonymous | of it file-backed (the binary's pages) | peak RSS MiB | peak grew by |\n\
+         |---|---|---|---|---|---|"
     );
     let mut before = hwm_off;
     let _ = writeln!(
         md,
-        "| the same intake without the console (peak) | — | {:.1} | — |",
+        "| the same intake without the console (peak) | — | — | — | {:.1} | — |",
         hwm_off as f64 / 1024.0
     );
-    for (step, rss, hwm) in &trail {
+    for (step, [rss, hwm, anon, file]) in &trail {
         let _ = writeln!(
             md,
-            "| {step} | {:.1} | {:.1} | {:+.1} |",
+            "| {step} | {:.1} | {:.1} | {:.1} | {:.1} | {:+.1} |",
             *rss as f64 / 1024.0,
+            *anon as f64 / 1024.0,
+            *file as f64 / 1024.0,
             *hwm as f64 / 1024.0,
             (*hwm as f64 - before as f64) / 1024.0
         );
