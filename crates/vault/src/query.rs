@@ -134,11 +134,17 @@ pub struct QueryIter<'a> {
     terms: Vec<Term>,
     cands: VecDeque<Cand>,
     buf: VecDeque<StoredRecord>,
+    /// Indexes into [`Store::unsealed`] still to test: the unsealed tail is walked one record
+    /// at a time (it can hold a whole segment's worth of records; a page needs a few).
+    tail: Option<std::ops::Range<usize>>,
     returned: usize,
     /// Blocks read (decompressed) so far.
     pub blocks_read: usize,
     /// Blocks skipped by their header.
     pub blocks_skipped: usize,
+    /// Unsealed records looked at so far (a page of the newest records looks at a page's
+    /// worth, not at the whole tail).
+    pub tail_read: usize,
 }
 
 /// Run a query. Errors reading a block are yielded as items.
@@ -182,9 +188,32 @@ pub fn query_seqs<'a>(store: &'a Store, q: &Query, seqs: std::ops::Range<u64>) -
         seqs,
         cands,
         buf: VecDeque::new(),
+        tail: None,
         returned: 0,
         blocks_read: 0,
         blocks_skipped: 0,
+        tail_read: 0,
+    }
+}
+
+impl QueryIter<'_> {
+    /// The unsealed record at `i` when it is in the range and matches the query.
+    fn tail_hit(&self, i: usize) -> Option<StoredRecord> {
+        let r = &self.store.unsealed()[i];
+        let lo = self.store.sealed_end().max(self.seqs.start);
+        let hi = self.store.size().min(self.seqs.end);
+        if !(lo..hi).contains(&r.seq) {
+            return None;
+        }
+        // the cheap byte test before the record is parsed, as for blocks
+        if !self.terms.iter().all(|t| t.may_match(&r.raw)) {
+            return None;
+        }
+        let sr = StoredRecord {
+            record: r.clone(),
+            parsed: Some(crate::parse::parse_record(&r.raw, r.received_at())),
+        };
+        self.q.record_ok(&sr, &self.terms).then_some(sr)
     }
 }
 
@@ -199,6 +228,24 @@ impl Iterator for QueryIter<'_> {
             if let Some(r) = self.buf.pop_front() {
                 self.returned += 1;
                 return Some(Ok(r));
+            }
+            if let Some(tail) = &mut self.tail {
+                let next = if self.q.order == Order::Newest {
+                    tail.next_back()
+                } else {
+                    tail.next()
+                };
+                match next {
+                    Some(i) => {
+                        self.tail_read += 1;
+                        if let Some(sr) = self.tail_hit(i) {
+                            self.returned += 1;
+                            return Some(Ok(sr));
+                        }
+                    }
+                    None => self.tail = None,
+                }
+                continue;
             }
             let c = self.cands.pop_front()?;
             let mut hits: Vec<StoredRecord> = Vec::new();
@@ -242,24 +289,8 @@ impl Iterator for QueryIter<'_> {
                     }
                 }
                 Cand::Unsealed => {
-                    let lo = self.store.sealed_end().max(self.seqs.start);
-                    let hi = self.store.size().min(self.seqs.end);
-                    for r in self.store.unsealed() {
-                        if !(lo..hi).contains(&r.seq) {
-                            continue;
-                        }
-                        // the cheap byte test before the record is parsed, as for blocks
-                        if !self.terms.iter().all(|t| t.may_match(&r.raw)) {
-                            continue;
-                        }
-                        let sr = StoredRecord {
-                            record: r.clone(),
-                            parsed: Some(crate::parse::parse_record(&r.raw, r.received_at())),
-                        };
-                        if self.q.record_ok(&sr, &self.terms) {
-                            hits.push(sr);
-                        }
-                    }
+                    self.tail = Some(0..self.store.unsealed().len());
+                    continue;
                 }
             }
             if self.q.order == Order::Newest {

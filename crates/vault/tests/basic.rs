@@ -538,3 +538,54 @@ fn seq_bounded_queries_page_stably_while_records_arrive() -> Result<(), vault::E
     assert_eq!(tail, (6050..6060).rev().collect::<Vec<u64>>());
     Ok(())
 }
+
+/// A page of the newest records looks at a page's worth of the unsealed tail, not at all of
+/// it: the tail can hold a whole segment's worth of records, and the console asks for the
+/// newest page on every search (it once cloned and parsed the whole tail per request).
+#[test]
+fn the_newest_page_reads_only_a_page_of_the_unsealed_tail() -> Result<(), vault::Error> {
+    let dir =
+        tempfile::tempdir().map_err(|e| vault::Error::new(vault::ErrorKind::Io, e.to_string()))?;
+    let mut v = Vault::init(dir.path(), &InitOptions::default())?;
+    for i in 0..5000u64 {
+        append_at(&mut v, i, format!("{} tail r{i}", line(i)).as_bytes())?;
+    }
+    v.commit()?;
+    let store = Store::open(dir.path())?;
+    assert_eq!(store.unsealed().len(), 5000, "the records are in the tail");
+    for (order, want) in [
+        (vault::Order::Newest, vec![4999, 4998, 4997]),
+        (vault::Order::Oldest, vec![0, 1, 2]),
+    ] {
+        let q = vault::Query {
+            order,
+            limit: Some(3),
+            ..Default::default()
+        };
+        let mut it = vault::query(&store, &q);
+        let got: Vec<u64> = it
+            .by_ref()
+            .map(|r| r.map(|r| r.record.seq))
+            .collect::<Result<_, _>>()?;
+        assert_eq!(got, want);
+        assert!(it.tail_read <= 4, "looked at {} tail records", it.tail_read);
+    }
+    // a keyword found once near the start: the whole tail is walked, one record at a time
+    append_at(
+        &mut v,
+        5000,
+        format!("{} 账号锁定 r5000", line(5000)).as_bytes(),
+    )?;
+    v.commit()?;
+    let store = Store::open(dir.path())?;
+    let q = vault::Query {
+        terms: vec!["账号锁定".into()],
+        order: vault::Order::Newest,
+        ..Default::default()
+    };
+    let hits: Vec<u64> = vault::query(&store, &q)
+        .map(|r| r.map(|r| r.record.seq))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(hits, vec![5000]);
+    Ok(())
+}

@@ -293,10 +293,9 @@ pub struct Console {
     regs: Arc<regs::RegStore>,
     assessment: PathBuf,
     runner: Arc<assessment::Runner>,
-    /// At most two password hashes at a time (each takes ~19 MiB and ~20 ms).
+    /// At most two sign-ins waiting for a password hash (the hashes themselves run one at a
+    /// time, in 7 MiB each: `users::argon2id`).
     hashing: tokio::sync::Semaphore,
-    /// A precomputed hash checked for unknown user names, so they take as long as known ones.
-    dummy_hash: String,
     origin: String,
 }
 
@@ -353,7 +352,6 @@ impl Console {
             )),
             view,
             hashing: tokio::sync::Semaphore::new(2),
-            dummy_hash: users::hash_password("not a password of anyone")?,
             origin,
             cfg,
         })

@@ -624,7 +624,7 @@ async fn login(
     let hash = user
         .as_ref()
         .map(|u| u.hash.clone())
-        .unwrap_or_else(|| c.dummy_hash.clone());
+        .unwrap_or_else(|| super::users::DUMMY_HASH.to_owned());
     let Ok(_permit) = c.hashing.acquire().await else {
         return again("", StatusCode::SERVICE_UNAVAILABLE);
     };
@@ -2247,14 +2247,24 @@ async fn regs_index(x: &Ctx<'_>) -> Resp {
     )
 }
 
-async fn regs_list(x: &Ctx<'_>, reg: registers::Register) -> Resp {
+/// Records on one page of a register's list.
+const REGS_PAGE: u64 = 200;
+
+async fn regs_list(x: &Ctx<'_>, reg: registers::Register, query: &Params) -> Resp {
+    // `?page=N` (1-based); anything else is the first page
+    let n = query
+        .get("page")
+        .and_then(|p| p.parse::<u64>().ok())
+        .filter(|&p| p >= 1)
+        .unwrap_or(1);
+    let offset = (n - 1).saturating_mul(REGS_PAGE);
     let page = match on_regs(x.c, move |r| {
         r.list(
             reg,
             &registers::ListQuery {
                 open_only: false,
-                limit: 200,
-                offset: 0,
+                limit: REGS_PAGE,
+                offset,
             },
         )
     })
@@ -2277,10 +2287,19 @@ async fn regs_list(x: &Ctx<'_>, reg: registers::Register) -> Resp {
         @if can_edit {
             p { a.button href=(format!("/console/registers/{}/new", reg.key())) { (x.t("新建记录", "New record")) } }
         }
-        @if page.items.is_empty() {
+        @if page.items.is_empty() && page.total == 0 {
             p.muted { (x.t("还没有记录。", "No records yet.")) }
+        } @else if page.items.is_empty() {
+            p.muted { (x.t("这一页没有记录。", "There are no records on this page.")) " " a href=(format!("/console/registers/{}", reg.key())) { (x.t("回到第一页", "Back to the first page")) } }
         } @else {
-            p.muted { (page.total) (x.t(" 条记录，最新的在前（个人信息已脱敏）", " records, newest first (personal data masked)")) }
+            p.muted {
+                (page.total) (x.t(" 条记录，最新的在前（个人信息已脱敏）", " records, newest first (personal data masked)"))
+                @if page.total > page.items.len() as u64 {
+                    (x.t("；本页第 ", "; this page: "))
+                    (offset + 1) "–" (offset + page.items.len() as u64)
+                    (x.t(" 条", ""))
+                }
+            }
             table.data {
                 thead { tr {
                     th scope="col" { (x.t("编号", "Id")) }
@@ -2298,6 +2317,17 @@ async fn regs_list(x: &Ctx<'_>, reg: registers::Register) -> Resp {
                             td.nowrap { (super::regs::pretty_time(&r.updated_at, x.c.cfg.utc_offset)) }
                             td { (r.updated_by) }
                         }
+                    }
+                }
+            }
+            @if n > 1 || offset + (page.items.len() as u64) < page.total {
+                nav.pager aria-label=(x.t("翻页", "Pages")) {
+                    @if n > 1 {
+                        a rel="prev" href=(format!("/console/registers/{}?page={}", reg.key(), n - 1)) { (x.t("« 较新", "« Newer")) }
+                    }
+                    " "
+                    @if offset + (page.items.len() as u64) < page.total {
+                        a rel="next" href=(format!("/console/registers/{}?page={}", reg.key(), n + 1)) { (x.t("较早 »", "Older »")) }
                     }
                 }
             }
@@ -2638,7 +2668,7 @@ async fn regs_get(x: &Ctx<'_>, path: &str, query: &Params) -> Resp {
                 );
             };
             match rest {
-                [] => regs_list(x, reg).await,
+                [] => regs_list(x, reg, query).await,
                 ["new"] if operator => regs_form_page(
                     x,
                     reg,

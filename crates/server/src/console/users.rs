@@ -177,18 +177,23 @@ const M_COST: u32 = 7 * 1024;
 /// argon2id passes for [`M_COST`].
 const T_COST: u32 = 5;
 
-/// The memory every hash and check runs in: one buffer, kept and taken in turn, so the
-/// server holds 7 MiB for passwords however many people sign in at once (each hash in a
-/// fresh allocation left one more arena's worth resident per thread that ran one), and the
-/// hashes run one at a time (at most one CPU spent on them).
-static MEMORY: Mutex<Vec<argon2::Block>> = Mutex::new(Vec::new());
+/// A hash in today's parameters of a password nobody kept: a name that is not a user is
+/// checked against it, so that a wrong name takes as long as a wrong password. A constant
+/// (it was hashed at every start, 7 MiB for nothing): the test
+/// `the_dummy_hash_has_todays_parameters` keeps it in step with [`M_COST`] and [`T_COST`].
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=7168,t=5,p=1$9hvHGDhcHaUXUT4Xailf9Q$/VMVMcLFhrrTUO0zeUIzYPzdUppZEGvdhnfeL62EsFs";
+
+/// Hashes and checks run one at a time (at most one CPU and one buffer of [`M_COST`] KiB
+/// spent on them, however many people sign in at once). The buffer is allocated for each
+/// hash and given back right after: kept, it stayed resident for the server's life (7 MiB
+/// of the console's memory, from the first hash at start).
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn params(m: u32, t: u32) -> std::result::Result<argon2::Params, argon2::Error> {
     argon2::Params::new(m, t, 1, None)
 }
 
-/// argon2id of `pw` with `salt` and `params` into `out`, in the shared memory (a hash with
-/// more memory than [`M_COST`], made by an older wangan, gets a buffer of its own).
+/// argon2id of `pw` with `salt` and `params` into `out`, one hash at a time.
 fn argon2id(
     pw: &[u8],
     salt: &[u8],
@@ -197,17 +202,9 @@ fn argon2id(
     out: &mut [u8],
 ) -> std::result::Result<(), argon2::Error> {
     let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, version, params.clone());
-    let n = params.block_count();
-    let mut mem = MEMORY.lock().unwrap_or_else(|e| e.into_inner());
-    if n > M_COST as usize {
-        drop(mem);
-        let mut own = vec![argon2::Block::new(); n];
-        return a.hash_password_into_with_memory(pw, salt, out, &mut own[..]);
-    }
-    if mem.len() < n {
-        mem.resize(n, argon2::Block::new());
-    }
-    a.hash_password_into_with_memory(pw, salt, out, &mut mem[..n])
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut mem = vec![argon2::Block::new(); params.block_count()];
+    a.hash_password_into_with_memory(pw, salt, out, &mut mem[..])
 }
 
 /// Hash a password with argon2id (random salt, the parameters above) into a PHC string.
@@ -537,6 +534,21 @@ impl UserStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dummy_hash_has_todays_parameters() {
+        let h = PasswordHash::new(DUMMY_HASH).unwrap();
+        let p = argon2::Params::try_from(&h).unwrap();
+        assert_eq!((p.m_cost(), p.t_cost(), p.p_cost()), (M_COST, T_COST, 1));
+        assert_eq!(h.algorithm, argon2::Algorithm::Argon2id.ident());
+        assert!(!verify_password(DUMMY_HASH, "not a password of anyone"));
+        let fresh = hash_password("x".repeat(16).as_str()).unwrap();
+        assert_eq!(
+            fresh.rsplitn(3, '$').nth(2),
+            DUMMY_HASH.rsplitn(3, '$').nth(2),
+            "same algorithm, version and parameters"
+        );
+    }
 
     #[test]
     fn hashes_use_owasps_7_mib_configuration_and_older_ones_still_verify() {

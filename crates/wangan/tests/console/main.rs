@@ -1164,3 +1164,75 @@ fn reports_of_a_run_survive_a_restart() {
     assert!(r.json()["detail"].as_str().unwrap().contains("assess.json"));
     s.stop();
 }
+
+/// The session cookie of `user` signed in to the console.
+fn session(s: &Srv, user: &str, password: &str) -> String {
+    let r = login(s, user, password);
+    assert_eq!(r.status, 303, "{}", r.text());
+    r.headers
+        .iter()
+        .filter(|(k, _)| k == "set-cookie")
+        .find_map(|(_, v)| v.strip_prefix("wangan_session="))
+        .map(|v| format!("wangan_session={}", v.split(';').next().unwrap()))
+        .expect("a session cookie")
+}
+
+/// A register's list pages through every record, newest first (it once showed the newest 200
+/// and no way to the rest).
+#[test]
+fn a_register_list_pages_through_every_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let s = Srv::start(&dir, None);
+    let op = bearer(&token(&dir, "operator"));
+    for i in 1..=205 {
+        let body = format!(
+            "{{\"title\":\"扫描 {i}\",\"grade\":\"general\",\"discovered_at\":\"2026-01-01T10:00:00+08:00\"}}"
+        );
+        let r = http(
+            s.http,
+            "POST",
+            "/api/v1/registers/incident",
+            &[("Authorization", &op), ("Content-Type", "application/json")],
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let cookie = session(&s, "admin", &s.admin_password);
+    let get = |q: &str| {
+        let r = http(
+            s.http,
+            "GET",
+            &format!("/console/registers/incident{q}"),
+            &[("Cookie", &cookie), ("Accept-Language", "en")],
+            b"",
+        );
+        assert_eq!(r.status, 200, "{q}: {}", r.text());
+        r.text()
+    };
+    let rows = |page: &str| page.matches("<th scope=\"row\">").count();
+    let first = get("");
+    assert_eq!(rows(&first), 200, "{first}");
+    assert!(first.contains("扫描 205"), "newest first");
+    assert!(
+        !first.contains("扫描 5<"),
+        "the oldest are on the next page"
+    );
+    assert!(first.contains("href=\"/console/registers/incident?page=2\""));
+    assert!(!first.contains("rel=\"prev\""));
+    let second = get("?page=2");
+    assert_eq!(rows(&second), 5, "{second}");
+    for i in 1..=5 {
+        assert!(second.contains(&format!("扫描 {i}<")), "{i}: {second}");
+    }
+    assert!(second.contains("href=\"/console/registers/incident?page=1\""));
+    assert!(!second.contains("rel=\"next\""));
+    assert!(second.contains("201–205"), "{second}");
+    // past the end, and nonsense: never an error page
+    assert_eq!(rows(&get("?page=3")), 0);
+    assert!(get("?page=3").contains("/console/registers/incident\""));
+    assert_eq!(rows(&get("?page=x")), 200);
+    assert_eq!(rows(&get("?page=0")), 200);
+    assert_eq!(rows(&get("?page=99999999999999999999999")), 200);
+    s.stop();
+}
