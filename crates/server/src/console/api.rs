@@ -224,6 +224,7 @@ async fn handle_inner(
         "runAssessment" => &["at"],
         "assessmentReport" | "yearlyReport" => &["format", "lang"],
         "updateRecord" => &["expected_revision"],
+        "incidents" | "listRegister" => &["limit", "offset"],
         _ => &[],
     };
     let unknown = query.unknown(known);
@@ -333,8 +334,8 @@ async fn handle_inner(
             write_record(c, &actor, &vals[0], Some((&vals[1], expected)), b, peer).await
         }
         "clocks" => clocks(c).await,
-        "incidents" => list_register(c, "incident", true).await,
-        "listRegister" => list_register(c, &vals[0], false).await,
+        "incidents" => list_register(c, "incident", true, &query).await,
+        "listRegister" => list_register(c, &vals[0], false, &query).await,
         "getRegisterRecord" => get_register_record(c, &vals[0], &vals[1]).await,
         "addRecord" => {
             let b = json_body(req).await?;
@@ -463,15 +464,48 @@ fn now_local(c: &Console) -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc().to_offset(c.cfg.utc_offset)
 }
 
-async fn list_register(c: &Console, key: &str, with_clocks: bool) -> Result<Resp, Problem> {
+/// Most records a register list answers at once (`limit`'s default and maximum).
+pub(super) const MAX_REGISTER_PAGE: u64 = 500;
+
+/// `name` as a whole number in `lo..=hi`, or `default` when it is not sent.
+fn bounded(query: &Params, name: &str, lo: u64, hi: u64, default: u64) -> Result<u64, BadParam> {
+    match query.sent(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (lo..=hi).contains(n))
+            .ok_or_else(|| BadParam {
+                name: name.into(),
+                detail: format!("must be a whole number from {lo} to {hi}"),
+            }),
+    }
+}
+
+async fn list_register(
+    c: &Console,
+    key: &str,
+    with_clocks: bool,
+    query: &Params,
+) -> Result<Resp, Problem> {
     let reg = register_or_404(key)?;
+    let limit = bounded(query, "limit", 1, MAX_REGISTER_PAGE, MAX_REGISTER_PAGE);
+    let offset = bounded(query, "offset", 0, i64::MAX as u64, 0);
+    let (limit, offset) = match (limit, offset) {
+        (Ok(l), Ok(o)) => (l, o),
+        (l, o) => {
+            return Err(Problem::bad_params(
+                [l.err(), o.err()].into_iter().flatten().collect(),
+            ));
+        }
+    };
     let page = on_regs(c, move |r| {
         r.list(
             reg,
             &registers::ListQuery {
                 open_only: false,
-                limit: 500,
-                offset: 0,
+                limit,
+                offset,
             },
         )
     })

@@ -310,8 +310,26 @@ fn params_of(id: &str) -> Value {
         "getUser" | "changeUser" | "removeUser" => {
             json!([{"name": "name", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}])
         }
-        "listRegister" | "addRecord" => {
+        "addRecord" => {
             json!([{"name": "register", "in": "path", "required": true, "schema": {"type": "string", "enum": super::regs::ALL.iter().map(|r| r.key()).collect::<Vec<_>>()}}])
+        }
+        "listRegister" | "incidents" => {
+            let mut p = vec![
+                q(
+                    "limit",
+                    "Records per page, newest first",
+                    json!({"type": "integer", "minimum": 1, "maximum": super::api::MAX_REGISTER_PAGE, "default": super::api::MAX_REGISTER_PAGE}),
+                ),
+                q(
+                    "offset",
+                    "Records to skip (newest first): the next page starts at offset + limit while it is below total",
+                    json!({"type": "integer", "minimum": 0, "maximum": i64::MAX, "default": 0}),
+                ),
+            ];
+            if id == "listRegister" {
+                p.insert(0, json!({"name": "register", "in": "path", "required": true, "schema": {"type": "string", "enum": super::regs::ALL.iter().map(|r| r.key()).collect::<Vec<_>>()}}));
+            }
+            Value::Array(p)
         }
         "runAssessment" => json!([q(
             "at",

@@ -1234,5 +1234,51 @@ fn a_register_list_pages_through_every_record() {
     assert_eq!(rows(&get("?page=x")), 200);
     assert_eq!(rows(&get("?page=0")), 200);
     assert_eq!(rows(&get("?page=99999999999999999999999")), 200);
+    // the API pages with limit and offset, and names a bad one
+    let api = |q: &str| {
+        http(
+            s.http,
+            "GET",
+            &format!("/api/v1/registers/incident{q}"),
+            &[("Authorization", &op)],
+            b"",
+        )
+    };
+    let all = api("").json();
+    assert_eq!(all["total"], 205);
+    assert_eq!(all["records"].as_array().unwrap().len(), 205);
+    let last = api("?limit=2&offset=203").json();
+    let titles: Vec<&str> = last["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["data"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["扫描 2", "扫描 1"]);
+    assert_eq!(api("?offset=205").json()["records"], serde_json::json!([]));
+    let r = http(
+        s.http,
+        "GET",
+        "/api/v1/incidents?limit=1",
+        &[("Authorization", &op)],
+        b"",
+    );
+    assert_eq!(
+        r.json()["records"].as_array().unwrap().len(),
+        1,
+        "{}",
+        r.text()
+    );
+    for (q, name) in [
+        ("?limit=0", "limit"),
+        ("?limit=501", "limit"),
+        ("?offset=-1", "offset"),
+        ("?limit=x&offset=1", "limit"),
+        ("?page=2", "page"),
+    ] {
+        let r = api(q);
+        assert_eq!(r.status, 400, "{q}: {}", r.text());
+        assert_eq!(r.json()["errors"][0]["name"], name, "{q}");
+    }
     s.stop();
 }
