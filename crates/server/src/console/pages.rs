@@ -680,6 +680,30 @@ async fn login(
         return again("", StatusCode::UNAUTHORIZED);
     };
     c.limiter.succeeded(&name);
+    if users::needs_rehash(&u.hash) {
+        // a hash an older wangan made: today's parameters, now that the password is at hand
+        if let Ok(_permit) = c.hashing.acquire().await {
+            let (dir, who, old, pw) = (
+                c.dir.clone(),
+                u.name.clone(),
+                u.hash.clone(),
+                password.clone(),
+            );
+            match tokio::task::spawn_blocking(move || users::rehash(&dir, &who, &old, &pw)).await {
+                Ok(Ok(true)) => {
+                    c.users.refresh();
+                    tracing::info!(user = %u.name, "console password hash upgraded to today's parameters");
+                }
+                Ok(Ok(false)) => {}
+                Ok(Err(e)) => {
+                    tracing::warn!(user = %u.name, error = %e, "console password hash not upgraded")
+                }
+                Err(e) => {
+                    tracing::warn!(user = %u.name, error = %e, "console password hash not upgraded")
+                }
+            }
+        }
+    }
     if c.audit
         .record(&Event {
             actor: &u.name,

@@ -425,6 +425,36 @@ pub fn set_password(dir: &Path, name: &str, password: &str) -> Result<()> {
     })
 }
 
+/// Whether `hash` was made with other parameters than today's (an older wangan's argon2id
+/// m=19456,t=2): [`rehash`] it at the next sign-in, when the password is at hand.
+pub fn needs_rehash(hash: &str) -> bool {
+    let Ok(h) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let Ok(p) = argon2::Params::try_from(&h) else {
+        return false;
+    };
+    h.algorithm != argon2::Algorithm::Argon2id.ident()
+        || h.version != Some(argon2::Version::V0x13.into())
+        || (p.m_cost(), p.t_cost(), p.p_cost()) != (M_COST, T_COST, 1)
+}
+
+/// Hash `password` again with today's parameters for user `name`, whose stored hash is
+/// `old` (checked against `password` by the caller). Nothing changes when the stored hash is
+/// no longer `old` (changed meanwhile); `password_set` keeps its time (the password is the
+/// same). Returns whether the hash was replaced.
+pub fn rehash(dir: &Path, name: &str, old: &str, password: &str) -> Result<bool> {
+    let hash = hash_password(password)?;
+    modify(dir, |users| {
+        let u = find(users, name)?;
+        if u.hash != old {
+            return Ok(false);
+        }
+        u.hash = hash;
+        Ok(true)
+    })
+}
+
 /// Change a user's role; refuses to leave no active administrator.
 pub fn set_role(dir: &Path, name: &str, role: UserRole) -> Result<()> {
     modify(dir, |users| {
@@ -534,6 +564,37 @@ impl UserStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_older_hash_is_replaced_at_sign_in_and_the_password_still_works() {
+        use argon2::password_hash::PasswordHasher as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        add_user(dir, "alice", UserRole::Auditor, "alice's long password").unwrap();
+        let today = list_users(dir).unwrap()[0].hash.clone();
+        assert!(!needs_rehash(&today), "{today}");
+        // the hash an older wangan wrote (argon2's defaults)
+        let old = argon2::Argon2::default()
+            .hash_password(b"alice's long password")
+            .unwrap()
+            .to_string();
+        assert!(needs_rehash(&old), "{old}");
+        modify(dir, |u| {
+            u[0].hash = old.clone();
+            Ok(())
+        })
+        .unwrap();
+        let set = list_users(dir).unwrap()[0].password_set.clone();
+        // changed meanwhile: left alone
+        assert!(!rehash(dir, "alice", "another hash", "alice's long password").unwrap());
+        assert_eq!(list_users(dir).unwrap()[0].hash, old);
+        assert!(rehash(dir, "alice", &old, "alice's long password").unwrap());
+        let u = list_users(dir).unwrap().remove(0);
+        assert!(!needs_rehash(&u.hash), "{}", u.hash);
+        assert!(verify_password(&u.hash, "alice's long password"));
+        assert_eq!(u.password_set, set, "the password did not change");
+        assert!(!needs_rehash("not a hash"));
+    }
 
     #[test]
     fn the_dummy_hash_has_todays_parameters() {

@@ -1282,3 +1282,43 @@ fn a_register_list_pages_through_every_record() {
     }
     s.stop();
 }
+
+/// A password hash an older wangan wrote (argon2id m=19456,t=2) is replaced with one in
+/// today's parameters when its user signs in, and the password goes on working.
+#[test]
+fn an_older_password_hash_is_upgraded_at_sign_in() {
+    const OLD: &str = "$argon2id$v=19$m=19456,t=2,p=1$tqosn+Sgmo2jg+EWmy/tGQ$4PdPplVGvfOZCY8rfrb/eiIuxw7VgUkKnX0qvqr4xv0";
+    const PASSWORD: &str = "an older wangan's password";
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let s = Srv::start(&dir, None);
+    add_user(&dir, "old", "auditor", "a password for now only");
+    let file = dir.join("users.json");
+    let hash_of = || -> String {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        v["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == "old")
+            .unwrap()["hash"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let now = hash_of();
+    let text = std::fs::read_to_string(&file).unwrap().replace(&now, OLD);
+    std::fs::write(&file, text).unwrap();
+    assert_eq!(hash_of(), OLD);
+    std::thread::sleep(std::time::Duration::from_millis(300)); // the store reloads the file
+    session(&s, "old", PASSWORD);
+    let upgraded = hash_of();
+    assert!(
+        upgraded.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"),
+        "{upgraded}"
+    );
+    session(&s, "old", PASSWORD);
+    assert_eq!(hash_of(), upgraded, "upgraded once");
+    assert!(s.log().contains("password hash upgraded"), "{}", s.log());
+    s.stop();
+}
