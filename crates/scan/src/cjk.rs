@@ -62,6 +62,10 @@ const ACUE1: u32 = 1 << 17;
 const PROV2: u32 = 1 << 18;
 /// Second character of a compound surname.
 const SURC2: u32 = 1 << 19;
+/// In the walk's `prev_f`, never in the table: no ideograph ends where the
+/// walk is (it has just passed ASCII or another character). With [`CUE`]
+/// set too, so an address candidate is still recorded at the run's start.
+const NO_IDEO: u32 = 1 << 31;
 
 const SURNAMES: &str = include_str!("../data/surnames.txt");
 const GIVEN: &str = include_str!("../data/given.txt");
@@ -394,10 +398,23 @@ pub(crate) fn scan(
                 }
                 i += 8;
             }
+            prev_end = i;
+            prev_f = NO_IDEO | CUE;
             continue;
         }
         let Some(k) = ideo(text, i) else {
+            // another character (full-width punctuation): its continuation
+            // bytes start none
+            let s = i;
             i += 1;
+            while i < n && text[i] & 0xC0 == 0x80 {
+                i += 1;
+            }
+            if i - s == 3 {
+                // the three bytes before `i` are no ideograph
+                prev_end = i;
+                prev_f = NO_IDEO | CUE;
+            }
             continue;
         };
         let f = t.flags[k];
@@ -418,7 +435,7 @@ pub(crate) fn scan(
             continue;
         }
         let pf = if prev_end == i {
-            Some(prev_f)
+            (prev_f & NO_IDEO == 0).then_some(prev_f)
         } else {
             ideo_before(text, i).map(|p| t.flags[p])
         };
@@ -495,7 +512,7 @@ pub(crate) fn scan(
 
 /// An address may start at `i` (`pf`: the flags of the ideograph before
 /// it, if one is): after a non-ideograph or an address cue.
-#[inline]
+#[inline(always)]
 fn addr_start_ok(text: &[u8], i: usize, pf: Option<u32>) -> bool {
     match pf {
         None => true,
