@@ -26,6 +26,7 @@ use crate::corpus::{self, KEYWORD, STEP_US, Summary};
 const USAGE: &str = "usage: cargo xtask bench vault [--lines N[,N…]] [--seed S] [--no-build] [--skip-peers] [--skip-journal] [--skip-ours] [--pin-servers]
        cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--attack-clients N] [--no-build] [--skip-peers] [--pin-servers]
        cargo xtask bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]
+       cargo xtask bench scan-input --density dense|sparse --bytes N --seed S --out FILE
        cargo xtask bench assess [--records N] [--sources N] [--runs N] [--no-build]";
 
 /// `cargo xtask bench …`.
@@ -33,6 +34,7 @@ pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("vault") => vault(&args[1..]),
         Some("scan") => crate::bench_scan::run(&args[1..]),
+        Some("scan-input") => crate::bench_scan::input(&args[1..]),
         Some("intake") => crate::bench_intake::run(&args[1..]),
         Some("console") => crate::bench_console::run(&args[1..]),
         Some("assess") => crate::bench_assess::run(&args[1..]),

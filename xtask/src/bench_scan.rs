@@ -806,6 +806,46 @@ struct Row {
 }
 
 /// `cargo xtask bench scan`.
+const INPUT_USAGE: &str =
+    "usage: cargo xtask bench scan-input --density dense|sparse --bytes N --seed S --out FILE";
+
+/// `cargo xtask bench scan-input`: the first `--bytes` bytes of one corpus
+/// file of `bench scan` (part `p` of `--seed S` is seed `S * 10 + p`), for
+/// counting instructions on the detector alone
+/// (`crates/scan/examples/detect_chunks.rs`).
+pub fn input(args: &[String]) -> Result<()> {
+    let (mut dense, mut bytes, mut seed, mut out) = (None, None, None, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let v = it
+            .next()
+            .with_context(|| format!("{a} needs a value\n{INPUT_USAGE}"))?;
+        match a.as_str() {
+            "--density" => {
+                dense = Some(match v.as_str() {
+                    "dense" => true,
+                    "sparse" => false,
+                    _ => bail!("--density takes dense or sparse\n{INPUT_USAGE}"),
+                })
+            }
+            "--bytes" => bytes = Some(v.parse::<usize>().context("--bytes takes a whole number")?),
+            "--seed" => seed = Some(v.parse::<u64>().context("--seed takes a whole number")?),
+            "--out" => out = Some(PathBuf::from(v)),
+            _ => bail!("{INPUT_USAGE}"),
+        }
+    }
+    let (Some(dense), Some(bytes), Some(seed), Some(out)) = (dense, bytes, seed, out) else {
+        bail!("{INPUT_USAGE}");
+    };
+    generate(&out, bytes, dense, seed)?;
+    // the generator stops after the line that reaches `bytes`
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&out)?
+        .set_len(bytes as u64)?;
+    Ok(())
+}
+
 pub fn run(args: &[String]) -> Result<()> {
     let o = parse_opts(args)?;
     let root = root();

@@ -27,6 +27,8 @@ const USAGE: &str = "usage: cargo xtask <command>
                                        dashboard and log search over a 10 M-record vault, console memory
   bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]
                                        ours against ripgrep and Presidio; writes BENCHMARKS.md
+  bench scan-input --density dense|sparse --bytes N --seed S --out FILE
+                                       the first N bytes of one `bench scan` corpus file (for callgrind)
   bench assess [--records N] [--sources N] [--runs N] [--no-build]
                                        `wangan assess`: 50 log sources over a 10 M-record vault; writes BENCHMARKS.md
   gen-corpus --lines N --seed S --out FILE [--start YYYY-MM-DD]

@@ -60,6 +60,12 @@ const ACUE1: u32 = 1 << 17;
 /// Second character of a province name: with [`PROV`] before it, the
 /// province list is worth comparing (`上`, `新`, `西` start many words).
 const PROV2: u32 = 1 << 18;
+/// Second character of a compound surname.
+const SURC2: u32 = 1 << 19;
+/// In the walk's `prev_f`, never in the table: no ideograph ends where the
+/// walk is (it has just passed ASCII or another character). With [`CUE`]
+/// set too, so an address candidate is still recorded at the run's start.
+const NO_IDEO: u32 = 1 << 31;
 
 const SURNAMES: &str = include_str!("../data/surnames.txt");
 const GIVEN: &str = include_str!("../data/given.txt");
@@ -194,6 +200,7 @@ fn tables() -> &'static Tables {
         let compounds: Vec<&'static str> = sc.split_whitespace().collect();
         for c in &compounds {
             set(c.get(..3).unwrap_or(""), SURC);
+            set(c.get(3..6).unwrap_or(""), SURC2);
         }
         let mut compounds: Vec<u64> = compounds
             .iter()
@@ -391,10 +398,23 @@ pub(crate) fn scan(
                 }
                 i += 8;
             }
+            prev_end = i;
+            prev_f = NO_IDEO | CUE;
             continue;
         }
         let Some(k) = ideo(text, i) else {
+            // another character (full-width punctuation): its continuation
+            // bytes start none
+            let s = i;
             i += 1;
+            while i < n && text[i] & 0xC0 == 0x80 {
+                i += 1;
+            }
+            if i - s == 3 {
+                // the three bytes before `i` are no ideograph
+                prev_end = i;
+                prev_f = NO_IDEO | CUE;
+            }
             continue;
         };
         let f = t.flags[k];
@@ -415,7 +435,7 @@ pub(crate) fn scan(
             continue;
         }
         let pf = if prev_end == i {
-            Some(prev_f)
+            (prev_f & NO_IDEO == 0).then_some(prev_f)
         } else {
             ideo_before(text, i).map(|p| t.flags[p])
         };
@@ -463,17 +483,17 @@ pub(crate) fn scan(
             continue;
         }
         if names && f & (SUR1 | SUR2 | SURC) != 0 {
-            // a single surname followed by what starts neither a given name
-            // nor a title is no name ([`name_scored`] would say so after a
-            // call and a second decode)
-            if f & SURC == 0
-                && flags_at(t, text, i + 3)
-                    .is_none_or(|g| g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) == 0)
+            // a surname followed by what starts neither a given name nor a
+            // title, nor a compound surname, is no name ([`name_scored`]
+            // would say so after a call and a second decode): `单号`
+            let nx = flags_at(t, text, i + 3);
+            if (f & SURC == 0 || nx.is_none_or(|g| g & SURC2 == 0))
+                && nx.is_none_or(|g| g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) == 0)
             {
                 i += 3;
                 continue;
             }
-            match name(t, text, i) {
+            match name(t, text, i, f, pf) {
                 Ok(e) => {
                     if tk < taken.len() && taken[tk].0 < e {
                         i = taken[tk].1;
@@ -492,7 +512,7 @@ pub(crate) fn scan(
 
 /// An address may start at `i` (`pf`: the flags of the ideograph before
 /// it, if one is): after a non-ideograph or an address cue.
-#[inline]
+#[inline(always)]
 fn addr_start_ok(text: &[u8], i: usize, pf: Option<u32>) -> bool {
     match pf {
         None => true,
@@ -506,11 +526,14 @@ fn addr_start_ok(text: &[u8], i: usize, pf: Option<u32>) -> bool {
 /// it is none and the pass goes on at `k` (after a title: `陈主任`). A
 /// surname that also introduces a person (`和`, `向`, `谢` in `感谢`) gives
 /// way to a name right after it that scores as well (`凤兰和岳倩`).
-fn name(t: &Tables, text: &[u8], s: usize) -> Result<usize, usize> {
-    let (e, score) = name_scored(t, text, s)?;
-    if flags_at(t, text, s).is_some_and(|f| f & LEFT != 0)
+/// `f0`: the flags at `s`; `pf`: those of the ideograph before it, if one
+/// is.
+fn name(t: &Tables, text: &[u8], s: usize, f0: u32, pf: Option<u32>) -> Result<usize, usize> {
+    let (e, score) = name_scored(t, text, s, f0, pf)?;
+    if f0 & LEFT != 0
         && e - s > 6
-        && let Ok((_, next)) = name_scored(t, text, s + 3)
+        && let Some(f1) = flags_at(t, text, s + 3)
+        && let Ok((_, next)) = name_scored(t, text, s + 3, f1, Some(f0))
         && next >= score
     {
         return Err(s + 3);
@@ -518,12 +541,15 @@ fn name(t: &Tables, text: &[u8], s: usize) -> Result<usize, usize> {
     Ok(e)
 }
 
-/// [`name`] with its score.
-fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize> {
+/// [`name`] with its score; each position's flags are decoded once.
+fn name_scored(
+    t: &Tables,
+    text: &[u8],
+    s: usize,
+    f0: u32,
+    pf: Option<u32>,
+) -> Result<(usize, i32), usize> {
     let none = Err(s + 3);
-    let Some(f0) = flags_at(t, text, s) else {
-        return none;
-    };
     // surname: compound first
     let (sl, sscore) = if f0 & SURC != 0 && is_compound(t, text, s) {
         (6, 3)
@@ -548,14 +574,14 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
     {
         return Err(g + w);
     }
-    let left = match ideo_before(text, s) {
+    let left = match pf {
         None => 1,
-        Some(p) if t.flags[p] & LEFT != 0 => 1,
+        Some(p) if p & LEFT != 0 => 1,
         Some(_) => -1,
     };
     // tier 1: 2, tier 2: 1, tier 3: 0, none: -1
-    let given = |i: usize| -> i32 {
-        match flags_at(t, text, i) {
+    let given = |f: Option<u32>| -> i32 {
+        match f {
             Some(f) if f & GIVEN1 != 0 => 2,
             Some(f) if f & GIVEN2 != 0 => 1,
             Some(f) if f & GIVEN3 != 0 => 0,
@@ -564,23 +590,19 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
     };
     // what follows closes the name: a non-ideograph or a word that follows
     // a person
-    let closes = |i: usize| -> bool {
-        match flags_at(t, text, i) {
-            None => true,
-            Some(f) => f & RIGHT != 0,
-        }
-    };
-    let g1 = given(g);
+    let closes = |f: Option<u32>| -> bool { f.is_none_or(|f| f & RIGHT != 0) };
+    let g1 = given(fg);
     if g1 < 0 {
         return none;
     }
     let mut best: Option<(i32, usize)> = None;
-    let g2 = given(g + 3);
+    let f3 = flags_at(t, text, g + 3);
+    let g2 = given(f3);
     // a tier 3 character only next to a tier 1 or 2 one
-    if g2 >= 0 && g1 + g2 > 0 && closes(g + 6) {
+    if g2 >= 0 && g1 + g2 > 0 && closes(flags_at(t, text, g + 6)) {
         best = Some((sscore + g1 + g2 + left + 1, g + 6));
     }
-    if best.is_none() && g1 > 0 && closes(g + 3) {
+    if best.is_none() && g1 > 0 && closes(f3) {
         best = Some((sscore + g1 + left + 1, g + 3));
     }
     let Some((score, e)) = best else {
@@ -593,19 +615,18 @@ fn name_scored(t: &Tables, text: &[u8], s: usize) -> Result<(usize, i32), usize>
         return none;
     }
     // nor a word before a province name (`位于宁夏回族自治区`)
-    let mut p = g;
-    while p < e {
-        if flags_at(t, text, p).is_some_and(|f| province_at(t, text, p, f)) {
-            return none;
-        }
-        p += 3;
+    if fg.is_some_and(|f| province_at(t, text, g, f))
+        || (e - g == 6 && f3.is_some_and(|f| province_at(t, text, g + 3, f)))
+    {
+        return none;
     }
     // a common word, a place name or a weekday is not a person
     if pack(&text[s..e]).is_some_and(|k| t.not_names.binary_search(&k).is_ok()) {
         return none;
     }
     // nor the start of an administrative division (`金华市`)
-    if flags_at(t, text, e).is_some_and(|f| f & ADMIN != 0) {
+    let fe = if e == g + 3 { f3 } else { flags_at(t, text, e) };
+    if fe.is_some_and(|f| f & ADMIN != 0) {
         return none;
     }
     Ok((e, score))
