@@ -68,7 +68,7 @@ mod store;
 /// the `testing` feature, which only test builds enable.
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod tokens;
+mod tokens;
 pub mod tombstone;
 mod tuning;
 pub mod verified;

@@ -39,7 +39,11 @@ pub struct Query {
     pub apps: Vec<String>,
     /// Severity at most this (0 emergency … 7 debug); records without one do not match.
     pub max_severity: Option<u8>,
-    /// All of these terms (see [`crate::tokens`] for what matches).
+    /// All of these terms. A term matches a record when every token of the term is a token
+    /// of the record (ASCII words, IPs and ids whole and in their alphanumeric parts; CJK
+    /// ideographs one by one and in overlapping pairs) and the record contains the term as
+    /// a case-insensitive (ASCII) substring: `10.52.75.119`, `sshd`, `登录失败` match; a
+    /// fragment of a word such as `10.52` or `pass` does not.
     pub terms: Vec<String>,
     /// At most this many results.
     pub limit: Option<usize>,

@@ -437,11 +437,6 @@ impl Term {
         }
     }
 
-    /// Token hashes of the term (as [`token_set`] gives them for a record).
-    pub fn tokens(&self) -> &[u64] {
-        &self.tokens
-    }
-
     /// Whether a block with this filter may hold a record matching the term
     /// (false means certainly not).
     pub fn may_be_in(&self, filter: &BloomFilter) -> bool {
