@@ -571,6 +571,8 @@ pub fn run(args: &[String]) -> Result<()> {
             if !c.wait()?.success() {
                 bail!("wangan user passwd admin failed");
             }
+            // the console rereads the users file at most every 200 ms
+            std::thread::sleep(Duration::from_millis(300));
             pw.to_owned()
         }
     };

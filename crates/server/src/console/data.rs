@@ -192,11 +192,13 @@ impl VaultView {
         if !fresh && let Some(s) = self.cached() {
             return Ok(s);
         }
+        // the old snapshot leaves the cache before the new one is read, so that the two unsealed
+        // tails (up to a segment's worth of records each) are not held at once by the cache
         let old = self
             .snap
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
+            .take()
             .map(|(_, s)| s.size());
         let dir = self.dir.clone();
         let s = tokio::task::spawn_blocking(move || -> Result<Store, vault::Error> {

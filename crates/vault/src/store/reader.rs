@@ -220,20 +220,7 @@ impl Store {
             .chain(tombstones.iter().map(|t| t.end))
             .max()
             .unwrap_or(0);
-        // the unsealed records move out of the scan (not copied: a tail of up to a segment
-        // is held once); what stays in `wal.records` is sealed already or out of order
-        let mut unsealed = Vec::new();
-        let mut other = Vec::new();
-        let mut expect = sealed_end;
-        for r in std::mem::take(&mut wal.records) {
-            if r.seq == expect {
-                unsealed.push(r);
-                expect += 1;
-            } else {
-                other.push(r);
-            }
-        }
-        wal.records = other;
+        let unsealed = split_unsealed(&mut wal.records, sealed_end);
         Ok(Store {
             layout,
             config,
@@ -651,4 +638,38 @@ pub fn read_all_blocks(
     seg: &SegmentFile,
 ) -> impl Iterator<Item = (usize, Result<(BlockHeader, BlockData)>)> + '_ {
     (0..seg.footer.blocks.len()).map(move |i| (i, seg.read_block(i)))
+}
+
+/// Move the unsealed records — `sealed_end`, `sealed_end + 1`, … in scan order — out of
+/// `records` (the WAL scan); what stays is sealed already or out of order. The tail can be a
+/// whole segment's worth of records: in the usual case (the scan holds exactly the run) its
+/// buffer is taken as it is, otherwise both parts are moved into buffers of their exact size
+/// (it once grew a second buffer record by record beside the first: twice the tail, with
+/// up to twice its capacity, at every open).
+fn split_unsealed(records: &mut Vec<Record>, sealed_end: u64) -> Vec<Record> {
+    let mut expect = sealed_end;
+    let taken: Vec<bool> = records
+        .iter()
+        .map(|r| {
+            let t = r.seq == expect;
+            if t {
+                expect += 1;
+            }
+            t
+        })
+        .collect();
+    let n = (expect - sealed_end) as usize;
+    let mut run = if n == records.len() {
+        std::mem::take(records)
+    } else {
+        let mut run = Vec::with_capacity(n);
+        let mut other = Vec::with_capacity(records.len() - n);
+        for (r, t) in std::mem::take(records).into_iter().zip(taken) {
+            if t { run.push(r) } else { other.push(r) }
+        }
+        *records = other;
+        run
+    };
+    run.shrink_to_fit();
+    run
 }
