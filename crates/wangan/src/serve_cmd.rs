@@ -207,8 +207,13 @@ fn print_bound(b: &server::Bound, out: Out) {
 /// start: every allocation of 256 KiB or more (block buffers, a search's decompressed
 /// blocks, a password hash's 7 MiB) is mapped on its own and given back when freed — by
 /// default glibc raises that threshold after the first such free and from then on keeps
-/// them in its arenas — and at most two arenas per CPU. Measured with `cargo xtask bench
-/// console` (the memory after each step): the console's added peak fell by a third.
+/// them in its heaps — and one arena (glibc's per-thread caches still serve small
+/// allocations without a lock). Measured with `cargo xtask bench console` at 300 000 records
+/// (release): the console's added peak was 72.4 MiB before the console's own fixes, 24.5 MiB
+/// with them and glibc's defaults for arenas (up to 8 per CPU; 23.0 with 2, 28.5 with 4)
+/// and 19.8–20.4 MiB with one; `cargo xtask bench intake` showed no change in records/s
+/// within its noise. An operator can still choose: `GLIBC_TUNABLES=glibc.malloc.arena_max=N`
+/// (or `…mmap_threshold=N`) in the environment is left as set.
 ///
 /// The one `unsafe` of the workspace: a call into the C library that only sets two of its
 /// allocator's parameters (the `libc` crate's binding is as unsafe).
@@ -220,13 +225,16 @@ fn tune_allocator() {
     unsafe extern "C" {
         fn mallopt(param: i32, value: i32) -> i32;
     }
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let arenas = i32::try_from(cpus.saturating_mul(2)).unwrap_or(i32::MAX);
+    let tunables = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
     // SAFETY: mallopt(3) takes two ints and changes only allocator parameters; it is called
     // before the server starts any thread.
     unsafe {
-        mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-        mallopt(M_ARENA_MAX, arenas);
+        if !tunables.contains("malloc.mmap_threshold") {
+            mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+        }
+        if !tunables.contains("malloc.arena_max") {
+            mallopt(M_ARENA_MAX, 1);
+        }
     }
 }
 
