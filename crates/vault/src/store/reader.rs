@@ -507,17 +507,16 @@ impl Store {
 
     /// A source of subtree hashes for proofs (tiles from footers and tombstones, leaves recomputed).
     pub fn tree(&self) -> TreeReader<'_> {
-        let mut tiles = HashMap::new();
-        for s in &self.segments {
-            for (i, h) in s.file.footer.tiles.iter().enumerate() {
-                tiles.insert(s.file.footer.first_tile + i as u64, *h);
-            }
-        }
-        for t in &self.tombstones {
-            for (i, h) in t.tiles.iter().enumerate() {
-                tiles.insert(t.first_tile + i as u64, *h);
-            }
-        }
+        // the stored tiles, by range: read where they are (a copy of every tile into a map
+        // was 3 MiB at 10 M records, for one proof)
+        let mut tiles: Vec<(u64, &[Hash])> = self
+            .segments
+            .iter()
+            .map(|s| (s.file.footer.first_tile, &s.file.footer.tiles[..]))
+            .chain(self.tombstones.iter().map(|t| (t.first_tile, &t.tiles[..])))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        tiles.sort_by_key(|(first, _)| *first);
         TreeReader {
             store: self,
             tiles,
@@ -601,11 +600,34 @@ impl InclusionProof {
 }
 
 /// Subtree hashes from stored tiles (level 8) and recomputed leaves.
-#[derive(Debug)]
 pub struct TreeReader<'a> {
     store: &'a Store,
-    tiles: HashMap<u64, Hash>,
+    /// Stored tiles: (index of the first, the tiles), sorted by the first.
+    tiles: Vec<(u64, &'a [Hash])>,
+    /// Subtree hashes of [`MEMO_LEVEL`] and above already computed (a reader serves many
+    /// proofs of one export): at most one per 4 096 records; and level-8 subtrees that no
+    /// stored tile holds.
     memo: HashMap<(u64, u32), Hash>,
+}
+
+/// The lowest level a [`TreeReader`] remembers: below it a subtree hash is at most eight
+/// stored tiles combined.
+const MEMO_LEVEL: u32 = 12;
+
+impl TreeReader<'_> {
+    /// The stored tile `idx` (level 8), if any.
+    fn tile(&self, idx: u64) -> Option<Hash> {
+        let p = self.tiles.partition_point(|(first, _)| *first <= idx);
+        let hit = |(first, t): &(u64, &[Hash])| {
+            idx.checked_sub(*first)
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| t.get(i).copied())
+        };
+        p.checked_sub(1)
+            .and_then(|i| hit(&self.tiles[i]))
+            // ranges do not overlap; should they, any range holding the tile will do
+            .or_else(|| self.tiles[..p].iter().rev().find_map(hit))
+    }
 }
 
 impl SubtreeSource for TreeReader<'_> {
@@ -614,10 +636,13 @@ impl SubtreeSource for TreeReader<'_> {
             return Ok(*h);
         }
         let alg = self.store.alg;
-        let h = if k == 8
-            && let Some(h) = self.tiles.get(&(start / TILE))
-        {
-            *h
+        let stored = if k == 8 {
+            self.tile(start / TILE)
+        } else {
+            None
+        };
+        let h = if let Some(h) = stored {
+            h
         } else if k > 8 {
             let l = self.perfect(start, k - 1)?;
             let r = self.perfect(start + (1 << (k - 1)), k - 1)?;
@@ -626,7 +651,9 @@ impl SubtreeSource for TreeReader<'_> {
             let leaves = self.store.leaf_hashes(start..start + (1 << k))?;
             merkle::mth(alg, &leaves)
         };
-        if k >= 8 {
+        // and a level-8 subtree no tile holds (one crossing a segment's end), read from its
+        // records
+        if k >= MEMO_LEVEL || (k == 8 && stored.is_none()) {
             self.memo.insert((start, k), h);
         }
         Ok(h)
