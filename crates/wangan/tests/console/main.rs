@@ -1388,9 +1388,8 @@ fn an_incident_is_recorded_as_already_handled() {
     assert_eq!(r.json()["status"], "closed");
     let v = call("GET", &format!("/api/v1/registers/incident/{open}"), "").json();
     assert_eq!(v["history"][1]["action"], "close", "{v}");
-    // the console's form, signed in as an operator
-    add_user(&dir, "olga", "operator", "correct horse battery");
-    let cookie = session(&s, "olga", "correct horse battery");
+    // the console's form
+    let cookie = session(&s, "admin", &s.admin_password);
     let page = http(
         s.http,
         "GET",
