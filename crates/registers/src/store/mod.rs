@@ -705,7 +705,11 @@ impl Registers {
             let status = rules::incident_status(data.contains_key("handling_ended_at"));
             if data.text("status") != Some(status) {
                 data.insert("status".into(), Value::String(status.into()));
-                action = if status == "closed" { "close" } else { "reopen" };
+                action = if status == "closed" {
+                    "close"
+                } else {
+                    "reopen"
+                };
             }
         }
         if reg == Register::Mlps

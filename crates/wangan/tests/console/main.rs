@@ -1399,7 +1399,10 @@ fn an_incident_is_recorded_as_already_handled() {
     );
     assert_eq!(page.status, 200, "{}", page.text());
     let html = page.text();
-    assert!(html.contains("id=\"f-handling_ended_at\""), "the form offers it");
+    assert!(
+        html.contains("id=\"f-handling_ended_at\""),
+        "the form offers it"
+    );
     let csrf = html
         .split("name=\"csrf\" value=\"")
         .nth(1)
