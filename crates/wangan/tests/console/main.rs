@@ -1403,6 +1403,7 @@ fn an_incident_is_recorded_as_already_handled() {
         html.contains("id=\"f-handling_ended_at\""),
         "the form offers it"
     );
+    assert!(html.contains("填写即记为处置结束"), "and says what it does");
     let csrf = html
         .split("name=\"csrf\" value=\"")
         .nth(1)
