@@ -1411,7 +1411,7 @@ fn an_incident_is_recorded_as_already_handled() {
         .unwrap()
         .to_owned();
     let body = format!(
-        "csrf={csrf}&title={}&grade=general&discovered_at=2026-01-01T10%3A00&handling_ended_at=2026-01-01T11%3A30",
+        "csrf={csrf}&title={}&grade=major&discovered_at=2026-01-01T10%3A00&handling_ended_at=2026-01-01T11%3A30",
         form("已处置的事件")
     );
     let r = http(
@@ -1431,5 +1431,51 @@ fn an_incident_is_recorded_as_already_handled() {
     let v = call("GET", &format!("/api/v1/registers/incident/{id}"), "").json();
     assert_eq!(v["status"], "closed", "{v}");
     assert_eq!(v["handling_ended_at"], "2026-01-01T11:30:00+08:00");
+    // the record's page shows it and its history
+    let page = |id: &str| {
+        let r = http(
+            s.http,
+            "GET",
+            &format!("/console/registers/incident/{id}"),
+            &[("Cookie", &cookie)],
+            b"",
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let html = r.text();
+        let hist = html.split("id=\"h-hist\"").nth(1).unwrap().to_owned();
+        (html, hist)
+    };
+    let (html, hist) = page(id);
+    assert!(html.contains("处置结束"), "the status shown");
+    assert!(hist.contains("<td>create</td>"), "{hist}");
+    // a major incident: its reports were due long ago, and the dashboard shows it overdue
+    let dash = http(s.http, "GET", "/console/", &[("Cookie", &cookie)], b"").text();
+    let row = dash
+        .split("<tr class=\"clock ")
+        .find(|r| r.contains(&format!(">{id}</a>")))
+        .unwrap_or_else(|| panic!("{id} on the dashboard: {dash}"));
+    assert!(row.starts_with("overdue"), "{row}");
+    assert!(row.contains("badge bad"), "{row}");
+    // an open incident closed with the console's edit form
+    let r = call(
+        "POST",
+        "/api/v1/registers/incident",
+        r#"{"title":"扫描","grade":"general","discovered_at":"2026-01-01T10:00:00+08:00"}"#,
+    );
+    let open = r.json()["id"].as_str().unwrap().to_owned();
+    let body = format!("csrf={csrf}&expected_revision=1&handling_ended_at=2026-01-01T12%3A00");
+    let r = http(
+        s.http,
+        "POST",
+        &format!("/console/registers/incident/{open}"),
+        &[
+            ("Cookie", &cookie),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let (_, hist) = page(&open);
+    assert!(hist.contains("<td>close</td>"), "{hist}");
     s.stop();
 }
