@@ -180,7 +180,7 @@ const T_COST: u32 = 5;
 /// A hash in today's parameters of a password nobody kept: a name that is not a user is
 /// checked against it, so that a wrong name takes as long as a wrong password. A constant
 /// (it was hashed at every start, 7 MiB for nothing): the test
-/// `the_dummy_hash_has_todays_parameters` keeps it in step with [`M_COST`] and [`T_COST`].
+/// `the_dummy_hash_has_todays_parameters` keeps it in step with `M_COST` and `T_COST`.
 pub const DUMMY_HASH: &str = "$argon2id$v=19$m=7168,t=5,p=1$9hvHGDhcHaUXUT4Xailf9Q$/VMVMcLFhrrTUO0zeUIzYPzdUppZEGvdhnfeL62EsFs";
 
 /// Hashes and checks run one at a time (at most one CPU and one buffer of [`M_COST`] KiB
