@@ -20,13 +20,16 @@ fn rule(reg: Register, field: Option<&str>, zh: String, en: String) -> crate::Er
     invalid(reg.key(), field, Msg::new(zh, en))
 }
 
-/// Fill in defaults a new record gets (status, computed MLPS level).
+/// Fill in defaults a new record gets (status, computed MLPS level). An
+/// incident recorded after it was handled (`handling_ended_at` given) starts
+/// closed, as `close` would leave it.
 pub(crate) fn defaults(reg: Register, data: &mut Map<String, Value>, s: &Settings) {
+    let ended = data.contains_key("handling_ended_at");
     let mut put = |k: &str, v: Value| {
         data.entry(k.to_owned()).or_insert(v);
     };
     match reg {
-        Register::Incident => put("status", Value::String("open".into())),
+        Register::Incident => put("status", Value::String(incident_status(ended).into())),
         Register::Plan => put("status", Value::String("current".into())),
         Register::Agreement => put("status", Value::String("in-force".into())),
         Register::BackgroundCheck => put("key_post", Value::Bool(true)),
@@ -38,6 +41,12 @@ pub(crate) fn defaults(reg: Register, data: &mut Map<String, Value>, s: &Setting
     {
         data.insert("level".into(), Value::from(g.level));
     }
+}
+
+/// An incident's status given whether its handling has ended: the status is
+/// closed exactly when `handling_ended_at` is set.
+pub(crate) fn incident_status(handling_ended: bool) -> &'static str {
+    if handling_ended { "closed" } else { "open" }
 }
 
 /// The MLPS grading a record's inputs give.

@@ -204,6 +204,43 @@ fn incident_open_json_has_the_clock() {
     assert_eq!(v["deadlines"][0]["recipient"], "own-cyberspace-office");
 }
 
+/// An incident recorded after it was handled: `--handled-at` on `open` records it closed
+/// (it was refused: the status started open).
+#[test]
+fn an_incident_opened_with_its_end_of_handling_is_closed() {
+    let d = new_dir();
+    let v = json(&ok(w(
+        d.path(),
+        &[
+            "incident",
+            "open",
+            "--title",
+            "钓鱼邮件",
+            "--grade",
+            "general",
+            "--discovered",
+            "2025-03-14T23:30:00+08:00",
+            "--handled-at",
+            "2025-03-15T18:00:00+08:00",
+            "--json",
+        ],
+    )));
+    assert_eq!(v["status"], "closed", "{v}");
+    assert_eq!(v["handling_ended_at"], "2025-03-15T18:00:00+08:00");
+    let o = w(
+        d.path(),
+        &[
+            "incident",
+            "close",
+            "INC-1",
+            "--handled-at",
+            "2025-03-15T19:00:00+08:00",
+        ],
+    );
+    assert_eq!(code(&o), 65, "{}", err(&o));
+    assert!(err(&o).contains("already closed"), "{}", err(&o));
+}
+
 #[test]
 fn bad_input_exits_64_or_65_with_the_problem_named() {
     let d = new_dir();

@@ -660,7 +660,8 @@ impl Registers {
 
     /// Add a record. `fields` are (field key, value) pairs; unknown fields,
     /// fields wangan sets itself and bad values are refused with an error
-    /// naming the field.
+    /// naming the field. An incident given `handling_ended_at` is recorded
+    /// as already closed (its times checked as `close` checks them).
     pub fn add(
         &mut self,
         reg: Register,
@@ -678,7 +679,9 @@ impl Registers {
     /// Change a record: `fields` set (or with [`Input::Clear`] remove)
     /// fields; everything else stays. A new revision is appended; nothing is
     /// overwritten. `action` is recorded: `update`, or `close` / `reopen`
-    /// for the incident commands (which may set the status).
+    /// for the incident commands (which may set the status). An `update` of
+    /// an incident that sets or clears `handling_ended_at` sets the status
+    /// to match and is recorded as `close` / `reopen`.
     pub fn update(
         &mut self,
         reg: Register,
@@ -692,6 +695,23 @@ impl Registers {
         let current = self.get(reg, &id)?;
         let mut data = current.data.clone();
         apply(reg, &mut data, fields, action != "update")?;
+        let mut action = action;
+        if reg == Register::Incident
+            && action == "update"
+            && fields.iter().any(|(k, _)| *k == "handling_ended_at")
+        {
+            // an edit that sets or clears the end of handling closes or
+            // reopens the incident, recorded as such
+            let status = rules::incident_status(data.contains_key("handling_ended_at"));
+            if data.text("status") != Some(status) {
+                data.insert("status".into(), Value::String(status.into()));
+                action = if status == "closed" {
+                    "close"
+                } else {
+                    "reopen"
+                };
+            }
+        }
         if reg == Register::Mlps
             && fields
                 .iter()

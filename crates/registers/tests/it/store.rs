@@ -161,6 +161,80 @@ both!(updates_append_revisions_with_history, |f: &Fresh| {
     assert!(e.to_string().contains("set by wangan"), "{e}");
 });
 
+both!(
+    an_incident_added_with_its_end_of_handling_is_closed,
+    |f: &Fresh| {
+        let s = Settings::default();
+        let mut r = f.open();
+        let rec = r
+            .add(
+                Register::Incident,
+                &text(&[
+                    ("title", "钓鱼邮件"),
+                    ("grade", "general"),
+                    ("discovered_at", "2025-03-14T23:30:00+08:00"),
+                    ("handling_ended_at", "2025-03-15T18:00:00+08:00"),
+                ]),
+                &ctx("alice", &s),
+            )
+            .unwrap();
+        assert_eq!(rec.data["status"], Value::String("closed".into()));
+        let h = r.history(Register::Incident, &rec.id).unwrap();
+        assert_eq!((h.len(), h[0].action.as_str()), (1, "create"));
+        // checked as `close` checks it: not before the discovery
+        let e = r
+            .add(
+                Register::Incident,
+                &text(&[
+                    ("title", "x"),
+                    ("grade", "general"),
+                    ("discovered_at", "2025-03-14T23:30:00+08:00"),
+                    ("handling_ended_at", "2025-03-14T20:00:00+08:00"),
+                ]),
+                &ctx("alice", &s),
+            )
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        assert!(e.to_string().contains("handling_ended_at"), "{e}");
+        // an edit that sets the end of handling closes the incident, recorded as `close`
+        let open = incident(&mut r, &s, "DDoS", "general", "2025-03-15T08:00:00+08:00");
+        let got = r
+            .update(
+                Register::Incident,
+                &open,
+                &text(&[("handling_ended_at", "2025-03-15T12:00:00+08:00")]),
+                "update",
+                &ctx("bob", &s),
+            )
+            .unwrap();
+        assert_eq!(got.data["status"], Value::String("closed".into()));
+        let h = r.history(Register::Incident, &open).unwrap();
+        assert_eq!(h[1].action, "close");
+        // and moving it later is an update of a closed incident
+        r.update(
+            Register::Incident,
+            &open,
+            &text(&[("handling_ended_at", "2025-03-15T13:00:00+08:00")]),
+            "update",
+            &ctx("bob", &s),
+        )
+        .unwrap();
+        let h = r.history(Register::Incident, &open).unwrap();
+        assert_eq!(h[2].action, "update");
+        let p = r
+            .list(
+                Register::Incident,
+                &ListQuery {
+                    open_only: true,
+                    limit: 10,
+                    offset: 0,
+                },
+            )
+            .unwrap();
+        assert_eq!(p.total, 0, "neither is open");
+    }
+);
+
 both!(personal_data_is_masked_in_history, |f: &Fresh| {
     let s = Settings::default();
     let mut r = f.open();

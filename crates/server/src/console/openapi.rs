@@ -606,12 +606,12 @@ fn body_of(id: &str) -> Option<Value> {
         }),
         "addRecord" => json!({
             "type": "object",
-            "description": "Field keys of the register and their values: text, numbers, booleans, RFC 3339 times, lists",
+            "description": "Field keys of the register and their values: text, numbers, booleans, RFC 3339 times, lists. The status of an incident is wangan's: one given handling_ended_at is recorded closed",
             "additionalProperties": {"type": ["string", "number", "integer", "boolean", "array"]}
         }),
         "updateRecord" => json!({
             "type": "object", "minProperties": 1,
-            "description": "The field keys to change and their new values (the others keep theirs)",
+            "description": "The field keys to change and their new values (the others keep theirs); setting an open incident's handling_ended_at closes it",
             "additionalProperties": {"type": ["string", "number", "integer", "boolean", "array"]}
         }),
         "createToken" => json!({

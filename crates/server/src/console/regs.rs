@@ -257,6 +257,9 @@ pub fn form(
                         (label(f.label, lang))
                         @if f.required { " " span.req aria-hidden="true" { "*" } }
                         @if f.personal { " " span.hint { (lang.t("（个人信息，列表中脱敏）", "(personal data, masked in lists)")) } }
+                        @if reg == Register::Incident && f.key == "handling_ended_at" {
+                            " " span.hint { (lang.t("（填写即记为处置结束）", "(given: the incident is recorded as closed)")) }
+                        }
                     }
                     @match f.ty {
                         registers::FieldType::LongText | registers::FieldType::List => {

@@ -1322,3 +1322,160 @@ fn an_older_password_hash_is_upgraded_at_sign_in() {
     assert!(s.log().contains("password hash upgraded"), "{}", s.log());
     s.stop();
 }
+
+/// An incident recorded after it was handled: given `handling_ended_at`, the console form and
+/// the API record it closed at once (it was refused: the status is wangan's, and it started
+/// open), with its times checked as `close` checks them; an edit that sets the end of
+/// handling closes an open incident, and the history says `close`.
+#[test]
+fn an_incident_is_recorded_as_already_handled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let s = Srv::start(&dir, None);
+    let op = bearer(&token(&dir, "operator"));
+    let call = |method: &str, path: &str, body: &str| {
+        http(
+            s.http,
+            method,
+            path,
+            &[("Authorization", &op), ("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
+    };
+    let r = call(
+        "POST",
+        "/api/v1/registers/incident",
+        r#"{"title":"钓鱼邮件","grade":"general","discovered_at":"2026-01-01T10:00:00+08:00","handling_ended_at":"2026-01-02T18:00:00+08:00"}"#,
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["status"], "closed", "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    let v = call("GET", &format!("/api/v1/registers/incident/{id}"), "").json();
+    assert_eq!(v["history"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["history"][0]["action"], "create");
+    // the end of handling before the discovery: refused, naming the field
+    let r = call(
+        "POST",
+        "/api/v1/registers/incident",
+        r#"{"title":"x","grade":"general","discovered_at":"2026-01-03T10:00:00+08:00","handling_ended_at":"2026-01-02T18:00:00+08:00"}"#,
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.json()["errors"][0]["name"], "handling_ended_at");
+    // the status stays wangan's
+    let r = call(
+        "POST",
+        "/api/v1/registers/incident",
+        r#"{"title":"x","grade":"general","discovered_at":"2026-01-01T10:00:00+08:00","status":"closed"}"#,
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.json()["errors"][0]["name"], "status");
+    // an open incident closed by an edit
+    let r = call(
+        "POST",
+        "/api/v1/registers/incident",
+        r#"{"title":"端口扫描","grade":"general","discovered_at":"2026-01-01T10:00:00+08:00"}"#,
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["status"], "open");
+    let open = r.json()["id"].as_str().unwrap().to_owned();
+    let r = call(
+        "PATCH",
+        &format!("/api/v1/registers/incident/{open}"),
+        r#"{"handling_ended_at":"2026-01-01T12:00:00+08:00"}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["status"], "closed");
+    let v = call("GET", &format!("/api/v1/registers/incident/{open}"), "").json();
+    assert_eq!(v["history"][1]["action"], "close", "{v}");
+    // the console's form
+    let cookie = session(&s, "admin", &s.admin_password);
+    let page = http(
+        s.http,
+        "GET",
+        "/console/registers/incident/new",
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert_eq!(page.status, 200, "{}", page.text());
+    let html = page.text();
+    assert!(
+        html.contains("id=\"f-handling_ended_at\""),
+        "the form offers it"
+    );
+    assert!(html.contains("填写即记为处置结束"), "and says what it does");
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .unwrap()
+        .to_owned();
+    let body = format!(
+        "csrf={csrf}&title={}&grade=major&discovered_at=2026-01-01T10%3A00&handling_ended_at=2026-01-01T11%3A30",
+        form("已处置的事件")
+    );
+    let r = http(
+        s.http,
+        "POST",
+        "/console/registers/incident",
+        &[
+            ("Cookie", &cookie),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let at = r.header("location").unwrap().to_owned();
+    assert!(at.starts_with("/console/registers/incident/INC-"), "{at}");
+    let id = at.rsplit('/').next().unwrap();
+    let v = call("GET", &format!("/api/v1/registers/incident/{id}"), "").json();
+    assert_eq!(v["status"], "closed", "{v}");
+    assert_eq!(v["handling_ended_at"], "2026-01-01T11:30:00+08:00");
+    // the record's page shows it and its history
+    let page = |id: &str| {
+        let r = http(
+            s.http,
+            "GET",
+            &format!("/console/registers/incident/{id}"),
+            &[("Cookie", &cookie)],
+            b"",
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let html = r.text();
+        let hist = html.split("id=\"h-hist\"").nth(1).unwrap().to_owned();
+        (html, hist)
+    };
+    let (html, hist) = page(id);
+    assert!(html.contains("处置结束"), "the status shown");
+    assert!(hist.contains("<td>create</td>"), "{hist}");
+    // a major incident: its reports were due long ago, and the dashboard shows it overdue
+    let dash = http(s.http, "GET", "/console/", &[("Cookie", &cookie)], b"").text();
+    let row = dash
+        .split("<tr class=\"clock ")
+        .find(|r| r.contains(&format!(">{id}</a>")))
+        .unwrap_or_else(|| panic!("{id} on the dashboard: {dash}"));
+    assert!(row.starts_with("overdue"), "{row}");
+    assert!(row.contains("badge bad"), "{row}");
+    // an open incident closed with the console's edit form
+    let r = call(
+        "POST",
+        "/api/v1/registers/incident",
+        r#"{"title":"扫描","grade":"general","discovered_at":"2026-01-01T10:00:00+08:00"}"#,
+    );
+    let open = r.json()["id"].as_str().unwrap().to_owned();
+    let body = format!("csrf={csrf}&expected_revision=1&handling_ended_at=2026-01-01T12%3A00");
+    let r = http(
+        s.http,
+        "POST",
+        &format!("/console/registers/incident/{open}"),
+        &[
+            ("Cookie", &cookie),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let (_, hist) = page(&open);
+    assert!(hist.contains("<td>close</td>"), "{hist}");
+    s.stop();
+}
