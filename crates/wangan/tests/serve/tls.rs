@@ -222,6 +222,33 @@ fn syslog_tls_and_https_with_client_certificates() {
     let h = records(&dir, "http");
     assert_eq!(h.len(), 1);
     assert_eq!(h[0].transport, "https");
+    // over TLS the console's cookies are Secure (as well as HttpOnly and SameSite=Strict)
+    let out = Command::new("curl")
+        .args([
+            "-s",
+            "-i",
+            "--cacert",
+            &p("ca.pem"),
+            "--cert",
+            &p("client.pem"),
+        ])
+        .args([
+            "--key",
+            &p("client.key"),
+            "--resolve",
+            &format!("localhost:{hport}:127.0.0.1"),
+        ])
+        .arg(format!("https://localhost:{hport}/console/login"))
+        .output()
+        .unwrap();
+    let head = String::from_utf8_lossy(&out.stdout);
+    let cookie = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("no cookie from the sign-in page: {head}"));
+    for attr in ["; Secure", "; HttpOnly", "; SameSite=Strict"] {
+        assert!(cookie.contains(attr), "{attr} missing: {cookie}");
+    }
     s.stop();
     verify(&dir);
 }
