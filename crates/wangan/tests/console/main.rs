@@ -1114,16 +1114,7 @@ fn reports_of_a_run_survive_a_restart() {
         }
     }
     // the duties page offers them and says the run is the saved one
-    let cookie = {
-        let r = login(&s, "admin", &password);
-        assert_eq!(r.status, 303, "{}", r.text());
-        r.headers
-            .iter()
-            .filter(|(k, _)| k == "set-cookie")
-            .find_map(|(_, v)| v.strip_prefix("wangan_session="))
-            .map(|v| format!("wangan_session={}", v.split(';').next().unwrap()))
-            .expect("a session cookie")
-    };
+    let cookie = session(&s, "admin", &password);
     let r = http(
         s.http,
         "GET",

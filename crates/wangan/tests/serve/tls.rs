@@ -166,24 +166,18 @@ fn syslog_tls_and_https_with_client_certificates() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mtok = v["token"].as_str().unwrap().to_owned();
     let hport = s.http.unwrap().port();
-    let https = |path: &str, auth: &str, body: Option<&str>| -> String {
+    // curl with the CA, the client certificate and localhost resolved to the listener
+    let curl = || {
         let mut c = Command::new("curl");
-        c.args([
-            "-s",
-            "-w",
-            "\n%{http_code}",
-            "--cacert",
-            &p("ca.pem"),
-            "--cert",
-            &p("client.pem"),
-        ])
-        .args([
-            "--key",
-            &p("client.key"),
-            "--resolve",
-            &format!("localhost:{hport}:127.0.0.1"),
-        ])
-        .args(["-H", &format!("Authorization: Bearer {auth}")]);
+        c.args(["-s", "--cacert", &p("ca.pem"), "--cert", &p("client.pem")])
+            .args(["--key", &p("client.key"), "--resolve"])
+            .arg(format!("localhost:{hport}:127.0.0.1"));
+        c
+    };
+    let https = |path: &str, auth: &str, body: Option<&str>| -> String {
+        let mut c = curl();
+        c.args(["-w", "\n%{http_code}"])
+            .args(["-H", &format!("Authorization: Bearer {auth}")]);
         if let Some(b) = body {
             c.args(["--data-binary", b]);
         }
@@ -223,21 +217,8 @@ fn syslog_tls_and_https_with_client_certificates() {
     assert_eq!(h.len(), 1);
     assert_eq!(h[0].transport, "https");
     // over TLS the console's cookies are Secure (as well as HttpOnly and SameSite=Strict)
-    let out = Command::new("curl")
-        .args([
-            "-s",
-            "-i",
-            "--cacert",
-            &p("ca.pem"),
-            "--cert",
-            &p("client.pem"),
-        ])
-        .args([
-            "--key",
-            &p("client.key"),
-            "--resolve",
-            &format!("localhost:{hport}:127.0.0.1"),
-        ])
+    let out = curl()
+        .arg("-i")
         .arg(format!("https://localhost:{hport}/console/login"))
         .output()
         .unwrap();
