@@ -442,6 +442,19 @@ impl SegmentFile {
 
     /// Read and check block `i`'s header (CRC of the header and of the compressed bytes).
     pub fn read_block_header(&self, i: usize) -> Result<(BlockHeader, Vec<u8>)> {
+        let (h, b, n) = self.read_checked(i)?;
+        Ok((h, b[n..].to_vec()))
+    }
+
+    /// Check block `i` as [`SegmentFile::read_block_header`] does, without
+    /// keeping its compressed bytes.
+    pub fn check_block(&self, i: usize) -> Result<BlockHeader> {
+        self.read_checked(i).map(|(h, _, _)| h)
+    }
+
+    /// Block `i` read and checked: its header, its bytes, and where the
+    /// compressed data starts in them.
+    fn read_checked(&self, i: usize) -> Result<(BlockHeader, Vec<u8>, usize)> {
         let b = self.read_block_bytes(i)?;
         let off = self.footer.blocks[i].offset;
         let (h, n) = BlockHeader::decode(&b)
@@ -461,7 +474,7 @@ impl SegmentFile {
                 format!("block {i}: crc32c mismatch"),
             ));
         }
-        Ok((h, comp.to_vec()))
+        Ok((h, b, n))
     }
 
     /// Read and check the headers of every block (their own CRCs), without
@@ -507,9 +520,9 @@ impl SegmentFile {
 
     /// Read, check and decompress block `i`.
     pub fn read_block(&self, i: usize) -> Result<(BlockHeader, BlockData)> {
-        let (h, comp) = self.read_block_header(i)?;
+        let (h, b, n) = self.read_checked(i)?;
         let off = self.footer.blocks[i].offset;
-        let d = BlockData::decode(&h, &comp)
+        let d = BlockData::decode(&h, &b[n..])
             .map_err(|e| Error::corrupt(&self.path, off, format!("block {i}: {e}")))?;
         Ok((h, d))
     }

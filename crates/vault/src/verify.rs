@@ -426,9 +426,9 @@ pub fn verify(store: &Store, opts: &VerifyOptions<'_>) -> Result<VerifyReport> {
                         );
                     }
                     bseq = b.first_seq + u64::from(b.count);
-                    match s.file.read_block_header(i) {
+                    match s.file.check_block(i) {
                         Err(_) if pruned_meanwhile(store, s) => break,
-                        Ok((h, _)) => {
+                        Ok(h) => {
                             if h.first_seq != b.first_seq || h.count != b.count {
                                 f.push(Finding::new("records_modified", Severity::Error, format!("{name}: block {i} header disagrees with the block directory")).seg(name).seqs(b.first_seq, b.first_seq + u64::from(b.count).saturating_sub(1)));
                             }
@@ -762,6 +762,27 @@ fn full(store: &Store, cps: &[Cp], f: &mut Vec<Finding>, opts: &VerifyOptions<'_
             .map(|(i, t)| (t.first, false, i)),
     );
     items.sort();
+    // a whole tile (root `h`, index `idx`) goes into the tree: checked
+    // against the tile hash the footer stores
+    let close_tile = |h: Hash,
+                      idx: u64,
+                      main: &mut CompactRange,
+                      tile: &mut CompactRange,
+                      acc: &mut TileAcc,
+                      tiles: Option<(&[Hash], u64, &str)>,
+                      f: &mut Vec<Finding>| {
+        if let Some((ts, first_tile, name)) = tiles {
+            let stored = idx.checked_sub(first_tile).and_then(|i| ts.get(i as usize));
+            if stored.is_some_and(|s| *s != h) {
+                let mut x = Finding::new("records_modified", Severity::Error, format!("{name}: records {}..{} do not match their stored subtree hash: a record was modified", idx * TILE, idx * TILE + TILE - 1)).seg(name).seqs(idx * TILE, idx * TILE + TILE - 1).times(acc.min_t, acc.max_t);
+                x.sources = acc.sources.iter().cloned().collect();
+                f.push(x);
+            }
+        }
+        main.push_subtree(alg, 8, h);
+        *tile = CompactRange::new();
+        *acc = TileAcc::new();
+    };
     let push_leaf = |leaf: Hash,
                      seq: u64,
                      t: i64,
@@ -778,19 +799,7 @@ fn full(store: &Store, cps: &[Cp], f: &mut Vec<Finding>, opts: &VerifyOptions<'_
             acc.sources.insert(src.to_owned());
         }
         if tile.size() == TILE {
-            let h = tile.root(alg);
-            let idx = seq / TILE;
-            if let Some((ts, first_tile, name)) = tiles {
-                let stored = idx.checked_sub(first_tile).and_then(|i| ts.get(i as usize));
-                if stored.is_some_and(|s| *s != h) {
-                    let mut x = Finding::new("records_modified", Severity::Error, format!("{name}: records {}..{} do not match their stored subtree hash: a record was modified", idx * TILE, idx * TILE + TILE - 1)).seg(name).seqs(idx * TILE, idx * TILE + TILE - 1).times(acc.min_t, acc.max_t);
-                    x.sources = acc.sources.iter().cloned().collect();
-                    f.push(x);
-                }
-            }
-            main.push_subtree(alg, 8, h);
-            *tile = CompactRange::new();
-            *acc = TileAcc::new();
+            close_tile(tile.root(alg), seq / TILE, main, tile, acc, tiles, f);
         }
     };
     // blocks are read, decompressed and their leaves hashed by worker
@@ -901,7 +910,68 @@ fn full(store: &Store, cps: &[Cp], f: &mut Vec<Finding>, opts: &VerifyOptions<'_
                 let h = &bl.header;
                 let mut expect = h.first_seq;
                 let mut n = 0u32;
-                for r in &bl.recs {
+                let mut wtiles = bl.tiles.iter().peekable();
+                let mut ri = 0usize;
+                while ri < bl.recs.len() {
+                    let r = &bl.recs[ri];
+                    // a tile the worker hashed whole, starting where the tree
+                    // is now, with no checkpoint inside it: its records are
+                    // exactly those pushed one by one below, in order, so its
+                    // root is the one the tree would get
+                    while wtiles.peek().is_some_and(|t| t.0 < ri) {
+                        wtiles.next();
+                    }
+                    if !broken
+                        && tile.size() == 0
+                        && r.seq == expect
+                        && main.size() == r.seq
+                        && let Some(&&(_, th)) = wtiles.peek().filter(|t| t.0 == ri)
+                        && !sizes
+                            .get(sizes.partition_point(|c| c.0 <= r.seq))
+                            .is_some_and(|c| c.0 < r.seq + TILE)
+                    {
+                        let mut last_src = u32::MAX;
+                        for r in &bl.recs[ri..ri + TILE as usize] {
+                            acc.min_t = acc.min_t.min(r.received_ns);
+                            acc.max_t = acc.max_t.max(r.received_ns);
+                            if r.source != last_src {
+                                last_src = r.source;
+                                let src = bl.sources[r.source as usize].as_str();
+                                if acc.sources.len() < 8 && !acc.sources.contains(src) {
+                                    acc.sources.insert(src.to_owned());
+                                }
+                            }
+                            checked += 1;
+                            if checked.is_multiple_of(65536)
+                                && let Some(p) = opts.progress
+                            {
+                                p(checked);
+                            }
+                        }
+                        close_tile(
+                            th,
+                            r.seq / TILE,
+                            &mut main,
+                            &mut tile,
+                            &mut acc,
+                            Some((&ft.tiles, ft.first_tile, name)),
+                            f,
+                        );
+                        check_cps(
+                            main.size() + tile.size(),
+                            &main,
+                            &tile,
+                            &mut ci,
+                            &mut last_good,
+                            f,
+                            broken,
+                        );
+                        n += TILE as u32;
+                        expect = r.seq + TILE;
+                        ri += TILE as usize;
+                        continue;
+                    }
+                    ri += 1;
                     n += 1;
                     let source = bl.sources[r.source as usize].as_str();
                     if r.seq != expect {
@@ -1068,6 +1138,13 @@ struct BlockLeaves {
     err: Option<String>,
     /// Bytes left after the last record.
     trailing: bool,
+    /// The level-8 tiles this block holds whole, in order: the index in
+    /// `recs` of a tile's first record and the tile's root, computed by the
+    /// worker over `TILE` records whose seqs run from a multiple of `TILE`
+    /// without a gap. The tree builder takes the root instead of hashing
+    /// the tile's 255 interior nodes itself when those records are exactly
+    /// the ones it would push (see `full`).
+    tiles: Vec<(usize, Hash)>,
 }
 
 /// Read, decompress and hash block `bi` of `seg`.
@@ -1084,7 +1161,10 @@ fn block_leaves(
         sources: Vec::new(),
         err: None,
         trailing: false,
+        tiles: Vec::new(),
     };
+    // the tile being hashed: index in `out.recs` of its first record
+    let mut run: Option<(usize, CompactRange)> = None;
     let mut it = data.records();
     let mut last: Option<(&str, u32)> = None;
     for r in it.by_ref() {
@@ -1109,13 +1189,81 @@ fn block_leaves(
                 i
             }
         };
+        let leaf = r.leaf_hash(alg, scratch);
+        let i = out.recs.len();
         out.recs.push(LeafRec {
             seq: r.seq,
             received_ns: r.received_ns,
             source,
-            leaf: r.leaf_hash(alg, scratch),
+            leaf,
         });
+        // a tile goes on only while the seqs follow each other
+        if let Some((start, c)) = &run
+            && out.recs[*start].seq.checked_add(c.size()) != Some(r.seq)
+        {
+            run = None;
+        }
+        if run.is_none() && r.seq.is_multiple_of(TILE) {
+            run = Some((i, CompactRange::new()));
+        }
+        if let Some((start, c)) = &mut run {
+            c.push(alg, leaf);
+            if c.size() == TILE {
+                out.tiles.push((*start, c.root(alg)));
+                run = None;
+            }
+        }
     }
     out.trailing = it.trailing();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tiles a worker hashes whole are the ones the footer stores, and
+    /// a block of a few thousand records has some (so the tree builder
+    /// takes that path).
+    #[test]
+    fn worker_tiles_match_the_footer() -> Result<()> {
+        let tmp = std::env::temp_dir().join(format!("vault-verify-tiles-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let mut v = crate::Vault::init(&tmp, &crate::InitOptions::default())?;
+        for i in 0..3000 {
+            v.append(&crate::Incoming {
+                received_ns: i,
+                source: if i % 3 == 0 { "a" } else { "b" },
+                peer: "-",
+                transport: "file",
+                raw: format!("line {i}").as_bytes(),
+            })?;
+        }
+        v.seal()?;
+        drop(v);
+        let store = Store::open(&tmp)?;
+        let alg = store.hash_alg();
+        let mut scratch = Vec::new();
+        let mut seen = 0;
+        for s in store.segments() {
+            let ft = &s.file.footer;
+            for bi in 0..ft.blocks.len() {
+                let bl = block_leaves(&s.file, bi, alg, &mut scratch)?;
+                for &(at, h) in &bl.tiles {
+                    let first = bl.recs[at].seq;
+                    assert_eq!(first % TILE, 0);
+                    let leaves: Vec<Hash> = bl.recs[at..at + TILE as usize]
+                        .iter()
+                        .map(|r| r.leaf)
+                        .collect();
+                    assert_eq!(h, crate::merkle::mth(alg, &leaves));
+                    assert_eq!(Some(&h), ft.tiles.get((first / TILE - ft.first_tile) as usize));
+                    seen += 1;
+                }
+            }
+        }
+        assert_eq!(seen, 3000 / TILE);
+        std::fs::remove_dir_all(&tmp).ok();
+        Ok(())
+    }
 }

@@ -10,6 +10,9 @@ type R<T> = Result<T, Box<dyn std::error::Error>>;
 
 const T0: i64 = 1_736_000_000_000_000_000;
 
+/// Leaves per stored subtree hash (a tile).
+const TILE: u64 = vault::segment::TILE;
+
 fn line(i: u64) -> String {
     format!(
         "<134>1 2025-01-04T12:00:{:02}Z nat-gw{} natd - - SESSION src=10.{}.{}.{} sport={} dst=203.0.113.{} user=u{} 会话建立",
@@ -318,6 +321,67 @@ fn every_attack_is_detected_and_located() -> R<()> {
         assert!(
             got.iter().any(|k| want.contains(k)),
             "{name}: got {got:?}, want one of {want:?}"
+        );
+    }
+    Ok(())
+}
+
+/// A record changed (blocks re-encoded, footer re-signed with its stored
+/// tiles kept) inside a tile the verify workers hash whole (1024..1279:
+/// no checkpoint inside it) and inside one the tree builder hashes record
+/// by record (256..511: the checkpoint of size 500 is inside it): both are
+/// named with their segment and the tile's seqs, and the checkpoints after
+/// them no longer match.
+#[test]
+fn a_record_changed_inside_a_tile_is_located_on_either_path() -> R<()> {
+    for (seq, tile) in [(1100u64, (1024u64, 1279u64)), (300, (256, 511))] {
+        let tmp = tempfile::tempdir()?;
+        let d = tmp.path().join("v");
+        build(&d)?;
+        let store = Store::open(&d)?;
+        let seg = store
+            .segments()
+            .iter()
+            .find(|s| s.file.footer.first_seq <= seq && seq < s.file.footer.end())
+            .ok_or("no segment holds the seq")?;
+        let name = seg.name.clone();
+        // the tile lies inside one block (else the workers cannot hash it whole)
+        assert!(
+            seg.file.footer.blocks.iter().any(|b| b.first_seq <= tile.0
+                && tile.1 < b.first_seq + u64::from(b.count)),
+            "{name}: {:?}",
+            seg.file.footer.blocks
+        );
+        drop(store);
+        vault::testing::rewrite_segment(&d, &name, |r| {
+            if let Some(x) = r.iter_mut().find(|x| x.seq == seq) {
+                x.raw[5] ^= 1;
+            }
+        })?;
+        let store = Store::open(&d)?;
+        let r = vault::verify(&store, &VerifyOptions::default())?;
+        assert!(!r.is_intact());
+        let m: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.kind == "records_modified" && f.seq == Some(tile))
+            .collect();
+        assert_eq!(m.len(), 1, "seq {seq}: {:?}", r.findings);
+        assert_eq!(m[0].segment.as_deref(), Some(name.as_str()));
+        assert!(!m[0].sources.is_empty(), "{:?}", m[0]);
+        assert!(m[0].time.is_some(), "{:?}", m[0]);
+        // no other tile is blamed
+        assert!(
+            !r.findings.iter().any(|f| f.kind == "records_modified"
+                && f.seq
+                    .is_some_and(|s| s != tile && s.1 - s.0 + 1 == TILE)),
+            "{:?}",
+            r.findings
+        );
+        assert!(
+            r.findings.iter().any(|f| f.kind == "root_mismatch"),
+            "{:?}",
+            r.findings
         );
     }
     Ok(())
