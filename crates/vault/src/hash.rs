@@ -72,6 +72,15 @@ impl HashAlg {
         }
     }
 
+    /// RFC 9162 leaf hash of data given in two pieces, `H(0x00 ‖ head ‖ rest)`,
+    /// without joining them.
+    pub fn leaf2(self, head: &[u8], rest: &[u8]) -> Hash {
+        match self {
+            HashAlg::Sha256 => sha256_parts(&[&[0u8], head, rest]),
+            HashAlg::Sm3 => self.digest(&[&[0u8], head, rest]),
+        }
+    }
+
     /// RFC 9162 interior node hash `H(0x01 ‖ left ‖ right)`.
     pub fn node(self, left: &Hash, right: &Hash) -> Hash {
         match self {
@@ -120,21 +129,37 @@ fn sha256_finish(mut state: [u32; 8], tail: &[u8], total: usize) -> Hash {
     sha256_out(state)
 }
 
+/// SHA-256 of the concatenation of `parts`: whole blocks are compressed
+/// where they lie, only the bytes around part boundaries are copied.
+fn sha256_parts(parts: &[&[u8]]) -> Hash {
+    let mut state = SHA256_IV;
+    let mut buf = [0u8; 64];
+    let mut n = 0; // bytes waiting in `buf`
+    let mut total = 0;
+    for &p in parts {
+        total += p.len();
+        let mut p = p;
+        if n > 0 {
+            let k = p.len().min(64 - n);
+            buf[n..n + k].copy_from_slice(&p[..k]);
+            n += k;
+            p = &p[k..];
+            if n < 64 {
+                continue;
+            }
+            sha2::block_api::compress256(&mut state, std::slice::from_ref(&buf));
+        }
+        let (blocks, tail) = p.as_chunks::<64>();
+        sha2::block_api::compress256(&mut state, blocks);
+        buf[..tail.len()].copy_from_slice(tail);
+        n = tail.len();
+    }
+    sha256_finish(state, &buf[..n], total)
+}
+
 /// SHA-256 of `prefix ‖ data`.
 fn sha256_prefixed(prefix: u8, data: &[u8]) -> Hash {
-    let mut state = SHA256_IV;
-    let total = data.len() + 1;
-    let mut first = [0u8; 64];
-    first[0] = prefix;
-    if data.len() < 63 {
-        first[1..total].copy_from_slice(data);
-        return sha256_finish(state, &first[..total], total);
-    }
-    first[1..].copy_from_slice(&data[..63]);
-    sha2::block_api::compress256(&mut state, std::slice::from_ref(&first));
-    let (blocks, tail) = data[63..].as_chunks::<64>();
-    sha2::block_api::compress256(&mut state, blocks);
-    sha256_finish(state, tail, total)
+    sha256_parts(&[&[prefix], data])
 }
 
 /// SHA-256 of `0x01 ‖ left ‖ right`: two blocks, the second padded.
@@ -206,6 +231,22 @@ mod tests {
             let d = &data[..n];
             assert_eq!(HashAlg::Sha256.leaf(d), reference(&[&[0], d]), "length {n}");
         }
+        for alg in [HashAlg::Sha256, HashAlg::Sm3] {
+            for n in [0, 1, 62, 63, 64, 65, 127, 128, 200, 399] {
+                for k in [0, 1, 30, 62, 63, 64, 65, 130] {
+                    let k = k.min(n);
+                    assert_eq!(
+                        alg.leaf2(&data[..k], &data[k..n]),
+                        alg.leaf(&data[..n]),
+                        "{alg:?} length {n} split at {k}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            HashAlg::Sha256.leaf2(&data[..100], &data[100..]),
+            reference(&[&[0], &data])
+        );
         let l = HashAlg::Sha256.leaf(b"left");
         let r = HashAlg::Sha256.leaf(b"right");
         assert_eq!(HashAlg::Sha256.node(&l, &r), reference(&[&[1], &l.0, &r.0]));

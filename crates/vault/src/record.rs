@@ -95,6 +95,36 @@ pub(crate) fn canonical_into(
     raw: &[u8],
 ) {
     out.reserve(1 + 8 + 8 + 6 + 4 + source.len() + peer.len() + transport.len() + raw.len());
+    canonical_head_into(out, seq, received_ns, source, peer, transport, raw.len());
+    out.extend_from_slice(raw);
+}
+
+/// The RFC 9162 leaf hash of a record given by its fields, equal to
+/// hashing [`canonical_into`]'s bytes: everything before the raw bytes is
+/// written to `scratch`, the raw bytes are hashed where they lie.
+pub(crate) fn leaf_hash_of(
+    alg: crate::HashAlg,
+    scratch: &mut Vec<u8>,
+    seq: u64,
+    received_ns: i64,
+    [source, peer, transport]: [&str; 3],
+    raw: &[u8],
+) -> crate::Hash {
+    scratch.clear();
+    canonical_head_into(scratch, seq, received_ns, source, peer, transport, raw.len());
+    alg.leaf2(scratch, raw)
+}
+
+/// The canonical encoding up to the raw bytes (their length included).
+fn canonical_head_into(
+    out: &mut Vec<u8>,
+    seq: u64,
+    received_ns: i64,
+    source: &str,
+    peer: &str,
+    transport: &str,
+    raw_len: usize,
+) {
     out.push(CANONICAL_VERSION);
     out.extend_from_slice(&seq.to_be_bytes());
     out.extend_from_slice(&received_ns.to_be_bytes());
@@ -103,8 +133,7 @@ pub(crate) fn canonical_into(
         out.extend_from_slice(&(b.len() as u16).to_be_bytes());
         out.extend_from_slice(b);
     }
-    out.extend_from_slice(&(raw.len() as u32).to_be_bytes());
-    out.extend_from_slice(raw);
+    out.extend_from_slice(&(raw_len as u32).to_be_bytes());
 }
 
 /// Decode a canonical record without copying: its seq and the record as
@@ -164,4 +193,32 @@ pub(crate) fn decode_canonical(b: &[u8]) -> Result<Record, &'static str> {
         transport: r.transport.to_owned(),
         raw: r.raw.to_vec(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hashing the fields with the raw bytes apart gives the leaf of the
+    /// canonical encoding, whatever the lengths (names and raw across the
+    /// 64-byte blocks).
+    #[test]
+    fn leaf_hash_of_fields_is_the_leaf_of_the_canonical_bytes() {
+        let raw: Vec<u8> = (0..300u32).map(|i| (i % 251) as u8).collect();
+        let long = "n".repeat(70);
+        let mut scratch = Vec::new();
+        for alg in [crate::HashAlg::Sha256, crate::HashAlg::Sm3] {
+            for names in [["fw1", "192.0.2.1:514", "udp"], ["", "", ""], [&long, "-", "file"]] {
+                for n in [0, 1, 20, 40, 41, 64, 100, 299] {
+                    let mut c = Vec::new();
+                    canonical_into(&mut c, 7, -3, names[0], names[1], names[2], &raw[..n]);
+                    assert_eq!(
+                        leaf_hash_of(alg, &mut scratch, 7, -3, names, &raw[..n]),
+                        alg.leaf(&c),
+                        "{alg:?} {names:?} raw {n}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -1189,7 +1189,14 @@ fn block_leaves(
                 i
             }
         };
-        let leaf = r.leaf_hash(alg, scratch);
+        let leaf = crate::record::leaf_hash_of(
+            alg,
+            scratch,
+            r.seq,
+            r.received_ns,
+            [r.source, r.peer, r.transport],
+            r.raw,
+        );
         let i = out.recs.len();
         out.recs.push(LeafRec {
             seq: r.seq,
