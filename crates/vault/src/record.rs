@@ -111,7 +111,15 @@ pub(crate) fn leaf_hash_of(
     raw: &[u8],
 ) -> crate::Hash {
     scratch.clear();
-    canonical_head_into(scratch, seq, received_ns, source, peer, transport, raw.len());
+    canonical_head_into(
+        scratch,
+        seq,
+        received_ns,
+        source,
+        peer,
+        transport,
+        raw.len(),
+    );
     alg.leaf2(scratch, raw)
 }
 
@@ -208,7 +216,11 @@ mod tests {
         let long = "n".repeat(70);
         let mut scratch = Vec::new();
         for alg in [crate::HashAlg::Sha256, crate::HashAlg::Sm3] {
-            for names in [["fw1", "192.0.2.1:514", "udp"], ["", "", ""], [&long, "-", "file"]] {
+            for names in [
+                ["fw1", "192.0.2.1:514", "udp"],
+                ["", "", ""],
+                [&long, "-", "file"],
+            ] {
                 for n in [0, 1, 20, 40, 41, 64, 100, 299] {
                     let mut c = Vec::new();
                     canonical_into(&mut c, 7, -3, names[0], names[1], names[2], &raw[..n]);

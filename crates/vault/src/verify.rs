@@ -926,9 +926,9 @@ fn full(store: &Store, cps: &[Cp], f: &mut Vec<Finding>, opts: &VerifyOptions<'_
                         && r.seq == expect
                         && main.size() == r.seq
                         && let Some(&&(_, th)) = wtiles.peek().filter(|t| t.0 == ri)
-                        && !sizes
+                        && sizes
                             .get(sizes.partition_point(|c| c.0 <= r.seq))
-                            .is_some_and(|c| c.0 < r.seq + TILE)
+                            .is_none_or(|c| c.0 >= r.seq + TILE)
                     {
                         let mut last_src = u32::MAX;
                         for r in &bl.recs[ri..ri + TILE as usize] {
@@ -1264,7 +1264,10 @@ mod tests {
                         .map(|r| r.leaf)
                         .collect();
                     assert_eq!(h, crate::merkle::mth(alg, &leaves));
-                    assert_eq!(Some(&h), ft.tiles.get((first / TILE - ft.first_tile) as usize));
+                    assert_eq!(
+                        Some(&h),
+                        ft.tiles.get((first / TILE - ft.first_tile) as usize)
+                    );
                     seen += 1;
                 }
             }

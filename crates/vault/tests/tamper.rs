@@ -347,8 +347,11 @@ fn a_record_changed_inside_a_tile_is_located_on_either_path() -> R<()> {
         let name = seg.name.clone();
         // the tile lies inside one block (else the workers cannot hash it whole)
         assert!(
-            seg.file.footer.blocks.iter().any(|b| b.first_seq <= tile.0
-                && tile.1 < b.first_seq + u64::from(b.count)),
+            seg.file
+                .footer
+                .blocks
+                .iter()
+                .any(|b| b.first_seq <= tile.0 && tile.1 < b.first_seq + u64::from(b.count)),
             "{name}: {:?}",
             seg.file.footer.blocks
         );
@@ -373,8 +376,7 @@ fn a_record_changed_inside_a_tile_is_located_on_either_path() -> R<()> {
         // no other tile is blamed
         assert!(
             !r.findings.iter().any(|f| f.kind == "records_modified"
-                && f.seq
-                    .is_some_and(|s| s != tile && s.1 - s.0 + 1 == TILE)),
+                && f.seq.is_some_and(|s| s != tile && s.1 - s.0 + 1 == TILE)),
             "{:?}",
             r.findings
         );
