@@ -1147,6 +1147,22 @@ struct BlockLeaves {
     tiles: Vec<(usize, Hash)>,
 }
 
+/// Root of the perfect tree over the leaves of `recs` (a power of two of
+/// them, at most twice `level`'s length): level by level, in place.
+fn tile_root(alg: HashAlg, recs: &[LeafRec], level: &mut [Hash]) -> Hash {
+    let mut n = recs.len() / 2;
+    for (l, p) in level.iter_mut().zip(recs.chunks_exact(2)) {
+        *l = alg.node(&p[0].leaf, &p[1].leaf);
+    }
+    while n > 1 {
+        for i in 0..n / 2 {
+            level[i] = alg.node(&level[2 * i], &level[2 * i + 1]);
+        }
+        n /= 2;
+    }
+    level[0]
+}
+
 /// Read, decompress and hash block `bi` of `seg`.
 fn block_leaves(
     seg: &crate::segment::SegmentFile,
@@ -1163,8 +1179,9 @@ fn block_leaves(
         trailing: false,
         tiles: Vec::new(),
     };
-    // the tile being hashed: index in `out.recs` of its first record
-    let mut run: Option<(usize, CompactRange)> = None;
+    // the tile being gathered: index in `out.recs` of its first record
+    let mut run: Option<usize> = None;
+    let mut level = [Hash::default(); TILE as usize / 2];
     let mut it = data.records();
     let mut last: Option<(&str, u32)> = None;
     for r in it.by_ref() {
@@ -1205,20 +1222,20 @@ fn block_leaves(
             leaf,
         });
         // a tile goes on only while the seqs follow each other
-        if let Some((start, c)) = &run
-            && out.recs[*start].seq.checked_add(c.size()) != Some(r.seq)
+        if let Some(start) = run
+            && out.recs[start].seq.checked_add((i - start) as u64) != Some(r.seq)
         {
             run = None;
         }
         if run.is_none() && r.seq.is_multiple_of(TILE) {
-            run = Some((i, CompactRange::new()));
+            run = Some(i);
         }
-        if let Some((start, c)) = &mut run {
-            c.push(alg, leaf);
-            if c.size() == TILE {
-                out.tiles.push((*start, c.root(alg)));
-                run = None;
-            }
+        if let Some(start) = run
+            && i + 1 - start == TILE as usize
+        {
+            let root = tile_root(alg, &out.recs[start..=i], &mut level);
+            out.tiles.push((start, root));
+            run = None;
         }
     }
     out.trailing = it.trailing();
