@@ -1,6 +1,7 @@
 //! The console and its JSON API end to end, against the real `wangan serve`:
 //! - in a real browser: Debian's `chromium` driven by `playwright-core` from npm
-//!   (`e2e.cjs`; screenshots of every page in `target/tmp/console-screenshots/`);
+//!   (`e2e.cjs`; screenshots of every page in `target/tmp/console-screenshots/`), and a full
+//!   verification watched while it runs (`verify_progress.cjs`);
 //! - the API against its own OpenAPI document with schemathesis (every malformed request a
 //!   clear 4xx, never a 5xx; responses as documented);
 //! - login lockout, roles, problem details and the vault events, over plain HTTP.
@@ -15,6 +16,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod verify;
 
 fn wangan() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_wangan"));
@@ -490,6 +493,9 @@ fn console_in_a_real_browser() {
         ("admin", "logout", "ok"),
         ("admin", "register.add", "ok"),
         ("admin", "assessment.run", "ok"),
+        ("admin", "user.add", "ok"),
+        ("olga", "login", "ok"),
+        ("olga", "refused", "refused"),
         ("审计员", "login", "ok"),
         ("审计员", "refused", "refused"),
     ] {
