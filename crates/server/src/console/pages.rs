@@ -620,6 +620,9 @@ async fn login(
             );
         }
     }
+    // a sign-in reads the users file as it is now (one stat; a hash follows anyway), so a
+    // user `wangan user add` or `user passwd` just changed signs in at once
+    c.users.refresh();
     let user = c.users.get(&name);
     let hash = user
         .as_ref()
