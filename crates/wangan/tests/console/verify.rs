@@ -1,14 +1,10 @@
 //! A full verification watched in a real browser while it runs (`verify_progress.cjs`).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use super::{Srv, node_modules, require_browser, wangan};
+use super::{Srv, require_browser, run_browser_script, wangan};
 
 #[test]
 fn a_verification_shows_its_progress_in_a_real_browser() {
     require_browser();
-    let modules = node_modules();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     let s = Srv::start(&dir, None);
@@ -46,25 +42,15 @@ fn a_verification_shows_its_progress_in_a_real_browser() {
         String::from_utf8_lossy(&o.stderr)
     );
     let s = Srv::start(&dir, None);
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let o = Command::new("node")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console/verify_progress.cjs"))
-        .env("NODE_PATH", &modules)
-        .env("BASE_URL", s.base())
-        .env("SHOTS", &shots)
-        .env("ADMIN_USER", "admin")
-        .env("ADMIN_PASSWORD", &admin_password)
-        .env("RECORDS", RECORDS.to_string())
-        .output()
-        .expect("node is needed: apt-get install -y nodejs npm");
-    assert!(
-        o.status.success(),
-        "browser test failed:\n{}\n{}\nserver log:\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr),
-        s.log()
+    let out = run_browser_script(
+        &s,
+        "verify_progress.cjs",
+        &[
+            ("ADMIN_USER", "admin".as_ref()),
+            ("ADMIN_PASSWORD", admin_password.as_ref()),
+            ("RECORDS", RECORDS.to_string().as_ref()),
+        ],
     );
-    print!("{}", String::from_utf8_lossy(&o.stdout));
+    print!("{out}");
     s.stop();
 }
