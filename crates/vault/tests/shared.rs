@@ -195,5 +195,31 @@ fn bytes_changed_on_disk_are_read_again() -> R<()> {
     let d = Store::open(dir.path())?;
     assert!(!Arc::ptr_eq(&d.segments()[0].file, &seg.file));
     assert!(Arc::ptr_eq(&d.segments()[1].file, &a.segments()[1].file));
+
+    // written in place, its length and modification time put back: read again too
+    let path = &a.segments()[1].file.path;
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let bytes = std::fs::read(path).map_err(io)?;
+    let mut perm = meta.permissions();
+    let ro = perm.clone();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o600);
+    std::fs::set_permissions(path, perm).map_err(io)?;
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(io)?;
+    std::io::Write::write_all(&mut &f, &bytes).map_err(io)?;
+    f.set_modified(meta.modified().map_err(io)?).map_err(io)?;
+    drop(f);
+    std::fs::set_permissions(path, ro).map_err(io)?;
+    let after = std::fs::metadata(path).map_err(io)?;
+    assert_eq!(
+        (after.len(), after.modified().map_err(io)?),
+        (meta.len(), meta.modified().map_err(io)?)
+    );
+    let e = Store::open(dir.path())?;
+    assert!(!Arc::ptr_eq(&e.segments()[1].file, &a.segments()[1].file));
+    assert!(Arc::ptr_eq(&e.segments()[0].file, &d.segments()[0].file));
     Ok(())
 }

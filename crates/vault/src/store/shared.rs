@@ -5,8 +5,9 @@
 //!
 //! The registry holds weak references: a segment file stays in memory exactly as long as a
 //! store lists it. An entry is used only for the same path with the same file identity
-//! (device, inode, length and modification time), so a file replaced under the same name
-//! (a restore) is read again.
+//! (device, inode, length, modification and status-change times), so a file replaced under
+//! the same name (a restore) or written in place is read again: the status-change time moves
+//! with every write and cannot be set back, even where the modification time is.
 //!
 //! [`Store`]: super::Store
 
@@ -18,9 +19,10 @@ use crate::Result;
 use crate::error::IoCtx;
 use crate::segment::SegmentFile;
 
-/// Which file a path named when it was read: (device, inode, length, modification time in ns).
+/// Which file a path named when it was read: (device, inode, length, modification and
+/// status-change times in ns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct FileId(u64, u64, u64, i128);
+pub(super) struct FileId(u64, u64, u64, i128, i128);
 
 impl FileId {
     /// The identity of the file at `path` now.
@@ -37,6 +39,7 @@ impl FileId {
             m.ino(),
             m.len(),
             i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+            i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
         )
     }
 
@@ -47,7 +50,7 @@ impl FileId {
             .ok()
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos() as i128);
-        FileId(0, 0, m.len(), t)
+        FileId(0, 0, m.len(), t, t)
     }
 }
 
