@@ -62,6 +62,31 @@ const ACUE1: u32 = 1 << 17;
 const PROV2: u32 = 1 << 18;
 /// Second character of a compound surname.
 const SURC2: u32 = 1 << 19;
+/// Derived bits for the walk's inner loop, which decides a position from
+/// its flags and the next character's: a bit of the "before" group (`B_*`)
+/// shifted left by [`PAIR_SHIFT`] meets the bit of the "after" group
+/// (`A_*`) that makes the pair worth a full step.
+const PAIR_SHIFT: u32 = 5;
+/// A surname (single or compound first character).
+const B_SUR: u32 = 1 << 20;
+/// The first character of a compound surname.
+const B_SURC: u32 = 1 << 21;
+/// The first character of a province name.
+const B_PROV: u32 = 1 << 22;
+/// The first character of an address cue.
+const B_ACUE1: u32 = 1 << 23;
+/// A street character (with [`A_ANY`]: whatever follows).
+const B_STREET: u32 = 1 << 24;
+/// Starts a given name or a title: after a surname, a name candidate.
+const A_NAME: u32 = B_SUR << PAIR_SHIFT;
+/// The second character of a compound surname.
+const A_SURC2: u32 = B_SURC << PAIR_SHIFT;
+/// The second character of a province name.
+const A_PROV2: u32 = B_PROV << PAIR_SHIFT;
+/// The last character of an address cue.
+const A_CUE: u32 = B_ACUE1 << PAIR_SHIFT;
+/// On every entry of the walk table, ideograph or not.
+const A_ANY: u32 = B_STREET << PAIR_SHIFT;
 /// In the walk's `prev_f`, never in the table: no ideograph ends where the
 /// walk is (it has just passed ASCII or another character). With [`CUE`]
 /// set too, so an address candidate is still recorded at the run's start.
@@ -152,6 +177,11 @@ const SUFFIXES: &[&str] = &[
 
 struct Tables {
     flags: Vec<u32>,
+    /// The flags again for the walk's inner loop ([`walk_flags`]), indexed
+    /// by the code point less U+4000 (all a three-byte sequence with an
+    /// `E4`–`E9` lead byte can give), [`NO_IDEO`] below U+4E00; every
+    /// entry with [`A_ANY`].
+    walk: Box<[u32; 0x8000]>,
     /// Compound surnames (two ideographs), packed by [`key6`], sorted.
     compounds: Vec<u64>,
     provinces: Vec<&'static str>,
@@ -245,6 +275,39 @@ fn tables() -> &'static Tables {
                 *f &= !(GIVEN1 | GIVEN2 | GIVEN3);
             }
         }
+        // the pair bits of the walk's inner loop, from the flags above
+        for f in flags.iter_mut() {
+            let g = *f;
+            let mut d = 0;
+            if g & (SUR1 | SUR2 | SURC) != 0 {
+                d |= B_SUR;
+            }
+            if g & SURC != 0 {
+                d |= B_SURC;
+            }
+            if g & PROV != 0 {
+                d |= B_PROV;
+            }
+            if g & ACUE1 != 0 {
+                d |= B_ACUE1;
+            }
+            if g & STREET != 0 {
+                d |= B_STREET;
+            }
+            if g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) != 0 {
+                d |= A_NAME;
+            }
+            if g & SURC2 != 0 {
+                d |= A_SURC2;
+            }
+            if g & PROV2 != 0 {
+                d |= A_PROV2;
+            }
+            if g & CUE != 0 {
+                d |= A_CUE;
+            }
+            *f |= d;
+        }
         let mut not_names: Vec<u128> = data_lines(NOT_NAMES)
             .flat_map(str::split_whitespace)
             .chain(places.iter().copied())
@@ -254,8 +317,17 @@ fn tables() -> &'static Tables {
             .collect();
         not_names.sort_unstable();
         not_names.dedup();
+        let mut walk = vec![NO_IDEO | A_ANY; 0x8000];
+        for (w, f) in walk[0xE00..].iter_mut().zip(&flags) {
+            *w = f | A_ANY;
+        }
+        let walk: Box<[u32; 0x8000]> = walk
+            .into_boxed_slice()
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("the walk table has 0x8000 entries"));
         Tables {
             flags,
+            walk,
             compounds,
             provinces,
             not_names,
@@ -305,6 +377,24 @@ fn ideo(text: &[u8], i: usize) -> Option<usize> {
     }
     let u = (usize::from(b & 0x0F) << 12) | (usize::from(b1 & 0x3F) << 6) | usize::from(b2 & 0x3F);
     u.checked_sub(0x4E00)
+}
+
+/// The flags of the ideograph at `j` for the walk's inner loop, or
+/// [`NO_IDEO`] when there is none (both with [`A_ANY`]): the answer of
+/// [`flags_at`], with
+/// fewer branches (the table covers every code point an `E4`–`E9` lead byte
+/// gives, so the index needs no check).
+#[inline(always)]
+fn walk_flags(t: &Tables, text: &[u8], j: usize) -> u32 {
+    match text.get(j..j + 3) {
+        Some(&[b0, b1, b2]) if b0.wrapping_sub(0xE4) < 6 && (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 => {
+            let u = (usize::from(b0 & 0x0F) << 12)
+                | (usize::from(b1 & 0x3F) << 6)
+                | usize::from(b2 & 0x3F);
+            t.walk[u.wrapping_sub(0x4000) & 0x7FFF]
+        }
+        _ => NO_IDEO | A_ANY,
+    }
 }
 
 #[inline(always)]
@@ -368,11 +458,19 @@ pub(crate) fn scan(
     // needs a province name there
     let mut cands = [(0usize, false); 4];
     let mut nc = 0usize;
-    // an ideograph with none of `hot` after one with none of `cue` does
-    // nothing below: no surname, no street or province, and no address can
-    // start after its predecessor
-    let hot = SUR1 | SUR2 | SURC | if addresses { STREET | PROV } else { 0 };
-    let cue = if addresses { CUE } else { 0 };
+    // the inner loop ([`pass`]) passes over a position whose full step
+    // below would do nothing: no street character, no pair with the next
+    // character that starts a name, a compound surname, a province name or
+    // an address cue (the position after the cue may start an address: the
+    // two after its first character take full steps, `block`), and before
+    // the next name found after a keyword
+    let pair = if names { A_NAME | A_SURC2 } else { 0 }
+        | if addresses {
+            A_PROV2 | A_CUE | A_ANY
+        } else {
+            0
+        };
+    let block = if addresses { CUE | B_ACUE1 } else { 0 };
     while i < n {
         let b = text[i];
         if b < 0x80 {
@@ -417,22 +515,33 @@ pub(crate) fn scan(
             }
             continue;
         };
-        let f = t.flags[k];
-        if prev_end == i && prev_f & cue == 0 && f & hot == 0 {
-            // a run of such ideographs (most of running text) in a tight loop
-            let mut pf = f;
-            let mut j = i + 3;
-            while pf & cue == 0
-                && let Some(k) = ideo(text, j)
-                && t.flags[k] & hot == 0
-            {
-                pf = t.flags[k];
-                j += 3;
+        let mut f = t.flags[k];
+        if prev_end == i && prev_f & block == 0 {
+            let tstart = if names {
+                while tk < taken.len() && taken[tk].1 <= i {
+                    tk += 1;
+                }
+                taken.get(tk).map_or(usize::MAX, |t| t.0)
+            } else {
+                usize::MAX
+            };
+            let (p, fp, fpp, stop) = if tstart == usize::MAX {
+                pass::<false>(t, text, i, f, prev_f, pair, tstart)
+            } else {
+                pass::<true>(t, text, i, f, prev_f, pair, tstart)
+            };
+            if !stop {
+                // the run ended: `p` is past its last ideograph
+                prev_end = p;
+                prev_f = fp;
+                i = p;
+                continue;
             }
-            prev_f = pf;
-            prev_end = j;
-            i = j;
-            continue;
+            // the full step at `p`
+            i = p;
+            f = fp;
+            prev_end = p;
+            prev_f = fpp;
         }
         let pf = if prev_end == i {
             (prev_f & NO_IDEO == 0).then_some(prev_f)
@@ -507,6 +616,41 @@ pub(crate) fn scan(
             continue;
         }
         i += 3;
+    }
+}
+
+/// The walk's inner loop from the ideograph at `i` (flags `f`, `pf` those
+/// of the one before it): passes over every position whose pair with the
+/// next character meets none of `pair`, and stops at the first that does,
+/// or at `tstart` when `TAKEN` (the next name found after a keyword).
+/// Returns (where it stopped, the flags there, the flags before, whether a
+/// full step is due there): without one, the position is past the run's
+/// last ideograph.
+#[inline(always)]
+fn pass<const TAKEN: bool>(
+    t: &Tables,
+    text: &[u8],
+    i: usize,
+    f: u32,
+    pf: u32,
+    pair: u32,
+    tstart: usize,
+) -> (usize, u32, u32, bool) {
+    let (mut p, mut fp, mut fpp) = (i, f, pf);
+    loop {
+        if TAKEN && p >= tstart {
+            return (p, fp, fpp, true);
+        }
+        let g = walk_flags(t, text, p + 3);
+        if (fp << PAIR_SHIFT) & g & pair != 0 {
+            return (p, fp, fpp, true);
+        }
+        p += 3;
+        if g & NO_IDEO != 0 {
+            return (p, fp, fpp, false);
+        }
+        fpp = fp;
+        fp = g;
     }
 }
 
