@@ -500,7 +500,8 @@ pub(crate) fn scan(
             prev_f = NO_IDEO | CUE;
             continue;
         }
-        let Some(k) = ideo(text, i) else {
+        let mut f = walk_flags(t, text, i);
+        if f & NO_IDEO != 0 {
             // another character (full-width punctuation): its continuation
             // bytes start none
             let s = i;
@@ -514,10 +515,9 @@ pub(crate) fn scan(
                 prev_f = NO_IDEO | CUE;
             }
             continue;
-        };
-        let mut f = t.flags[k];
+        }
         if prev_end == i && prev_f & block == 0 {
-            let tstart = if names {
+            let tstart = if names && !taken.is_empty() {
                 while tk < taken.len() && taken[tk].1 <= i {
                     tk += 1;
                 }
