@@ -446,6 +446,18 @@ pub(crate) fn scan(
     taken: &[(usize, usize)],
     out: &mut Vec<Span>,
 ) {
+    walk::<true>(text, names, addresses, taken, out);
+}
+
+/// [`scan`]; without `INNER` every ideograph takes the full step (the
+/// reference the inner loop is tested against: both find the same).
+fn walk<const INNER: bool>(
+    text: &[u8],
+    names: bool,
+    addresses: bool,
+    taken: &[(usize, usize)],
+    out: &mut Vec<Span>,
+) {
     let t = tables();
     let n = text.len();
     let mut i = 0;
@@ -516,8 +528,8 @@ pub(crate) fn scan(
             }
             continue;
         }
-        if prev_end == i && prev_f & block == 0 {
-            let tstart = if names && !taken.is_empty() {
+        if INNER && prev_end == i && prev_f & block == 0 {
+            let tstart = if !taken.is_empty() {
                 while tk < taken.len() && taken[tk].1 <= i {
                     tk += 1;
                 }
@@ -1008,6 +1020,92 @@ mod tests {
                 .collect();
             assert_eq!(&got, want, "{text}");
         }
+    }
+
+    /// Text from the tables' own words (surnames, given names, provinces
+    /// and prefectures, street and unit characters, address cues, titles,
+    /// words that introduce or follow a person), numbers, punctuation and
+    /// ASCII, in a pseudo-random order.
+    fn mixed_text(seed: u64, words: usize) -> String {
+        let mut sur = data_lines(SURNAMES);
+        let mut given = data_lines(GIVEN);
+        let mut div = data_lines(DIVISIONS);
+        let mut pieces: Vec<String> = Vec::new();
+        for line in [
+            sur.next(),
+            sur.next(),
+            given.next(),
+            given.next(),
+            given.next(),
+        ] {
+            pieces.extend(line.unwrap_or("").chars().map(String::from));
+        }
+        for line in [sur.next(), div.next(), div.next()] {
+            pieces.extend(line.unwrap_or("").split_whitespace().map(String::from));
+        }
+        for chars in [
+            ADMIN_CHARS,
+            STREET_CHARS,
+            UNIT_CHARS,
+            PLACE_CHARS,
+            STOP_CHARS,
+            RIGHT_CHARS,
+            LEFT_CHARS,
+        ] {
+            pieces.extend(chars.chars().map(String::from));
+        }
+        for words in [ADDR_CUES, TITLE_WORDS, WORDS, SUFFIXES] {
+            pieces.extend(words.iter().map(|w| w.to_string()));
+        }
+        for p in [
+            "，", "。", "：", "、", " ", "\n", "12", "3-5", "B", "88", "一", "十二", " 100080",
+            "[15:02] ", "name=", "来电", "同志", "小区", "大厦", "单元", "\u{3400}", "𠀀",
+        ] {
+            pieces.push(p.to_string());
+        }
+        let mut x = seed;
+        let mut s = String::new();
+        for _ in 0..words {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            s.push_str(&pieces[(x >> 33) as usize % pieces.len()]);
+        }
+        s
+    }
+
+    #[test]
+    fn inner_loop_finds_what_full_steps_find() {
+        // (names, addresses) found, so the comparison is not of nothing
+        let mut found = (0, 0);
+        for seed in 1..=6 {
+            let text = mixed_text(seed, 30_000);
+            let b = text.as_bytes();
+            // names found after a keyword: every fifth surname's three
+            // characters
+            let taken: Vec<(usize, usize)> = (0..b.len())
+                .filter(|&j| text.is_char_boundary(j) && surname_len(b, j) == Some(3))
+                .step_by(5)
+                .map(|j| (j, j + 9))
+                .filter(|&(_, e)| e <= b.len() && text.is_char_boundary(e))
+                .collect();
+            let mut taken = taken;
+            taken.dedup_by(|b, a| b.0 < a.1);
+            for (names, addresses) in [(true, true), (true, false), (false, true)] {
+                for tk in [&[][..], &taken[..]] {
+                    let (mut fast, mut full) = (Vec::new(), Vec::new());
+                    walk::<true>(b, names, addresses, tk, &mut fast);
+                    walk::<false>(b, names, addresses, tk, &mut full);
+                    found.0 += fast.iter().filter(|f| !f.0).count();
+                    found.1 += fast.iter().filter(|f| f.0).count();
+                    assert_eq!(
+                        fast, full,
+                        "seed {seed}, names {names}, addresses {addresses}"
+                    );
+                }
+            }
+        }
+        assert!(found.0 > 1000 && found.1 > 100, "{found:?}");
     }
 
     #[test]
