@@ -1,5 +1,10 @@
 //! Chinese names and addresses in running text, without an introducing
-//! keyword: one pass over the text's ideographs with a flag table.
+//! keyword: one pass over the text's ideographs with a flag table. Most
+//! ideographs are passed in an inner loop that decides each position from
+//! its flags and the next character's, and stops only where the pair can
+//! start something (a surname before a given-name or title character, a
+//! province name, an address cue, a street character); the full step there
+//! is the reference the loop is tested against.
 //!
 //! **Names.** A candidate is a surname (single or compound, from
 //! `data/surnames.txt`) and one or two given-name characters (from
