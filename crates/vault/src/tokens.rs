@@ -84,7 +84,7 @@ fn read4(b: &[u8], at: usize) -> u64 {
 
 /// v2 token hash of `b` ASCII-lowercased: eight bytes per multiply; the
 /// tail is read with overlapping loads (as wyhash does), never byte by byte.
-#[inline(always)]
+#[inline]
 fn hash_v2(b: &[u8]) -> u64 {
     let n = b.len();
     let mut h = (n as u64) ^ K3;
@@ -174,26 +174,9 @@ fn high(text: &[u8], i: usize) -> High {
 
 /// Call `f` with every token of `text` as a slice of `text` (not yet
 /// lowercased; duplicates included).
-pub fn for_each_token_slice<'t>(text: &'t [u8], mut f: impl FnMut(&'t [u8])) {
-    if text.len() <= 64 * ASCII_WORDS
-        && let Some(masks) = ascii_masks(text)
-    {
-        // Spans first, then one loop calls `f`: with a single call site the
-        // caller's closure (hash and filter insert) is inlined, where four
-        // call sites in the scan kept it out of line (a call per token).
-        let mut spans = [(0u16, 0u16); 64 * ASCII_WORDS];
-        let mut n = 0;
-        ascii_tokens(text, &masks, |s, e| {
-            // a token is at least one byte, and a text of up to 512 bytes
-            // has at most as many tokens as bytes (`a.b` gives three)
-            if let Some(slot) = spans.get_mut(n) {
-                *slot = (s as u16, e as u16);
-                n += 1;
-            }
-        });
-        for &(s, e) in &spans[..n] {
-            f(&text[usize::from(s)..usize::from(e)]);
-        }
+pub fn for_each_token_slice<'t>(text: &'t [u8], f: impl FnMut(&'t [u8])) {
+    if text.len() <= 64 * ASCII_WORDS && text.is_ascii() {
+        ascii_tokens(text, f);
     } else {
         any_tokens(text, f);
     }
@@ -265,66 +248,22 @@ fn next_clear(m: &[u64], from: usize) -> usize {
     next_bit::<false>(m, from)
 }
 
-/// Byte-class bitmasks of a text of up to `64 * ASCII_WORDS` bytes (bit
-/// `i` of word `i / 64` is byte `i`): alphanumeric bytes and word bytes
-/// (alphanumeric or `. _ - : @ /`).
-struct Masks {
-    alnum: [u64; ASCII_WORDS],
-    word: [u64; ASCII_WORDS],
-}
-
-/// The [`Masks`] of `text` (at most `64 * ASCII_WORDS` bytes), or `None`
-/// when it is not all ASCII. One pass, eight bytes at a time, each 64-byte
-/// mask word built in registers: the ASCII check is folded into the
-/// classification (no separate `is_ascii` pass), and only the tail is
-/// copied (once per text, not once per eight bytes).
-#[inline]
-fn ascii_masks(text: &[u8]) -> Option<Masks> {
-    /// Masks of 64 bytes, and the OR of their bytes (for the ASCII check).
-    #[inline(always)]
-    fn word(c: &[u8]) -> (u64, u64, u64) {
-        let (mut a, mut w, mut high) = (0u64, 0u64, 0u64);
-        for j in 0..8 {
-            let x = read8(c, j * 8);
-            high |= x;
-            let (ca, cw) = classify8(x);
-            a |= ca << (j * 8);
-            w |= cw << (j * 8);
-        }
-        (a, w, high)
-    }
-    let mut m = Masks {
-        alnum: [0; ASCII_WORDS],
-        word: [0; ASCII_WORDS],
-    };
-    let mut high = 0u64;
-    let mut words = text.chunks_exact(64);
-    for (k, c) in (&mut words).enumerate() {
-        let (a, w, h) = word(c);
-        m.alnum[k] = a;
-        m.word[k] = w;
-        high |= h;
-    }
-    let rest = words.remainder();
-    if !rest.is_empty() {
-        let mut b = [0u8; 64];
-        b[..rest.len()].copy_from_slice(rest);
-        let k = text.len() / 64;
-        let (a, w, h) = word(&b);
-        m.alnum[k] = a;
-        m.word[k] = w;
-        high |= h;
-    }
-    (high & HI == 0).then_some(m)
-}
-
-/// The tokenizer for ASCII text of up to `64 * ASCII_WORDS` bytes, from its
-/// [`Masks`]: words and their parts from bit scans (the same tokens as
-/// [`any_tokens`]), each given to `f` as its start and end in `text`.
-fn ascii_tokens(text: &[u8], m: &Masks, mut f: impl FnMut(usize, usize)) {
+/// The tokenizer for ASCII text of up to `64 * ASCII_WORDS` bytes: byte
+/// classes as bitmasks, eight bytes at a time, then words and their parts
+/// from bit scans (the same tokens as [`any_tokens`]).
+fn ascii_tokens<'t>(text: &'t [u8], mut f: impl FnMut(&'t [u8])) {
     let n = text.len();
+    let mut alnum = [0u64; ASCII_WORDS];
+    let mut word = [0u64; ASCII_WORDS];
     let words = n.div_ceil(64);
-    let (alnum, word) = (&m.alnum[..words], &m.word[..words]);
+    for (i, c) in text.chunks(8).enumerate() {
+        let mut b = [0u8; 8];
+        b[..c.len()].copy_from_slice(c);
+        let (a, w) = classify8(u64::from_le_bytes(b));
+        alnum[i / 8] |= a << ((i % 8) * 8);
+        word[i / 8] |= w << ((i % 8) * 8);
+    }
+    let (alnum, word) = (&alnum[..words], &word[..words]);
     let mut pos = 0;
     loop {
         let s = next_set(alnum, pos);
@@ -336,18 +275,18 @@ fn ascii_tokens(text: &[u8], m: &Masks, mut f: impl FnMut(usize, usize)) {
         let next = next_set(alnum, first_end);
         if next >= end_word {
             // no inner punctuation: one token
-            f(s, first_end);
+            f(&text[s..first_end]);
         } else {
-            f(s, first_end);
+            f(&text[s..first_end]);
             let mut p = next;
             let mut last_end = first_end;
             while p < end_word {
                 let e = next_clear(alnum, p).min(n);
-                f(p, e);
+                f(&text[p..e]);
                 last_end = e;
                 p = next_set(alnum, e);
             }
-            f(s, last_end);
+            f(&text[s..last_end]);
         }
         pos = end_word;
     }
@@ -546,12 +485,8 @@ fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
     })
 }
 
-/// Slots of [`TokenSet`]'s cache of recent hashes (8 KiB, a quarter of the
-/// L1 data cache: at 32 KiB it filled L1, and the access to it, once per
-/// token, was the tokenizer's hottest instruction under `perf`). On the
-/// harness corpus the smaller cache passes on about 5.2 hashes per record
-/// instead of 3.9 (3.1 of them distinct).
-const RECENT: usize = 1024;
+/// Slots of [`TokenSet`]'s cache of recent hashes (32 KiB: stays in L1).
+const RECENT: usize = 4096;
 /// Bits of the bitmap [`TokenSet::len`] counts on (16 KiB).
 const SEEN_BITS: usize = 1 << 17;
 const SEEN_SHIFT: u32 = 64 - SEEN_BITS.trailing_zeros();
@@ -568,9 +503,7 @@ const SEEN_SHIFT: u32 = 64 - SEEN_BITS.trailing_zeros();
 #[derive(Debug, Clone)]
 pub(crate) struct TokenSet {
     recent: Vec<u64>,
-    /// The gathered hashes are `hashes[..n]`; the rest is room to write into.
     hashes: Vec<u64>,
-    n: usize,
 }
 
 impl TokenSet {
@@ -578,41 +511,34 @@ impl TokenSet {
         TokenSet {
             recent: vec![0; RECENT],
             hashes: Vec::new(),
-            n: 0,
         }
     }
 
     pub(crate) fn clear(&mut self) {
         self.recent.fill(0);
-        self.n = 0;
+        self.hashes.clear();
     }
 
-    /// Add a hash. Branch-free on the cache test (whether a hash repeats
-    /// is hard to predict, and a mispredicted branch cost more than the
-    /// rest): the hash is always written after the gathered ones and kept
-    /// only when the cache did not hold it.
     #[inline]
     pub(crate) fn insert(&mut self, h: u64) {
         let h = h.max(1);
         let slot = &mut self.recent[h as usize & (RECENT - 1)];
-        let new = *slot != h;
-        *slot = h;
-        if self.n == self.hashes.len() {
-            self.hashes.resize((self.hashes.len() * 2).max(1024), 0);
+        if *slot == h {
+            return;
         }
-        self.hashes[self.n] = h;
-        self.n += usize::from(new);
+        *slot = h;
+        self.hashes.push(h);
     }
 
     /// The gathered hashes (repeats possible).
     pub(crate) fn iter(&self) -> impl Iterator<Item = u64> + '_ {
-        self.hashes[..self.n].iter().copied()
+        self.hashes.iter().copied()
     }
 
     /// Estimated number of distinct hashes (never more than were gathered).
     pub(crate) fn len(&self) -> usize {
         let mut seen = vec![0u64; SEEN_BITS / 64];
-        for h in &self.hashes[..self.n] {
+        for h in &self.hashes {
             let b = (h >> SEEN_SHIFT) as usize;
             seen[b / 64] |= 1 << (b % 64);
         }
@@ -620,10 +546,10 @@ impl TokenSet {
         let m = SEEN_BITS as f64;
         let zeros = SEEN_BITS - set as usize;
         if zeros == 0 {
-            return self.n;
+            return self.hashes.len();
         }
         let est = (-m * (zeros as f64 / m).ln()).ceil() as usize;
-        est.min(self.n)
+        est.min(self.hashes.len())
     }
 }
 
