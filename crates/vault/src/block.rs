@@ -31,6 +31,10 @@ const F_APP: u8 = 4;
 const F_SEV: u8 = 8;
 const F_FAC: u8 = 16;
 
+/// [`BlockBuilder`]'s `listed` flags.
+const LISTED_HOST: u8 = 1;
+const LISTED_APP: u8 = 2;
+
 /// No record time in a block (an empty block): `min_event = i64::MAX`, `max_event = i64::MIN`.
 pub const NO_TIME_MIN: i64 = i64::MAX;
 /// See [`NO_TIME_MIN`].
@@ -245,6 +249,9 @@ pub(crate) struct BlockBuilder {
     last_origin: Option<u32>,
     strings: Vec<String>,
     string_idx: HashMap<String, u32, FastHash>,
+    /// Per string: [`LISTED_HOST`] / [`LISTED_APP`] when `hosts` / `apps`
+    /// holds it (a flag test instead of a scan of the lists per record).
+    listed: Vec<u8>,
     hosts: Vec<u32>,
     apps: Vec<u32>,
     prev_recv: i64,
@@ -294,6 +301,7 @@ impl BlockBuilder {
             last_origin: None,
             strings: Vec::new(),
             string_idx: HashMap::default(),
+            listed: Vec::new(),
             hosts: Vec::new(),
             apps: Vec::new(),
             prev_recv: 0,
@@ -320,6 +328,7 @@ impl BlockBuilder {
         self.last_origin = None;
         self.strings.clear();
         self.string_idx.clear();
+        self.listed.clear();
         self.hosts.clear();
         self.apps.clear();
         self.prev_recv = 0;
@@ -339,6 +348,7 @@ impl BlockBuilder {
         }
         let i = self.strings.len() as u32;
         self.strings.push(s.to_owned());
+        self.listed.push(0);
         self.string_idx.insert(s.to_owned(), i);
         i
     }
@@ -423,14 +433,18 @@ impl BlockBuilder {
         if let Some(h) = &p.host {
             let i = self.intern(h);
             put_varint(&mut self.body, u64::from(i));
-            if self.hosts.len() <= MAX_LISTED && !self.hosts.contains(&i) {
+            let l = &mut self.listed[i as usize];
+            if self.hosts.len() <= MAX_LISTED && *l & LISTED_HOST == 0 {
+                *l |= LISTED_HOST;
                 self.hosts.push(i);
             }
         }
         if let Some(a) = &p.app {
             let i = self.intern(a);
             put_varint(&mut self.body, u64::from(i));
-            if self.apps.len() <= MAX_LISTED && !self.apps.contains(&i) {
+            let l = &mut self.listed[i as usize];
+            if self.apps.len() <= MAX_LISTED && *l & LISTED_APP == 0 {
+                *l |= LISTED_APP;
                 self.apps.push(i);
             }
         }

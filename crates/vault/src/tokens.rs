@@ -631,6 +631,7 @@ impl BloomFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     fn is_word_ascii(b: u8) -> bool {
         b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b':' | b'@' | b'/')
@@ -807,6 +808,8 @@ mod tests {
             "y".repeat(65),
             "a-".repeat(40),
             "a.b ".repeat(130),
+            // 511 bytes, 384 tokens: the most tokens per byte, under the bitmask tokenizer's limit
+            format!("{}a.b", "a.b ".repeat(127)),
         ];
         for t in EXAMPLES
             .iter()
@@ -967,6 +970,18 @@ mod tests {
         #[test]
         fn ascii_tokens_equal_general_tokens(t in "[ -~]{0,600}") {
             same_tokens(&t)?;
+        }
+
+        /// Text that is not all ASCII (a high byte anywhere, in a whole
+        /// eight-byte chunk or in the tail) is left to the general tokenizer.
+        #[test]
+        fn dispatch_equals_general_tokens_on_any_bytes(
+            t in proptest::collection::vec(proptest::prop_oneof![
+                8 => proptest::num::u8::ANY.prop_map(|b| b & 0x7f),
+                1 => proptest::num::u8::ANY,
+            ], 0..600),
+        ) {
+            proptest::prop_assert_eq!(slices(&t, ascii_imp), slices(&t, any_imp));
         }
 
         #[test]

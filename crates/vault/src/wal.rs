@@ -2,11 +2,178 @@
 //! `{len u32, crc32c u32, payload}` (little-endian; payload = the canonical
 //! record), fsynced per group commit.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
+
+use sha2::Digest;
 
 use crate::Result;
 use crate::error::IoCtx;
 use crate::record::{Record, decode_canonical};
+
+/// Records in seq order, held in runs that several [`WalScan`]s of one process may share
+/// (see [`scan`]): indexing and iterating go through the runs, nothing is copied.
+#[derive(Clone, Default)]
+pub struct Records {
+    /// (run, the part of it taken, index of its first record here).
+    runs: Vec<(Arc<Vec<Record>>, Range<usize>, usize)>,
+    len: usize,
+}
+
+impl std::fmt::Debug for Records {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Records")
+            .field("len", &self.len)
+            .field("runs", &self.runs.len())
+            .finish()
+    }
+}
+
+impl Records {
+    /// Add `run[range]` at the end.
+    fn push_run(&mut self, run: Arc<Vec<Record>>, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        let n = range.len();
+        // a run that continues the last one (same buffer, next index) extends it
+        if let Some((last, r, _)) = self.runs.last_mut()
+            && Arc::ptr_eq(last, &run)
+            && r.end == range.start
+        {
+            r.end = range.end;
+        } else {
+            self.runs.push((run, range, self.len));
+        }
+        self.len += n;
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The `i`-th record.
+    pub fn get(&self, i: usize) -> Option<&Record> {
+        let k = self.runs.partition_point(|(_, _, start)| *start <= i);
+        let (run, range, start) = self.runs.get(k.checked_sub(1)?)?;
+        run.get(range.start + (i - start))
+            .filter(|_| i - start < range.len())
+    }
+
+    /// The first record.
+    pub fn first(&self) -> Option<&Record> {
+        self.get(0)
+    }
+
+    /// The last record.
+    pub fn last(&self) -> Option<&Record> {
+        self.len.checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// The records in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Record> + '_ {
+        self.runs
+            .iter()
+            .flat_map(|(run, range, _)| &run[range.clone()])
+    }
+
+    /// Split off the records `first`, `first + 1`, … in order (the unsealed tail when `first`
+    /// is where the sealed records end); what stays here is the rest (sealed already, or out
+    /// of order). Nothing is copied: both keep parts of the same runs.
+    pub(crate) fn split_run_from(&mut self, first: u64) -> Records {
+        let mut expect = first;
+        let mut run = Records::default();
+        let mut rest = Records::default();
+        for (buf, range, _) in std::mem::take(&mut self.runs) {
+            let mut i = range.start;
+            while i < range.end {
+                let taken = buf[i].seq == expect;
+                let mut j = i;
+                while j < range.end && (buf[j].seq == expect) == taken {
+                    if taken {
+                        expect += 1;
+                    }
+                    j += 1;
+                }
+                if taken {
+                    run.push_run(buf.clone(), i..j);
+                } else {
+                    rest.push_run(buf.clone(), i..j);
+                }
+                i = j;
+            }
+        }
+        *self = rest;
+        run
+    }
+}
+
+impl std::ops::Index<usize> for Records {
+    type Output = Record;
+
+    fn index(&self, i: usize) -> &Record {
+        match self.get(i) {
+            Some(r) => r,
+            None => panic!("record index {i} out of range (len {})", self.len),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Records {
+    type Item = &'a Record;
+    type IntoIter = Box<dyn DoubleEndedIterator<Item = &'a Record> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl From<Vec<Record>> for Records {
+    fn from(v: Vec<Record>) -> Records {
+        let mut r = Records::default();
+        let n = v.len();
+        r.push_run(Arc::new(v), 0..n);
+        r
+    }
+}
+
+/// A run of records read from a WAL file: the bytes it came from (offsets and their
+/// SHA-256) and the records, held by the stores that use them.
+#[derive(Debug)]
+struct Piece {
+    bytes: Range<usize>,
+    sha: [u8; 32],
+    first_seq: u64,
+    records: Weak<Vec<Record>>,
+}
+
+/// The runs read from each WAL file by the stores of this process, by path and file
+/// identity (device and inode; a WAL grows, so not its length): the writer's snapshot and
+/// every read snapshot beside it hold the unsealed tail once. A run is taken again only when
+/// the bytes at its offsets hash the same as when it was read (a WAL cut back or rewritten
+/// is read anew), and only while a store holds it.
+type Pieces = HashMap<PathBuf, ((u64, u64), Vec<Piece>)>;
+
+static PIECES: Mutex<Option<Pieces>> = Mutex::new(None);
+
+#[cfg(unix)]
+fn file_key(m: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+#[cfg(not(unix))]
+fn file_key(_: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
 
 /// A torn (incompletely written) end of a WAL file: what a crash leaves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +196,7 @@ pub struct WalScan {
     /// WAL files in seq order.
     pub files: Vec<PathBuf>,
     /// Records, in seq order, including those already sealed (callers skip them).
-    pub records: Vec<Record>,
+    pub records: Records,
     /// Per file: (path, first seq, good length in bytes).
     pub extents: Vec<(PathBuf, u64, u64)>,
     /// Torn tail of the last file, if any.
@@ -80,22 +247,96 @@ pub fn scan(dir: &Path) -> Result<WalScan> {
     names.sort();
     let last_idx = names.len().saturating_sub(1);
     for (i, (first, path)) in names.into_iter().enumerate() {
-        let data = match std::fs::read(&path) {
+        let read = std::fs::File::open(&path).and_then(|mut f| {
+            let key = file_key(&f.metadata()?);
+            let mut d = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut d)?;
+            Ok((key, d))
+        });
+        let (key, data) = match read {
             Ok(d) => d,
             // removed since it was listed: its records are sealed (a reader
             // running beside the writer finds them in the segment)
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(crate::Error::io("read wal", &path, e)),
         };
-        scan_file(&mut out, path, first, &data, i == last_idx);
+        scan_file(&mut out, path, first, &data, i == last_idx, Some(key));
     }
     Ok(out)
 }
 
-/// Scan the frames of one WAL file into `out` (records, extent, torn tail or damage).
-fn scan_file(out: &mut WalScan, path: PathBuf, first: u64, data: &[u8], is_last: bool) {
-    let mut pos = 0usize;
-    let mut expect = first;
+/// The runs of records another store of this process read from the start of `data` (the
+/// WAL file `path`, identity `key`) and still holds, each checked against the bytes now
+/// there: the records and where they end (bytes, next seq).
+fn shared_prefix(
+    path: &Path,
+    key: (u64, u64),
+    first: u64,
+    data: &[u8],
+) -> (Vec<Arc<Vec<Record>>>, Vec<Piece>, usize, u64) {
+    // copied out under the lock, checked (hashed) outside it
+    let offered: Vec<(Piece, Option<Arc<Vec<Record>>>)> = {
+        let g = PIECES.lock().unwrap_or_else(|e| e.into_inner());
+        match g.as_ref().and_then(|m| m.get(path)) {
+            Some((k, pieces)) if *k == key => pieces
+                .iter()
+                .map(|p| {
+                    let piece = Piece {
+                        bytes: p.bytes.clone(),
+                        sha: p.sha,
+                        first_seq: p.first_seq,
+                        records: p.records.clone(),
+                    };
+                    (piece, p.records.upgrade())
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut runs = Vec::new();
+    let mut kept = Vec::new();
+    let (mut pos, mut expect) = (0usize, first);
+    for (p, recs) in offered {
+        let Some(recs) = recs else {
+            break;
+        };
+        if p.bytes.start != pos
+            || p.first_seq != expect
+            || p.bytes.end > data.len()
+            || sha2::Sha256::digest(&data[p.bytes.clone()]).as_slice() != p.sha
+        {
+            break;
+        }
+        pos = p.bytes.end;
+        expect += recs.len() as u64;
+        runs.push(recs);
+        kept.push(p);
+    }
+    (runs, kept, pos, expect)
+}
+
+/// Scan the frames of one WAL file into `out` (records, extent, torn tail or damage). With
+/// `shared` (the file's identity), runs of records that another store of this process read
+/// from the same bytes are taken as they are, and the records read here are offered to the
+/// next store.
+fn scan_file(
+    out: &mut WalScan,
+    path: PathBuf,
+    first: u64,
+    data: &[u8],
+    is_last: bool,
+    shared: Option<(u64, u64)>,
+) {
+    let (runs, mut kept, mut pos, mut expect) = match shared {
+        Some(key) => shared_prefix(&path, key, first, data),
+        None => (Vec::new(), Vec::new(), 0, first),
+    };
+    for r in runs {
+        let n = r.len();
+        out.records.push_run(r, 0..n);
+    }
+    let (start, start_seq) = (pos, expect);
+    let mut fresh: Vec<Record> = Vec::new();
     loop {
         if pos == data.len() {
             break;
@@ -139,7 +380,7 @@ fn scan_file(out: &mut WalScan, path: PathBuf, first: u64, data: &[u8], is_last:
         };
         match decode_canonical(&rest[8..8 + len]) {
             Ok(r) if r.seq == expect && expect < u64::MAX => {
-                out.records.push(r);
+                fresh.push(r);
                 expect += 1;
             }
             Ok(r) => {
@@ -157,6 +398,28 @@ fn scan_file(out: &mut WalScan, path: PathBuf, first: u64, data: &[u8], is_last:
         }
         pos += 8 + len;
     }
+    if !fresh.is_empty() {
+        fresh.shrink_to_fit();
+        let n = fresh.len();
+        let fresh = Arc::new(fresh);
+        if shared.is_some() {
+            // `pos` is where the last good frame ends
+            kept.push(Piece {
+                sha: sha2::Sha256::digest(&data[start..pos]).into(),
+                bytes: start..pos,
+                first_seq: start_seq,
+                records: Arc::downgrade(&fresh),
+            });
+        }
+        out.records.push_run(fresh, 0..n);
+    }
+    if let Some(key) = shared {
+        let mut g = PIECES.lock().unwrap_or_else(|e| e.into_inner());
+        let m = g.get_or_insert_with(HashMap::new);
+        m.insert(path.clone(), (key, kept));
+        // files no store holds a run of any more (sealed and removed) leave the registry
+        m.retain(|_, (_, ps)| ps.iter().any(|p| p.records.strong_count() > 0));
+    }
     let good = out
         .torn
         .as_ref()
@@ -171,7 +434,14 @@ fn scan_file(out: &mut WalScan, path: PathBuf, first: u64, data: &[u8], is_last:
 /// the newest WAL file (a bad frame at the end is a torn tail). Never panics.
 pub fn decode(first: u64, data: &[u8]) -> WalScan {
     let mut out = WalScan::default();
-    scan_file(&mut out, PathBuf::from(wal_name(first)), first, data, true);
+    scan_file(
+        &mut out,
+        PathBuf::from(wal_name(first)),
+        first,
+        data,
+        true,
+        None,
+    );
     out
 }
 

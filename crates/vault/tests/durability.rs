@@ -351,3 +351,101 @@ fn segments_are_byte_identical_whatever_the_number_of_block_workers() -> vault::
     assert!(e.contains("0 block workers is out of range"), "{e}");
     Ok(())
 }
+
+/// A varied record: RFC 5424 with structured data, RFC 3164, JSON, CJK,
+/// text longer than the bitmask tokenizer takes, bytes that are not UTF-8;
+/// more than 64 hosts and apps, host names that are also app names.
+fn varied_record(i: u64) -> Vec<u8> {
+    let host = format!("h{}", i * 37 % 97);
+    match i % 7 {
+        0 => format!(
+            "<134>1 2026-11-01T00:00:{:02}.{:03}Z {host} natd {} NAT [nat@32473 proto=\"udp\" src=\"10.28.{}.{}\" sport=\"{}\"] session created",
+            i % 60,
+            i % 1000,
+            i * 7919 % 100_000,
+            i % 256,
+            i * 3 % 256,
+            1024 + i * 13 % 60_000
+        )
+        .into_bytes(),
+        1 => format!(
+            "<86>Nov  1 00:00:{:02} {host} sshd[{}]: Failed password for user U{} from 124.30.{}.{} port {} ssh2",
+            i % 60,
+            i % 40_000,
+            i * 31 % 9973,
+            i % 200,
+            i % 250,
+            i % 65_000
+        )
+        .into_bytes(),
+        2 => format!(
+            "{{\"@timestamp\":\"2026-11-01T00:00:{:02}Z\",\"host\":{{\"name\":\"{host}\"}},\"level\":\"warn\",\"message\":\"disk /dev/sda{} at {}%\"}}",
+            i % 60,
+            i % 9,
+            i % 100
+        )
+        .into_bytes(),
+        3 => format!("<30>Nov  1 00:00:{:02} {host} app{}: 用户登录失败，来源 10.0.{}.{} 帐号 u{}", i % 60, i % 80, i % 256, i % 7 % 256, i).into_bytes(),
+        4 => {
+            // longer than the bitmask tokenizer takes
+            let mut s = format!("<13>Nov  1 00:00:{:02} {host} h{}: ", i % 60, i % 11);
+            for k in 0..60 {
+                s.push_str(&format!("k{k}=v{} ", (i + k) % 13));
+            }
+            s.into_bytes()
+        }
+        5 => {
+            // not UTF-8 (GB18030 and a stray byte)
+            let mut b = format!("<11>Nov  1 00:00:{:02} {host} gbk: ", i % 60).into_bytes();
+            b.extend_from_slice(&[0xb5, 0xc7, 0xc2, 0xbc, b' ', 0xff, b'x', b'0' + (i % 10) as u8]);
+            b
+        }
+        _ => format!("plain {i} text AbC-{}.dEf:{} @{} /p/{}", i % 17, i % 5, i % 3, i % 2).into_bytes(),
+    }
+}
+
+/// The blocks of sealed segments (block headers with their token filters,
+/// and the compressed data) are pinned: an ingest change that is meant to
+/// cost less CPU must not change a byte of them (a format change must be
+/// deliberate: a new version and a new pin).
+#[test]
+fn sealed_blocks_are_pinned_for_a_fixed_input() -> vault::Result<()> {
+    let at = time::macros::datetime!(2026-11-01 00:00 UTC);
+    let clock = Arc::new(FixedClock(at));
+    let dir = tempfile::tempdir().map_err(io_err)?;
+    let opts = InitOptions {
+        segment_size: 2 << 20,
+        ..InitOptions::default()
+    };
+    let mut v = Vault::init_with(dir.path(), &opts, WriterOptions::with_clock(clock.clone()))?;
+    for i in 0..30_000u64 {
+        let raw = varied_record(i);
+        v.append(&Incoming {
+            received_ns: 1_793_491_200_000_000_000 + (i / 100) as i64 * 1_000_000,
+            source: if i % 3 == 0 { "fw" } else { "srv" },
+            peer: "192.0.2.7:514",
+            transport: "tcp",
+            raw: &raw,
+        })?;
+    }
+    v.seal()?;
+    v.close()?;
+    let mut digests = Vec::new();
+    for (name, bytes) in segments(dir.path()).map_err(io_err)? {
+        let seg = vault::segment::SegmentFile::open(&dir.path().join("seg").join(&name))?;
+        assert!(seg.block_headers()?.len() >= 4, "{name}: several blocks");
+        let (from, to) = seg.data_range();
+        let blocks = &bytes[from as usize..to as usize];
+        digests.push(format!(
+            "{name} {} {}",
+            blocks.len(),
+            &vault::HashAlg::Sha256.digest(&[blocks]).hex()[..16]
+        ));
+    }
+    // pinned at b12f8302, before the ingest work of issue #21
+    assert_eq!(
+        digests,
+        ["00000000000000000000-00000000000000029999.seg 527979 1038e393db1204f9"]
+    );
+    Ok(())
+}

@@ -21,9 +21,9 @@ pub struct UserArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum RoleArg {
-    /// Read only: dashboard, logs, records and proofs, verification.
+    /// Read only: dashboard, logs, records and proofs, verification, registers, reports, scans.
     Auditor,
-    /// An auditor's rights plus exporting evidence bundles.
+    /// An auditor's rights plus editing registers, running the assessment and exporting evidence.
     Operator,
     /// Everything, including users and tokens.
     Admin,

@@ -620,6 +620,9 @@ async fn login(
             );
         }
     }
+    // a sign-in reads the users file as it is now (one stat; a hash follows anyway), so a
+    // user `wangan user add` or `user passwd` just changed signs in at once
+    c.users.refresh();
     let user = c.users.get(&name);
     let hash = user
         .as_ref()
@@ -1673,8 +1676,8 @@ fn settings_page(x: &Ctx, notice: Option<Notice>, status: StatusCode) -> Resp {
                 dt { (x.t("角色", "Role")) } dd { (role_name(w.user.role, lang)) }
                 dt { (x.t("权限", "May")) } dd {
                     @match w.user.role {
-                        UserRole::Auditor => (x.t("只读：仪表盘、日志、记录与证明、校验", "read only: dashboard, logs, records and proofs, verification")),
-                        UserRole::Operator => (x.t("审计员的权限，加上导出证据包", "an auditor's rights, plus exporting evidence bundles")),
+                        UserRole::Auditor => (x.t("只读：仪表盘、日志、记录与证明、校验、登记簿、评估与报告、数据扫描", "read only: dashboard, logs, records and proofs, verification, registers, assessment and reports, data scans")),
+                        UserRole::Operator => (x.t("审计员的权限，加上编辑登记簿、运行评估、导出证据包", "an auditor's rights, plus editing the registers, running the assessment and exporting evidence bundles")),
                         UserRole::Admin => (x.t("全部，包括用户与令牌", "everything, including users and tokens")),
                     }
                 }

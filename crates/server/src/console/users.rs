@@ -501,12 +501,16 @@ pub struct UserStore {
 #[derive(Debug)]
 struct Cache {
     users: BTreeMap<String, User>,
-    mtime: Option<SystemTime>,
+    /// Modification time, inode and length of the file last read: the file is replaced by a
+    /// rename, so a change shows in the inode even within one tick of the file system's clock.
+    mtime: Option<(SystemTime, u64, u64)>,
     checked: Instant,
 }
 
-fn mtime(p: &Path) -> Option<SystemTime> {
-    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+fn mtime(p: &Path) -> Option<(SystemTime, u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(p).ok()?;
+    Some((m.modified().ok()?, m.ino(), m.len()))
 }
 
 impl UserStore {

@@ -8,6 +8,7 @@
 
 mod layout;
 mod reader;
+mod shared;
 mod writer;
 
 pub use crate::tuning::{BLOCK_TARGET, MAX_WORKERS};

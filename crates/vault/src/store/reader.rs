@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::block::{BlockData, BlockHeader};
 use crate::config::{Config, Retention};
@@ -16,7 +17,7 @@ use crate::parse;
 use crate::record::Record;
 use crate::segment::{SegmentFile, TILE};
 use crate::tombstone::Tombstone;
-use crate::wal::{self, WalScan};
+use crate::wal::{self, Records, WalScan};
 use crate::{Error, ErrorKind, Hash, HashAlg, Result};
 
 use super::layout::{Layout, read_checkpoint_log, read_latest};
@@ -26,8 +27,10 @@ use super::layout::{Layout, read_checkpoint_log, read_latest};
 pub struct SegmentMeta {
     /// File name.
     pub name: String,
-    /// The opened file (header, footer, footer hash).
-    pub file: SegmentFile,
+    /// The opened file (header, footer, footer hash). Shared by every store of the process
+    /// that lists the same file (the writer's and the read snapshots): a sealed segment never
+    /// changes, so its footer is read and held once.
+    pub file: Arc<SegmentFile>,
 }
 
 /// A record with its stored parsed fields.
@@ -87,7 +90,7 @@ pub struct Store {
     pub(super) leftovers: Vec<PathBuf>,
     pub(super) wal: WalScan,
     pub(super) sealed_end: u64,
-    pub(super) unsealed: Vec<Record>,
+    pub(super) unsealed: Records,
     /// `checkpoints.log` as read at open (or why it could not be read).
     checkpoint_log: std::result::Result<CheckpointLog, (ErrorKind, String)>,
     /// The `checkpoint` file as read at open.
@@ -177,7 +180,7 @@ impl Store {
             }
             names.sort();
             for (name, path) in names {
-                match SegmentFile::open(&path) {
+                match super::shared::segment(&path) {
                     Ok(file) => segments.push(SegmentMeta { name, file }),
                     // pruned since it was listed: its tombstone is read below
                     Err(e) if !path.exists() => {
@@ -220,7 +223,7 @@ impl Store {
             .chain(tombstones.iter().map(|t| t.end))
             .max()
             .unwrap_or(0);
-        let unsealed = split_unsealed(&mut wal.records, sealed_end);
+        let unsealed = wal.records.split_run_from(sealed_end);
         Ok(Store {
             layout,
             config,
@@ -302,8 +305,10 @@ impl Store {
         self.sealed_end
     }
 
-    /// Durable records not yet sealed into a segment (from the WAL), in seq order.
-    pub fn unsealed(&self) -> &[Record] {
+    /// Durable records not yet sealed into a segment (from the WAL), in seq order. The runs
+    /// of records are shared with the other stores of this process that read the same WAL
+    /// bytes (see [`wal::scan`]): the writer's and the read snapshots hold the tail once.
+    pub fn unsealed(&self) -> &Records {
         &self.unsealed
     }
 
@@ -665,38 +670,4 @@ pub fn read_all_blocks(
     seg: &SegmentFile,
 ) -> impl Iterator<Item = (usize, Result<(BlockHeader, BlockData)>)> + '_ {
     (0..seg.footer.blocks.len()).map(move |i| (i, seg.read_block(i)))
-}
-
-/// Move the unsealed records — `sealed_end`, `sealed_end + 1`, … in scan order — out of
-/// `records` (the WAL scan); what stays is sealed already or out of order. The tail can be a
-/// whole segment's worth of records: in the usual case (the scan holds exactly the run) its
-/// buffer is taken as it is, otherwise both parts are moved into buffers of their exact size
-/// (it once grew a second buffer record by record beside the first: twice the tail, with
-/// up to twice its capacity, at every open).
-fn split_unsealed(records: &mut Vec<Record>, sealed_end: u64) -> Vec<Record> {
-    let mut expect = sealed_end;
-    let taken: Vec<bool> = records
-        .iter()
-        .map(|r| {
-            let t = r.seq == expect;
-            if t {
-                expect += 1;
-            }
-            t
-        })
-        .collect();
-    let n = (expect - sealed_end) as usize;
-    let mut run = if n == records.len() {
-        std::mem::take(records)
-    } else {
-        let mut run = Vec::with_capacity(n);
-        let mut other = Vec::with_capacity(records.len() - n);
-        for (r, t) in std::mem::take(records).into_iter().zip(taken) {
-            if t { run.push(r) } else { other.push(r) }
-        }
-        *records = other;
-        run
-    };
-    run.shrink_to_fit();
-    run
 }

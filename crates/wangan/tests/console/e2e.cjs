@@ -296,6 +296,55 @@ async function main() {
   ]);
   check(!(await page.content()).includes(`>${id}<`), "the revoked token is gone");
 
+  step = "settings: add a user; a bad password is explained next to its field";
+  await page.goto(`${BASE}/console/settings`);
+  await page.fill("#new-name", "olga");
+  await page.selectOption("#new-role", "operator");
+  await page.fill("#new-password", "short");
+  await Promise.all([page.waitForNavigation(), page.click("form[action='/console/settings/users'] button")]);
+  check((await page.locator("#new-password-error").count()) === 1, "a too-short password is explained next to the field");
+  check((await page.getAttribute("#new-password", "aria-invalid")) === "true", "the password field is marked invalid");
+  check((await page.inputValue("#new-name")) === "olga", "the user name entered is kept");
+  check((await page.inputValue("#new-role")) === "operator", "the role chosen is kept");
+  await shot(page, "08b-user-field-error.png");
+  // an empty password: wangan generates one and shows it once
+  await page.fill("#new-password", "");
+  await Promise.all([page.waitForNavigation(), page.click("form[action='/console/settings/users'] button")]);
+  const secrets = await page.locator(".secret").allTextContents();
+  check(secrets.length === 2 && secrets[0].trim() === "olga", `the new user and its password are shown (${secrets.length} secrets)`);
+  const olgaPw = secrets[1].trim();
+  check(olgaPw.length >= 12, "the generated password is at least 12 characters");
+  await shot(page, "08c-user-created.png");
+  await page.goto(`${BASE}/console/settings`);
+  check(!(await page.content()).includes(olgaPw), "the generated password is not shown again");
+  const olgaRole = await page.locator("form[action='/console/settings/users/olga/role'] select").inputValue();
+  check(olgaRole === "operator", `the users table lists olga as an operator (${olgaRole})`);
+  await page.fill("#new-name", "olga");
+  await page.fill("#new-password", "another long enough password");
+  await Promise.all([page.waitForNavigation(), page.click("form[action='/console/settings/users'] button")]);
+  check((await page.locator("#new-name-error").count()) === 1, "adding an existing user name is explained next to the field");
+
+  step = "the new operator signs in and may edit registers, not users";
+  const octx = await browser.newContext({ locale: "zh-CN", viewport: { width: 1360, height: 900 } });
+  const opage = await octx.newPage();
+  current = opage;
+  await keyboardLogin(opage, "olga", olgaPw);
+  const newIncident = await opage.goto(`${BASE}/console/registers/incident/new`);
+  check(newIncident.status() === 200, `an operator opens the new-incident form (got ${newIncident.status()})`);
+  check((await opage.locator("form.stack[method=post]").count()) === 1, "an operator sees the register form");
+  await opage.goto(`${BASE}/console/settings`);
+  check((await opage.locator("#h-users").count()) === 0, "an operator sees no users section");
+  check((await opage.locator("form[action='/console/settings/users']").count()) === 0, "an operator sees no add-user form");
+  const ocsrf = await opage.getAttribute("form[action='/console/logout'] input[name=csrf]", "value");
+  const forged = await opage.request.post(`${BASE}/console/settings/users`, {
+    form: { csrf: ocsrf, name: "mallory", role: "admin", password: "a long enough password" },
+    maxRedirects: 0,
+  });
+  check(forged.status() === 403, `an operator's POST to add a user gets 403 (got ${forged.status()})`);
+  await shot(opage, "08d-operator-settings.png");
+  await octx.close();
+  current = page;
+
   step = "language switch is remembered";
   await page.goto(`${BASE}/console/`);
   await Promise.all([page.waitForNavigation(), page.click("a.lang")]);

@@ -1,6 +1,7 @@
 //! The console and its JSON API end to end, against the real `wangan serve`:
 //! - in a real browser: Debian's `chromium` driven by `playwright-core` from npm
-//!   (`e2e.cjs`; screenshots of every page in `target/tmp/console-screenshots/`);
+//!   (`e2e.cjs`; screenshots of every page in `target/tmp/console-screenshots/`), and a full
+//!   verification watched while it runs (`verify_progress.cjs`);
 //! - the API against its own OpenAPI document with schemathesis (every malformed request a
 //!   clear 4xx, never a 5xx; responses as documented);
 //! - login lockout, roles, problem details and the vault events, over plain HTTP.
@@ -15,6 +16,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod users;
+mod verify;
 
 fn wangan() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_wangan"));
@@ -328,10 +332,38 @@ fn require_browser() {
     assert!(fonts, "no Chinese font: apt-get install -y fonts-noto-cjk");
 }
 
+/// Run the browser script `name` (in `tests/console/`) against `s` with node and
+/// playwright-core, screenshots into `target/tmp/console-screenshots/`; fails the test with
+/// the script's output and the server's log when the script fails. Returns its stdout.
+fn run_browser_script(s: &Srv, name: &str, env: &[(&str, &std::ffi::OsStr)]) -> String {
+    require_browser();
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let o = Command::new("node")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/console")
+                .join(name),
+        )
+        .env("NODE_PATH", node_modules())
+        .env("BASE_URL", s.base())
+        .env("SHOTS", &shots)
+        .envs(env.iter().copied())
+        .output()
+        .expect("node is needed: apt-get install -y nodejs npm");
+    assert!(
+        o.status.success(),
+        "browser test {name} failed:\n{}\n{}\nserver log:\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+        s.log()
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 #[test]
 fn console_in_a_real_browser() {
     require_browser();
-    let modules = node_modules();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     // the profile the console assesses: the example one (not compliant), its vault the
@@ -392,30 +424,20 @@ fn console_in_a_real_browser() {
     );
     add_user(&dir, "审计员", "auditor", "审计员的密码已经足够长了");
     let auditor_token = token(&dir, "auditor");
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
     let downloads = tmp.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();
-    let o = Command::new("node")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console/e2e.cjs"))
-        .env("NODE_PATH", &modules)
-        .env("BASE_URL", s.base())
-        .env("SHOTS", &shots)
-        .env("DOWNLOADS", &downloads)
-        .env("ADMIN_USER", "admin")
-        .env("ADMIN_PASSWORD", &s.admin_password)
-        .env("AUDITOR_USER", "审计员")
-        .env("AUDITOR_PASSWORD", "审计员的密码已经足够长了")
-        .env("INGEST_TOKEN", &s.ingest)
-        .env("AUDITOR_TOKEN", &auditor_token)
-        .output()
-        .expect("node is needed: apt-get install -y nodejs npm");
-    assert!(
-        o.status.success(),
-        "browser test failed:\n{}\n{}\nserver log:\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr),
-        s.log()
+    run_browser_script(
+        &s,
+        "e2e.cjs",
+        &[
+            ("DOWNLOADS", downloads.as_os_str()),
+            ("ADMIN_USER", "admin".as_ref()),
+            ("ADMIN_PASSWORD", s.admin_password.as_ref()),
+            ("AUDITOR_USER", "审计员".as_ref()),
+            ("AUDITOR_PASSWORD", "审计员的密码已经足够长了".as_ref()),
+            ("INGEST_TOKEN", s.ingest.as_ref()),
+            ("AUDITOR_TOKEN", auditor_token.as_ref()),
+        ],
     );
     // the bundle the browser downloaded checks offline, against the vault's own keys
     let bundle = downloads.join("search.wgb");
@@ -490,6 +512,9 @@ fn console_in_a_real_browser() {
         ("admin", "logout", "ok"),
         ("admin", "register.add", "ok"),
         ("admin", "assessment.run", "ok"),
+        ("admin", "user.add", "ok"),
+        ("olga", "login", "ok"),
+        ("olga", "refused", "refused"),
         ("审计员", "login", "ok"),
         ("审计员", "refused", "refused"),
     ] {
