@@ -941,12 +941,7 @@ fn full(store: &Store, cps: &[Cp], f: &mut Vec<Finding>, opts: &VerifyOptions<'_
                                     acc.sources.insert(src.to_owned());
                                 }
                             }
-                            checked += 1;
-                            if checked.is_multiple_of(65536)
-                                && let Some(p) = opts.progress
-                            {
-                                p(checked);
-                            }
+                            tick(&mut checked, opts);
                         }
                         close_tile(
                             th,
@@ -1018,12 +1013,7 @@ fn full(store: &Store, cps: &[Cp], f: &mut Vec<Finding>, opts: &VerifyOptions<'_
                             broken,
                         );
                     }
-                    checked += 1;
-                    if checked.is_multiple_of(65536)
-                        && let Some(p) = opts.progress
-                    {
-                        p(checked);
-                    }
+                    tick(&mut checked, opts);
                 }
                 if let Some(e) = &bl.err {
                     f.push(
@@ -1240,6 +1230,16 @@ fn block_leaves(
     }
     out.trailing = it.trailing();
     Ok(out)
+}
+
+/// One more record checked; progress is reported every 65 536 records.
+fn tick(checked: &mut u64, opts: &VerifyOptions) {
+    *checked += 1;
+    if checked.is_multiple_of(65536)
+        && let Some(p) = opts.progress
+    {
+        p(*checked);
+    }
 }
 
 #[cfg(test)]
