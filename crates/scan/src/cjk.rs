@@ -668,7 +668,12 @@ fn walk<const INNER: bool>(
             }
             continue;
         }
-        if INNER && prev_end == i && prev_f & block == 0 {
+        // the first ideograph of a run that starts nothing (no "before"
+        // bit, no cue): its full step would only record an address
+        // candidate (not at a stop character), so the inner loop starts
+        // there, unless a name after a keyword does
+        let lone = prev_f & block != 0 && prev_f & NO_IDEO != 0 && f & (B_ALL | CUE) == 0;
+        if INNER && prev_end == i && (prev_f & block == 0 || lone) {
             let tstart = if !taken.is_empty() {
                 while tk < taken.len() && taken[tk].1 <= i {
                     tk += 1;
@@ -677,30 +682,36 @@ fn walk<const INNER: bool>(
             } else {
                 usize::MAX
             };
-            let (p, fp, fpp, stop) = if tstart == usize::MAX {
-                pass::<false>(t, text, i, f, prev_f, pair, tstart)
-            } else {
-                pass::<true>(t, text, i, f, prev_f, pair, tstart)
-            };
-            if !stop {
-                // the run ended: `p` is past its last ideograph, or past
-                // the three-byte character after it (with the flags after
-                // such a character); the flags of a position that is no
-                // ideograph are never asked
-                if fp != 0 {
-                    prev_end = p;
-                    prev_f = fp;
-                } else {
-                    prev_end = usize::MAX;
+            if !lone || tstart > i {
+                if lone && f & STOP == 0 {
+                    cands[nc % 4] = (i, false);
+                    nc += 1;
                 }
+                let (p, fp, fpp, stop) = if tstart == usize::MAX {
+                    pass::<false>(t, text, i, f, prev_f, pair, tstart)
+                } else {
+                    pass::<true>(t, text, i, f, prev_f, pair, tstart)
+                };
+                if !stop {
+                    // the run ended: `p` is past its last ideograph, or
+                    // past the three-byte character after it (with the
+                    // flags after such a character); the flags of a
+                    // position that is no ideograph are never asked
+                    if fp != 0 {
+                        prev_end = p;
+                        prev_f = fp;
+                    } else {
+                        prev_end = usize::MAX;
+                    }
+                    i = p;
+                    continue;
+                }
+                // the full step at `p`
                 i = p;
-                continue;
+                f = fp;
+                prev_end = p;
+                prev_f = fpp;
             }
-            // the full step at `p`
-            i = p;
-            f = fp;
-            prev_end = p;
-            prev_f = fpp;
         }
         let pf = if prev_end == i {
             (prev_f & NO_IDEO == 0).then_some(prev_f)
