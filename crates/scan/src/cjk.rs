@@ -620,26 +620,28 @@ fn walk<const INNER: bool>(
         let b = text[i];
         if b < 0x80 {
             // skip ASCII sixteen bytes at a time (one SIMD compare), then
-            // eight
+            // eight (the first non-ASCII byte found ends both)
             i += 1;
-            while let Some(w) = text.get(i..i + 16) {
-                let mut a = [0u8; 16];
-                a.copy_from_slice(w);
-                let m = u8x16::new(a).move_mask();
-                if m != 0 {
-                    i += m.trailing_zeros() as usize;
-                    break;
+            'ascii: {
+                while let Some(w) = text.get(i..i + 16) {
+                    let mut a = [0u8; 16];
+                    a.copy_from_slice(w);
+                    let m = u8x16::new(a).move_mask();
+                    if m != 0 {
+                        i += m.trailing_zeros() as usize;
+                        break 'ascii;
+                    }
+                    i += 16;
                 }
-                i += 16;
-            }
-            while i + 8 <= n {
-                let w = u64::from_le_bytes(text[i..i + 8].try_into().unwrap_or([0; 8]));
-                let hi = w & 0x8080_8080_8080_8080;
-                if hi != 0 {
-                    i += (hi.trailing_zeros() / 8) as usize;
-                    break;
+                while i + 8 <= n {
+                    let w = u64::from_le_bytes(text[i..i + 8].try_into().unwrap_or([0; 8]));
+                    let hi = w & 0x8080_8080_8080_8080;
+                    if hi != 0 {
+                        i += (hi.trailing_zeros() / 8) as usize;
+                        break 'ascii;
+                    }
+                    i += 8;
                 }
-                i += 8;
             }
             prev_end = i;
             prev_f = NO_IDEO | CUE;
