@@ -797,7 +797,10 @@ fn walk<const INNER: bool>(
                     i = e;
                 }
                 Err(k) => {
-                    keys_upto!(k);
+                    // (most are `i + 3`: nothing jumped over)
+                    if k > i + 3 {
+                        keys_upto!(k);
+                    }
                     i = k;
                 }
             }
