@@ -477,9 +477,13 @@ fn skip_index(w: u32) -> usize {
     ((w & 0xF) | ((w >> 4) & 0x3F0)) as usize
 }
 
+/// The flags of the ideograph (U+4E00–U+9FFF) at `i`, if one is there:
+/// `t.flags` of [`ideo`], read through the walk table ([`walk_flags`]: one
+/// four-byte load where there are four bytes).
 #[inline(always)]
 fn flags_at(t: &Tables, text: &[u8], i: usize) -> Option<u32> {
-    ideo(text, i).map(|k| t.flags[k])
+    let f = walk_flags(t, text, i);
+    (f & NO_IDEO == 0).then_some(f & !A_ANY)
 }
 
 #[inline(always)]
