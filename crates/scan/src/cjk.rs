@@ -853,8 +853,8 @@ fn pass<const TAKEN: bool>(
         if fp & B_ALL == 0 {
             // `fp` is not updated here: without a "before" bit it meets no
             // pair, as the flags of what is passed would not
-            while let Some(&w) = text.get(p + 3..).and_then(<[u8]>::first_chunk::<4>) {
-                let w = u32::from_le_bytes(w);
+            while let Some(w) = text.get(p + 3..p + 7) {
+                let w = u32::from_le_bytes(w.try_into().unwrap_or([0; 4]));
                 if w & 0x00C0_C0F0 != 0x0080_80E0 {
                     break;
                 }
