@@ -856,7 +856,9 @@ fn pass<const TAKEN: bool>(
             while let Some(w) = text.get(p + 3..p + 7) {
                 let w = u32::from_le_bytes(w.try_into().unwrap_or([0; 4]));
                 if w & 0x00C0_C0F0 != 0x0080_80E0 {
-                    break;
+                    // no three-byte character follows: the run ends (and
+                    // [`past_other`] would pass nothing)
+                    return (p + 3, 0, 0, false);
                 }
                 if t.skip[skip_index(w)] >> ((w >> 16) & 63) & 1 != 0 {
                     // an ideograph with a "before" bit, or none: its flags
