@@ -729,8 +729,11 @@ fn walk<const INNER: bool>(
         if let Some(kn) = key_name
             && keys_to <= i
         {
-            if f & B_KEY != 0 {
-                find_keys(t, text, i, i + 1, kn, taken);
+            if f & B_KEY != 0
+                && let Some(l) = word_at(text, i, &t.keys)
+                && let Some(span) = kn(text, i + l)
+            {
+                taken.push(span);
             }
             keys_to = i + 1;
         }
