@@ -79,7 +79,7 @@ const SURC2: u32 = 1 << 19;
 /// shifted left by [`PAIR_SHIFT`] meets the bit of the "after" group
 /// (`A_*`) that makes the pair worth a full step.
 const PAIR_SHIFT: u32 = 5;
-/// A surname (single or compound first character).
+/// A single surname (before a given name or a title: a name candidate).
 const B_SUR: u32 = 1 << 20;
 /// The first character of a compound surname.
 const B_SURC: u32 = 1 << 21;
@@ -316,7 +316,10 @@ fn tables() -> &'static Tables {
         for f in flags.iter_mut() {
             let g = *f;
             let mut d = 0;
-            if g & (SUR1 | SUR2 | SURC) != 0 {
+            // a compound's first character that is no single surname
+            // (`完` of `完颜`) starts a name only before the compound's second
+            // ([`B_SURC`]), not before a given name (`已完成`)
+            if g & (SUR1 | SUR2) != 0 {
                 d |= B_SUR;
             }
             if g & SURC != 0 {
