@@ -1,0 +1,367 @@
+//! The tables of the name and address pass ([`super`]): the flag bits per
+//! ideograph, the character and word lists, and the lookup tables built
+//! from them once per process.
+
+use std::sync::OnceLock;
+
+use super::key6;
+
+/// Flags per ideograph (U+4E00–U+9FFF).
+pub(super) const SUR1: u32 = 1;
+pub(super) const SUR2: u32 = 1 << 1;
+/// First character of a compound surname.
+pub(super) const SURC: u32 = 1 << 2;
+pub(super) const GIVEN1: u32 = 1 << 3;
+pub(super) const GIVEN2: u32 = 1 << 4;
+/// Ends an administrative division (省 市 县 区 州 旗 盟 镇 乡).
+pub(super) const ADMIN: u32 = 1 << 5;
+/// Ends a street (路 街 道 巷 弄 村 里).
+pub(super) const STREET: u32 = 1 << 6;
+/// A unit after a number (号 栋 幢 座 层 楼 室 户 组 院 期 单).
+pub(super) const UNIT: u32 = 1 << 7;
+/// Ends a named estate or building (小区, 大厦, 花园, …).
+pub(super) const PLACE: u32 = 1 << 8;
+/// First character of a province name.
+pub(super) const PROV: u32 = 1 << 9;
+/// Never inside a name or an address (function words, verbs of prose).
+pub(super) const STOP: u32 = 1 << 10;
+/// May follow a name (说, 和, 来电, 同志, 女士, …).
+pub(super) const RIGHT: u32 = 1 << 11;
+/// May introduce a name as the last character of a word (叫, 由, 户, 人, …).
+pub(super) const LEFT: u32 = 1 << 12;
+/// Last character of a word that introduces an address (址, 在, 往, 至, 于, 为, 到).
+pub(super) const CUE: u32 = 1 << 13;
+/// First character of a title after a surname (经理, 总, 老师, …).
+pub(super) const TITLE: u32 = 1 << 14;
+/// Never inside an address (function words of prose).
+pub(super) const ASTOP: u32 = 1 << 15;
+/// A possible given-name character (tier 3; see `data/given.txt`).
+pub(super) const GIVEN3: u32 = 1 << 16;
+/// First character of a word that introduces an address ([`ADDR_CUES`]).
+pub(super) const ACUE1: u32 = 1 << 17;
+/// Second character of a province name: with [`PROV`] before it, the
+/// province list is worth comparing (`上`, `新`, `西` start many words).
+pub(super) const PROV2: u32 = 1 << 18;
+/// Second character of a compound surname.
+pub(super) const SURC2: u32 = 1 << 19;
+/// Derived bits for the walk's inner loop, which decides a position from
+/// its flags and the next character's: a bit of the "before" group (`B_*`)
+/// shifted left by [`PAIR_SHIFT`] meets the bit of the "after" group
+/// (`A_*`) that makes the pair worth a full step.
+pub(super) const PAIR_SHIFT: u32 = 5;
+/// A single surname (before a given name or a title: a name candidate).
+pub(super) const B_SUR: u32 = 1 << 20;
+/// The first character of a compound surname.
+pub(super) const B_SURC: u32 = 1 << 21;
+/// The first character of a province name or of an address cue (one bit
+/// for both: a province's first character before a cue's last, or a cue's
+/// first before a province's second, is a full step more, not another
+/// result).
+pub(super) const B_PLACE: u32 = 1 << 22;
+/// The first character of a keyword that introduces a name ([`name_keys`]).
+pub(super) const B_KEY: u32 = 1 << 23;
+/// A street character (with [`A_ANY`]: whatever follows).
+pub(super) const B_STREET: u32 = 1 << 24;
+/// Starts a given name or a title: after a surname, a name candidate.
+pub(super) const A_NAME: u32 = B_SUR << PAIR_SHIFT;
+/// The second character of a compound surname.
+pub(super) const A_SURC2: u32 = B_SURC << PAIR_SHIFT;
+/// The second character of a province name or the last of an address cue.
+pub(super) const A_PLACE: u32 = B_PLACE << PAIR_SHIFT;
+/// The second character of a keyword that introduces a name.
+pub(super) const A_KEY2: u32 = B_KEY << PAIR_SHIFT;
+/// On every entry of the walk table, ideograph or not.
+pub(super) const A_ANY: u32 = B_STREET << PAIR_SHIFT;
+/// Every "before" bit: a position without one starts no pair.
+pub(super) const B_ALL: u32 = B_SUR | B_SURC | B_PLACE | B_KEY | B_STREET;
+/// In the walk's `prev_f`, never in the table: no ideograph ends where the
+/// walk is (it has just passed ASCII or another character). With [`CUE`]
+/// set too, so an address candidate is still recorded at the run's start.
+pub(super) const NO_IDEO: u32 = 1 << 31;
+
+pub(super) const SURNAMES: &str = include_str!("../../data/surnames.txt");
+pub(super) const GIVEN: &str = include_str!("../../data/given.txt");
+pub(super) const DIVISIONS: &str = include_str!("../../data/divisions.txt");
+pub(super) const NOT_NAMES: &str = include_str!("../../data/not_names.txt");
+
+pub(super) const ADMIN_CHARS: &str = "省市县区州旗盟镇乡";
+pub(super) const STREET_CHARS: &str = "路街道巷弄村里";
+pub(super) const UNIT_CHARS: &str = "号栋幢座层楼室户组院期单";
+pub(super) const PLACE_CHARS: &str = "区厦园寓场心楼苑庄城馆府湾阁院村坊舍";
+/// Characters that never stand inside a given name.
+pub(super) const STOP_CHARS: &str = "的了是在和与及或我你他她它们这那有没不也都就还说去来到为被把将从向对给让请要会能可以着过得地之其所而但并且个些么吗呢吧啊呀哦嗯已于等时后前中上下里外内";
+/// Characters that never stand inside an address.
+pub(super) const ASTOP_CHARS: &str =
+    "址的了是在我你他她它们说把被吗呢吧啊呀哦嗯这那有没不也就还要会能";
+/// First characters of what may follow a name: `说`, `和`, `的`, `来电`,
+/// `同志`, `先生`, `女士`, `老师`, `介绍`, `主持`, `记录`, `反映`, `推荐`,
+/// `修改`, `邀请`, `加入`, `撤回`, `负责`, `担任`, `要求`, `名下`, `住在` …
+pub(super) const RIGHT_CHARS: &str = "名住说和与及等的在已于将也都是对把被给向从去来到表介主记反推修邀加撤负担要确提申签办入离女男同先老经总请让因今昨曾现为称回打收拨共处出上下报所认发做需希";
+/// The last characters of words that introduce a person: verbs (`叫`,
+/// `由`, `任命`), roles (`客户`, `代表`, `经理`, `记者`, `老师`, `员工`).
+pub(super) const LEFT_CHARS: &str = "叫由给和与及同跟请让被向据派交找问谢系户人员事友邀是为名称见将把对天者客表理任师生长官士工警督导记命选荐聘";
+pub(super) const CUE_CHARS: &str = "址在往至于为到住";
+pub(super) const TITLE_WORDS: &[&str] = &[
+    "经理",
+    "总",
+    "老师",
+    "主任",
+    "师傅",
+    "医生",
+    "先生",
+    "女士",
+    "小姐",
+    "阿姨",
+    "同学",
+    "律师",
+    "警官",
+    "局长",
+    "科长",
+    "处长",
+    "部长",
+    "院长",
+    "校长",
+    "书记",
+    "董事",
+    "工程师",
+    "队长",
+    "会计",
+    "秘书",
+    "博士",
+    "教授",
+    "大爷",
+    "大妈",
+    "叔",
+    "姐",
+    "哥",
+    "某",
+];
+/// Words that look like a surname and a given name but are none.
+pub(super) const WORDS: &[&str] = &[
+    "周一",
+    "周二",
+    "周三",
+    "周四",
+    "周五",
+    "周六",
+    "周日",
+    "周末",
+    "张三李四",
+];
+/// Words that introduce an address (the last character is in [`CUE_CHARS`]).
+pub(super) const ADDR_CUES: &[&str] = &[
+    "地址", "住址", "住在", "家住", "寄往", "送至", "位于", "改为", "址为", "搬到", "寄到", "送到",
+    "居住", "住于", "现住", "户籍", "发往", "迁至",
+];
+pub(super) const SUFFIXES: &[&str] = &[
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "特别行政区",
+    "自治区",
+    "省",
+    "市",
+];
+
+pub(super) struct Tables {
+    pub(super) flags: Vec<u32>,
+    /// The flags again for the walk's inner loop ([`walk_flags`]), indexed
+    /// by the code point less U+4000 (all a three-byte sequence with an
+    /// `E4`–`E9` lead byte can give), [`NO_IDEO`] below U+4E00; every
+    /// entry with [`A_ANY`].
+    pub(super) walk: Box<[u32; 0x8000]>,
+    /// For the inner loop's pass over ideographs that start nothing, no
+    /// decode: indexed by [`skip_index`] of a three-byte sequence (the lead
+    /// byte's low four bits and the second byte's low six), a bit per
+    /// third byte's low six bits, set where the walk must look closer: an
+    /// ideograph with a "before" bit (`B_*`), anything below U+4E00, and
+    /// every lead byte outside `E4`–`E9`.
+    pub(super) skip: Box<[u64; 1024]>,
+    /// Compound surnames (two ideographs), packed by [`key6`], sorted.
+    pub(super) compounds: Vec<u64>,
+    pub(super) provinces: Vec<&'static str>,
+    /// Words of a name's shape that are none, packed ([`pack`]) and
+    /// sorted: `data/not_names.txt`, place names, [`WORDS`].
+    pub(super) not_names: Vec<u128>,
+    /// The keywords that introduce a name ([`name_keys`]).
+    pub(super) keys: Vec<&'static str>,
+}
+
+/// The keywords after which a name is read (`姓名`, `联系人`, …: those of
+/// the detector's keyword table that introduce a name). The walk finds them
+/// as it passes (each is two or more ideographs, and none overlaps another:
+/// no keyword's end is another's start), so no separate search is needed.
+pub(crate) fn name_keys() -> impl Iterator<Item = &'static str> {
+    crate::lexer::KEYWORDS
+        .iter()
+        .filter(|k| k.1 & crate::lexer::ctx::NAME_INTRO != 0)
+        .map(|k| k.0)
+}
+
+/// Up to 15 bytes and their length in one number (longer: `None`).
+pub(super) fn pack(b: &[u8]) -> Option<u128> {
+    if b.len() > 15 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    k[15] = b.len() as u8;
+    Some(u128::from_le_bytes(k))
+}
+
+pub(super) fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+#[inline]
+pub(super) fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut flags = vec![0u32; 0xA000 - 0x4E00];
+        let mut set = |s: &str, f: u32| {
+            for c in s.chars() {
+                let u = c as usize;
+                if (0x4E00..0xA000).contains(&u) {
+                    flags[u - 0x4E00] |= f;
+                }
+            }
+        };
+        let mut sur = data_lines(SURNAMES);
+        let (s1, s2, sc) = (
+            sur.next().unwrap_or(""),
+            sur.next().unwrap_or(""),
+            sur.next().unwrap_or(""),
+        );
+        set(s2, SUR2);
+        set(s1, SUR1);
+        let compounds: Vec<&'static str> = sc.split_whitespace().collect();
+        for c in &compounds {
+            set(c.get(..3).unwrap_or(""), SURC);
+            set(c.get(3..6).unwrap_or(""), SURC2);
+        }
+        let mut compounds: Vec<u64> = compounds
+            .iter()
+            .filter_map(|c| key6(c.as_bytes(), 0))
+            .collect();
+        compounds.sort_unstable();
+        compounds.dedup();
+        let mut given = data_lines(GIVEN);
+        let (g1, g2, g3) = (
+            given.next().unwrap_or(""),
+            given.next().unwrap_or(""),
+            given.next().unwrap_or(""),
+        );
+        set(g3, GIVEN3);
+        set(g2, GIVEN2);
+        set(g1, GIVEN1);
+        set(ADMIN_CHARS, ADMIN);
+        set(STREET_CHARS, STREET);
+        set(UNIT_CHARS, UNIT);
+        set(PLACE_CHARS, PLACE);
+        set(STOP_CHARS, STOP);
+        set(ASTOP_CHARS, ASTOP);
+        set(RIGHT_CHARS, RIGHT);
+        set(LEFT_CHARS, LEFT);
+        set(CUE_CHARS, CUE);
+        for t in TITLE_WORDS {
+            set(t.get(..3).unwrap_or(""), TITLE);
+        }
+        let mut div = data_lines(DIVISIONS);
+        let provinces: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
+        for p in &provinces {
+            set(p.get(..3).unwrap_or(""), PROV);
+            set(p.get(3..6).unwrap_or(""), PROV2);
+        }
+        let places: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
+        for c in ADDR_CUES {
+            set(c.get(..3).unwrap_or(""), ACUE1);
+        }
+        // given-name flags on stop characters would let names run into prose
+        for f in flags.iter_mut() {
+            if *f & STOP != 0 {
+                *f &= !(GIVEN1 | GIVEN2 | GIVEN3);
+            }
+        }
+        // the pair bits of the walk's inner loop, from the flags above
+        for f in flags.iter_mut() {
+            let g = *f;
+            let mut d = 0;
+            // a compound's first character that is no single surname
+            // (`完` of `完颜`) starts a name only before the compound's second
+            // ([`B_SURC`]), not before a given name (`已完成`)
+            if g & (SUR1 | SUR2) != 0 {
+                d |= B_SUR;
+            }
+            if g & SURC != 0 {
+                d |= B_SURC;
+            }
+            if g & (PROV | ACUE1) != 0 {
+                d |= B_PLACE;
+            }
+            if g & STREET != 0 {
+                d |= B_STREET;
+            }
+            if g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) != 0 {
+                d |= A_NAME;
+            }
+            if g & SURC2 != 0 {
+                d |= A_SURC2;
+            }
+            if g & (PROV2 | CUE) != 0 {
+                d |= A_PLACE;
+            }
+            *f |= d;
+        }
+        let keys: Vec<&'static str> = name_keys().collect();
+        for k in &keys {
+            let (a, b) = (k.get(..3).unwrap_or(""), k.get(3..6).unwrap_or(""));
+            for (c, bit) in [(a, B_KEY), (b, A_KEY2)] {
+                if let Some(u) = c.chars().next().map(|c| c as usize)
+                    && (0x4E00..0xA000).contains(&u)
+                {
+                    flags[u - 0x4E00] |= bit;
+                }
+            }
+        }
+        let mut not_names: Vec<u128> = data_lines(NOT_NAMES)
+            .flat_map(str::split_whitespace)
+            .chain(places.iter().copied())
+            .chain(provinces.iter().copied())
+            .chain(WORDS.iter().copied())
+            .filter_map(|w| pack(w.as_bytes()))
+            .collect();
+        not_names.sort_unstable();
+        not_names.dedup();
+        let mut walk = vec![NO_IDEO | A_ANY; 0x8000];
+        for (w, f) in walk[0xE00..].iter_mut().zip(&flags) {
+            *w = f | A_ANY;
+        }
+        let walk: Box<[u32; 0x8000]> = walk
+            .into_boxed_slice()
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("the walk table has 0x8000 entries"));
+        // all bits set but for the ideographs (U+4E00–U+9FFF) without a
+        // "before" bit
+        let mut skip = Box::new([u64::MAX; 1024]);
+        for u in (0x4E00..0xA000).step_by(64) {
+            skip[(u >> 12) | ((u >> 2) & 0x3F0)] = 0;
+        }
+        for (k, f) in flags.iter().enumerate() {
+            if f & B_ALL != 0 {
+                let u = 0x4E00 + k;
+                skip[(u >> 12) | ((u >> 2) & 0x3F0)] |= 1 << (u & 63);
+            }
+        }
+        Tables {
+            flags,
+            walk,
+            skip,
+            compounds,
+            provinces,
+            not_names,
+            keys,
+        }
+    })
+}
