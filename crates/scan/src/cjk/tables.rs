@@ -164,19 +164,20 @@ pub(super) const SUFFIXES: &[&str] = &[
 ];
 
 pub(super) struct Tables {
-    pub(super) flags: Vec<u32>,
+    /// The flags per ideograph, indexed by the code point less U+4E00.
+    pub(super) flags: &'static [u32; NF],
     /// The flags again for the walk's inner loop ([`walk_flags`]), indexed
     /// by the code point less U+4000 (all a three-byte sequence with an
     /// `E4`–`E9` lead byte can give), [`NO_IDEO`] below U+4E00; every
     /// entry with [`A_ANY`].
-    pub(super) walk: Box<[u32; 0x8000]>,
+    pub(super) walk: &'static [u32; 0x8000],
     /// For the inner loop's pass over ideographs that start nothing, no
     /// decode: indexed by [`skip_index`] of a three-byte sequence (the lead
     /// byte's low four bits and the second byte's low six), a bit per
     /// third byte's low six bits, set where the walk must look closer: an
     /// ideograph with a "before" bit (`B_*`), anything below U+4E00, and
     /// every lead byte outside `E4`–`E9`.
-    pub(super) skip: Box<[u64; 1024]>,
+    pub(super) skip: &'static [u64; 1024],
     /// Compound surnames (two ideographs), packed by [`key6`], sorted.
     pub(super) compounds: Vec<u64>,
     pub(super) provinces: Vec<&'static str>,
@@ -215,10 +216,289 @@ pub(super) fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> 
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
+/// The number of ideographs (U+4E00–U+9FFF) in the flag table.
+pub(super) const NF: usize = 0xA000 - 0x4E00;
+
+/// The flag table, built at compile time ([`const_flags`]).
+const FLAGS_C: [u32; NF] = const_flags();
+static FLAGS: [u32; NF] = FLAGS_C;
+static WALK: [u32; 0x8000] = const_walk(&FLAGS_C);
+static SKIP: [u64; 1024] = const_skip(&FLAGS_C);
+
+/// The code point of the three-byte UTF-8 sequence at `s[i..]`, if one is
+/// there.
+const fn char3(s: &[u8], i: usize) -> Option<usize> {
+    if i + 3 > s.len() || s[i] & 0xF0 != 0xE0 || s[i + 1] & 0xC0 != 0x80 || s[i + 2] & 0xC0 != 0x80
+    {
+        return None;
+    }
+    Some(
+        ((s[i] as usize & 0x0F) << 12)
+            | ((s[i + 1] as usize & 0x3F) << 6)
+            | (s[i + 2] as usize & 0x3F),
+    )
+}
+
+/// `f` on the ideograph at `s[i..]` if one starts there and ends by `end`.
+const fn set_at(flags: &mut [u32; NF], s: &[u8], i: usize, end: usize, f: u32) {
+    if i + 3 <= end
+        && let Some(u) = char3(s, i)
+        && u >= 0x4E00
+        && u < 0xA000
+    {
+        flags[u - 0x4E00] |= f;
+    }
+}
+
+/// `f` on every ideograph of `s[a..b]` (valid UTF-8), character by
+/// character.
+const fn set_all(flags: &mut [u32; NF], s: &[u8], a: usize, b: usize, f: u32) {
+    let mut i = a;
+    while i < b {
+        let c = s[i];
+        let n = if c < 0x80 {
+            1
+        } else if c & 0xE0 == 0xC0 {
+            2
+        } else if c & 0xF0 == 0xE0 {
+            3
+        } else {
+            4
+        };
+        if n == 3 {
+            set_at(flags, s, i, b, f);
+        }
+        i += n;
+    }
+}
+
+/// For each word of `s[a..b]` (split at spaces): `f1` on its first
+/// ideograph (bytes 0–2), `f2` on its second (bytes 3–5).
+const fn set_words(flags: &mut [u32; NF], s: &[u8], a: usize, b: usize, f1: u32, f2: u32) {
+    let mut i = a;
+    while i < b {
+        while i < b && s[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let w = i;
+        while i < b && !s[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i > w {
+            set_at(flags, s, w, i, f1);
+            set_at(flags, s, w + 3, i, f2);
+        }
+    }
+}
+
+/// The byte range of the `n`th data line of `s` (as [`data_lines`]: trimmed,
+/// neither empty nor a `#` comment; the data hold no whitespace but ASCII),
+/// empty if there are fewer.
+const fn data_line(s: &[u8], n: usize) -> (usize, usize) {
+    let (mut i, mut k) = (0, 0);
+    while i < s.len() {
+        let mut e = i;
+        while e < s.len() && s[e] != b'\n' {
+            e += 1;
+        }
+        let (mut a, mut b) = (i, e);
+        while a < b && s[a].is_ascii_whitespace() {
+            a += 1;
+        }
+        while b > a && s[b - 1].is_ascii_whitespace() {
+            b -= 1;
+        }
+        if a < b && s[a] != b'#' {
+            if k == n {
+                return (a, b);
+            }
+            k += 1;
+        }
+        i = e + 1;
+    }
+    (0, 0)
+}
+
+/// The flags of every ideograph, from the data files and the lists above
+/// (evaluated by the compiler: a scan pays nothing for it).
+const fn const_flags() -> [u32; NF] {
+    let mut flags = [0u32; NF];
+    let sur = SURNAMES.as_bytes();
+    let (a, b) = data_line(sur, 0);
+    set_all(&mut flags, sur, a, b, SUR1);
+    let (a, b) = data_line(sur, 1);
+    set_all(&mut flags, sur, a, b, SUR2);
+    let (a, b) = data_line(sur, 2);
+    set_words(&mut flags, sur, a, b, SURC, SURC2);
+    let given = GIVEN.as_bytes();
+    let tiers = [GIVEN1, GIVEN2, GIVEN3];
+    let mut k = 0;
+    while k < 3 {
+        let (a, b) = data_line(given, k);
+        set_all(&mut flags, given, a, b, tiers[k]);
+        k += 1;
+    }
+    let chars: [(&str, u32); 9] = [
+        (ADMIN_CHARS, ADMIN),
+        (STREET_CHARS, STREET),
+        (UNIT_CHARS, UNIT),
+        (PLACE_CHARS, PLACE),
+        (STOP_CHARS, STOP),
+        (ASTOP_CHARS, ASTOP),
+        (RIGHT_CHARS, RIGHT),
+        (LEFT_CHARS, LEFT),
+        (CUE_CHARS, CUE),
+    ];
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k].0.as_bytes();
+        set_all(&mut flags, c, 0, c.len(), chars[k].1);
+        k += 1;
+    }
+    let mut k = 0;
+    while k < TITLE_WORDS.len() {
+        let w = TITLE_WORDS[k].as_bytes();
+        set_at(&mut flags, w, 0, w.len(), TITLE);
+        k += 1;
+    }
+    let div = DIVISIONS.as_bytes();
+    let (a, b) = data_line(div, 0);
+    set_words(&mut flags, div, a, b, PROV, PROV2);
+    let mut k = 0;
+    while k < ADDR_CUES.len() {
+        let w = ADDR_CUES[k].as_bytes();
+        set_at(&mut flags, w, 0, w.len(), ACUE1);
+        k += 1;
+    }
+    // given-name flags on stop characters would let names run into prose
+    let mut k = 0;
+    while k < NF {
+        if flags[k] & STOP != 0 {
+            flags[k] &= !(GIVEN1 | GIVEN2 | GIVEN3);
+        }
+        k += 1;
+    }
+    // the pair bits of the walk's inner loop, from the flags above
+    let mut k = 0;
+    while k < NF {
+        let g = flags[k];
+        let mut d = 0;
+        // a compound's first character that is no single surname
+        // (`完` of `完颜`) starts a name only before the compound's second
+        // ([`B_SURC`]), not before a given name (`已完成`)
+        if g & (SUR1 | SUR2) != 0 {
+            d |= B_SUR;
+        }
+        if g & SURC != 0 {
+            d |= B_SURC;
+        }
+        if g & (PROV | ACUE1) != 0 {
+            d |= B_PLACE;
+        }
+        if g & STREET != 0 {
+            d |= B_STREET;
+        }
+        if g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) != 0 {
+            d |= A_NAME;
+        }
+        if g & SURC2 != 0 {
+            d |= A_SURC2;
+        }
+        if g & (PROV2 | CUE) != 0 {
+            d |= A_PLACE;
+        }
+        flags[k] = g | d;
+        k += 1;
+    }
+    // the keywords that introduce a name ([`name_keys`])
+    let keys = crate::lexer::KEYWORDS;
+    let mut k = 0;
+    while k < keys.len() {
+        if keys[k].1 & crate::lexer::ctx::NAME_INTRO != 0 {
+            let w = keys[k].0.as_bytes();
+            set_at(&mut flags, w, 0, w.len(), B_KEY);
+            set_at(&mut flags, w, 3, w.len(), A_KEY2);
+        }
+        k += 1;
+    }
+    flags
+}
+
+/// [`Tables::walk`] from the flags.
+const fn const_walk(flags: &[u32; NF]) -> [u32; 0x8000] {
+    let mut walk = [NO_IDEO | A_ANY; 0x8000];
+    let mut k = 0;
+    while k < NF {
+        walk[0xE00 + k] = flags[k] | A_ANY;
+        k += 1;
+    }
+    walk
+}
+
+/// [`Tables::skip`] from the flags: all bits set but for the ideographs
+/// (U+4E00–U+9FFF) without a "before" bit.
+const fn const_skip(flags: &[u32; NF]) -> [u64; 1024] {
+    let mut skip = [u64::MAX; 1024];
+    let mut u = 0x4E00;
+    while u < 0xA000 {
+        skip[(u >> 12) | ((u >> 2) & 0x3F0)] = 0;
+        u += 64;
+    }
+    let mut k = 0;
+    while k < NF {
+        if flags[k] & B_ALL != 0 {
+            let u = 0x4E00 + k;
+            skip[(u >> 12) | ((u >> 2) & 0x3F0)] |= 1 << (u & 63);
+        }
+        k += 1;
+    }
+    skip
+}
+
 #[inline]
 pub(super) fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
+        let mut sur = data_lines(SURNAMES);
+        let sc = sur.nth(2).unwrap_or("");
+        let mut compounds: Vec<u64> = sc
+            .split_whitespace()
+            .filter_map(|c| key6(c.as_bytes(), 0))
+            .collect();
+        compounds.sort_unstable();
+        compounds.dedup();
+        let mut div = data_lines(DIVISIONS);
+        let provinces: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
+        let places: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
+        let keys: Vec<&'static str> = name_keys().collect();
+        let mut not_names: Vec<u128> = data_lines(NOT_NAMES)
+            .flat_map(str::split_whitespace)
+            .chain(places.iter().copied())
+            .chain(provinces.iter().copied())
+            .chain(WORDS.iter().copied())
+            .filter_map(|w| pack(w.as_bytes()))
+            .collect();
+        not_names.sort_unstable();
+        not_names.dedup();
+        Tables {
+            flags: &FLAGS,
+            walk: &WALK,
+            skip: &SKIP,
+            compounds,
+            provinces,
+            not_names,
+            keys,
+        }
+    })
+}
+
+/// The three character tables as the code before [`FLAGS`] built them at
+/// run time (from the same data, by `str` methods): the reference the
+/// compile-time build is tested against.
+#[cfg(test)]
+#[allow(clippy::type_complexity)]
+pub(super) fn char_tables_at_run_time() -> (Vec<u32>, Box<[u32; 0x8000]>, Box<[u64; 1024]>) {
+    {
         let mut flags = vec![0u32; 0xA000 - 0x4E00];
         let mut set = |s: &str, f: u32| {
             for c in s.chars() {
@@ -241,12 +521,6 @@ pub(super) fn tables() -> &'static Tables {
             set(c.get(..3).unwrap_or(""), SURC);
             set(c.get(3..6).unwrap_or(""), SURC2);
         }
-        let mut compounds: Vec<u64> = compounds
-            .iter()
-            .filter_map(|c| key6(c.as_bytes(), 0))
-            .collect();
-        compounds.sort_unstable();
-        compounds.dedup();
         let mut given = data_lines(GIVEN);
         let (g1, g2, g3) = (
             given.next().unwrap_or(""),
@@ -274,7 +548,6 @@ pub(super) fn tables() -> &'static Tables {
             set(p.get(..3).unwrap_or(""), PROV);
             set(p.get(3..6).unwrap_or(""), PROV2);
         }
-        let places: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
         for c in ADDR_CUES {
             set(c.get(..3).unwrap_or(""), ACUE1);
         }
@@ -325,15 +598,6 @@ pub(super) fn tables() -> &'static Tables {
                 }
             }
         }
-        let mut not_names: Vec<u128> = data_lines(NOT_NAMES)
-            .flat_map(str::split_whitespace)
-            .chain(places.iter().copied())
-            .chain(provinces.iter().copied())
-            .chain(WORDS.iter().copied())
-            .filter_map(|w| pack(w.as_bytes()))
-            .collect();
-        not_names.sort_unstable();
-        not_names.dedup();
         let mut walk = vec![NO_IDEO | A_ANY; 0x8000];
         for (w, f) in walk[0xE00..].iter_mut().zip(&flags) {
             *w = f | A_ANY;
@@ -354,14 +618,24 @@ pub(super) fn tables() -> &'static Tables {
                 skip[(u >> 12) | ((u >> 2) & 0x3F0)] |= 1 << (u & 63);
             }
         }
-        Tables {
-            flags,
-            walk,
-            skip,
-            compounds,
-            provinces,
-            not_names,
-            keys,
-        }
-    })
+        (flags, walk, skip)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compile_time_tables_as_built_at_run_time() {
+        let (flags, walk, skip) = char_tables_at_run_time();
+        assert_eq!(flags.len(), NF);
+        assert!(flags.iter().zip(&FLAGS).all(|(a, b)| a == b));
+        assert!(walk.iter().zip(&WALK).all(|(a, b)| a == b));
+        assert!(skip.iter().zip(&SKIP).all(|(a, b)| a == b));
+        // the data set something: a surname, a given name, a province
+        assert!(FLAGS.iter().filter(|f| *f & SUR1 != 0).count() > 50);
+        assert!(FLAGS.iter().filter(|f| *f & GIVEN1 != 0).count() > 50);
+        assert!(FLAGS.iter().filter(|f| *f & PROV != 0).count() > 10);
+    }
 }
