@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+#[cfg(test)]
 use super::key6;
 
 /// Flags per ideograph (U+4E00–U+9FFF).
@@ -165,19 +166,19 @@ pub(super) const SUFFIXES: &[&str] = &[
 
 pub(super) struct Tables {
     /// The flags per ideograph, indexed by the code point less U+4E00.
-    pub(super) flags: &'static [u32; NF],
+    pub(super) flags: Vec<u32>,
     /// The flags again for the walk's inner loop ([`walk_flags`]), indexed
     /// by the code point less U+4000 (all a three-byte sequence with an
     /// `E4`–`E9` lead byte can give), [`NO_IDEO`] below U+4E00; every
     /// entry with [`A_ANY`].
-    pub(super) walk: &'static [u32; 0x8000],
+    pub(super) walk: Box<[u32; 0x8000]>,
     /// For the inner loop's pass over ideographs that start nothing, no
     /// decode: indexed by [`skip_index`] of a three-byte sequence (the lead
     /// byte's low four bits and the second byte's low six), a bit per
     /// third byte's low six bits, set where the walk must look closer: an
     /// ideograph with a "before" bit (`B_*`), anything below U+4E00, and
     /// every lead byte outside `E4`–`E9`.
-    pub(super) skip: &'static [u64; 1024],
+    pub(super) skip: Box<[u64; 1024]>,
     /// Compound surnames (two ideographs), packed by [`key6`], sorted.
     pub(super) compounds: Vec<u64>,
     pub(super) provinces: Vec<&'static str>,
@@ -455,38 +456,200 @@ const fn const_skip(flags: &[u32; NF]) -> [u64; 1024] {
     skip
 }
 
+/// [`pack`] of `s[a..b]` (at most 15 bytes).
+const fn pack_const(s: &[u8], a: usize, b: usize) -> u128 {
+    let mut k = [0u8; 16];
+    let mut i = a;
+    while i < b {
+        k[i - a] = s[i];
+        i += 1;
+    }
+    k[15] = (b - a) as u8;
+    u128::from_le_bytes(k)
+}
+
+/// Each word of `s[a..b]` (split at spaces) of `min`–`max` bytes, packed
+/// ([`pack`] with `max` 15, the first six bytes as [`key6`] with `min` 6),
+/// into `out` from `n` on (as far as it goes); the count after them.
+const fn push_words<const N: usize>(
+    out: &mut [u128; N],
+    mut n: usize,
+    s: &[u8],
+    (a, b): (usize, usize),
+    six: bool,
+) -> usize {
+    let mut i = a;
+    while i < b {
+        while i < b && s[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let w = i;
+        while i < b && !s[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let ok = if six {
+            i >= w + 6
+        } else {
+            i > w && i - w <= 15
+        };
+        if ok {
+            if n < N {
+                out[n] = if six {
+                    pack_const(s, w, w + 6) & 0xFFFF_FFFF_FFFF
+                } else {
+                    pack_const(s, w, i)
+                };
+            }
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The words of [`Tables::not_names`] before sorting (as many as fit in
+/// `N`) and their count.
+const fn not_names_raw<const N: usize>() -> ([u128; N], usize) {
+    let mut out = [0u128; N];
+    let mut n = 0;
+    // every data line of `not_names.txt`, in one pass
+    let s = NOT_NAMES.as_bytes();
+    let mut i = 0;
+    while i < s.len() {
+        let mut e = i;
+        while e < s.len() && s[e] != b'\n' {
+            e += 1;
+        }
+        let (mut a, mut b) = (i, e);
+        while a < b && s[a].is_ascii_whitespace() {
+            a += 1;
+        }
+        while b > a && s[b - 1].is_ascii_whitespace() {
+            b -= 1;
+        }
+        if a < b && s[a] != b'#' {
+            n = push_words(&mut out, n, s, (a, b), false);
+        }
+        i = e + 1;
+    }
+    let d = DIVISIONS.as_bytes();
+    n = push_words(&mut out, n, d, data_line(d, 1), false);
+    n = push_words(&mut out, n, d, data_line(d, 0), false);
+    let mut k = 0;
+    while k < WORDS.len() {
+        let w = WORDS[k].as_bytes();
+        n = push_words(&mut out, n, w, (0, w.len()), false);
+        k += 1;
+    }
+    (out, n)
+}
+
+/// The compound surnames ([`key6`]) before sorting, and their count.
+const fn compounds_raw<const N: usize>() -> ([u128; N], usize) {
+    let mut out = [0u128; N];
+    let s = SURNAMES.as_bytes();
+    let n = push_words(&mut out, 0, s, data_line(s, 2), true);
+    (out, n)
+}
+
+/// `a` sorted (heapsort: a few comparisons per element, for the compiler's
+/// evaluation).
+const fn sorted<const N: usize>(mut a: [u128; N]) -> [u128; N] {
+    const fn sift(a: &mut [u128], mut r: usize, end: usize) {
+        loop {
+            let mut c = 2 * r + 1;
+            if c >= end {
+                return;
+            }
+            if c + 1 < end && a[c + 1] > a[c] {
+                c += 1;
+            }
+            if a[r] >= a[c] {
+                return;
+            }
+            let t = a[r];
+            a[r] = a[c];
+            a[c] = t;
+            r = c;
+        }
+    }
+    let mut i = N / 2;
+    while i > 0 {
+        i -= 1;
+        sift(&mut a, i, N);
+    }
+    let mut end = N;
+    while end > 1 {
+        end -= 1;
+        let t = a[0];
+        a[0] = a[end];
+        a[end] = t;
+        sift(&mut a, 0, end);
+    }
+    a
+}
+
+/// The number of distinct values of sorted `a`.
+const fn distinct(a: &[u128]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < a.len() {
+        if i == 0 || a[i] != a[i - 1] {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The distinct values of sorted `a` (`M` of them).
+const fn dedup<const N: usize, const M: usize>(a: &[u128; N]) -> [u128; M] {
+    let mut out = [0u128; M];
+    let (mut i, mut n) = (0, 0);
+    while i < N {
+        if i == 0 || a[i] != a[i - 1] {
+            out[n] = a[i];
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+const NN_RAW: usize = not_names_raw::<0>().1;
+const NN_SORTED: [u128; NN_RAW] = sorted(not_names_raw::<NN_RAW>().0);
+const NN: usize = distinct(&NN_SORTED);
+/// [`Tables::not_names`], built at compile time.
+static NOT_NAMES_T: [u128; NN] = dedup(&NN_SORTED);
+
+const NC_RAW: usize = compounds_raw::<0>().1;
+const NC_SORTED: [u128; NC_RAW] = sorted(compounds_raw::<NC_RAW>().0);
+const NC: usize = distinct(&NC_SORTED);
+/// [`Tables::compounds`], built at compile time.
+static COMPOUNDS: [u64; NC] = {
+    let d: [u128; NC] = dedup(&NC_SORTED);
+    let mut out = [0u64; NC];
+    let mut i = 0;
+    while i < NC {
+        out[i] = d[i] as u64;
+        i += 1;
+    }
+    out
+};
+
 #[inline]
 pub(super) fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
-        let mut sur = data_lines(SURNAMES);
-        let sc = sur.nth(2).unwrap_or("");
-        let mut compounds: Vec<u64> = sc
-            .split_whitespace()
-            .filter_map(|c| key6(c.as_bytes(), 0))
-            .collect();
-        compounds.sort_unstable();
-        compounds.dedup();
         let mut div = data_lines(DIVISIONS);
         let provinces: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
-        let places: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
         let keys: Vec<&'static str> = name_keys().collect();
-        let mut not_names: Vec<u128> = data_lines(NOT_NAMES)
-            .flat_map(str::split_whitespace)
-            .chain(places.iter().copied())
-            .chain(provinces.iter().copied())
-            .chain(WORDS.iter().copied())
-            .filter_map(|w| pack(w.as_bytes()))
-            .collect();
-        not_names.sort_unstable();
-        not_names.dedup();
         Tables {
-            flags: &FLAGS,
-            walk: &WALK,
-            skip: &SKIP,
-            compounds,
+            flags: FLAGS.to_vec(),
+            walk: Box::new(WALK),
+            skip: Box::new(SKIP),
+            compounds: COMPOUNDS.to_vec(),
             provinces,
-            not_names,
+            not_names: NOT_NAMES_T.to_vec(),
             keys,
         }
     })
@@ -622,6 +785,32 @@ pub(super) fn char_tables_at_run_time() -> (Vec<u32>, Box<[u32; 0x8000]>, Box<[u
     }
 }
 
+/// [`Tables::compounds`] and [`Tables::not_names`] as the code before
+/// [`COMPOUNDS`] and [`NOT_NAMES_T`] built them at run time.
+#[cfg(test)]
+pub(super) fn word_tables_at_run_time() -> (Vec<u64>, Vec<u128>) {
+    let sc = data_lines(SURNAMES).nth(2).unwrap_or("");
+    let mut compounds: Vec<u64> = sc
+        .split_whitespace()
+        .filter_map(|c| key6(c.as_bytes(), 0))
+        .collect();
+    compounds.sort_unstable();
+    compounds.dedup();
+    let mut div = data_lines(DIVISIONS);
+    let provinces: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
+    let places: Vec<&'static str> = div.next().unwrap_or("").split_whitespace().collect();
+    let mut not_names: Vec<u128> = data_lines(NOT_NAMES)
+        .flat_map(str::split_whitespace)
+        .chain(places.iter().copied())
+        .chain(provinces.iter().copied())
+        .chain(WORDS.iter().copied())
+        .filter_map(|w| pack(w.as_bytes()))
+        .collect();
+    not_names.sort_unstable();
+    not_names.dedup();
+    (compounds, not_names)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -633,6 +822,10 @@ mod tests {
         assert!(flags.iter().zip(&FLAGS).all(|(a, b)| a == b));
         assert!(walk.iter().zip(&WALK).all(|(a, b)| a == b));
         assert!(skip.iter().zip(&SKIP).all(|(a, b)| a == b));
+        let (compounds, not_names) = word_tables_at_run_time();
+        assert_eq!(compounds, COMPOUNDS);
+        assert_eq!(not_names, NOT_NAMES_T);
+        assert!(compounds.len() > 40 && not_names.len() > 1000);
         // the data set something: a surname, a given name, a province
         assert!(FLAGS.iter().filter(|f| *f & SUR1 != 0).count() > 50);
         assert!(FLAGS.iter().filter(|f| *f & GIVEN1 != 0).count() > 50);
