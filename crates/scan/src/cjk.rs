@@ -438,6 +438,21 @@ fn walk<const INNER: bool>(
                 i += 3;
                 continue;
             }
+            // a single surname (not before a title) needs a second given-name
+            // character after the first, or, after a boundary or a word that
+            // introduces a person, what closes a one-character given name
+            // there; with neither, [`name_scored`] finds none (`录成功，`,
+            // `络安全法`)
+            if f & SURC == 0 && nx.is_some_and(|g| g & TITLE == 0) {
+                let n2 = flags_at(t, text, i + 6);
+                let left = pf.is_none_or(|p| p & LEFT != 0);
+                if n2.map_or(!left, |g| {
+                    g & (GIVEN1 | GIVEN2 | GIVEN3) == 0 && !(left && g & RIGHT != 0)
+                }) {
+                    i += 3;
+                    continue;
+                }
+            }
             match name(t, text, i, f, pf) {
                 Ok(e) => {
                     // the names after keywords that start before `e`
