@@ -545,7 +545,17 @@ fn pass<const TAKEN: bool>(
             }
         }
         let g = walk_flags(t, text, p + 3);
-        if (fp << PAIR_SHIFT) & g & pair != 0 {
+        let m = (fp << PAIR_SHIFT) & g & pair;
+        // a single surname before a given name where only the name could
+        // start (not at the loop's first position, not at a cue character):
+        // its full step would find that no given name ends after it
+        // ([`no_given_end`]) and do nothing else
+        if m != 0
+            && !(m == A_NAME
+                && p != i
+                && fp & (CUE | ACUE1) == 0
+                && no_given_end(t, text, p, fp, Some(g), Some(walk_flags(t, text, p - 3))))
+        {
             return (p, fp, before(p), true);
         }
         p += 3;
