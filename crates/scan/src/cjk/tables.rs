@@ -221,10 +221,9 @@ pub(super) fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> 
 pub(super) const NF: usize = 0xA000 - 0x4E00;
 
 /// The flag table, built at compile time ([`const_flags`]).
-const FLAGS_C: [u32; NF] = const_flags();
-static FLAGS: [u32; NF] = FLAGS_C;
-static WALK: [u32; 0x8000] = const_walk(&FLAGS_C);
-static SKIP: [u64; 1024] = const_skip(&FLAGS_C);
+static FLAGS: [u32; NF] = const_flags();
+static WALK: [u32; 0x8000] = const_walk(&FLAGS);
+static SKIP: [u64; 1024] = const_skip(&FLAGS);
 
 /// The code point of the three-byte UTF-8 sequence at `s[i..]`, if one is
 /// there.
@@ -616,13 +615,13 @@ const fn dedup<const N: usize, const M: usize>(a: &[u128; N]) -> [u128; M] {
 }
 
 const NN_RAW: usize = not_names_raw::<0>().1;
-const NN_SORTED: [u128; NN_RAW] = sorted(not_names_raw::<NN_RAW>().0);
+static NN_SORTED: [u128; NN_RAW] = sorted(not_names_raw::<NN_RAW>().0);
 const NN: usize = distinct(&NN_SORTED);
 /// [`Tables::not_names`], built at compile time.
 static NOT_NAMES_T: [u128; NN] = dedup(&NN_SORTED);
 
 const NC_RAW: usize = compounds_raw::<0>().1;
-const NC_SORTED: [u128; NC_RAW] = sorted(compounds_raw::<NC_RAW>().0);
+static NC_SORTED: [u128; NC_RAW] = sorted(compounds_raw::<NC_RAW>().0);
 const NC: usize = distinct(&NC_SORTED);
 /// [`Tables::compounds`], built at compile time.
 static COMPOUNDS: [u64; NC] = {
