@@ -325,8 +325,8 @@ fn walk<const INNER: bool>(
         // bit, no cue): its full step would only record an address
         // candidate (not at a stop character), so the inner loop starts
         // there, unless a name after a keyword does
-        let lone = prev_f & block != 0 && prev_f & NO_IDEO != 0 && f & (B_ALL | CUE) == 0;
-        if INNER && prev_end == i && (prev_f & block == 0 || lone) {
+        let lone = f & (B_ALL | CUE) == 0 && prev_f & NO_IDEO != 0 && prev_f & block != 0;
+        if INNER && prev_end == i && (lone || prev_f & block == 0) {
             let tstart = if !taken.is_empty() {
                 while tk < taken.len() && taken[tk].1 <= i {
                     tk += 1;
