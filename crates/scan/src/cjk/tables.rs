@@ -167,19 +167,19 @@ pub(super) const SUFFIXES: &[&str] = &[
 pub(super) struct Tables {
     /// The flags per ideograph, indexed by the code point less U+4E00.
     pub(super) flags: Vec<u32>,
-    /// The flags again for the walk's inner loop ([`walk_flags`]), indexed
+    /// The flags again for the walk's inner loop ([`walk_flags`](super::walk_flags)), indexed
     /// by the code point less U+4000 (all a three-byte sequence with an
     /// `E4`–`E9` lead byte can give), [`NO_IDEO`] below U+4E00; every
     /// entry with [`A_ANY`].
     pub(super) walk: Box<[u32; 0x8000]>,
     /// For the inner loop's pass over ideographs that start nothing, no
-    /// decode: indexed by [`skip_index`] of a three-byte sequence (the lead
+    /// decode: indexed by [`skip_index`](super::skip_index) of a three-byte sequence (the lead
     /// byte's low four bits and the second byte's low six), a bit per
     /// third byte's low six bits, set where the walk must look closer: an
     /// ideograph with a "before" bit (`B_*`), anything below U+4E00, and
     /// every lead byte outside `E4`–`E9`.
     pub(super) skip: Box<[u64; 1024]>,
-    /// Compound surnames (two ideographs), packed by [`key6`], sorted.
+    /// Compound surnames (two ideographs), packed by [`key6`](super::key6), sorted.
     pub(super) compounds: Vec<u64>,
     pub(super) provinces: Vec<&'static str>,
     /// Words of a name's shape that are none, packed ([`pack`]) and
@@ -468,7 +468,7 @@ const fn pack_const(s: &[u8], a: usize, b: usize) -> u128 {
 }
 
 /// Each word of `s[a..b]` (split at spaces) of `min`–`max` bytes, packed
-/// ([`pack`] with `max` 15, the first six bytes as [`key6`] with `min` 6),
+/// ([`pack`] with `max` 15, the first six bytes as [`key6`](super::key6) with `min` 6),
 /// into `out` from `n` on (as far as it goes); the count after them.
 const fn push_words<const N: usize>(
     out: &mut [u128; N],
@@ -542,7 +542,7 @@ const fn not_names_raw<const N: usize>() -> ([u128; N], usize) {
     (out, n)
 }
 
-/// The compound surnames ([`key6`]) before sorting, and their count.
+/// The compound surnames ([`key6`](super::key6)) before sorting, and their count.
 const fn compounds_raw<const N: usize>() -> ([u128; N], usize) {
     let mut out = [0u128; N];
     let s = SURNAMES.as_bytes();
