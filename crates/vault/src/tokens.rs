@@ -67,26 +67,21 @@ fn mum(a: u64, b: u64) -> u64 {
 
 #[inline(always)]
 fn read8(b: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes([
-        b[at],
-        b[at + 1],
-        b[at + 2],
-        b[at + 3],
-        b[at + 4],
-        b[at + 5],
-        b[at + 6],
-        b[at + 7],
-    ])
+    let mut x = [0u8; 8];
+    x.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(x)
 }
 
 #[inline(always)]
 fn read4(b: &[u8], at: usize) -> u64 {
-    u64::from(u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]))
+    let mut x = [0u8; 4];
+    x.copy_from_slice(&b[at..at + 4]);
+    u64::from(u32::from_le_bytes(x))
 }
 
 /// v2 token hash of `b` ASCII-lowercased: eight bytes per multiply; the
 /// tail is read with overlapping loads (as wyhash does), never byte by byte.
-#[inline]
+#[inline(always)]
 fn hash_v2(b: &[u8]) -> u64 {
     let n = b.len();
     let mut h = (n as u64) ^ K3;
@@ -188,16 +183,17 @@ const ASCII_WORDS: usize = 8;
 
 /// Byte classes of an ASCII text of up to `64 * ASCII_WORDS` bytes, one bit
 /// per byte (byte `i` is bit `i % 64` of word `i / 64`; bits past the text
-/// are clear).
+/// are clear, and so is a spare word after the last, so that the next
+/// word can be read without a branch).
 struct Masks {
     /// Words in use (`text.len().div_ceil(64)`).
     words: usize,
     /// `[0-9A-Za-z]`.
-    alnum: [u64; ASCII_WORDS],
+    alnum: [u64; ASCII_WORDS + 1],
     /// Alphanumeric or `. _ - : @ /` (the bytes of a word).
-    word: [u64; ASCII_WORDS],
+    word: [u64; ASCII_WORDS + 1],
     /// `[A-Za-z]` (an alphanumeric run without one is a number).
-    letter: [u64; ASCII_WORDS],
+    letter: [u64; ASCII_WORDS + 1],
 }
 
 /// Per byte of `x`: all ones when `lo <= x <= lo + n` (a wrapping subtract
@@ -234,9 +230,9 @@ fn classify(text: &[u8]) -> Option<Masks> {
     }
     let mut m = Masks {
         words: n.div_ceil(64),
-        alnum: [0; ASCII_WORDS],
-        word: [0; ASCII_WORDS],
-        letter: [0; ASCII_WORDS],
+        alnum: [0; ASCII_WORDS + 1],
+        word: [0; ASCII_WORDS + 1],
+        letter: [0; ASCII_WORDS + 1],
     };
     let mut high = u8x16::splat(0);
     let mut put = |i: usize, x: u8x16| {
@@ -263,59 +259,51 @@ fn classify(text: &[u8]) -> Option<Masks> {
     (high.move_mask() == 0).then_some(m)
 }
 
-/// End (exclusive) of the run of set bits of `m` that starts at `s`.
-#[inline(always)]
-fn run_end(m: &[u64], s: usize) -> usize {
-    let mut w = s / 64;
-    let mut e = s + (!(m[w] >> (s % 64))).trailing_zeros() as usize;
-    while e % 64 == 0 && e / 64 > w && e / 64 < m.len() {
-        w += 1;
-        e += (!m[w]).trailing_zeros() as usize;
-    }
-    e
-}
-
-/// Whether `m` has no set bit in `s..s + len` (`len` < 64).
-#[inline(always)]
-fn none_in(m: &[u64], s: usize, len: usize) -> bool {
-    let (w, b) = (s / 64, s % 64);
-    let mut x = m[w] >> b;
-    if b + len > 64 && w + 1 < m.len() {
-        x |= m[w + 1] << (64 - b);
-    }
-    x & ((1u64 << len) - 1) == 0
-}
-
 /// The tokenizer for ASCII text of up to `64 * ASCII_WORDS` bytes, from
 /// its class masks (the same tokens as [`any_tokens`]): every alphanumeric
 /// run is a token (a part, or the whole word when it is the word's only
 /// run), and a word of two or more runs is also a token from its first
 /// run's start to its last run's end. Runs are found from mask arithmetic
-/// and a bit scan, one step per run; per word, its parts come first, then
+/// and bit scans, one step per run; per word, its parts come first, then
 /// the word. With `FILTER`, short pure-digit parts (see [`in_filter`]) are
-/// skipped from the masks, before anything is sliced.
+/// recognised from the masks and skipped before anything is sliced.
 #[inline(always)]
 fn ascii_tokens<'t, const FILTER: bool>(text: &'t [u8], m: &Masks, mut f: impl FnMut(&'t [u8])) {
     let nw = m.words;
-    let (alnum, word, letter) = (&m.alnum[..nw], &m.word[..nw], &m.letter[..nw]);
-    // Run starts, and the first alphanumeric of each word (a run of word
-    // bytes): adding the word's start bit to its punctuation bits carries
-    // over the leading punctuation onto that byte (a word without an
-    // alphanumeric carries onto the separator after it).
+    // Per word of the masks: run starts; run ends (the last byte of each
+    // run); the first alphanumeric of each word (a run of word bytes):
+    // adding the word's start bit to its punctuation bits carries over the
+    // leading punctuation onto that byte (a word without an alphanumeric
+    // carries onto the separator after it); and the byte after each
+    // pure-digit run: adding a run's start bit to its digit bits carries
+    // onto its first letter, or past its end when it has none.
     let mut starts = [0u64; ASCII_WORDS];
+    let mut ends = [0u64; ASCII_WORDS];
     let mut first = [0u64; ASCII_WORDS];
-    let (mut prev_a, mut prev_w, mut carry) = (0u64, 0u64, 0u64);
+    let mut number_end = [0u64; ASCII_WORDS + 1];
+    let (mut prev_a, mut prev_w, mut carry, mut carry_n) = (0u64, 0u64, 0u64, 0u64);
     for i in 0..nw {
-        let (a, w) = (alnum[i], word[i]);
-        starts[i] = a & !((a << 1) | (prev_a >> 63));
+        let (a, w, next_a) = (m.alnum[i], m.word[i], m.alnum[i + 1]);
+        let st = a & !((a << 1) | (prev_a >> 63));
+        starts[i] = st;
+        ends[i] = a & !((a >> 1) | (next_a << 63));
         let word_start = w & !((w << 1) | (prev_w >> 63));
         let (s1, c1) = (w & !a).overflowing_add(word_start);
         let (s2, c2) = s1.overflowing_add(carry);
         first[i] = s2 & a;
         carry = u64::from(c1 | c2);
+        if FILTER {
+            let (s1, c1) = (a & !m.letter[i]).overflowing_add(st);
+            let (s2, c2) = s1.overflowing_add(carry_n);
+            number_end[i] = s2 & !a;
+            carry_n = u64::from(c1 | c2);
+        }
         (prev_a, prev_w) = (a, w);
     }
+    number_end[nw] = carry_n;
     let (mut word_at, mut last_end, mut runs) = (0usize, 0usize, 0u32);
+    // the cursor on `ends` (each start's end is the next one)
+    let (mut ew, mut end_bits) = (0usize, ends[0]);
     for i in 0..nw {
         let mut bits = starts[i];
         while bits != 0 {
@@ -328,8 +316,13 @@ fn ascii_tokens<'t, const FILTER: bool>(text: &'t [u8], m: &Masks, mut f: impl F
                 }
                 (word_at, runs) = (s, 0);
             }
-            let e = run_end(alnum, s);
-            if !(FILTER && e - s <= MAX_SHORT_NUMBER && none_in(letter, s, e - s)) {
+            while end_bits == 0 {
+                ew += 1;
+                end_bits = ends[ew];
+            }
+            let e = ew * 64 + end_bits.trailing_zeros() as usize + 1;
+            end_bits &= end_bits - 1;
+            if !(FILTER && e - s <= MAX_SHORT_NUMBER && number_end[e / 64] >> (e % 64) & 1 != 0) {
                 f(&text[s..e]);
             }
             runs += 1;
