@@ -83,6 +83,13 @@ fn read4(b: &[u8], at: usize) -> u64 {
 /// tail is read with overlapping loads (as wyhash does), never byte by byte.
 #[inline(always)]
 fn hash_v2(b: &[u8]) -> u64 {
+    hash_v2_of::<true>(b)
+}
+
+/// [`hash_v2`] of `b`, which is already ASCII-lowercased unless `LOWER`.
+#[inline(always)]
+fn hash_v2_of<const LOWER: bool>(b: &[u8]) -> u64 {
+    let lower8 = |x: u64| if LOWER { lower8(x) } else { x };
     let n = b.len();
     let mut h = (n as u64) ^ K3;
     if n <= 8 {
@@ -171,9 +178,9 @@ fn high(text: &[u8], i: usize) -> High {
 
 /// Call `f` with every token of `text` as a slice of `text` (not yet
 /// lowercased; duplicates included).
-pub fn for_each_token_slice<'t>(text: &'t [u8], f: impl FnMut(&'t [u8])) {
-    match classify(text) {
-        Some(m) => ascii_tokens::<false>(text, &m, f),
+pub fn for_each_token_slice<'t>(text: &'t [u8], mut f: impl FnMut(&'t [u8])) {
+    match classify(text, None) {
+        Some(m) => ascii_tokens::<false>(&m, |s, e| f(&text[s..e])),
         None => any_tokens(text, f),
     }
 }
@@ -204,9 +211,10 @@ fn within(x: u8x16, lo: u8, n: u8) -> u8x16 {
     d.min(u8x16::splat(n)).cmp_eq(d)
 }
 
-/// Class bits of 16 bytes: (alphanumeric, word byte, letter).
+/// Class bits of 16 bytes: (alphanumeric, word byte, letter), and the
+/// bytes ASCII-lowercased.
 #[inline(always)]
-fn classify16(x: u8x16) -> (u64, u64, u64) {
+fn classify16(x: u8x16) -> (u64, u64, u64, u8x16) {
     let digit = within(x, b'0', 9);
     let letter = within(x | u8x16::splat(0x20), b'a', 25);
     let alnum = digit | letter;
@@ -216,14 +224,20 @@ fn classify16(x: u8x16) -> (u64, u64, u64) {
         | x.cmp_eq(u8x16::splat(b'@'))
         | x.cmp_eq(u8x16::splat(b'_'));
     let bits = |v: u8x16| u64::from(v.move_mask() as u16);
-    (bits(alnum), bits(alnum | punct), bits(letter))
+    (
+        bits(alnum),
+        bits(alnum | punct),
+        bits(letter),
+        x | (letter & u8x16::splat(0x20)),
+    )
 }
 
 /// The class masks of `text`, or `None` when it is longer than the
 /// bitmask tokenizer takes or not all ASCII. SIMD, 16 bytes per step (SSE2
-/// or NEON through `wide`).
-#[inline]
-fn classify(text: &[u8]) -> Option<Masks> {
+/// or NEON through `wide`). With `lower`, its first `text.len()` bytes
+/// become `text` ASCII-lowercased.
+#[inline(always)]
+fn classify(text: &[u8], mut lower: Option<&mut [u8; 64 * ASCII_WORDS]>) -> Option<Masks> {
     let n = text.len();
     if n > 64 * ASCII_WORDS {
         return None;
@@ -237,7 +251,10 @@ fn classify(text: &[u8]) -> Option<Masks> {
     let mut high = u8x16::splat(0);
     let mut put = |i: usize, x: u8x16| {
         high |= x;
-        let (a, w, l) = classify16(x);
+        let (a, w, l, low) = classify16(x);
+        if let Some(buf) = lower.as_deref_mut() {
+            buf[i * 16..i * 16 + 16].copy_from_slice(&low.to_array());
+        }
         let sh = (i % 4) * 16;
         m.alnum[i / 4] |= a << sh;
         m.word[i / 4] |= w << sh;
@@ -266,9 +283,9 @@ fn classify(text: &[u8]) -> Option<Masks> {
 /// run's start to its last run's end. Runs are found from mask arithmetic
 /// and bit scans, one step per run; per word, its parts come first, then
 /// the word. With `FILTER`, short pure-digit parts (see [`in_filter`]) are
-/// recognised from the masks and skipped before anything is sliced.
+/// recognised from the masks and skipped. `f` gets each token's byte range.
 #[inline(always)]
-fn ascii_tokens<'t, const FILTER: bool>(text: &'t [u8], m: &Masks, mut f: impl FnMut(&'t [u8])) {
+fn ascii_tokens<const FILTER: bool>(m: &Masks, mut f: impl FnMut(usize, usize)) {
     let nw = m.words;
     // Per word of the masks: run starts; run ends (the last byte of each
     // run); the first alphanumeric of each word (a run of word bytes):
@@ -312,7 +329,7 @@ fn ascii_tokens<'t, const FILTER: bool>(text: &'t [u8], m: &Masks, mut f: impl F
             let s = i * 64 + b;
             if first[i] >> b & 1 != 0 {
                 if runs > 1 {
-                    f(&text[word_at..last_end]);
+                    f(word_at, last_end);
                 }
                 (word_at, runs) = (s, 0);
             }
@@ -323,14 +340,14 @@ fn ascii_tokens<'t, const FILTER: bool>(text: &'t [u8], m: &Masks, mut f: impl F
             let e = ew * 64 + end_bits.trailing_zeros() as usize + 1;
             end_bits &= end_bits - 1;
             if !(FILTER && e - s <= MAX_SHORT_NUMBER && number_end[e / 64] >> (e % 64) & 1 != 0) {
-                f(&text[s..e]);
+                f(s, e);
             }
             runs += 1;
             last_end = e;
         }
     }
     if runs > 1 {
-        f(&text[word_at..last_end]);
+        f(word_at, last_end);
     }
 }
 
@@ -428,8 +445,10 @@ fn in_filter(t: &[u8]) -> bool {
 /// Call `f` with the v2 hash of every token of `text` that block filters
 /// hold (duplicates included).
 pub fn for_each_filter_token(text: &[u8], mut f: impl FnMut(u64)) {
-    match classify(text) {
-        Some(m) => ascii_tokens::<true>(text, &m, |t| f(hash_v2(t))),
+    // the text lowercased (SIMD, with the classes): the hash need not
+    let mut lower = [0u8; 64 * ASCII_WORDS];
+    match classify(text, Some(&mut lower)) {
+        Some(m) => ascii_tokens::<true>(&m, |s, e| f(hash_v2_of::<false>(&lower[s..e]))),
         None => any_tokens(text, |t| {
             if in_filter(t) {
                 f(hash_v2(t))
@@ -946,7 +965,8 @@ mod tests {
             for at in 0..16 {
                 let mut x = [b' '; 16];
                 x[at] = b;
-                let (a, w, l) = classify16(u8x16::new(x));
+                let (a, w, l, low) = classify16(u8x16::new(x));
+                assert_eq!(low.to_array()[at], b.to_ascii_lowercase(), "{b:#x} at {at}");
                 assert_eq!(a == 1 << at, CLASS[b as usize] == ALNUM, "{b:#x} at {at}");
                 assert_eq!(
                     w == 1 << at,
@@ -956,12 +976,12 @@ mod tests {
                 assert_eq!(l == 1 << at, b.is_ascii_alphabetic(), "{b:#x} at {at}");
             }
         }
-        assert!(classify(&[b'a'; 512]).is_some());
-        assert!(classify(&[b'a'; 513]).is_none());
+        assert!(classify(&[b'a'; 512], None).is_some());
+        assert!(classify(&[b'a'; 513], None).is_none());
         for at in [0, 15, 16, 100, 511] {
             let mut t = [b'a'; 512];
             t[at] = 0x80;
-            assert!(classify(&t).is_none(), "{at}");
+            assert!(classify(&t, None).is_none(), "{at}");
         }
     }
 
