@@ -458,8 +458,7 @@ impl BlockBuilder {
         if let Some(f) = p.facility {
             self.body.push(f);
         }
-        let toks = &mut self.tokens;
-        crate::tokens::for_each_filter_token(r.raw, |h| toks.insert(h));
+        self.tokens.insert_filter_tokens(r.raw);
         self.count += 1;
         self.next_seq = seq + 1;
     }
