@@ -458,7 +458,8 @@ impl BlockBuilder {
         if let Some(f) = p.facility {
             self.body.push(f);
         }
-        self.tokens.insert_filter_tokens(r.raw);
+        let toks = &mut self.tokens;
+        crate::tokens::for_each_filter_token(r.raw, |h| toks.insert(h));
         self.count += 1;
         self.next_seq = seq + 1;
     }

@@ -443,21 +443,11 @@ fn in_filter(t: &[u8]) -> bool {
 }
 
 /// Call `f` with the v2 hash of every token of `text` that block filters
-/// hold (duplicates included). Blocks use [`TokenSet::insert_filter_tokens`]
-/// (the same tokens, with a scratch buffer kept between records).
-#[cfg(test)]
-pub fn for_each_filter_token(text: &[u8], f: impl FnMut(u64)) {
-    filter_tokens_with(text, &mut [0u8; 64 * ASCII_WORDS], f);
-}
-
-/// [`for_each_filter_token`] with `lower` as the scratch buffer for the
-/// lowercased text (its contents do not matter: the bytes read are written
-/// first), so that a caller that tokenizes many records need not clear a
-/// new one each time.
-#[inline(always)]
-fn filter_tokens_with(text: &[u8], lower: &mut [u8; 64 * ASCII_WORDS], mut f: impl FnMut(u64)) {
+/// hold (duplicates included).
+pub fn for_each_filter_token(text: &[u8], mut f: impl FnMut(u64)) {
     // the text lowercased (SIMD, with the classes): the hash need not
-    match classify(text, Some(lower)) {
+    let mut lower = [0u8; 64 * ASCII_WORDS];
+    match classify(text, Some(&mut lower)) {
         Some(m) => ascii_tokens::<true>(&m, |s, e| f(hash_v2_of::<false>(&lower[s..e]))),
         None => any_tokens(text, |t| {
             if in_filter(t) {
@@ -576,11 +566,9 @@ const SEEN_SHIFT: u32 = 64 - SEEN_BITS.trailing_zeros();
 /// that stays in the cache, unlike a hash set that grows with the block.
 #[derive(Debug, Clone)]
 pub(crate) struct TokenSet {
+    /// Fixed size, so that the masked index needs no bounds check.
     recent: Box<[u64; RECENT]>,
     hashes: Vec<u64>,
-    /// Scratch buffer of [`TokenSet::insert_filter_tokens`] (the record
-    /// lowercased), kept so that it is not cleared per record.
-    lower: Box<[u8; 64 * ASCII_WORDS]>,
 }
 
 impl TokenSet {
@@ -588,23 +576,7 @@ impl TokenSet {
         TokenSet {
             recent: Box::new([0; RECENT]),
             hashes: Vec::new(),
-            lower: Box::new([0; 64 * ASCII_WORDS]),
         }
-    }
-
-    /// Insert the v2 hash of every token of `text` that block filters hold,
-    /// in [`for_each_filter_token`]'s order. Not inlined: in the caller's
-    /// body the tokenizer took more instructions (register pressure).
-    #[inline(never)]
-    pub(crate) fn insert_filter_tokens(&mut self, text: &[u8]) {
-        let TokenSet {
-            recent,
-            hashes,
-            lower,
-        } = self;
-        // a fixed-size cache behind a plain reference: no bounds check
-        let recent: &mut [u64; RECENT] = recent;
-        filter_tokens_with(text, lower, |h| Self::insert_into(recent, hashes, h));
     }
 
     pub(crate) fn clear(&mut self) {
@@ -613,20 +585,14 @@ impl TokenSet {
     }
 
     #[inline]
-    #[cfg(test)]
     pub(crate) fn insert(&mut self, h: u64) {
-        Self::insert_into(&mut self.recent, &mut self.hashes, h);
-    }
-
-    #[inline(always)]
-    fn insert_into(recent: &mut [u64; RECENT], hashes: &mut Vec<u64>, h: u64) {
         let h = h.max(1);
-        let slot = &mut recent[h as usize & (RECENT - 1)];
+        let slot = &mut self.recent[h as usize & (RECENT - 1)];
         if *slot == h {
             return;
         }
         *slot = h;
-        hashes.push(h);
+        self.hashes.push(h);
     }
 
     /// The gathered hashes (repeats possible).
@@ -1165,29 +1131,6 @@ mod tests {
         for term in ["u2700377445", "FAILED", "登录", "password for"] {
             assert!(Term::new(term).may_be_in(&f), "{term}");
         }
-    }
-
-    #[test]
-    fn reused_scratch_buffer_gives_the_same_hashes_as_a_fresh_one() {
-        // longest first, so that stale lowercased bytes lie past each shorter text
-        let texts: [&[u8]; 6] = [
-            &[b'Q'; 512],
-            b"Failed password for ROOT from 10.52.75.119 port 22 ssh2 uid=0 AB-cd_EF",
-            b"GET /Index.HTML 200 1234 5",
-            "\u{767b}\u{5f55}\u{5931}\u{8d25} user=Admin".as_bytes(),
-            b"x",
-            b"",
-        ];
-        let mut reused = TokenSet::new();
-        for t in texts {
-            let mut fresh = TokenSet::new();
-            for_each_filter_token(t, |h| fresh.insert(h));
-            let before = reused.hashes.len();
-            reused.recent.fill(0);
-            reused.insert_filter_tokens(t);
-            assert_eq!(&reused.hashes[before..], &fresh.hashes[..], "{t:?}");
-        }
-        assert!(reused.hashes.len() > 20);
     }
 
     #[test]
