@@ -566,14 +566,15 @@ const SEEN_SHIFT: u32 = 64 - SEEN_BITS.trailing_zeros();
 /// that stays in the cache, unlike a hash set that grows with the block.
 #[derive(Debug, Clone)]
 pub(crate) struct TokenSet {
-    recent: Vec<u64>,
+    /// Fixed size, so that the masked index needs no bounds check.
+    recent: Box<[u64; RECENT]>,
     hashes: Vec<u64>,
 }
 
 impl TokenSet {
     pub(crate) fn new() -> TokenSet {
         TokenSet {
-            recent: vec![0; RECENT],
+            recent: Box::new([0; RECENT]),
             hashes: Vec::new(),
         }
     }
