@@ -19,7 +19,7 @@ use std::thread::JoinHandle;
 
 use crate::block::{BlockBuilder, BlockHeader, NO_TIME_MAX, NO_TIME_MIN};
 use crate::parse;
-use crate::record::decode_canonical_ref;
+use crate::record::decode_canonical_after;
 use crate::segment::BlockEntry;
 use crate::tuning::{BLOCK_TARGET, MAX_WORKERS, ZSTD_LEVEL};
 use crate::{Error, ErrorKind, Result};
@@ -347,6 +347,7 @@ impl Builder {
         let buf = &job.frames;
         let mut pos = 0usize;
         let mut first = true;
+        let mut prev = None;
         while pos < buf.len() {
             let len = buf
                 .get(pos..pos + 4)
@@ -356,7 +357,7 @@ impl Builder {
                 .get(pos + 8..pos + 8 + len)
                 .ok_or("block worker: truncated wal frame in memory")?;
             pos += 8 + len;
-            let (seq, r) = decode_canonical_ref(payload)
+            let (seq, r) = decode_canonical_after(payload, prev.as_ref())
                 .map_err(|e| format!("block worker: record in memory: {e}"))?;
             if first {
                 self.block.reset(seq);
@@ -368,6 +369,7 @@ impl Builder {
                 &mut self.parsed,
             );
             self.block.push_seq(seq, &r, &self.parsed);
+            prev = Some(r);
         }
         let mut bytes = Vec::new();
         let header = self
