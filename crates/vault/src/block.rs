@@ -217,21 +217,47 @@ impl std::hash::Hasher for FastHasher {
             let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
             self.0 = (self.0.rotate_left(26) ^ w).wrapping_mul(K);
         }
-        let mut tail = [0u8; 8];
         let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        self.0 = (self.0.rotate_left(26) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64)
-            .wrapping_mul(K);
+        // the last 0..=7 bytes in one word without a copy: two overlapping
+        // loads (the length is mixed in, so overlaps cannot collide)
+        let tail = match rest.len() {
+            0 => 0,
+            n @ 1..=3 => {
+                u64::from(rest[0]) | u64::from(rest[n / 2]) << 8 | u64::from(rest[n - 1]) << 16
+            }
+            n => {
+                let lo = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+                let hi = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+                u64::from(lo) | u64::from(hi) << 32
+            }
+        };
+        self.0 = (self.0.rotate_left(26) ^ tail ^ bytes.len() as u64).wrapping_mul(K);
     }
 
     fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        self.0 = (self.0.rotate_left(26) ^ u64::from(i)).wrapping_mul(K);
     }
 
     fn finish(&self) -> u64 {
         // the low bits pick the bucket: fold the well-mixed high bits in
         self.0 ^ (self.0 >> 29)
     }
+}
+
+/// Slots of [`BlockBuilder`]'s recent-string table.
+const RECENT: usize = 256;
+
+/// Slot of a name in the recent-string table: from its length and last two
+/// bytes, where names of one kind (`fw-edge-04`, `fw-edge-09`) differ most.
+fn recent_slot(b: &[u8]) -> usize {
+    let n = b.len();
+    let last = match n {
+        0 => 0,
+        1 => usize::from(b[0]),
+        _ => usize::from(b[n - 1]) | usize::from(b[n - 2]) << 8,
+    };
+    (last.wrapping_mul(0x9e37) >> 8 ^ n) & (RECENT - 1)
 }
 
 /// Accumulates records of one block.
@@ -249,6 +275,10 @@ pub(crate) struct BlockBuilder {
     last_origin: Option<u32>,
     strings: Vec<String>,
     string_idx: HashMap<String, u32, FastHash>,
+    /// Recently interned strings: slot [`recent_slot`] of a name holds its
+    /// index + 1 (0: empty), checked by comparing the name, so a host or app
+    /// seen before in the block is found without hashing it.
+    recent: Box<[u32; RECENT]>,
     /// Per string: [`LISTED_HOST`] / [`LISTED_APP`] when `hosts` / `apps`
     /// holds it (a flag test instead of a scan of the lists per record).
     listed: Vec<u8>,
@@ -301,6 +331,7 @@ impl BlockBuilder {
             last_origin: None,
             strings: Vec::new(),
             string_idx: HashMap::default(),
+            recent: Box::new([0; RECENT]),
             listed: Vec::new(),
             hosts: Vec::new(),
             apps: Vec::new(),
@@ -328,6 +359,7 @@ impl BlockBuilder {
         self.last_origin = None;
         self.strings.clear();
         self.string_idx.clear();
+        self.recent.fill(0);
         self.listed.clear();
         self.hosts.clear();
         self.apps.clear();
@@ -343,13 +375,22 @@ impl BlockBuilder {
     }
 
     fn intern(&mut self, s: &str) -> u32 {
-        if let Some(i) = self.string_idx.get(s) {
-            return *i;
+        let slot = recent_slot(s.as_bytes());
+        let r = self.recent[slot];
+        if r != 0 && self.strings[(r - 1) as usize] == s {
+            return r - 1;
         }
-        let i = self.strings.len() as u32;
-        self.strings.push(s.to_owned());
-        self.listed.push(0);
-        self.string_idx.insert(s.to_owned(), i);
+        let i = match self.string_idx.get(s) {
+            Some(i) => *i,
+            None => {
+                let i = self.strings.len() as u32;
+                self.strings.push(s.to_owned());
+                self.listed.push(0);
+                self.string_idx.insert(s.to_owned(), i);
+                i
+            }
+        };
+        self.recent[slot] = i + 1;
         i
     }
 
