@@ -168,13 +168,11 @@ fn parse_5424<'a>(
 /// unescaped (`\"`, `\\`, `\]`). The index after the last `]`, or `None` when malformed.
 fn structured_data(s: &str, mut i: usize, sink: &mut Sink) -> Option<usize> {
     let b = s.as_bytes();
-    let mut key = String::with_capacity(64);
+    let mut key = String::new();
     while b.get(i) == Some(&b'[') {
         i += 1;
         let id_start = i;
-        while i < b.len() && !matches!(b[i], b' ' | b']' | b'=' | b'"') {
-            i += 1;
-        }
+        i = sd_name_end(b, i);
         if i == id_start || !matches!(b.get(i), Some(b' ' | b']')) {
             return None;
         }
@@ -188,9 +186,7 @@ fn structured_data(s: &str, mut i: usize, sink: &mut Sink) -> Option<usize> {
                 b' ' => i += 1,
                 _ => {
                     let name_start = i;
-                    while i < b.len() && !matches!(b[i], b' ' | b']' | b'=' | b'"') {
-                        i += 1;
-                    }
+                    i = sd_name_end(b, i);
                     if i == name_start || b.get(i) != Some(&b'=') || b.get(i + 1) != Some(&b'"') {
                         return None;
                     }
@@ -213,17 +209,30 @@ fn structured_data(s: &str, mut i: usize, sink: &mut Sink) -> Option<usize> {
                     } else {
                         Cow::Borrowed(raw)
                     };
-                    key.clear();
-                    key.reserve(id.len() + 1 + pname.len());
-                    key.push_str(id);
-                    key.push('.');
-                    key.push_str(pname);
-                    sink.push(Cow::Borrowed(&key), value);
+                    sink.push_sd(&mut key, id, pname, value);
                 }
             }
         }
     }
     Some(i)
+}
+
+/// Bytes that end an SD-ID or a parameter name: space, `]`, `=` and `"`.
+static SD_NAME_END: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b' ' as usize] = true;
+    t[b']' as usize] = true;
+    t[b'=' as usize] = true;
+    t[b'"' as usize] = true;
+    t
+};
+
+/// The index of the first byte from `i` on that ends an SD name (`b.len()` if none).
+fn sd_name_end(b: &[u8], i: usize) -> usize {
+    b[i..]
+        .iter()
+        .position(|&c| SD_NAME_END[usize::from(c)])
+        .map_or(b.len(), |p| i + p)
 }
 
 /// RFC 5424 §6.3.3: `\"`, `\\` and `\]` stand for the character; any other backslash is itself.
