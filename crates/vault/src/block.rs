@@ -245,6 +245,10 @@ impl std::hash::Hasher for FastHasher {
     }
 }
 
+/// Room left for the fields before the raw records of a block at first (see
+/// [`BlockBuilder`]'s `gap`); later blocks size it from the block before.
+const INITIAL_GAP: usize = 64 << 10;
+
 /// Slots of [`BlockBuilder`]'s recent-string table.
 const RECENT: usize = 256;
 
@@ -267,9 +271,21 @@ pub(crate) struct BlockBuilder {
     count: u32,
     /// Per-record fields (seq, times, origin, raw length, parsed fields).
     body: Vec<u8>,
-    /// The raw records, back to back: kept apart from the binary fields so
-    /// zstd sees homogeneous text (about a third smaller than interleaved).
-    raws: Vec<u8>,
+    /// The block's data as [`BlockBuilder::finish`] compresses it, built in
+    /// place: the raw records go back to back from `raws_at` on (kept apart from
+    /// the binary fields so zstd sees homogeneous text, about a third smaller
+    /// than interleaved), and `finish` writes the dictionaries and `body`
+    /// right before them, so the raw records are never copied again.
+    data: Vec<u8>,
+    /// Where the raw records of this block start in `data`.
+    raws_at: usize,
+    /// Where they start in the next block (after [`BlockBuilder::reset`]):
+    /// room for the fields before them, sized from the block before.
+    gap: usize,
+    /// The dictionaries and fields that precede the raw records, built by `finish`.
+    head: Vec<u8>,
+    /// The compressed bytes, built by `finish` (reused from block to block).
+    comp: Vec<u8>,
     origins: Vec<OriginKey>,
     origin_idx: HashMap<OriginKey, u32, FastHash>,
     last_origin: Option<u32>,
@@ -295,7 +311,6 @@ pub(crate) struct BlockBuilder {
     severities: u16,
     tokens: TokenSet,
     raw_bytes: usize,
-    data: Vec<u8>,
 }
 
 fn format_code(f: parse::Format) -> u8 {
@@ -325,7 +340,11 @@ impl BlockBuilder {
             next_seq: first_seq,
             count: 0,
             body: Vec::with_capacity(1 << 16),
-            raws: Vec::with_capacity(1 << 20),
+            data: vec![0; INITIAL_GAP],
+            raws_at: INITIAL_GAP,
+            gap: INITIAL_GAP,
+            head: Vec::new(),
+            comp: Vec::new(),
             origins: Vec::new(),
             origin_idx: HashMap::default(),
             last_origin: None,
@@ -344,7 +363,6 @@ impl BlockBuilder {
             severities: 0,
             tokens: TokenSet::new(),
             raw_bytes: 0,
-            data: Vec::new(),
         }
     }
 
@@ -353,7 +371,13 @@ impl BlockBuilder {
         self.next_seq = first_seq;
         self.count = 0;
         self.body.clear();
-        self.raws.clear();
+        // the bytes before `gap` are overwritten by `finish`: no need to clear them
+        if self.data.len() >= self.gap {
+            self.data.truncate(self.gap);
+        } else {
+            self.data.resize(self.gap, 0);
+        }
+        self.raws_at = self.gap;
         self.origins.clear();
         self.origin_idx.clear();
         self.last_origin = None;
@@ -436,7 +460,7 @@ impl BlockBuilder {
         let o = self.origin(r);
         put_varint(&mut self.body, u64::from(o));
         put_varint(&mut self.body, r.raw.len() as u64);
-        self.raws.extend_from_slice(r.raw);
+        self.data.extend_from_slice(r.raw);
         self.min_recv = self.min_recv.min(r.received_ns);
         self.max_recv = self.max_recv.max(r.received_ns);
         self.raw_bytes += r.raw.len();
@@ -512,23 +536,43 @@ impl BlockBuilder {
         zc: &mut zstd::bulk::Compressor<'static>,
         out: &mut Vec<u8>,
     ) -> std::io::Result<BlockHeader> {
-        let data = &mut self.data;
-        data.clear();
-        data.push(DATA_VERSION);
-        put_varint(data, self.origins.len() as u64);
+        let head = &mut self.head;
+        head.clear();
+        head.push(DATA_VERSION);
+        put_varint(head, self.origins.len() as u64);
         for o in &self.origins {
-            put_bytes(data, o.0.as_bytes());
-            put_bytes(data, o.1.as_bytes());
-            put_bytes(data, o.2.as_bytes());
+            put_bytes(head, o.0.as_bytes());
+            put_bytes(head, o.1.as_bytes());
+            put_bytes(head, o.2.as_bytes());
         }
-        put_varint(data, self.strings.len() as u64);
+        put_varint(head, self.strings.len() as u64);
         for s in &self.strings {
-            put_bytes(data, s.as_bytes());
+            put_bytes(head, s.as_bytes());
         }
-        put_varint(data, self.body.len() as u64);
-        data.extend_from_slice(&self.body);
-        data.extend_from_slice(&self.raws);
-        let comp = zc.compress(data)?;
+        put_varint(head, self.body.len() as u64);
+        head.extend_from_slice(&self.body);
+        // `data` holds the raw records from `raws_at` on (see `reset`)
+        let data = &mut self.data;
+        let start = match self.raws_at.checked_sub(head.len()) {
+            Some(start) => {
+                data[start..self.raws_at].copy_from_slice(head);
+                start
+            }
+            None => {
+                // the fields outgrew the room: move the raw records up
+                data.splice(..self.raws_at, head.iter().copied());
+                self.raws_at = head.len();
+                0
+            }
+        };
+        // room for the next block: this one's fields and a quarter more
+        self.gap = (head.len() + head.len() / 4).max(INITIAL_GAP);
+        let data = &data[start..];
+        self.comp.clear();
+        self.comp
+            .reserve(zstd::zstd_safe::compress_bound(data.len()));
+        zc.compress_to_buffer(data, &mut self.comp)?;
+        let comp = &self.comp;
         let mut sources: Vec<String> = self.origins.iter().map(|o| o.0.clone()).collect();
         sources.sort();
         sources.dedup();
@@ -553,10 +597,11 @@ impl BlockBuilder {
             hosts: names(&self.hosts),
             apps: names(&self.apps),
             filter: BloomFilter::build(&self.tokens),
-            comp_crc: crc32c::crc32c(&comp),
+            comp_crc: crc32c::crc32c(comp),
         };
+        out.reserve(comp.len() + 8 * h.filter.words.len() + 1024);
         h.encode(out);
-        out.extend_from_slice(&comp);
+        out.extend_from_slice(comp);
         Ok(h)
     }
 }
@@ -995,5 +1040,59 @@ impl<'a> Iterator for Records<'a> {
             self.failed = true;
         }
         Some(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Blocks of `sizes[k]` records from one builder (reset between
+    /// blocks), the room before the raw records set to `gap` first.
+    fn blocks(gap: usize, sizes: &[usize]) -> Vec<Vec<u8>> {
+        let mut zc = zstd::bulk::Compressor::new(crate::tuning::ZSTD_LEVEL).unwrap();
+        let mut b = BlockBuilder::new(0);
+        b.gap = gap;
+        let mut p = parse::Parsed::empty();
+        let mut seq = 0u64;
+        let mut out = Vec::new();
+        for &n in sizes {
+            b.reset(seq);
+            for i in 0..n {
+                let raw = format!(
+                    "<13>1 2024-01-17T10:18:20Z h{} app{} - - - m {i}",
+                    i % 70,
+                    i % 3
+                );
+                let raw = &raw.as_bytes()[..raw.len() - (i % 40)];
+                parse::parse_index_into(raw, crate::clock::from_ns(0), &mut p);
+                let r = Incoming {
+                    received_ns: seq as i64,
+                    source: if i % 2 == 0 { "fw1" } else { "fw2" },
+                    peer: "-",
+                    transport: "file",
+                    raw,
+                };
+                b.push_seq(seq, &r, &p);
+                seq += 1;
+            }
+            let mut bytes = Vec::new();
+            b.finish(&mut zc, &mut bytes).unwrap();
+            out.push(bytes);
+        }
+        out
+    }
+
+    /// The fields before the raw records are written in front of them
+    /// whatever room was left for them: none (the raw records are moved
+    /// up), too little, or plenty; the blocks come out the same, also when
+    /// the builder is reused for blocks of other sizes.
+    #[test]
+    fn blocks_do_not_depend_on_the_room_before_the_raw_records() {
+        let sizes = [1, 5000, 20, 30000, 3];
+        let want = blocks(1 << 20, &sizes);
+        assert_eq!(blocks(0, &sizes), want);
+        assert_eq!(blocks(100, &sizes), want);
+        assert_eq!(blocks(INITIAL_GAP, &sizes), want);
     }
 }
