@@ -27,9 +27,13 @@ use crate::{Error, ErrorKind, Result};
 /// The compressed blocks of the open segment and their bounds.
 #[derive(Debug)]
 pub(crate) struct SegBlocks {
-    /// Blocks back to back (header + compressed bytes each), offsets from 0.
-    pub(crate) bytes: Vec<u8>,
-    /// Directory entries (offsets into `bytes`).
+    /// The blocks in order (header + compressed bytes each), as the workers
+    /// made them: the segment file holds them back to back, offsets from 0
+    /// (kept apart rather than copied together: the segment is written from them).
+    pub(crate) bytes: Vec<Vec<u8>>,
+    /// Total length of `bytes`.
+    pub(crate) len: u64,
+    /// Directory entries (offsets into the blocks back to back).
     pub(crate) dir: Vec<BlockEntry>,
     pub(crate) min_recv: i64,
     pub(crate) max_recv: i64,
@@ -42,6 +46,7 @@ impl SegBlocks {
     fn new() -> SegBlocks {
         SegBlocks {
             bytes: Vec::new(),
+            len: 0,
             dir: Vec::new(),
             min_recv: i64::MAX,
             max_recv: i64::MIN,
@@ -51,12 +56,11 @@ impl SegBlocks {
         }
     }
 
-    fn add_block(&mut self, h: &BlockHeader, start: usize) {
-        self.dir.push(BlockEntry::of(
-            h,
-            start as u64,
-            (self.bytes.len() - start) as u32,
-        ));
+    fn add_block(&mut self, h: &BlockHeader, bytes: Vec<u8>) {
+        let n = bytes.len() as u64;
+        self.dir.push(BlockEntry::of(h, self.len, n as u32));
+        self.len += n;
+        self.bytes.push(bytes);
         self.min_recv = self.min_recv.min(h.min_recv);
         self.max_recv = self.max_recv.max(h.max_recv);
         self.min_event = self.min_event.min(h.min_event);
@@ -286,9 +290,7 @@ impl BlockPipe {
         };
         match self.workers[w].rx.recv() {
             Ok(Ok(done)) => {
-                let start = self.seg.bytes.len();
-                self.seg.bytes.extend_from_slice(&done.bytes);
-                self.seg.add_block(&done.header, start);
+                self.seg.add_block(&done.header, done.bytes);
                 let mut frames = done.frames;
                 frames.clear();
                 if self.spare.len() < PER_WORKER * self.workers.len() {
