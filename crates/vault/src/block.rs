@@ -247,7 +247,7 @@ impl std::hash::Hasher for FastHasher {
 
 /// Room left for the fields before the raw records of a block at first (see
 /// [`BlockBuilder`]'s `gap`); later blocks size it from the block before.
-const INITIAL_GAP: usize = 64 << 10;
+const INITIAL_GAP: usize = 128 << 10;
 
 /// Slots of [`BlockBuilder`]'s recent-string table.
 const RECENT: usize = 256;
@@ -418,8 +418,13 @@ impl BlockBuilder {
         i
     }
 
-    fn origin(&mut self, r: &Incoming<'_>) -> u32 {
+    /// The origin index of `r`; `same` when the caller knows `r`'s origin
+    /// is that of the record pushed last.
+    fn origin(&mut self, r: &Incoming<'_>, same: bool) -> u32 {
         if let Some(i) = self.last_origin {
+            if same {
+                return i;
+            }
             let o = &self.origins[i as usize];
             if o.0 == r.source && o.1 == r.peer && o.2 == r.transport {
                 return i;
@@ -445,6 +450,19 @@ impl BlockBuilder {
 
     /// Add a record with seq `seq` (the next one, except when tests simulate tampering).
     pub(crate) fn push_seq(&mut self, seq: u64, r: &Incoming<'_>, p: &parse::Parsed) {
+        self.push_seq_after(seq, r, p, false);
+    }
+
+    /// [`BlockBuilder::push_seq`] of a record whose source, peer and
+    /// transport are those of the record pushed just before when
+    /// `same_origin` (their comparison is skipped then).
+    pub(crate) fn push_seq_after(
+        &mut self,
+        seq: u64,
+        r: &Incoming<'_>,
+        p: &parse::Parsed,
+        same_origin: bool,
+    ) {
         // 0 for every record of an untampered block
         let expected = self.first_seq.wrapping_add(u64::from(self.count));
         put_varint(&mut self.body, zigzag(seq.wrapping_sub(expected) as i64));
@@ -457,7 +475,7 @@ impl BlockBuilder {
             );
         }
         self.prev_recv = r.received_ns;
-        let o = self.origin(r);
+        let o = self.origin(r, same_origin);
         put_varint(&mut self.body, u64::from(o));
         put_varint(&mut self.body, r.raw.len() as u64);
         self.data.extend_from_slice(r.raw);

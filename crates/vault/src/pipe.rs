@@ -359,7 +359,7 @@ impl Builder {
                 .get(pos + 8..pos + 8 + len)
                 .ok_or("block worker: truncated wal frame in memory")?;
             pos += 8 + len;
-            let (seq, r) = decode_canonical_after(payload, prev.as_ref())
+            let (seq, r, same_origin) = decode_canonical_after(payload, prev.as_ref())
                 .map_err(|e| format!("block worker: record in memory: {e}"))?;
             if first {
                 self.block.reset(seq);
@@ -370,7 +370,8 @@ impl Builder {
                 crate::clock::from_ns(r.received_ns),
                 &mut self.parsed,
             );
-            self.block.push_seq(seq, &r, &self.parsed);
+            self.block
+                .push_seq_after(seq, &r, &self.parsed, same_origin);
             prev = Some(r);
         }
         let mut bytes = Vec::new();

@@ -147,7 +147,7 @@ fn canonical_head_into(
 /// Decode a canonical record without copying: its seq and the record as
 /// [`Incoming`] borrowing from `b` (same checks as [`decode_canonical`]).
 pub(crate) fn decode_canonical_ref(b: &[u8]) -> Result<(u64, Incoming<'_>), &'static str> {
-    decode_canonical_after(b, None)
+    decode_canonical_after(b, None).map(|(seq, r, _)| (seq, r))
 }
 
 /// [`decode_canonical_ref`] for a run of records in one buffer: a name whose
@@ -155,11 +155,12 @@ pub(crate) fn decode_canonical_ref(b: &[u8]) -> Result<(u64, Incoming<'_>), &'st
 /// same buffer) is taken from it instead of being checked for UTF-8 again,
 /// since equal bytes are as valid as the name already checked. Any other
 /// name is checked in full, so the result and the errors are those of
-/// [`decode_canonical_ref`].
+/// [`decode_canonical_ref`]. The flag says whether all three names are
+/// `prev`'s (the same origin).
 pub(crate) fn decode_canonical_after<'a>(
     b: &'a [u8],
     prev: Option<&Incoming<'a>>,
-) -> Result<(u64, Incoming<'a>), &'static str> {
+) -> Result<(u64, Incoming<'a>, bool), &'static str> {
     fn take<'a>(b: &'a [u8], pos: &mut usize, n: usize) -> Result<&'a [u8], &'static str> {
         if b.len() - *pos < n {
             return Err("record truncated");
@@ -179,13 +180,17 @@ pub(crate) fn decode_canonical_after<'a>(
     let received_ns = i64::from_be_bytes(a8);
     let mut names = [""; 3];
     let prev = prev.map(|p| [p.source, p.peer, p.transport]);
+    let mut same = prev.is_some();
     for (k, n) in names.iter_mut().enumerate() {
         let l = take(b, &mut pos, 2)?;
         let l = u16::from_be_bytes([l[0], l[1]]) as usize;
         let bytes = take(b, &mut pos, l)?;
         *n = match prev {
             Some(p) if p[k].as_bytes() == bytes => p[k],
-            _ => std::str::from_utf8(bytes).map_err(|_| "invalid utf-8 in record name")?,
+            _ => {
+                same = false;
+                std::str::from_utf8(bytes).map_err(|_| "invalid utf-8 in record name")?
+            }
         };
     }
     let l = take(b, &mut pos, 4)?;
@@ -204,6 +209,7 @@ pub(crate) fn decode_canonical_after<'a>(
             transport,
             raw,
         },
+        same,
     ))
 }
 
@@ -239,8 +245,9 @@ mod tests {
             let mut b = Vec::new();
             canonical_into(&mut b, 3, 4, names[0], names[1], names[2], b"raw");
             let alone = decode_canonical_ref(&b).unwrap();
-            let after = decode_canonical_after(&b, Some(&prev)).unwrap();
-            assert_eq!(format!("{after:?}"), format!("{alone:?}"));
+            let (seq, r, same) = decode_canonical_after(&b, Some(&prev)).unwrap();
+            assert_eq!(format!("{:?}", (seq, r)), format!("{alone:?}"));
+            assert_eq!(same, names == ["fw1", "192.0.2.1:514", "udp"], "{names:?}");
         }
         // the same bytes as the record before but one name made invalid
         for k in 0..3 {
