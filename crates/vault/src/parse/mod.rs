@@ -291,8 +291,32 @@ impl Sink {
     /// the name is not built: no name with a dot is one [`kv::promote`]
     /// reads, so only its length counts against the limits (unless it is
     /// long enough to be cut, where the cut depends on its characters).
+    #[inline]
     pub(crate) fn push_sd(&mut self, key: &mut String, id: &str, pname: &str, value: Cow<'_, str>) {
         let key_len = id.len() + 1 + pname.len();
+        // the usual case inline: counted, nothing cut or dropped
+        let size = key_len + value.len();
+        if self.index_only
+            && key_len <= MAX_KEY_LEN
+            && value.len() <= MAX_VALUE_LEN
+            && self.n < MAX_FIELDS
+            && self.bytes + size <= MAX_FIELD_BYTES
+        {
+            self.bytes += size;
+            self.n += 1;
+            return;
+        }
+        self.push_sd_slow(key, key_len, id, pname, value);
+    }
+
+    fn push_sd_slow(
+        &mut self,
+        key: &mut String,
+        key_len: usize,
+        id: &str,
+        pname: &str,
+        value: Cow<'_, str>,
+    ) {
         if self.index_only && key_len <= MAX_KEY_LEN {
             self.count(key_len, value);
             return;
