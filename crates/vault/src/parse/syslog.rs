@@ -79,10 +79,7 @@ fn draft<'a>(format: Format, pri: Pri) -> Draft<'a> {
 
 /// One space-delimited header token at `b[i..]`: (start, end, index after the delimiter).
 fn token(b: &[u8], i: usize) -> (usize, usize, usize) {
-    let end = b[i..]
-        .iter()
-        .position(|&c| c == b' ')
-        .map_or(b.len(), |p| i + p);
+    let end = find_any(b, i, [b' ']).unwrap_or(b.len());
     (i, end, if end < b.len() { end + 1 } else { end })
 }
 
@@ -217,27 +214,21 @@ fn structured_data(s: &str, mut i: usize, sink: &mut Sink) -> Option<usize> {
     Some(i)
 }
 
-/// Bytes that end an SD-ID or a parameter name: space, `]`, `=` and `"`.
-static SD_NAME_END: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b' ' as usize] = true;
-    t[b']' as usize] = true;
-    t[b'=' as usize] = true;
-    t[b'"' as usize] = true;
-    t
-};
-
-/// The index of the first byte from `i` on that ends an SD name (`b.len()` if none).
+/// The index of the first byte from `i` on that ends an SD name (space,
+/// `]`, `=` or `"`), or `b.len()` if none.
 fn sd_name_end(b: &[u8], i: usize) -> usize {
-    b[i..]
-        .iter()
-        .position(|&c| SD_NAME_END[usize::from(c)])
-        .map_or(b.len(), |p| i + p)
+    find_any(b, i, [b' ', b']', b'=', b'"']).unwrap_or(b.len())
 }
 
-/// The index of the first `"` or `\` in `b` from `i` on, eight bytes at a
-/// time; `None` when there is none or `i` is past the end.
+/// The index of the first `"` or `\` in `b` from `i` on; `None` when there
+/// is none or `i` is past the end.
 fn quote_or_backslash(b: &[u8], i: usize) -> Option<usize> {
+    find_any(b, i, [b'"', b'\\'])
+}
+
+/// The index of the first byte of `b` from `i` on that is one of `set`,
+/// eight bytes at a time; `None` when there is none or `i` is past the end.
+fn find_any<const K: usize>(b: &[u8], i: usize, set: [u8; K]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let rest = b.get(i..)?;
@@ -245,11 +236,14 @@ fn quote_or_backslash(b: &[u8], i: usize) -> Option<usize> {
     let mut at = i;
     for c in &mut chunks {
         let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        let q = w ^ (ONES * u64::from(b'"'));
-        let s = w ^ (ONES * u64::from(b'\\'));
-        // a zero byte of q or s is a match; the lowest flagged byte is
-        // exact (false flags only appear above a true one)
-        let m = ((q.wrapping_sub(ONES) & !q) | (s.wrapping_sub(ONES) & !s)) & HIGH;
+        // a zero byte of `w ^ t` is a match of `t`; the lowest flagged byte
+        // is exact (false flags only appear above a true one)
+        let mut m = 0;
+        for &t in &set {
+            let x = w ^ (ONES * u64::from(t));
+            m |= x.wrapping_sub(ONES) & !x;
+        }
+        m &= HIGH;
         if m != 0 {
             return Some(at + (m.trailing_zeros() / 8) as usize);
         }
@@ -258,7 +252,7 @@ fn quote_or_backslash(b: &[u8], i: usize) -> Option<usize> {
     chunks
         .remainder()
         .iter()
-        .position(|&c| c == b'"' || c == b'\\')
+        .position(|c| set.contains(c))
         .map(|p| at + p)
 }
 
@@ -570,7 +564,7 @@ fn set_time(d: &mut Draft<'_>, st: stamp::Stamp, received_at: OffsetDateTime, si
 mod tests {
     use proptest::prelude::*;
 
-    use super::quote_or_backslash;
+    use super::{find_any, quote_or_backslash, sd_name_end};
 
     proptest! {
         /// Eight bytes at a time finds what a byte loop finds, wherever the
@@ -588,6 +582,20 @@ mod tests {
                 .and_then(|r| r.iter().position(|&c| c == b'"' || c == b'\\'))
                 .map(|p| i + p);
             prop_assert_eq!(quote_or_backslash(&b, i), want);
+        }
+
+        /// The same for the other sets searched: SD name ends and spaces.
+        #[test]
+        fn find_any_is_the_first_match(
+            b in proptest::collection::vec(
+                prop_oneof![Just(b' '), Just(b']'), Just(b'='), Just(b'"'), Just(0u8), Just(0x80u8), Just(0xa0u8), any::<u8>()],
+                0..40,
+            ),
+            i in 0usize..40,
+        ) {
+            let first = |set: &[u8]| b[i.min(b.len())..].iter().position(|c| set.contains(c)).map(|p| i.min(b.len()) + p);
+            prop_assert_eq!(sd_name_end(&b, i.min(b.len())), first(b" ]=\"").unwrap_or(b.len()));
+            prop_assert_eq!(find_any(&b, i.min(b.len()), [b' ']), first(b" "));
         }
     }
 }
