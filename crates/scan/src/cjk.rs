@@ -3,8 +3,15 @@
 //! ideographs are passed in an inner loop that decides each position from
 //! its flags and the next character's, and stops only where the pair can
 //! start something (a surname before a given-name or title character, a
-//! province name, an address cue, a street character); the full step there
-//! is the reference the loop is tested against.
+//! province name, an address cue, a street character, a keyword that
+//! introduces a name); the full step there is the reference the loop is
+//! tested against. The ideographs that start no pair at all (most) are
+//! passed by a bit table keyed by their UTF-8 bytes, without a decode.
+//!
+//! **Names after a keyword** (`姓名：张三`, `联系人李四`): the walk finds the
+//! keywords as it passes (their first two characters are a pair), so the
+//! text is not searched for them separately; the name after each is read
+//! by the caller's function and skipped by the keyword-less candidates.
 //!
 //! **Names.** A candidate is a surname (single or compound, from
 //! `data/surnames.txt`) and one or two given-name characters (from
@@ -72,26 +79,31 @@ const SURC2: u32 = 1 << 19;
 /// shifted left by [`PAIR_SHIFT`] meets the bit of the "after" group
 /// (`A_*`) that makes the pair worth a full step.
 const PAIR_SHIFT: u32 = 5;
-/// A surname (single or compound first character).
+/// A single surname (before a given name or a title: a name candidate).
 const B_SUR: u32 = 1 << 20;
 /// The first character of a compound surname.
 const B_SURC: u32 = 1 << 21;
-/// The first character of a province name.
-const B_PROV: u32 = 1 << 22;
-/// The first character of an address cue.
-const B_ACUE1: u32 = 1 << 23;
+/// The first character of a province name or of an address cue (one bit
+/// for both: a province's first character before a cue's last, or a cue's
+/// first before a province's second, is a full step more, not another
+/// result).
+const B_PLACE: u32 = 1 << 22;
+/// The first character of a keyword that introduces a name ([`name_keys`]).
+const B_KEY: u32 = 1 << 23;
 /// A street character (with [`A_ANY`]: whatever follows).
 const B_STREET: u32 = 1 << 24;
 /// Starts a given name or a title: after a surname, a name candidate.
 const A_NAME: u32 = B_SUR << PAIR_SHIFT;
 /// The second character of a compound surname.
 const A_SURC2: u32 = B_SURC << PAIR_SHIFT;
-/// The second character of a province name.
-const A_PROV2: u32 = B_PROV << PAIR_SHIFT;
-/// The last character of an address cue.
-const A_CUE: u32 = B_ACUE1 << PAIR_SHIFT;
+/// The second character of a province name or the last of an address cue.
+const A_PLACE: u32 = B_PLACE << PAIR_SHIFT;
+/// The second character of a keyword that introduces a name.
+const A_KEY2: u32 = B_KEY << PAIR_SHIFT;
 /// On every entry of the walk table, ideograph or not.
 const A_ANY: u32 = B_STREET << PAIR_SHIFT;
+/// Every "before" bit: a position without one starts no pair.
+const B_ALL: u32 = B_SUR | B_SURC | B_PLACE | B_KEY | B_STREET;
 /// In the walk's `prev_f`, never in the table: no ideograph ends where the
 /// walk is (it has just passed ASCII or another character). With [`CUE`]
 /// set too, so an address candidate is still recorded at the run's start.
@@ -187,12 +199,32 @@ struct Tables {
     /// `E4`–`E9` lead byte can give), [`NO_IDEO`] below U+4E00; every
     /// entry with [`A_ANY`].
     walk: Box<[u32; 0x8000]>,
+    /// For the inner loop's pass over ideographs that start nothing, no
+    /// decode: indexed by [`skip_index`] of a three-byte sequence (the lead
+    /// byte's low four bits and the second byte's low six), a bit per
+    /// third byte's low six bits, set where the walk must look closer: an
+    /// ideograph with a "before" bit (`B_*`), anything below U+4E00, and
+    /// every lead byte outside `E4`–`E9`.
+    skip: Box<[u64; 1024]>,
     /// Compound surnames (two ideographs), packed by [`key6`], sorted.
     compounds: Vec<u64>,
     provinces: Vec<&'static str>,
     /// Words of a name's shape that are none, packed ([`pack`]) and
     /// sorted: `data/not_names.txt`, place names, [`WORDS`].
     not_names: Vec<u128>,
+    /// The keywords that introduce a name ([`name_keys`]).
+    keys: Vec<&'static str>,
+}
+
+/// The keywords after which a name is read (`姓名`, `联系人`, …: those of
+/// the detector's keyword table that introduce a name). The walk finds them
+/// as it passes (each is two or more ideographs, and none overlaps another:
+/// no keyword's end is another's start), so no separate search is needed.
+pub(crate) fn name_keys() -> impl Iterator<Item = &'static str> {
+    crate::lexer::KEYWORDS
+        .iter()
+        .filter(|k| k.1 & crate::lexer::ctx::NAME_INTRO != 0)
+        .map(|k| k.0)
 }
 
 /// Up to 15 bytes and their length in one number (longer: `None`).
@@ -284,17 +316,17 @@ fn tables() -> &'static Tables {
         for f in flags.iter_mut() {
             let g = *f;
             let mut d = 0;
-            if g & (SUR1 | SUR2 | SURC) != 0 {
+            // a compound's first character that is no single surname
+            // (`完` of `完颜`) starts a name only before the compound's second
+            // ([`B_SURC`]), not before a given name (`已完成`)
+            if g & (SUR1 | SUR2) != 0 {
                 d |= B_SUR;
             }
             if g & SURC != 0 {
                 d |= B_SURC;
             }
-            if g & PROV != 0 {
-                d |= B_PROV;
-            }
-            if g & ACUE1 != 0 {
-                d |= B_ACUE1;
+            if g & (PROV | ACUE1) != 0 {
+                d |= B_PLACE;
             }
             if g & STREET != 0 {
                 d |= B_STREET;
@@ -305,13 +337,21 @@ fn tables() -> &'static Tables {
             if g & SURC2 != 0 {
                 d |= A_SURC2;
             }
-            if g & PROV2 != 0 {
-                d |= A_PROV2;
-            }
-            if g & CUE != 0 {
-                d |= A_CUE;
+            if g & (PROV2 | CUE) != 0 {
+                d |= A_PLACE;
             }
             *f |= d;
+        }
+        let keys: Vec<&'static str> = name_keys().collect();
+        for k in &keys {
+            let (a, b) = (k.get(..3).unwrap_or(""), k.get(3..6).unwrap_or(""));
+            for (c, bit) in [(a, B_KEY), (b, A_KEY2)] {
+                if let Some(u) = c.chars().next().map(|c| c as usize)
+                    && (0x4E00..0xA000).contains(&u)
+                {
+                    flags[u - 0x4E00] |= bit;
+                }
+            }
         }
         let mut not_names: Vec<u128> = data_lines(NOT_NAMES)
             .flat_map(str::split_whitespace)
@@ -330,12 +370,26 @@ fn tables() -> &'static Tables {
             .into_boxed_slice()
             .try_into()
             .unwrap_or_else(|_| unreachable!("the walk table has 0x8000 entries"));
+        // all bits set but for the ideographs (U+4E00–U+9FFF) without a
+        // "before" bit
+        let mut skip = Box::new([u64::MAX; 1024]);
+        for u in (0x4E00..0xA000).step_by(64) {
+            skip[(u >> 12) | ((u >> 2) & 0x3F0)] = 0;
+        }
+        for (k, f) in flags.iter().enumerate() {
+            if f & B_ALL != 0 {
+                let u = 0x4E00 + k;
+                skip[(u >> 12) | ((u >> 2) & 0x3F0)] |= 1 << (u & 63);
+            }
+        }
         Tables {
             flags,
             walk,
+            skip,
             compounds,
             provinces,
             not_names,
+            keys,
         }
     })
 }
@@ -391,6 +445,9 @@ fn ideo(text: &[u8], i: usize) -> Option<usize> {
 /// gives, so the index needs no check).
 #[inline(always)]
 fn walk_flags(t: &Tables, text: &[u8], j: usize) -> u32 {
+    if let Some(&w) = text.get(j..).and_then(<[u8]>::first_chunk::<4>) {
+        return word_flags(t, u32::from_le_bytes(w));
+    }
     match text.get(j..j + 3) {
         Some(&[b0, b1, b2]) if b0.wrapping_sub(0xE4) < 6 && (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 => {
             let u = (usize::from(b0 & 0x0F) << 12)
@@ -402,9 +459,34 @@ fn walk_flags(t: &Tables, text: &[u8], j: usize) -> u32 {
     }
 }
 
+/// [`walk_flags`] of the three bytes at the low end of `w`
+/// (little-endian; the fourth is not looked at).
+#[inline(always)]
+fn word_flags(t: &Tables, w: u32) -> u32 {
+    // three bytes `1110xxxx 10xxxxxx 10xxxxxx`, the lead byte `E4`–`E9`
+    if w & 0x00C0_C0F0 == 0x0080_80E0 && (w & 0xF).wrapping_sub(4) < 6 {
+        let u = ((w & 0xF) << 12) | ((w >> 2) & 0xFC0) | ((w >> 16) & 0x3F);
+        t.walk[(u as usize).wrapping_sub(0x4000) & 0x7FFF]
+    } else {
+        NO_IDEO | A_ANY
+    }
+}
+
+/// The index into [`Tables::skip`] of the three bytes at the low end of
+/// `w` (little-endian): the lead byte's low four bits and the second byte's
+/// low six.
+#[inline(always)]
+fn skip_index(w: u32) -> usize {
+    ((w & 0xF) | ((w >> 4) & 0x3F0)) as usize
+}
+
+/// The flags of the ideograph (U+4E00–U+9FFF) at `i`, if one is there:
+/// `t.flags` of [`ideo`], read through the walk table ([`walk_flags`]: one
+/// four-byte load where there are four bytes).
 #[inline(always)]
 fn flags_at(t: &Tables, text: &[u8], i: usize) -> Option<u32> {
-    ideo(text, i).map(|k| t.flags[k])
+    let f = walk_flags(t, text, i);
+    (f & NO_IDEO == 0).then_some(f & !A_ANY)
 }
 
 #[inline(always)]
@@ -440,33 +522,89 @@ pub(crate) fn closes(text: &[u8], i: usize) -> bool {
 /// What the pass found: (is an address, start, end).
 pub(crate) type Span = (bool, usize, usize);
 
-/// Find names (when `names`) and addresses (when `addresses`) in `text`,
-/// skipping candidates that overlap `taken` (sorted spans found before:
-/// names after a keyword). A field value (a CSV cell, a JSON value) is
-/// scanned on its own: its start and end are boundaries.
+/// The name after a keyword that ends at the given offset, if one is:
+/// its span.
+pub(crate) type KeyName = fn(&[u8], usize) -> Option<(usize, usize)>;
+
+/// Find names (when `names`) and addresses (when `addresses`) in `text`.
+/// With `names`, the keywords that introduce a name ([`name_keys`]) are
+/// found on the way and `key_name` reads the name after each: those names
+/// are appended to `taken` in the order of their keywords (as a search of
+/// the keywords over the whole text would give them), and the pass skips
+/// the candidates that overlap them. A field value (a CSV cell, a JSON
+/// value) is scanned on its own: its start and end are boundaries.
 pub(crate) fn scan(
     text: &[u8],
     names: bool,
     addresses: bool,
-    taken: &[(usize, usize)],
+    key_name: KeyName,
+    taken: &mut Vec<(usize, usize)>,
     out: &mut Vec<Span>,
 ) {
-    walk::<true>(text, names, addresses, taken, out);
+    walk::<true>(
+        text,
+        names,
+        addresses,
+        names.then_some(key_name),
+        taken,
+        out,
+    );
+}
+
+/// The keywords that introduce a name starting in `from..to` (each ends
+/// where it starts: keywords overlap none): the names `key_name` reads
+/// after them, appended to `taken`.
+#[inline(never)]
+fn find_keys(
+    t: &Tables,
+    text: &[u8],
+    from: usize,
+    to: usize,
+    key_name: KeyName,
+    taken: &mut Vec<(usize, usize)>,
+) {
+    for q in from..to.min(text.len()) {
+        if text[q] >= 0xE0
+            && let Some(l) = word_at(text, q, &t.keys)
+            && let Some(span) = key_name(text, q + l)
+        {
+            taken.push(span);
+        }
+    }
 }
 
 /// [`scan`]; without `INNER` every ideograph takes the full step (the
 /// reference the inner loop is tested against: both find the same).
+/// `key_name`: find the keywords that introduce a name (and append the
+/// names to `taken`); without it, `taken` holds the names to skip.
 fn walk<const INNER: bool>(
     text: &[u8],
     names: bool,
     addresses: bool,
-    taken: &[(usize, usize)],
+    key_name: Option<KeyName>,
+    taken: &mut Vec<(usize, usize)>,
     out: &mut Vec<Span>,
 ) {
     let t = tables();
     let n = text.len();
     let mut i = 0;
     let mut tk = 0;
+    // keywords that introduce a name and start before `keys_to` have been
+    // looked for: the inner loop stops at each (its first two characters
+    // are a pair) and the full step looks at its own position; what the
+    // walk jumps over is searched ([`find_keys`]) before the jump
+    let mut keys_to = 0usize;
+    macro_rules! keys_upto {
+        ($x:expr) => {
+            let x = $x;
+            if let Some(kn) = key_name
+                && keys_to < x
+            {
+                find_keys(t, text, keys_to, x, kn, taken);
+                keys_to = x;
+            }
+        };
+    }
     // the flags of the ideograph ending at `prev_end` (the one before `i`
     // when nothing was skipped)
     let mut prev_end = usize::MAX;
@@ -482,36 +620,35 @@ fn walk<const INNER: bool>(
     // two after its first character take full steps, `block`), and before
     // the next name found after a keyword
     let pair = if names { A_NAME | A_SURC2 } else { 0 }
-        | if addresses {
-            A_PROV2 | A_CUE | A_ANY
-        } else {
-            0
-        };
-    let block = if addresses { CUE | B_ACUE1 } else { 0 };
+        | if key_name.is_some() { A_KEY2 } else { 0 }
+        | if addresses { A_PLACE | A_ANY } else { 0 };
+    let block = if addresses { CUE | ACUE1 } else { 0 };
     while i < n {
         let b = text[i];
         if b < 0x80 {
             // skip ASCII sixteen bytes at a time (one SIMD compare), then
-            // eight
+            // eight (the first non-ASCII byte found ends both)
             i += 1;
-            while let Some(w) = text.get(i..i + 16) {
-                let mut a = [0u8; 16];
-                a.copy_from_slice(w);
-                let m = u8x16::new(a).move_mask();
-                if m != 0 {
-                    i += m.trailing_zeros() as usize;
-                    break;
+            'ascii: {
+                while let Some(w) = text.get(i..i + 16) {
+                    let mut a = [0u8; 16];
+                    a.copy_from_slice(w);
+                    let m = u8x16::new(a).move_mask();
+                    if m != 0 {
+                        i += m.trailing_zeros() as usize;
+                        break 'ascii;
+                    }
+                    i += 16;
                 }
-                i += 16;
-            }
-            while i + 8 <= n {
-                let w = u64::from_le_bytes(text[i..i + 8].try_into().unwrap_or([0; 8]));
-                let hi = w & 0x8080_8080_8080_8080;
-                if hi != 0 {
-                    i += (hi.trailing_zeros() / 8) as usize;
-                    break;
+                while i + 8 <= n {
+                    let w = u64::from_le_bytes(text[i..i + 8].try_into().unwrap_or([0; 8]));
+                    let hi = w & 0x8080_8080_8080_8080;
+                    if hi != 0 {
+                        i += (hi.trailing_zeros() / 8) as usize;
+                        break 'ascii;
+                    }
+                    i += 8;
                 }
-                i += 8;
             }
             prev_end = i;
             prev_f = NO_IDEO | CUE;
@@ -521,6 +658,13 @@ fn walk<const INNER: bool>(
         if f & NO_IDEO != 0 {
             // another character (full-width punctuation): its continuation
             // bytes start none
+            let (q, qf) = past_other(text, i);
+            if q > i {
+                i = q;
+                prev_end = q;
+                prev_f = qf;
+                continue;
+            }
             let s = i;
             i += 1;
             while i < n && text[i] & 0xC0 == 0x80 {
@@ -533,7 +677,12 @@ fn walk<const INNER: bool>(
             }
             continue;
         }
-        if INNER && prev_end == i && prev_f & block == 0 {
+        // the first ideograph of a run that starts nothing (no "before"
+        // bit, no cue): its full step would only record an address
+        // candidate (not at a stop character), so the inner loop starts
+        // there, unless a name after a keyword does
+        let lone = prev_f & block != 0 && prev_f & NO_IDEO != 0 && f & (B_ALL | CUE) == 0;
+        if INNER && prev_end == i && (prev_f & block == 0 || lone) {
             let tstart = if !taken.is_empty() {
                 while tk < taken.len() && taken[tk].1 <= i {
                     tk += 1;
@@ -542,23 +691,36 @@ fn walk<const INNER: bool>(
             } else {
                 usize::MAX
             };
-            let (p, fp, fpp, stop) = if tstart == usize::MAX {
-                pass::<false>(t, text, i, f, prev_f, pair, tstart)
-            } else {
-                pass::<true>(t, text, i, f, prev_f, pair, tstart)
-            };
-            if !stop {
-                // the run ended: `p` is past its last ideograph
-                prev_end = p;
-                prev_f = fp;
+            if !lone || tstart > i {
+                if lone && f & STOP == 0 {
+                    cands[nc % 4] = (i, false);
+                    nc += 1;
+                }
+                let (p, fp, fpp, stop) = if tstart == usize::MAX {
+                    pass::<false>(t, text, i, f, prev_f, pair, tstart)
+                } else {
+                    pass::<true>(t, text, i, f, prev_f, pair, tstart)
+                };
+                if !stop {
+                    // the run ended: `p` is past its last ideograph, or
+                    // past the three-byte character after it (with the
+                    // flags after such a character); the flags of a
+                    // position that is no ideograph are never asked
+                    if fp != 0 {
+                        prev_end = p;
+                        prev_f = fp;
+                    } else {
+                        prev_end = usize::MAX;
+                    }
+                    i = p;
+                    continue;
+                }
+                // the full step at `p`
                 i = p;
-                continue;
+                f = fp;
+                prev_end = p;
+                prev_f = fpp;
             }
-            // the full step at `p`
-            i = p;
-            f = fp;
-            prev_end = p;
-            prev_f = fpp;
         }
         let pf = if prev_end == i {
             (prev_f & NO_IDEO == 0).then_some(prev_f)
@@ -567,6 +729,17 @@ fn walk<const INNER: bool>(
         };
         prev_end = i + 3;
         prev_f = f;
+        if let Some(kn) = key_name
+            && keys_to <= i
+        {
+            if f & B_KEY != 0
+                && let Some(l) = word_at(text, i, &t.keys)
+                && let Some(span) = kn(text, i + l)
+            {
+                taken.push(span);
+            }
+            keys_to = i + 1;
+        }
         if addresses {
             // an address holds a street: its grammar is tried when one is
             // reached, from the places where it may have started
@@ -583,6 +756,7 @@ fn walk<const INNER: bool>(
                     out.pop();
                 }
                 out.push((true, c, e));
+                keys_upto!(e);
                 i = e;
                 nc = 0;
                 prev_end = usize::MAX;
@@ -605,6 +779,7 @@ fn walk<const INNER: bool>(
             tk += 1;
         }
         if tk < taken.len() && taken[tk].0 <= i {
+            keys_upto!(taken[tk].1);
             i = taken[tk].1;
             continue;
         }
@@ -621,14 +796,23 @@ fn walk<const INNER: bool>(
             }
             match name(t, text, i, f, pf) {
                 Ok(e) => {
+                    // the names after keywords that start before `e`
+                    keys_upto!(e);
                     if tk < taken.len() && taken[tk].0 < e {
+                        keys_upto!(taken[tk].1);
                         i = taken[tk].1;
                         continue;
                     }
                     out.push((false, i, e));
                     i = e;
                 }
-                Err(k) => i = k,
+                Err(k) => {
+                    // (most are `i + 3`: nothing jumped over)
+                    if k > i + 3 {
+                        keys_upto!(k);
+                    }
+                    i = k;
+                }
             }
             continue;
         }
@@ -642,7 +826,13 @@ fn walk<const INNER: bool>(
 /// or at `tstart` when `TAKEN` (the next name found after a keyword).
 /// Returns (where it stopped, the flags there, the flags before, whether a
 /// full step is due there): without one, the position is past the run's
-/// last ideograph.
+/// last ideograph, or past the three-byte character after it
+/// ([`past_other`]; the flags then those after it, else 0).
+///
+/// A position without a "before" bit starts no pair, whatever follows: from
+/// there the ideographs that have none either are passed by [`Tables::skip`]
+/// without a decode (their flags are not read); the flags are decoded again
+/// at the first that has one, or that may be no ideograph.
 #[inline(always)]
 fn pass<const TAKEN: bool>(
     t: &Tables,
@@ -653,21 +843,78 @@ fn pass<const TAKEN: bool>(
     pair: u32,
     tstart: usize,
 ) -> (usize, u32, u32, bool) {
-    let (mut p, mut fp, mut fpp) = (i, f, pf);
+    // the flags before `p`, decoded again where the loop stops
+    let before = |p: usize| {
+        if p == i {
+            pf
+        } else {
+            walk_flags(t, text, p - 3)
+        }
+    };
+    let (mut p, mut fp) = (i, f);
     loop {
         if TAKEN && p >= tstart {
-            return (p, fp, fpp, true);
+            return (p, fp, before(p), true);
+        }
+        if fp & B_ALL == 0 {
+            // `fp` is not updated here: without a "before" bit it meets no
+            // pair, as the flags of what is passed would not
+            while let Some(w) = text.get(p + 3..p + 7) {
+                let w = u32::from_le_bytes(w.try_into().unwrap_or([0; 4]));
+                if w & 0x00C0_C0F0 != 0x0080_80E0 {
+                    // no three-byte character follows: the run ends (and
+                    // [`past_other`] would pass nothing)
+                    return (p + 3, 0, 0, false);
+                }
+                if t.skip[skip_index(w)] >> ((w >> 16) & 63) & 1 != 0 {
+                    // an ideograph with a "before" bit, or none: its flags
+                    // (`fp`, without one, meets no pair with it)
+                    let g = word_flags(t, w);
+                    p += 3;
+                    if g & NO_IDEO != 0 {
+                        // a three-byte character that is no ideograph
+                        return if w & 0xC000_0000 != 0x8000_0000 {
+                            (p + 3, NO_IDEO | CUE, 0, false)
+                        } else {
+                            (p, 0, 0, false)
+                        };
+                    }
+                    fp = g;
+                    if TAKEN && p >= tstart {
+                        return (p, fp, before(p), true);
+                    }
+                    break;
+                }
+                p += 3;
+                if TAKEN && p >= tstart {
+                    return (p, walk_flags(t, text, p), before(p), true);
+                }
+            }
         }
         let g = walk_flags(t, text, p + 3);
         if (fp << PAIR_SHIFT) & g & pair != 0 {
-            return (p, fp, fpp, true);
+            return (p, fp, before(p), true);
         }
         p += 3;
         if g & NO_IDEO != 0 {
-            return (p, fp, fpp, false);
+            let (q, qf) = past_other(text, p);
+            return (q, qf, 0, false);
         }
-        fpp = fp;
         fp = g;
+    }
+}
+
+/// At `p`, where no ideograph starts: the position past a three-byte
+/// character there (one not followed by a continuation byte) and the flags
+/// the walk keeps after such a character ([`NO_IDEO`] with [`CUE`]); else
+/// `p` and 0.
+#[inline(always)]
+fn past_other(text: &[u8], p: usize) -> (usize, u32) {
+    match text.get(p..).and_then(<[u8]>::first_chunk::<4>) {
+        Some(&w) if u32::from_le_bytes(w) & 0xC0C0_C0F0 == 0x0080_80E0 && w[3] & 0xC0 != 0x80 => {
+            (p + 3, NO_IDEO | CUE)
+        }
+        _ => (p, 0),
     }
 }
 
@@ -998,7 +1245,14 @@ mod tests {
 
     fn found(s: &str) -> Vec<(bool, String)> {
         let mut out = Vec::new();
-        scan(s.as_bytes(), true, true, &[], &mut out);
+        scan(
+            s.as_bytes(),
+            true,
+            true,
+            crate::lexer::key_name,
+            &mut Vec::new(),
+            &mut out,
+        );
         out.into_iter()
             .map(|(a, x, y)| (a, s[x..y].to_owned()))
             .collect()
@@ -1032,6 +1286,12 @@ mod tests {
     /// words that introduce or follow a person), numbers, punctuation and
     /// ASCII, in a pseudo-random order.
     fn mixed_text(seed: u64, words: usize) -> String {
+        mixed_text_keys(seed, words, 1)
+    }
+
+    /// [`mixed_text`] with each keyword that introduces a name `keys` times
+    /// among the pieces (and after it, as often, a surname).
+    fn mixed_text_keys(seed: u64, words: usize, keys: usize) -> String {
         let mut sur = data_lines(SURNAMES);
         let mut given = data_lines(GIVEN);
         let mut div = data_lines(DIVISIONS);
@@ -1061,6 +1321,17 @@ mod tests {
         }
         for words in [ADDR_CUES, TITLE_WORDS, WORDS, SUFFIXES] {
             pieces.extend(words.iter().map(|w| w.to_string()));
+        }
+        for _ in 0..keys {
+            pieces.extend(name_keys().map(String::from));
+        }
+        for s in data_lines(SURNAMES)
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(keys * 6)
+        {
+            pieces.push(s.to_string());
         }
         for p in [
             "，", "。", "：", "、", " ", "\n", "12", "3-5", "B", "88", "一", "十二", " 100080",
@@ -1099,8 +1370,8 @@ mod tests {
             for (names, addresses) in [(true, true), (true, false), (false, true)] {
                 for tk in [&[][..], &taken[..]] {
                     let (mut fast, mut full) = (Vec::new(), Vec::new());
-                    walk::<true>(b, names, addresses, tk, &mut fast);
-                    walk::<false>(b, names, addresses, tk, &mut full);
+                    walk::<true>(b, names, addresses, None, &mut tk.to_vec(), &mut fast);
+                    walk::<false>(b, names, addresses, None, &mut tk.to_vec(), &mut full);
                     found.0 += fast.iter().filter(|f| !f.0).count();
                     found.1 += fast.iter().filter(|f| f.0).count();
                     assert_eq!(
@@ -1111,6 +1382,80 @@ mod tests {
             }
         }
         assert!(found.0 > 1000 && found.1 > 100, "{found:?}");
+    }
+
+    #[test]
+    fn name_keys_overlap_none() {
+        // the walk finds every keyword where it starts, as a search of all
+        // the keywords would: none may end where another starts or hold
+        // another, and each starts with two ideographs (the walk's pair)
+        let keys: Vec<&str> = name_keys().collect();
+        assert!(keys.len() >= 6, "{keys:?}");
+        for a in &keys {
+            let c: Vec<char> = a.chars().collect();
+            assert!(c.len() >= 2 && c[..2].iter().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)));
+            for b in &keys {
+                if a != b {
+                    assert!(!a.contains(b), "{a} holds {b}");
+                }
+                for k in 1..c.len() {
+                    let tail: String = c[k..].iter().collect();
+                    assert!(!b.starts_with(&tail), "{a} ends where {b} starts");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keywords_found_on_the_way_as_by_a_search() {
+        // names after keywords: the walk's (keywords found as it passes)
+        // against those of a search of every keyword at every byte, given to
+        // the full steps as names to skip
+        let t = tables();
+        let mut found = 0;
+        for seed in 11..=16 {
+            let text = mixed_text_keys(seed, 30_000, 25);
+            let b = text.as_bytes();
+            let mut searched = Vec::new();
+            for q in 0..b.len() {
+                if let Some(l) = word_at(b, q, &t.keys)
+                    && let Some(span) = crate::lexer::key_name(b, q + l)
+                {
+                    searched.push(span);
+                }
+            }
+            found += searched.len();
+            for (names, addresses) in [(true, true), (true, false)] {
+                let mut want = Vec::new();
+                walk::<false>(b, names, addresses, None, &mut searched.clone(), &mut want);
+                let kn: KeyName = crate::lexer::key_name;
+                let (mut fast, mut full) = (Vec::new(), Vec::new());
+                let (mut tfast, mut tfull) = (Vec::new(), Vec::new());
+                walk::<true>(b, names, addresses, Some(kn), &mut tfast, &mut fast);
+                walk::<false>(b, names, addresses, Some(kn), &mut tfull, &mut full);
+                // the first difference, not the whole lists
+                let first = |a: &[(usize, usize)], b: &[(usize, usize)]| {
+                    let k = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+                    (a.len(), b.len(), a.get(k).copied(), b.get(k).copied())
+                };
+                let spans = |v: &[Span]| v.iter().map(|s| (s.1, s.2)).collect::<Vec<_>>();
+                for (got, what) in [(&tfast, "inner loop"), (&tfull, "full steps")] {
+                    assert!(
+                        got == &searched,
+                        "seed {seed}, addresses {addresses}, {what}: names after keywords {:?}",
+                        first(got, &searched)
+                    );
+                }
+                for (got, what) in [(&fast, "inner loop"), (&full, "full steps")] {
+                    assert!(
+                        got == &want,
+                        "seed {seed}, addresses {addresses}, {what}: found {:?}",
+                        first(&spans(got), &spans(&want))
+                    );
+                }
+            }
+        }
+        assert!(found > 1000, "{found}");
     }
 
     #[test]

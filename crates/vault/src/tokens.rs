@@ -21,6 +21,8 @@
 //! search, and they made up most of a filter. Records are still matched on
 //! them exactly.
 
+use wide::u8x16;
+
 fn fmix(mut h: u64) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
@@ -65,27 +67,29 @@ fn mum(a: u64, b: u64) -> u64 {
 
 #[inline(always)]
 fn read8(b: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes([
-        b[at],
-        b[at + 1],
-        b[at + 2],
-        b[at + 3],
-        b[at + 4],
-        b[at + 5],
-        b[at + 6],
-        b[at + 7],
-    ])
+    let mut x = [0u8; 8];
+    x.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(x)
 }
 
 #[inline(always)]
 fn read4(b: &[u8], at: usize) -> u64 {
-    u64::from(u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]))
+    let mut x = [0u8; 4];
+    x.copy_from_slice(&b[at..at + 4]);
+    u64::from(u32::from_le_bytes(x))
 }
 
 /// v2 token hash of `b` ASCII-lowercased: eight bytes per multiply; the
 /// tail is read with overlapping loads (as wyhash does), never byte by byte.
-#[inline]
+#[inline(always)]
 fn hash_v2(b: &[u8]) -> u64 {
+    hash_v2_of::<true>(b)
+}
+
+/// [`hash_v2`] of `b`, which is already ASCII-lowercased unless `LOWER`.
+#[inline(always)]
+fn hash_v2_of<const LOWER: bool>(b: &[u8]) -> u64 {
+    let lower8 = |x: u64| if LOWER { lower8(x) } else { x };
     let n = b.len();
     let mut h = (n as u64) ^ K3;
     if n <= 8 {
@@ -174,121 +178,176 @@ fn high(text: &[u8], i: usize) -> High {
 
 /// Call `f` with every token of `text` as a slice of `text` (not yet
 /// lowercased; duplicates included).
-pub fn for_each_token_slice<'t>(text: &'t [u8], f: impl FnMut(&'t [u8])) {
-    if text.len() <= 64 * ASCII_WORDS && text.is_ascii() {
-        ascii_tokens(text, f);
-    } else {
-        any_tokens(text, f);
+pub fn for_each_token_slice<'t>(text: &'t [u8], mut f: impl FnMut(&'t [u8])) {
+    match classify(text, None) {
+        Some(m) => ascii_tokens::<false>(&m, |s, e| f(&text[s..e])),
+        None => any_tokens(text, f),
     }
 }
 
 /// Longest text (in 64-byte words) the bitmask tokenizer takes.
 const ASCII_WORDS: usize = 8;
 
-/// Byte `>= c` flags (high bit of each byte) of eight ASCII bytes.
-#[inline(always)]
-fn ge(x: u64, c: u8) -> u64 {
-    x.wrapping_add(LO * u64::from(0x80 - c)) & HI
+/// Byte classes of an ASCII text of up to `64 * ASCII_WORDS` bytes, one bit
+/// per byte (byte `i` is bit `i % 64` of word `i / 64`; bits past the text
+/// are clear, and so is a spare word after the last, so that the next
+/// word can be read without a branch).
+struct Masks {
+    /// Words in use (`text.len().div_ceil(64)`).
+    words: usize,
+    /// `[0-9A-Za-z]`.
+    alnum: [u64; ASCII_WORDS + 1],
+    /// Alphanumeric or `. _ - : @ /` (the bytes of a word).
+    word: [u64; ASCII_WORDS + 1],
+    /// `[A-Za-z]` (an alphanumeric run without one is a number).
+    letter: [u64; ASCII_WORDS + 1],
 }
 
-/// Gather the high bit of each byte into an 8-bit mask (byte i -> bit i).
+/// Per byte of `x`: all ones when `lo <= x <= lo + n` (a wrapping subtract
+/// and an unsigned minimum), else zero.
 #[inline(always)]
-fn pack(flags: u64) -> u64 {
-    ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+fn within(x: u8x16, lo: u8, n: u8) -> u8x16 {
+    let d = x - u8x16::splat(lo);
+    d.min(u8x16::splat(n)).cmp_eq(d)
 }
 
-/// Alphanumeric and word-byte (alphanumeric or `. _ - : @ /`) masks of
-/// eight ASCII bytes.
+/// Class bits of 16 bytes: (alphanumeric, word byte, letter), and the
+/// bytes ASCII-lowercased.
 #[inline(always)]
-fn classify8(x: u64) -> (u64, u64) {
-    let l = x | (LO * 0x20);
-    let digit = ge(x, b'0') & !ge(x, b':');
-    let letter = ge(l, b'a') & !ge(l, b'{');
+fn classify16(x: u8x16) -> (u64, u64, u64, u8x16) {
+    let digit = within(x, b'0', 9);
+    let letter = within(x | u8x16::splat(0x20), b'a', 25);
     let alnum = digit | letter;
-    let dash_dot_slash = ge(x, b'-') & !ge(x, b'0');
-    let colon = ge(x, b':') & !ge(x, b';');
-    let at = ge(x, b'@') & !ge(x, b'A');
-    let under = ge(x, b'_') & !ge(x, b'`');
+    // `-` `.` `/` are adjacent (0x2d..=0x2f)
+    let punct = within(x, b'-', 2)
+        | x.cmp_eq(u8x16::splat(b':'))
+        | x.cmp_eq(u8x16::splat(b'@'))
+        | x.cmp_eq(u8x16::splat(b'_'));
+    let bits = |v: u8x16| u64::from(v.move_mask() as u16);
     (
-        pack(alnum),
-        pack(alnum | dash_dot_slash | colon | at | under),
+        bits(alnum),
+        bits(alnum | punct),
+        bits(letter),
+        x | (letter & u8x16::splat(0x20)),
     )
 }
 
-/// First bit at or after `from` that is set (`SET`) or clear (or `m.len() * 64`).
+/// The class masks of `text`, or `None` when it is longer than the
+/// bitmask tokenizer takes or not all ASCII. SIMD, 16 bytes per step (SSE2
+/// or NEON through `wide`). With `lower`, its first `text.len()` bytes
+/// become `text` ASCII-lowercased.
 #[inline(always)]
-fn next_bit<const SET: bool>(m: &[u64], from: usize) -> usize {
-    let word = |w: usize| if SET { m[w] } else { !m[w] };
-    let mut w = from / 64;
-    if w >= m.len() {
-        return m.len() * 64;
-    }
-    let mut x = word(w) & (!0u64 << (from % 64));
-    loop {
-        if x != 0 {
-            return w * 64 + x.trailing_zeros() as usize;
-        }
-        w += 1;
-        if w == m.len() {
-            return m.len() * 64;
-        }
-        x = word(w);
-    }
-}
-
-/// First set bit at or after `from` (or `m.len() * 64`).
-#[inline]
-fn next_set(m: &[u64], from: usize) -> usize {
-    next_bit::<true>(m, from)
-}
-
-/// First clear bit at or after `from` (or `m.len() * 64`).
-#[inline]
-fn next_clear(m: &[u64], from: usize) -> usize {
-    next_bit::<false>(m, from)
-}
-
-/// The tokenizer for ASCII text of up to `64 * ASCII_WORDS` bytes: byte
-/// classes as bitmasks, eight bytes at a time, then words and their parts
-/// from bit scans (the same tokens as [`any_tokens`]).
-fn ascii_tokens<'t>(text: &'t [u8], mut f: impl FnMut(&'t [u8])) {
+fn classify(text: &[u8], mut lower: Option<&mut [u8; 64 * ASCII_WORDS]>) -> Option<Masks> {
     let n = text.len();
-    let mut alnum = [0u64; ASCII_WORDS];
-    let mut word = [0u64; ASCII_WORDS];
-    let words = n.div_ceil(64);
-    for (i, c) in text.chunks(8).enumerate() {
-        let mut b = [0u8; 8];
-        b[..c.len()].copy_from_slice(c);
-        let (a, w) = classify8(u64::from_le_bytes(b));
-        alnum[i / 8] |= a << ((i % 8) * 8);
-        word[i / 8] |= w << ((i % 8) * 8);
+    if n > 64 * ASCII_WORDS {
+        return None;
     }
-    let (alnum, word) = (&alnum[..words], &word[..words]);
-    let mut pos = 0;
-    loop {
-        let s = next_set(alnum, pos);
-        if s >= n {
-            return;
+    let mut m = Masks {
+        words: n.div_ceil(64),
+        alnum: [0; ASCII_WORDS + 1],
+        word: [0; ASCII_WORDS + 1],
+        letter: [0; ASCII_WORDS + 1],
+    };
+    let mut high = u8x16::splat(0);
+    let mut put = |i: usize, x: u8x16| {
+        high |= x;
+        let (a, w, l, low) = classify16(x);
+        if let Some(buf) = lower.as_deref_mut() {
+            buf[i * 16..i * 16 + 16].copy_from_slice(&low.to_array());
         }
-        let end_word = next_clear(word, s).min(n);
-        let first_end = next_clear(alnum, s).min(n);
-        let next = next_set(alnum, first_end);
-        if next >= end_word {
-            // no inner punctuation: one token
-            f(&text[s..first_end]);
-        } else {
-            f(&text[s..first_end]);
-            let mut p = next;
-            let mut last_end = first_end;
-            while p < end_word {
-                let e = next_clear(alnum, p).min(n);
-                f(&text[p..e]);
-                last_end = e;
-                p = next_set(alnum, e);
+        let sh = (i % 4) * 16;
+        m.alnum[i / 4] |= a << sh;
+        m.word[i / 4] |= w << sh;
+        m.letter[i / 4] |= l << sh;
+    };
+    let chunks = text.chunks_exact(16);
+    let tail = chunks.remainder();
+    let full = n / 16;
+    for (i, c) in chunks.enumerate() {
+        let mut b = [0u8; 16];
+        b.copy_from_slice(c);
+        put(i, u8x16::new(b));
+    }
+    if !tail.is_empty() {
+        let mut b = [0u8; 16];
+        b[..tail.len()].copy_from_slice(tail);
+        put(full, u8x16::new(b));
+    }
+    (high.move_mask() == 0).then_some(m)
+}
+
+/// The tokenizer for ASCII text of up to `64 * ASCII_WORDS` bytes, from
+/// its class masks (the same tokens as [`any_tokens`]): every alphanumeric
+/// run is a token (a part, or the whole word when it is the word's only
+/// run), and a word of two or more runs is also a token from its first
+/// run's start to its last run's end. Runs are found from mask arithmetic
+/// and bit scans, one step per run; per word, its parts come first, then
+/// the word. With `FILTER`, short pure-digit parts (see [`in_filter`]) are
+/// recognised from the masks and skipped. `f` gets each token's byte range.
+#[inline(always)]
+fn ascii_tokens<const FILTER: bool>(m: &Masks, mut f: impl FnMut(usize, usize)) {
+    let nw = m.words;
+    // Per word of the masks: run starts; run ends (the last byte of each
+    // run); the first alphanumeric of each word (a run of word bytes):
+    // adding the word's start bit to its punctuation bits carries over the
+    // leading punctuation onto that byte (a word without an alphanumeric
+    // carries onto the separator after it); and the byte after each
+    // pure-digit run: adding a run's start bit to its digit bits carries
+    // onto its first letter, or past its end when it has none.
+    let mut starts = [0u64; ASCII_WORDS];
+    let mut ends = [0u64; ASCII_WORDS];
+    let mut first = [0u64; ASCII_WORDS];
+    let mut number_end = [0u64; ASCII_WORDS + 1];
+    let (mut prev_a, mut prev_w, mut carry, mut carry_n) = (0u64, 0u64, 0u64, 0u64);
+    for i in 0..nw {
+        let (a, w, next_a) = (m.alnum[i], m.word[i], m.alnum[i + 1]);
+        let st = a & !((a << 1) | (prev_a >> 63));
+        starts[i] = st;
+        ends[i] = a & !((a >> 1) | (next_a << 63));
+        let word_start = w & !((w << 1) | (prev_w >> 63));
+        let (s1, c1) = (w & !a).overflowing_add(word_start);
+        let (s2, c2) = s1.overflowing_add(carry);
+        first[i] = s2 & a;
+        carry = u64::from(c1 | c2);
+        if FILTER {
+            let (s1, c1) = (a & !m.letter[i]).overflowing_add(st);
+            let (s2, c2) = s1.overflowing_add(carry_n);
+            number_end[i] = s2 & !a;
+            carry_n = u64::from(c1 | c2);
+        }
+        (prev_a, prev_w) = (a, w);
+    }
+    number_end[nw] = carry_n;
+    let (mut word_at, mut last_end, mut runs) = (0usize, 0usize, 0u32);
+    // the cursor on `ends` (each start's end is the next one)
+    let (mut ew, mut end_bits) = (0usize, ends[0]);
+    for i in 0..nw {
+        let mut bits = starts[i];
+        while bits != 0 {
+            let b = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let s = i * 64 + b;
+            if first[i] >> b & 1 != 0 {
+                if runs > 1 {
+                    f(word_at, last_end);
+                }
+                (word_at, runs) = (s, 0);
             }
-            f(&text[s..last_end]);
+            while end_bits == 0 {
+                ew += 1;
+                end_bits = ends[ew];
+            }
+            let e = ew * 64 + end_bits.trailing_zeros() as usize + 1;
+            end_bits &= end_bits - 1;
+            if !(FILTER && e - s <= MAX_SHORT_NUMBER && number_end[e / 64] >> (e % 64) & 1 != 0) {
+                f(s, e);
+            }
+            runs += 1;
+            last_end = e;
         }
-        pos = end_word;
+    }
+    if runs > 1 {
+        f(word_at, last_end);
     }
 }
 
@@ -386,11 +445,16 @@ fn in_filter(t: &[u8]) -> bool {
 /// Call `f` with the v2 hash of every token of `text` that block filters
 /// hold (duplicates included).
 pub fn for_each_filter_token(text: &[u8], mut f: impl FnMut(u64)) {
-    for_each_token_slice(text, |t| {
-        if in_filter(t) {
-            f(hash_v2(t))
-        }
-    });
+    // the text lowercased (SIMD, with the classes): the hash need not
+    let mut lower = [0u8; 64 * ASCII_WORDS];
+    match classify(text, Some(&mut lower)) {
+        Some(m) => ascii_tokens::<true>(&m, |s, e| f(hash_v2_of::<false>(&lower[s..e]))),
+        None => any_tokens(text, |t| {
+            if in_filter(t) {
+                f(hash_v2(t))
+            }
+        }),
+    }
 }
 
 /// The distinct token hashes of `text`, sorted.
@@ -729,6 +793,114 @@ mod tests {
         flush(&mut word, &mut f);
     }
 
+    /// Byte `>= c` flags (high bit of each byte) of eight ASCII bytes.
+    #[inline(always)]
+    fn ge(x: u64, c: u8) -> u64 {
+        x.wrapping_add(LO * u64::from(0x80 - c)) & HI
+    }
+
+    /// Gather the high bit of each byte into an 8-bit mask (byte i -> bit i).
+    #[inline(always)]
+    fn pack(flags: u64) -> u64 {
+        ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+    }
+
+    /// Alphanumeric and word-byte (alphanumeric or `. _ - : @ /`) masks of
+    /// eight ASCII bytes.
+    #[inline(always)]
+    fn classify8(x: u64) -> (u64, u64) {
+        let l = x | (LO * 0x20);
+        let digit = ge(x, b'0') & !ge(x, b':');
+        let letter = ge(l, b'a') & !ge(l, b'{');
+        let alnum = digit | letter;
+        let dash_dot_slash = ge(x, b'-') & !ge(x, b'0');
+        let colon = ge(x, b':') & !ge(x, b';');
+        let at = ge(x, b'@') & !ge(x, b'A');
+        let under = ge(x, b'_') & !ge(x, b'`');
+        (
+            pack(alnum),
+            pack(alnum | dash_dot_slash | colon | at | under),
+        )
+    }
+
+    /// First bit at or after `from` that is set (`SET`) or clear (or `m.len() * 64`).
+    #[inline(always)]
+    fn next_bit<const SET: bool>(m: &[u64], from: usize) -> usize {
+        let word = |w: usize| if SET { m[w] } else { !m[w] };
+        let mut w = from / 64;
+        if w >= m.len() {
+            return m.len() * 64;
+        }
+        let mut x = word(w) & (!0u64 << (from % 64));
+        loop {
+            if x != 0 {
+                return w * 64 + x.trailing_zeros() as usize;
+            }
+            w += 1;
+            if w == m.len() {
+                return m.len() * 64;
+            }
+            x = word(w);
+        }
+    }
+
+    /// First set bit at or after `from` (or `m.len() * 64`).
+    #[inline]
+    fn next_set(m: &[u64], from: usize) -> usize {
+        next_bit::<true>(m, from)
+    }
+
+    /// First clear bit at or after `from` (or `m.len() * 64`).
+    #[inline]
+    fn next_clear(m: &[u64], from: usize) -> usize {
+        next_bit::<false>(m, from)
+    }
+
+    /// The bitmask tokenizer before the SIMD one (SWAR classes, eight bytes at
+    /// a time, then words and parts from bit scans): the reference for the
+    /// order in which tokens reach a block's filter (its recent-hash cache
+    /// depends on the order, and the block bytes on that cache).
+    fn bitmask_tokens<'t>(text: &'t [u8], mut f: impl FnMut(&'t [u8])) {
+        let n = text.len();
+        let mut alnum = [0u64; ASCII_WORDS];
+        let mut word = [0u64; ASCII_WORDS];
+        let words = n.div_ceil(64);
+        for (i, c) in text.chunks(8).enumerate() {
+            let mut b = [0u8; 8];
+            b[..c.len()].copy_from_slice(c);
+            let (a, w) = classify8(u64::from_le_bytes(b));
+            alnum[i / 8] |= a << ((i % 8) * 8);
+            word[i / 8] |= w << ((i % 8) * 8);
+        }
+        let (alnum, word) = (&alnum[..words], &word[..words]);
+        let mut pos = 0;
+        loop {
+            let s = next_set(alnum, pos);
+            if s >= n {
+                return;
+            }
+            let end_word = next_clear(word, s).min(n);
+            let first_end = next_clear(alnum, s).min(n);
+            let next = next_set(alnum, first_end);
+            if next >= end_word {
+                // no inner punctuation: one token
+                f(&text[s..first_end]);
+            } else {
+                f(&text[s..first_end]);
+                let mut p = next;
+                let mut last_end = first_end;
+                while p < end_word {
+                    let e = next_clear(alnum, p).min(n);
+                    f(&text[p..e]);
+                    last_end = e;
+                    p = next_set(alnum, e);
+                }
+                f(&text[s..last_end]);
+            }
+            pos = end_word;
+        }
+    }
+
     #[test]
     fn terms_match_whole_tokens_and_cjk_substrings() {
         let raw = "<34>Oct 11 22:14:15 fw1 sshd[42]: Failed password for user u2700377445 from 10.52.75.119 用户登录失败，来源未知".as_bytes();
@@ -784,6 +956,80 @@ mod tests {
                     "{b:#x} at {at}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn classify16_matches_the_byte_table() {
+        for b in 0..0x80u8 {
+            for at in 0..16 {
+                let mut x = [b' '; 16];
+                x[at] = b;
+                let (a, w, l, low) = classify16(u8x16::new(x));
+                assert_eq!(low.to_array()[at], b.to_ascii_lowercase(), "{b:#x} at {at}");
+                assert_eq!(a == 1 << at, CLASS[b as usize] == ALNUM, "{b:#x} at {at}");
+                assert_eq!(
+                    w == 1 << at,
+                    matches!(CLASS[b as usize], ALNUM | PUNCT),
+                    "{b:#x} at {at}"
+                );
+                assert_eq!(l == 1 << at, b.is_ascii_alphabetic(), "{b:#x} at {at}");
+            }
+        }
+        assert!(classify(&[b'a'; 512], None).is_some());
+        assert!(classify(&[b'a'; 513], None).is_none());
+        for at in [0, 15, 16, 100, 511] {
+            let mut t = [b'a'; 512];
+            t[at] = 0x80;
+            assert!(classify(&t, None).is_none(), "{at}");
+        }
+    }
+
+    /// The filter path gives the hashes of the reference tokenizer's
+    /// filtered tokens in the same order, and the slice path its tokens in
+    /// the same order.
+    fn same_order(t: &[u8]) -> Result<(), proptest::test_runner::TestCaseError> {
+        let mut want = Vec::new();
+        let mut want_slices = Vec::new();
+        if t.len() <= 64 * ASCII_WORDS && t.is_ascii() {
+            bitmask_tokens(t, |s| {
+                want_slices.push(s);
+                if in_filter(s) {
+                    want.push(hash_v2(s));
+                }
+            });
+        } else {
+            any_tokens(t, |s| {
+                want_slices.push(s);
+                if in_filter(s) {
+                    want.push(hash_v2(s));
+                }
+            });
+        }
+        let mut got = Vec::new();
+        for_each_filter_token(t, |h| got.push(h));
+        proptest::prop_assert_eq!(got, want);
+        let mut got_slices = Vec::new();
+        for_each_token_slice(t, |s| got_slices.push(s));
+        proptest::prop_assert_eq!(got_slices, want_slices);
+        Ok(())
+    }
+
+    #[test]
+    fn filter_tokens_come_in_the_reference_order_on_examples() {
+        let long = [
+            "1.2 ".repeat(128),
+            format!("{}12345.x", "9".repeat(59)),
+            format!("{}123456 1", "9".repeat(58)),
+            format!("{}..123/456", "-".repeat(60)),
+            format!("{}a", "0".repeat(511)),
+        ];
+        for t in EXAMPLES
+            .iter()
+            .copied()
+            .chain(long.iter().map(String::as_str))
+        {
+            same_order(t.as_bytes()).unwrap();
         }
     }
 
@@ -970,6 +1216,20 @@ mod tests {
         #[test]
         fn ascii_tokens_equal_general_tokens(t in "[ -~]{0,600}") {
             same_tokens(&t)?;
+            same_order(t.as_bytes())?;
+        }
+
+        #[test]
+        fn filter_tokens_come_in_the_reference_order(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                proptest::string::string_regex("[0-9]{1,7}").unwrap(),
+                proptest::string::string_regex("[a-zA-Z0-9]{1,9}").unwrap(),
+                proptest::string::string_regex("[._:@/-]{1,3}").unwrap(),
+                proptest::string::string_regex("[ ,;=\\[\\]\"]").unwrap(),
+            ], 0..160),
+        ) {
+            same_tokens(&parts.concat())?;
+            same_order(parts.concat().as_bytes())?;
         }
 
         /// Text that is not all ASCII (a high byte anywhere, in a whole

@@ -30,12 +30,11 @@
 //! loop (`Detector::step`), which is also the reference the window loop is
 //! tested against: both give the same findings on every input.
 //!
-//! E-mail addresses are found by a `memchr` pass over `@`; names after a
-//! keyword (`姓名`, `联系人`, …) by a small automaton and the surname data;
-//! names and addresses without a keyword by a pass over the ideographs
-//! (`cjk.rs`: scored surname + given-name candidates closed by what
-//! follows; an address grammar from the administrative divisions to the
-//! postcode).
+//! E-mail addresses are found by a `memchr` pass over `@`; names and
+//! addresses by a pass over the ideographs (`cjk.rs`: names after a keyword
+//! such as `姓名` or `联系人`, the keywords found on the way; scored surname +
+//! given-name candidates closed by what follows; an address grammar from the
+//! administrative divisions to the postcode).
 //!
 //! The module is split by concern: this file holds the window loop, the
 //! shared types and the keyword context; `tokens` the byte classes and
@@ -60,6 +59,8 @@ mod network;
 mod secrets;
 mod tokens;
 
+#[cfg(test)]
+pub(crate) use names::key_name;
 use network::email_at;
 use secrets::is_password_key;
 use tokens::{
@@ -269,13 +270,6 @@ pub struct Detector {
     key_masks: Vec<u32>,
     key_scan: KeyScan,
     neg: NegScan,
-    names: AhoCorasick,
-    /// The same keywords for a SIMD (Teddy) search, where the CPU has one:
-    /// the automaton's byte prefilter stops at most ideographs.
-    names_packed: Option<aho_corasick::packed::Searcher>,
-    /// Every name-introducing keyword holds a non-ASCII byte: ASCII text
-    /// has no name context.
-    intro_non_ascii: bool,
     pem_end: memmem::Finder<'static>,
 }
 
@@ -457,26 +451,7 @@ impl Detector {
             .build(KEYWORDS.iter().map(|k| k.0))
             .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
         let neg = NegScan::new(NEG_KEYS);
-        let intro: Vec<&str> = KEYWORDS
-            .iter()
-            .filter(|k| k.1 & ctx::NAME_INTRO != 0)
-            .map(|k| k.0)
-            .collect();
-        let intro_non_ascii = intro.iter().all(|k| !k.is_ascii());
-        let names_packed = aho_corasick::packed::Config::new()
-            .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
-            .only_teddy(true)
-            .builder()
-            .extend(&intro)
-            .build();
-        let names = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(intro)
-            .unwrap_or_else(|_| AhoCorasick::new(["\u{0}"]).expect("trivial automaton"));
         Detector {
-            names,
-            names_packed,
-            intro_non_ascii,
             neg,
             opts,
             keywords,
@@ -674,12 +649,10 @@ impl Detector {
         }
         // e-mails no step reached (inside a longer token)
         mails.push_upto(text, &mut em, emails.len());
-        // names and addresses are Chinese: no need to look in ASCII text
-        // (most CSV cells and JSON values)
+        // names and addresses are Chinese, and so are the keywords that
+        // introduce a name: no need to look in ASCII text (most CSV cells
+        // and JSON values)
         if (self.opts.names || self.opts.addresses) && !text.is_ascii() {
-            if self.opts.names && !(self.intro_non_ascii && text.is_ascii()) {
-                self.names(text, hint, &mut em);
-            }
             self.cjk(text, &mut em);
         }
         if hint.0 & ctx::NAME != 0 && self.opts.names {

@@ -1,5 +1,6 @@
 //! Names and addresses: names after a keyword (`姓名`, `联系人`, …), the
-//! keyword-less pass over the ideographs (`cjk.rs`), and name cells.
+//! pass over the ideographs that finds them and the keyword-less ones
+//! (`cjk.rs`), and name cells.
 
 use super::*;
 
@@ -68,63 +69,46 @@ fn name_at(text: &[u8], j: usize) -> Option<usize> {
     }
 }
 
+/// The name after a keyword that introduces one (`姓名`, `联系人`, …: the
+/// walk of [`crate::cjk`] finds them) ending at `j`, past separators: its
+/// span.
+pub(crate) fn key_name(text: &[u8], mut j: usize) -> Option<(usize, usize)> {
+    // separators
+    for _ in 0..3 {
+        if let Some(&b) = text.get(j)
+            && matches!(b, b':' | b' ' | b'=' | b'"' | b'\'')
+        {
+            j += 1;
+        } else if text[j..].starts_with("：".as_bytes())
+            || text[j..].starts_with("为".as_bytes())
+            || text[j..].starts_with("是".as_bytes())
+        {
+            j += 3;
+        } else {
+            break;
+        }
+    }
+    name_at(text, j).map(|e| (j, e))
+}
+
 impl Detector {
-    /// Names after a keyword: `姓名：张三`, `联系人李四`.
-    pub(super) fn names(&self, text: &[u8], hint: Hint, em: &mut Emit<'_>) {
-        let _ = hint;
-        // each match is decided as it is found, while its bytes are in cache
-        match &self.names_packed {
-            Some(p) => {
-                for m in p.find_iter(text) {
-                    Self::name_after(text, m.end(), em);
-                }
-            }
-            None => {
-                for m in self.names.find_iter(text) {
-                    Self::name_after(text, m.end(), em);
-                }
-            }
-        }
-    }
-
-    /// The name after a keyword ending at `j`, past separators.
-    fn name_after(text: &[u8], mut j: usize, em: &mut Emit<'_>) {
-        // separators
-        for _ in 0..3 {
-            if let Some(&b) = text.get(j)
-                && matches!(b, b':' | b' ' | b'=' | b'"' | b'\'')
-            {
-                j += 1;
-            } else if text[j..].starts_with("：".as_bytes())
-                || text[j..].starts_with("为".as_bytes())
-                || text[j..].starts_with("是".as_bytes())
-            {
-                j += 3;
-            } else {
-                break;
-            }
-        }
-        if let Some(e) = name_at(text, j) {
-            em.push(Kind::CnName, j, e, 70, flags::CONTEXT, &text[j..e], 0);
-        }
-    }
-
-    /// Names and addresses without a keyword ([`crate::cjk`]), skipping
-    /// the names found after a keyword.
+    /// Names and addresses without a keyword ([`crate::cjk`]), and names
+    /// after a keyword (with `names`; found by the same pass): the names
+    /// after a keyword first, in the order of their keywords.
     pub(super) fn cjk(&self, text: &[u8], em: &mut Emit<'_>) {
-        let taken: Vec<(usize, usize)> = em.out[em.first..]
-            .iter()
-            .filter(|f| f.kind == Kind::CnName)
-            .map(|f| (f.start as usize, f.end as usize))
-            .collect();
+        let mut taken: Vec<(usize, usize)> = Vec::new();
         let mut spans = Vec::new();
         crate::cjk::scan(
             text,
             self.opts.names,
             self.opts.addresses,
-            &taken,
+            key_name,
+            &mut taken,
             &mut spans,
         );
+        for &(s, e) in &taken {
+            em.push(Kind::CnName, s, e, 70, flags::CONTEXT, &text[s..e], 0);
+        }
         for (addr, s, e) in spans {
             if addr {
                 em.push(Kind::CnAddress, s, e, 65, 0, &text[s..e], 0);
