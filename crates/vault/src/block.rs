@@ -217,21 +217,51 @@ impl std::hash::Hasher for FastHasher {
             let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
             self.0 = (self.0.rotate_left(26) ^ w).wrapping_mul(K);
         }
-        let mut tail = [0u8; 8];
         let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        self.0 = (self.0.rotate_left(26) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64)
-            .wrapping_mul(K);
+        // the last 0..=7 bytes in one word without a copy: two overlapping
+        // loads (the length is mixed in, so overlaps cannot collide)
+        let tail = match rest.len() {
+            0 => 0,
+            n @ 1..=3 => {
+                u64::from(rest[0]) | u64::from(rest[n / 2]) << 8 | u64::from(rest[n - 1]) << 16
+            }
+            n => {
+                let lo = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+                let hi = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+                u64::from(lo) | u64::from(hi) << 32
+            }
+        };
+        self.0 = (self.0.rotate_left(26) ^ tail ^ bytes.len() as u64).wrapping_mul(K);
     }
 
     fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        self.0 = (self.0.rotate_left(26) ^ u64::from(i)).wrapping_mul(K);
     }
 
     fn finish(&self) -> u64 {
         // the low bits pick the bucket: fold the well-mixed high bits in
         self.0 ^ (self.0 >> 29)
     }
+}
+
+/// Room left for the fields before the raw records of a block at first (see
+/// [`BlockBuilder`]'s `gap`); later blocks size it from the block before.
+const INITIAL_GAP: usize = 128 << 10;
+
+/// Slots of [`BlockBuilder`]'s recent-string table.
+const RECENT: usize = 256;
+
+/// Slot of a name in the recent-string table: from its length and last two
+/// bytes, where names of one kind (`fw-edge-04`, `fw-edge-09`) differ most.
+fn recent_slot(b: &[u8]) -> usize {
+    let n = b.len();
+    let last = match n {
+        0 => 0,
+        1 => usize::from(b[0]),
+        _ => usize::from(b[n - 1]) | usize::from(b[n - 2]) << 8,
+    };
+    (last.wrapping_mul(0x9e37) >> 8 ^ n) & (RECENT - 1)
 }
 
 /// Accumulates records of one block.
@@ -241,14 +271,30 @@ pub(crate) struct BlockBuilder {
     count: u32,
     /// Per-record fields (seq, times, origin, raw length, parsed fields).
     body: Vec<u8>,
-    /// The raw records, back to back: kept apart from the binary fields so
-    /// zstd sees homogeneous text (about a third smaller than interleaved).
-    raws: Vec<u8>,
+    /// The block's data as [`BlockBuilder::finish`] compresses it, built in
+    /// place: the raw records go back to back from `raws_at` on (kept apart from
+    /// the binary fields so zstd sees homogeneous text, about a third smaller
+    /// than interleaved), and `finish` writes the dictionaries and `body`
+    /// right before them, so the raw records are never copied again.
+    data: Vec<u8>,
+    /// Where the raw records of this block start in `data`.
+    raws_at: usize,
+    /// Where they start in the next block (after [`BlockBuilder::reset`]):
+    /// room for the fields before them, sized from the block before.
+    gap: usize,
+    /// The dictionaries and fields that precede the raw records, built by `finish`.
+    head: Vec<u8>,
+    /// The compressed bytes, built by `finish` (reused from block to block).
+    comp: Vec<u8>,
     origins: Vec<OriginKey>,
     origin_idx: HashMap<OriginKey, u32, FastHash>,
     last_origin: Option<u32>,
     strings: Vec<String>,
     string_idx: HashMap<String, u32, FastHash>,
+    /// Recently interned strings: slot [`recent_slot`] of a name holds its
+    /// index + 1 (0: empty), checked by comparing the name, so a host or app
+    /// seen before in the block is found without hashing it.
+    recent: Box<[u32; RECENT]>,
     /// Per string: [`LISTED_HOST`] / [`LISTED_APP`] when `hosts` / `apps`
     /// holds it (a flag test instead of a scan of the lists per record).
     listed: Vec<u8>,
@@ -265,7 +311,6 @@ pub(crate) struct BlockBuilder {
     severities: u16,
     tokens: TokenSet,
     raw_bytes: usize,
-    data: Vec<u8>,
 }
 
 fn format_code(f: parse::Format) -> u8 {
@@ -295,12 +340,17 @@ impl BlockBuilder {
             next_seq: first_seq,
             count: 0,
             body: Vec::with_capacity(1 << 16),
-            raws: Vec::with_capacity(1 << 20),
+            data: vec![0; INITIAL_GAP],
+            raws_at: INITIAL_GAP,
+            gap: INITIAL_GAP,
+            head: Vec::new(),
+            comp: Vec::new(),
             origins: Vec::new(),
             origin_idx: HashMap::default(),
             last_origin: None,
             strings: Vec::new(),
             string_idx: HashMap::default(),
+            recent: Box::new([0; RECENT]),
             listed: Vec::new(),
             hosts: Vec::new(),
             apps: Vec::new(),
@@ -313,7 +363,6 @@ impl BlockBuilder {
             severities: 0,
             tokens: TokenSet::new(),
             raw_bytes: 0,
-            data: Vec::new(),
         }
     }
 
@@ -322,12 +371,19 @@ impl BlockBuilder {
         self.next_seq = first_seq;
         self.count = 0;
         self.body.clear();
-        self.raws.clear();
+        // the bytes before `gap` are overwritten by `finish`: no need to clear them
+        if self.data.len() >= self.gap {
+            self.data.truncate(self.gap);
+        } else {
+            self.data.resize(self.gap, 0);
+        }
+        self.raws_at = self.gap;
         self.origins.clear();
         self.origin_idx.clear();
         self.last_origin = None;
         self.strings.clear();
         self.string_idx.clear();
+        self.recent.fill(0);
         self.listed.clear();
         self.hosts.clear();
         self.apps.clear();
@@ -343,18 +399,32 @@ impl BlockBuilder {
     }
 
     fn intern(&mut self, s: &str) -> u32 {
-        if let Some(i) = self.string_idx.get(s) {
-            return *i;
+        let slot = recent_slot(s.as_bytes());
+        let r = self.recent[slot];
+        if r != 0 && self.strings[(r - 1) as usize] == s {
+            return r - 1;
         }
-        let i = self.strings.len() as u32;
-        self.strings.push(s.to_owned());
-        self.listed.push(0);
-        self.string_idx.insert(s.to_owned(), i);
+        let i = match self.string_idx.get(s) {
+            Some(i) => *i,
+            None => {
+                let i = self.strings.len() as u32;
+                self.strings.push(s.to_owned());
+                self.listed.push(0);
+                self.string_idx.insert(s.to_owned(), i);
+                i
+            }
+        };
+        self.recent[slot] = i + 1;
         i
     }
 
-    fn origin(&mut self, r: &Incoming<'_>) -> u32 {
+    /// The origin index of `r`; `same` when the caller knows `r`'s origin
+    /// is that of the record pushed last.
+    fn origin(&mut self, r: &Incoming<'_>, same: bool) -> u32 {
         if let Some(i) = self.last_origin {
+            if same {
+                return i;
+            }
             let o = &self.origins[i as usize];
             if o.0 == r.source && o.1 == r.peer && o.2 == r.transport {
                 return i;
@@ -380,6 +450,19 @@ impl BlockBuilder {
 
     /// Add a record with seq `seq` (the next one, except when tests simulate tampering).
     pub(crate) fn push_seq(&mut self, seq: u64, r: &Incoming<'_>, p: &parse::Parsed) {
+        self.push_seq_after(seq, r, p, false);
+    }
+
+    /// [`BlockBuilder::push_seq`] of a record whose source, peer and
+    /// transport are those of the record pushed just before when
+    /// `same_origin` (their comparison is skipped then).
+    pub(crate) fn push_seq_after(
+        &mut self,
+        seq: u64,
+        r: &Incoming<'_>,
+        p: &parse::Parsed,
+        same_origin: bool,
+    ) {
         // 0 for every record of an untampered block
         let expected = self.first_seq.wrapping_add(u64::from(self.count));
         put_varint(&mut self.body, zigzag(seq.wrapping_sub(expected) as i64));
@@ -392,10 +475,10 @@ impl BlockBuilder {
             );
         }
         self.prev_recv = r.received_ns;
-        let o = self.origin(r);
+        let o = self.origin(r, same_origin);
         put_varint(&mut self.body, u64::from(o));
         put_varint(&mut self.body, r.raw.len() as u64);
-        self.raws.extend_from_slice(r.raw);
+        self.data.extend_from_slice(r.raw);
         self.min_recv = self.min_recv.min(r.received_ns);
         self.max_recv = self.max_recv.max(r.received_ns);
         self.raw_bytes += r.raw.len();
@@ -471,23 +554,43 @@ impl BlockBuilder {
         zc: &mut zstd::bulk::Compressor<'static>,
         out: &mut Vec<u8>,
     ) -> std::io::Result<BlockHeader> {
-        let data = &mut self.data;
-        data.clear();
-        data.push(DATA_VERSION);
-        put_varint(data, self.origins.len() as u64);
+        let head = &mut self.head;
+        head.clear();
+        head.push(DATA_VERSION);
+        put_varint(head, self.origins.len() as u64);
         for o in &self.origins {
-            put_bytes(data, o.0.as_bytes());
-            put_bytes(data, o.1.as_bytes());
-            put_bytes(data, o.2.as_bytes());
+            put_bytes(head, o.0.as_bytes());
+            put_bytes(head, o.1.as_bytes());
+            put_bytes(head, o.2.as_bytes());
         }
-        put_varint(data, self.strings.len() as u64);
+        put_varint(head, self.strings.len() as u64);
         for s in &self.strings {
-            put_bytes(data, s.as_bytes());
+            put_bytes(head, s.as_bytes());
         }
-        put_varint(data, self.body.len() as u64);
-        data.extend_from_slice(&self.body);
-        data.extend_from_slice(&self.raws);
-        let comp = zc.compress(data)?;
+        put_varint(head, self.body.len() as u64);
+        head.extend_from_slice(&self.body);
+        // `data` holds the raw records from `raws_at` on (see `reset`)
+        let data = &mut self.data;
+        let start = match self.raws_at.checked_sub(head.len()) {
+            Some(start) => {
+                data[start..self.raws_at].copy_from_slice(head);
+                start
+            }
+            None => {
+                // the fields outgrew the room: move the raw records up
+                data.splice(..self.raws_at, head.iter().copied());
+                self.raws_at = head.len();
+                0
+            }
+        };
+        // room for the next block: this one's fields and a quarter more
+        self.gap = (head.len() + head.len() / 4).max(INITIAL_GAP);
+        let data = &data[start..];
+        self.comp.clear();
+        self.comp
+            .reserve(zstd::zstd_safe::compress_bound(data.len()));
+        zc.compress_to_buffer(data, &mut self.comp)?;
+        let comp = &self.comp;
         let mut sources: Vec<String> = self.origins.iter().map(|o| o.0.clone()).collect();
         sources.sort();
         sources.dedup();
@@ -512,10 +615,11 @@ impl BlockBuilder {
             hosts: names(&self.hosts),
             apps: names(&self.apps),
             filter: BloomFilter::build(&self.tokens),
-            comp_crc: crc32c::crc32c(&comp),
+            comp_crc: crc32c::crc32c(comp),
         };
+        out.reserve(comp.len() + 8 * h.filter.words.len() + 1024);
         h.encode(out);
-        out.extend_from_slice(&comp);
+        out.extend_from_slice(comp);
         Ok(h)
     }
 }
@@ -954,5 +1058,59 @@ impl<'a> Iterator for Records<'a> {
             self.failed = true;
         }
         Some(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Blocks of `sizes[k]` records from one builder (reset between
+    /// blocks), the room before the raw records set to `gap` first.
+    fn blocks(gap: usize, sizes: &[usize]) -> Vec<Vec<u8>> {
+        let mut zc = zstd::bulk::Compressor::new(crate::tuning::ZSTD_LEVEL).unwrap();
+        let mut b = BlockBuilder::new(0);
+        b.gap = gap;
+        let mut p = parse::Parsed::empty();
+        let mut seq = 0u64;
+        let mut out = Vec::new();
+        for &n in sizes {
+            b.reset(seq);
+            for i in 0..n {
+                let raw = format!(
+                    "<13>1 2024-01-17T10:18:20Z h{} app{} - - - m {i}",
+                    i % 70,
+                    i % 3
+                );
+                let raw = &raw.as_bytes()[..raw.len() - (i % 40)];
+                parse::parse_index_into(raw, crate::clock::from_ns(0), &mut p);
+                let r = Incoming {
+                    received_ns: seq as i64,
+                    source: if i % 2 == 0 { "fw1" } else { "fw2" },
+                    peer: "-",
+                    transport: "file",
+                    raw,
+                };
+                b.push_seq(seq, &r, &p);
+                seq += 1;
+            }
+            let mut bytes = Vec::new();
+            b.finish(&mut zc, &mut bytes).unwrap();
+            out.push(bytes);
+        }
+        out
+    }
+
+    /// The fields before the raw records are written in front of them
+    /// whatever room was left for them: none (the raw records are moved
+    /// up), too little, or plenty; the blocks come out the same, also when
+    /// the builder is reused for blocks of other sizes.
+    #[test]
+    fn blocks_do_not_depend_on_the_room_before_the_raw_records() {
+        let sizes = [1, 5000, 20, 30000, 3];
+        let want = blocks(1 << 20, &sizes);
+        assert_eq!(blocks(0, &sizes), want);
+        assert_eq!(blocks(100, &sizes), want);
+        assert_eq!(blocks(INITIAL_GAP, &sizes), want);
     }
 }

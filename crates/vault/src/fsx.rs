@@ -100,6 +100,18 @@ pub(crate) fn write_atomic(
     mode: u32,
     t: Target,
 ) -> Result<()> {
+    write_atomic_parts(d, path, &[data], mode, t)
+}
+
+/// [`write_atomic`] of `parts` back to back (written one after the other,
+/// never copied together).
+pub(crate) fn write_atomic_parts(
+    d: &dyn Durability,
+    path: &Path,
+    parts: &[&[u8]],
+    mode: u32,
+    t: Target,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".tmp-{name}"));
@@ -109,7 +121,9 @@ pub(crate) fn write_atomic(
         o.write(true).create_new(true);
         set_mode(&mut o, 0o600);
         let mut f = o.open(&tmp).ctx("create", &tmp)?;
-        f.write_all(data).ctx("write", &tmp)?;
+        for data in parts {
+            f.write_all(data).ctx("write", &tmp)?;
+        }
         sync_file(d, &f, &tmp, t)?;
     }
     chmod(&tmp, mode)?;

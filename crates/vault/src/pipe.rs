@@ -19,7 +19,7 @@ use std::thread::JoinHandle;
 
 use crate::block::{BlockBuilder, BlockHeader, NO_TIME_MAX, NO_TIME_MIN};
 use crate::parse;
-use crate::record::decode_canonical_ref;
+use crate::record::decode_canonical_after;
 use crate::segment::BlockEntry;
 use crate::tuning::{BLOCK_TARGET, MAX_WORKERS, ZSTD_LEVEL};
 use crate::{Error, ErrorKind, Result};
@@ -27,9 +27,13 @@ use crate::{Error, ErrorKind, Result};
 /// The compressed blocks of the open segment and their bounds.
 #[derive(Debug)]
 pub(crate) struct SegBlocks {
-    /// Blocks back to back (header + compressed bytes each), offsets from 0.
-    pub(crate) bytes: Vec<u8>,
-    /// Directory entries (offsets into `bytes`).
+    /// The blocks in order (header + compressed bytes each), as the workers
+    /// made them: the segment file holds them back to back, offsets from 0
+    /// (kept apart rather than copied together: the segment is written from them).
+    pub(crate) bytes: Vec<Vec<u8>>,
+    /// Total length of `bytes`.
+    pub(crate) len: u64,
+    /// Directory entries (offsets into the blocks back to back).
     pub(crate) dir: Vec<BlockEntry>,
     pub(crate) min_recv: i64,
     pub(crate) max_recv: i64,
@@ -42,6 +46,7 @@ impl SegBlocks {
     fn new() -> SegBlocks {
         SegBlocks {
             bytes: Vec::new(),
+            len: 0,
             dir: Vec::new(),
             min_recv: i64::MAX,
             max_recv: i64::MIN,
@@ -51,12 +56,11 @@ impl SegBlocks {
         }
     }
 
-    fn add_block(&mut self, h: &BlockHeader, start: usize) {
-        self.dir.push(BlockEntry::of(
-            h,
-            start as u64,
-            (self.bytes.len() - start) as u32,
-        ));
+    fn add_block(&mut self, h: &BlockHeader, bytes: Vec<u8>) {
+        let n = bytes.len() as u64;
+        self.dir.push(BlockEntry::of(h, self.len, n as u32));
+        self.len += n;
+        self.bytes.push(bytes);
         self.min_recv = self.min_recv.min(h.min_recv);
         self.max_recv = self.max_recv.max(h.max_recv);
         self.min_event = self.min_event.min(h.min_event);
@@ -286,9 +290,7 @@ impl BlockPipe {
         };
         match self.workers[w].rx.recv() {
             Ok(Ok(done)) => {
-                let start = self.seg.bytes.len();
-                self.seg.bytes.extend_from_slice(&done.bytes);
-                self.seg.add_block(&done.header, start);
+                self.seg.add_block(&done.header, done.bytes);
                 let mut frames = done.frames;
                 frames.clear();
                 if self.spare.len() < PER_WORKER * self.workers.len() {
@@ -347,6 +349,7 @@ impl Builder {
         let buf = &job.frames;
         let mut pos = 0usize;
         let mut first = true;
+        let mut prev = None;
         while pos < buf.len() {
             let len = buf
                 .get(pos..pos + 4)
@@ -356,7 +359,7 @@ impl Builder {
                 .get(pos + 8..pos + 8 + len)
                 .ok_or("block worker: truncated wal frame in memory")?;
             pos += 8 + len;
-            let (seq, r) = decode_canonical_ref(payload)
+            let (seq, r, same_origin) = decode_canonical_after(payload, prev.as_ref())
                 .map_err(|e| format!("block worker: record in memory: {e}"))?;
             if first {
                 self.block.reset(seq);
@@ -367,7 +370,9 @@ impl Builder {
                 crate::clock::from_ns(r.received_ns),
                 &mut self.parsed,
             );
-            self.block.push_seq(seq, &r, &self.parsed);
+            self.block
+                .push_seq_after(seq, &r, &self.parsed, same_origin);
+            prev = Some(r);
         }
         let mut bytes = Vec::new();
         let header = self

@@ -147,6 +147,20 @@ fn canonical_head_into(
 /// Decode a canonical record without copying: its seq and the record as
 /// [`Incoming`] borrowing from `b` (same checks as [`decode_canonical`]).
 pub(crate) fn decode_canonical_ref(b: &[u8]) -> Result<(u64, Incoming<'_>), &'static str> {
+    decode_canonical_after(b, None).map(|(seq, r, _)| (seq, r))
+}
+
+/// [`decode_canonical_ref`] for a run of records in one buffer: a name whose
+/// bytes equal the same name of `prev` (the record decoded before, from the
+/// same buffer) is taken from it instead of being checked for UTF-8 again,
+/// since equal bytes are as valid as the name already checked. Any other
+/// name is checked in full, so the result and the errors are those of
+/// [`decode_canonical_ref`]. The flag says whether all three names are
+/// `prev`'s (the same origin).
+pub(crate) fn decode_canonical_after<'a>(
+    b: &'a [u8],
+    prev: Option<&Incoming<'a>>,
+) -> Result<(u64, Incoming<'a>, bool), &'static str> {
     fn take<'a>(b: &'a [u8], pos: &mut usize, n: usize) -> Result<&'a [u8], &'static str> {
         if b.len() - *pos < n {
             return Err("record truncated");
@@ -165,11 +179,19 @@ pub(crate) fn decode_canonical_ref(b: &[u8]) -> Result<(u64, Incoming<'_>), &'st
     a8.copy_from_slice(take(b, &mut pos, 8)?);
     let received_ns = i64::from_be_bytes(a8);
     let mut names = [""; 3];
-    for n in &mut names {
+    let prev = prev.map(|p| [p.source, p.peer, p.transport]);
+    let mut same = prev.is_some();
+    for (k, n) in names.iter_mut().enumerate() {
         let l = take(b, &mut pos, 2)?;
         let l = u16::from_be_bytes([l[0], l[1]]) as usize;
-        *n = std::str::from_utf8(take(b, &mut pos, l)?)
-            .map_err(|_| "invalid utf-8 in record name")?;
+        let bytes = take(b, &mut pos, l)?;
+        *n = match prev {
+            Some(p) if p[k].as_bytes() == bytes => p[k],
+            _ => {
+                same = false;
+                std::str::from_utf8(bytes).map_err(|_| "invalid utf-8 in record name")?
+            }
+        };
     }
     let l = take(b, &mut pos, 4)?;
     let l = u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize;
@@ -187,6 +209,7 @@ pub(crate) fn decode_canonical_ref(b: &[u8]) -> Result<(u64, Incoming<'_>), &'st
             transport,
             raw,
         },
+        same,
     ))
 }
 
@@ -206,6 +229,40 @@ pub(crate) fn decode_canonical(b: &[u8]) -> Result<Record, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Decoding after another record gives what decoding alone gives, and a
+    /// name that is not UTF-8 is refused whatever the record before.
+    #[test]
+    fn decoding_after_a_record_checks_every_new_name() {
+        let mut a = Vec::new();
+        canonical_into(&mut a, 1, 2, "fw1", "192.0.2.1:514", "udp", b"x");
+        let (_, prev) = decode_canonical_ref(&a).unwrap();
+        for names in [
+            ["fw1", "192.0.2.1:514", "udp"],
+            ["fw2", "192.0.2.1:514", "tcp"],
+            ["", "-", "file"],
+        ] {
+            let mut b = Vec::new();
+            canonical_into(&mut b, 3, 4, names[0], names[1], names[2], b"raw");
+            let alone = decode_canonical_ref(&b).unwrap();
+            let (seq, r, same) = decode_canonical_after(&b, Some(&prev)).unwrap();
+            assert_eq!(format!("{:?}", (seq, r)), format!("{alone:?}"));
+            assert_eq!(same, names == ["fw1", "192.0.2.1:514", "udp"], "{names:?}");
+        }
+        // the same bytes as the record before but one name made invalid
+        for k in 0..3 {
+            let mut b = Vec::new();
+            canonical_into(&mut b, 3, 4, "fw1", "192.0.2.1:514", "udp", b"raw");
+            // the first byte of name k (after version, seq, time and the names before)
+            let at = 1 + 8 + 8 + [0, 3 + 2, 3 + 2 + 13 + 2][k] + 2;
+            b[at] = 0xff;
+            assert_eq!(
+                decode_canonical_after(&b, Some(&prev)).map(|_| ()),
+                Err("invalid utf-8 in record name"),
+                "name {k}"
+            );
+        }
+    }
 
     /// Hashing the fields with the raw bytes apart gives the leaf of the
     /// canonical encoding, whatever the lengths (names and raw across the

@@ -21,7 +21,7 @@ pub(crate) fn extract(msg: &str, sink: &mut Sink) -> usize {
     let b = msg.as_bytes();
     let mut found = 0;
     let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'=') {
+    while let Some(off) = memchr::memchr(b'=', &b[i..]) {
         let eq = i + off;
         let mut ks = eq;
         while ks > i && key_byte(b[ks - 1]) {

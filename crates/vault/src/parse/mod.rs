@@ -286,6 +286,66 @@ impl Sink {
         self.stored += 1;
     }
 
+    /// Add the structured-data field `id.pname`, as [`Sink::push`] of that
+    /// name; `key` is a buffer for it. When parsing for the index only,
+    /// the name is not built: no name with a dot is one [`kv::promote`]
+    /// reads, so only its length counts against the limits (unless it is
+    /// long enough to be cut, where the cut depends on its characters).
+    #[inline]
+    pub(crate) fn push_sd(&mut self, key: &mut String, id: &str, pname: &str, value: Cow<'_, str>) {
+        let key_len = id.len() + 1 + pname.len();
+        // the usual case inline: counted, nothing cut or dropped
+        let size = key_len + value.len();
+        if self.index_only
+            && key_len <= MAX_KEY_LEN
+            && value.len() <= MAX_VALUE_LEN
+            && self.n < MAX_FIELDS
+            && self.bytes + size <= MAX_FIELD_BYTES
+        {
+            self.bytes += size;
+            self.n += 1;
+            return;
+        }
+        self.push_sd_slow(key, key_len, id, pname, value);
+    }
+
+    fn push_sd_slow(
+        &mut self,
+        key: &mut String,
+        key_len: usize,
+        id: &str,
+        pname: &str,
+        value: Cow<'_, str>,
+    ) {
+        if self.index_only && key_len <= MAX_KEY_LEN {
+            self.count(key_len, value);
+            return;
+        }
+        key.clear();
+        key.reserve(key_len);
+        key.push_str(id);
+        key.push('.');
+        key.push_str(pname);
+        self.push(Cow::Borrowed(key), value);
+    }
+
+    /// Count a field that is not kept, named by `key_len` bytes (at most
+    /// [`MAX_KEY_LEN`]): the limits as [`Sink::push`] applies them.
+    fn count(&mut self, key_len: usize, value: Cow<'_, str>) {
+        if self.n >= MAX_FIELDS {
+            self.dropped += 1;
+            return;
+        }
+        let value = self.cap(value, MAX_VALUE_LEN);
+        let size = key_len + value.len();
+        if self.bytes + size > MAX_FIELD_BYTES {
+            self.dropped += 1;
+            return;
+        }
+        self.bytes += size;
+        self.n += 1;
+    }
+
     fn cap<'a>(&mut self, s: Cow<'a, str>, max: usize) -> Cow<'a, str> {
         if s.len() <= max {
             return s;

@@ -79,10 +79,7 @@ fn draft<'a>(format: Format, pri: Pri) -> Draft<'a> {
 
 /// One space-delimited header token at `b[i..]`: (start, end, index after the delimiter).
 fn token(b: &[u8], i: usize) -> (usize, usize, usize) {
-    let end = b[i..]
-        .iter()
-        .position(|&c| c == b' ')
-        .map_or(b.len(), |p| i + p);
+    let end = find_any(b, i, [b' ']).unwrap_or(b.len());
     (i, end, if end < b.len() { end + 1 } else { end })
 }
 
@@ -168,13 +165,11 @@ fn parse_5424<'a>(
 /// unescaped (`\"`, `\\`, `\]`). The index after the last `]`, or `None` when malformed.
 fn structured_data(s: &str, mut i: usize, sink: &mut Sink) -> Option<usize> {
     let b = s.as_bytes();
-    let mut key = String::with_capacity(64);
+    let mut key = String::new();
     while b.get(i) == Some(&b'[') {
         i += 1;
         let id_start = i;
-        while i < b.len() && !matches!(b[i], b' ' | b']' | b'=' | b'"') {
-            i += 1;
-        }
+        i = sd_name_end(b, i);
         if i == id_start || !matches!(b.get(i), Some(b' ' | b']')) {
             return None;
         }
@@ -188,9 +183,7 @@ fn structured_data(s: &str, mut i: usize, sink: &mut Sink) -> Option<usize> {
                 b' ' => i += 1,
                 _ => {
                     let name_start = i;
-                    while i < b.len() && !matches!(b[i], b' ' | b']' | b'=' | b'"') {
-                        i += 1;
-                    }
+                    i = sd_name_end(b, i);
                     if i == name_start || b.get(i) != Some(&b'=') || b.get(i + 1) != Some(&b'"') {
                         return None;
                     }
@@ -199,7 +192,7 @@ fn structured_data(s: &str, mut i: usize, sink: &mut Sink) -> Option<usize> {
                     let v_start = i;
                     let mut escaped = false;
                     loop {
-                        i += b.get(i..)?.iter().position(|&c| c == b'"' || c == b'\\')?;
+                        i = quote_or_backslash(b, i)?;
                         if b[i] == b'"' {
                             break;
                         }
@@ -213,17 +206,54 @@ fn structured_data(s: &str, mut i: usize, sink: &mut Sink) -> Option<usize> {
                     } else {
                         Cow::Borrowed(raw)
                     };
-                    key.clear();
-                    key.reserve(id.len() + 1 + pname.len());
-                    key.push_str(id);
-                    key.push('.');
-                    key.push_str(pname);
-                    sink.push(Cow::Borrowed(&key), value);
+                    sink.push_sd(&mut key, id, pname, value);
                 }
             }
         }
     }
     Some(i)
+}
+
+/// The index of the first byte from `i` on that ends an SD name (space,
+/// `]`, `=` or `"`), or `b.len()` if none.
+fn sd_name_end(b: &[u8], i: usize) -> usize {
+    find_any(b, i, [b' ', b']', b'=', b'"']).unwrap_or(b.len())
+}
+
+/// The index of the first `"` or `\` in `b` from `i` on; `None` when there
+/// is none or `i` is past the end.
+fn quote_or_backslash(b: &[u8], i: usize) -> Option<usize> {
+    find_any(b, i, [b'"', b'\\'])
+}
+
+/// The index of the first byte of `b` from `i` on that is one of `set`,
+/// eight bytes at a time; `None` when there is none or `i` is past the end.
+fn find_any<const K: usize>(b: &[u8], i: usize, set: [u8; K]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let rest = b.get(i..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = i;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // a zero byte of `w ^ t` is a match of `t`; the lowest flagged byte
+        // is exact (false flags only appear above a true one)
+        let mut m = 0;
+        for &t in &set {
+            let x = w ^ (ONES * u64::from(t));
+            m |= x.wrapping_sub(ONES) & !x;
+        }
+        m &= HIGH;
+        if m != 0 {
+            return Some(at + (m.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|c| set.contains(c))
+        .map(|p| at + p)
 }
 
 /// RFC 5424 §6.3.3: `\"`, `\\` and `\]` stand for the character; any other backslash is itself.
@@ -527,5 +557,45 @@ fn set_time(d: &mut Draft<'_>, st: stamp::Stamp, received_at: OffsetDateTime, si
     match stamp::resolve(st, received_at) {
         Ok(t) => d.event_time = Some(t),
         Err(why) => sink.note(&format!("timestamp {why}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{find_any, quote_or_backslash, sd_name_end};
+
+    proptest! {
+        /// Eight bytes at a time finds what a byte loop finds, wherever the
+        /// quotes and backslashes are and whatever bytes surround them.
+        #[test]
+        fn quote_or_backslash_is_the_first_match(
+            b in proptest::collection::vec(
+                prop_oneof![Just(b'"'), Just(b'\\'), Just(0u8), Just(0x80u8), Just(0xdcu8), Just(b'!'), Just(b'#'), any::<u8>()],
+                0..40,
+            ),
+            i in 0usize..45,
+        ) {
+            let want = b
+                .get(i..)
+                .and_then(|r| r.iter().position(|&c| c == b'"' || c == b'\\'))
+                .map(|p| i + p);
+            prop_assert_eq!(quote_or_backslash(&b, i), want);
+        }
+
+        /// The same for the other sets searched: SD name ends and spaces.
+        #[test]
+        fn find_any_is_the_first_match(
+            b in proptest::collection::vec(
+                prop_oneof![Just(b' '), Just(b']'), Just(b'='), Just(b'"'), Just(0u8), Just(0x80u8), Just(0xa0u8), any::<u8>()],
+                0..40,
+            ),
+            i in 0usize..40,
+        ) {
+            let first = |set: &[u8]| b[i.min(b.len())..].iter().position(|c| set.contains(c)).map(|p| i.min(b.len()) + p);
+            prop_assert_eq!(sd_name_end(&b, i.min(b.len())), first(b" ]=\"").unwrap_or(b.len()));
+            prop_assert_eq!(find_any(&b, i.min(b.len()), [b' ']), first(b" "));
+        }
     }
 }

@@ -777,6 +777,38 @@ fn index_of(raw: &[u8], received: OffsetDateTime) -> Parsed {
     p
 }
 
+/// Index-only parsing skips building structured-data names because none
+/// of them can be a name [`kv::promote`] reads: those have no dot.
+#[test]
+fn promoted_names_have_no_dot() {
+    assert!(kv::PROMOTED.iter().all(|k| !k.contains('.')));
+}
+
+/// A corpus-like RFC 5424 line: `header` (PRI to MSGID), `params` structured-data parameters
+/// (ids and names up to past [`MAX_KEY_LEN`] together, values escaped or
+/// multi-byte) and `big.0` values of `big.1` two-byte characters (around
+/// [`MAX_VALUE_LEN`]), then a body with vendor keys, so the field limits
+/// ([`MAX_FIELDS`], [`MAX_FIELD_BYTES`]) are reached in some cases before
+/// the keys the index reads.
+fn corpus_like_line(
+    header: &str,
+    id: &str,
+    params: &[(String, String)],
+    (big, big_len): (usize, usize),
+    body: &str,
+) -> String {
+    let mut line = format!("{header} [{id}");
+    for (k, v) in params {
+        line.push_str(&format!(" {k}=\"{}\"", sd_escape(v)));
+    }
+    for i in 0..big {
+        line.push_str(&format!(" big{i}=\"{}\"", "é".repeat(big_len)));
+    }
+    line.push_str("] ");
+    line.push_str(body);
+    line
+}
+
 fn sd_name() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9@._-]{1,32}"
 }
@@ -796,6 +828,25 @@ proptest! {
         let raw = format!("{prefix}{rest}");
         let p = parse_record(raw.as_bytes(), NOW);
         prop_assert_eq!(index_of(raw.as_bytes(), NOW), index_only(p));
+    }
+
+    #[test]
+    fn index_parse_of_corpus_like_lines(
+        // the second header leaves host, time and severity to the vendor keys
+        header in prop::sample::select(vec!["<134>1 2026-11-01T00:02:52.800Z nat-gw-03 natd 28061 NAT", "<999>1 - - natd - -"]),
+        id in prop::sample::select(vec!["nat@32473".to_string(), "fw@32473".to_string(), "x".repeat(120), "é".repeat(70)]),
+        params in proptest::collection::vec((sd_name(), "[a-z0-9.\"\\\\\\]é]{0,12}"), 0..300),
+        big in (0usize..20, 2000usize..2100),
+        body in prop::sample::select(vec![
+            "session created",
+            "level=error devname=fw9 date=2026-11-01 time=01:02:03 tz=+0800",
+            "k=v severity=warning eventtime=1761955200",
+            "msg=\"a \\\" b\" level=3",
+        ]),
+    ) {
+        let line = corpus_like_line(header, &id, &params, big, body);
+        let p = parse_record(line.as_bytes(), NOW);
+        prop_assert_eq!(index_of(line.as_bytes(), NOW), index_only(p));
     }
 
     #[test]

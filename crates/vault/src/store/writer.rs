@@ -309,6 +309,15 @@ fn random_hex(n: usize) -> Result<String> {
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
+/// A segment file's parts in order: header, blocks, footer.
+fn segment_parts<'a>(head: &'a [u8], blocks: &'a [Vec<u8>], tail: &'a [u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::with_capacity(blocks.len() + 2);
+    parts.push(head);
+    parts.extend(blocks.iter().map(Vec::as_slice));
+    parts.push(tail);
+    parts
+}
+
 fn split_compact(c: &CompactRange) -> (CompactRange, CompactRange) {
     let size = c.size();
     let main_size = size & !(TILE - 1);
@@ -905,10 +914,11 @@ impl Vault {
             prev_footer_hash: self.prev_footer,
             created_ns: crate::clock::to_ns(self.clock.now()),
         };
-        let mut out = Vec::with_capacity(blocks.bytes.len() + 4096);
-        header.encode(&mut out);
-        let hlen = out.len() as u64;
-        out.extend_from_slice(&blocks.bytes);
+        // the file is the header, the blocks as the workers made them and
+        // the footer, written one after the other (not copied together)
+        let mut head = Vec::with_capacity(4096);
+        header.encode(&mut head);
+        let hlen = head.len() as u64;
         let compact = combined(alg, &self.main, &self.tile);
         let mut footer = SegmentFooter {
             first_seq: self.seg.first_seq,
@@ -937,7 +947,9 @@ impl Vault {
             signature: Vec::new(),
         };
         let signer = &self.signer;
-        let fh = segment::encode_footer(&mut footer, alg, |b| signer.sign_ed25519(b), &mut out);
+        let mut tail = Vec::new();
+        let fh = segment::encode_footer(&mut footer, alg, |b| signer.sign_ed25519(b), &mut tail);
+        let blocks = blocks.bytes;
         let name = segment::segment_name(footer.first_seq, footer.end() - 1);
         let path = layout.seg().join(&name);
         self.prev_footer = fh;
@@ -963,10 +975,10 @@ impl Vault {
                 .name("vault-seal".into())
                 .spawn(move || -> Result<()> {
                     let d = &*d;
-                    crate::fsx::write_atomic(
+                    crate::fsx::write_atomic_parts(
                         d,
                         &path,
-                        &out,
+                        &segment_parts(&head, &blocks, &tail),
                         crate::fsx::SEALED_MODE,
                         Target::Segment,
                     )?;
@@ -982,7 +994,13 @@ impl Vault {
             // no new WAL name (nothing after the sealed records): write the
             // segment before the WAL is emptied
             let d = &*self.durability;
-            crate::fsx::write_atomic(d, &path, &out, crate::fsx::SEALED_MODE, Target::Segment)?;
+            crate::fsx::write_atomic_parts(
+                d,
+                &path,
+                &segment_parts(&head, &blocks, &tail),
+                crate::fsx::SEALED_MODE,
+                Target::Segment,
+            )?;
             self.wal_file.set_len(0).ctx("truncate wal", &old_wal)?;
             crate::fsx::sync_file(d, &self.wal_file, &old_wal, Target::Wal)?;
             self.wal_written = 0;
