@@ -449,11 +449,12 @@ impl BlockBuilder {
     }
 
     /// Add a record with seq `seq` (the next one, except when tests simulate tampering).
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn push_seq(&mut self, seq: u64, r: &Incoming<'_>, p: &parse::Parsed) {
         self.push_seq_after(seq, r, p, false);
     }
 
-    /// [`BlockBuilder::push_seq`] of a record whose source, peer and
+    /// Add a record with seq `seq` (see `push_seq`, used by tests) whose source, peer and
     /// transport are those of the record pushed just before when
     /// `same_origin` (their comparison is skipped then).
     pub(crate) fn push_seq_after(
