@@ -381,33 +381,7 @@ const fn const_flags() -> [u32; NF] {
     // the pair bits of the walk's inner loop, from the flags above
     let mut k = 0;
     while k < NF {
-        let g = flags[k];
-        let mut d = 0;
-        // a compound's first character that is no single surname
-        // (`完` of `完颜`) starts a name only before the compound's second
-        // ([`B_SURC`]), not before a given name (`已完成`)
-        if g & (SUR1 | SUR2) != 0 {
-            d |= B_SUR;
-        }
-        if g & SURC != 0 {
-            d |= B_SURC;
-        }
-        if g & (PROV | ACUE1) != 0 {
-            d |= B_PLACE;
-        }
-        if g & STREET != 0 {
-            d |= B_STREET;
-        }
-        if g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) != 0 {
-            d |= A_NAME;
-        }
-        if g & SURC2 != 0 {
-            d |= A_SURC2;
-        }
-        if g & (PROV2 | CUE) != 0 {
-            d |= A_PLACE;
-        }
-        flags[k] = g | d;
+        flags[k] |= pair_bits(flags[k]);
         k += 1;
     }
     // the keywords that introduce a name ([`name_keys`])
@@ -721,33 +695,7 @@ pub(super) fn char_tables_at_run_time() -> (Vec<u32>, Box<[u32; 0x8000]>, Box<[u
         }
         // the pair bits of the walk's inner loop, from the flags above
         for f in flags.iter_mut() {
-            let g = *f;
-            let mut d = 0;
-            // a compound's first character that is no single surname
-            // (`完` of `完颜`) starts a name only before the compound's second
-            // ([`B_SURC`]), not before a given name (`已完成`)
-            if g & (SUR1 | SUR2) != 0 {
-                d |= B_SUR;
-            }
-            if g & SURC != 0 {
-                d |= B_SURC;
-            }
-            if g & (PROV | ACUE1) != 0 {
-                d |= B_PLACE;
-            }
-            if g & STREET != 0 {
-                d |= B_STREET;
-            }
-            if g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) != 0 {
-                d |= A_NAME;
-            }
-            if g & SURC2 != 0 {
-                d |= A_SURC2;
-            }
-            if g & (PROV2 | CUE) != 0 {
-                d |= A_PLACE;
-            }
-            *f |= d;
+            *f |= pair_bits(*f);
         }
         let keys: Vec<&'static str> = name_keys().collect();
         for k in &keys {
@@ -830,4 +778,34 @@ mod tests {
         assert!(FLAGS.iter().filter(|f| *f & GIVEN1 != 0).count() > 50);
         assert!(FLAGS.iter().filter(|f| *f & PROV != 0).count() > 10);
     }
+}
+
+/// The pair bits of the walk's inner loop for a character with flags `g`.
+/// A compound's first character that is no single surname (`完` of `完颜`)
+/// starts a name only before the compound's second ([`B_SURC`]), not before
+/// a given name (`已完成`).
+const fn pair_bits(g: u32) -> u32 {
+    let mut d = 0;
+    if g & (SUR1 | SUR2) != 0 {
+        d |= B_SUR;
+    }
+    if g & SURC != 0 {
+        d |= B_SURC;
+    }
+    if g & (PROV | ACUE1) != 0 {
+        d |= B_PLACE;
+    }
+    if g & STREET != 0 {
+        d |= B_STREET;
+    }
+    if g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) != 0 {
+        d |= A_NAME;
+    }
+    if g & SURC2 != 0 {
+        d |= A_SURC2;
+    }
+    if g & (PROV2 | CUE) != 0 {
+        d |= A_PLACE;
+    }
+    d
 }
