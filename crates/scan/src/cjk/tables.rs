@@ -631,6 +631,36 @@ pub(super) fn tables() -> &'static Tables {
 /// The three character tables as the code before [`FLAGS`] built them at
 /// run time (from the same data, by `str` methods): the reference the
 /// compile-time build is tested against.
+/// The pair bits of the walk's inner loop for a character with flags `g`.
+/// A compound's first character that is no single surname (`完` of `完颜`)
+/// starts a name only before the compound's second ([`B_SURC`]), not before
+/// a given name (`已完成`).
+const fn pair_bits(g: u32) -> u32 {
+    let mut d = 0;
+    if g & (SUR1 | SUR2) != 0 {
+        d |= B_SUR;
+    }
+    if g & SURC != 0 {
+        d |= B_SURC;
+    }
+    if g & (PROV | ACUE1) != 0 {
+        d |= B_PLACE;
+    }
+    if g & STREET != 0 {
+        d |= B_STREET;
+    }
+    if g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) != 0 {
+        d |= A_NAME;
+    }
+    if g & SURC2 != 0 {
+        d |= A_SURC2;
+    }
+    if g & (PROV2 | CUE) != 0 {
+        d |= A_PLACE;
+    }
+    d
+}
+
 #[cfg(test)]
 #[allow(clippy::type_complexity)]
 pub(super) fn char_tables_at_run_time() -> (Vec<u32>, Box<[u32; 0x8000]>, Box<[u64; 1024]>) {
@@ -778,34 +808,4 @@ mod tests {
         assert!(FLAGS.iter().filter(|f| *f & GIVEN1 != 0).count() > 50);
         assert!(FLAGS.iter().filter(|f| *f & PROV != 0).count() > 10);
     }
-}
-
-/// The pair bits of the walk's inner loop for a character with flags `g`.
-/// A compound's first character that is no single surname (`完` of `完颜`)
-/// starts a name only before the compound's second ([`B_SURC`]), not before
-/// a given name (`已完成`).
-const fn pair_bits(g: u32) -> u32 {
-    let mut d = 0;
-    if g & (SUR1 | SUR2) != 0 {
-        d |= B_SUR;
-    }
-    if g & SURC != 0 {
-        d |= B_SURC;
-    }
-    if g & (PROV | ACUE1) != 0 {
-        d |= B_PLACE;
-    }
-    if g & STREET != 0 {
-        d |= B_STREET;
-    }
-    if g & (GIVEN1 | GIVEN2 | GIVEN3 | TITLE) != 0 {
-        d |= A_NAME;
-    }
-    if g & SURC2 != 0 {
-        d |= A_SURC2;
-    }
-    if g & (PROV2 | CUE) != 0 {
-        d |= A_PLACE;
-    }
-    d
 }
