@@ -291,23 +291,30 @@ const fn set_words(flags: &mut [u32; NF], s: &[u8], a: usize, b: usize, f1: u32,
     }
 }
 
+/// The line of `s` starting at `i`: its trimmed byte range and its end (the
+/// newline or the end of `s`).
+const fn trimmed_line(s: &[u8], i: usize) -> (usize, usize, usize) {
+    let mut e = i;
+    while e < s.len() && s[e] != b'\n' {
+        e += 1;
+    }
+    let (mut a, mut b) = (i, e);
+    while a < b && s[a].is_ascii_whitespace() {
+        a += 1;
+    }
+    while b > a && s[b - 1].is_ascii_whitespace() {
+        b -= 1;
+    }
+    (a, b, e)
+}
+
 /// The byte range of the `n`th data line of `s` (as [`data_lines`]: trimmed,
 /// neither empty nor a `#` comment; the data hold no whitespace but ASCII),
 /// empty if there are fewer.
 const fn data_line(s: &[u8], n: usize) -> (usize, usize) {
     let (mut i, mut k) = (0, 0);
     while i < s.len() {
-        let mut e = i;
-        while e < s.len() && s[e] != b'\n' {
-            e += 1;
-        }
-        let (mut a, mut b) = (i, e);
-        while a < b && s[a].is_ascii_whitespace() {
-            a += 1;
-        }
-        while b > a && s[b - 1].is_ascii_whitespace() {
-            b -= 1;
-        }
+        let (a, b, e) = trimmed_line(s, i);
         if a < b && s[a] != b'#' {
             if k == n {
                 return (a, b);
@@ -488,17 +495,7 @@ const fn not_names_raw<const N: usize>() -> ([u128; N], usize) {
     let s = NOT_NAMES.as_bytes();
     let mut i = 0;
     while i < s.len() {
-        let mut e = i;
-        while e < s.len() && s[e] != b'\n' {
-            e += 1;
-        }
-        let (mut a, mut b) = (i, e);
-        while a < b && s[a].is_ascii_whitespace() {
-            a += 1;
-        }
-        while b > a && s[b - 1].is_ascii_whitespace() {
-            b -= 1;
-        }
+        let (a, b, e) = trimmed_line(s, i);
         if a < b && s[a] != b'#' {
             n = push_words(&mut out, n, s, (a, b), false);
         }
