@@ -309,13 +309,20 @@ fn random_hex(n: usize) -> Result<String> {
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
-/// A segment file's parts in order: header, blocks, footer.
-fn segment_parts<'a>(head: &'a [u8], blocks: &'a [Vec<u8>], tail: &'a [u8]) -> Vec<&'a [u8]> {
+/// Write a sealed segment file from its parts in order (header, the blocks
+/// as the workers made them, footer), never copied together.
+fn write_segment(
+    d: &dyn Durability,
+    path: &Path,
+    head: &[u8],
+    blocks: &[Vec<u8>],
+    tail: &[u8],
+) -> Result<()> {
     let mut parts = Vec::with_capacity(blocks.len() + 2);
     parts.push(head);
     parts.extend(blocks.iter().map(Vec::as_slice));
     parts.push(tail);
-    parts
+    crate::fsx::write_atomic_parts(d, path, &parts, crate::fsx::SEALED_MODE, Target::Segment)
 }
 
 fn split_compact(c: &CompactRange) -> (CompactRange, CompactRange) {
@@ -975,13 +982,7 @@ impl Vault {
                 .name("vault-seal".into())
                 .spawn(move || -> Result<()> {
                     let d = &*d;
-                    crate::fsx::write_atomic_parts(
-                        d,
-                        &path,
-                        &segment_parts(&head, &blocks, &tail),
-                        crate::fsx::SEALED_MODE,
-                        Target::Segment,
-                    )?;
+                    write_segment(d, &path, &head, &blocks, &tail)?;
                     // the records are durable in the segment: their WAL can go
                     for w in &old {
                         d.remove_file(w, Target::Wal).ctx("remove sealed wal", w)?;
@@ -994,13 +995,7 @@ impl Vault {
             // no new WAL name (nothing after the sealed records): write the
             // segment before the WAL is emptied
             let d = &*self.durability;
-            crate::fsx::write_atomic_parts(
-                d,
-                &path,
-                &segment_parts(&head, &blocks, &tail),
-                crate::fsx::SEALED_MODE,
-                Target::Segment,
-            )?;
+            write_segment(d, &path, &head, &blocks, &tail)?;
             self.wal_file.set_len(0).ctx("truncate wal", &old_wal)?;
             crate::fsx::sync_file(d, &self.wal_file, &old_wal, Target::Wal)?;
             self.wal_written = 0;
