@@ -1187,12 +1187,14 @@ fn report(
         );
     }
     for r in rows.iter().filter(|r| r.corpus == "sparse") {
-        // time with names and addresses off ÷ time with them on: 1.00 when they cost nothing
+        // time with names and addresses off ÷ time with them on: 1.00 when they cost nothing.
+        // Context, not a goal: issue #22's "sparse unchanged" compares with the code before
+        // keyword-less names, which this run cannot build (its keyword names cost too: 60.6 M
+        // instructions off, 68.7 M on, in BENCHMARKS' hand-kept #22 section)
         let x = r.ours1_off / r.ours1;
         let _ = writeln!(
             md,
-            "| sparse unchanged by names and addresses (issue #22): 1 core, speed on ÷ off in this run ≥ 0.97 | {x:.3}× | {} |",
-            yes(x >= 0.97)
+            "| (context, issue #22) sparse, 1 core: speed with names and addresses on ÷ off | {x:.3}× | – |"
         );
     }
     let mut totals: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
