@@ -38,7 +38,7 @@ mod memo;
 mod tables;
 
 pub(crate) use memo::Memo;
-use memo::{Effect, Found};
+use memo::{Effect, Found, Walked};
 use tables::*;
 
 /// The length of the first of `words` that `text[i..]` starts with. The
@@ -268,6 +268,93 @@ fn find_keys(
     }
 }
 
+/// The walk's use of the memo where an ASCII run ends at `i`: the segment
+/// walked before it is kept, if it is to be, and the segment at `i` looked
+/// up. Where the memo holds it (and the walk's state allows: no name after
+/// a keyword, `ahead`, ends past `i`; the keyword search has not gone past
+/// `i`), its effect on the walk's address candidates and keyword search
+/// (`state`) is applied, and the segment's end returned. `opts`: the walk's
+/// tag, `addresses`, whether it finds keywords; `lens`: the lengths of
+/// `out` and `taken`, and the names after keywords not yet passed.
+///
+/// A segment where the walk found nothing ends where the walk enters the
+/// ASCII branch next: it jumps past a position only over what it finds.
+#[inline(never)]
+fn memo_step(
+    m: &mut Memo,
+    t: &Tables,
+    text: &[u8],
+    i: usize,
+    opts: (u32, bool, bool),
+    lens: (usize, usize, &[(usize, usize)]),
+    state: (&mut [(usize, bool); 4], &mut usize, &mut usize),
+) -> Option<usize> {
+    let (tag, addresses, keys) = opts;
+    let (out, taken, ahead) = lens;
+    let (cands, nc, keys_to) = state;
+    let now = Walked {
+        out,
+        taken,
+        nc: *nc,
+        keys_to: *keys_to,
+    };
+    if let Some(r) = m.rec.take() {
+        let (s, a) = (r.start, r.end);
+        let effect = (now.out == r.at.out
+            && now.taken == r.at.taken
+            && inert(t, text, s, a, addresses, keys))
+        .then(|| {
+            let pushes = now.nc - r.at.nc;
+            let k = pushes.min(4);
+            let mut c = [0u32; 4];
+            for (j, c) in c.iter_mut().enumerate().take(k) {
+                let (p, need) = cands[(now.nc - k + j) % 4];
+                *c = ((p - s) << 1) as u32 | u32::from(need);
+            }
+            Effect {
+                pushes: pushes as u32,
+                cands: c,
+                keys_to: if now.keys_to != r.at.keys_to {
+                    (now.keys_to - s) as u32
+                } else {
+                    0
+                },
+            }
+        });
+        m.insert(&text[s..a], r.hash, tag, effect);
+        if !m.due() {
+            return None;
+        }
+    }
+    if i >= text.len() || now.keys_to > i || ahead.iter().any(|s| s.1 > i) {
+        return None;
+    }
+    match m.lookup(text, i, tag) {
+        Found::Hit(a, e) => {
+            let k = (e.pushes as usize).min(4);
+            *nc += e.pushes as usize - k;
+            for &c in &e.cands[..k] {
+                cands[*nc % 4] = (i + (c >> 1) as usize, c & 1 != 0);
+                *nc += 1;
+            }
+            if e.keys_to != 0 {
+                *keys_to = i + e.keys_to as usize;
+            }
+            Some(a)
+        }
+        Found::Miss(a, hash) => {
+            m.rec = Some(memo::Rec {
+                start: i,
+                end: a,
+                hash,
+                at: now,
+            });
+            None
+        }
+        Found::Bad | Found::None => None,
+    }
+}
+
 /// [`scan`]; without `INNER` every ideograph takes the full step (the
 /// reference the inner loop is tested against: both find the same).
 /// `key_name`: find the keywords that introduce a name (and append the
@@ -322,14 +409,12 @@ fn walk<const INNER: bool>(
         | if addresses { A_PLACE | A_ANY } else { 0 };
     let block = if addresses { CUE | ACUE1 } else { 0 };
     let tag = memo::opts(names, addresses, key_name.is_some());
-    // the segment being walked to be kept in the memo: its start, end and
-    // hash, and the lengths of `out` and `taken`, `nc` and `keys_to` at
-    // its start
-    let mut rec: Option<(usize, usize, u64, usize, usize, usize, usize)> = None;
+    if let Some(m) = memo.as_deref_mut() {
+        m.rec = None;
+    }
     while i < n {
         let b = text[i];
         if b < 0x80 {
-            let i0 = i;
             // skip ASCII sixteen bytes at a time (one SIMD compare), then
             // eight (the first non-ASCII byte found ends both)
             i += 1;
@@ -356,57 +441,19 @@ fn walk<const INNER: bool>(
             }
             prev_end = i;
             prev_f = NO_IDEO | CUE;
-            if let Some(m) = memo.as_deref_mut() {
-                if let Some((s, a, h, lo, lt, c0, k0)) = rec.take() {
-                    // the walk ended the segment where it ends (no jump
-                    // past it) and found nothing in it
-                    let effect = (i0 == a
-                        && out.len() == lo
-                        && taken.len() == lt
-                        && inert(t, text, s, a, addresses, key_name.is_some()))
-                    .then(|| {
-                        let pushes = nc - c0;
-                        let k = pushes.min(4);
-                        let mut c = [0u32; 4];
-                        for (j, c) in c.iter_mut().enumerate().take(k) {
-                            let (p, need) = cands[(nc - k + j) % 4];
-                            *c = ((p - s) << 1) as u32 | u32::from(need);
-                        }
-                        Effect {
-                            pushes: pushes as u32,
-                            cands: c,
-                            keys_to: if keys_to != k0 {
-                                (keys_to - s) as u32
-                            } else {
-                                0
-                            },
-                        }
-                    });
-                    m.insert(&text[s..a], h, tag, effect);
-                }
-                while tk < taken.len() && taken[tk].1 <= i {
-                    tk += 1;
-                }
-                if i < n && tk == taken.len() && keys_to <= i {
-                    match m.lookup(text, i, tag) {
-                        Found::Hit(a, e) => {
-                            let k = (e.pushes as usize).min(4);
-                            nc += e.pushes as usize - k;
-                            for &c in &e.cands[..k] {
-                                cands[nc % 4] = (i + (c >> 1) as usize, c & 1 != 0);
-                                nc += 1;
-                            }
-                            if e.keys_to != 0 {
-                                keys_to = i + e.keys_to as usize;
-                            }
-                            i = a;
-                        }
-                        Found::Miss(a, h) => {
-                            rec = Some((i, a, h, out.len(), taken.len(), nc, keys_to));
-                        }
-                        Found::Bad | Found::None => {}
-                    }
-                }
+            if let Some(m) = memo.as_deref_mut()
+                && m.due()
+                && let Some(a) = memo_step(
+                    m,
+                    t,
+                    text,
+                    i,
+                    (tag, addresses, key_name.is_some()),
+                    (out.len(), taken.len(), &taken[tk.min(taken.len())..]),
+                    (&mut cands, &mut nc, &mut keys_to),
+                )
+            {
+                i = a;
             }
             continue;
         }

@@ -14,9 +14,12 @@
 //! (compared in full: a false hit must never drop a finding), in a small
 //! direct-mapped table per thread.
 //!
-//! The memo stops looking (for [`PAUSE`] segments) when fewer than a
-//! quarter of the last [`WINDOW`] lookups hit, so text whose segments do
-//! not repeat pays little more than the lookups' hashing.
+//! A segment seen for the first time leaves only its hash; it is walked
+//! to be kept when seen again. The memo stops looking (for [`PAUSE`]
+//! segments, twice as many after each such pause that follows) when fewer
+//! than a quarter of the last [`WINDOW`] lookups hit, so text whose
+//! segments do not repeat pays little more than the walk's test whether to
+//! look.
 
 /// Slots of the table (a power of two).
 const SLOTS: usize = 512;
@@ -27,8 +30,30 @@ pub(super) const MAX_LEN: usize = 120;
 pub(super) const MIN_LEN: usize = 6;
 /// Lookups per hit-rate window.
 const WINDOW: u32 = 256;
-/// Segments passed without a lookup after a window with few hits.
+/// Segments passed without a lookup after a window with few hits (twice
+/// as many after each such window that follows, up to [`MAX_PAUSE`]).
 const PAUSE: u32 = 4096;
+const MAX_PAUSE: u32 = 1 << 17;
+
+/// The walk's state that a segment's effect is read from: the lengths of
+/// `out` and `taken`, the address candidates recorded, and where the
+/// keyword search has reached.
+#[derive(Clone, Copy)]
+pub(super) struct Walked {
+    pub(super) out: usize,
+    pub(super) taken: usize,
+    pub(super) nc: usize,
+    pub(super) keys_to: usize,
+}
+
+/// A segment being walked, to be kept when the walk has passed it: its
+/// start, end and hash, and the walk's state at its start.
+pub(super) struct Rec {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) hash: u64,
+    pub(super) at: Walked,
+}
 
 /// What walking a segment did to the walk's state.
 #[derive(Clone, Copy)]
@@ -71,6 +96,8 @@ const EMPTY: Slot = Slot {
 
 /// A segment not to be memoised.
 const BAD: u32 = 1 << 8;
+/// A segment seen once: only its hash is kept.
+const SEEN: u32 = 1 << 9;
 
 /// The walk's options as a tag.
 pub(super) fn opts(names: bool, addresses: bool, keys: bool) -> u32 {
@@ -82,6 +109,9 @@ pub(crate) struct Memo {
     lookups: u32,
     hits: u32,
     pause: u32,
+    pause_len: u32,
+    /// The segment being walked, to be kept.
+    pub(super) rec: Option<Rec>,
     /// Hits in all (for the tests).
     #[cfg(test)]
     pub(super) used: u64,
@@ -89,13 +119,15 @@ pub(crate) struct Memo {
 
 /// What a lookup found for the segment at `s`.
 pub(super) enum Found {
-    /// Not looked up (too short or long, at the text's end, or paused).
+    /// Not looked up (too short or long, at the text's end), or seen for
+    /// the first time.
     None,
     /// The segment's end and its effect.
     Hit(usize, Effect),
     /// The segment is not to be memoised.
     Bad,
-    /// Not in the memo: its end and hash (for [`Memo::insert`]).
+    /// Not in the memo but seen before: its end and hash (for
+    /// [`Memo::insert`]).
     Miss(usize, u64),
 }
 
@@ -106,6 +138,8 @@ impl Memo {
             lookups: 0,
             hits: 0,
             pause: 0,
+            pause_len: PAUSE,
+            rec: None,
             #[cfg(test)]
             used: 0,
         }
@@ -115,18 +149,22 @@ impl Memo {
     /// with the walk's options `tag`.
     #[inline]
     pub(super) fn lookup(&mut self, text: &[u8], s: usize, tag: u32) -> Found {
-        if self.pause > 0 {
-            self.pause -= 1;
-            return Found::None;
-        }
         let Some((a, h)) = segment(text, s) else {
             return Found::None;
         };
         self.lookups += 1;
-        let slot = &self.slots[(h >> (64 - SLOTS.trailing_zeros())) as usize];
         let len = a - s;
-        let found = if slot.hash == h
-            && slot.len as usize == len
+        let slot = &mut self.slots[(h >> (64 - SLOTS.trailing_zeros())) as usize];
+        let found = if slot.hash != h {
+            // seen for the first time (as far as the hash tells): only
+            // its hash is kept, and the segment is kept when seen again
+            slot.hash = h;
+            slot.len = 0;
+            slot.tag = tag | SEEN;
+            Found::None
+        } else if slot.tag == tag | SEEN {
+            Found::Miss(a, h)
+        } else if slot.len as usize == len
             && slot.tag & !BAD == tag
             && slot.bytes[..len] == text[s..a]
         {
@@ -145,12 +183,28 @@ impl Memo {
         };
         if self.lookups == WINDOW {
             if self.hits < WINDOW / 4 {
-                self.pause = PAUSE;
+                // pause, twice as long as the last time
+                self.pause = self.pause_len;
+                self.pause_len = (self.pause_len * 2).min(MAX_PAUSE);
+            } else {
+                self.pause_len = PAUSE;
             }
             self.lookups = 0;
             self.hits = 0;
         }
         found
+    }
+
+    /// Whether the walk should look at the segment that starts here: one
+    /// is being walked to be kept, or the memo is not pausing (counted
+    /// down).
+    #[inline(always)]
+    pub(super) fn due(&mut self) -> bool {
+        if self.pause == 0 || self.rec.is_some() {
+            return true;
+        }
+        self.pause -= 1;
+        false
     }
 
     /// Keep the effect of the segment `seg` (hash `h`, options `tag`), or
