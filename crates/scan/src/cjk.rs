@@ -342,10 +342,10 @@ fn memo_step(
             }
             Some(a)
         }
-        Found::Miss(a, hash) => {
+        Found::Miss(len, hash) => {
             m.rec = Some(memo::Rec {
                 start: i,
-                end: a,
+                end: i + len,
                 hash,
                 at: now,
             });

@@ -118,15 +118,15 @@ pub(crate) struct Memo {
 }
 
 /// What a lookup found for the segment at `s`.
-pub(super) enum Found {
+pub(super) enum Found<'a> {
     /// Not looked up (too short or long, at the text's end), or seen for
     /// the first time.
     None,
     /// The segment's end and its effect.
-    Hit(usize, Effect),
+    Hit(usize, &'a Effect),
     /// The segment is not to be memoised.
     Bad,
-    /// Not in the memo but seen before: its end and hash (for
+    /// Not in the memo but seen before: its length and hash (for
     /// [`Memo::insert`]).
     Miss(usize, u64),
 }
@@ -147,52 +147,67 @@ impl Memo {
 
     /// The segment starting at `s` (a non-ASCII byte after an ASCII one)
     /// with the walk's options `tag`.
-    #[inline]
-    pub(super) fn lookup(&mut self, text: &[u8], s: usize, tag: u32) -> Found {
+    #[inline(always)]
+    pub(super) fn lookup(&mut self, text: &[u8], s: usize, tag: u32) -> Found<'_> {
         let Some((a, h)) = segment(text, s) else {
             return Found::None;
         };
         self.lookups += 1;
-        let len = a - s;
-        let slot = &mut self.slots[(h >> (64 - SLOTS.trailing_zeros())) as usize];
-        let found = if slot.hash != h {
+        if self.lookups == WINDOW {
+            self.window();
+        }
+        let k = (h >> (64 - SLOTS.trailing_zeros())) as usize;
+        let seg = &text[s..a];
+        let slot = &self.slots[k];
+        if slot.hash == h
+            && slot.tag == tag
+            && slot.len as usize == seg.len()
+            && same(&slot.bytes, seg)
+        {
+            self.hits += 1;
+            #[cfg(test)]
+            {
+                self.used += 1;
+            }
+            return Found::Hit(a, &self.slots[k].effect);
+        }
+        self.other(k, seg, h, tag)
+    }
+
+    /// [`Memo::lookup`] where the slot holds no effect of the segment.
+    #[cold]
+    #[inline(never)]
+    fn other(&mut self, k: usize, seg: &[u8], h: u64, tag: u32) -> Found<'_> {
+        let slot = &mut self.slots[k];
+        let a = seg.len();
+        if slot.hash != h {
             // seen for the first time (as far as the hash tells): only
             // its hash is kept, and the segment is kept when seen again
             slot.hash = h;
             slot.len = 0;
             slot.tag = tag | SEEN;
             Found::None
-        } else if slot.tag == tag | SEEN {
-            Found::Miss(a, h)
-        } else if slot.len as usize == len
-            && slot.tag & !BAD == tag
-            && slot.bytes[..len] == text[s..a]
-        {
-            if slot.tag & BAD != 0 {
-                Found::Bad
-            } else {
-                self.hits += 1;
-                #[cfg(test)]
-                {
-                    self.used += 1;
-                }
-                Found::Hit(a, slot.effect)
-            }
+        } else if slot.tag == tag | BAD && slot.len as usize == a && same(&slot.bytes, seg) {
+            Found::Bad
         } else {
+            // seen before (the hash), or another segment with this hash
             Found::Miss(a, h)
-        };
-        if self.lookups == WINDOW {
-            if self.hits < WINDOW / 4 {
-                // pause, twice as long as the last time
-                self.pause = self.pause_len;
-                self.pause_len = (self.pause_len * 2).min(MAX_PAUSE);
-            } else {
-                self.pause_len = PAUSE;
-            }
-            self.lookups = 0;
-            self.hits = 0;
         }
-        found
+    }
+
+    /// The end of a window of lookups: pause when few hit.
+    #[cold]
+    #[inline(never)]
+    fn window(&mut self) {
+        if self.hits < WINDOW / 4 {
+            // pause, twice as long as the last time
+            self.pause = self.pause_len;
+            self.pause_len = (self.pause_len * 2).min(MAX_PAUSE);
+        } else {
+            self.pause_len = PAUSE;
+        }
+        self.lookups = 0;
+        self.hits = 0;
     }
 
     /// Whether the walk should look at the segment that starts here: one
@@ -222,6 +237,26 @@ impl Memo {
             None => slot.tag = tag | BAD,
         }
     }
+}
+
+/// `seg` (4 to [`MAX_LEN`] bytes) is the start of `kept`: compared eight
+/// bytes at a time (the last eight, or four, overlapping), no call.
+#[inline(always)]
+fn same(kept: &[u8; MAX_LEN], seg: &[u8]) -> bool {
+    let n = seg.len();
+    let w8 = |b: &[u8], i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
+    let w4 = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap_or([0; 4]));
+    if n < 8 {
+        return n >= 4 && w4(kept, 0) == w4(seg, 0) && w4(kept, n - 4) == w4(seg, n - 4);
+    }
+    let mut i = 0;
+    while i + 8 < n {
+        if w8(kept, i) != w8(seg, i) {
+            return false;
+        }
+        i += 8;
+    }
+    w8(kept, n - 8) == w8(seg, n - 8)
 }
 
 /// The segment from `s`: its end (the first ASCII byte after it) and a
