@@ -273,7 +273,8 @@ fn find_keys(
 /// up. Where the memo holds it (and the walk's state allows: no name after
 /// a keyword, `ahead`, ends past `i`; the keyword search has not gone past
 /// `i`), its effect on the walk's address candidates and keyword search
-/// (`state`) is applied, and the segment's end returned. `opts`: the walk's
+/// (`state`, with where the memo is next looked up: after a pause) is
+/// applied, and the segment's end returned. `opts`: the walk's
 /// tag, `addresses`, whether it finds keywords; `lens`: the lengths of
 /// `out` and `taken`, and the names after keywords not yet passed.
 ///
@@ -287,11 +288,11 @@ fn memo_step(
     i: usize,
     opts: (u32, bool, bool),
     lens: (usize, usize, &[(usize, usize)]),
-    state: (&mut [(usize, bool); 4], &mut usize, &mut usize),
+    state: (&mut [(usize, bool); 4], &mut usize, &mut usize, &mut usize),
 ) -> Option<usize> {
     let (tag, addresses, keys) = opts;
     let (out, taken, ahead) = lens;
-    let (cands, nc, keys_to) = state;
+    let (cands, nc, keys_to, from) = state;
     let now = Walked {
         out,
         taken,
@@ -322,9 +323,6 @@ fn memo_step(
             }
         });
         m.insert(&text[s..a], r.hash, tag, effect);
-        if !m.due() {
-            return None;
-        }
     }
     if i >= text.len() || now.keys_to > i || ahead.iter().any(|s| s.1 > i) {
         return None;
@@ -349,6 +347,11 @@ fn memo_step(
                 hash,
                 at: now,
             });
+            None
+        }
+        Found::Pause => {
+            // few hits of late: no lookups for a while
+            *from = i.saturating_add(std::mem::take(&mut m.pause));
             None
         }
         Found::Bad | Found::None => None,
@@ -409,9 +412,14 @@ fn walk<const INNER: bool>(
         | if addresses { A_PLACE | A_ANY } else { 0 };
     let block = if addresses { CUE | ACUE1 } else { 0 };
     let tag = memo::opts(names, addresses, key_name.is_some());
-    if let Some(m) = memo.as_deref_mut() {
-        m.rec = None;
-    }
+    // the memo is looked up from here on (after a pause)
+    let mut memo_from = match memo.as_deref_mut() {
+        Some(m) => {
+            m.rec = None;
+            std::mem::take(&mut m.pause)
+        }
+        None => usize::MAX,
+    };
     while i < n {
         let b = text[i];
         if b < 0x80 {
@@ -441,8 +449,8 @@ fn walk<const INNER: bool>(
             }
             prev_end = i;
             prev_f = NO_IDEO | CUE;
-            if let Some(m) = memo.as_deref_mut()
-                && m.due()
+            if i >= memo_from
+                && let Some(m) = memo.as_deref_mut()
                 && let Some(a) = memo_step(
                     m,
                     t,
@@ -450,7 +458,7 @@ fn walk<const INNER: bool>(
                     i,
                     (tag, addresses, key_name.is_some()),
                     (out.len(), taken.len(), &taken[tk.min(taken.len())..]),
-                    (&mut cands, &mut nc, &mut keys_to),
+                    (&mut cands, &mut nc, &mut keys_to, &mut memo_from),
                 )
             {
                 i = a;
@@ -629,6 +637,10 @@ fn walk<const INNER: bool>(
             continue;
         }
         i += 3;
+    }
+    if let Some(m) = memo {
+        // what is left of a pause carries over to the next text
+        m.pause = memo_from.saturating_sub(n);
     }
 }
 
@@ -1272,6 +1284,22 @@ mod tests {
         let mut memo = Memo::new();
         let (mut found, mut keyed) = ((0, 0), 0);
         for seed in 1..=4 {
+            // text whose segments seldom repeat (the memo pauses there, and
+            // what is left of the pause carries over to the next text)
+            let fresh = mixed_text(seed + 10, 30_000);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let f = fresh.as_bytes();
+            walk::<true>(
+                f,
+                true,
+                true,
+                None,
+                &mut Vec::new(),
+                &mut a,
+                Some(&mut memo),
+            );
+            walk::<true>(f, true, true, None, &mut Vec::new(), &mut b, None);
+            assert!(a == b, "seed {seed}, text without repeats");
             let text = repeated_text(seed, 20_000);
             let b = text.as_bytes();
             // names found after a keyword (without `key_name`): every

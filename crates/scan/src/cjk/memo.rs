@@ -16,10 +16,10 @@
 //!
 //! A segment seen for the first time leaves only its hash; it is walked
 //! to be kept when seen again. The memo stops looking (for [`PAUSE`]
-//! segments, twice as many after each such pause that follows) when fewer
+//! bytes, twice as many after each such pause that follows) when fewer
 //! than a quarter of the last [`WINDOW`] lookups hit, so text whose
 //! segments do not repeat pays little more than the walk's test whether to
-//! look.
+//! look (a compare per ASCII run).
 
 /// Slots of the table (a power of two).
 const SLOTS: usize = 512;
@@ -30,10 +30,10 @@ pub(super) const MAX_LEN: usize = 120;
 pub(super) const MIN_LEN: usize = 6;
 /// Lookups per hit-rate window.
 const WINDOW: u32 = 256;
-/// Segments passed without a lookup after a window with few hits (twice
-/// as many after each such window that follows, up to [`MAX_PAUSE`]).
-const PAUSE: u32 = 4096;
-const MAX_PAUSE: u32 = 1 << 17;
+/// Bytes passed without a lookup after a window with few hits (twice as
+/// many after each such window that follows, up to [`MAX_PAUSE`]).
+const PAUSE: usize = 1 << 17;
+const MAX_PAUSE: usize = 1 << 24;
 
 /// The walk's state that a segment's effect is read from: the lengths of
 /// `out` and `taken`, the address candidates recorded, and where the
@@ -108,8 +108,10 @@ pub(crate) struct Memo {
     slots: Box<[Slot]>,
     lookups: u32,
     hits: u32,
-    pause: u32,
-    pause_len: u32,
+    /// Bytes to pass without a lookup (set where a window ends with few
+    /// hits, read and left by the walk: [`Memo::pause_from`]).
+    pub(super) pause: usize,
+    pause_len: usize,
     /// The segment being walked, to be kept.
     pub(super) rec: Option<Rec>,
     /// Hits in all (for the tests).
@@ -122,6 +124,8 @@ pub(super) enum Found<'a> {
     /// Not looked up (too short or long, at the text's end), or seen for
     /// the first time.
     None,
+    /// Not looked up: a pause starts ([`Memo::pause`] bytes).
+    Pause,
     /// The segment's end and its effect.
     Hit(usize, &'a Effect),
     /// The segment is not to be memoised.
@@ -153,8 +157,8 @@ impl Memo {
             return Found::None;
         };
         self.lookups += 1;
-        if self.lookups == WINDOW {
-            self.window();
+        if self.lookups == WINDOW && self.window() {
+            return Found::Pause;
         }
         let k = (h >> (64 - SLOTS.trailing_zeros())) as usize;
         let seg = &text[s..a];
@@ -195,12 +199,14 @@ impl Memo {
         }
     }
 
-    /// The end of a window of lookups: pause when few hit.
+    /// The end of a window of lookups: pause when few hit (whether it
+    /// does).
     #[cold]
     #[inline(never)]
-    fn window(&mut self) {
-        if self.hits < WINDOW / 4 {
-            // pause, twice as long as the last time
+    fn window(&mut self) -> bool {
+        let pause = self.hits < WINDOW / 4;
+        if pause {
+            // twice as long as the last time
             self.pause = self.pause_len;
             self.pause_len = (self.pause_len * 2).min(MAX_PAUSE);
         } else {
@@ -208,18 +214,7 @@ impl Memo {
         }
         self.lookups = 0;
         self.hits = 0;
-    }
-
-    /// Whether the walk should look at the segment that starts here: one
-    /// is being walked to be kept, or the memo is not pausing (counted
-    /// down).
-    #[inline(always)]
-    pub(super) fn due(&mut self) -> bool {
-        if self.pause == 0 || self.rec.is_some() {
-            return true;
-        }
-        self.pause -= 1;
-        false
+        pause
     }
 
     /// Keep the effect of the segment `seg` (hash `h`, options `tag`), or
