@@ -29,7 +29,7 @@ pub(super) const MAX_LEN: usize = 120;
 /// less than a lookup).
 pub(super) const MIN_LEN: usize = 6;
 /// Lookups per hit-rate window.
-const WINDOW: u32 = 256;
+const WINDOW: u32 = 64;
 /// Bytes passed without a lookup after a window with few hits (twice as
 /// many after each such window that follows, up to [`MAX_PAUSE`]).
 const PAUSE: usize = 1 << 17;
