@@ -37,8 +37,7 @@ use wide::u8x16;
 mod memo;
 mod tables;
 
-pub(crate) use memo::Memo;
-use memo::{Effect, Found, Walked};
+use memo::{Effect, Found, Memo, Walked};
 use tables::*;
 
 /// The length of the first of `words` that `text[i..]` starts with. The
