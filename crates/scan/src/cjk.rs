@@ -34,8 +34,10 @@
 
 use wide::u8x16;
 
+mod memo;
 mod tables;
 
+use memo::{Effect, Found, Memo, Walked};
 use tables::*;
 
 /// The length of the first of `words` that `text[i..]` starts with. The
@@ -167,7 +169,9 @@ pub(crate) fn closes(text: &[u8], i: usize) -> bool {
 pub(crate) type Span = (bool, usize, usize);
 
 /// The name after a keyword that ends at the given offset, if one is:
-/// its span.
+/// its span. It reads past at most three separators (ASCII ones, or `：`,
+/// `为`, `是`) and then ideographs, and looks no further than the first
+/// character that ends the name: the walk's memo ([`memo`]) relies on it.
 pub(crate) type KeyName = fn(&[u8], usize) -> Option<(usize, usize)>;
 
 /// Find names (when `names`) and addresses (when `addresses`) in `text`.
@@ -185,14 +189,60 @@ pub(crate) fn scan(
     taken: &mut Vec<(usize, usize)>,
     out: &mut Vec<Span>,
 ) {
-    walk::<true>(
-        text,
-        names,
-        addresses,
-        names.then_some(key_name),
-        taken,
-        out,
-    );
+    thread_local! {
+        static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::new());
+    }
+    MEMO.with_borrow_mut(|memo| {
+        walk::<true>(
+            text,
+            names,
+            addresses,
+            names.then_some(key_name),
+            taken,
+            out,
+            Some(memo),
+        );
+    });
+}
+
+/// The segment `text[s..a]` (between ASCII bytes) reads nothing past its
+/// end that could change what the walk does there, and starts no address
+/// grammar (which looks back at candidates recorded before it): no street
+/// character (with `addresses`), and no keyword that introduces a name
+/// (with `keys`) whose separators reach the segment's end ([`KeyName`]).
+fn inert(t: &Tables, text: &[u8], s: usize, a: usize, addresses: bool, keys: bool) -> bool {
+    let mut q = s;
+    while q < a {
+        let f = walk_flags(t, text, q);
+        if f & NO_IDEO != 0 {
+            q += 1;
+            continue;
+        }
+        if addresses && f & STREET != 0 {
+            return false;
+        }
+        if keys
+            && f & B_KEY != 0
+            && let Some(l) = word_at(text, q, &t.keys)
+        {
+            let mut x = q + l;
+            for _ in 0..3 {
+                if x >= a {
+                    return false;
+                }
+                if ["：", "为", "是"]
+                    .iter()
+                    .any(|c| text[x..].starts_with(c.as_bytes()))
+                {
+                    x += 3;
+                } else {
+                    break;
+                }
+            }
+        }
+        q += 3;
+    }
+    true
 }
 
 /// The keywords that introduce a name starting in `from..to` (each ends
@@ -217,10 +267,102 @@ fn find_keys(
     }
 }
 
+/// The walk's use of the memo where an ASCII run ends at `i`: the segment
+/// walked before it is kept, if it is to be, and the segment at `i` looked
+/// up. Where the memo holds it (and the walk's state allows: no name after
+/// a keyword, `ahead`, ends past `i`; the keyword search has not gone past
+/// `i`), its effect on the walk's address candidates and keyword search
+/// (`state`, with where the memo is next looked up: after a pause) is
+/// applied, and the segment's end returned. `opts`: the walk's
+/// tag, `addresses`, whether it finds keywords; `lens`: the lengths of
+/// `out` and `taken`, and the names after keywords not yet passed.
+///
+/// A segment where the walk found nothing ends where the walk enters the
+/// ASCII branch next: it jumps past a position only over what it finds.
+#[inline(never)]
+fn memo_step(
+    m: &mut Memo,
+    t: &Tables,
+    text: &[u8],
+    i: usize,
+    opts: (u32, bool, bool),
+    lens: (usize, usize, &[(usize, usize)]),
+    state: (&mut [(usize, bool); 4], &mut usize, &mut usize, &mut usize),
+) -> Option<usize> {
+    let (tag, addresses, keys) = opts;
+    let (out, taken, ahead) = lens;
+    let (cands, nc, keys_to, from) = state;
+    let now = Walked {
+        out,
+        taken,
+        nc: *nc,
+        keys_to: *keys_to,
+    };
+    if let Some(r) = m.rec.take() {
+        let (s, a) = (r.start, r.end);
+        let effect = (now.out == r.at.out
+            && now.taken == r.at.taken
+            && inert(t, text, s, a, addresses, keys))
+        .then(|| {
+            let pushes = now.nc - r.at.nc;
+            let k = pushes.min(4);
+            let mut c = [0u32; 4];
+            for (j, c) in c.iter_mut().enumerate().take(k) {
+                let (p, need) = cands[(now.nc - k + j) % 4];
+                *c = ((p - s) << 1) as u32 | u32::from(need);
+            }
+            Effect {
+                pushes: pushes as u32,
+                cands: c,
+                keys_to: if now.keys_to != r.at.keys_to {
+                    (now.keys_to - s) as u32
+                } else {
+                    0
+                },
+            }
+        });
+        m.insert(&text[s..a], r.hash, tag, effect);
+    }
+    if i >= text.len() || now.keys_to > i || ahead.iter().any(|s| s.1 > i) {
+        return None;
+    }
+    match m.lookup(text, i, tag) {
+        Found::Hit(a, e) => {
+            let k = (e.pushes as usize).min(4);
+            *nc += e.pushes as usize - k;
+            for &c in &e.cands[..k] {
+                cands[*nc % 4] = (i + (c >> 1) as usize, c & 1 != 0);
+                *nc += 1;
+            }
+            if e.keys_to != 0 {
+                *keys_to = i + e.keys_to as usize;
+            }
+            Some(a)
+        }
+        Found::Miss(len, hash) => {
+            m.rec = Some(memo::Rec {
+                start: i,
+                end: i + len,
+                hash,
+                at: now,
+            });
+            None
+        }
+        Found::Pause => {
+            // few hits of late: no lookups for a while
+            *from = i.saturating_add(std::mem::take(&mut m.pause));
+            None
+        }
+        Found::Bad | Found::None => None,
+    }
+}
+
 /// [`scan`]; without `INNER` every ideograph takes the full step (the
 /// reference the inner loop is tested against: both find the same).
 /// `key_name`: find the keywords that introduce a name (and append the
-/// names to `taken`); without it, `taken` holds the names to skip.
+/// names to `taken`); without it, `taken` holds the names to skip. With
+/// `memo`, a segment between ASCII bytes that it holds is passed at once
+/// ([`memo`]), and one it does not is walked and then kept in it.
 fn walk<const INNER: bool>(
     text: &[u8],
     names: bool,
@@ -228,6 +370,7 @@ fn walk<const INNER: bool>(
     key_name: Option<KeyName>,
     taken: &mut Vec<(usize, usize)>,
     out: &mut Vec<Span>,
+    mut memo: Option<&mut Memo>,
 ) {
     let t = tables();
     let n = text.len();
@@ -267,6 +410,15 @@ fn walk<const INNER: bool>(
         | if key_name.is_some() { A_KEY2 } else { 0 }
         | if addresses { A_PLACE | A_ANY } else { 0 };
     let block = if addresses { CUE | ACUE1 } else { 0 };
+    let tag = memo::opts(names, addresses, key_name.is_some());
+    // the memo is looked up from here on (after a pause)
+    let mut memo_from = match memo.as_deref_mut() {
+        Some(m) => {
+            m.rec = None;
+            std::mem::take(&mut m.pause)
+        }
+        None => usize::MAX,
+    };
     while i < n {
         let b = text[i];
         if b < 0x80 {
@@ -296,6 +448,20 @@ fn walk<const INNER: bool>(
             }
             prev_end = i;
             prev_f = NO_IDEO | CUE;
+            if i >= memo_from
+                && let Some(m) = memo.as_deref_mut()
+                && let Some(a) = memo_step(
+                    m,
+                    t,
+                    text,
+                    i,
+                    (tag, addresses, key_name.is_some()),
+                    (out.len(), taken.len(), &taken[tk.min(taken.len())..]),
+                    (&mut cands, &mut nc, &mut keys_to, &mut memo_from),
+                )
+            {
+                i = a;
+            }
             continue;
         }
         let mut f = walk_flags(t, text, i);
@@ -470,6 +636,10 @@ fn walk<const INNER: bool>(
             continue;
         }
         i += 3;
+    }
+    if let Some(m) = memo {
+        // what is left of a pause carries over to the next text
+        m.pause = memo_from.saturating_sub(n);
     }
 }
 
@@ -1056,8 +1226,8 @@ mod tests {
             for (names, addresses) in [(true, true), (true, false), (false, true)] {
                 for tk in [&[][..], &taken[..]] {
                     let (mut fast, mut full) = (Vec::new(), Vec::new());
-                    walk::<true>(b, names, addresses, None, &mut tk.to_vec(), &mut fast);
-                    walk::<false>(b, names, addresses, None, &mut tk.to_vec(), &mut full);
+                    walk::<true>(b, names, addresses, None, &mut tk.to_vec(), &mut fast, None);
+                    walk::<false>(b, names, addresses, None, &mut tk.to_vec(), &mut full, None);
                     found.0 += fast.iter().filter(|f| !f.0).count();
                     found.1 += fast.iter().filter(|f| f.0).count();
                     assert_eq!(
@@ -1068,6 +1238,124 @@ mod tests {
             }
         }
         assert!(found.0 > 1000 && found.1 > 100, "{found:?}");
+    }
+
+    /// Text of repeated segments: [`mixed_text_keys`] pieces (up to eight,
+    /// a few keywords among them) and addresses from a pool of 70, between ASCII
+    /// separators (some of them those [`KeyName`] reads past), so that most
+    /// segments are seen again.
+    fn repeated_text(seed: u64, segments: usize) -> String {
+        let mut pool: Vec<String> = (0..60)
+            .map(|k| mixed_text_keys(seed * 1000 + k, 1 + (k as usize * 7) % 8, 3))
+            .collect();
+        // addresses, some in two segments (a number between), some after
+        // a segment that records their start
+        for (k, a) in [
+            "广东省深圳市南山区科技园路88号华润大厦32层3201室",
+            "艳市高港区兰州路277号G座23楼",
+            "吉林省欣县淄川惠州街B座 674391",
+            "住在浙江省杭州市西湖区文三路",
+            "北京市海淀区中关村大街",
+        ]
+        .iter()
+        .enumerate()
+        {
+            pool.push(a.to_string());
+            pool.push(mixed_text(seed * 1000 + 100 + k as u64, 2) + a);
+        }
+        let seps = [" ", ": ", "=", "\n", "\"", "12", "'", "，", "x "];
+        let mut x = seed;
+        let mut s = String::new();
+        for _ in 0..segments {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            s.push_str(&pool[(x >> 33) as usize % pool.len()]);
+            s.push_str(seps[(x >> 20) as usize % seps.len()]);
+        }
+        s
+    }
+
+    #[test]
+    fn memo_finds_what_the_walk_finds() {
+        // one memo for every option combination: its entries are kept per
+        // combination
+        let mut memo = Memo::new();
+        let (mut found, mut keyed) = ((0, 0), 0);
+        for seed in 1..=4 {
+            // text whose segments seldom repeat (the memo pauses there, and
+            // what is left of the pause carries over to the next text)
+            let fresh = mixed_text(seed + 10, 30_000);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let f = fresh.as_bytes();
+            walk::<true>(
+                f,
+                true,
+                true,
+                None,
+                &mut Vec::new(),
+                &mut a,
+                Some(&mut memo),
+            );
+            walk::<true>(f, true, true, None, &mut Vec::new(), &mut b, None);
+            assert!(a == b, "seed {seed}, text without repeats");
+            let text = repeated_text(seed, 20_000);
+            let b = text.as_bytes();
+            // names found after a keyword (without `key_name`): every
+            // fifth surname's three characters
+            let mut taken: Vec<(usize, usize)> = (0..b.len())
+                .filter(|&j| text.is_char_boundary(j) && surname_len(b, j) == Some(3))
+                .step_by(5)
+                .map(|j| (j, j + 9))
+                .filter(|&(_, e)| e <= b.len() && text.is_char_boundary(e))
+                .collect();
+            taken.dedup_by(|b, a| b.0 < a.1);
+            let kn: KeyName = crate::lexer::key_name;
+            // each combination after another, so that a segment kept by one
+            // is looked up by the next
+            for (names, addresses) in [(false, true), (true, true), (true, false), (true, true)] {
+                for (tk, key) in [(&[][..], None), (&taken[..], None), (&[][..], Some(kn))] {
+                    let (mut memoed, mut fast, mut full) = (Vec::new(), Vec::new(), Vec::new());
+                    let (mut t1, mut t2, mut t3) = (tk.to_vec(), tk.to_vec(), tk.to_vec());
+                    let key = key.filter(|_| names);
+                    walk::<true>(
+                        b,
+                        names,
+                        addresses,
+                        key,
+                        &mut t1,
+                        &mut memoed,
+                        Some(&mut memo),
+                    );
+                    walk::<true>(b, names, addresses, key, &mut t2, &mut fast, None);
+                    walk::<false>(b, names, addresses, key, &mut t3, &mut full, None);
+                    found.0 += memoed.iter().filter(|f| !f.0).count();
+                    found.1 += memoed.iter().filter(|f| f.0).count();
+                    keyed += t1.len() - tk.len();
+                    // the first difference, not the whole lists
+                    fn first<T: PartialEq + Copy>(
+                        a: &[T],
+                        b: &[T],
+                    ) -> (usize, Option<T>, Option<T>) {
+                        let k = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+                        (k, a.get(k).copied(), b.get(k).copied())
+                    }
+                    let what = format!("seed {seed}, names {names}, addresses {addresses}");
+                    for (a, b) in [(&memoed, &fast), (&fast, &full)] {
+                        assert!(a == b, "{what}: {:?}", first(a, b));
+                    }
+                    for (a, b) in [(&t1, &t2), (&t2, &t3)] {
+                        assert!(a == b, "{what}, names after keywords: {:?}", first(a, b));
+                    }
+                }
+            }
+        }
+        // the comparison is not of nothing, and the memo was used
+        assert!(
+            found.0 > 1000 && found.1 > 100 && keyed > 1000 && memo.used > 50_000,
+            "{found:?} {keyed} {}",
+            memo.used
+        );
     }
 
     /// Where [`no_given_end`] spares the walk a [`name_scored`] call, the
@@ -1154,12 +1442,20 @@ mod tests {
             found += searched.len();
             for (names, addresses) in [(true, true), (true, false)] {
                 let mut want = Vec::new();
-                walk::<false>(b, names, addresses, None, &mut searched.clone(), &mut want);
+                walk::<false>(
+                    b,
+                    names,
+                    addresses,
+                    None,
+                    &mut searched.clone(),
+                    &mut want,
+                    None,
+                );
                 let kn: KeyName = crate::lexer::key_name;
                 let (mut fast, mut full) = (Vec::new(), Vec::new());
                 let (mut tfast, mut tfull) = (Vec::new(), Vec::new());
-                walk::<true>(b, names, addresses, Some(kn), &mut tfast, &mut fast);
-                walk::<false>(b, names, addresses, Some(kn), &mut tfull, &mut full);
+                walk::<true>(b, names, addresses, Some(kn), &mut tfast, &mut fast, None);
+                walk::<false>(b, names, addresses, Some(kn), &mut tfull, &mut full, None);
                 // the first difference, not the whole lists
                 let first = |a: &[(usize, usize)], b: &[(usize, usize)]| {
                     let k = a.iter().zip(b).take_while(|(x, y)| x == y).count();
