@@ -1,6 +1,10 @@
 //! Write-ahead log of unsealed records: `wal/<first seq:020>.wal`, frames
-//! `{len u32, crc32c u32, payload}` (little-endian; payload = the canonical
-//! record), fsynced per group commit.
+//! `{len u32, crc32c u32, payload}` (little-endian), fsynced per group commit.
+//! A payload is either one canonical record (a record frame; its first byte is
+//! the canonical version, `0x01`) or, in a vault of format 2, a whole block
+//! exactly as the segment will hold it (a block frame: header + compressed
+//! data, starting with the block magic `WBK1`), which stands for its records
+//! in seq order. The frames of a file hold consecutive seqs, each record once.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -210,7 +214,21 @@ pub fn wal_name(seq: u64) -> String {
     format!("{seq:020}.wal")
 }
 
+/// Append a record frame whose payload `payload_writer` writes; returns the payload's range.
+#[cfg(test)]
 pub(crate) fn frame_into(
+    out: &mut Vec<u8>,
+    payload_writer: impl FnOnce(&mut Vec<u8>),
+) -> std::ops::Range<usize> {
+    let range = frame_open(out, payload_writer);
+    fill_crcs(&mut out[range.start - 8..]);
+    range
+}
+
+/// [`frame_into`] with the CRC left 0: the writer fills it in ([`fill_crcs`])
+/// only for the frames that go to the WAL file as they are (a block worker
+/// does not need it).
+pub(crate) fn frame_open(
     out: &mut Vec<u8>,
     payload_writer: impl FnOnce(&mut Vec<u8>),
 ) -> std::ops::Range<usize> {
@@ -218,10 +236,74 @@ pub(crate) fn frame_into(
     out.extend_from_slice(&[0u8; 8]);
     payload_writer(out);
     let len = (out.len() - start - 8) as u32;
-    let crc = crc32c::crc32c(&out[start + 8..]);
     out[start..start + 4].copy_from_slice(&len.to_le_bytes());
-    out[start + 4..start + 8].copy_from_slice(&crc.to_le_bytes());
     start + 8..out.len()
+}
+
+/// Set the CRC of every frame in `frames` (whole frames, back to back).
+pub(crate) fn fill_crcs(frames: &mut [u8]) {
+    let mut pos = 0usize;
+    while frames.len() - pos >= 8 {
+        let len = u32::from_le_bytes([
+            frames[pos],
+            frames[pos + 1],
+            frames[pos + 2],
+            frames[pos + 3],
+        ]) as usize;
+        let Some(payload) = frames.get(pos + 8..pos + 8 + len) else {
+            return;
+        };
+        let crc = crc32c::crc32c(payload);
+        frames[pos + 4..pos + 8].copy_from_slice(&crc.to_le_bytes());
+        pos += 8 + len;
+    }
+}
+
+/// Append a block frame holding `block` (header + compressed data, as made for the segment).
+pub(crate) fn block_frame_into(out: &mut Vec<u8>, block: &[u8]) {
+    out.extend_from_slice(&(block.len() as u32).to_le_bytes());
+    out.extend_from_slice(&crc32c::crc32c(block).to_le_bytes());
+    out.extend_from_slice(block);
+}
+
+/// Whether a frame's payload is a block (else a canonical record).
+fn is_block(payload: &[u8]) -> bool {
+    payload.starts_with(crate::block::BLOCK_MAGIC)
+}
+
+/// The records of a block frame's payload, which must start at seq `expect`.
+fn block_records(payload: &[u8], expect: u64) -> std::result::Result<Vec<Record>, String> {
+    let (h, hlen) =
+        crate::block::BlockHeader::decode(payload).map_err(|e| format!("block frame: {e}"))?;
+    let comp = &payload[hlen..];
+    if comp.len() != h.comp_len as usize {
+        return Err("block frame: compressed length does not match its header".into());
+    }
+    if h.first_seq != expect {
+        return Err(format!(
+            "block of records {}.. where {expect} was expected",
+            h.first_seq
+        ));
+    }
+    let data =
+        crate::block::BlockData::decode(&h, comp).map_err(|e| format!("block frame: {e}"))?;
+    let mut out = Vec::with_capacity(h.count as usize);
+    let mut it = data.records();
+    for r in it.by_ref() {
+        let r = r.map_err(|e| format!("block frame: {e}"))?;
+        let want = expect + out.len() as u64;
+        if r.seq != want || want == u64::MAX {
+            return Err(format!(
+                "block frame: record seq {} where {want} was expected",
+                r.seq
+            ));
+        }
+        out.push(r.to_record());
+    }
+    if out.len() != h.count as usize || out.is_empty() || it.trailing() {
+        return Err("block frame: record count does not match its header".into());
+    }
+    Ok(out)
 }
 
 /// Read every WAL file under `dir`.
@@ -378,7 +460,22 @@ fn scan_file(
             }
             break;
         };
-        match decode_canonical(&rest[8..8 + len]) {
+        let payload = &rest[8..8 + len];
+        if is_block(payload) {
+            match block_records(payload, expect) {
+                Ok(rs) => {
+                    expect += rs.len() as u64;
+                    fresh.extend(rs);
+                }
+                Err(e) => {
+                    out.corrupt.push((path.clone(), pos as u64, e));
+                    break;
+                }
+            }
+            pos += 8 + len;
+            continue;
+        }
+        match decode_canonical(payload) {
             Ok(r) if r.seq == expect && expect < u64::MAX => {
                 fresh.push(r);
                 expect += 1;
