@@ -706,4 +706,174 @@ mod tests {
         let w = decode(4, &b);
         assert!(w.records.is_empty() && w.corrupt.len() == 1);
     }
+
+    fn rec(seq: u64) -> Record {
+        Record {
+            seq,
+            received_ns: 1_772_352_000_000_000_000 + seq as i64,
+            source: format!("fw{}", seq % 2),
+            peer: "192.0.2.1:514".into(),
+            transport: "tcp".into(),
+            raw: format!("<34>1 2026-03-01T08:00:00Z fw sshd - - - record {seq}").into_bytes(),
+        }
+    }
+
+    /// A block of the records `seqs`, as a block worker makes it.
+    fn block(seqs: Range<u64>) -> Vec<u8> {
+        let mut b = crate::block::BlockBuilder::new(seqs.start);
+        let mut parsed = crate::parse::Parsed::empty();
+        for seq in seqs {
+            let r = rec(seq);
+            let inc = Incoming {
+                received_ns: r.received_ns,
+                source: &r.source,
+                peer: &r.peer,
+                transport: &r.transport,
+                raw: &r.raw,
+            };
+            crate::parse::parse_index_into(&r.raw, r.received_at(), &mut parsed);
+            b.push_seq(seq, &inc, &parsed);
+        }
+        let mut zc = zstd::bulk::Compressor::new(crate::tuning::ZSTD_LEVEL).unwrap();
+        let mut out = Vec::new();
+        b.finish(&mut zc, &mut out).unwrap();
+        out
+    }
+
+    fn raw_frames(out: &mut Vec<u8>, seqs: Range<u64>) {
+        for seq in seqs {
+            frame_into(out, |o| rec(seq).canonical_into(o));
+        }
+    }
+
+    use crate::record::Incoming;
+
+    /// Block frames, record frames and a torn block frame at the end: the records up to
+    /// the last whole frame, the same as record frames would give, and a torn tail.
+    #[test]
+    fn block_frames_read_as_their_records_and_a_torn_one_is_a_torn_tail() {
+        let mut b = Vec::new();
+        block_frame_into(&mut b, &block(5..9));
+        raw_frames(&mut b, 9..11);
+        block_frame_into(&mut b, &block(11..20));
+        let whole_end = b.len();
+        block_frame_into(&mut b, &block(20..30));
+        let w = decode(5, &b);
+        assert!(w.torn.is_none() && w.corrupt.is_empty(), "{:?}", w.corrupt);
+        let want: Vec<Record> = (5..30).map(rec).collect();
+        assert_eq!(w.records.iter().cloned().collect::<Vec<_>>(), want);
+        // every cut inside the last block frame: 5..20 recovered, the rest a torn tail
+        for cut in [whole_end + 1, whole_end + 8, whole_end + 40, b.len() - 1] {
+            let w = decode(5, &b[..cut]);
+            assert!(w.corrupt.is_empty());
+            assert_eq!(w.records.len(), 15, "cut {cut}");
+            assert_eq!(w.records.last(), Some(&rec(19)));
+            let t = w.torn.expect("torn tail");
+            assert_eq!((t.offset, t.next_seq), (whole_end as u64, 20));
+            assert_eq!(w.extents[0].2, whole_end as u64);
+        }
+    }
+
+    /// A block frame whose records do not follow (a duplicate of records already read, or
+    /// a gap) or whose block does not decode is damage, never skipped.
+    #[test]
+    fn a_block_frame_out_of_order_or_damaged_is_corruption() {
+        let mut b = Vec::new();
+        raw_frames(&mut b, 0..4);
+        block_frame_into(&mut b, &block(2..6)); // records 2 and 3 twice
+        let w = decode(0, &b);
+        assert_eq!(w.records.len(), 4);
+        assert!(w.torn.is_none());
+        assert_eq!(w.corrupt.len(), 1, "{:?}", w.corrupt);
+        assert!(
+            w.corrupt[0].2.contains("2.. where 4 was expected"),
+            "{:?}",
+            w.corrupt
+        );
+        // a block whose bytes are damaged under a matching frame CRC
+        let mut blk = block(4..8);
+        let n = blk.len();
+        blk[n - 3] ^= 0x55;
+        let mut c = Vec::new();
+        raw_frames(&mut c, 0..4);
+        block_frame_into(&mut c, &blk);
+        let w = decode(0, &c);
+        assert_eq!(
+            (w.records.len(), w.corrupt.len()),
+            (4, 1),
+            "{:?}",
+            w.corrupt
+        );
+        assert!(w.torn.is_none());
+    }
+
+    /// In a WAL file that is not the newest, a bad block frame is corruption, not a torn tail.
+    #[test]
+    fn a_bad_block_frame_in_an_older_wal_file_is_corruption() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut first = Vec::new();
+        block_frame_into(&mut first, &block(0..10));
+        block_frame_into(&mut first, &block(10..20));
+        let mut second = Vec::new();
+        block_frame_into(&mut second, &block(20..30));
+        std::fs::write(dir.path().join(wal_name(20)), &second).unwrap();
+        // whole: 30 records
+        std::fs::write(dir.path().join(wal_name(0)), &first).unwrap();
+        let w = scan(dir.path()).unwrap();
+        assert_eq!(w.records.len(), 30);
+        assert!(w.corrupt.is_empty() && w.torn.is_none());
+        // one byte of the second block frame flipped (its CRC no longer matches)
+        let at = first.len() - 100;
+        first[at] ^= 1;
+        std::fs::write(dir.path().join(wal_name(0)), &first).unwrap();
+        let w = scan(dir.path()).unwrap();
+        assert!(w.torn.is_none());
+        assert_eq!(w.corrupt.len(), 1, "{:?}", w.corrupt);
+        assert!(w.corrupt[0].2.contains("not the newest"), "{:?}", w.corrupt);
+        // cut short: also corruption in an older file
+        first.truncate(at);
+        std::fs::write(dir.path().join(wal_name(0)), &first).unwrap();
+        let w = scan(dir.path()).unwrap();
+        assert!(w.torn.is_none() && w.corrupt.len() == 1, "{:?}", w.corrupt);
+    }
+
+    /// The writer replays a WAL of block frames, record frames and a torn block frame:
+    /// it recovers the records up to the last whole frame, reports the torn tail, and
+    /// the vault verifies intact after sealing them.
+    #[test]
+    fn the_writer_replays_block_frames_and_cuts_a_torn_block_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("v");
+        crate::Vault::init(&d, &crate::InitOptions::default())
+            .unwrap()
+            .close()
+            .unwrap();
+        let mut b = Vec::new();
+        block_frame_into(&mut b, &block(0..7));
+        raw_frames(&mut b, 7..9);
+        block_frame_into(&mut b, &block(9..15));
+        let good = b.len();
+        block_frame_into(&mut b, &block(15..40));
+        b.truncate(b.len() - 10);
+        std::fs::write(d.join("wal").join(wal_name(0)), &b).unwrap();
+        let v = crate::Vault::open(&d).unwrap();
+        let t = v.recovered_tail().expect("torn tail reported").clone();
+        assert_eq!((t.offset, t.next_seq), (good as u64, 15));
+        // the 15 records, then the vault's own record of the recovery
+        assert_eq!(v.next_seq(), 16);
+        v.close().unwrap();
+        let store = crate::Store::open(&d).unwrap();
+        let mut v = crate::Vault::open(&d).unwrap();
+        v.seal().unwrap();
+        drop(v);
+        let sealed = crate::Store::open(&d).unwrap();
+        assert_eq!(sealed.segments().len(), 1);
+        let got: Vec<Record> = sealed.records(0..15).map(|r| r.unwrap().record).collect();
+        for seq in 0..15 {
+            assert_eq!(store.unsealed()[seq as usize], rec(seq));
+            assert_eq!(got[seq as usize], rec(seq));
+        }
+        let r = crate::verify(&sealed, &crate::VerifyOptions::default()).unwrap();
+        assert!(r.is_intact(), "{:#?}", r.findings);
+    }
 }
