@@ -25,7 +25,7 @@ use crate::block::{BlockBuilder, BlockHeader, NO_TIME_MAX, NO_TIME_MIN};
 use crate::parse;
 use crate::record::decode_canonical_after;
 use crate::segment::BlockEntry;
-use crate::tuning::{BLOCK_TARGET, MAX_WORKERS, ZSTD_LEVEL};
+use crate::tuning::{MAX_WORKERS, ZSTD_LEVEL};
 use crate::{Error, ErrorKind, Hash, Result};
 
 /// The compressed blocks of the open segment and their bounds.
@@ -119,6 +119,8 @@ pub(crate) type WalOut<'a> = &'a mut dyn FnMut(&[u8]) -> Result<()>;
 /// record frames when an acknowledgement is owed first.
 pub(crate) struct BlockPipe {
     workers: Vec<Worker>,
+    /// Target raw size of a block ([`crate::tuning::BLOCK_TARGET`] but in tests).
+    target: usize,
     /// Worker to get the next block.
     next: usize,
     /// Blocks in flight, oldest first.
@@ -175,11 +177,12 @@ const NAMES_FREE: usize = 256;
 
 impl BlockPipe {
     /// Start `workers` block workers (default: one per available core, at
-    /// most 4). With `blocks_in_wal`, a block none of whose records is in the
+    /// most 4) for blocks of about `target` raw bytes. With `blocks_in_wal`, a block none of whose records is in the
     /// WAL yet goes there as one block frame when it comes back; `mark` is
     /// what the WAL covers now.
     pub(crate) fn start(
         workers: Option<usize>,
+        target: usize,
         blocks_in_wal: bool,
         mark: Mark,
     ) -> Result<BlockPipe> {
@@ -229,6 +232,7 @@ impl BlockPipe {
         }
         Ok(BlockPipe {
             workers,
+            target,
             next: 0,
             pending: VecDeque::new(),
             buf: Vec::new(),
@@ -266,7 +270,7 @@ impl BlockPipe {
     pub(crate) fn added(&mut self, raw_len: usize, canonical_len: usize) -> bool {
         let names = canonical_len.saturating_sub(raw_len + CANONICAL_FIXED);
         self.buf_size += raw_len + RECORD_OVERHEAD + names.saturating_sub(NAMES_FREE);
-        self.buf_size >= BLOCK_TARGET
+        self.buf_size >= self.target
     }
 
     /// What the WAL file covers: tree size and root after the last record written to it.

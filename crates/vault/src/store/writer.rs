@@ -59,6 +59,13 @@ pub struct WriterOptions {
     /// available core, at most 4. Segments are byte-identical whatever the
     /// number.
     pub workers: Option<usize>,
+    /// Target raw size of a block, from 1 KiB to [`BLOCK_TARGET`](crate::BLOCK_TARGET);
+    /// `None`: [`BLOCK_TARGET`](crate::BLOCK_TARGET). Smaller blocks compress worse
+    /// and make larger segments; tests use them to have many blocks (and block
+    /// frames in the WAL) from few records. The background fsync of
+    /// [`Vault::append`] is started every 8 blocks' worth instead of every
+    /// [`GROUP_BYTES`](crate::store::GROUP_BYTES) then.
+    pub block_target: Option<usize>,
 }
 
 impl Default for WriterOptions {
@@ -67,6 +74,7 @@ impl Default for WriterOptions {
             clock: Arc::new(SystemClock),
             durability: crate::durable::os(),
             workers: None,
+            block_target: None,
         }
     }
 }
@@ -148,6 +156,9 @@ pub struct Vault {
     /// Frame bytes appended since the last fsync request (they sit in the
     /// block pipe until their block, or they, are written).
     group: usize,
+    /// An fsync is started every this many `group` bytes ([`GROUP_BYTES`], or
+    /// as many blocks' worth with a smaller block target).
+    group_bytes: usize,
     next_seq: u64,
     main: CompactRange,
     tile: CompactRange,
@@ -455,7 +466,18 @@ impl Vault {
             clock,
             durability,
             workers,
+            block_target,
         } = w;
+        let block_target = block_target.unwrap_or(crate::tuning::BLOCK_TARGET);
+        if !(1 << 10..=crate::tuning::BLOCK_TARGET).contains(&block_target) {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "block target of {block_target} bytes is out of range: between 1024 and {}",
+                    crate::tuning::BLOCK_TARGET
+                ),
+            ));
+        }
         let d = &*durability;
         let layout = Layout {
             dir: dir.to_path_buf(),
@@ -580,6 +602,7 @@ impl Vault {
         let wal_len = wal_file.metadata().ctx("stat wal", &wal_path)?.len();
         let pipe = crate::pipe::BlockPipe::start(
             workers,
+            block_target,
             crate::config::wal_blocks(store.config.format),
             (sealed_end, alg.empty_root()),
         )?;
@@ -603,6 +626,7 @@ impl Vault {
             wal_durable: wal_len,
             wal_requested: wal_len,
             group: 0,
+            group_bytes: GROUP_BYTES / crate::tuning::BLOCK_TARGET * block_target,
             sealing: None,
             seal_failed: None,
             older_wals,
@@ -737,7 +761,7 @@ impl Vault {
             let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
             self.pipe.dispatch(mark, &mut out)?;
         }
-        if self.group >= GROUP_BYTES {
+        if self.group >= self.group_bytes {
             if self.seg.raw >= self.store.config.segment_size {
                 self.commit()?;
             } else {
