@@ -116,10 +116,12 @@ fn unhex(s: &str) -> Vec<u8> {
 
 /// The writer process: appends, syncs and commits until the disk dies,
 /// printing every acknowledgement as it is given. With `blocks`, blocks are
-/// small (2 KiB, so a background fsync every 16 KiB of records) and bursts up
-/// to ten times longer: many blocks come back from the workers and go to the
-/// WAL as block frames between two acknowledgements, and an acknowledgement
-/// finds blocks in flight and a partial block (written as record frames).
+/// small (2 KiB, so a background fsync every 16 KiB of records), bursts up
+/// to ten times longer, and what the background fsyncs made durable is
+/// acknowledged after every append (`poll_durable`): many blocks come back
+/// from the workers and go to the WAL as block frames between two explicit
+/// acknowledgements, and those find blocks in flight and a partial block
+/// (written as record frames).
 fn child(dir: &Path, seed: u64, skip: Skip, blocks: bool) -> vault::Result<()> {
     let w = WriterOptions {
         durability: Arc::new(Leaky(skip)),
@@ -147,6 +149,14 @@ fn child(dir: &Path, seed: u64, skip: Skip, blocks: bool) -> vault::Result<()> {
                 raw: raw.as_bytes(),
             })?;
             n += 1;
+            if blocks {
+                // what the background fsyncs of `append` made durable, as soon as it is
+                let before = v.committed().0;
+                let size = v.poll_durable()?;
+                if size > before {
+                    ack(size, &v.committed().1);
+                }
+            }
         }
         match rng.below(10) {
             0..=4 => {
@@ -166,14 +176,6 @@ fn child(dir: &Path, seed: u64, skip: Skip, blocks: bool) -> vault::Result<()> {
             }
             8 => {
                 v.flush()?;
-                let before = v.committed().0;
-                let size = v.poll_durable()?;
-                if size > before {
-                    ack(size, &v.committed().1);
-                }
-            }
-            // what the background fsyncs of `append` made durable (with small blocks)
-            _ if blocks => {
                 let before = v.committed().0;
                 let size = v.poll_durable()?;
                 if size > before {
