@@ -8,16 +8,16 @@
 //! worker in turn, and finished blocks are collected in order, so the segment
 //! is the same whatever the number of workers. A block comes back compressed
 //! and goes into the WAL as one block frame (about a quarter of its records'
-//! frames); only when an acknowledgement is owed before it is back
-//! ([`BlockPipe::write_all`]: sync, commit, flush) do its records go to the
-//! WAL as record frames, from the buffer (no second copy), and then the whole
-//! block does, never both. Sealing takes the blocks with [`BlockPipe::flush`],
+//! frames). When an acknowledgement is owed ([`BlockPipe::write_all`]: sync,
+//! commit, flush), the blocks in flight are waited for and go the same way,
+//! and the records of the block being filled go to the WAL as record frames,
+//! from the buffer (no second copy); that block then does to its end, never
+//! both. Sealing takes the blocks with [`BlockPipe::flush`],
 //! which also sends the partial block. Nothing here is durable: after a crash
 //! the WAL is replayed into new workers. What is hashed (the canonical
 //! records, the Merkle tree) never leaves the writer thread.
 
 use std::collections::{BTreeSet, VecDeque};
-use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
@@ -77,17 +77,16 @@ impl SegBlocks {
     }
 }
 
-/// One block's frames, for a worker (the writer keeps them too, to write
-/// them to the WAL as they are if an acknowledgement is owed before the
-/// block comes back).
+/// One block's frames, for a worker.
 struct Job {
-    frames: Arc<Vec<u8>>,
+    frames: Vec<u8>,
 }
 
-/// A finished block: header + compressed bytes.
+/// A finished block: header + compressed bytes, and the frames buffer back for reuse.
 struct Done {
     header: BlockHeader,
     bytes: Vec<u8>,
+    frames: Vec<u8>,
 }
 
 struct Worker {
@@ -103,7 +102,6 @@ pub(crate) type Mark = (u64, Hash);
 /// A block in flight.
 struct Pending {
     worker: usize,
-    frames: Arc<Vec<u8>>,
     /// Its records are in the WAL already (as record frames).
     in_wal: bool,
     mark: Mark,
@@ -215,10 +213,7 @@ impl BlockPipe {
                         parsed: parse::Parsed::empty(),
                     };
                     for job in jobs {
-                        let done = b.build(&job.frames);
-                        // the frames go back to the writer alone
-                        drop(job);
-                        if done_tx.send(done).is_err() {
+                        if done_tx.send(b.build(job)).is_err() {
                             break;
                         }
                     }
@@ -322,27 +317,21 @@ impl BlockPipe {
         while self.pending.len() >= PER_WORKER * self.workers.len() {
             self.collect_one(true, out)?;
         }
-        let frames = Arc::new(std::mem::replace(
-            &mut self.buf,
-            self.spare.pop().unwrap_or_default(),
-        ));
+        let frames = std::mem::replace(&mut self.buf, self.spare.pop().unwrap_or_default());
         self.buf_size = 0;
         self.written = 0;
         let w = self.next;
         self.next = (self.next + 1) % self.workers.len();
-        let sent = self.workers[w].tx.as_ref().is_some_and(|tx| {
-            tx.send(Job {
-                frames: frames.clone(),
-            })
-            .is_ok()
-        });
+        let sent = self.workers[w]
+            .tx
+            .as_ref()
+            .is_some_and(|tx| tx.send(Job { frames }).is_ok());
         if !sent {
             self.failed = Some(gone());
             return self.check();
         }
         self.pending.push_back(Pending {
             worker: w,
-            frames,
             in_wal,
             mark,
         });
@@ -361,18 +350,15 @@ impl BlockPipe {
         self.check()
     }
 
-    /// Make every record given so far WAL-written: the blocks back already
-    /// as block frames, the others (in flight, and the block being filled)
-    /// as record frames. `mark` is the tree after the last record.
+    /// Make every record given so far WAL-written: the blocks in flight
+    /// whose records are not in the WAL yet as block frames (waiting for
+    /// them), the block being filled as record frames (it stays record frames
+    /// to its end). `mark` is the tree after the last record. A writer that
+    /// syncs often starts every block as record frames, so it never waits.
     pub(crate) fn write_all(&mut self, mark: Mark, out: WalOut<'_>) -> Result<()> {
         self.collect(false, out)?;
-        for p in self.pending.iter_mut().filter(|p| !p.in_wal) {
-            self.scratch.clear();
-            self.scratch.extend_from_slice(&p.frames);
-            crate::wal::fill_crcs(&mut self.scratch);
-            out(&self.scratch)?;
-            p.in_wal = true;
-            self.wal_mark = p.mark;
+        while self.pending.iter().any(|p| !p.in_wal) {
+            self.collect_one(true, out)?;
         }
         self.write_buf_raw(mark, out)
     }
@@ -406,11 +392,10 @@ impl BlockPipe {
                     self.wal_mark = p.mark;
                 }
                 self.seg.add_block(&done.header, done.bytes);
-                if let Ok(mut frames) = Arc::try_unwrap(p.frames) {
-                    frames.clear();
-                    if self.spare.len() < PER_WORKER * self.workers.len() {
-                        self.spare.push(frames);
-                    }
+                let mut frames = done.frames;
+                frames.clear();
+                if self.spare.len() < PER_WORKER * self.workers.len() {
+                    self.spare.push(frames);
                 }
                 Ok(true)
             }
@@ -459,7 +444,8 @@ struct Builder {
 }
 
 impl Builder {
-    fn build(&mut self, buf: &[u8]) -> std::result::Result<Done, String> {
+    fn build(&mut self, job: Job) -> std::result::Result<Done, String> {
+        let buf = &job.frames;
         let mut pos = 0usize;
         let mut first = true;
         let mut prev = None;
@@ -492,6 +478,10 @@ impl Builder {
             .block
             .finish(&mut self.zc, &mut bytes)
             .map_err(|e| format!("zstd compression failed: {e}"))?;
-        Ok(Done { header, bytes })
+        Ok(Done {
+            header,
+            bytes,
+            frames: job.frames,
+        })
     }
 }
