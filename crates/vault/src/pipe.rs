@@ -137,8 +137,6 @@ pub(crate) struct BlockPipe {
     blocks_in_wal: bool,
     /// What the WAL file covers: the mark after the last records written to it.
     wal_mark: Mark,
-    /// A block frame being put together.
-    scratch: Vec<u8>,
     /// The first failure (sticky: the vault must be reopened).
     failed: Option<String>,
 }
@@ -237,7 +235,6 @@ impl BlockPipe {
             seg: SegBlocks::new(),
             blocks_in_wal,
             wal_mark: mark,
-            scratch: Vec::new(),
             failed: None,
         })
     }
@@ -386,9 +383,9 @@ impl BlockPipe {
         match got {
             Ok(Ok(done)) => {
                 if !p.in_wal {
-                    self.scratch.clear();
-                    crate::wal::block_frame_into(&mut self.scratch, &done.bytes);
-                    out(&self.scratch)?;
+                    // the frame header, then the block as it is (not copied together)
+                    out(&crate::wal::block_frame_header(&done.bytes))?;
+                    out(&done.bytes)?;
                     self.wal_mark = p.mark;
                 }
                 self.seg.add_block(&done.header, done.bytes);

@@ -259,10 +259,19 @@ pub(crate) fn fill_crcs(frames: &mut [u8]) {
     }
 }
 
-/// Append a block frame holding `block` (header + compressed data, as made for the segment).
+/// The 8 bytes that go before `block` (header + compressed data, as made for the
+/// segment) to make it a block frame.
+pub(crate) fn block_frame_header(block: &[u8]) -> [u8; 8] {
+    let mut h = [0u8; 8];
+    h[..4].copy_from_slice(&(block.len() as u32).to_le_bytes());
+    h[4..].copy_from_slice(&crc32c::crc32c(block).to_le_bytes());
+    h
+}
+
+/// Append a block frame holding `block`.
+#[cfg(test)]
 pub(crate) fn block_frame_into(out: &mut Vec<u8>, block: &[u8]) {
-    out.extend_from_slice(&(block.len() as u32).to_le_bytes());
-    out.extend_from_slice(&crc32c::crc32c(block).to_le_bytes());
+    out.extend_from_slice(&block_frame_header(block));
     out.extend_from_slice(block);
 }
 
