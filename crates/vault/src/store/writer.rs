@@ -841,9 +841,9 @@ impl Vault {
             .push_back((self.wal_ticket, mark.0, mark.1, self.wal_written));
     }
 
-    /// Write every appended record to the WAL (blocks back from the workers
-    /// as block frames, the rest as record frames) and have it fsynced in the
-    /// background.
+    /// Write every appended record to the WAL (whole blocks as block frames,
+    /// waiting for those in flight; the block being filled as record frames)
+    /// and have it fsynced in the background.
     fn flush_wal(&mut self) -> Result<()> {
         let mark = (self.next_seq, self.root());
         {
@@ -869,7 +869,9 @@ impl Vault {
     }
 
     /// Write the appended records to the WAL and start their fsync in the
-    /// background, without waiting. They are durable once
+    /// background, without waiting for the disk (whole blocks still with the
+    /// workers are waited for and written compressed; the block being filled
+    /// is written as record frames, see [`Vault::append`]). They are durable once
     /// [`Vault::poll_durable`] reports them (or after [`Vault::sync`] or
     /// [`Vault::commit`]). A writer that owes nobody an acknowledgement
     /// (syslog) uses this to go on appending while the disk works.
