@@ -166,3 +166,19 @@ fn a_format_1_vault_keeps_record_frames() -> R<()> {
     );
     Ok(())
 }
+
+#[test]
+fn a_block_target_out_of_range_is_refused() -> R<()> {
+    let d = tempfile::tempdir()?;
+    Vault::init(d.path(), &InitOptions::default())?.close()?;
+    for t in [0, 1023, vault::BLOCK_TARGET + 1] {
+        let w = vault::WriterOptions {
+            block_target: Some(t),
+            ..vault::WriterOptions::default()
+        };
+        let e = Vault::open_with(d.path(), w).err().ok_or("opened")?;
+        assert_eq!(e.kind(), vault::ErrorKind::Config, "{e}");
+        assert!(e.to_string().contains("block target"), "{e}");
+    }
+    Ok(())
+}

@@ -64,7 +64,7 @@ pub struct WriterOptions {
     /// and make larger segments; tests use them to have many blocks (and block
     /// frames in the WAL) from few records. The background fsync of
     /// [`Vault::append`] is started every 8 blocks' worth instead of every
-    /// [`GROUP_BYTES`](crate::store::GROUP_BYTES) then.
+    /// 8 MiB (`GROUP_BYTES`) then.
     pub block_target: Option<usize>,
 }
 
