@@ -1,4 +1,4 @@
-//! Fuzz the WAL frame scanner (length, CRC32C, canonical record, seq order);
+//! Fuzz the WAL frame scanner (length, CRC32C, canonical record or block, seq order);
 //! CRCs of well-formed frame headers are patched so records get decoded.
 #![no_main]
 
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         p += 8 + len;
     }
     let w = vault::wal::decode(first, &b);
-    assert!(w.records.len() <= b.len() / 8);
+    // a block frame holds many records in few bytes: no bound from the length
     for (i, r) in w.records.iter().enumerate() {
         assert_eq!(r.seq, first + i as u64);
     }

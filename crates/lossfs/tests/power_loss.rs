@@ -31,6 +31,9 @@ use vault::{Incoming, InitOptions, Store, Vault, VerifyOptions, WriterOptions};
 const CHILD_DIR: &str = "LOSSFS_CHILD_DIR";
 const CHILD_SEED: &str = "LOSSFS_CHILD_SEED";
 const CHILD_SKIP: &str = "LOSSFS_CHILD_SKIP";
+/// Set: the writer uses small blocks (2 KiB) and bursts of records, so block frames,
+/// record frames and background fsyncs all happen between acknowledgements.
+const CHILD_BLOCKS: &str = "LOSSFS_CHILD_BLOCKS";
 /// Base seed (override with LOSSFS_SEED to explore).
 const SEED: u64 = 0x5eed_20c0_ffee;
 
@@ -112,18 +115,26 @@ fn unhex(s: &str) -> Vec<u8> {
 }
 
 /// The writer process: appends, syncs and commits until the disk dies,
-/// printing every acknowledgement as it is given.
-fn child(dir: &Path, seed: u64, skip: Skip) -> vault::Result<()> {
+/// printing every acknowledgement as it is given. With `blocks`, blocks are
+/// small (2 KiB, so a background fsync every 16 KiB of records), bursts up
+/// to ten times longer, and what the background fsyncs made durable is
+/// acknowledged after every append (`poll_durable`): many blocks come back
+/// from the workers and go to the WAL as block frames between two explicit
+/// acknowledgements, and those find blocks in flight and a partial block
+/// (written as record frames).
+fn child(dir: &Path, seed: u64, skip: Skip, blocks: bool) -> vault::Result<()> {
     let w = WriterOptions {
         durability: Arc::new(Leaky(skip)),
+        block_target: blocks.then_some(2 << 10),
         ..WriterOptions::default()
     };
     let mut v = Vault::open_with(dir, w)?;
     let mut rng = Rng(seed);
     let mut n = 0u64;
     let ack = |size: u64, root: &vault::Hash| println!("ACK D {size} {}", root.b64());
+    let burst = if blocks { 400 } else { 40 };
     loop {
-        for _ in 0..1 + rng.below(40) {
+        for _ in 0..1 + rng.below(burst) {
             let raw = format!(
                 "<34>1 2026-03-01T08:00:00Z fw{} sshd - - - seed {seed:x} record {n} {}",
                 n % 3,
@@ -138,6 +149,14 @@ fn child(dir: &Path, seed: u64, skip: Skip) -> vault::Result<()> {
                 raw: raw.as_bytes(),
             })?;
             n += 1;
+            if blocks {
+                // what the background fsyncs of `append` made durable, as soon as it is
+                let before = v.committed().0;
+                let size = v.poll_durable()?;
+                if size > before {
+                    ack(size, &v.committed().1);
+                }
+            }
         }
         match rng.below(10) {
             0..=4 => {
@@ -177,8 +196,9 @@ fn child_writer() {
     };
     let skip = Skip::from_name(&std::env::var(CHILD_SKIP).unwrap_or_default());
     let seed = seed.parse().unwrap_or(0);
+    let blocks = std::env::var_os(CHILD_BLOCKS).is_some();
     // runs until the power is cut (then every operation fails) or it is killed
-    let e = child(Path::new(&dir), seed, skip);
+    let e = child(Path::new(&dir), seed, skip, blocks);
     eprintln!("writer stopped: {e:?}");
 }
 
@@ -224,6 +244,10 @@ struct World {
     acked: Vec<Acked>,
     /// Where the power was cut, per round.
     cuts: Vec<String>,
+    /// The writer uses small blocks (see [`child`]).
+    blocks: bool,
+    /// Block frames found in the WAL files after the cuts (before recovery).
+    block_frames: usize,
 }
 
 fn io(e: impl std::fmt::Display) -> String {
@@ -231,7 +255,7 @@ fn io(e: impl std::fmt::Display) -> String {
 }
 
 impl World {
-    fn new(seed: u64) -> Result<World, String> {
+    fn new(seed: u64, blocks: bool) -> Result<World, String> {
         let base = tempfile::tempdir().map_err(io)?;
         let mnt = base.path().join("m0");
         std::fs::create_dir(&mnt).map_err(io)?;
@@ -251,6 +275,8 @@ impl World {
             rng: Rng(seed),
             acked: Vec::new(),
             cuts: Vec::new(),
+            blocks,
+            block_frames: 0,
         })
     }
 
@@ -281,7 +307,11 @@ impl World {
             Some(k) => mount.arm_on(k, 1 + self.rng.below(150)),
         }
         let exe = std::env::current_exe().map_err(io)?;
-        let mut proc = Command::new(exe)
+        let mut cmd = Command::new(exe);
+        if self.blocks {
+            cmd.env(CHILD_BLOCKS, "1");
+        }
+        let mut proc = cmd
             .args([
                 "child_writer",
                 "--exact",
@@ -359,6 +389,7 @@ impl World {
         let mnt = self.base.path().join(format!("m{}", self.round));
         std::fs::create_dir(&mnt).map_err(io)?;
         self.mount = Some(Mount::at(image, &mnt).map_err(io)?);
+        self.block_frames += block_frames(&self.dir().join("wal"));
         Ok(self.check())
     }
 
@@ -429,6 +460,21 @@ impl World {
     }
 }
 
+/// Block frames (payload starting with the block magic) in the WAL files under `dir`.
+fn block_frames(dir: &Path) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let b = std::fs::read(e.path()).unwrap_or_default();
+        let mut pos = 0;
+        while b.len() - pos >= 8 {
+            let len = u32::from_le_bytes([b[pos], b[pos + 1], b[pos + 2], b[pos + 3]]) as usize;
+            n += usize::from(b[pos + 8..].starts_with(b"WBK1"));
+            pos = pos.saturating_add(8 + len).min(b.len());
+        }
+    }
+    n
+}
+
 fn seed() -> u64 {
     std::env::var("LOSSFS_SEED")
         .ok()
@@ -438,8 +484,19 @@ fn seed() -> u64 {
 
 #[test]
 fn acknowledged_records_survive_power_cuts() -> Result<(), String> {
-    let seed = seed();
-    let mut w = World::new(seed)?;
+    survive_power_cuts(false)
+}
+
+/// The same with small blocks: block frames, record frames and background fsyncs
+/// between acknowledgements.
+#[test]
+fn acknowledged_records_in_block_frames_survive_power_cuts() -> Result<(), String> {
+    survive_power_cuts(true)
+}
+
+fn survive_power_cuts(blocks: bool) -> Result<(), String> {
+    let seed = seed() ^ u64::from(blocks);
+    let mut w = World::new(seed, blocks)?;
     let rounds = 18;
     for _ in 0..rounds {
         let bad = w.round(Skip::None)?;
@@ -452,10 +509,17 @@ fn acknowledged_records_survive_power_cuts() -> Result<(), String> {
         .count();
     let checkpoints = w.acked.len() - durable;
     eprintln!(
-        "{rounds} power cuts (seed {seed}): {durable} durable sizes and {checkpoints} checkpoints acknowledged, {} segments; cut at {:?}",
+        "{rounds} power cuts (seed {seed}): {durable} durable sizes and {checkpoints} checkpoints acknowledged, {} segments, {} block frames in the WALs left by the cuts; cut at {:?}",
         w.segments(),
+        w.block_frames,
         w.cuts
     );
+    if blocks {
+        assert!(
+            w.block_frames > 0,
+            "no block frame in the WALs the cuts left"
+        );
+    }
     // the WAL, seal and checkpoint paths were all under load when cut
     assert!(durable > 20 && checkpoints > 10, "{durable} {checkpoints}");
     assert!(w.segments() >= 5, "only {} segments sealed", w.segments());
@@ -473,7 +537,7 @@ fn acknowledged_records_survive_power_cuts() -> Result<(), String> {
 /// the power-loss check has teeth.
 fn caught_without(skip: Skip) -> Result<(), String> {
     let seed = seed() ^ 0xdead;
-    let mut w = World::new(seed)?;
+    let mut w = World::new(seed, false)?;
     for _ in 0..24 {
         let bad = w.round(skip)?;
         if !bad.is_empty() {

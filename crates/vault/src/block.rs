@@ -19,7 +19,7 @@ use crate::parse;
 use crate::record::Incoming;
 use crate::tokens::{BloomFilter, TokenSet};
 
-const BLOCK_MAGIC: &[u8; 4] = b"WBK1";
+pub(crate) const BLOCK_MAGIC: &[u8; 4] = b"WBK1";
 const DATA_VERSION: u8 = 2;
 /// Most distinct hosts (or apps) listed in a block header; beyond that the
 /// header says "any" and filtering by host (app) reads the block.

@@ -8,8 +8,21 @@ use time::OffsetDateTime;
 use crate::error::IoCtx;
 use crate::{Error, ErrorKind, HashAlg, Result};
 
-/// Current on-disk format version (of `vault.toml`, segments, WAL).
-pub const FORMAT_VERSION: u32 = 1;
+/// Current on-disk format version (of `vault.toml`, segments, WAL), the one
+/// new vaults are created at. Format 2: the WAL also holds block frames (a
+/// block as the segment will hold it, in place of its records' raw frames;
+/// see [`crate::wal`]), which a wangan of format 1 would not read.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// Oldest format version this wangan opens. A vault of format 1 is opened
+/// as it is and keeps it: its WAL gets only record frames, so the wangan
+/// release that wrote it can still open it.
+pub const MIN_FORMAT_VERSION: u32 = 1;
+
+/// Whether a vault of format `format` takes block frames in its WAL.
+pub(crate) fn wal_blocks(format: u32) -> bool {
+    format >= 2
+}
 
 /// The article that sets the retention floor, cited when it is violated.
 pub const RETENTION_LAW: &str = "《网络安全法》第二十三条第三项 (CSL-2025 art. 23(3); CSL-2016 art. 21(3)): network logs must be kept not less than six months";
@@ -282,12 +295,12 @@ impl Config {
         // the format version first: a newer store is unsupported, not malformed
         if let Ok(v) = text.parse::<toml::Table>()
             && let Some(f) = v.get("format").and_then(toml::Value::as_integer)
-            && f != i64::from(FORMAT_VERSION)
+            && !(i64::from(MIN_FORMAT_VERSION)..=i64::from(FORMAT_VERSION)).contains(&f)
         {
             return Err(Error::new(
                 ErrorKind::Unsupported,
                 format!(
-                    "{}: unsupported format version {f} (this wangan reads format {FORMAT_VERSION}); use the wangan release that wrote it",
+                    "{}: unsupported format version {f} (this wangan reads formats {MIN_FORMAT_VERSION} to {FORMAT_VERSION}); use the wangan release that wrote it",
                     path.display()
                 ),
             ));

@@ -3,15 +3,19 @@
 //! the next records and writes the WAL.
 //!
 //! The writer builds each record's WAL frame (`{len u32, crc u32,
-//! canonical record}`) right in the buffer of the block being filled, and
-//! writes that buffer to the WAL file from there (no second copy); at about
-//! [`crate::tuning::BLOCK_TARGET`] bytes the block, once written to the WAL,
-//! goes to the next worker in turn, and finished blocks are collected in order, so the segment is
-//! the same whatever the number of workers. Sealing takes them with
-//! [`BlockPipe::flush`], which also sends the partial block. Nothing here
-//! is durable: after a crash the WAL is replayed into new workers. What is
-//! hashed (the canonical records, the Merkle tree) never leaves the writer
-//! thread.
+//! canonical record}`) right in the buffer of the block being filled; at
+//! about [`crate::tuning::BLOCK_TARGET`] bytes the block goes to the next
+//! worker in turn, and finished blocks are collected in order, so the segment
+//! is the same whatever the number of workers. A block comes back compressed
+//! and goes into the WAL as one block frame (about a quarter of its records'
+//! frames). When an acknowledgement is owed ([`BlockPipe::write_all`]: sync,
+//! commit, flush), the blocks in flight are waited for and go the same way,
+//! and the records of the block being filled go to the WAL as record frames,
+//! from the buffer (no second copy); that block then does to its end, never
+//! both. Sealing takes the blocks with [`BlockPipe::flush`],
+//! which also sends the partial block. Nothing here is durable: after a crash
+//! the WAL is replayed into new workers. What is hashed (the canonical
+//! records, the Merkle tree) never leaves the writer thread.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -21,8 +25,8 @@ use crate::block::{BlockBuilder, BlockHeader, NO_TIME_MAX, NO_TIME_MIN};
 use crate::parse;
 use crate::record::decode_canonical_after;
 use crate::segment::BlockEntry;
-use crate::tuning::{BLOCK_TARGET, MAX_WORKERS, ZSTD_LEVEL};
-use crate::{Error, ErrorKind, Result};
+use crate::tuning::{MAX_WORKERS, ZSTD_LEVEL};
+use crate::{Error, ErrorKind, Hash, Result};
 
 /// The compressed blocks of the open segment and their bounds.
 #[derive(Debug)]
@@ -91,24 +95,48 @@ struct Worker {
     handle: Option<JoinHandle<()>>,
 }
 
+/// The tree size and root after a block's last record: what the WAL covers
+/// once the block is in it.
+pub(crate) type Mark = (u64, Hash);
+
+/// A block in flight.
+struct Pending {
+    worker: usize,
+    /// Its records are in the WAL already (as record frames).
+    in_wal: bool,
+    mark: Mark,
+}
+
+/// Where the pipe writes WAL bytes: appends them to the WAL file, in order.
+pub(crate) type WalOut<'a> = &'a mut dyn FnMut(&[u8]) -> Result<()>;
+
 /// The writer's side of the block workers: gathers the frames of the
-/// block being filled, hands each full block to the next worker in turn and
-/// collects the finished blocks in order.
+/// block being filled, hands each full block to the next worker in turn,
+/// collects the finished blocks in order, and decides how each block's
+/// records reach the WAL: as one block frame when it comes back, or as
+/// record frames when an acknowledgement is owed first.
 pub(crate) struct BlockPipe {
     workers: Vec<Worker>,
+    /// Target raw size of a block ([`crate::tuning::BLOCK_TARGET`] but in tests).
+    target: usize,
     /// Worker to get the next block.
     next: usize,
-    /// Workers holding the blocks in flight, oldest first.
-    pending: VecDeque<usize>,
+    /// Blocks in flight, oldest first.
+    pending: VecDeque<Pending>,
     /// Frames of the block being filled, and its estimated size.
     buf: Vec<u8>,
     buf_size: usize,
-    /// How much of `buf` is in the WAL file already.
+    /// How much of `buf` is in the WAL file already; once anything is, the
+    /// whole block goes there as record frames.
     written: usize,
     /// Frame buffers back from the workers.
     spare: Vec<Vec<u8>>,
     /// Finished blocks of the open segment.
     seg: SegBlocks,
+    /// Block frames in the WAL (`false`: record frames only, a vault of format 1).
+    blocks_in_wal: bool,
+    /// What the WAL file covers: the mark after the last records written to it.
+    wal_mark: Mark,
     /// The first failure (sticky: the vault must be reopened).
     failed: Option<String>,
 }
@@ -145,8 +173,15 @@ const NAMES_FREE: usize = 256;
 
 impl BlockPipe {
     /// Start `workers` block workers (default: one per available core, at
-    /// most 4).
-    pub(crate) fn start(workers: Option<usize>) -> Result<BlockPipe> {
+    /// most 4) for blocks of about `target` raw bytes. With `blocks_in_wal`, a block none of whose records is in the
+    /// WAL yet goes there as one block frame when it comes back; `mark` is
+    /// what the WAL covers now.
+    pub(crate) fn start(
+        workers: Option<usize>,
+        target: usize,
+        blocks_in_wal: bool,
+        mark: Mark,
+    ) -> Result<BlockPipe> {
         let n = match workers {
             Some(n) if (1..=MAX_WORKERS).contains(&n) => n,
             Some(n) => {
@@ -190,6 +225,7 @@ impl BlockPipe {
         }
         Ok(BlockPipe {
             workers,
+            target,
             next: 0,
             pending: VecDeque::new(),
             buf: Vec::new(),
@@ -197,6 +233,8 @@ impl BlockPipe {
             written: 0,
             spare: Vec::new(),
             seg: SegBlocks::new(),
+            blocks_in_wal,
+            wal_mark: mark,
             failed: None,
         })
     }
@@ -209,7 +247,8 @@ impl BlockPipe {
     }
 
     /// The frames of the block being filled: the writer appends one WAL
-    /// frame, then calls [`BlockPipe::added`].
+    /// frame (CRC left 0, see [`crate::wal::frame_open`]), then calls
+    /// [`BlockPipe::added`].
     pub(crate) fn buf_mut(&mut self) -> &mut Vec<u8> {
         &mut self.buf
     }
@@ -217,54 +256,63 @@ impl BlockPipe {
     /// Count a frame appended through [`BlockPipe::buf_mut`] whose raw
     /// record is `raw_len` bytes of a `canonical_len`-byte canonical record;
     /// `true` when the block is full and should go to a worker
-    /// ([`BlockPipe::dispatch`], after the WAL write). Long source, peer and
+    /// ([`BlockPipe::dispatch`]). Long source, peer and
     /// transport names count too, so a block's data stays within what a
     /// reader decodes (see [`crate::MAX_RECORD_BYTES`]) whatever the names.
     pub(crate) fn added(&mut self, raw_len: usize, canonical_len: usize) -> bool {
         let names = canonical_len.saturating_sub(raw_len + CANONICAL_FIXED);
         self.buf_size += raw_len + RECORD_OVERHEAD + names.saturating_sub(NAMES_FREE);
-        self.buf_size >= BLOCK_TARGET
+        self.buf_size >= self.target
     }
 
-    /// The frames appended since the last [`BlockPipe::mark_written`]: not
-    /// in the WAL file yet.
-    pub(crate) fn unwritten(&self) -> &[u8] {
-        &self.buf[self.written..]
+    /// What the WAL file covers: tree size and root after the last record written to it.
+    pub(crate) fn wal_mark(&self) -> Mark {
+        self.wal_mark
     }
 
-    /// Note that [`BlockPipe::unwritten`] went to the WAL file.
-    pub(crate) fn mark_written(&mut self) {
-        self.written = self.buf.len();
+    /// Set what the WAL file covers (after the replay at open).
+    pub(crate) fn set_wal_mark(&mut self, mark: Mark) {
+        self.wal_mark = mark;
     }
 
-    /// Add one WAL frame that the WAL file already holds (replay after a
-    /// restart); a full block goes to a worker.
-    pub(crate) fn push(&mut self, frame: &[u8], raw_len: usize) -> Result<()> {
+    /// Add one frame that the WAL file already holds (replay after a
+    /// restart); `true` when the block is full ([`BlockPipe::dispatch`] it).
+    pub(crate) fn push(&mut self, frame: &[u8], raw_len: usize) -> bool {
         self.buf.extend_from_slice(frame);
         self.written = self.buf.len();
-        if self.added(raw_len, frame.len().saturating_sub(8)) {
-            self.dispatch()?;
+        self.added(raw_len, frame.len().saturating_sub(8))
+    }
+
+    /// Write the frames of the block being filled that are not in the WAL
+    /// yet, as record frames (CRCs filled in); `mark` is the tree after them.
+    fn write_buf_raw(&mut self, mark: Mark, out: WalOut<'_>) -> Result<()> {
+        if self.written < self.buf.len() {
+            crate::wal::fill_crcs(&mut self.buf[self.written..]);
+            out(&self.buf[self.written..])?;
+            self.written = self.buf.len();
+            self.wal_mark = mark;
         }
         Ok(())
     }
 
-    /// Send the gathered frames as one block to the next worker. Every
-    /// frame must be in the WAL file first ([`BlockPipe::unwritten`] empty):
-    /// the buffer leaves the writer.
-    pub(crate) fn dispatch(&mut self) -> Result<()> {
+    /// Send the gathered frames as one block to the next worker; `mark` is
+    /// the tree after its last record. A block some of whose records are in
+    /// the WAL already (or every block, without block frames) goes there whole
+    /// as record frames first; the others go as a block frame when they come
+    /// back. Blocks back already are collected (their frames written to `out`).
+    pub(crate) fn dispatch(&mut self, mark: Mark, out: WalOut<'_>) -> Result<()> {
         self.check()?;
-        if self.written != self.buf.len() {
-            return Err(Error::new(
-                ErrorKind::Io,
-                "internal error: records handed to a block worker before the wal write",
-            ));
-        }
         if self.buf.is_empty() {
             return Ok(());
         }
-        // bound what is in flight
+        let in_wal = self.written > 0 || !self.blocks_in_wal;
+        if in_wal {
+            self.write_buf_raw(mark, out)?;
+        }
+        // take what is done, and bound what is in flight
+        self.collect(false, out)?;
         while self.pending.len() >= PER_WORKER * self.workers.len() {
-            self.collect_one()?;
+            self.collect_one(true, out)?;
         }
         let frames = std::mem::replace(&mut self.buf, self.spare.pop().unwrap_or_default());
         self.buf_size = 0;
@@ -279,45 +327,93 @@ impl BlockPipe {
             self.failed = Some(gone());
             return self.check();
         }
-        self.pending.push_back(w);
+        self.pending.push_back(Pending {
+            worker: w,
+            in_wal,
+            mark,
+        });
         Ok(())
     }
 
-    /// Wait for the oldest block in flight and add it to the segment.
-    fn collect_one(&mut self) -> Result<()> {
-        let Some(w) = self.pending.pop_front() else {
-            return Ok(());
+    /// Collect the finished blocks in order (all of them with `wait`, else
+    /// those back already), writing the block frame of each whose records
+    /// are not in the WAL yet.
+    pub(crate) fn collect(&mut self, wait: bool, out: WalOut<'_>) -> Result<()> {
+        while !self.pending.is_empty() {
+            if !self.collect_one(wait, out)? {
+                break;
+            }
+        }
+        self.check()
+    }
+
+    /// Make every record given so far WAL-written: the blocks in flight
+    /// whose records are not in the WAL yet as block frames (waiting for
+    /// them), the block being filled as record frames (it stays record frames
+    /// to its end). `mark` is the tree after the last record. A writer that
+    /// syncs often starts every block as record frames, so it never waits.
+    pub(crate) fn write_all(&mut self, mark: Mark, out: WalOut<'_>) -> Result<()> {
+        self.collect(false, out)?;
+        while self.pending.iter().any(|p| !p.in_wal) {
+            self.collect_one(true, out)?;
+        }
+        self.write_buf_raw(mark, out)
+    }
+
+    /// Take the oldest block in flight if it is back (or wait for it with
+    /// `wait`), write its block frame if its records are not in the WAL yet,
+    /// and add it to the segment; `false` when none was taken.
+    fn collect_one(&mut self, wait: bool, out: WalOut<'_>) -> Result<bool> {
+        let Some(p) = self.pending.front() else {
+            return Ok(false);
         };
-        match self.workers[w].rx.recv() {
+        let rx = &self.workers[p.worker].rx;
+        let got = if wait {
+            rx.recv().map_err(|_| ())
+        } else {
+            match rx.try_recv() {
+                Ok(d) => Ok(d),
+                Err(mpsc::TryRecvError::Empty) => return Ok(false),
+                Err(mpsc::TryRecvError::Disconnected) => Err(()),
+            }
+        };
+        let Some(p) = self.pending.pop_front() else {
+            return Ok(false);
+        };
+        match got {
             Ok(Ok(done)) => {
+                if !p.in_wal {
+                    // the frame header, then the block as it is (not copied together)
+                    out(&crate::wal::block_frame_header(&done.bytes))?;
+                    out(&done.bytes)?;
+                    self.wal_mark = p.mark;
+                }
                 self.seg.add_block(&done.header, done.bytes);
                 let mut frames = done.frames;
                 frames.clear();
                 if self.spare.len() < PER_WORKER * self.workers.len() {
                     self.spare.push(frames);
                 }
-                Ok(())
+                Ok(true)
             }
             Ok(Err(e)) => {
                 self.failed = Some(e);
-                self.check()
+                self.check().map(|()| false)
             }
-            Err(_) => {
+            Err(()) => {
                 self.failed = Some(gone());
-                self.check()
+                self.check().map(|()| false)
             }
         }
     }
 
-    /// Finish the partial block and take the open segment's blocks; the
-    /// next block starts an empty segment. Every frame must be in the WAL
-    /// file first.
-    pub(crate) fn flush(&mut self) -> Result<SegBlocks> {
-        self.dispatch()?;
-        while !self.pending.is_empty() {
-            self.collect_one()?;
-        }
-        self.check()?;
+    /// Finish the partial block and take the open segment's blocks, every
+    /// record WAL-written (as block frames where none of a block's records
+    /// was in the WAL); the next block starts an empty segment. `mark` is the
+    /// tree after the last record.
+    pub(crate) fn flush(&mut self, mark: Mark, out: WalOut<'_>) -> Result<SegBlocks> {
+        self.dispatch(mark, out)?;
+        self.collect(true, out)?;
         Ok(std::mem::replace(&mut self.seg, SegBlocks::new()))
     }
 }

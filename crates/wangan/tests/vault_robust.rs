@@ -180,7 +180,7 @@ fn a_bad_vault_toml_is_refused_by_every_command_with_78_or_65() -> R<()> {
         ("empty", Vec::new(), 78),
         ("not toml", b"this is not toml ===\n".to_vec(), 78),
         ("binary", vec![0xff, 0xfe, 0x00, 0x9c, 0x80, 0x0a], 78),
-        ("format 2", set("format", "2").into(), 65),
+        ("format 3", set("format", "3").into(), 65),
     ];
     let commands: Vec<Vec<&str>> = vec![
         vec!["vault", "verify"],

@@ -59,6 +59,13 @@ pub struct WriterOptions {
     /// available core, at most 4. Segments are byte-identical whatever the
     /// number.
     pub workers: Option<usize>,
+    /// Target raw size of a block, from 1 KiB to [`BLOCK_TARGET`](crate::BLOCK_TARGET);
+    /// `None`: [`BLOCK_TARGET`](crate::BLOCK_TARGET). Smaller blocks compress worse
+    /// and make larger segments; tests use them to have many blocks (and block
+    /// frames in the WAL) from few records. The background fsync of
+    /// [`Vault::append`] is started every 8 blocks' worth instead of every
+    /// 8 MiB (`GROUP_BYTES`) then.
+    pub block_target: Option<usize>,
 }
 
 impl Default for WriterOptions {
@@ -67,6 +74,7 @@ impl Default for WriterOptions {
             clock: Arc::new(SystemClock),
             durability: crate::durable::os(),
             workers: None,
+            block_target: None,
         }
     }
 }
@@ -139,13 +147,18 @@ pub struct Vault {
     /// Written groups whose fsync may still run: (ticket, tree size, root,
     /// WAL length).
     flushed: std::collections::VecDeque<(u64, u64, Hash, u64)>,
-    /// Bytes of the open WAL file written, and known durable (what
-    /// [`Vault::abandon`] cuts it back to).
+    /// Bytes of the open WAL file written, known durable (what
+    /// [`Vault::abandon`] cuts it back to), and written when the last fsync
+    /// was requested.
     wal_written: u64,
     wal_durable: u64,
-    /// WAL bytes appended since the last fsync request (they sit in the
-    /// block being filled until written).
+    wal_requested: u64,
+    /// Frame bytes appended since the last fsync request (they sit in the
+    /// block pipe until their block, or they, are written).
     group: usize,
+    /// An fsync is started every this many `group` bytes ([`GROUP_BYTES`], or
+    /// as many blocks' worth with a smaller block target).
+    group_bytes: usize,
     next_seq: u64,
     main: CompactRange,
     tile: CompactRange,
@@ -325,6 +338,20 @@ fn write_segment(
     crate::fsx::write_atomic_parts(d, path, &parts, crate::fsx::SEALED_MODE, Target::Segment)
 }
 
+/// What the block pipe writes to the WAL goes to `file` (`path`), counted in `written`.
+fn wal_out<'a>(
+    file: &'a File,
+    path: &'a Path,
+    written: &'a mut u64,
+) -> impl FnMut(&[u8]) -> Result<()> + 'a {
+    move |b: &[u8]| {
+        let mut f = file;
+        f.write_all(b).ctx("write wal", path)?;
+        *written += b.len() as u64;
+        Ok(())
+    }
+}
+
 fn split_compact(c: &CompactRange) -> (CompactRange, CompactRange) {
     let size = c.size();
     let main_size = size & !(TILE - 1);
@@ -439,7 +466,18 @@ impl Vault {
             clock,
             durability,
             workers,
+            block_target,
         } = w;
+        let block_target = block_target.unwrap_or(crate::tuning::BLOCK_TARGET);
+        if !(1 << 10..=crate::tuning::BLOCK_TARGET).contains(&block_target) {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "block target of {block_target} bytes is out of range: between 1024 and {}",
+                    crate::tuning::BLOCK_TARGET
+                ),
+            ));
+        }
         let d = &*durability;
         let layout = Layout {
             dir: dir.to_path_buf(),
@@ -562,7 +600,12 @@ impl Vault {
             .open(&wal_path)
             .ctx("open wal", &wal_path)?;
         let wal_len = wal_file.metadata().ctx("stat wal", &wal_path)?.len();
-        let pipe = crate::pipe::BlockPipe::start(workers)?;
+        let pipe = crate::pipe::BlockPipe::start(
+            workers,
+            block_target,
+            crate::config::wal_blocks(store.config.format),
+            (sealed_end, alg.empty_root()),
+        )?;
         let syncer = wal::Syncer::start(&wal_file, &wal_path, durability.clone())?;
         let recovered = store.wal.torn.clone();
         let unsealed = store.unsealed.clone();
@@ -581,7 +624,9 @@ impl Vault {
             flushed: std::collections::VecDeque::new(),
             wal_written: wal_len,
             wal_durable: wal_len,
+            wal_requested: wal_len,
             group: 0,
+            group_bytes: GROUP_BYTES / crate::tuning::BLOCK_TARGET * block_target,
             sealing: None,
             seal_failed: None,
             older_wals,
@@ -598,12 +643,19 @@ impl Vault {
         let mut frame = Vec::new();
         for r in &unsealed {
             frame.clear();
-            let range = wal::frame_into(&mut frame, |out| r.canonical_into(out));
+            let range = wal::frame_open(&mut frame, |out| r.canonical_into(out));
             let leaf = alg.leaf(&frame[range]);
-            v.pipe.push(&frame, r.raw.len())?;
+            let full = v.pipe.push(&frame, r.raw.len());
             v.add(r.raw.len(), leaf);
+            if full {
+                // in the WAL already: nothing is written
+                let mark = (v.next_seq, v.root());
+                let mut out = wal_out(&v.wal_file, &v.wal_path, &mut v.wal_written);
+                v.pipe.dispatch(mark, &mut out)?;
+            }
         }
         v.committed = (v.next_seq, v.root());
+        v.pipe.set_wal_mark(v.committed);
         // records synced before a crash that no checkpoint covers: the next commit signs one
         let checkpointed = v
             .store
@@ -664,8 +716,9 @@ impl Vault {
 
     /// Append one record; returns its seq. It is durable after
     /// [`Vault::sync`] or [`Vault::commit`]. Records reach the WAL file a
-    /// block (about 1 MiB) at a time; every 8 MiB an fsync is started in
-    /// the background (and a full segment is sealed under a new
+    /// block (about 1 MiB of records) at a time, compressed, as the block
+    /// workers finish them; every 8 MiB an fsync of what is written is
+    /// started in the background (and a full segment is sealed under a new
     /// checkpoint), so memory stays bounded whatever the caller does.
     pub fn append(&mut self, r: &Incoming<'_>) -> Result<u64> {
         if r.source.len() > MAX_NAME || r.peer.len() > MAX_NAME || r.transport.len() > MAX_NAME {
@@ -688,7 +741,7 @@ impl Vault {
         let alg = self.store.alg;
         // the frame is built in the block being filled and written to the WAL from there
         let buf = self.pipe.buf_mut();
-        let range = wal::frame_into(buf, |out| {
+        let range = wal::frame_open(buf, |out| {
             crate::record::canonical_into(
                 out,
                 seq,
@@ -704,15 +757,17 @@ impl Vault {
         let full = self.pipe.added(r.raw.len(), range.len());
         self.add(r.raw.len(), leaf);
         if full {
-            self.write_unwritten()?;
-            self.pipe.dispatch()?;
+            let mark = (self.next_seq, self.root());
+            let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
+            self.pipe.dispatch(mark, &mut out)?;
         }
-        if self.group >= GROUP_BYTES {
+        if self.group >= self.group_bytes {
             if self.seg.raw >= self.store.config.segment_size {
                 self.commit()?;
             } else {
-                // written now, fsynced in the background; durable at the next sync or commit
-                self.flush_wal()?;
+                // the blocks back from the workers are written now and fsynced in the
+                // background; the rest is durable at the next sync or commit
+                self.flush_ready()?;
             }
         }
         Ok(seq)
@@ -774,38 +829,49 @@ impl Vault {
         self.unchecked
     }
 
-    /// Write the frames not in the WAL file yet (no fsync).
-    fn write_unwritten(&mut self) -> Result<()> {
-        let frames = self.pipe.unwritten();
-        if !frames.is_empty() {
-            self.wal_file
-                .write_all(frames)
-                .ctx("write wal", &self.wal_path)?;
-            self.wal_written += frames.len() as u64;
-            self.pipe.mark_written();
+    /// Have the WAL bytes written since the last request fsynced in the
+    /// background; `mark` is the tree they cover (what becomes durable).
+    fn request_fsync(&mut self, mark: crate::pipe::Mark) {
+        if self.wal_written == self.wal_requested {
+            return;
         }
+        self.wal_requested = self.wal_written;
+        self.wal_ticket = self.syncer.request();
+        self.flushed
+            .push_back((self.wal_ticket, mark.0, mark.1, self.wal_written));
+    }
+
+    /// Write every appended record to the WAL (whole blocks as block frames,
+    /// waiting for those in flight; the block being filled as record frames)
+    /// and have it fsynced in the background.
+    fn flush_wal(&mut self) -> Result<()> {
+        let mark = (self.next_seq, self.root());
+        {
+            let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
+            self.pipe.write_all(mark, &mut out)?;
+        }
+        self.group = 0;
+        self.request_fsync(mark);
         Ok(())
     }
 
-    /// Write the pending WAL bytes and have them fsynced in the background.
-    fn flush_wal(&mut self) -> Result<()> {
-        if self.group == 0 {
-            return Ok(());
+    /// Write the blocks back from the workers to the WAL and have them
+    /// fsynced in the background (nobody waits: the rest stays in the pipe).
+    /// What becomes durable is what the WAL covers, block by block.
+    fn flush_ready(&mut self) -> Result<()> {
+        {
+            let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
+            self.pipe.collect(false, &mut out)?;
         }
-        self.write_unwritten()?;
         self.group = 0;
-        self.wal_ticket = self.syncer.request();
-        self.flushed.push_back((
-            self.wal_ticket,
-            self.next_seq,
-            self.root(),
-            self.wal_written,
-        ));
+        self.request_fsync(self.pipe.wal_mark());
         Ok(())
     }
 
     /// Write the appended records to the WAL and start their fsync in the
-    /// background, without waiting. They are durable once
+    /// background, without waiting for the disk (whole blocks still with the
+    /// workers are waited for and written compressed; the block being filled
+    /// is written as record frames, see [`Vault::append`]). They are durable once
     /// [`Vault::poll_durable`] reports them (or after [`Vault::sync`] or
     /// [`Vault::commit`]). A writer that owes nobody an acknowledgement
     /// (syslog) uses this to go on appending while the disk works.
@@ -865,17 +931,19 @@ impl Vault {
     /// vault wait for it, and a failure to write it fails the next call.
     pub fn commit(&mut self) -> Result<Option<CommitInfo>> {
         self.poll_seal()?;
-        let wrote = self.write_wal()?;
-        if !wrote && !self.unchecked {
+        if self.committed.0 == self.next_seq && !self.unchecked {
+            self.write_wal()?;
             return Ok(None);
         }
         let mut sealed = Vec::new();
         let now = self.clock.now();
         let old = self.seg.opened.is_some_and(|t| now - t > MAX_SEGMENT_AGE);
-        if (self.seg.raw >= self.store.config.segment_size || old)
-            && let Some(n) = self.seal_start()?
-        {
-            sealed.push(n);
+        if self.seg.raw >= self.store.config.segment_size || old {
+            // the seal waits for the blocks and writes them to the WAL as
+            // block frames, then waits for the fsync of every record
+            sealed.extend(self.seal_start()?);
+        } else {
+            self.write_wal()?;
         }
         self.ack_durable();
         let checkpoint = self.checkpoint_now()?;
@@ -905,13 +973,19 @@ impl Vault {
     /// is a leftover temporary file). At most one seal is in flight.
     fn seal_start(&mut self) -> Result<Option<String>> {
         self.finish_seal()?;
+        // every block back from its worker (written to the WAL as a block
+        // frame if none of its records is there yet), then the fsync
+        let mark = (self.next_seq, self.root());
+        let blocks = {
+            let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
+            self.pipe.flush(mark, &mut out)?
+        };
         if self.write_wal()? {
             self.unchecked = true;
         }
         if self.seg.count == 0 {
             return Ok(None);
         }
-        let blocks = self.pipe.flush()?;
         let alg = self.store.alg;
         let layout = self.store.layout.clone();
         let header = SegmentHeader {
@@ -974,6 +1048,7 @@ impl Vault {
             self.wal_path = new_wal;
             self.wal_written = 0;
             self.wal_durable = 0;
+            self.wal_requested = 0;
             let mut old = std::mem::take(&mut self.older_wals);
             old.push(old_wal);
             let wal_dir = layout.wal();
@@ -1000,6 +1075,7 @@ impl Vault {
             crate::fsx::sync_file(d, &self.wal_file, &old_wal, Target::Wal)?;
             self.wal_written = 0;
             self.wal_durable = 0;
+            self.wal_requested = 0;
         }
         self.seg = SegBuilder::new(self.next_seq);
         tracing::info!(segment = %name, records = footer.count, "segment sealed");
