@@ -21,7 +21,7 @@ pub(crate) fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
-/// `a == b`, without a call to `memcmp` when they are at most 32 bytes
+/// `a == b`, without a call to `memcmp` when they are at most 16 bytes
 /// long (names of sources, peers, hosts, apps: compared once or twice per
 /// record, where the call cost more than the comparison): one or two
 /// overlapping loads of each.
@@ -36,11 +36,6 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         x.copy_from_slice(&s[at..at + 8]);
         u64::from_le_bytes(x)
     }
-    fn load16(s: &[u8], at: usize) -> u128 {
-        let mut x = [0u8; 16];
-        x.copy_from_slice(&s[at..at + 16]);
-        u128::from_le_bytes(x)
-    }
     fn load4(s: &[u8], at: usize) -> u32 {
         let mut x = [0u8; 4];
         x.copy_from_slice(&s[at..at + 4]);
@@ -51,7 +46,6 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
         4..=7 => load4(a, 0) == load4(b, 0) && load4(a, n - 4) == load4(b, n - 4),
         8..=16 => load8(a, 0) == load8(b, 0) && load8(a, n - 8) == load8(b, n - 8),
-        17..=32 => load16(a, 0) == load16(b, 0) && load16(a, n - 16) == load16(b, n - 16),
         _ => a == b,
     }
 }
