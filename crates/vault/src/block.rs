@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use crate::codec::{Cursor, DecodeErr, put_bytes, put_varint, unzigzag, zigzag};
+use crate::codec::{Cursor, DecodeErr, put_bytes, put_varint, same_bytes, unzigzag, zigzag};
 use crate::parse;
 use crate::record::Incoming;
 use crate::tokens::{BloomFilter, TokenSet};
@@ -401,7 +401,7 @@ impl BlockBuilder {
     fn intern(&mut self, s: &str) -> u32 {
         let slot = recent_slot(s.as_bytes());
         let r = self.recent[slot];
-        if r != 0 && self.strings[(r - 1) as usize] == s {
+        if r != 0 && same_bytes(self.strings[(r - 1) as usize].as_bytes(), s.as_bytes()) {
             return r - 1;
         }
         let i = match self.string_idx.get(s) {
@@ -426,7 +426,10 @@ impl BlockBuilder {
                 return i;
             }
             let o = &self.origins[i as usize];
-            if o.0 == r.source && o.1 == r.peer && o.2 == r.transport {
+            if same_bytes(o.0.as_bytes(), r.source.as_bytes())
+                && same_bytes(o.1.as_bytes(), r.peer.as_bytes())
+                && same_bytes(o.2.as_bytes(), r.transport.as_bytes())
+            {
                 return i;
             }
         }

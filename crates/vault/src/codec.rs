@@ -21,6 +21,35 @@ pub(crate) fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
+/// `a == b`, without a call to `memcmp` when they are at most 16 bytes
+/// long (names of sources, peers, hosts, apps: compared once or twice per
+/// record, where the call cost more than the comparison): one or two
+/// overlapping loads of each.
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    fn load8(s: &[u8], at: usize) -> u64 {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(&s[at..at + 8]);
+        u64::from_le_bytes(x)
+    }
+    fn load4(s: &[u8], at: usize) -> u32 {
+        let mut x = [0u8; 4];
+        x.copy_from_slice(&s[at..at + 4]);
+        u32::from_le_bytes(x)
+    }
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => load4(a, 0) == load4(b, 0) && load4(a, n - 4) == load4(b, n - 4),
+        8..=16 => load8(a, 0) == load8(b, 0) && load8(a, n - 8) == load8(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// Why decoding failed (a static description; the caller adds path and offset).
 pub(crate) type DecodeErr = &'static str;
 
@@ -127,6 +156,26 @@ mod tests {
         }
         for v in [0i64, -1, 1, i64::MIN, i64::MAX] {
             assert_eq!(unzigzag(zigzag(v)), v);
+        }
+    }
+
+    /// `same_bytes` is `==` for every length up to past the word loads and
+    /// a difference at any position.
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let a: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for n in 0..=a.len() {
+            let x = &a[..n];
+            let copy = x.to_vec();
+            assert!(same_bytes(x, &copy), "{n}");
+            if n > 0 {
+                assert!(!same_bytes(x, &a[..n - 1]), "{n}");
+            }
+            for at in 0..n {
+                let mut y = x.to_vec();
+                y[at] ^= 0x20;
+                assert!(!same_bytes(x, &y), "{n} at {at}");
+            }
         }
     }
 }

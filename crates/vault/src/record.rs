@@ -186,7 +186,7 @@ pub(crate) fn decode_canonical_after<'a>(
         let l = u16::from_be_bytes([l[0], l[1]]) as usize;
         let bytes = take(b, &mut pos, l)?;
         *n = match prev {
-            Some(p) if p[k].as_bytes() == bytes => p[k],
+            Some(p) if crate::codec::same_bytes(p[k].as_bytes(), bytes) => p[k],
             _ => {
                 same = false;
                 std::str::from_utf8(bytes).map_err(|_| "invalid utf-8 in record name")?
