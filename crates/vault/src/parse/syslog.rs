@@ -79,6 +79,7 @@ fn draft<'a>(format: Format, pri: Pri) -> Draft<'a> {
 }
 
 /// One space-delimited header token at `b[i..]`: (start, end, index after the delimiter).
+#[inline(always)]
 fn token(b: &[u8], i: usize) -> (usize, usize, usize) {
     let end = find_any(b, i, [b' ']).unwrap_or(b.len());
     (i, end, if end < b.len() { end + 1 } else { end })
@@ -217,12 +218,14 @@ fn structured_data(s: &str, mut i: usize, sink: &mut Sink) -> Option<usize> {
 
 /// The index of the first byte from `i` on that ends an SD name (space,
 /// `]`, `=` or `"`), or `b.len()` if none.
+#[inline(always)]
 fn sd_name_end(b: &[u8], i: usize) -> usize {
     find_any(b, i, [b' ', b']', b'=', b'"']).unwrap_or(b.len())
 }
 
 /// The index of the first `"` or `\` in `b` from `i` on; `None` when there
 /// is none or `i` is past the end.
+#[inline(always)]
 fn quote_or_backslash(b: &[u8], i: usize) -> Option<usize> {
     find_any(b, i, [b'"', b'\\'])
 }
