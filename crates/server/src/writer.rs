@@ -10,10 +10,11 @@
 //! after that commit returns does any HTTP request of the group get its answer: a success
 //! response means the records are durable.
 //!
-//! A group of syslog records only is written to the WAL and its fsync started in the
-//! background ([`vault::Vault::flush`]); the writer goes on with the next group while the disk
+//! A group of syslog records only is not synced: the blocks the vault's workers have finished
+//! are written to the WAL compressed and their fsync started in the background
+//! ([`vault::Vault::flush_ready`]); the writer goes on with the next group while the disk
 //! works, and counts the records as stored when [`vault::Vault::poll_durable`] (or the next
-//! sync, within 2 ms when idle) confirms them.
+//! sync, within 2 ms when idle, which also writes the block still being filled) confirms them.
 //!
 //! When a commit fails (full disk, I/O error), the writer raises an alarm in the log, marks
 //! the server not ready and gives the vault up with [`vault::Vault::abandon`], which cuts the
@@ -674,7 +675,7 @@ impl WriterState {
                     v.sync()
                 } else {
                     flushed_only = true;
-                    v.flush().and_then(|()| v.poll_durable())
+                    v.flush_ready().and_then(|()| v.poll_durable())
                 };
                 match r {
                     Ok(size) => {

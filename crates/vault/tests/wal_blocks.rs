@@ -182,3 +182,66 @@ fn a_block_target_out_of_range_is_refused() -> R<()> {
     }
     Ok(())
 }
+
+/// `flush_ready` (the syslog writer's flush) writes only blocks, never record frames, and the
+/// durable size it leads to is where the last block in the WAL ends, not what was appended;
+/// `sync` then writes the rest.
+#[test]
+fn flush_ready_writes_only_blocks_and_claims_only_what_they_hold() -> R<()> {
+    let d = tempfile::tempdir()?;
+    let w = vault::WriterOptions {
+        block_target: Some(4096),
+        ..vault::WriterOptions::default()
+    };
+    let mut v = Vault::init_with(d.path(), &InitOptions::default(), w)?;
+    let mut i = 0u64;
+    let mut durable = 0;
+    // append in groups, as the server's writer does, each followed by a flush_ready, until
+    // background fsyncs have made some blocks durable
+    for _ in 0..400 {
+        for _ in 0..100 {
+            append(&mut v, i)?;
+            i += 1;
+        }
+        v.flush_ready()?;
+        durable = v.poll_durable()?;
+        if durable > 0 && i >= 20_000 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(durable > 0, "no block became durable through flush_ready");
+    // one more record, in the block being filled: no flush can have written it
+    append(&mut v, i)?;
+    i += 1;
+    let durable = v.poll_durable()?;
+    assert!(
+        durable < i,
+        "flush_ready claimed {durable} of {i}: more than its blocks hold"
+    );
+    let kinds = frame_kinds(d.path())?;
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|&b| b),
+        "a record frame in the wal: {kinds:?}"
+    );
+    // the records a reader sees in the WAL are those the durable size counts, or more
+    let s = Store::open(d.path())?;
+    let seen = s.unsealed().len() as u64;
+    assert!(
+        seen >= durable,
+        "{seen} records in the wal, {durable} claimed durable"
+    );
+    // record frames would take more than the raw lines (about 95 bytes each) alone
+    let raw_floor = i * 90;
+    assert!(
+        wal_len(d.path())? < raw_floor,
+        "the wal is not compressed: {} bytes for at least {raw_floor} raw",
+        wal_len(d.path())?
+    );
+    // sync writes the rest (the block being filled as record frames)
+    assert_eq!(v.sync()?, i);
+    drop(v);
+    let s = Store::open(d.path())?;
+    assert_eq!(s.unsealed().len() as u64, i);
+    Ok(())
+}

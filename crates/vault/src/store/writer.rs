@@ -855,10 +855,18 @@ impl Vault {
         Ok(())
     }
 
-    /// Write the blocks back from the workers to the WAL and have them
-    /// fsynced in the background (nobody waits: the rest stays in the pipe).
-    /// What becomes durable is what the WAL covers, block by block.
-    fn flush_ready(&mut self) -> Result<()> {
+    /// Write the blocks the workers have finished to the WAL, compressed (block
+    /// frames), and start their fsync in the background, waiting neither for
+    /// the workers nor for the disk. The records of the block being filled and
+    /// of blocks still being compressed stay in memory until a later call,
+    /// [`Vault::flush`], [`Vault::sync`] or [`Vault::commit`]; what becomes
+    /// durable is what the WAL covers, block by block, and
+    /// [`Vault::poll_durable`] reports it. A writer that owes nobody an
+    /// acknowledgement and appends steadily (syslog) uses this, so that its
+    /// records reach the disk once, compressed, rather than as record frames
+    /// in the WAL and again in the segment; it must still sync (or commit)
+    /// when it falls idle, or the last records wait for the next block.
+    pub fn flush_ready(&mut self) -> Result<()> {
         {
             let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
             self.pipe.collect(false, &mut out)?;
