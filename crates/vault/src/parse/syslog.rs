@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use time::OffsetDateTime;
+use wide::u8x16;
 
 use super::{Draft, Format, MAX_NAME_LEN, Sink, kv, name, stamp};
 
@@ -78,6 +79,7 @@ fn draft<'a>(format: Format, pri: Pri) -> Draft<'a> {
 }
 
 /// One space-delimited header token at `b[i..]`: (start, end, index after the delimiter).
+#[inline(always)]
 fn token(b: &[u8], i: usize) -> (usize, usize, usize) {
     let end = find_any(b, i, [b' ']).unwrap_or(b.len());
     (i, end, if end < b.len() { end + 1 } else { end })
@@ -216,24 +218,43 @@ fn structured_data(s: &str, mut i: usize, sink: &mut Sink) -> Option<usize> {
 
 /// The index of the first byte from `i` on that ends an SD name (space,
 /// `]`, `=` or `"`), or `b.len()` if none.
+#[inline(always)]
 fn sd_name_end(b: &[u8], i: usize) -> usize {
     find_any(b, i, [b' ', b']', b'=', b'"']).unwrap_or(b.len())
 }
 
 /// The index of the first `"` or `\` in `b` from `i` on; `None` when there
 /// is none or `i` is past the end.
+#[inline(always)]
 fn quote_or_backslash(b: &[u8], i: usize) -> Option<usize> {
     find_any(b, i, [b'"', b'\\'])
 }
 
 /// The index of the first byte of `b` from `i` on that is one of `set`,
-/// eight bytes at a time; `None` when there is none or `i` is past the end.
-fn find_any<const K: usize>(b: &[u8], i: usize, set: [u8; K]) -> Option<usize> {
+/// sixteen bytes at a time (SSE2 / NEON compares), then eight; `None` when
+/// there is none or `i` is past the end.
+#[inline]
+pub(super) fn find_any<const K: usize>(b: &[u8], i: usize, set: [u8; K]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let rest = b.get(i..)?;
-    let mut chunks = rest.chunks_exact(8);
+    let mut wide = rest.chunks_exact(16);
     let mut at = i;
+    for c in &mut wide {
+        let mut a = [0u8; 16];
+        a.copy_from_slice(c);
+        let x = u8x16::new(a);
+        let mut m = u8x16::splat(0);
+        for &t in &set {
+            m |= x.cmp_eq(u8x16::splat(t));
+        }
+        let bits = m.move_mask();
+        if bits != 0 {
+            return Some(at + bits.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    let mut chunks = wide.remainder().chunks_exact(8);
     for c in &mut chunks {
         let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
         // a zero byte of `w ^ t` is a match of `t`; the lowest flagged byte
@@ -573,9 +594,9 @@ mod tests {
         fn quote_or_backslash_is_the_first_match(
             b in proptest::collection::vec(
                 prop_oneof![Just(b'"'), Just(b'\\'), Just(0u8), Just(0x80u8), Just(0xdcu8), Just(b'!'), Just(b'#'), any::<u8>()],
-                0..40,
+                0..80,
             ),
-            i in 0usize..45,
+            i in 0usize..85,
         ) {
             let want = b
                 .get(i..)
@@ -584,14 +605,33 @@ mod tests {
             prop_assert_eq!(quote_or_backslash(&b, i), want);
         }
 
+        /// One match (or none) far into bytes that are otherwise anything:
+        /// found past whole sixteen-byte steps without a match.
+        #[test]
+        fn find_any_finds_a_late_match(
+            mut b in proptest::collection::vec(any::<u8>(), 0..80),
+            at in 0usize..80,
+            c in prop_oneof![Just(b'"'), Just(b'\\'), Just(b' '), Just(b']'), Just(b'=')],
+            i in 0usize..40,
+        ) {
+            if let Some(x) = b.get_mut(at) {
+                *x = c;
+            }
+            let i = i.min(b.len());
+            let first = |set: &[u8]| b[i..].iter().position(|c| set.contains(c)).map(|p| i + p);
+            prop_assert_eq!(quote_or_backslash(&b, i), first(b"\"\\"));
+            prop_assert_eq!(sd_name_end(&b, i), first(b" ]=\"").unwrap_or(b.len()));
+            prop_assert_eq!(find_any(&b, i, [b' ']), first(b" "));
+        }
+
         /// The same for the other sets searched: SD name ends and spaces.
         #[test]
         fn find_any_is_the_first_match(
             b in proptest::collection::vec(
-                prop_oneof![Just(b' '), Just(b']'), Just(b'='), Just(b'"'), Just(0u8), Just(0x80u8), Just(0xa0u8), any::<u8>()],
-                0..40,
+                prop_oneof![Just(b' '), Just(b']'), Just(b'='), Just(b'"'), Just(0u8), Just(0x80u8), Just(0xa0u8), any::<u8>(), any::<u8>(), any::<u8>()],
+                0..80,
             ),
-            i in 0usize..40,
+            i in 0usize..80,
         ) {
             let first = |set: &[u8]| b[i.min(b.len())..].iter().position(|c| set.contains(c)).map(|p| i.min(b.len()) + p);
             prop_assert_eq!(sd_name_end(&b, i.min(b.len())), first(b" ]=\"").unwrap_or(b.len()));
