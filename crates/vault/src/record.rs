@@ -38,6 +38,17 @@ pub struct Record {
 }
 
 impl Record {
+    /// The record as the writer took it in (everything but its seq).
+    pub(crate) fn incoming(&self) -> Incoming<'_> {
+        Incoming {
+            received_ns: self.received_ns,
+            source: &self.source,
+            peer: &self.peer,
+            transport: &self.transport,
+            raw: &self.raw,
+        }
+    }
+
     /// Append the canonical, versioned, length-prefixed encoding to `out`:
     /// `0x01 ‖ seq u64be ‖ received_ns i64be ‖ u16be len ‖ source ‖ u16be len ‖
     /// peer ‖ u16be len ‖ transport ‖ u32be len ‖ raw`.

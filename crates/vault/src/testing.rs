@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::block::BlockBuilder;
 use crate::keys::Signer;
-use crate::record::{Incoming, Record};
+use crate::record::Record;
 use crate::segment::{self, BlockEntry, SegmentFile};
 use crate::{Error, ErrorKind, Result};
 
@@ -37,13 +37,7 @@ pub fn rewrite_segment(dir: &Path, name: &str, edit: impl FnOnce(&mut Vec<Record
         let first = chunk.first().map(|r| r.seq).unwrap_or(0);
         let mut b = BlockBuilder::new(first);
         for r in chunk {
-            let inc = Incoming {
-                received_ns: r.received_ns,
-                source: &r.source,
-                peer: &r.peer,
-                transport: &r.transport,
-                raw: &r.raw,
-            };
+            let inc = r.incoming();
             let p = crate::parse::parse_record(&r.raw, r.received_at());
             b.push_seq(r.seq, &inc, &p);
         }

@@ -733,13 +733,7 @@ mod tests {
         let mut parsed = crate::parse::Parsed::empty();
         for seq in seqs {
             let r = rec(seq);
-            let inc = Incoming {
-                received_ns: r.received_ns,
-                source: &r.source,
-                peer: &r.peer,
-                transport: &r.transport,
-                raw: &r.raw,
-            };
+            let inc = r.incoming();
             crate::parse::parse_index_into(&r.raw, r.received_at(), &mut parsed);
             b.push_seq(seq, &inc, &parsed);
         }
@@ -754,8 +748,6 @@ mod tests {
             frame_into(out, |o| rec(seq).canonical_into(o));
         }
     }
-
-    use crate::record::Incoming;
 
     /// Block frames, record frames and a torn block frame at the end: the records up to
     /// the last whole frame, the same as record frames would give, and a torn tail.
