@@ -182,17 +182,9 @@ impl BlockPipe {
         blocks_in_wal: bool,
         mark: Mark,
     ) -> Result<BlockPipe> {
+        // the writer's options are checked before (`WriterOptions::check`)
         let n = match workers {
-            Some(n) if (1..=MAX_WORKERS).contains(&n) => n,
-            Some(n) => {
-                return Err(Error::new(
-                    ErrorKind::Config,
-                    format!(
-                        "{n} block workers is out of range: between 1 and {}",
-                        MAX_WORKERS
-                    ),
-                ));
-            }
+            Some(n) => n.clamp(1, MAX_WORKERS),
             None => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
         };
         let mut workers = Vec::with_capacity(n);

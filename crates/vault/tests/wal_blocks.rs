@@ -183,6 +183,38 @@ fn a_block_target_out_of_range_is_refused() -> R<()> {
     Ok(())
 }
 
+/// Writer options out of range are refused before anything is made: no half-made vault is
+/// left behind, and `init` works there afterwards.
+#[test]
+fn init_with_options_out_of_range_makes_nothing() -> R<()> {
+    let d = tempfile::tempdir()?;
+    let dir = d.path().join("v");
+    let bad = [
+        (Some(0), None, "block workers"),
+        (Some(100_000), None, "block workers"),
+        (None, Some(1), "block target"),
+    ];
+    for (workers, block_target, what) in bad {
+        let w = vault::WriterOptions {
+            workers,
+            block_target,
+            ..vault::WriterOptions::default()
+        };
+        let e = Vault::init_with(&dir, &InitOptions::default(), w)
+            .err()
+            .ok_or("initialised")?;
+        assert_eq!(e.kind(), vault::ErrorKind::Config, "{e}");
+        assert!(e.to_string().contains(what), "{e}");
+        assert!(
+            !dir.exists(),
+            "{} was made by a refused init: {e}",
+            dir.display()
+        );
+    }
+    Vault::init(&dir, &InitOptions::default())?.close()?;
+    Ok(())
+}
+
 /// `flush_ready` (the syslog writer's flush) writes only blocks, never record frames, and the
 /// durable size it leads to is where the last block in the WAL ends, not what was appended;
 /// `sync` then writes the rest.

@@ -80,6 +80,29 @@ impl Default for WriterOptions {
 }
 
 impl WriterOptions {
+    /// Refuse a worker count or a block target out of range.
+    fn check(&self) -> Result<()> {
+        let max = crate::tuning::MAX_WORKERS;
+        if let Some(n) = self.workers
+            && !(1..=max).contains(&n)
+        {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("{n} block workers is out of range: between 1 and {max}"),
+            ));
+        }
+        let most = crate::tuning::BLOCK_TARGET;
+        if let Some(t) = self.block_target
+            && !(1 << 10..=most).contains(&t)
+        {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("block target of {t} bytes is out of range: between 1024 and {most}"),
+            ));
+        }
+        Ok(())
+    }
+
     /// The defaults with `clock`.
     pub fn with_clock(clock: Arc<dyn Clock>) -> WriterOptions {
         WriterOptions {
@@ -390,6 +413,8 @@ impl Vault {
 
     /// [`Vault::init`] with the writer's parts and tuning given.
     pub fn init_with(dir: &Path, opts: &InitOptions, w: WriterOptions) -> Result<Vault> {
+        // before anything is created: a refused option leaves no half-made vault behind
+        w.check()?;
         let clock = w.clock.clone();
         let d = &*w.durability;
         opts.retention.check()?;
@@ -462,6 +487,7 @@ impl Vault {
 
     /// [`Vault::open`] with the writer's parts and tuning given.
     pub fn open_with(dir: &Path, w: WriterOptions) -> Result<Vault> {
+        w.check()?;
         let WriterOptions {
             clock,
             durability,
@@ -469,15 +495,6 @@ impl Vault {
             block_target,
         } = w;
         let block_target = block_target.unwrap_or(crate::tuning::BLOCK_TARGET);
-        if !(1 << 10..=crate::tuning::BLOCK_TARGET).contains(&block_target) {
-            return Err(Error::new(
-                ErrorKind::Config,
-                format!(
-                    "block target of {block_target} bytes is out of range: between 1024 and {}",
-                    crate::tuning::BLOCK_TARGET
-                ),
-            ));
-        }
         let d = &*durability;
         let layout = Layout {
             dir: dir.to_path_buf(),
