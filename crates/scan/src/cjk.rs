@@ -230,7 +230,7 @@ fn inert(t: &Tables, text: &[u8], s: usize, a: usize, addresses: bool, keys: boo
                 if x >= a {
                     return false;
                 }
-                if ["：", "为", "是"]
+                if crate::lexer::KEY_NAME_SEPARATORS
                     .iter()
                     .any(|c| text[x..].starts_with(c.as_bytes()))
                 {

@@ -59,6 +59,7 @@ mod network;
 mod secrets;
 mod tokens;
 
+pub(crate) use names::KEY_NAME_SEPARATORS;
 #[cfg(test)]
 pub(crate) use names::key_name;
 use network::email_at;

@@ -69,6 +69,10 @@ fn name_at(text: &[u8], j: usize) -> Option<usize> {
     }
 }
 
+/// The non-ASCII separators [`key_name`] passes between a keyword and its
+/// name (the walk's memo relies on knowing them: [`crate::cjk`]).
+pub(crate) const KEY_NAME_SEPARATORS: [&str; 3] = ["：", "为", "是"];
+
 /// The name after a keyword that introduces one (`姓名`, `联系人`, …: the
 /// walk of [`crate::cjk`] finds them) ending at `j`, past separators: its
 /// span.
@@ -79,9 +83,9 @@ pub(crate) fn key_name(text: &[u8], mut j: usize) -> Option<(usize, usize)> {
             && matches!(b, b':' | b' ' | b'=' | b'"' | b'\'')
         {
             j += 1;
-        } else if text[j..].starts_with("：".as_bytes())
-            || text[j..].starts_with("为".as_bytes())
-            || text[j..].starts_with("是".as_bytes())
+        } else if KEY_NAME_SEPARATORS
+            .iter()
+            .any(|c| text[j..].starts_with(c.as_bytes()))
         {
             j += 3;
         } else {
