@@ -4,9 +4,11 @@
 //!
 //! The writer builds each record's WAL frame (`{len u32, crc u32,
 //! canonical record}`) right in the buffer of the block being filled; at
-//! about [`crate::tuning::BLOCK_TARGET`] bytes the block goes to the next
-//! worker in turn, and finished blocks are collected in order, so the segment
-//! is the same whatever the number of workers. A block comes back compressed
+//! about [`crate::tuning::BLOCK_TARGET`] bytes the block goes to one queue
+//! that every worker takes from (whichever is free takes the next block, so
+//! no worker idles while another has blocks waiting), and finished blocks are
+//! collected in order, so the segment is the same whatever the number of
+//! workers and whoever made which block. A block comes back compressed
 //! and goes into the WAL as one block frame (about a quarter of its records'
 //! frames). When an acknowledgement is owed ([`BlockPipe::write_all`]: sync,
 //! commit, flush), the blocks in flight are waited for and go the same way,
@@ -18,7 +20,9 @@
 //! records, the Merkle tree) never leaves the writer thread.
 
 use std::collections::{BTreeSet, VecDeque};
+use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crate::block::{BlockBuilder, BlockHeader, NO_TIME_MAX, NO_TIME_MIN};
@@ -77,8 +81,10 @@ impl SegBlocks {
     }
 }
 
-/// One block's frames, for a worker.
+/// One block's frames, for a worker; `id` numbers the blocks in the order
+/// they were dispatched.
 struct Job {
+    id: u64,
     frames: Vec<u8>,
 }
 
@@ -89,11 +95,8 @@ struct Done {
     frames: Vec<u8>,
 }
 
-struct Worker {
-    tx: Option<SyncSender<Job>>,
-    rx: Receiver<std::result::Result<Done, String>>,
-    handle: Option<JoinHandle<()>>,
-}
+/// What a worker sends back: the block's id and the block (or why it failed).
+type Outcome = (u64, std::result::Result<Done, String>);
 
 /// The tree size and root after a block's last record: what the WAL covers
 /// once the block is in it.
@@ -101,27 +104,37 @@ pub(crate) type Mark = (u64, Hash);
 
 /// A block in flight.
 struct Pending {
-    worker: usize,
     /// Its records are in the WAL already (as record frames).
     in_wal: bool,
     mark: Mark,
+    /// The block, once a worker has sent it back.
+    done: Option<std::result::Result<Done, String>>,
 }
 
 /// Where the pipe writes WAL bytes: appends them to the WAL file, in order.
 pub(crate) type WalOut<'a> = &'a mut dyn FnMut(&[u8]) -> Result<()>;
 
 /// The writer's side of the block workers: gathers the frames of the
-/// block being filled, hands each full block to the next worker in turn,
+/// block being filled, queues each full block for whichever worker is free,
 /// collects the finished blocks in order, and decides how each block's
 /// records reach the WAL: as one block frame when it comes back, or as
 /// record frames when an acknowledgement is owed first.
 pub(crate) struct BlockPipe {
-    workers: Vec<Worker>,
+    /// The worker threads.
+    workers: Vec<JoinHandle<()>>,
+    /// The one queue of jobs every worker takes from (`None` once dropping):
+    /// whichever worker is free takes the next block, so none waits idle
+    /// while another has blocks queued.
+    jobs: Option<SyncSender<Job>>,
+    /// Finished blocks from every worker, in whatever order they finish.
+    results: Receiver<Outcome>,
+    /// Most blocks in flight: [`PER_WORKER`] per worker.
+    max_pending: usize,
     /// Target raw size of a block ([`crate::tuning::BLOCK_TARGET`] but in tests).
     target: usize,
-    /// Worker to get the next block.
-    next: usize,
-    /// Blocks in flight, oldest first.
+    /// Id of the oldest block in `pending` (ids count up from 0).
+    first_id: u64,
+    /// Blocks in flight, oldest first (the block with id `first_id + i` at `i`).
     pending: VecDeque<Pending>,
     /// Frames of the block being filled, and its estimated size.
     buf: Vec<u8>,
@@ -187,13 +200,19 @@ impl BlockPipe {
             Some(n) => n.clamp(1, MAX_WORKERS),
             None => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
         };
+        let max_pending = PER_WORKER * n;
+        // neither channel ever blocks a sender: at most `max_pending` blocks
+        // are in flight, queued or finished
+        let (jobs_tx, jobs_rx) = mpsc::sync_channel::<Job>(max_pending);
+        let (done_tx, results) = mpsc::sync_channel::<Outcome>(max_pending);
+        let jobs_rx = Arc::new(Mutex::new(jobs_rx));
         let mut workers = Vec::with_capacity(n);
         for i in 0..n {
             let mut zc = zstd::bulk::Compressor::new(ZSTD_LEVEL)
                 .map_err(|e| Error::new(ErrorKind::Io, format!("zstd: {e}")))?;
             let _ = zc.include_checksum(false);
-            let (tx, jobs) = mpsc::sync_channel::<Job>(PER_WORKER);
-            let (done_tx, rx) = mpsc::sync_channel(PER_WORKER);
+            let jobs = Arc::clone(&jobs_rx);
+            let done = done_tx.clone();
             let handle = std::thread::Builder::new()
                 .name(format!("vault-blocks-{i}"))
                 .spawn(move || {
@@ -202,23 +221,30 @@ impl BlockPipe {
                         zc,
                         parsed: parse::Parsed::empty(),
                     };
-                    for job in jobs {
-                        if done_tx.send(b.build(job)).is_err() {
+                    loop {
+                        // the lock is held only while waiting for the next job
+                        let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        let Ok(job) = job else { break };
+                        let id = job.id;
+                        // a panic fails this block (and the pipe), not silently the writer
+                        let out = std::panic::catch_unwind(AssertUnwindSafe(|| b.build(job)))
+                            .unwrap_or_else(|_| Err("block worker panicked".into()));
+                        let failed = out.is_err();
+                        if done.send((id, out)).is_err() || failed {
                             break;
                         }
                     }
                 })
                 .map_err(|e| Error::new(ErrorKind::Io, format!("start block worker: {e}")))?;
-            workers.push(Worker {
-                tx: Some(tx),
-                rx,
-                handle: Some(handle),
-            });
+            workers.push(handle);
         }
         Ok(BlockPipe {
             workers,
+            jobs: Some(jobs_tx),
+            results,
+            max_pending,
             target,
-            next: 0,
+            first_id: 0,
             pending: VecDeque::new(),
             buf: Vec::new(),
             buf_size: 0,
@@ -287,7 +313,7 @@ impl BlockPipe {
         Ok(())
     }
 
-    /// Send the gathered frames as one block to the next worker; `mark` is
+    /// Queue the gathered frames as one block for the workers; `mark` is
     /// the tree after its last record. A block some of whose records are in
     /// the WAL already (or every block, without block frames) goes there whole
     /// as record frames first; the others go as a block frame when they come
@@ -303,26 +329,25 @@ impl BlockPipe {
         }
         // take what is done, and bound what is in flight
         self.collect(false, out)?;
-        while self.pending.len() >= PER_WORKER * self.workers.len() {
+        while self.pending.len() >= self.max_pending {
             self.collect_one(true, out)?;
         }
         let frames = std::mem::replace(&mut self.buf, self.spare.pop().unwrap_or_default());
         self.buf_size = 0;
         self.written = 0;
-        let w = self.next;
-        self.next = (self.next + 1) % self.workers.len();
-        let sent = self.workers[w]
-            .tx
+        let id = self.first_id + self.pending.len() as u64;
+        let sent = self
+            .jobs
             .as_ref()
-            .is_some_and(|tx| tx.send(Job { frames }).is_ok());
+            .is_some_and(|tx| tx.send(Job { id, frames }).is_ok());
         if !sent {
             self.failed = Some(gone());
             return self.check();
         }
         self.pending.push_back(Pending {
-            worker: w,
             in_wal,
             mark,
+            done: None,
         });
         Ok(())
     }
@@ -356,24 +381,41 @@ impl BlockPipe {
     /// `wait`), write its block frame if its records are not in the WAL yet,
     /// and add it to the segment; `false` when none was taken.
     fn collect_one(&mut self, wait: bool, out: WalOut<'_>) -> Result<bool> {
-        let Some(p) = self.pending.front() else {
+        if self.pending.is_empty() {
             return Ok(false);
-        };
-        let rx = &self.workers[p.worker].rx;
-        let got = if wait {
-            rx.recv().map_err(|_| ())
-        } else {
-            match rx.try_recv() {
-                Ok(d) => Ok(d),
-                Err(mpsc::TryRecvError::Empty) => return Ok(false),
-                Err(mpsc::TryRecvError::Disconnected) => Err(()),
+        }
+        // file what the workers sent back until the oldest block is there
+        while self.pending.front().is_some_and(|p| p.done.is_none()) {
+            let got = if wait {
+                self.results.recv().map_err(|_| ())
+            } else {
+                match self.results.try_recv() {
+                    Ok(d) => Ok(d),
+                    Err(mpsc::TryRecvError::Empty) => return Ok(false),
+                    Err(mpsc::TryRecvError::Disconnected) => Err(()),
+                }
+            };
+            let Ok((id, done)) = got else {
+                self.failed = Some(gone());
+                return self.check().map(|()| false);
+            };
+            let slot = id
+                .checked_sub(self.first_id)
+                .and_then(|i| self.pending.get_mut(usize::try_from(i).ok()?));
+            match slot {
+                Some(p) if p.done.is_none() => p.done = Some(done),
+                _ => {
+                    self.failed = Some(format!("block worker sent back block {id}, not in flight"));
+                    return self.check().map(|()| false);
+                }
             }
-        };
+        }
         let Some(p) = self.pending.pop_front() else {
             return Ok(false);
         };
-        match got {
-            Ok(Ok(done)) => {
+        self.first_id += 1;
+        match p.done {
+            Some(Ok(done)) => {
                 if !p.in_wal {
                     // the frame header, then the block as it is (not copied together)
                     out(&crate::wal::block_frame_header(&done.bytes))?;
@@ -383,16 +425,16 @@ impl BlockPipe {
                 self.seg.add_block(&done.header, done.bytes);
                 let mut frames = done.frames;
                 frames.clear();
-                if self.spare.len() < PER_WORKER * self.workers.len() {
+                if self.spare.len() < self.max_pending {
                     self.spare.push(frames);
                 }
                 Ok(true)
             }
-            Ok(Err(e)) => {
+            Some(Err(e)) => {
                 self.failed = Some(e);
                 self.check().map(|()| false)
             }
-            Err(()) => {
+            None => {
                 self.failed = Some(gone());
                 self.check().map(|()| false)
             }
@@ -412,15 +454,11 @@ impl BlockPipe {
 
 impl Drop for BlockPipe {
     fn drop(&mut self) {
-        for w in &mut self.workers {
-            w.tx = None;
-        }
-        for w in &mut self.workers {
-            // unblock a worker waiting to hand over a result
-            while w.rx.try_recv().is_ok() {}
-            if let Some(h) = w.handle.take() {
-                let _ = h.join();
-            }
+        // the workers stop when the queue is closed (their results never
+        // block: the channel has room for every block in flight)
+        self.jobs = None;
+        for h in self.workers.drain(..) {
+            let _ = h.join();
         }
     }
 }

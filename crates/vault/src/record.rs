@@ -39,6 +39,7 @@ pub struct Record {
 
 impl Record {
     /// The record as the writer took it in (everything but its seq).
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn incoming(&self) -> Incoming<'_> {
         Incoming {
             received_ns: self.received_ns,
