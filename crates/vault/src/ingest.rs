@@ -117,6 +117,10 @@ impl IngestError {
     }
 }
 
+/// Bytes read at a time: small enough that the read buffer stays in the
+/// core's L2 cache while its lines are framed (a 1 MiB buffer did not).
+const READ_BUF: usize = 128 << 10;
+
 fn now_ns() -> i64 {
     crate::clock::to_ns(time::OffsetDateTime::now_utc())
 }
@@ -134,7 +138,7 @@ pub fn ingest_lines(
     progress: &mut dyn FnMut(u64),
 ) -> Result<(), IngestError> {
     let every = policy.every_records.max(1);
-    let mut rd = BufReader::with_capacity(1 << 20, r);
+    let mut rd = BufReader::with_capacity(READ_BUF, r);
     // the start of a line that the previous read cut
     let mut carry: Vec<u8> = Vec::new();
     let mut n = 0u64;
