@@ -482,7 +482,8 @@ fn trim_end(mut raw: &[u8]) -> &[u8] {
 }
 
 fn decode<'a>(raw: &'a [u8], sink: &mut Sink) -> Cow<'a, str> {
-    if let Ok(s) = std::str::from_utf8(raw) {
+    // the same check as `std::str::from_utf8`, with SIMD where the CPU has it
+    if let Ok(s) = simdutf8::basic::from_utf8(raw) {
         return Cow::Borrowed(s);
     }
     if let Some(s) = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(raw) {
