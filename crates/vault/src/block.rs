@@ -1072,7 +1072,7 @@ mod tests {
     /// Blocks of `sizes[k]` records from one builder (reset between
     /// blocks), the room before the raw records set to `gap` first.
     fn blocks(gap: usize, sizes: &[usize]) -> Vec<Vec<u8>> {
-        let mut zc = zstd::bulk::Compressor::new(crate::tuning::ZSTD_LEVEL).unwrap();
+        let mut zc = crate::tuning::block_compressor().unwrap();
         let mut b = BlockBuilder::new(0);
         b.gap = gap;
         let mut p = parse::Parsed::empty();

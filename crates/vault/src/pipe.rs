@@ -29,7 +29,7 @@ use crate::block::{BlockBuilder, BlockHeader, NO_TIME_MAX, NO_TIME_MIN};
 use crate::parse;
 use crate::record::decode_canonical_after;
 use crate::segment::BlockEntry;
-use crate::tuning::{MAX_WORKERS, ZSTD_LEVEL};
+use crate::tuning::MAX_WORKERS;
 use crate::{Error, ErrorKind, Hash, Result};
 
 /// The compressed blocks of the open segment and their bounds.
@@ -208,9 +208,8 @@ impl BlockPipe {
         let jobs_rx = Arc::new(Mutex::new(jobs_rx));
         let mut workers = Vec::with_capacity(n);
         for i in 0..n {
-            let mut zc = zstd::bulk::Compressor::new(ZSTD_LEVEL)
+            let zc = crate::tuning::block_compressor()
                 .map_err(|e| Error::new(ErrorKind::Io, format!("zstd: {e}")))?;
-            let _ = zc.include_checksum(false);
             let jobs = Arc::clone(&jobs_rx);
             let done = done_tx.clone();
             let handle = std::thread::Builder::new()

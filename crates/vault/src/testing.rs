@@ -27,8 +27,8 @@ pub fn rewrite_segment(dir: &Path, name: &str, edit: impl FnOnce(&mut Vec<Record
         .collect::<Result<_>>()?;
     edit(&mut recs);
     let signer = Signer::load(&store.layout().keys(), &store.config().origin)?;
-    let mut zc = zstd::bulk::Compressor::new(crate::tuning::ZSTD_LEVEL)
-        .map_err(|e| Error::new(ErrorKind::Io, e.to_string()))?;
+    let mut zc =
+        crate::tuning::block_compressor().map_err(|e| Error::new(ErrorKind::Io, e.to_string()))?;
     let mut out = Vec::new();
     seg.header.encode(&mut out);
     let mut dirs = Vec::new();

@@ -737,7 +737,7 @@ mod tests {
             crate::parse::parse_index_into(&r.raw, r.received_at(), &mut parsed);
             b.push_seq(seq, &inc, &parsed);
         }
-        let mut zc = zstd::bulk::Compressor::new(crate::tuning::ZSTD_LEVEL).unwrap();
+        let mut zc = crate::tuning::block_compressor().unwrap();
         let mut out = Vec::new();
         b.finish(&mut zc, &mut out).unwrap();
         out

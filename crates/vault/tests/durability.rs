@@ -442,10 +442,13 @@ fn sealed_blocks_are_pinned_for_a_fixed_input() -> vault::Result<()> {
             &vault::HashAlg::Sha256.digest(&[blocks]).hex()[..16]
         ));
     }
-    // pinned at b12f8302, before the ingest work of issue #21
+    // pinned at b12f8302, before the ingest work of issue #21; pinned again when the blocks'
+    // zstd hash table went from 2^14 to 2^12 entries (`tuning::ZSTD_HASH_LOG`: the same
+    // format, other bytes; 527979 bytes of blocks before, 3 % more on this varied input,
+    // 0.2 % more on the benchmark's corpus)
     assert_eq!(
         digests,
-        ["00000000000000000000-00000000000000029999.seg 527979 1038e393db1204f9"]
+        ["00000000000000000000-00000000000000029999.seg 543678 9cad549d637f43dd"]
     );
     Ok(())
 }
