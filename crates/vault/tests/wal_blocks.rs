@@ -277,3 +277,47 @@ fn flush_ready_writes_only_blocks_and_claims_only_what_they_hold() -> R<()> {
     assert_eq!(s.unsealed().len() as u64, i);
     Ok(())
 }
+
+/// A segment that `append` seals when it is full does not wait for the old WAL's fsync: the
+/// sealed records become durable in the background (`poll_durable` reports them with no
+/// sync), the durable size never passes what was appended, and the store is whole after.
+#[test]
+fn a_seal_in_append_makes_its_records_durable_in_the_background() -> R<()> {
+    let d = tempfile::tempdir()?;
+    let opts = InitOptions {
+        segment_size: 64 << 10,
+        ..InitOptions::default()
+    };
+    let w = vault::WriterOptions {
+        block_target: Some(4096),
+        ..vault::WriterOptions::default()
+    };
+    let mut v = Vault::init_with(d.path(), &opts, w)?;
+    let segs = |dir: &Path| -> R<usize> { Ok(std::fs::read_dir(dir.join("seg"))?.count()) };
+    let mut i = 0u64;
+    // appends only (no sync, no commit) until several segments are sealed and their
+    // records durable
+    let mut durable = 0;
+    for _ in 0..2_000 {
+        for _ in 0..50 {
+            append(&mut v, i)?;
+            i += 1;
+        }
+        durable = v.poll_durable()?;
+        assert!(durable <= i, "{durable} durable of {i} appended");
+        if segs(d.path())? >= 3 && durable > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert!(segs(d.path())? >= 3, "no segment sealed by append");
+    assert!(durable > 0, "nothing became durable without a sync");
+    assert_eq!(v.sync()?, i);
+    v.commit()?;
+    drop(v);
+    let s = Store::open(d.path())?;
+    assert_eq!(s.size(), i);
+    let r = vault::verify(&s, &vault::VerifyOptions::default())?;
+    assert!(r.is_intact(), "{:#?}", r.findings);
+    Ok(())
+}
