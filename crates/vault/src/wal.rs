@@ -203,11 +203,8 @@ pub struct WalScan {
     pub records: Records,
     /// Per file: (path, first seq, good length in bytes).
     pub extents: Vec<(PathBuf, u64, u64)>,
-    /// Torn tail of the last file (or of the last one before empty ones), if any.
+    /// Torn tail of the last file, if any.
     pub torn: Option<TornTail>,
-    /// Empty WAL files after the torn tail: their first seq is past the
-    /// records that survived, so the writer removes them.
-    pub stale: Vec<PathBuf>,
     /// Damage that a crash cannot explain: (path, offset, what).
     pub corrupt: Vec<(PathBuf, u64, String)>,
 }
@@ -339,37 +336,22 @@ pub fn scan(dir: &Path) -> Result<WalScan> {
         Err(e) => return Err(crate::Error::io("list", dir, e)),
     }
     names.sort();
-    let mut files = Vec::with_capacity(names.len());
-    for (first, path) in names {
+    let last_idx = names.len().saturating_sub(1);
+    for (i, (first, path)) in names.into_iter().enumerate() {
         let read = std::fs::File::open(&path).and_then(|mut f| {
             let key = file_key(&f.metadata()?);
             let mut d = Vec::new();
             std::io::Read::read_to_end(&mut f, &mut d)?;
             Ok((key, d))
         });
-        match read {
-            Ok((key, data)) => files.push((first, path, key, data)),
+        let (key, data) = match read {
+            Ok(d) => d,
             // removed since it was listed: its records are sealed (a reader
             // running beside the writer finds them in the segment)
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(crate::Error::io("read wal", &path, e)),
-        }
-    }
-    // A file followed only by empty ones is read as the newest: a seal that
-    // did not wait for the old file's fsync switches to a new file, and the
-    // syncer makes nothing of the new file durable before the old one, so a
-    // power cut can leave the old file with a torn tail and the new one empty.
-    let mut newest = files.len().saturating_sub(1);
-    while newest > 0 && files[newest].3.is_empty() {
-        newest -= 1;
-    }
-    for (i, (first, path, key, data)) in files.into_iter().enumerate() {
-        if i > newest && out.torn.is_some() {
-            // empty files after a torn one: the writer removes them
-            out.stale.push(path);
-            continue;
-        }
-        scan_file(&mut out, path, first, &data, i >= newest, Some(key));
+        };
+        scan_file(&mut out, path, first, &data, i == last_idx, Some(key));
     }
     Ok(out)
 }
@@ -583,8 +565,6 @@ pub(crate) struct Syncer {
 struct SyncState {
     file: std::sync::Arc<std::fs::File>,
     path: PathBuf,
-    /// WAL files before `file`, to fsync before it, oldest first (see [`Syncer::set_file`]).
-    old: Vec<(std::sync::Arc<std::fs::File>, PathBuf)>,
     requested: u64,
     done: u64,
     error: Option<String>,
@@ -611,7 +591,6 @@ impl Syncer {
         let state = SyncState {
             file: std::sync::Arc::new(file.try_clone().ctx("open wal", path)?),
             path: path.to_path_buf(),
-            old: Vec::new(),
             requested: 0,
             done: 0,
             error: None,
@@ -634,23 +613,10 @@ impl Syncer {
                     let target = st.requested;
                     let file = st.file.clone();
                     let path = st.path.clone();
-                    let old = std::mem::take(&mut st.old);
                     drop(st);
-                    // the files before first: nothing of the new one is durable before them
-                    let r = old
-                        .iter()
-                        .try_for_each(|(f, p)| {
-                            durability
-                                .sync_file(f, p, crate::durable::Target::Wal)
-                                .map_err(|e| (p.clone(), e))
-                        })
-                        .and_then(|()| {
-                            durability
-                                .sync_file(&file, &path, crate::durable::Target::Wal)
-                                .map_err(|e| (path.clone(), e))
-                        });
+                    let r = durability.sync_file(&file, &path, crate::durable::Target::Wal);
                     st = lock.lock().unwrap_or_else(|p| p.into_inner());
-                    if let Err((path, e)) = r
+                    if let Err(e) = r
                         && st.error.is_none()
                     {
                         st.error = Some(crate::Error::io("fsync wal", &path, e).to_string());
@@ -701,24 +667,12 @@ impl Syncer {
     }
 
     /// Sync `file` from now on (after a WAL rotation; call [`Syncer::wait`] first).
-    /// Sync `file` (the new WAL at `path`) from now on. With `old_first`,
-    /// the next fsync syncs the file before it first, so that nothing
-    /// written to the new file is durable before everything written to the
-    /// old one is (a seal that did not wait for the old file's fsync).
-    pub(crate) fn set_file(
-        &self,
-        file: &std::fs::File,
-        path: &Path,
-        old_first: bool,
-    ) -> Result<()> {
+    pub(crate) fn set_file(&self, file: &std::fs::File, path: &Path) -> Result<()> {
         let f = std::sync::Arc::new(file.try_clone().ctx("open wal", path)?);
         let (lock, _) = &*self.shared;
         let mut st = lock.lock().unwrap_or_else(|p| p.into_inner());
-        let old_file = std::mem::replace(&mut st.file, f);
-        let old_path = std::mem::replace(&mut st.path, path.to_path_buf());
-        if old_first {
-            st.old.push((old_file, old_path));
-        }
+        st.file = f;
+        st.path = path.to_path_buf();
         Ok(())
     }
 }
@@ -882,52 +836,6 @@ mod tests {
         std::fs::write(dir.path().join(wal_name(0)), &first).unwrap();
         let w = scan(dir.path()).unwrap();
         assert!(w.torn.is_none() && w.corrupt.len() == 1, "{:?}", w.corrupt);
-    }
-
-    /// An older WAL file followed only by empty ones is read as the newest: its cut-short
-    /// tail is a torn tail, not corruption, and the empty files after it are stale (a seal
-    /// switched to them and the power went before the old file's fsync). Followed by a
-    /// file with records, the same tail is still corruption.
-    #[test]
-    fn a_torn_older_wal_file_followed_only_by_empty_ones_is_a_torn_tail() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut first = Vec::new();
-        block_frame_into(&mut first, &block(0..10));
-        block_frame_into(&mut first, &block(10..20));
-        let whole = first.len();
-        first.truncate(whole - 100);
-        std::fs::write(dir.path().join(wal_name(0)), &first).unwrap();
-        std::fs::write(dir.path().join(wal_name(20)), b"").unwrap();
-        std::fs::write(dir.path().join(wal_name(25)), b"").unwrap();
-        let w = scan(dir.path()).unwrap();
-        assert!(w.corrupt.is_empty(), "{:?}", w.corrupt);
-        let t = w.torn.as_ref().expect("a torn tail");
-        assert_eq!(
-            (t.next_seq, t.path.clone()),
-            (10, dir.path().join(wal_name(0)))
-        );
-        assert_eq!(w.records.len(), 10);
-        assert_eq!(
-            w.stale,
-            vec![dir.path().join(wal_name(20)), dir.path().join(wal_name(25))]
-        );
-        assert_eq!(w.extents.len(), 1);
-        // an empty file after a whole one is the WAL being written: not stale
-        let mut whole_first = Vec::new();
-        block_frame_into(&mut whole_first, &block(0..20));
-        std::fs::write(dir.path().join(wal_name(0)), &whole_first).unwrap();
-        std::fs::remove_file(dir.path().join(wal_name(25))).unwrap();
-        let w = scan(dir.path()).unwrap();
-        assert!(w.corrupt.is_empty() && w.torn.is_none() && w.stale.is_empty());
-        assert_eq!(w.extents.len(), 2);
-        // records after the torn file: corruption, as before
-        std::fs::write(dir.path().join(wal_name(0)), &first).unwrap();
-        let mut later = Vec::new();
-        block_frame_into(&mut later, &block(20..25));
-        std::fs::write(dir.path().join(wal_name(20)), &later).unwrap();
-        let w = scan(dir.path()).unwrap();
-        assert!(w.torn.is_none() && w.stale.is_empty());
-        assert_eq!(w.corrupt.len(), 1, "{:?}", w.corrupt);
     }
 
     /// The writer replays a WAL of block frames, record frames and a torn block frame:

@@ -200,31 +200,6 @@ pub struct Vault {
     /// WAL files before the open one whose records are not sealed yet
     /// (left by a crash during a background seal); removed at the next seal.
     older_wals: Vec<PathBuf>,
-    /// Records a seal took without waiting for the fsync of the WAL that
-    /// holds them (see [`SealClaim`]).
-    seal_claim: Option<SealClaim>,
-}
-
-/// What a seal started by [`Vault::append`] leaves to be made durable: it
-/// does not wait for the fsync of the old WAL, so that the block workers are
-/// not left idle through it. The sealed records are durable once the WAL
-/// syncer has fsynced the old WAL (ticket `ticket`: it syncs the old file
-/// before the new one, so nothing after them is durable first), or once their
-/// segment is (the seal thread finished), whichever comes first;
-/// [`Vault::sync`] and [`Vault::commit`] wait for the first. Until then no
-/// durable size beyond the one before the seal is claimed.
-#[derive(Debug)]
-struct SealClaim {
-    /// The tree after the sealed records.
-    mark: (u64, Hash),
-    /// The old WAL, which holds them.
-    wal: File,
-    wal_path: PathBuf,
-    /// Bytes of the old WAL known durable (what [`Vault::abandon`] cuts it
-    /// back to if neither its fsync nor the segment succeeded).
-    wal_durable: u64,
-    /// The syncer's ticket whose fsync covers the old WAL.
-    ticket: u64,
 }
 
 impl Drop for Vault {
@@ -559,15 +534,6 @@ impl Vault {
         for p in &store.leftovers {
             let _ = d.remove_file(p, Target::Wal);
         }
-        // empty WAL files after a torn one (a seal's switch, then a power
-        // cut before the old file's fsync): gone for good before anything
-        // is appended to the torn file again
-        if !store.wal.stale.is_empty() {
-            for p in &store.wal.stale {
-                d.remove_file(p, Target::Wal).ctx("remove stale wal", p)?;
-            }
-            crate::fsx::sync_dir(d, &layout.wal(), Target::Wal)?;
-        }
         let cut = crate::note::repair_checkpoint_log(d, &layout.checkpoint_log())?;
         if cut > 0 {
             tracing::warn!(bytes = cut, "torn checkpoints.log tail truncated");
@@ -682,7 +648,6 @@ impl Vault {
             seal_failed: None,
             older_wals,
             unchecked: false,
-            seal_claim: None,
             next_seq: sealed_end,
             main,
             tile,
@@ -770,9 +735,8 @@ impl Vault {
     /// [`Vault::sync`] or [`Vault::commit`]. Records reach the WAL file a
     /// block (about 1 MiB of records) at a time, compressed, as the block
     /// workers finish them; every 8 MiB an fsync of what is written is
-    /// started in the background (and a full segment is sealed, its file
-    /// written in the background; the next commit signs a checkpoint over
-    /// it), so memory stays bounded whatever the caller does.
+    /// started in the background (and a full segment is sealed under a new
+    /// checkpoint), so memory stays bounded whatever the caller does.
     pub fn append(&mut self, r: &Incoming<'_>) -> Result<u64> {
         if r.source.len() > MAX_NAME || r.peer.len() > MAX_NAME || r.transport.len() > MAX_NAME {
             return Err(Error::new(
@@ -816,11 +780,7 @@ impl Vault {
         }
         if self.group >= self.group_bytes {
             if self.seg.raw >= self.store.config.segment_size {
-                // the segment is written in the background, and neither the
-                // blocks' fsync in the WAL nor a checkpoint is waited for (the
-                // next sync or commit makes them durable if the seal has not)
-                self.seal_start(false)?;
-                self.group = 0;
+                self.commit()?;
             } else {
                 // the blocks back from the workers are written now and fsynced in the
                 // background; the rest is durable at the next sync or commit
@@ -948,19 +908,6 @@ impl Vault {
     /// fsync has finished become durable (and the next [`Vault::commit`]
     /// signs a checkpoint over them). Fails when a background fsync failed.
     pub fn poll_durable(&mut self) -> Result<u64> {
-        // the records of a seal in flight come first: nothing after them
-        // is durable before they are (a failed seal is reported by the next
-        // commit; its records are then made durable from the WAL by a sync)
-        if let Some(c) = &self.seal_claim {
-            if self.syncer.done()? >= c.ticket {
-                self.settle_claim_sealed();
-            } else if self.sealing.as_ref().is_none_or(|h| h.is_finished()) {
-                let _ = self.finish_seal();
-            }
-            if self.seal_claim.is_some() {
-                return Ok(self.committed.0);
-            }
-        }
         let done = self.syncer.done()?;
         let mut advanced = false;
         while let Some(&(ticket, size, root, wal_len)) = self.flushed.front() {
@@ -984,7 +931,6 @@ impl Vault {
     /// Write the pending WAL bytes and wait until every written byte is
     /// fsynced; `false` when no record became durable.
     fn write_wal(&mut self) -> Result<bool> {
-        self.settle_seal_claim()?;
         self.flush_wal()?;
         if self.wal_synced < self.wal_ticket {
             self.syncer.wait(self.wal_ticket)?;
@@ -1020,7 +966,7 @@ impl Vault {
         if self.seg.raw >= self.store.config.segment_size || old {
             // the seal waits for the blocks and writes them to the WAL as
             // block frames, then waits for the fsync of every record
-            sealed.extend(self.seal_start(true)?);
+            sealed.extend(self.seal_start()?);
         } else {
             self.write_wal()?;
         }
@@ -1039,7 +985,7 @@ impl Vault {
     /// (commits first). Returns the segment's file name; the file is
     /// written and fsynced when this returns.
     pub fn seal(&mut self) -> Result<Option<String>> {
-        let name = self.seal_start(true)?;
+        let name = self.seal_start()?;
         self.finish_seal()?;
         Ok(name)
     }
@@ -1050,12 +996,7 @@ impl Vault {
     /// removed only once the segment is durable. A crash meanwhile leaves
     /// both WALs, and the next open replays them (the half-written segment
     /// is a leftover temporary file). At most one seal is in flight.
-    ///
-    /// With `wait`, every record is made durable first (the WAL fsynced);
-    /// without, the sealed records become durable with their segment, or
-    /// with the old WAL's fsync if a sync or commit needs them first (see
-    /// [`SealClaim`]).
-    fn seal_start(&mut self, wait: bool) -> Result<Option<String>> {
+    fn seal_start(&mut self) -> Result<Option<String>> {
         self.finish_seal()?;
         // every block back from its worker (written to the WAL as a block
         // frame if none of its records is there yet), then the fsync
@@ -1064,27 +1005,11 @@ impl Vault {
             let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
             self.pipe.flush(mark, &mut out)?
         };
-        if wait {
-            if self.write_wal()? {
-                self.unchecked = true;
-            }
-        } else {
-            // what the finished background fsyncs cover is durable; the
-            // rest of the old WAL's claims become one claim on the seal
-            self.poll_durable()?;
+        if self.write_wal()? {
+            self.unchecked = true;
         }
         if self.seg.count == 0 {
             return Ok(None);
-        }
-        if !wait && self.committed.0 < self.next_seq {
-            self.flushed.clear();
-            self.seal_claim = Some(SealClaim {
-                mark: (self.next_seq, self.root()),
-                wal: self.wal_file.try_clone().ctx("open wal", &self.wal_path)?,
-                wal_path: self.wal_path.clone(),
-                wal_durable: self.wal_durable,
-                ticket: u64::MAX,
-            });
         }
         let alg = self.store.alg;
         let layout = self.store.layout.clone();
@@ -1144,12 +1069,7 @@ impl Vault {
                 .append(true)
                 .open(&new_wal)
                 .ctx("open wal", &new_wal)?;
-            self.syncer.set_file(&self.wal_file, &new_wal, !wait)?;
-            if let Some(c) = &mut self.seal_claim {
-                // the old WAL's fsync, which the syncer does before any of the new one
-                c.ticket = self.syncer.request();
-                self.wal_ticket = c.ticket;
-            }
+            self.syncer.set_file(&self.wal_file, &new_wal)?;
             self.wal_path = new_wal;
             self.wal_written = 0;
             self.wal_durable = 0;
@@ -1174,10 +1094,10 @@ impl Vault {
         } else {
             // no new WAL name (nothing after the sealed records): write the
             // segment before the WAL is emptied
-            write_segment(&*self.durability, &path, &head, &blocks, &tail)?;
-            self.settle_claim_sealed();
+            let d = &*self.durability;
+            write_segment(d, &path, &head, &blocks, &tail)?;
             self.wal_file.set_len(0).ctx("truncate wal", &old_wal)?;
-            crate::fsx::sync_file(&*self.durability, &self.wal_file, &old_wal, Target::Wal)?;
+            crate::fsx::sync_file(d, &self.wal_file, &old_wal, Target::Wal)?;
             self.wal_written = 0;
             self.wal_durable = 0;
             self.wal_requested = 0;
@@ -1227,28 +1147,7 @@ impl Vault {
     /// An error means the WAL could not be cut back, so the next open may
     /// recover records beyond the durable size.
     pub fn abandon(mut self) -> Result<u64> {
-        // a seal in flight first: if the old WAL's fsync or its segment
-        // succeeds, its records are durable
-        let _ = self.finish_seal();
-        if let Some(c) = &self.seal_claim
-            && self.syncer.wait(c.ticket).is_ok()
-        {
-            self.settle_claim_sealed();
-        }
-        if let Some(c) = self.seal_claim.take() {
-            // it did not: the old WAL is cut back to what was durable of it,
-            // and nothing of the open WAL, which comes after, counts
-            let len = c.wal.metadata().ctx("stat wal", &c.wal_path)?.len();
-            if len > c.wal_durable {
-                c.wal
-                    .set_len(c.wal_durable)
-                    .ctx("cut back wal", &c.wal_path)?;
-                crate::fsx::sync_file(&*self.durability, &c.wal, &c.wal_path, Target::Wal)?;
-            }
-            self.wal_durable = 0;
-        } else {
-            let _ = self.poll_durable();
-        }
+        let _ = self.poll_durable();
         let size = self.committed.0;
         let f = OpenOptions::new()
             .write(true)
@@ -1284,12 +1183,9 @@ impl Vault {
             let r = h.join().unwrap_or_else(|_| {
                 Err(Error::new(ErrorKind::Io, "segment writer thread panicked"))
             });
-            match r {
-                Ok(()) => self.settle_claim_sealed(),
-                Err(e) => {
-                    tracing::error!(error = %e, "writing a sealed segment failed");
-                    self.seal_failed = Some(e.to_string());
-                }
+            if let Err(e) = r {
+                tracing::error!(error = %e, "writing a sealed segment failed");
+                self.seal_failed = Some(e.to_string());
             }
         }
         match &self.seal_failed {
@@ -1300,39 +1196,6 @@ impl Vault {
                 ),
             )),
             None => Ok(()),
-        }
-    }
-
-    /// The segment of a [`SealClaim`] is durable: so are its records.
-    fn settle_claim_sealed(&mut self) {
-        if let Some(c) = self.seal_claim.take() {
-            self.claim_durable(c.mark);
-        }
-    }
-
-    /// Make the records of a [`SealClaim`] durable now, without waiting for
-    /// their segment: wait for the syncer's fsync of the old WAL.
-    fn settle_seal_claim(&mut self) -> Result<()> {
-        if self.seal_claim.is_none() {
-            return Ok(());
-        }
-        if self.sealing.as_ref().is_none_or(|h| h.is_finished()) {
-            // a failed seal leaves the claim, and its records in the old WAL
-            let _ = self.finish_seal();
-        }
-        if let Some(c) = &self.seal_claim {
-            self.syncer.wait(c.ticket)?;
-            self.settle_claim_sealed();
-        }
-        Ok(())
-    }
-
-    /// Records `0..mark.0` are durable (the claim of a seal): count them and say so.
-    fn claim_durable(&mut self, mark: (u64, Hash)) {
-        if mark.0 > self.committed.0 {
-            self.committed = mark;
-            self.unchecked = true;
-            self.ack_durable();
         }
     }
 
