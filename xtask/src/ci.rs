@@ -219,7 +219,17 @@ fn installed(pkg: &str) -> bool {
     Command::new("dpkg-query")
         .args(["-W", "-f=${Status}", pkg])
         .output()
-        .is_ok_and(|o| o.status.success() && o.stdout.ends_with(b"installed"))
+        .is_ok_and(|o| o.status.success() && status_is_installed(&o.stdout))
+}
+
+/// Whether a dpkg `${Status}` (want, error flag, state) says installed. The state is the
+/// last word: "install ok installed" is; "unknown ok not-installed", which a package
+/// dpkg has heard of but never installed (an interrupted `apt-get install`) reports, is not.
+fn status_is_installed(status: &[u8]) -> bool {
+    status
+        .split(u8::is_ascii_whitespace)
+        .rfind(|w| !w.is_empty())
+        == Some(b"installed".as_slice())
 }
 
 /// Install the missing Debian packages of the tests' peers (apt-get, as root), or fail naming
@@ -304,4 +314,20 @@ fn ensure_python_tools(root: &Path) -> Result<PathBuf> {
         );
     }
     Ok(python)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::status_is_installed;
+
+    #[test]
+    fn only_an_installed_state_counts_as_installed() {
+        assert!(status_is_installed(b"install ok installed"));
+        assert!(status_is_installed(b"hold ok installed\n"));
+        // the states an interrupted or removed install leaves (the first one used to pass)
+        assert!(!status_is_installed(b"unknown ok not-installed"));
+        assert!(!status_is_installed(b"deinstall ok config-files"));
+        assert!(!status_is_installed(b"install ok half-installed"));
+        assert!(!status_is_installed(b""));
+    }
 }
