@@ -40,6 +40,12 @@ fn names_by_what_follows() {
     }
 }
 
+/// The next state of the test texts' generator (Knuth's MMIX linear congruential step).
+fn lcg(x: u64) -> u64 {
+    x.wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407)
+}
+
 /// Text from the tables' own words (surnames, given names, provinces
 /// and prefectures, street and unit characters, address cues, titles,
 /// words that introduce or follow a person), numbers, punctuation and
@@ -101,9 +107,7 @@ fn mixed_text_keys(seed: u64, words: usize, keys: usize) -> String {
     let mut x = seed;
     let mut s = String::new();
     for _ in 0..words {
-        x = x
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        x = lcg(x);
         s.push_str(&pieces[(x >> 33) as usize % pieces.len()]);
     }
     s
@@ -170,9 +174,7 @@ fn repeated_text(seed: u64, segments: usize) -> String {
     let mut x = seed;
     let mut s = String::new();
     for _ in 0..segments {
-        x = x
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        x = lcg(x);
         s.push_str(&pool[(x >> 33) as usize % pool.len()]);
         s.push_str(seps[(x >> 20) as usize % seps.len()]);
     }
