@@ -23,7 +23,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::corpus::{self, KEYWORD, STEP_US, Summary};
 
-const USAGE: &str = "usage: cargo xtask bench vault [--lines N[,N…]] [--seed S] [--no-build] [--skip-peers] [--skip-journal] [--skip-ours] [--pin-servers]
+const USAGE: &str = "usage: cargo xtask bench vault [--lines N[,N…]] [--seed S] [--no-build] [--skip-peers] [--skip-journal] [--skip-ours] [--pin-servers] [--rounds R]
        cargo xtask bench intake [--lines N] [--seed S] [--clients N] [--bulk-docs N] [--bulk-requests N] [--attack-clients N] [--no-build] [--skip-peers] [--pin-servers]
        cargo xtask bench scan [--dense-mib N] [--sparse-mib N] [--presidio-mib N] [--seed S] [--no-build]
        cargo xtask bench scan-input --density dense|sparse --bytes N --seed S --out FILE
@@ -50,6 +50,9 @@ struct Opts {
     /// systemd-journal-remote among the peers (its 10 M-line run takes a quarter of an hour).
     journal: bool,
     ours: bool,
+    /// Ingest rounds per corpus size: every system runs once per round, in turn, so the VM's drift
+    /// falls on all of them alike; ratios are taken within a round.
+    rounds: usize,
 }
 
 fn parse_opts(args: &[String]) -> Result<Opts> {
@@ -60,6 +63,7 @@ fn parse_opts(args: &[String]) -> Result<Opts> {
         peers: true,
         journal: true,
         ours: true,
+        rounds: 1,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -77,6 +81,12 @@ fn parse_opts(args: &[String]) -> Result<Opts> {
             "--skip-journal" => o.journal = false,
             "--skip-ours" => o.ours = false,
             "--pin-servers" => set_pin_servers(true),
+            "--rounds" => {
+                o.rounds = it.next().context("--rounds needs a value")?.parse()?;
+                if o.rounds == 0 {
+                    bail!("--rounds must be at least 1");
+                }
+            }
             _ => bail!("{USAGE}"),
         }
     }
@@ -120,8 +130,45 @@ impl Sys {
 struct SizeResult {
     summary: Summary,
     input_sha256: String,
+    /// Each system's figures: its median over the rounds (the one round's with `--rounds 1`).
     systems: Vec<Sys>,
+    /// Every round's figures, in the order the systems ran.
+    rounds: Vec<Vec<Sys>>,
     breakdown: Vec<(String, u64)>,
+}
+
+/// Median of the values that are there (`None` when none is).
+fn median_of(v: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    let v: Vec<f64> = v.flatten().collect();
+    (!v.is_empty()).then(|| median(v))
+}
+
+/// One system's figures over several rounds: the median of each figure;
+/// counts and hits must agree between rounds (checked per round by `report`).
+fn median_sys(runs: &[&Sys]) -> Sys {
+    let first = runs[0];
+    let m = |g: &dyn Fn(&Sys) -> Option<f64>| median_of(runs.iter().map(|y| g(y)));
+    let mu = |g: &dyn Fn(&Sys) -> Option<u64>| {
+        median_of(runs.iter().map(|y| g(y).map(|v| v as f64))).map(|v| v.round() as u64)
+    };
+    Sys {
+        name: first.name,
+        ran: runs.iter().any(|y| y.ran),
+        ingest_wall: m(&|y| y.ingest_wall),
+        ingest_cpu: m(&|y| y.ingest_cpu),
+        records: first.records,
+        disk_bytes: mu(&|y| y.disk_bytes),
+        verify: m(&|y| y.verify),
+        verify_ok: runs
+            .iter()
+            .filter_map(|y| y.verify_ok)
+            .reduce(|a, b| a && b),
+        verify_what: first.verify_what,
+        query: m(&|y| y.query),
+        hits: first.hits,
+        rss_kib: mu(&|y| y.rss_kib),
+        notes: first.notes.clone(),
+    }
 }
 
 pub(crate) fn root() -> PathBuf {
@@ -311,9 +358,15 @@ fn du(p: &Path) -> Result<u64> {
         * 1024)
 }
 
+/// The middle value (the mean of the two middle ones of an even count).
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    let n = v.len();
+    if n.is_multiple_of(2) {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    } else {
+        v[n / 2]
+    }
 }
 
 /// Run a query 3 times (warm cache); median wall time and the hit count (lines of stdout).
@@ -705,39 +758,60 @@ fn run_size(work: &Path, n: u64, o: &Opts, wangan: &Path) -> Result<SizeResult> 
         &corpus::rfc3339_us(from * 1_000_000)[..16],
         &corpus::rfc3339_us(to * 1_000_000)[..16],
     );
-    let mut systems = Vec::new();
+    let mut rounds = Vec::new();
     let mut breakdown = Vec::new();
-    if o.ours {
-        eprintln!("bench: ours");
-        let (s, b) = ours(&dir.join("ours"), &input, &summary, wangan, false)?;
-        systems.push(s);
-        breakdown = b;
-        eprintln!("bench: ours (SM3)");
-        let (s, _) = ours(&dir.join("ours-sm3"), &input, &summary, wangan, true)?;
-        // its store is not needed after the run (the SHA-256 one is kept)
-        rm_rf(&dir.join("ours-sm3"))?;
-        systems.push(s);
-    }
-    if o.peers {
-        eprintln!("bench: rsyslog");
-        systems.push(rsyslog(
-            &dir.join("rsyslog"),
-            &input,
-            &summary,
-            from_s,
-            to_s,
-        )?);
-        if o.journal {
-            eprintln!("bench: systemd-journal-remote");
-            systems.push(journal(&dir.join("journal"), &input, &summary)?);
+    for round in 0..o.rounds {
+        if o.rounds > 1 {
+            eprintln!("bench: round {} of {}", round + 1, o.rounds);
         }
-        eprintln!("bench: zstd -3");
-        systems.push(zstd(&dir.join("zstd"), &input, &summary)?);
+        let mut systems = Vec::new();
+        if o.ours {
+            eprintln!("bench: ours");
+            let (s, b) = ours(&dir.join("ours"), &input, &summary, wangan, false)?;
+            systems.push(s);
+            if round == 0 {
+                breakdown = b;
+            }
+            eprintln!("bench: ours (SM3)");
+            let (s, _) = ours(&dir.join("ours-sm3"), &input, &summary, wangan, true)?;
+            // its store is not needed after the run (the SHA-256 one is kept)
+            rm_rf(&dir.join("ours-sm3"))?;
+            systems.push(s);
+        }
+        if o.peers {
+            eprintln!("bench: rsyslog");
+            systems.push(rsyslog(
+                &dir.join("rsyslog"),
+                &input,
+                &summary,
+                from_s,
+                to_s,
+            )?);
+            // a quarter of an hour at 10 M lines: once
+            if o.journal && round == 0 {
+                eprintln!("bench: systemd-journal-remote");
+                systems.push(journal(&dir.join("journal"), &input, &summary)?);
+            }
+            eprintln!("bench: zstd -3");
+            systems.push(zstd(&dir.join("zstd"), &input, &summary)?);
+        }
+        rounds.push(systems);
     }
+    let systems = rounds[0]
+        .iter()
+        .map(|y| {
+            let runs: Vec<&Sys> = rounds
+                .iter()
+                .filter_map(|r| r.iter().find(|x| x.name == y.name))
+                .collect();
+            median_sys(&runs)
+        })
+        .collect();
     Ok(SizeResult {
         summary,
         input_sha256,
         systems,
+        rounds,
         breakdown,
     })
 }
@@ -864,6 +938,60 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     (b > 0.0).then_some(a / b)
 }
 
+/// The median over the rounds of `name`'s figure `g` divided by rsyslog's in the same round.
+fn paired(rounds: &[Vec<Sys>], name: &str, g: fn(&Sys) -> Option<f64>) -> Option<f64> {
+    median_of(rounds.iter().map(|r| {
+        let by = |n: &str| r.iter().find(|y| y.name.starts_with(n));
+        ratio(by(name).and_then(g), by("rsyslog").and_then(g))
+    }))
+}
+
+/// Every round's ingest figures: ours (both hashes) against rsyslog of the same round.
+fn rounds_table(md: &mut String, r: &SizeResult) {
+    let _ = writeln!(md, "### Rounds ({} lines)\n", r.summary.lines);
+    let _ = writeln!(
+        md,
+        "| Round | ours wall / CPU | rsyslog wall / CPU (CPU per record) | records/s | per CPU-s | SM3: records/s, per CPU-s | verify | zstd -3 CPU |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
+    for (i, round) in r.rounds.iter().enumerate() {
+        let by = |n: &str| round.iter().find(|y| y.name.starts_with(n));
+        let (ours, sm3, rs, z) = (
+            by("wangan vault (SHA-256)"),
+            by("wangan vault (SM3)"),
+            by("rsyslog"),
+            by("zstd"),
+        );
+        let pair = |y: Option<&Sys>| {
+            format!(
+                "{} / {}",
+                f(y.and_then(|y| y.ingest_wall), "s"),
+                f(y.and_then(|y| y.ingest_cpu), "s")
+            )
+        };
+        let per_rec = rs.and_then(|y| Some(y.ingest_cpu? / y.records? as f64 * 1e6));
+        let x = |y: Option<&Sys>, g: fn(&Sys) -> Option<f64>| {
+            f(ratio(y.and_then(g), rs.and_then(g)), "×")
+        };
+        let vrate = ours.and_then(|y| Some(y.records? as f64 / y.verify?));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} ({}) | {} | {} | {}, {} | {} | {} |",
+            i + 1,
+            pair(ours),
+            pair(rs),
+            f(per_rec, "µs"),
+            x(ours, Sys::rate),
+            x(ours, Sys::rate_per_cpu),
+            x(sm3, Sys::rate),
+            x(sm3, Sys::rate_per_cpu),
+            vrate.map_or_else(|| "–".into(), |v| format!("{:.2} M/s", v / 1e6)),
+            f(z.and_then(|y| y.ingest_cpu), "s"),
+        );
+    }
+    let _ = writeln!(md);
+}
+
 /// Write the report; returns what makes the run fail (counts that differ).
 fn report(
     md: &mut String,
@@ -893,9 +1021,14 @@ fn report(
     );
     let _ = writeln!(
         md,
-        "## Reproduce\n\n```\ncargo xtask bench vault --lines {sizes} --seed {}{}{}\n```\n",
+        "## Reproduce\n\n```\ncargo xtask bench vault --lines {sizes} --seed {}{}{}{}\n```\n",
         o.seed,
         if o.journal { "" } else { " --skip-journal" },
+        if o.rounds > 1 {
+            format!(" --rounds {}", o.rounds)
+        } else {
+            String::new()
+        },
         if servers_pinned() {
             " --pin-servers"
         } else {
@@ -925,8 +1058,18 @@ fn report(
          page cache warm, dirty pages written back (`sync`) before each system starts. Ingest wall time ends when the data is durable (rsyslog: output size equals input size, then\n\
          `sync -f`; ours: the `ingest` command returns after its final commit). CPU = utime + stime of the server process\n\
          (`/proc`). Disk = `du -sk`. Query = median of 3 warm runs of the 01:00–02:00 hour + keyword `{KEYWORD}`;\n\
-         hit counts must agree across systems and with the generator, or the run fails. One ingest run per system.\n",
-        server_placement()
+         hit counts must agree across systems and with the generator, or the run fails. {}\n",
+        server_placement(),
+        if o.rounds > 1 {
+            format!(
+                "{} rounds: in each, every system runs once, in turn (systemd-journal-remote in the first only), so the\n\
+                 VM's drift falls on all alike. The main table gives each figure's median over the rounds; the goals take\n\
+                 the median of the rounds' own ratios (ours against rsyslog of the same round); every round is listed.",
+                o.rounds
+            )
+        } else {
+            "One ingest run per system.".to_owned()
+        }
     );
     for r in results {
         let s = &r.summary;
@@ -943,6 +1086,13 @@ fn report(
             "Keyword lines: {} in the corpus, {} in the query hour.\n",
             s.keyword_lines, s.keyword_lines_in_hour
         );
+        if r.rounds.len() > 1 {
+            let _ = writeln!(
+                md,
+                "Each figure is the system's median over the {} rounds (every round below).\n",
+                r.rounds.len()
+            );
+        }
         let _ = writeln!(
             md,
             "| System | Ingest wall | Server CPU | Records/s | Records per CPU-s | Bytes on disk | × raw | Verify | 1 h + keyword query | Hits | Peak RSS |"
@@ -981,6 +1131,8 @@ fn report(
             for n in &y.notes {
                 let _ = writeln!(md, "- {}: {n}", y.name);
             }
+        }
+        for y in r.rounds.iter().flatten() {
             if let Some(n) = y.records
                 && n != s.lines
             {
@@ -1012,12 +1164,10 @@ fn report(
         }
         let _ = writeln!(md);
         let by = |name: &str| r.systems.iter().find(|y| y.name.starts_with(name));
-        let (ours, sm3, rs, jr) = (
-            by("wangan vault (SHA-256)"),
-            by("wangan vault (SM3)"),
-            by("rsyslog"),
-            by("systemd"),
-        );
+        let (ours, rs, jr) = (by("wangan vault (SHA-256)"), by("rsyslog"), by("systemd"));
+        if r.rounds.len() > 1 {
+            rounds_table(md, r);
+        }
         let _ = writeln!(md, "### Goals ({} lines)\n", s.lines);
         let _ = writeln!(md, "| Goal | Measured | Met |");
         let _ = writeln!(md, "|---|---|---|");
@@ -1032,18 +1182,19 @@ fn report(
                 let _ = writeln!(md, "| {what} | {show} | {met} |");
             };
         // issue #21: twice rsyslog's rate and 1.2× its records per CPU-second, with either hash
-        for (alg, y) in [("SHA-256", ours), ("SM3", sm3)] {
-            let ingest = ratio(y.and_then(Sys::rate), rs.and_then(Sys::rate));
+        // (with rounds: the median of the rounds' own ratios)
+        for (alg, name) in [
+            ("SHA-256", "wangan vault (SHA-256)"),
+            ("SM3", "wangan vault (SM3)"),
+        ] {
+            let ingest = paired(&r.rounds, name, Sys::rate);
             goal(
                 &format!("ingest ≥ 2× rsyslog's records/s ({alg})"),
                 ingest,
                 f(ingest, "×"),
                 &|v| v >= 2.0,
             );
-            let cpu = ratio(
-                y.and_then(Sys::rate_per_cpu),
-                rs.and_then(Sys::rate_per_cpu),
-            );
+            let cpu = paired(&r.rounds, name, Sys::rate_per_cpu);
             goal(
                 &format!("records per CPU-second ≥ 1.2× rsyslog's ({alg})"),
                 cpu,
@@ -1170,4 +1321,58 @@ ruleset(name="r" queue.type="fixedArray" queue.size="250000" queue.dequeueBatchS
         ),
     )?;
     Ok(conf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sys(name: &'static str, wall: f64, cpu: f64) -> Sys {
+        Sys {
+            ingest_wall: Some(wall),
+            ingest_cpu: Some(cpu),
+            records: Some(1000),
+            ..Sys::new(name)
+        }
+    }
+
+    #[test]
+    fn median_takes_the_middle_or_the_mean_of_the_two_middle_values() {
+        for (v, m) in [
+            (vec![3.0], 3.0),
+            (vec![5.0, 1.0], 3.0),
+            (vec![2.0, 9.0, 1.0], 2.0),
+            (vec![4.0, 1.0, 3.0, 2.0], 2.5),
+        ] {
+            assert_eq!(median(v.clone()), m, "{v:?}");
+        }
+        assert_eq!(
+            median_of([None, Some(1.0), Some(3.0)].into_iter()),
+            Some(2.0)
+        );
+        assert_eq!(median_of([None, None].into_iter()), None);
+    }
+
+    /// Ratios are taken within a round, then their median: not the ratio of
+    /// the medians, which would pair figures from different rounds.
+    #[test]
+    fn goals_pair_ours_with_rsyslog_of_the_same_round() {
+        let ours = "wangan vault (SHA-256)";
+        let rs = "rsyslog 8 imptcp→omfile";
+        let rounds = vec![
+            vec![sys(ours, 1.0, 2.0), sys(rs, 2.0, 3.0)],
+            vec![sys(ours, 2.0, 4.0), sys(rs, 2.2, 3.0)],
+            vec![sys(ours, 1.0, 2.0), sys(rs, 3.0, 3.0)],
+        ];
+        // records/s ratios per round: 2.0, 1.1, 3.0
+        let r = paired(&rounds, ours, Sys::rate).unwrap();
+        assert!((r - 2.0).abs() < 1e-9, "{r}");
+        // per CPU: 1.5, 0.75, 1.5
+        let c = paired(&rounds, ours, Sys::rate_per_cpu).unwrap();
+        assert!((c - 1.5).abs() < 1e-9, "{c}");
+        // a system missing from every round has no ratio
+        assert_eq!(paired(&rounds, "wangan vault (SM3)", Sys::rate), None);
+        let m = median_sys(&rounds.iter().map(|r| &r[0]).collect::<Vec<_>>());
+        assert_eq!((m.ingest_wall, m.ingest_cpu), (Some(1.0), Some(2.0)));
+    }
 }

@@ -18,7 +18,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   deps                                 dependency sources, licences and duplicate versions
   fuzz [--seconds N] [--target NAME]... [--grow]
                                        every fuzz target for N s (default 10) on its kept corpus
-  bench vault [--lines N[,N]] [--seed S] [--no-build] [--skip-peers] [--skip-ours]
+  bench vault [--lines N[,N]] [--seed S] [--rounds R] [--no-build] [--skip-peers] [--skip-ours]
                                        ours against rsyslog, journal-remote and zstd; writes BENCHMARKS.md
   bench intake [--lines N] [--clients N] [--bulk-docs N] [--attack-clients N] [--no-build] [--skip-peers]
                                        `wangan serve` against rsyslog (syslog TCP), HTTP bulk latency,
