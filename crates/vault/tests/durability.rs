@@ -213,6 +213,51 @@ fn every_acknowledgement_follows_the_syncs_that_cover_it() -> vault::Result<()> 
     Ok(())
 }
 
+/// A seal that `append` makes when the segment is full signs no checkpoint
+/// of its own: each one cost the writer three syncs (the checkpoint log, the
+/// checkpoint file and its directory), about 27 times in a 10 M-line ingest,
+/// and the ingest stalled on them on a slow disk (BENCHMARKS.md, #21). The
+/// next commit signs one over the sealed records; every acknowledgement
+/// still follows the syncs that cover it.
+#[test]
+fn seals_made_by_append_leave_the_checkpoint_to_the_next_commit() -> vault::Result<()> {
+    let dir = tempfile::tempdir().map_err(io_err)?;
+    let rec = Arc::new(Recorder::default());
+    let w = WriterOptions {
+        durability: rec.clone(),
+        // small blocks: append looks at the segment's size every 8 blocks
+        block_target: Some(4 << 10),
+        ..WriterOptions::default()
+    };
+    let opts = InitOptions {
+        segment_size: 100_000,
+        ..InitOptions::default()
+    };
+    let mut v = Vault::init_with(dir.path(), &opts, w)?;
+    let checkpoints = || rec.0.lock().unwrap_or_else(|p| p.into_inner()).checkpoints;
+    let at_start = checkpoints();
+    let n = 20_000u64;
+    for i in 0..n {
+        append(&mut v, i)?;
+    }
+    assert_eq!(checkpoints(), at_start, "append signed a checkpoint");
+    let info = v
+        .commit()?
+        .ok_or_else(|| io_err("the commit signed nothing"))?;
+    assert_eq!(checkpoints(), at_start + 1);
+    assert_eq!((info.size, info.checkpoint.checkpoint.size), (n, n));
+    v.close()?;
+    let segs = segments(dir.path()).map_err(io_err)?;
+    assert!(segs.len() >= 10, "append sealed {} segments", segs.len());
+    let store = vault::Store::open(dir.path())?;
+    let report = vault::verify(&store, &vault::VerifyOptions::default())?;
+    assert!(report.is_intact(), "{:?}", report.findings);
+    assert_eq!(report.records_checked, n);
+    let s = rec.0.lock().unwrap_or_else(|p| p.into_inner());
+    assert!(s.broken.is_empty(), "{:#?}", s.broken);
+    Ok(())
+}
+
 /// An acknowledgement whose sync was left out is caught by the recorder:
 /// the check above can fail.
 #[test]

@@ -735,8 +735,9 @@ impl Vault {
     /// [`Vault::sync`] or [`Vault::commit`]. Records reach the WAL file a
     /// block (about 1 MiB of records) at a time, compressed, as the block
     /// workers finish them; every 8 MiB an fsync of what is written is
-    /// started in the background (and a full segment is sealed under a new
-    /// checkpoint), so memory stays bounded whatever the caller does.
+    /// started in the background (and a full segment is sealed; the next
+    /// [`Vault::commit`] signs the checkpoint over it), so memory stays
+    /// bounded whatever the caller does.
     pub fn append(&mut self, r: &Incoming<'_>) -> Result<u64> {
         if r.source.len() > MAX_NAME || r.peer.len() > MAX_NAME || r.transport.len() > MAX_NAME {
             return Err(Error::new(
@@ -780,7 +781,12 @@ impl Vault {
         }
         if self.group >= self.group_bytes {
             if self.seg.raw >= self.store.config.segment_size {
-                self.commit()?;
+                // sealed without a checkpoint of its own: each one costs the
+                // writer three syncs, and the writer's next commit signs one
+                // over these records anyway (`unchecked`)
+                self.poll_seal()?;
+                self.seal_start()?;
+                self.ack_durable();
             } else {
                 // the blocks back from the workers are written now and fsynced in the
                 // background; the rest is durable at the next sync or commit
