@@ -167,14 +167,20 @@ fn append(v: &mut Vault, i: u64) -> vault::Result<u64> {
     })
 }
 
-#[test]
-fn every_acknowledgement_follows_the_syncs_that_cover_it() -> vault::Result<()> {
+/// A fresh directory, and `w` with its syncs going through a new recorder.
+fn recorded(w: WriterOptions) -> vault::Result<(tempfile::TempDir, Arc<Recorder>, WriterOptions)> {
     let dir = tempfile::tempdir().map_err(io_err)?;
     let rec = Arc::new(Recorder::default());
     let w = WriterOptions {
         durability: rec.clone(),
-        ..WriterOptions::default()
+        ..w
     };
+    Ok((dir, rec, w))
+}
+
+#[test]
+fn every_acknowledgement_follows_the_syncs_that_cover_it() -> vault::Result<()> {
+    let (dir, rec, w) = recorded(WriterOptions::default())?;
     let opts = InitOptions {
         segment_size: 200_000,
         ..InitOptions::default()
@@ -221,14 +227,11 @@ fn every_acknowledgement_follows_the_syncs_that_cover_it() -> vault::Result<()> 
 /// still follows the syncs that cover it.
 #[test]
 fn seals_made_by_append_leave_the_checkpoint_to_the_next_commit() -> vault::Result<()> {
-    let dir = tempfile::tempdir().map_err(io_err)?;
-    let rec = Arc::new(Recorder::default());
-    let w = WriterOptions {
-        durability: rec.clone(),
+    let (dir, rec, w) = recorded(WriterOptions {
         // small blocks: append looks at the segment's size every 8 blocks
         block_target: Some(4 << 10),
         ..WriterOptions::default()
-    };
+    })?;
     let opts = InitOptions {
         segment_size: 100_000,
         ..InitOptions::default()
