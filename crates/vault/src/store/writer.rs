@@ -783,8 +783,8 @@ impl Vault {
             if self.seg.raw >= self.store.config.segment_size {
                 // sealed without a checkpoint of its own: each one costs the
                 // writer three syncs, and the writer's next commit signs one
-                // over these records anyway (`unchecked`)
-                self.poll_seal()?;
+                // over these records anyway (`unchecked`); `seal_start` first
+                // finishes the seal before this one
                 self.seal_start()?;
                 self.ack_durable();
             } else {
