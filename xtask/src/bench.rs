@@ -75,14 +75,22 @@ fn parse_opts(args: &[String]) -> Result<Opts> {
                     .map(corpus::parse_count)
                     .collect::<Result<_>>()?;
             }
-            "--seed" => o.seed = it.next().context("--seed needs a value")?.parse()?,
+            "--seed" => {
+                let v = it.next().context("--seed needs a value")?;
+                o.seed = v
+                    .parse()
+                    .with_context(|| format!("--seed {v:?} is not a whole number"))?;
+            }
             "--no-build" => o.build = false,
             "--skip-peers" => o.peers = false,
             "--skip-journal" => o.journal = false,
             "--skip-ours" => o.ours = false,
             "--pin-servers" => set_pin_servers(true),
             "--rounds" => {
-                o.rounds = it.next().context("--rounds needs a value")?.parse()?;
+                let v = it.next().context("--rounds needs a value")?;
+                o.rounds = v
+                    .parse()
+                    .with_context(|| format!("--rounds {v:?} is not a whole number"))?;
                 if o.rounds == 0 {
                     bail!("--rounds must be at least 1");
                 }
@@ -1334,6 +1342,27 @@ mod tests {
             records: Some(1000),
             ..Sys::new(name)
         }
+    }
+
+    #[test]
+    fn bad_rounds_and_seeds_are_refused_naming_the_option() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        for (a, want) in [
+            (
+                &["--rounds", "x"][..],
+                "--rounds \"x\" is not a whole number",
+            ),
+            (&["--rounds", "0"][..], "--rounds must be at least 1"),
+            (&["--rounds"][..], "--rounds needs a value"),
+            (&["--seed", "-1"][..], "--seed \"-1\" is not a whole number"),
+        ] {
+            let e = parse_opts(&args(a)).err().map(|e| e.to_string());
+            assert_eq!(e.as_deref(), Some(want), "{a:?}");
+        }
+        assert_eq!(
+            parse_opts(&args(&["--rounds", "3"])).map(|o| o.rounds).ok(),
+            Some(3)
+        );
     }
 
     #[test]
