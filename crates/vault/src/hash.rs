@@ -81,6 +81,64 @@ impl HashAlg {
         }
     }
 
+    /// RFC 9162 leaf hashes of `data[i]` into `out[i]` (`out` at least as
+    /// long), several at once where that is faster: SM3 eight at a time in
+    /// SIMD lanes (about twice as fast as one by one); SHA-256 one by one
+    /// (SHA-NI does one message at its full speed).
+    pub fn leaves(self, data: &[&[u8]], out: &mut [Hash]) {
+        match self {
+            HashAlg::Sha256 => {
+                for (o, d) in out.iter_mut().zip(data) {
+                    *o = self.leaf(d);
+                }
+            }
+            HashAlg::Sm3 => {
+                for (d, o) in data
+                    .chunks(crate::sm3x::LANES)
+                    .zip(out.chunks_mut(crate::sm3x::LANES))
+                {
+                    let mut h = [[0u8; 32]; crate::sm3x::LANES];
+                    crate::sm3x::hash_prefixed(0, d, &mut h);
+                    for (o, h) in o.iter_mut().zip(&h[..d.len()]) {
+                        *o = Hash(*h);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Root of the perfect subtree whose leaf hashes are `leaves` (a power of
+    /// two of them): RFC 9162 nodes level by level, SM3 eight at a time in
+    /// SIMD lanes (SHA-256 one by one).
+    pub fn perfect_root(self, leaves: &[Hash]) -> Hash {
+        assert!(
+            leaves.len().is_power_of_two(),
+            "a perfect subtree has a power of two of leaves"
+        );
+        let lanes = crate::sm3x::LANES;
+        let mut level: Vec<[u8; 32]> = leaves.iter().map(|h| h.0).collect();
+        while level.len() > 1 {
+            let n = level.len() / 2;
+            let mut next = vec![[0u8; 32]; n];
+            match self {
+                HashAlg::Sha256 => {
+                    for (o, p) in next.iter_mut().zip(level.chunks_exact(2)) {
+                        *o = sha256_node(&Hash(p[0]), &Hash(p[1])).0;
+                    }
+                }
+                HashAlg::Sm3 => {
+                    // `left ‖ right` of each node: two neighbours of the level below
+                    let pairs: Vec<&[u8]> = level.as_flattened().chunks_exact(64).collect();
+                    for (p, o) in pairs.chunks(lanes).zip(next.chunks_mut(lanes)) {
+                        crate::sm3x::hash_prefixed(1, p, o);
+                    }
+                }
+            }
+            level = next;
+        }
+        Hash(level[0])
+    }
+
     /// RFC 9162 interior node hash `H(0x01 ‖ left ‖ right)`.
     pub fn node(self, left: &Hash, right: &Hash) -> Hash {
         match self {
@@ -213,6 +271,27 @@ impl std::fmt::Debug for Hash {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batched_leaves_and_perfect_roots_equal_one_by_one() {
+        let data: Vec<Vec<u8>> = (0..300u32)
+            .map(|i| (0..i).map(|j| (i ^ j) as u8).collect())
+            .collect();
+        let refs: Vec<&[u8]> = data.iter().map(Vec::as_slice).collect();
+        for alg in [HashAlg::Sha256, HashAlg::Sm3] {
+            let mut out = vec![Hash::default(); refs.len()];
+            alg.leaves(&refs, &mut out);
+            let one: Vec<Hash> = refs.iter().map(|d| alg.leaf(d)).collect();
+            assert_eq!(out, one, "{alg:?}");
+            for n in [1usize, 2, 4, 8, 16, 32, 64, 128, 256] {
+                let mut c = crate::merkle::CompactRange::new();
+                for l in &one[..n] {
+                    c.push(alg, *l);
+                }
+                assert_eq!(alg.perfect_root(&one[..n]), c.root(alg), "{alg:?} {n}");
+            }
+        }
+    }
 
     fn reference(parts: &[&[u8]]) -> Hash {
         let mut h = sha2::Sha256::new();

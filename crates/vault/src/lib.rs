@@ -62,6 +62,7 @@ pub mod prune;
 pub mod query;
 mod record;
 pub mod segment;
+mod sm3x;
 pub mod spans;
 mod store;
 /// Helpers that forge what only the key holder could (tests only): behind

@@ -589,3 +589,59 @@ fn the_newest_page_reads_only_a_page_of_the_unsealed_tail() -> Result<(), vault:
     assert_eq!(hits, vec![5000]);
     Ok(())
 }
+
+/// The writer hashes leaves several at a time (SM3 in SIMD lanes): every
+/// checkpoint it signs, at sizes that cut batches, tiles and blocks anywhere,
+/// has the root of the records' leaves hashed one by one, and verification
+/// (which hashes them one by one) finds the vault intact. Records of many
+/// lengths put messages of different block counts into one batch.
+#[test]
+fn leaves_hashed_in_batches_give_the_tree_of_leaves_hashed_one_by_one() -> Result<(), vault::Error>
+{
+    for hash in [vault::HashAlg::Sm3, vault::HashAlg::Sha256] {
+        let dir = tempfile::tempdir()
+            .map_err(|e| vault::Error::new(vault::ErrorKind::Io, e.to_string()))?;
+        let opts = InitOptions {
+            hash,
+            ..InitOptions::default()
+        };
+        let w = vault::WriterOptions {
+            block_target: Some(4096),
+            ..vault::WriterOptions::default()
+        };
+        let mut v = Vault::init_with(dir.path(), &opts, w.clone())?;
+        let mut reference = vault::merkle::CompactRange::new();
+        let mut scratch = Vec::new();
+        let commits = [1u64, 3, 8, 9, 255, 256, 257, 700, 1031, 2000];
+        let mut i = 0u64;
+        for &upto in &commits {
+            while i < upto {
+                let raw = format!("{} {}", line(i), "y".repeat((i * 37 % 300) as usize));
+                let seq = append_at(&mut v, i, raw.as_bytes())?;
+                assert_eq!(seq, i);
+                i += 1;
+            }
+            let info = v.commit()?.ok_or_else(|| {
+                vault::Error::new(vault::ErrorKind::Io, "nothing committed".to_string())
+            })?;
+            assert_eq!(info.size, upto);
+            drop(v);
+            let store = Store::open(dir.path())?;
+            for rec in store.records(reference.size()..upto) {
+                reference.push(hash, rec?.record.leaf_hash(hash, &mut scratch));
+            }
+            assert_eq!(
+                info.checkpoint.checkpoint.root,
+                reference.root(hash),
+                "{hash:?} at {upto}"
+            );
+            v = Vault::open_with(dir.path(), w.clone())?;
+        }
+        v.seal()?;
+        v.close()?;
+        let store = Store::open(dir.path())?;
+        let r = vault::verify(&store, &VerifyOptions::default())?;
+        assert!(r.is_intact(), "{hash:?}: {:#?}", r.findings);
+    }
+    Ok(())
+}

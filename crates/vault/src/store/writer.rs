@@ -12,6 +12,9 @@ use crate::durable::{Ack, Durability, Target};
 use crate::error::IoCtx;
 use crate::keys::{PublicKeys, Signer};
 use crate::merkle::CompactRange;
+
+/// Records whose leaves the writer hashes at once (see `Vault::unhashed`).
+const LEAF_BATCH: usize = crate::sm3x::LANES;
 use crate::note::{Checkpoint, SignedCheckpoint};
 use crate::record::{Incoming, MAX_NAME};
 use crate::segment::{self, BlockEntry, SegmentFooter, SegmentHeader, TILE};
@@ -183,8 +186,18 @@ pub struct Vault {
     /// as many blocks' worth with a smaller block target).
     group_bytes: usize,
     next_seq: u64,
+    /// Payload ranges, in the block being filled ([`crate::pipe::BlockPipe::buf_mut`]), of
+    /// the last records appended whose leaves are not hashed yet: they are hashed
+    /// [`LEAF_BATCH`] at a time ([`crate::HashAlg::leaves`]: SM3 in SIMD lanes), and before
+    /// anything reads the tree ([`Vault::root`]) or the block goes to a worker.
+    unhashed: Vec<std::ops::Range<usize>>,
     main: CompactRange,
     tile: CompactRange,
+    /// Leaves of the tile being filled that are not in `tile` yet: a tile
+    /// filled without a root asked for in between gets its root from them at
+    /// once ([`crate::HashAlg::perfect_root`]: SM3 in SIMD lanes); `root` adds
+    /// them to `tile` first.
+    tile_leaves: Vec<Hash>,
     committed: (u64, Hash),
     seg: SegBuilder,
     /// Builds and compresses the open segment's blocks on worker threads.
@@ -649,8 +662,10 @@ impl Vault {
             older_wals,
             unchecked: false,
             next_seq: sealed_end,
+            unhashed: Vec::with_capacity(LEAF_BATCH),
             main,
             tile,
+            tile_leaves: Vec::with_capacity(TILE as usize),
             seg: SegBuilder::new(sealed_end),
             pipe,
             prev_footer,
@@ -727,8 +742,34 @@ impl Vault {
         self.committed
     }
 
-    fn root(&self) -> Hash {
+    /// Root of the tree of every record appended.
+    fn root(&mut self) -> Hash {
+        self.hash_leaves();
+        for leaf in self.tile_leaves.drain(..) {
+            self.tile.push(self.store.alg, leaf);
+        }
         combined(self.store.alg, &self.main, &self.tile).root(self.store.alg)
+    }
+
+    /// Hash the leaves of the records in `unhashed` and add them to the tree.
+    fn hash_leaves(&mut self) {
+        let n = self.unhashed.len();
+        if n == 0 {
+            return;
+        }
+        let mut leaves = [Hash::default(); LEAF_BATCH];
+        {
+            let buf = self.pipe.buf_mut();
+            let mut data: [&[u8]; LEAF_BATCH] = [&[]; LEAF_BATCH];
+            for (d, r) in data.iter_mut().zip(&self.unhashed) {
+                *d = &buf[r.clone()];
+            }
+            self.store.alg.leaves(&data[..n], &mut leaves[..n]);
+        }
+        self.unhashed.clear();
+        for leaf in &leaves[..n] {
+            self.push_leaf(*leaf);
+        }
     }
 
     /// Append one record; returns its seq. It is durable after
@@ -756,7 +797,6 @@ impl Vault {
             ));
         }
         let seq = self.next_seq;
-        let alg = self.store.alg;
         // the frame is built in the block being filled and written to the WAL from there
         let buf = self.pipe.buf_mut();
         let range = wal::frame_open(buf, |out| {
@@ -770,11 +810,15 @@ impl Vault {
                 r.raw,
             )
         });
-        let leaf = alg.leaf(&buf[range.clone()]);
         self.group += range.len() + 8;
         let full = self.pipe.added(r.raw.len(), range.len());
-        self.add(r.raw.len(), leaf);
+        self.count(r.raw.len());
+        self.unhashed.push(range);
+        if self.unhashed.len() == LEAF_BATCH {
+            self.hash_leaves();
+        }
         if full {
+            // `root` hashes the leaves still unhashed before their frames go to a worker
             let mark = (self.next_seq, self.root());
             let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
             self.pipe.dispatch(mark, &mut out)?;
@@ -798,18 +842,38 @@ impl Vault {
 
     /// Add the record with seq `self.next_seq` to the tree and the open segment's totals.
     fn add(&mut self, raw_len: usize, leaf: Hash) {
+        self.hash_leaves();
+        self.push_leaf(leaf);
+        self.count(raw_len);
+    }
+
+    /// Add the next leaf to the tree (the records before it are in it).
+    fn push_leaf(&mut self, leaf: Hash) {
         let alg = self.store.alg;
-        let seq = self.next_seq;
-        self.tile.push(alg, leaf);
-        if self.tile.size() == TILE {
-            let h = self.tile.root(alg);
+        self.tile_leaves.push(leaf);
+        if self.tile.size() + self.tile_leaves.len() as u64 == TILE {
+            let h = if self.tile.size() == 0 {
+                alg.perfect_root(&self.tile_leaves)
+            } else {
+                for leaf in &self.tile_leaves {
+                    self.tile.push(alg, *leaf);
+                }
+                self.tile.root(alg)
+            };
+            self.tile_leaves.clear();
             self.main.push_subtree(alg, 8, h);
             if self.seg.first_tile.is_none() {
-                self.seg.first_tile = Some(seq / TILE);
+                // the tile's first record is the tree's size before it, less one tile
+                self.seg.first_tile = Some(self.main.size() / TILE - 1);
             }
             self.seg.tiles.push(h);
             self.tile = CompactRange::new();
         }
+    }
+
+    /// Count the record with seq `self.next_seq` in the open segment's totals
+    /// (its leaf is added to the tree by [`Vault::push_leaf`]).
+    fn count(&mut self, raw_len: usize) {
         self.seg.raw += raw_len as u64;
         self.seg.count += 1;
         if self.seg.opened.is_none() {

@@ -1,0 +1,244 @@
+//! SM3 (GB/T 32905-2016) of up to eight messages at once: the same
+//! compression function in eight SIMD lanes (`wide`: SSE2 or NEON, no
+//! `unsafe`). Software SM3 has no instruction of its own to lean on, as
+//! SHA-256 has SHA-NI; one message at a time it cost the vault's writer
+//! most of its time, and a Merkle tree's leaves (and the nodes of one
+//! level) are independent messages.
+//!
+//! Each message is `prefix ‖ data`: an RFC 9162 leaf (`0x00 ‖ record`) or
+//! node (`0x01 ‖ left ‖ right`). Lanes whose message has fewer blocks than
+//! the longest of the batch keep their state while the others go on.
+
+use wide::u32x8;
+
+/// Messages hashed at once.
+pub(crate) const LANES: usize = 8;
+
+const IV: [u32; 8] = [
+    0x7380_166f,
+    0x4914_b2b9,
+    0x1724_42d7,
+    0xda8a_0600,
+    0xa96f_30bc,
+    0x1631_38aa,
+    0xe38d_ee4d,
+    0xb0fb_0e4e,
+];
+
+/// `T_j` rotated left by `j mod 32`, per round.
+const TJ: [u32; 64] = {
+    let mut t = [0u32; 64];
+    let mut j = 0;
+    while j < 64 {
+        let base: u32 = if j < 16 { 0x79cc_4519 } else { 0x7a87_9d8a };
+        t[j] = base.rotate_left((j % 32) as u32);
+        j += 1;
+    }
+    t
+};
+
+#[inline(always)]
+fn rotl<const N: u32>(x: u32x8) -> u32x8 {
+    (x << N) | (x >> (32 - N))
+}
+
+#[inline(always)]
+fn p0(x: u32x8) -> u32x8 {
+    x ^ rotl::<9>(x) ^ rotl::<17>(x)
+}
+
+#[inline(always)]
+fn p1(x: u32x8) -> u32x8 {
+    x ^ rotl::<15>(x) ^ rotl::<23>(x)
+}
+
+/// One round; `FIRST` for rounds 0..16 (XOR boolean functions).
+#[inline(always)]
+fn round<const FIRST: bool>(s: &mut [u32x8; 8], tj: u32, w: u32x8, wp: u32x8) {
+    let [a, b, c, d, e, f, g, h] = *s;
+    let a12 = rotl::<12>(a);
+    let ss1 = rotl::<7>(a12 + e + u32x8::splat(tj));
+    let ss2 = ss1 ^ a12;
+    let (ff, gg) = if FIRST {
+        (a ^ b ^ c, e ^ f ^ g)
+    } else {
+        // majority, and choose: (e & f) | (!e & g)
+        ((a & b) | (c & (a | b)), g ^ (e & (f ^ g)))
+    };
+    let tt1 = ff + d + ss2 + wp;
+    let tt2 = gg + h + ss1 + w;
+    *s = [tt1, a, rotl::<9>(b), c, p0(tt2), e, rotl::<19>(f), g];
+}
+
+/// Compress one block of each lane into `v`.
+#[inline(always)]
+fn compress(v: &mut [u32x8; 8], block: &[u32x8; 16]) {
+    let mut w = [u32x8::ZERO; 68];
+    w[..16].copy_from_slice(block);
+    for j in 16..68 {
+        w[j] = p1(w[j - 16] ^ w[j - 9] ^ rotl::<15>(w[j - 3])) ^ rotl::<7>(w[j - 13]) ^ w[j - 6];
+    }
+    let mut s = *v;
+    for j in 0..16 {
+        round::<true>(&mut s, TJ[j], w[j], w[j] ^ w[j + 4]);
+    }
+    for j in 16..64 {
+        round::<false>(&mut s, TJ[j], w[j], w[j] ^ w[j + 4]);
+    }
+    for (x, y) in v.iter_mut().zip(s) {
+        *x ^= y;
+    }
+}
+
+/// Blocks of the padded message `prefix ‖ data`.
+fn blocks_of(data: &[u8]) -> usize {
+    // the prefix byte, 0x80 and the 64-bit length
+    (1 + data.len() + 9).div_ceil(64)
+}
+
+/// Block `b` of the padded message `prefix ‖ data` into `out`.
+fn fill_block(prefix: u8, data: &[u8], b: usize, out: &mut [u8; 64]) {
+    let total = 1 + data.len();
+    let start = 64 * b;
+    let mut o = 0;
+    if b == 0 {
+        out[0] = prefix;
+        o = 1;
+    }
+    // index in `data` of the byte at `out[o]`
+    let from = start + o - 1;
+    if from < data.len() {
+        let n = (64 - o).min(data.len() - from);
+        out[o..o + n].copy_from_slice(&data[from..from + n]);
+        o += n;
+    }
+    if o < 64 {
+        out[o..].fill(0);
+        if (start..start + 64).contains(&total) {
+            out[total - start] = 0x80;
+        }
+        if b + 1 == blocks_of(data) {
+            out[56..].copy_from_slice(&((total as u64) * 8).to_be_bytes());
+        }
+    }
+}
+
+/// SM3 of `prefix ‖ msgs[i]` into `out[i]`, for up to [`LANES`] messages.
+pub(crate) fn hash_prefixed(prefix: u8, msgs: &[&[u8]], out: &mut [[u8; 32]]) {
+    assert!(msgs.len() <= LANES && out.len() >= msgs.len());
+    let mut nb = [0usize; LANES];
+    for (n, m) in nb.iter_mut().zip(msgs) {
+        *n = blocks_of(m);
+    }
+    let most = nb.iter().copied().max().unwrap_or(0);
+    let mut v = IV.map(u32x8::splat);
+    let mut stage = [0u8; 64];
+    for b in 0..most {
+        let mut live = [0u32; LANES];
+        // transposed in memory first: eight scalar stores then one vector
+        // load of the same bytes would stall (no store forwarding)
+        let mut t = [[0u32; LANES]; 16];
+        for (i, m) in msgs.iter().enumerate() {
+            if b >= nb[i] {
+                continue;
+            }
+            live[i] = u32::MAX;
+            let be = |c: &[u8]| u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+            if b > 0 && 64 * b + 63 <= m.len() {
+                // a block inside the data: bytes 64b - 1 .. of `m`
+                let c = &m[64 * b - 1..64 * b + 63];
+                for (k, row) in t.iter_mut().enumerate() {
+                    row[i] = be(&c[4 * k..]);
+                }
+            } else {
+                fill_block(prefix, m, b, &mut stage);
+                for (k, row) in t.iter_mut().enumerate() {
+                    row[i] = be(&stage[4 * k..]);
+                }
+            }
+        }
+        let block = t.map(u32x8::new);
+        let before = v;
+        compress(&mut v, &block);
+        if live != [u32::MAX; LANES] {
+            let live = u32x8::new(live);
+            for (x, old) in v.iter_mut().zip(before) {
+                *x = live.blend(*x, old);
+            }
+        }
+    }
+    let words = v.map(|x| x.to_array());
+    for (i, o) in out.iter_mut().enumerate().take(msgs.len()) {
+        for (k, w) in words.iter().enumerate() {
+            o[4 * k..4 * k + 4].copy_from_slice(&w[i].to_be_bytes());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sm3::Digest as _;
+
+    fn reference(prefix: u8, data: &[u8]) -> [u8; 32] {
+        let mut h = sm3::Sm3::new();
+        h.update([prefix]);
+        h.update(data);
+        h.finalize().into()
+    }
+
+    #[test]
+    fn standard_vectors() {
+        // GB/T 32905-2016, appendix A: "abc" and "abcd" x 16
+        let mut out = [[0u8; 32]; 2];
+        let abcd = b"abcd".repeat(16);
+        hash_prefixed(b'a', &[b"bc", &abcd[1..]], &mut out);
+        let hex = |h: &[u8; 32]| h.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert_eq!(
+            hex(&out[0]),
+            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+        );
+        assert_eq!(
+            hex(&out[1]),
+            "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
+        );
+    }
+
+    #[test]
+    fn every_length_and_batch_size_equals_the_sm3_crate() {
+        let data: Vec<u8> = (0..410u32).map(|i| (i * 131 + 7) as u8).collect();
+        // lengths around every block boundary, in batches of every size
+        let lens: Vec<usize> = (0..300).chain([318, 319, 320, 383, 384, 399]).collect();
+        for batch in 1..=LANES {
+            for chunk in lens.chunks(batch) {
+                let msgs: Vec<&[u8]> = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &n)| &data[i..i + n])
+                    .collect();
+                for prefix in [0u8, 1] {
+                    let mut out = [[0u8; 32]; LANES];
+                    hash_prefixed(prefix, &msgs, &mut out);
+                    for (m, o) in msgs.iter().zip(&out) {
+                        assert_eq!(*o, reference(prefix, m), "len {} batch {batch}", m.len());
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_messages_equal_the_sm3_crate(
+            msgs in proptest::collection::vec(proptest::collection::vec(proptest::num::u8::ANY, 0..600), 0..=LANES),
+            prefix in proptest::num::u8::ANY,
+        ) {
+            let refs: Vec<&[u8]> = msgs.iter().map(Vec::as_slice).collect();
+            let mut out = [[0u8; 32]; LANES];
+            hash_prefixed(prefix, &refs, &mut out);
+            for (m, o) in refs.iter().zip(&out) {
+                proptest::prop_assert_eq!(*o, reference(prefix, m));
+            }
+        }
+    }
+}
