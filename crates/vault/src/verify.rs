@@ -1138,8 +1138,13 @@ struct BlockLeaves {
 }
 
 /// Root of the perfect tree over the leaves of `recs` (a power of two of
-/// them, at most twice `level`'s length): level by level, in place.
+/// them, at most twice `level`'s length): level by level, in place (SM3:
+/// eight nodes at a time, [`HashAlg::perfect_root`]).
 fn tile_root(alg: HashAlg, recs: &[LeafRec], level: &mut [Hash]) -> Hash {
+    if alg == HashAlg::Sm3 {
+        let leaves: Vec<Hash> = recs.iter().map(|r| r.leaf).collect();
+        return alg.perfect_root(&leaves);
+    }
     let mut n = recs.len() / 2;
     for (l, p) in level.iter_mut().zip(recs.chunks_exact(2)) {
         *l = alg.node(&p[0].leaf, &p[1].leaf);
@@ -1172,6 +1177,10 @@ fn block_leaves(
     // the tile being gathered: index in `out.recs` of its first record
     let mut run: Option<usize> = None;
     let mut level = [Hash::default(); TILE as usize / 2];
+    // SM3 hashes leaves eight at a time (`HashAlg::leaves`): the canonical
+    // records of the last `out.recs` whose leaves are not hashed yet
+    let batched = alg == HashAlg::Sm3;
+    let mut unhashed = Unhashed::default();
     let mut it = data.records();
     let mut last: Option<(&str, u32)> = None;
     for r in it.by_ref() {
@@ -1196,14 +1205,19 @@ fn block_leaves(
                 i
             }
         };
-        let leaf = crate::record::leaf_hash_of(
-            alg,
-            scratch,
-            r.seq,
-            r.received_ns,
-            [r.source, r.peer, r.transport],
-            r.raw,
-        );
+        let leaf = if batched {
+            unhashed.add(&r);
+            Hash::default()
+        } else {
+            crate::record::leaf_hash_of(
+                alg,
+                scratch,
+                r.seq,
+                r.received_ns,
+                [r.source, r.peer, r.transport],
+                r.raw,
+            )
+        };
         let i = out.recs.len();
         out.recs.push(LeafRec {
             seq: r.seq,
@@ -1211,6 +1225,9 @@ fn block_leaves(
             source,
             leaf,
         });
+        if unhashed.ranges.len() == crate::sm3x::LANES {
+            unhashed.hash(alg, &mut out.recs);
+        }
         // a tile goes on only while the seqs follow each other
         if let Some(start) = run
             && out.recs[start].seq.checked_add((i - start) as u64) != Some(r.seq)
@@ -1223,13 +1240,59 @@ fn block_leaves(
         if let Some(start) = run
             && i + 1 - start == TILE as usize
         {
+            unhashed.hash(alg, &mut out.recs);
             let root = tile_root(alg, &out.recs[start..=i], &mut level);
             out.tiles.push((start, root));
             run = None;
         }
     }
+    unhashed.hash(alg, &mut out.recs);
     out.trailing = it.trailing();
     Ok(out)
+}
+
+/// Canonical records of a block whose leaves are not hashed yet (at most
+/// eight: the last of [`BlockLeaves::recs`]).
+#[derive(Default)]
+struct Unhashed {
+    canonical: Vec<u8>,
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl Unhashed {
+    fn add(&mut self, r: &crate::block::RecordView<'_>) {
+        let start = self.canonical.len();
+        crate::record::canonical_into(
+            &mut self.canonical,
+            r.seq,
+            r.received_ns,
+            r.source,
+            r.peer,
+            r.transport,
+            r.raw,
+        );
+        self.ranges.push(start..self.canonical.len());
+    }
+
+    /// Hash them into the leaves of the last records of `recs`.
+    fn hash(&mut self, alg: HashAlg, recs: &mut [LeafRec]) {
+        let n = self.ranges.len();
+        if n == 0 {
+            return;
+        }
+        let mut data: [&[u8]; crate::sm3x::LANES] = [&[]; crate::sm3x::LANES];
+        for (d, r) in data.iter_mut().zip(&self.ranges) {
+            *d = &self.canonical[r.clone()];
+        }
+        let mut leaves = [Hash::default(); crate::sm3x::LANES];
+        alg.leaves(&data[..n], &mut leaves[..n]);
+        let from = recs.len() - n;
+        for (rec, leaf) in recs[from..].iter_mut().zip(leaves) {
+            rec.leaf = leaf;
+        }
+        self.canonical.clear();
+        self.ranges.clear();
+    }
 }
 
 /// One more record checked; progress is reported every 65 536 records.

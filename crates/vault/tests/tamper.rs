@@ -29,10 +29,16 @@ fn line(i: u64) -> String {
 
 /// 3000 records, several segments, checkpoints every 500, some unsealed.
 fn build(dir: &Path) -> R<()> {
+    build_with(dir, vault::HashAlg::Sha256)
+}
+
+/// [`build`] with tree hash `hash`.
+fn build_with(dir: &Path, hash: vault::HashAlg) -> R<()> {
     let mut v = Vault::init(
         dir,
         &InitOptions {
             segment_size: 120_000,
+            hash,
             ..InitOptions::default()
         },
     )?;
@@ -334,57 +340,63 @@ fn every_attack_is_detected_and_located() -> R<()> {
 /// them no longer match.
 #[test]
 fn a_record_changed_inside_a_tile_is_located_on_either_path() -> R<()> {
-    for (seq, tile) in [(1100u64, (1024u64, 1279u64)), (300, (256, 511))] {
-        let tmp = tempfile::tempdir()?;
-        let d = tmp.path().join("v");
-        build(&d)?;
-        let store = Store::open(&d)?;
-        let seg = store
-            .segments()
-            .iter()
-            .find(|s| s.file.footer.first_seq <= seq && seq < s.file.footer.end())
-            .ok_or("no segment holds the seq")?;
-        let name = seg.name.clone();
-        // the tile lies inside one block (else the workers cannot hash it whole)
-        assert!(
-            seg.file
-                .footer
-                .blocks
+    let cases = [(1100u64, (1024u64, 1279u64)), (300, (256, 511))];
+    // SM3's workers hash leaves and whole tiles eight at a time
+    for hash in [vault::HashAlg::Sha256, vault::HashAlg::Sm3] {
+        for (seq, tile) in cases {
+            let tmp = tempfile::tempdir()?;
+            let d = tmp.path().join("v");
+            build_with(&d, hash)?;
+            let (ok, _) = kinds(&d, vec![])?;
+            assert!(ok, "{hash:?}: not intact before the change");
+            let store = Store::open(&d)?;
+            let seg = store
+                .segments()
                 .iter()
-                .any(|b| b.first_seq <= tile.0 && tile.1 < b.first_seq + u64::from(b.count)),
-            "{name}: {:?}",
-            seg.file.footer.blocks
-        );
-        drop(store);
-        vault::testing::rewrite_segment(&d, &name, |r| {
-            if let Some(x) = r.iter_mut().find(|x| x.seq == seq) {
-                x.raw[5] ^= 1;
-            }
-        })?;
-        let store = Store::open(&d)?;
-        let r = vault::verify(&store, &VerifyOptions::default())?;
-        assert!(!r.is_intact());
-        let m: Vec<_> = r
-            .findings
-            .iter()
-            .filter(|f| f.kind == "records_modified" && f.seq == Some(tile))
-            .collect();
-        assert_eq!(m.len(), 1, "seq {seq}: {:?}", r.findings);
-        assert_eq!(m[0].segment.as_deref(), Some(name.as_str()));
-        assert!(!m[0].sources.is_empty(), "{:?}", m[0]);
-        assert!(m[0].time.is_some(), "{:?}", m[0]);
-        // no other tile is blamed
-        assert!(
-            !r.findings.iter().any(|f| f.kind == "records_modified"
-                && f.seq.is_some_and(|s| s != tile && s.1 - s.0 + 1 == TILE)),
-            "{:?}",
-            r.findings
-        );
-        assert!(
-            r.findings.iter().any(|f| f.kind == "root_mismatch"),
-            "{:?}",
-            r.findings
-        );
+                .find(|s| s.file.footer.first_seq <= seq && seq < s.file.footer.end())
+                .ok_or("no segment holds the seq")?;
+            let name = seg.name.clone();
+            // the tile lies inside one block (else the workers cannot hash it whole)
+            assert!(
+                seg.file
+                    .footer
+                    .blocks
+                    .iter()
+                    .any(|b| b.first_seq <= tile.0 && tile.1 < b.first_seq + u64::from(b.count)),
+                "{name}: {:?}",
+                seg.file.footer.blocks
+            );
+            drop(store);
+            vault::testing::rewrite_segment(&d, &name, |r| {
+                if let Some(x) = r.iter_mut().find(|x| x.seq == seq) {
+                    x.raw[5] ^= 1;
+                }
+            })?;
+            let store = Store::open(&d)?;
+            let r = vault::verify(&store, &VerifyOptions::default())?;
+            assert!(!r.is_intact());
+            let m: Vec<_> = r
+                .findings
+                .iter()
+                .filter(|f| f.kind == "records_modified" && f.seq == Some(tile))
+                .collect();
+            assert_eq!(m.len(), 1, "seq {seq}: {:?}", r.findings);
+            assert_eq!(m[0].segment.as_deref(), Some(name.as_str()));
+            assert!(!m[0].sources.is_empty(), "{:?}", m[0]);
+            assert!(m[0].time.is_some(), "{:?}", m[0]);
+            // no other tile is blamed
+            assert!(
+                !r.findings.iter().any(|f| f.kind == "records_modified"
+                    && f.seq.is_some_and(|s| s != tile && s.1 - s.0 + 1 == TILE)),
+                "{:?}",
+                r.findings
+            );
+            assert!(
+                r.findings.iter().any(|f| f.kind == "root_mismatch"),
+                "{:?}",
+                r.findings
+            );
+        }
     }
     Ok(())
 }
