@@ -62,8 +62,8 @@ fn round<const FIRST: bool>(s: &mut [u32x8; 8], tj: u32, w: u32x8, wp: u32x8) {
     let (ff, gg) = if FIRST {
         (a ^ b ^ c, e ^ f ^ g)
     } else {
-        // majority, and choose: (e & f) | (!e & g)
-        ((a & b) | (c & (a | b)), g ^ (e & (f ^ g)))
+        // majority, and choose: (e & f) | (!e & g), three operations each
+        (b ^ ((a ^ b) & (b ^ c)), g ^ (e & (f ^ g)))
     };
     let tt1 = ff + d + ss2 + wp;
     let tt2 = gg + h + ss1 + w;
