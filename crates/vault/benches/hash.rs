@@ -1,6 +1,8 @@
 //! Leaf hashes of typical records (229-byte canonical records, four blocks
-//! with the leaf prefix), one by one and [`HashAlg::leaves`] (SM3 eight at a
-//! time in SIMD lanes).
+//! with the leaf prefix): one by one, [`HashAlg::leaves`] (eight at a time
+//! in SIMD lanes where [`HashAlg::batches`] says so) and always in lanes.
+//! With `RUSTFLAGS='--cfg sha2_backend="soft"'` SHA-256 one by one runs as
+//! on a CPU without SHA-NI.
 //!
 //! `cargo bench -p vault --bench hash`
 
@@ -27,6 +29,9 @@ fn bench(c: &mut Criterion) {
         });
         g.bench_function(format!("{}/batched", alg.name()), |b| {
             b.iter(|| alg.leaves(black_box(&data), &mut out))
+        });
+        g.bench_function(format!("{}/lanes", alg.name()), |b| {
+            b.iter(|| alg.leaves_in_lanes(black_box(&data), &mut out))
         });
     }
     g.finish();

@@ -1138,10 +1138,10 @@ struct BlockLeaves {
 }
 
 /// Root of the perfect tree over the leaves of `recs` (a power of two of
-/// them, at most twice `level`'s length): level by level, in place (SM3:
-/// eight nodes at a time, [`HashAlg::perfect_root`]).
+/// them, at most twice `level`'s length): level by level, in place (eight
+/// nodes at a time where that is faster, [`HashAlg::perfect_root`]).
 fn tile_root(alg: HashAlg, recs: &[LeafRec], level: &mut [Hash]) -> Hash {
-    if alg == HashAlg::Sm3 {
+    if alg.batches() {
         let leaves: Vec<Hash> = recs.iter().map(|r| r.leaf).collect();
         return alg.perfect_root(&leaves);
     }
@@ -1177,9 +1177,9 @@ fn block_leaves(
     // the tile being gathered: index in `out.recs` of its first record
     let mut run: Option<usize> = None;
     let mut level = [Hash::default(); TILE as usize / 2];
-    // SM3 hashes leaves eight at a time (`HashAlg::leaves`): the canonical
-    // records of the last `out.recs` whose leaves are not hashed yet
-    let batched = alg == HashAlg::Sm3;
+    // leaves hashed eight at a time where that is faster (`HashAlg::batches`):
+    // the canonical records of the last `out.recs` whose leaves are not hashed yet
+    let batched = alg.batches();
     let mut unhashed = Unhashed::default();
     let mut it = data.records();
     let mut last: Option<(&str, u32)> = None;
