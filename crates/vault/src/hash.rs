@@ -105,18 +105,18 @@ impl HashAlg {
     pub fn batches(self) -> bool {
         match self {
             HashAlg::Sm3 => true,
-            HashAlg::Sha256 => crate::sm3x::sha256_lanes_pay(),
+            HashAlg::Sha256 => crate::lanes::sha256_lanes_pay(),
         }
     }
 
     /// `H(prefix ‖ data[i])` into `out[i]`, eight at a time.
     fn lanes(self, prefix: u8, data: &[&[u8]], out: &mut [Hash]) {
-        let lanes = crate::sm3x::LANES;
+        let lanes = crate::lanes::LANES;
         for (d, o) in data.chunks(lanes).zip(out.chunks_mut(lanes)) {
-            let mut h = [[0u8; 32]; crate::sm3x::LANES];
+            let mut h = [[0u8; 32]; crate::lanes::LANES];
             match self {
-                HashAlg::Sm3 => crate::sm3x::hash_prefixed(prefix, d, &mut h),
-                HashAlg::Sha256 => crate::sm3x::sha256_prefixed(prefix, d, &mut h),
+                HashAlg::Sm3 => crate::lanes::hash_prefixed(prefix, d, &mut h),
+                HashAlg::Sha256 => crate::lanes::sha256_prefixed(prefix, d, &mut h),
             }
             for (o, h) in o.iter_mut().zip(&h[..d.len()]) {
                 *o = Hash(*h);

@@ -54,6 +54,7 @@ mod fsx;
 mod hash;
 pub mod ingest;
 pub mod keys;
+mod lanes;
 pub mod merkle;
 pub mod note;
 pub mod parse;
@@ -62,7 +63,6 @@ pub mod prune;
 pub mod query;
 mod record;
 pub mod segment;
-mod sm3x;
 pub mod spans;
 mod store;
 /// Helpers that forge what only the key holder could (tests only): behind

@@ -1225,7 +1225,7 @@ fn block_leaves(
             source,
             leaf,
         });
-        if unhashed.ranges.len() == crate::sm3x::LANES {
+        if unhashed.ranges.len() == crate::lanes::LANES {
             unhashed.hash(alg, &mut out.recs);
         }
         // a tile goes on only while the seqs follow each other
@@ -1280,11 +1280,11 @@ impl Unhashed {
         if n == 0 {
             return;
         }
-        let mut data: [&[u8]; crate::sm3x::LANES] = [&[]; crate::sm3x::LANES];
+        let mut data: [&[u8]; crate::lanes::LANES] = [&[]; crate::lanes::LANES];
         for (d, r) in data.iter_mut().zip(&self.ranges) {
             *d = &self.canonical[r.clone()];
         }
-        let mut leaves = [Hash::default(); crate::sm3x::LANES];
+        let mut leaves = [Hash::default(); crate::lanes::LANES];
         alg.leaves(&data[..n], &mut leaves[..n]);
         let from = recs.len() - n;
         for (rec, leaf) in recs[from..].iter_mut().zip(leaves) {

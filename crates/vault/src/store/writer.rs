@@ -14,7 +14,7 @@ use crate::keys::{PublicKeys, Signer};
 use crate::merkle::CompactRange;
 
 /// Records whose leaves the writer hashes at once (see `Vault::unhashed`).
-const LEAF_BATCH: usize = crate::sm3x::LANES;
+const LEAF_BATCH: usize = crate::lanes::LANES;
 use crate::note::{Checkpoint, SignedCheckpoint};
 use crate::record::{Incoming, MAX_NAME};
 use crate::segment::{self, BlockEntry, SegmentFooter, SegmentHeader, TILE};

@@ -1,11 +1,12 @@
-//! SM3 (GB/T 32905-2016) of up to eight messages at once: the same
+//! SM3 (GB/T 32905-2016) and SHA-256 of up to eight messages at once: the
 //! compression function in eight SIMD lanes (no `unsafe`): `wide`'s (SSE2
 //! or NEON) as compiled for the base instruction set, and plain arrays the
 //! compiler vectorises in copies compiled for AVX2 and AVX-512, picked at
-//! run time (`multiversion`). Software SM3 has no instruction of its own to lean on, as
-//! SHA-256 has SHA-NI; one message at a time it cost the vault's writer
+//! run time (`multiversion`). SM3 has no instruction of its own to lean on,
+//! as SHA-256 has SHA-NI; one message at a time it cost the vault's writer
 //! most of its time, and a Merkle tree's leaves (and the nodes of one
-//! level) are independent messages.
+//! level) are independent messages. SHA-256 goes in lanes only on CPUs
+//! without SHA-NI ([`sha256_lanes_pay`]).
 //!
 //! Each message is `prefix ‖ data`: an RFC 9162 leaf (`0x00 ‖ record`) or
 //! node (`0x01 ‖ left ‖ right`). Lanes whose message has fewer blocks than
