@@ -413,89 +413,60 @@ fn hash_lanes<V: Lanes, C: Compress>(prefix: u8, msgs: &[&[u8]], out: &mut [[u8;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sm3::Digest as _;
+    use sha2::Digest as _;
 
-    /// SM3 of the messages by every path: the one picked for this CPU and
-    /// both kinds of lanes as compiled for the base instruction set (the
-    /// same, or the test fails).
-    fn hash_prefixed(prefix: u8, msgs: &[&[u8]], out: &mut [[u8; 32]]) {
-        super::hash_prefixed(prefix, msgs, out);
-        let mut a = [[0u8; 32]; LANES];
-        let mut b = [[0u8; 32]; LANES];
-        hash_lanes::<wide::u32x8, Sm3>(prefix, msgs, &mut a);
-        hash_lanes::<Arr, Sm3>(prefix, msgs, &mut b);
-        assert_eq!(out[..msgs.len()], a[..msgs.len()]);
-        assert_eq!(out[..msgs.len()], b[..msgs.len()]);
-    }
+    type Dispatched = fn(u8, &[&[u8]], &mut [[u8; 32]]);
 
-    /// [`hash_prefixed`] for SHA-256.
-    fn sha256_all(prefix: u8, msgs: &[&[u8]]) -> [[u8; 32]; LANES] {
+    /// `H(prefix ‖ msgs[i])` by every path: `dispatched` (the copy picked for
+    /// this CPU) and both kinds of lanes as compiled for the base
+    /// instruction set (the same, or the test fails).
+    fn all_paths<C: Compress>(
+        dispatched: Dispatched,
+        prefix: u8,
+        msgs: &[&[u8]],
+    ) -> [[u8; 32]; LANES] {
         let mut out = [[0u8; 32]; LANES];
-        super::sha256_prefixed(prefix, msgs, &mut out);
+        dispatched(prefix, msgs, &mut out);
         let mut a = [[0u8; 32]; LANES];
         let mut b = [[0u8; 32]; LANES];
-        hash_lanes::<wide::u32x8, Sha256>(prefix, msgs, &mut a);
-        hash_lanes::<Arr, Sha256>(prefix, msgs, &mut b);
+        hash_lanes::<wide::u32x8, C>(prefix, msgs, &mut a);
+        hash_lanes::<Arr, C>(prefix, msgs, &mut b);
         assert_eq!(out[..msgs.len()], a[..msgs.len()]);
         assert_eq!(out[..msgs.len()], b[..msgs.len()]);
         out
     }
 
-    fn sha256_reference(prefix: u8, data: &[u8]) -> [u8; 32] {
-        use sha2::Digest as _;
-        let mut h = sha2::Sha256::new();
-        h.update([prefix]);
-        h.update(data);
-        h.finalize().into()
+    fn sm3_all(prefix: u8, msgs: &[&[u8]]) -> [[u8; 32]; LANES] {
+        all_paths::<Sm3>(hash_prefixed, prefix, msgs)
     }
 
-    #[test]
-    fn sha256_lanes_equal_the_sha2_crate() {
-        // FIPS 180-4 example: "abc"
-        let out = sha256_all(b'a', &[b"bc"]);
-        let hex: String = out[0].iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(
-            hex,
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        let data: Vec<u8> = (0..410u32).map(|i| (i * 97 + 3) as u8).collect();
-        let lens: Vec<usize> = (0..300).chain([318, 319, 320, 383, 384, 399]).collect();
-        for batch in 1..=LANES {
-            for chunk in lens.chunks(batch) {
-                let msgs: Vec<&[u8]> = chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &n)| &data[i..i + n])
-                    .collect();
-                for prefix in [0u8, 1] {
-                    let out = sha256_all(prefix, &msgs);
-                    for (m, o) in msgs.iter().zip(&out) {
-                        assert_eq!(
-                            *o,
-                            sha256_reference(prefix, m),
-                            "len {} batch {batch}",
-                            m.len()
-                        );
-                    }
-                }
-            }
-        }
+    fn sha256_all(prefix: u8, msgs: &[&[u8]]) -> [[u8; 32]; LANES] {
+        all_paths::<Sha256>(sha256_prefixed, prefix, msgs)
     }
 
-    fn reference(prefix: u8, data: &[u8]) -> [u8; 32] {
+    fn sm3_reference(prefix: u8, data: &[u8]) -> [u8; 32] {
         let mut h = sm3::Sm3::new();
         h.update([prefix]);
         h.update(data);
         h.finalize().into()
     }
 
+    fn sha256_reference(prefix: u8, data: &[u8]) -> [u8; 32] {
+        let mut h = sha2::Sha256::new();
+        h.update([prefix]);
+        h.update(data);
+        h.finalize().into()
+    }
+
+    fn hex(h: &[u8; 32]) -> String {
+        h.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     #[test]
     fn standard_vectors() {
         // GB/T 32905-2016, appendix A: "abc" and "abcd" x 16
-        let mut out = [[0u8; 32]; 2];
         let abcd = b"abcd".repeat(16);
-        hash_prefixed(b'a', &[b"bc", &abcd[1..]], &mut out);
-        let hex = |h: &[u8; 32]| h.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let out = sm3_all(b'a', &[b"bc", &abcd[1..]]);
         assert_eq!(
             hex(&out[0]),
             "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
@@ -504,25 +475,42 @@ mod tests {
             hex(&out[1]),
             "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
         );
+        // FIPS 180-4, SHA-256 example: "abc"
+        assert_eq!(
+            hex(&sha256_all(b'a', &[b"bc"])[0]),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]
-    fn every_length_and_batch_size_equals_the_sm3_crate() {
+    fn every_length_and_batch_size_equals_the_reference_crates() {
         let data: Vec<u8> = (0..410u32).map(|i| (i * 131 + 7) as u8).collect();
         // lengths around every block boundary, in batches of every size
         let lens: Vec<usize> = (0..300).chain([318, 319, 320, 383, 384, 399]).collect();
-        for batch in 1..=LANES {
-            for chunk in lens.chunks(batch) {
-                let msgs: Vec<&[u8]> = chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &n)| &data[i..i + n])
-                    .collect();
-                for prefix in [0u8, 1] {
-                    let mut out = [[0u8; 32]; LANES];
-                    hash_prefixed(prefix, &msgs, &mut out);
-                    for (m, o) in msgs.iter().zip(&out) {
-                        assert_eq!(*o, reference(prefix, m), "len {} batch {batch}", m.len());
+        type All = fn(u8, &[&[u8]]) -> [[u8; 32]; LANES];
+        type Reference = fn(u8, &[u8]) -> [u8; 32];
+        let algs: [(&str, All, Reference); 2] = [
+            ("sm3", sm3_all, sm3_reference),
+            ("sha256", sha256_all, sha256_reference),
+        ];
+        for (name, all, reference) in algs {
+            for batch in 1..=LANES {
+                for chunk in lens.chunks(batch) {
+                    let msgs: Vec<&[u8]> = chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &n)| &data[i..i + n])
+                        .collect();
+                    for prefix in [0u8, 1] {
+                        let out = all(prefix, &msgs);
+                        for (m, o) in msgs.iter().zip(&out) {
+                            assert_eq!(
+                                *o,
+                                reference(prefix, m),
+                                "{name}: len {} batch {batch}",
+                                m.len()
+                            );
+                        }
                     }
                 }
             }
@@ -531,15 +519,16 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn random_messages_equal_the_sm3_crate(
+        fn random_messages_equal_the_reference_crates(
             msgs in proptest::collection::vec(proptest::collection::vec(proptest::num::u8::ANY, 0..600), 0..=LANES),
             prefix in proptest::num::u8::ANY,
         ) {
             let refs: Vec<&[u8]> = msgs.iter().map(Vec::as_slice).collect();
-            let mut out = [[0u8; 32]; LANES];
-            hash_prefixed(prefix, &refs, &mut out);
-            for (m, o) in refs.iter().zip(&out) {
-                proptest::prop_assert_eq!(*o, reference(prefix, m));
+            let sm3 = sm3_all(prefix, &refs);
+            let sha = sha256_all(prefix, &refs);
+            for (i, m) in refs.iter().enumerate() {
+                proptest::prop_assert_eq!(sm3[i], sm3_reference(prefix, m));
+                proptest::prop_assert_eq!(sha[i], sha256_reference(prefix, m));
             }
         }
     }
