@@ -12,9 +12,6 @@ use crate::durable::{Ack, Durability, Target};
 use crate::error::IoCtx;
 use crate::keys::{PublicKeys, Signer};
 use crate::merkle::CompactRange;
-
-/// Records whose leaves the writer hashes at once (see `Vault::unhashed`).
-const LEAF_BATCH: usize = crate::lanes::LANES;
 use crate::note::{Checkpoint, SignedCheckpoint};
 use crate::record::{Incoming, MAX_NAME};
 use crate::segment::{self, BlockEntry, SegmentFooter, SegmentHeader, TILE};
@@ -24,6 +21,9 @@ use crate::{Error, ErrorKind, Hash, HashAlg, Result};
 use super::layout::Layout;
 use super::reader::Store;
 use super::{DEFAULT_SEGMENT_SIZE, GROUP_BYTES, INTERNAL_SOURCE, MAX_SEGMENT_AGE};
+
+/// Records whose leaves the writer hashes at once (see `Vault::unhashed`).
+const LEAF_BATCH: usize = crate::lanes::LANES;
 
 /// Options for [`Vault::init`].
 #[derive(Debug, Clone)]
@@ -188,8 +188,9 @@ pub struct Vault {
     next_seq: u64,
     /// Payload ranges, in the block being filled ([`crate::pipe::BlockPipe::buf_mut`]), of
     /// the last records appended whose leaves are not hashed yet: they are hashed
-    /// [`LEAF_BATCH`] at a time ([`crate::HashAlg::leaves`]: SM3 in SIMD lanes), and before
-    /// anything reads the tree ([`Vault::root`]) or the block goes to a worker.
+    /// [`LEAF_BATCH`] at a time ([`crate::HashAlg::leaves`]: SIMD lanes for SM3), and
+    /// by [`Vault::root`], which every path that reads the tree or hands the block to a
+    /// worker (`dispatch`, `flush`, `write_all`) calls first.
     unhashed: Vec<std::ops::Range<usize>>,
     main: CompactRange,
     tile: CompactRange,
@@ -863,7 +864,7 @@ impl Vault {
             self.tile_leaves.clear();
             self.main.push_subtree(alg, 8, h);
             if self.seg.first_tile.is_none() {
-                // the tile's first record is the tree's size before it, less one tile
+                // this tile's number: the tiles now in `main`, less one
                 self.seg.first_tile = Some(self.main.size() / TILE - 1);
             }
             self.seg.tiles.push(h);
