@@ -93,6 +93,17 @@ impl HashAlg {
         self.lanes(0, data, out);
     }
 
+    /// [`HashAlg::leaves`] of the byte ranges `ranges` of `buf` (at most
+    /// [`crate::lanes::LANES`] of them) into `out`.
+    pub(crate) fn leaves_at(self, buf: &[u8], ranges: &[std::ops::Range<usize>], out: &mut [Hash]) {
+        let mut data: [&[u8]; crate::lanes::LANES] = [&[]; crate::lanes::LANES];
+        for (d, r) in data.iter_mut().zip(ranges) {
+            *d = &buf[r.clone()];
+        }
+        let n = ranges.len().min(crate::lanes::LANES);
+        self.leaves(&data[..n], out);
+    }
+
     /// [`HashAlg::leaves`] in SIMD lanes whatever [`HashAlg::batches`] says (for benchmarks).
     pub fn leaves_in_lanes(self, data: &[&[u8]], out: &mut [Hash]) {
         self.lanes(0, data, out);

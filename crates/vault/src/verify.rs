@@ -1137,27 +1137,6 @@ struct BlockLeaves {
     tiles: Vec<(usize, Hash)>,
 }
 
-/// Root of the perfect tree over the leaves of `recs` (a power of two of
-/// them, at most twice `level`'s length): level by level, in place (eight
-/// nodes at a time where that is faster, [`HashAlg::perfect_root`]).
-fn tile_root(alg: HashAlg, recs: &[LeafRec], level: &mut [Hash]) -> Hash {
-    if alg.batches() {
-        let leaves: Vec<Hash> = recs.iter().map(|r| r.leaf).collect();
-        return alg.perfect_root(&leaves);
-    }
-    let mut n = recs.len() / 2;
-    for (l, p) in level.iter_mut().zip(recs.chunks_exact(2)) {
-        *l = alg.node(&p[0].leaf, &p[1].leaf);
-    }
-    while n > 1 {
-        for i in 0..n / 2 {
-            level[i] = alg.node(&level[2 * i], &level[2 * i + 1]);
-        }
-        n /= 2;
-    }
-    level[0]
-}
-
 /// Read, decompress and hash block `bi` of `seg`.
 fn block_leaves(
     seg: &crate::segment::SegmentFile,
@@ -1176,7 +1155,6 @@ fn block_leaves(
     };
     // the tile being gathered: index in `out.recs` of its first record
     let mut run: Option<usize> = None;
-    let mut level = [Hash::default(); TILE as usize / 2];
     // leaves hashed eight at a time where that is faster (`HashAlg::batches`):
     // the canonical records of the last `out.recs` whose leaves are not hashed yet
     let batched = alg.batches();
@@ -1241,7 +1219,8 @@ fn block_leaves(
             && i + 1 - start == TILE as usize
         {
             unhashed.hash(alg, &mut out.recs);
-            let root = tile_root(alg, &out.recs[start..=i], &mut level);
+            let leaves: Vec<Hash> = out.recs[start..=i].iter().map(|r| r.leaf).collect();
+            let root = alg.perfect_root(&leaves);
             out.tiles.push((start, root));
             run = None;
         }
@@ -1280,12 +1259,8 @@ impl Unhashed {
         if n == 0 {
             return;
         }
-        let mut data: [&[u8]; crate::lanes::LANES] = [&[]; crate::lanes::LANES];
-        for (d, r) in data.iter_mut().zip(&self.ranges) {
-            *d = &self.canonical[r.clone()];
-        }
         let mut leaves = [Hash::default(); crate::lanes::LANES];
-        alg.leaves(&data[..n], &mut leaves[..n]);
+        alg.leaves_at(&self.canonical, &self.ranges, &mut leaves);
         let from = recs.len() - n;
         for (rec, leaf) in recs[from..].iter_mut().zip(leaves) {
             rec.leaf = leaf;

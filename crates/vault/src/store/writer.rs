@@ -759,14 +759,9 @@ impl Vault {
             return;
         }
         let mut leaves = [Hash::default(); LEAF_BATCH];
-        {
-            let buf = self.pipe.buf_mut();
-            let mut data: [&[u8]; LEAF_BATCH] = [&[]; LEAF_BATCH];
-            for (d, r) in data.iter_mut().zip(&self.unhashed) {
-                *d = &buf[r.clone()];
-            }
-            self.store.alg.leaves(&data[..n], &mut leaves[..n]);
-        }
+        self.store
+            .alg
+            .leaves_at(self.pipe.buf_mut(), &self.unhashed, &mut leaves);
         self.unhashed.clear();
         for leaf in &leaves[..n] {
             self.push_leaf(*leaf);
