@@ -39,7 +39,7 @@
 //! [commit]
 //! window_ms = 2                     # group-commit window when an HTTP request waits for it (0 to 1000)
 //! syslog_window_ms = 10             # …when only syslog records do (0 to 10000; bounds commits of a trickle)
-//! max_records = 65536               # …or this many records (1 to 16777216; the vault also writes its WAL every ~1 MiB, fsyncs every 8 MiB)
+//! max_records = 65536               # …or this many records (1 to 16777216; the vault also seals a full segment every 64 MiB)
 //! queue_bytes = 33554432            # queued but uncommitted bytes before pushing back (1 MiB to 64 GiB)
 //! proof_ms = 1000                   # records a group commit made durable get a signed checkpoint within this (1 to 3600000)
 //! checkpoint_secs = 60              # sign a checkpoint at least this often, even when idle (1 to 86400)

@@ -57,6 +57,15 @@ pub enum Ack<'a> {
         /// Bytes of `wal` the acknowledgement relies on.
         wal_len: u64,
     },
+    /// Records `0..size` are durable because the sealed segment `segment`, which
+    /// holds the last of them, is: its data synced and its name in a synced
+    /// `seg/` (a lazy seal, whose last blocks were in no WAL).
+    Sealed {
+        /// Durable tree size (the segment's end).
+        size: u64,
+        /// The segment file.
+        segment: &'a Path,
+    },
     /// A signed checkpoint over `size` records was appended to
     /// `checkpoints.log` and written to `checkpoint`.
     Checkpoint {

@@ -58,7 +58,8 @@ pub struct IngestStats {
 ///
 /// After every `every_records` records, a commit (fsync and signed
 /// checkpoint) is made if at least `min_interval` has passed since the last
-/// one. The vault itself fsyncs every few MiB in between.
+/// one. In between the vault writes nothing but the segments it seals (each
+/// compressed block once, see [`crate::Vault::append`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommitPolicy {
     /// Records between looks at the clock (at least 1).

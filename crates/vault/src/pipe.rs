@@ -8,16 +8,19 @@
 //! that every worker takes from (whichever is free takes the next block, so
 //! no worker idles while another has blocks waiting), and finished blocks are
 //! collected in order, so the segment is the same whatever the number of
-//! workers and whoever made which block. A block comes back compressed
-//! and goes into the WAL as one block frame (about a quarter of its records'
-//! frames). When an acknowledgement is owed ([`BlockPipe::write_all`]: sync,
-//! commit, flush), the blocks in flight are waited for and go the same way,
-//! and the records of the block being filled go to the WAL as record frames,
-//! from the buffer (no second copy); that block then does to its end, never
-//! both. Sealing takes the blocks with [`BlockPipe::flush`],
-//! which also sends the partial block. Nothing here is durable: after a crash
-//! the WAL is replayed into new workers. What is hashed (the canonical
-//! records, the Merkle tree) never leaves the writer thread.
+//! workers and whoever made which block. A block comes back compressed and
+//! stays in memory, lazy: it goes into the WAL as one block frame (about a
+//! quarter of its records' frames) only when something needs it durable before
+//! its segment is. When an acknowledgement is owed ([`BlockPipe::write_all`]:
+//! sync, commit, flush), the lazy blocks and those in flight (waited for) go
+//! there so, and the records of the block being filled go to the WAL as record
+//! frames, from the buffer (no second copy); that block then does to its end,
+//! never both. [`BlockPipe::write_ready`] writes just the blocks back so far.
+//! Sealing takes the blocks with [`BlockPipe::flush`], which also sends the
+//! partial block, and either writes the lazy blocks to the WAL first (eager) or
+//! leaves them to the segment (lazy: written once). Nothing here is durable:
+//! after a crash the WAL is replayed into new workers. What is hashed (the
+//! canonical records, the Merkle tree) never leaves the writer thread.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::panic::AssertUnwindSafe;
@@ -117,8 +120,9 @@ pub(crate) type WalOut<'a> = &'a mut dyn FnMut(&[u8]) -> Result<()>;
 /// The writer's side of the block workers: gathers the frames of the
 /// block being filled, queues each full block for whichever worker is free,
 /// collects the finished blocks in order, and decides how each block's
-/// records reach the WAL: as one block frame when it comes back, or as
-/// record frames when an acknowledgement is owed first.
+/// records reach the WAL: as one block frame once something needs them
+/// durable after it came back, as record frames when an acknowledgement is
+/// owed first, or not at all when its segment is sealed first.
 pub(crate) struct BlockPipe {
     /// The worker threads.
     workers: Vec<JoinHandle<()>>,
@@ -146,6 +150,12 @@ pub(crate) struct BlockPipe {
     spare: Vec<Vec<u8>>,
     /// Finished blocks of the open segment.
     seg: SegBlocks,
+    /// The last `lazy.len()` blocks of `seg`: none of their records is in the WAL yet
+    /// (each with the tree after its last record). They go there as block frames only
+    /// when something needs them durable before the segment is ([`BlockPipe::write_all`],
+    /// [`BlockPipe::write_ready`], an eager [`BlockPipe::flush`]); a segment sealed
+    /// first makes them durable itself, so they are written once.
+    lazy: VecDeque<Mark>,
     /// Block frames in the WAL (`false`: record frames only, a vault of format 1).
     blocks_in_wal: bool,
     /// What the WAL file covers: the mark after the last records written to it.
@@ -250,6 +260,7 @@ impl BlockPipe {
             written: 0,
             spare: Vec::new(),
             seg: SegBlocks::new(),
+            lazy: VecDeque::new(),
             blocks_in_wal,
             wal_mark: mark,
             failed: None,
@@ -304,6 +315,9 @@ impl BlockPipe {
     /// yet, as record frames (CRCs filled in); `mark` is the tree after them.
     fn write_buf_raw(&mut self, mark: Mark, out: WalOut<'_>) -> Result<()> {
         if self.written < self.buf.len() {
+            // never the case (a block gets record frames only after a `write_all`, which
+            // leaves nothing lazy before it), but the WAL must stay in seq order
+            self.write_lazy(out)?;
             crate::wal::fill_crcs(&mut self.buf[self.written..]);
             out(&self.buf[self.written..])?;
             self.written = self.buf.len();
@@ -327,9 +341,9 @@ impl BlockPipe {
             self.write_buf_raw(mark, out)?;
         }
         // take what is done, and bound what is in flight
-        self.collect(false, out)?;
+        self.collect(false)?;
         while self.pending.len() >= self.max_pending {
-            self.collect_one(true, out)?;
+            self.collect_one(true)?;
         }
         let frames = std::mem::replace(&mut self.buf, self.spare.pop().unwrap_or_default());
         self.buf_size = 0;
@@ -352,15 +366,42 @@ impl BlockPipe {
     }
 
     /// Collect the finished blocks in order (all of them with `wait`, else
-    /// those back already), writing the block frame of each whose records
-    /// are not in the WAL yet.
-    pub(crate) fn collect(&mut self, wait: bool, out: WalOut<'_>) -> Result<()> {
+    /// those back already) into the open segment; those none of whose records
+    /// is in the WAL stay lazy (not written).
+    pub(crate) fn collect(&mut self, wait: bool) -> Result<()> {
         while !self.pending.is_empty() {
-            if !self.collect_one(wait, out)? {
+            if !self.collect_one(wait)? {
                 break;
             }
         }
         self.check()
+    }
+
+    /// Write the lazy blocks to the WAL as block frames, in order.
+    fn write_lazy(&mut self, out: WalOut<'_>) -> Result<()> {
+        let first = self.seg.bytes.len() - self.lazy.len();
+        for (bytes, mark) in self.seg.bytes[first..].iter().zip(&self.lazy) {
+            // the frame header, then the block as it is (not copied together)
+            out(&crate::wal::block_frame_header(bytes))?;
+            out(bytes)?;
+            self.wal_mark = *mark;
+        }
+        self.lazy.clear();
+        Ok(())
+    }
+
+    /// Write the blocks finished so far (those back from the workers, without
+    /// waiting) to the WAL as block frames.
+    pub(crate) fn write_ready(&mut self, out: WalOut<'_>) -> Result<()> {
+        self.collect(false)?;
+        self.write_lazy(out)
+    }
+
+    /// Compressed bytes of the lazy blocks, and of all the open segment's blocks.
+    pub(crate) fn lazy_bytes(&self) -> (u64, u64) {
+        let first = self.seg.bytes.len() - self.lazy.len();
+        let lazy = self.seg.bytes[first..].iter().map(|b| b.len() as u64).sum();
+        (lazy, self.seg.len)
     }
 
     /// Make every record given so far WAL-written: the blocks in flight
@@ -369,17 +410,18 @@ impl BlockPipe {
     /// to its end). `mark` is the tree after the last record. A writer that
     /// syncs often starts every block as record frames, so it never waits.
     pub(crate) fn write_all(&mut self, mark: Mark, out: WalOut<'_>) -> Result<()> {
-        self.collect(false, out)?;
+        self.collect(false)?;
         while self.pending.iter().any(|p| !p.in_wal) {
-            self.collect_one(true, out)?;
+            self.collect_one(true)?;
         }
+        self.write_lazy(out)?;
         self.write_buf_raw(mark, out)
     }
 
     /// Take the oldest block in flight if it is back (or wait for it with
-    /// `wait`), write its block frame if its records are not in the WAL yet,
-    /// and add it to the segment; `false` when none was taken.
-    fn collect_one(&mut self, wait: bool, out: WalOut<'_>) -> Result<bool> {
+    /// `wait`) and add it to the segment (lazy if its records are not in the
+    /// WAL yet); `false` when none was taken.
+    fn collect_one(&mut self, wait: bool) -> Result<bool> {
         if self.pending.is_empty() {
             return Ok(false);
         }
@@ -416,10 +458,7 @@ impl BlockPipe {
         match p.done {
             Some(Ok(done)) => {
                 if !p.in_wal {
-                    // the frame header, then the block as it is (not copied together)
-                    out(&crate::wal::block_frame_header(&done.bytes))?;
-                    out(&done.bytes)?;
-                    self.wal_mark = p.mark;
+                    self.lazy.push_back(p.mark);
                 }
                 self.seg.add_block(&done.header, done.bytes);
                 let mut frames = done.frames;
@@ -440,14 +479,30 @@ impl BlockPipe {
         }
     }
 
-    /// Finish the partial block and take the open segment's blocks, every
-    /// record WAL-written (as block frames where none of a block's records
-    /// was in the WAL); the next block starts an empty segment. `mark` is the
-    /// tree after the last record.
-    pub(crate) fn flush(&mut self, mark: Mark, out: WalOut<'_>) -> Result<SegBlocks> {
+    /// Finish the partial block and take the open segment's blocks; the next
+    /// block starts an empty segment. `mark` is the tree after the last record.
+    /// With `eager`, every record is WAL-written first (the lazy blocks as block
+    /// frames); without, the lazy blocks are left out of the WAL (the segment
+    /// must be durable before the records they hold count as such), and the
+    /// second value tells whether there were any.
+    pub(crate) fn flush(
+        &mut self,
+        mark: Mark,
+        eager: bool,
+        out: WalOut<'_>,
+    ) -> Result<(SegBlocks, bool)> {
         self.dispatch(mark, out)?;
-        self.collect(true, out)?;
-        Ok(std::mem::replace(&mut self.seg, SegBlocks::new()))
+        self.collect(true)?;
+        let lazy = !self.lazy.is_empty();
+        if eager {
+            self.write_lazy(out)?;
+        } else {
+            self.lazy.clear();
+        }
+        Ok((
+            std::mem::replace(&mut self.seg, SegBlocks::new()),
+            lazy && !eager,
+        ))
     }
 }
 

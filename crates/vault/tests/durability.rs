@@ -28,6 +28,8 @@ struct Seen {
     /// Acknowledgements checked.
     acks: usize,
     checkpoints: usize,
+    /// Of `acks`, those of a lazy seal (records durable in their segment only).
+    sealed_acks: usize,
     /// Violations of the rule.
     broken: Vec<String>,
 }
@@ -71,6 +73,10 @@ impl Durability for Recorder {
     fn rename(&self, from: &Path, to: &Path, target: Target) -> io::Result<()> {
         Os.rename(from, to, target)?;
         let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // the data synced under the temporary name is the renamed file's
+        if let Some(len) = s.synced_len.remove(from) {
+            s.synced_len.insert(to.to_path_buf(), len);
+        }
         *s.pending.entry(parent(to)).or_default() += 1;
         Ok(())
     }
@@ -103,6 +109,29 @@ impl Durability for Recorder {
                     let m = format!(
                         "size {size} acknowledged before {} was in a synced directory",
                         wal.display()
+                    );
+                    s.broken.push(m);
+                }
+            }
+            Ack::Sealed { size, segment } => {
+                s.sealed_acks += 1;
+                let len = std::fs::metadata(segment).map(|m| m.len()).unwrap_or(0);
+                let synced = s.synced_len.get(segment).copied().unwrap_or(0);
+                if len == 0 || synced < len {
+                    let m = format!(
+                        "size {size} acknowledged with {} synced up to {synced} of {len} bytes",
+                        segment.display()
+                    );
+                    s.broken.push(m);
+                }
+                let listed = s
+                    .dir_listing
+                    .get(&parent(segment))
+                    .is_some_and(|l| l.contains(&name(segment)));
+                if !listed || s.pending.get(&parent(segment)).is_some_and(|n| *n > 0) {
+                    let m = format!(
+                        "size {size} acknowledged before {} was in a synced directory",
+                        segment.display()
                     );
                     s.broken.push(m);
                 }
@@ -258,6 +287,154 @@ fn seals_made_by_append_leave_the_checkpoint_to_the_next_commit() -> vault::Resu
     assert_eq!(report.records_checked, n);
     let s = rec.0.lock().unwrap_or_else(|p| p.into_inner());
     assert!(s.broken.is_empty(), "{:#?}", s.broken);
+    Ok(())
+}
+
+/// Whether any WAL file under `dir` holds a block frame (a payload starting with the
+/// block magic).
+fn wal_has_block_frames(dir: &Path) -> io::Result<bool> {
+    for e in std::fs::read_dir(dir.join("wal"))? {
+        let b = match std::fs::read(e?.path()) {
+            Ok(b) => b,
+            // removed by a seal meanwhile
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        let mut pos = 0;
+        while b.len() - pos >= 8 {
+            let len = u32::from_le_bytes([b[pos], b[pos + 1], b[pos + 2], b[pos + 3]]) as usize;
+            if b[pos + 8..].starts_with(b"WBK1") {
+                return Ok(true);
+            }
+            pos = pos.saturating_add(8 + len).min(b.len());
+        }
+    }
+    Ok(false)
+}
+
+/// A writer that owes nobody an acknowledgement (a batch ingest between its commits)
+/// writes each compressed block once: into its segment, never into the WAL as well
+/// (#21). The records of such a lazily sealed segment become durable, and are
+/// acknowledged, only after the segment's data and its name in `seg/` are synced.
+#[test]
+fn blocks_sealed_before_any_sync_are_written_once_and_acknowledged_after_their_segment()
+-> vault::Result<()> {
+    let (dir, rec, w) = recorded(WriterOptions {
+        // small blocks: append looks at the segment's size every 8 blocks
+        block_target: Some(4 << 10),
+        ..WriterOptions::default()
+    })?;
+    let opts = InitOptions {
+        segment_size: 100_000,
+        ..InitOptions::default()
+    };
+    let mut v = Vault::init_with(dir.path(), &opts, w)?;
+    let n = 20_000u64;
+    for i in 0..n {
+        append(&mut v, i)?;
+        if i % 500 == 0 {
+            assert!(
+                !wal_has_block_frames(dir.path()).map_err(io_err)?,
+                "a block went to the WAL with nobody waiting for it (record {i})"
+            );
+            // what the lazy seals made durable, as soon as it is
+            v.poll_durable()?;
+        }
+    }
+    let sealed = segments(dir.path()).map_err(io_err)?.len();
+    assert!(sealed >= 5, "append sealed {sealed} segments");
+    // durable without a single sync: the segments are
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while v.poll_durable()? == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let durable = v.committed().0;
+    assert!(durable > 0 && durable < n, "durable {durable} of {n}");
+    // the commit writes the open segment's blocks to the WAL: now they are there
+    let info = v
+        .commit()?
+        .ok_or_else(|| io_err("the commit signed nothing"))?;
+    assert_eq!(info.size, n);
+    assert!(wal_has_block_frames(dir.path()).map_err(io_err)?);
+    v.close()?;
+    let store = vault::Store::open(dir.path())?;
+    let report = vault::verify(&store, &vault::VerifyOptions::default())?;
+    assert!(report.is_intact(), "{:?}", report.findings);
+    assert_eq!(report.records_checked, n);
+    let s = rec.0.lock().unwrap_or_else(|p| p.into_inner());
+    assert!(s.sealed_acks >= 1, "{s:?}");
+    assert!(s.broken.is_empty(), "{:#?}", s.broken);
+    Ok(())
+}
+
+/// A lazy seal whose segment never becomes durable (its sync fails, as at a power cut
+/// before it) loses only records nobody was told were durable: the vault reopens with
+/// every acknowledged record, a WAL holding a consecutive run of records (none after
+/// a gap), and verifies.
+#[test]
+fn a_lazy_seal_that_never_became_durable_loses_nothing_acknowledged() -> vault::Result<()> {
+    /// Fails every sync of a segment file: no segment ever becomes durable.
+    #[derive(Debug)]
+    struct NoSegments;
+    impl Durability for NoSegments {
+        fn sync_file(&self, file: &File, path: &Path, target: Target) -> io::Result<()> {
+            if target == Target::Segment {
+                return Err(io::Error::other("power cut"));
+            }
+            Os.sync_file(file, path, target)
+        }
+    }
+    let dir = tempfile::tempdir().map_err(io_err)?;
+    let w = WriterOptions {
+        durability: Arc::new(NoSegments),
+        block_target: Some(4 << 10),
+        ..WriterOptions::default()
+    };
+    let opts = InitOptions {
+        segment_size: 100_000,
+        ..InitOptions::default()
+    };
+    let mut v = Vault::init_with(dir.path(), &opts, w)?;
+    let acked = 300u64;
+    for i in 0..acked {
+        append(&mut v, i)?;
+    }
+    assert_eq!(v.sync()?, acked);
+    // on until a seal has started (and failed in the background)
+    let mut i = acked;
+    while segments(dir.path()).map_err(io_err)?.is_empty() && i < 20_000 {
+        append(&mut v, i)?;
+        i += 1;
+    }
+    let failed = (i..i + 5000).try_for_each(|k| append(&mut v, k).map(drop));
+    let failed = failed.and_then(|()| v.sync().map(drop));
+    assert!(failed.is_err(), "the failed seal is reported");
+    assert_eq!(
+        v.committed().0,
+        acked,
+        "nothing after the failed seal counted as durable"
+    );
+    drop(v);
+    // the WAL: one file, records 0.. in a run
+    let wals = std::fs::read_dir(dir.path().join("wal"))
+        .map_err(io_err)?
+        .count();
+    assert_eq!(wals, 1);
+    let v = Vault::open(dir.path())?;
+    let got = v.next_seq();
+    assert!(
+        got >= acked,
+        "{got} records after reopening, {acked} were acknowledged"
+    );
+    v.close()?;
+    let store = vault::Store::open(dir.path())?;
+    let report = vault::verify(&store, &vault::VerifyOptions::default())?;
+    assert!(report.is_intact(), "{:?}", report.findings);
+    assert_eq!(report.records_checked, got);
+    for r in store.records(0..got) {
+        let r = r?;
+        assert_eq!(r.record.raw, record(r.record.seq).as_bytes());
+    }
     Ok(())
 }
 

@@ -53,8 +53,8 @@ fn wal_len(dir: &Path) -> R<u64> {
     Ok(n)
 }
 
-/// Append until some block is back from its worker and in the WAL (as the first
-/// dispatch after it collects it), staying under the 8 MiB that starts an fsync.
+/// Append until some block is back from its worker and in the WAL (written by
+/// `flush_ready`, which writes the blocks back so far and nothing else).
 fn append_until_a_block_is_written(v: &mut Vault, dir: &Path, i: &mut u64) -> R<()> {
     let before = wal_len(dir)?;
     for _ in 0..30 {
@@ -62,6 +62,7 @@ fn append_until_a_block_is_written(v: &mut Vault, dir: &Path, i: &mut u64) -> R<
             append(v, *i)?;
             *i += 1;
         }
+        v.flush_ready()?;
         if wal_len(dir)? > before {
             return Ok(());
         }

@@ -20,9 +20,9 @@ pub use writer::{CommitInfo, InitOptions, Vault, WriterOptions};
 
 /// Default segment size (raw bytes) at which a segment is sealed.
 pub const DEFAULT_SEGMENT_SIZE: u64 = 64 << 20;
-/// An fsync of the WAL is started in the background at least every this
-/// many appended bytes (the records themselves reach the WAL file block by
-/// block, about every [`BLOCK_TARGET`] bytes).
+/// `Vault::append` looks at the open segment's size (and seals it when full)
+/// every this many appended bytes; the records themselves are compressed
+/// block by block, about every [`BLOCK_TARGET`] bytes.
 pub const GROUP_BYTES: usize = 8 << 20;
 /// Segments are also sealed when their first record arrived longer ago than
 /// this (by the vault's clock), so a trickle of records is sealed daily.

@@ -65,9 +65,9 @@ pub struct WriterOptions {
     /// Target raw size of a block, from 1 KiB to [`BLOCK_TARGET`](crate::BLOCK_TARGET);
     /// `None`: [`BLOCK_TARGET`](crate::BLOCK_TARGET). Smaller blocks compress worse
     /// and make larger segments; tests use them to have many blocks (and block
-    /// frames in the WAL) from few records. The background fsync of
-    /// [`Vault::append`] is started every 8 blocks' worth instead of every
-    /// 8 MiB (`GROUP_BYTES`) then.
+    /// frames in the WAL) from few records. [`Vault::append`] then looks at the
+    /// open segment's size every 8 blocks' worth instead of every 8 MiB
+    /// (`GROUP_BYTES`).
     pub block_target: Option<usize>,
 }
 
@@ -179,11 +179,10 @@ pub struct Vault {
     wal_written: u64,
     wal_durable: u64,
     wal_requested: u64,
-    /// Frame bytes appended since the last fsync request (they sit in the
-    /// block pipe until their block, or they, are written).
+    /// Frame bytes appended since the last WAL write or look at the segment's size.
     group: usize,
-    /// An fsync is started every this many `group` bytes ([`GROUP_BYTES`], or
-    /// as many blocks' worth with a smaller block target).
+    /// `append` looks at the open segment's size every this many `group` bytes
+    /// ([`GROUP_BYTES`], or as many blocks' worth with a smaller block target).
     group_bytes: usize,
     next_seq: u64,
     /// Payload ranges, in the block being filled ([`crate::pipe::BlockPipe::buf_mut`]), of
@@ -209,6 +208,13 @@ pub struct Vault {
     unchecked: bool,
     /// The thread writing the last sealed segment (see [`Vault::commit`]).
     sealing: Option<std::thread::JoinHandle<Result<()>>>,
+    /// A lazy seal in flight: some of its records are in no WAL, only in the segment
+    /// being written (see [`Vault::seal_start`]). Until it is durable nothing is
+    /// written to a WAL and `committed` stays where it is; then the next WAL is
+    /// created (so no WAL ever holds records after a gap) and `committed` becomes
+    /// the mark here (tree size and root at the seal).
+    /// The segment file, the next WAL, and the tree after the segment.
+    lazy_seal: Option<LazySeal>,
     /// Why writing a sealed segment failed (sticky: reopen the vault).
     seal_failed: Option<String>,
     /// WAL files before the open one whose records are not sealed yet
@@ -232,6 +238,17 @@ impl std::fmt::Debug for Vault {
             .field("next_seq", &self.next_seq)
             .finish_non_exhaustive()
     }
+}
+
+/// A lazy seal in flight (see [`Vault::seal_start`]).
+#[derive(Debug)]
+struct LazySeal {
+    /// The segment being written.
+    segment: PathBuf,
+    /// The WAL to create once it is durable.
+    next_wal: PathBuf,
+    /// Tree size and root after its last record.
+    mark: crate::pipe::Mark,
 }
 
 /// Take the writer lock (`lock`, flock). A reader probing it
@@ -659,6 +676,7 @@ impl Vault {
             group: 0,
             group_bytes: GROUP_BYTES / crate::tuning::BLOCK_TARGET * block_target,
             sealing: None,
+            lazy_seal: None,
             seal_failed: None,
             older_wals,
             unchecked: false,
@@ -769,11 +787,14 @@ impl Vault {
     }
 
     /// Append one record; returns its seq. It is durable after
-    /// [`Vault::sync`] or [`Vault::commit`]. Records reach the WAL file a
-    /// block (about 1 MiB of records) at a time, compressed, as the block
-    /// workers finish them; every 8 MiB an fsync of what is written is
-    /// started in the background (and a full segment is sealed; the next
-    /// [`Vault::commit`] signs the checkpoint over it), so memory stays
+    /// [`Vault::sync`] or [`Vault::commit`]. The block workers compress the
+    /// records a block (about 1 MiB of records) at a time; a finished block
+    /// waits in memory until a sync, commit or flush writes it to the WAL, or
+    /// its segment is sealed. Every 8 MiB of records `append` looks at the
+    /// open segment and seals it when it is full (lazily, so that the blocks
+    /// no WAL holds yet are written once, into the segment; they are durable,
+    /// and [`Vault::poll_durable`] reports them, once it is; the next
+    /// [`Vault::commit`] signs the checkpoint over them), so memory stays
     /// bounded whatever the caller does.
     pub fn append(&mut self, r: &Incoming<'_>) -> Result<u64> {
         if r.source.len() > MAX_NAME || r.peer.len() > MAX_NAME || r.transport.len() > MAX_NAME {
@@ -820,18 +841,21 @@ impl Vault {
             self.pipe.dispatch(mark, &mut out)?;
         }
         if self.group >= self.group_bytes {
+            self.group = 0;
             if self.seg.raw >= self.store.config.segment_size {
                 // sealed without a checkpoint of its own: each one costs the
                 // writer three syncs, and the writer's next commit signs one
                 // over these records anyway (`unchecked`); `seal_start` first
-                // finishes the seal before this one
-                self.seal_start()?;
-                self.ack_durable();
-            } else {
-                // the blocks back from the workers are written now and fsynced in the
-                // background; the rest is durable at the next sync or commit
-                self.flush_ready()?;
+                // finishes the seal before this one. Lazy: the blocks nothing
+                // needed in the WAL yet go to the segment only.
+                self.seal_start(true)?;
+                if self.lazy_seal.is_none() {
+                    // eager: what the WAL holds is durable now (lazy: once the segment is)
+                    self.ack_durable();
+                }
             }
+            // otherwise nothing is written: the finished blocks wait (lazy) until a
+            // sync, commit or flush needs them in the WAL, or the segment is sealed
         }
         Ok(seq)
     }
@@ -928,6 +952,8 @@ impl Vault {
     /// waiting for those in flight; the block being filled as record frames)
     /// and have it fsynced in the background.
     fn flush_wal(&mut self) -> Result<()> {
+        // nothing goes to the next WAL before the lazily sealed segment is durable
+        self.finish_seal()?;
         let mark = (self.next_seq, self.root());
         {
             let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
@@ -950,9 +976,14 @@ impl Vault {
     /// in the WAL and again in the segment; it must still sync (or commit)
     /// when it falls idle, or the last records wait for the next block.
     pub fn flush_ready(&mut self) -> Result<()> {
+        self.poll_seal()?;
+        if self.lazy_seal.is_some() {
+            // the next WAL waits for the lazily sealed segment; nothing to write before
+            return Ok(());
+        }
         {
             let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
-            self.pipe.collect(false, &mut out)?;
+            self.pipe.write_ready(&mut out)?;
         }
         self.group = 0;
         self.request_fsync(self.pipe.wal_mark());
@@ -974,6 +1005,8 @@ impl Vault {
     /// fsync has finished become durable (and the next [`Vault::commit`]
     /// signs a checkpoint over them). Fails when a background fsync failed.
     pub fn poll_durable(&mut self) -> Result<u64> {
+        // a lazily sealed segment that is durable now makes its records so
+        self.poll_seal()?;
         let done = self.syncer.done()?;
         let mut advanced = false;
         while let Some(&(ticket, size, root, wal_len)) = self.flushed.front() {
@@ -1032,7 +1065,7 @@ impl Vault {
         if self.seg.raw >= self.store.config.segment_size || old {
             // the seal waits for the blocks and writes them to the WAL as
             // block frames, then waits for the fsync of every record
-            sealed.extend(self.seal_start()?);
+            sealed.extend(self.seal_start(false)?);
         } else {
             self.write_wal()?;
         }
@@ -1051,27 +1084,43 @@ impl Vault {
     /// (commits first). Returns the segment's file name; the file is
     /// written and fsynced when this returns.
     pub fn seal(&mut self) -> Result<Option<String>> {
-        let name = self.seal_start()?;
+        let name = self.seal_start(true)?;
         self.finish_seal()?;
         Ok(name)
     }
 
     /// Seal, with the segment file written and fsynced by a thread of its
-    /// own while appending goes on: a new WAL takes the next records at
-    /// once, and the old WAL, which still holds the sealed records, is
-    /// removed only once the segment is durable. A crash meanwhile leaves
-    /// both WALs, and the next open replays them (the half-written segment
-    /// is a leftover temporary file). At most one seal is in flight.
-    fn seal_start(&mut self) -> Result<Option<String>> {
+    /// own while appending goes on. A crash meanwhile leaves the old WAL and
+    /// the next open replays it (the half-written segment is a leftover
+    /// temporary file). At most one seal is in flight.
+    ///
+    /// Eager (always when `lazy_ok` is false): every record goes to the WAL
+    /// first (the blocks none of whose records is there as block frames) and
+    /// is fsynced; a new WAL takes the next records at once, and the old one
+    /// is removed once the segment is durable.
+    ///
+    /// Lazy (when `lazy_ok` and at least a quarter of the segment's bytes are
+    /// in blocks that are in no WAL yet, as in a batch ingest that commits
+    /// once a second): those blocks are written once, into the segment only.
+    /// Their records become durable (and `committed`) when the segment is;
+    /// until then nothing is written to any WAL (a sync or commit waits for the
+    /// segment first), and the next WAL is created only then, so a crash
+    /// leaves the old WAL with a consecutive prefix of the records and never a
+    /// WAL after a gap. What is lost is what nobody was told was durable.
+    fn seal_start(&mut self, lazy_ok: bool) -> Result<Option<String>> {
         self.finish_seal()?;
-        // every block back from its worker (written to the WAL as a block
-        // frame if none of its records is there yet), then the fsync
         let mark = (self.next_seq, self.root());
-        let blocks = {
+        let new_wal = self.store.layout.wal().join(wal::wal_name(self.next_seq));
+        let (lazy_bytes, seg_bytes) = self.pipe.lazy_bytes();
+        let lazy =
+            lazy_ok && new_wal != self.wal_path && lazy_bytes > 0 && lazy_bytes * 4 >= seg_bytes;
+        // every block back from its worker; eager: written to the WAL as a block
+        // frame if none of its records is there yet, then the fsync
+        let (blocks, left_out) = {
             let mut out = wal_out(&self.wal_file, &self.wal_path, &mut self.wal_written);
-            self.pipe.flush(mark, &mut out)?
+            self.pipe.flush(mark, !lazy, &mut out)?
         };
-        if self.write_wal()? {
+        if !left_out && self.write_wal()? {
             self.unchecked = true;
         }
         if self.seg.count == 0 {
@@ -1125,21 +1174,19 @@ impl Vault {
         let name = segment::segment_name(footer.first_seq, footer.end() - 1);
         let path = layout.seg().join(&name);
         self.prev_footer = fh;
-        // new WAL now; the segment and the removal of the old WAL in the background
+        // eager: new WAL now; lazy: once the segment is durable (`finish_seal`). The
+        // segment and the removal of the old WAL in the background.
         let old_wal = self.wal_path.clone();
-        let new_wal = layout.wal().join(wal::wal_name(self.next_seq));
         if new_wal != old_wal {
-            crate::fsx::create_private(&new_wal)?;
-            crate::fsx::sync_dir(&*self.durability, &layout.wal(), Target::Wal)?;
-            self.wal_file = OpenOptions::new()
-                .append(true)
-                .open(&new_wal)
-                .ctx("open wal", &new_wal)?;
-            self.syncer.set_file(&self.wal_file, &new_wal)?;
-            self.wal_path = new_wal;
-            self.wal_written = 0;
-            self.wal_durable = 0;
-            self.wal_requested = 0;
+            if left_out {
+                self.lazy_seal = Some(LazySeal {
+                    segment: path.clone(),
+                    next_wal: new_wal,
+                    mark,
+                });
+            } else {
+                self.switch_wal(new_wal)?;
+            }
             let mut old = std::mem::take(&mut self.older_wals);
             old.push(old_wal);
             let wal_dir = layout.wal();
@@ -1213,6 +1260,9 @@ impl Vault {
     /// An error means the WAL could not be cut back, so the next open may
     /// recover records beyond the durable size.
     pub fn abandon(mut self) -> Result<u64> {
+        // a lazy seal in flight first: its records are durable once it is done, or
+        // (failed) were never reported so; either way the WAL to cut is the one after
+        let _ = self.finish_seal();
         let _ = self.poll_durable();
         let size = self.committed.0;
         let f = OpenOptions::new()
@@ -1240,15 +1290,63 @@ impl Vault {
         self.finish_seal()
     }
 
+    /// Append to a new, empty WAL file `path` from now on (after a seal).
+    fn switch_wal(&mut self, path: PathBuf) -> Result<()> {
+        crate::fsx::create_private(&path)?;
+        crate::fsx::sync_dir(&*self.durability, &self.store.layout.wal(), Target::Wal)?;
+        self.wal_file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .ctx("open wal", &path)?;
+        self.syncer.set_file(&self.wal_file, &path)?;
+        self.wal_path = path;
+        self.wal_written = 0;
+        self.wal_durable = 0;
+        self.wal_requested = 0;
+        Ok(())
+    }
+
+    /// A lazily sealed segment is durable (its old WAL removed): its records
+    /// are durable, and the next WAL takes the records after them.
+    fn lazy_seal_done(&mut self, done: LazySeal) -> Result<()> {
+        let LazySeal {
+            segment,
+            next_wal,
+            mark,
+        } = done;
+        // fsyncs of the old WAL still running finish before the syncer moves on
+        if self.wal_synced < self.wal_ticket {
+            self.syncer.wait(self.wal_ticket)?;
+            self.wal_synced = self.wal_ticket;
+        }
+        self.flushed.clear();
+        self.switch_wal(next_wal)?;
+        if mark.0 > self.committed.0 {
+            self.committed = mark;
+            self.unchecked = true;
+        }
+        self.durability.acknowledged(&Ack::Sealed {
+            size: mark.0,
+            segment: &segment,
+        });
+        Ok(())
+    }
+
     /// Wait for the segment being written in the background, if any. A
     /// failure is sticky: every later call fails until the vault is
     /// reopened (the sealed records are safe in the WAL, which is removed
-    /// only after the segment is durable).
+    /// only after the segment is durable; those of a lazy seal that were in
+    /// no WAL were never reported durable).
     fn finish_seal(&mut self) -> Result<()> {
         if let Some(h) = self.sealing.take() {
             let r = h.join().unwrap_or_else(|_| {
                 Err(Error::new(ErrorKind::Io, "segment writer thread panicked"))
             });
+            let lazy = self.lazy_seal.take();
+            let r = match (r, lazy) {
+                (Ok(()), Some(done)) => self.lazy_seal_done(done),
+                (r, _) => r,
+            };
             if let Err(e) = r {
                 tracing::error!(error = %e, "writing a sealed segment failed");
                 self.seal_failed = Some(e.to_string());
