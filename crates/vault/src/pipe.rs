@@ -6,8 +6,9 @@
 //! canonical record}`) right in the buffer of the block being filled; at
 //! about [`crate::tuning::BLOCK_TARGET`] bytes the block goes to one queue
 //! that every worker takes from (whichever is free takes the next block, so
-//! no worker idles while another has blocks waiting), and finished blocks are
-//! collected in order, so the segment is the same whatever the number of
+//! no worker idles while another has blocks waiting; and a writer that must
+//! wait for a block takes a queued one and builds it itself rather than sleep),
+//! and finished blocks are collected in order, so the segment is the same whatever the number of
 //! workers and whoever made which block. A block comes back compressed and
 //! stays in memory, lazy: it goes into the WAL as one block frame (about a
 //! quarter of its records' frames) only when something needs it durable before
@@ -132,6 +133,14 @@ pub(crate) struct BlockPipe {
     jobs: Option<SyncSender<Job>>,
     /// Finished blocks from every worker, in whatever order they finish.
     results: Receiver<Outcome>,
+    /// The workers' queue, which the writer takes a block from itself rather than
+    /// sleep while it waits for one ([`BlockPipe::help`]).
+    queue: Arc<Mutex<Receiver<Job>>>,
+    /// The writer's own block builder, made the first time it helps.
+    helper: Option<Builder>,
+    /// Whether the writer helps (tests turn it off to compare), and the blocks it built.
+    helps: bool,
+    helped: u64,
     /// Most blocks in flight: [`PER_WORKER`] per worker.
     max_pending: usize,
     /// Target raw size of a block ([`crate::tuning::BLOCK_TARGET`] but in tests).
@@ -251,6 +260,10 @@ impl BlockPipe {
             workers,
             jobs: Some(jobs_tx),
             results,
+            queue: jobs_rx,
+            helper: None,
+            helps: true,
+            helped: 0,
             max_pending,
             target,
             first_id: 0,
@@ -428,6 +441,14 @@ impl BlockPipe {
         // file what the workers sent back until the oldest block is there
         while self.pending.front().is_some_and(|p| p.done.is_none()) {
             let got = if wait {
+                // rather than sleep (and leave a CPU idle until a worker is scheduled on
+                // it), build a queued block here; then look again
+                if let Some((id, done)) = self.help() {
+                    if !self.file(id, done) {
+                        return self.check().map(|()| false);
+                    }
+                    continue;
+                }
                 self.results.recv().map_err(|_| ())
             } else {
                 match self.results.try_recv() {
@@ -440,15 +461,8 @@ impl BlockPipe {
                 self.failed = Some(gone());
                 return self.check().map(|()| false);
             };
-            let slot = id
-                .checked_sub(self.first_id)
-                .and_then(|i| self.pending.get_mut(usize::try_from(i).ok()?));
-            match slot {
-                Some(p) if p.done.is_none() => p.done = Some(done),
-                _ => {
-                    self.failed = Some(format!("block worker sent back block {id}, not in flight"));
-                    return self.check().map(|()| false);
-                }
+            if !self.file(id, done) {
+                return self.check().map(|()| false);
             }
         }
         let Some(p) = self.pending.pop_front() else {
@@ -477,6 +491,52 @@ impl BlockPipe {
                 self.check().map(|()| false)
             }
         }
+    }
+
+    /// File block `id`, built, in its place among the blocks in flight; `false`
+    /// (and the pipe failed) when it is not in flight.
+    fn file(&mut self, id: u64, done: std::result::Result<Done, String>) -> bool {
+        let slot = id
+            .checked_sub(self.first_id)
+            .and_then(|i| self.pending.get_mut(usize::try_from(i).ok()?));
+        match slot {
+            Some(p) if p.done.is_none() => {
+                p.done = Some(done);
+                true
+            }
+            _ => {
+                self.failed = Some(format!("block worker sent back block {id}, not in flight"));
+                false
+            }
+        }
+    }
+
+    /// Take the next queued block, if any (none while a worker holds the queue), and
+    /// build it on this thread: the same bytes as a worker would make.
+    fn help(&mut self) -> Option<Outcome> {
+        if !self.helps {
+            return None;
+        }
+        let job = match self.queue.try_lock() {
+            Ok(rx) => rx.try_recv().ok(),
+            Err(_) => None,
+        }?;
+        let id = job.id;
+        let helper = match &mut self.helper {
+            Some(b) => b,
+            None => match crate::tuning::block_compressor() {
+                Ok(zc) => self.helper.insert(Builder {
+                    block: BlockBuilder::new(0),
+                    zc,
+                    parsed: parse::Parsed::empty(),
+                }),
+                Err(e) => return Some((id, Err(format!("zstd: {e}")))),
+            },
+        };
+        let out = std::panic::catch_unwind(AssertUnwindSafe(|| helper.build(job)))
+            .unwrap_or_else(|_| Err("block builder panicked".into()));
+        self.helped += 1;
+        Some((id, out))
     }
 
     /// Finish the partial block and take the open segment's blocks; the next
@@ -564,5 +624,63 @@ impl Builder {
             bytes,
             frames: job.frames,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Blocks of `n` records each, `blocks` of them, through a pipe of one worker,
+    /// the writer helping or not: the blocks, and how many the writer built.
+    fn run(helps: bool, blocks: u64, n: u64) -> (Vec<Vec<u8>>, u64) {
+        let mark = (0, Hash::default());
+        let mut pipe = BlockPipe::start(Some(1), usize::MAX, true, mark).expect("pipe");
+        pipe.helps = helps;
+        let mut out = |_: &[u8]| -> Result<()> { Ok(()) };
+        let mut seq = 0u64;
+        for _ in 0..blocks {
+            for _ in 0..n {
+                let raw = format!(
+                    "<34>1 2026-03-01T08:00:{:02}Z fw{} sshd {seq} - - Failed password for u{} from 198.51.100.{} port {}",
+                    seq % 60,
+                    seq % 7,
+                    seq * 31 % 977,
+                    seq % 256,
+                    1024 + seq * 13 % 60_000
+                );
+                let range = crate::wal::frame_open(pipe.buf_mut(), |o| {
+                    crate::record::canonical_into(
+                        o,
+                        seq,
+                        1_772_352_000_000_000_000 + seq as i64,
+                        "fw",
+                        "192.0.2.1:514",
+                        "tcp",
+                        raw.as_bytes(),
+                    )
+                });
+                pipe.added(raw.len(), range.len());
+                seq += 1;
+            }
+            pipe.dispatch((seq, Hash::default()), &mut out)
+                .expect("dispatch");
+        }
+        let (seg, _) = pipe
+            .flush((seq, Hash::default()), false, &mut out)
+            .expect("flush");
+        (seg.bytes, pipe.helped)
+    }
+
+    /// A writer that waits for its workers builds queued blocks itself, and they are
+    /// the same bytes a worker makes: the segment does not depend on who built what.
+    #[test]
+    fn the_writer_helps_with_queued_blocks_and_they_come_out_the_same() {
+        let (alone, none) = run(false, 64, 400);
+        assert_eq!(none, 0);
+        let (helped, n) = run(true, 64, 400);
+        assert!(n > 0, "the writer never built a block");
+        assert_eq!(helped.len(), 64);
+        assert_eq!(helped, alone);
     }
 }
