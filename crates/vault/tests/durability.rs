@@ -34,6 +34,34 @@ struct Seen {
     broken: Vec<String>,
 }
 
+impl Seen {
+    /// Check an acknowledgement of `size` that relies on the first `len` bytes of
+    /// `path`: they must be synced, and the file's name in a synced directory (with
+    /// `settled`, no rename or removal there since).
+    fn check_file(&mut self, size: u64, path: &Path, len: u64, settled: bool) {
+        let synced = self.synced_len.get(path).copied().unwrap_or(0);
+        if synced < len {
+            let m = format!(
+                "size {size} acknowledged with {} synced up to {synced} of {len} bytes",
+                path.display()
+            );
+            self.broken.push(m);
+        }
+        let listed = self
+            .dir_listing
+            .get(&parent(path))
+            .is_some_and(|l| l.contains(&name(path)));
+        let moved = settled && self.pending.get(&parent(path)).is_some_and(|n| *n > 0);
+        if !listed || moved {
+            let m = format!(
+                "size {size} acknowledged before {} was in a synced directory",
+                path.display()
+            );
+            self.broken.push(m);
+        }
+    }
+}
+
 /// Records every sync through the seam (and does the real thing), and
 /// checks each acknowledgement against what was synced before it.
 #[derive(Debug, Default)]
@@ -92,49 +120,17 @@ impl Durability for Recorder {
         let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
         s.acks += 1;
         match *ack {
-            Ack::Durable { size, wal, wal_len } => {
-                let synced = s.synced_len.get(wal).copied().unwrap_or(0);
-                if synced < wal_len {
-                    let m = format!(
-                        "size {size} acknowledged with {} synced up to {synced} of {wal_len} bytes",
-                        wal.display()
-                    );
-                    s.broken.push(m);
-                }
-                let listed = s
-                    .dir_listing
-                    .get(&parent(wal))
-                    .is_some_and(|l| l.contains(&name(wal)));
-                if !listed {
-                    let m = format!(
-                        "size {size} acknowledged before {} was in a synced directory",
-                        wal.display()
-                    );
-                    s.broken.push(m);
-                }
-            }
+            Ack::Durable { size, wal, wal_len } => s.check_file(size, wal, wal_len, false),
             Ack::Sealed { size, segment } => {
                 s.sealed_acks += 1;
                 let len = std::fs::metadata(segment).map(|m| m.len()).unwrap_or(0);
-                let synced = s.synced_len.get(segment).copied().unwrap_or(0);
-                if len == 0 || synced < len {
-                    let m = format!(
-                        "size {size} acknowledged with {} synced up to {synced} of {len} bytes",
+                if len == 0 {
+                    s.broken.push(format!(
+                        "size {size} acknowledged with {} empty or missing",
                         segment.display()
-                    );
-                    s.broken.push(m);
+                    ));
                 }
-                let listed = s
-                    .dir_listing
-                    .get(&parent(segment))
-                    .is_some_and(|l| l.contains(&name(segment)));
-                if !listed || s.pending.get(&parent(segment)).is_some_and(|n| *n > 0) {
-                    let m = format!(
-                        "size {size} acknowledged before {} was in a synced directory",
-                        segment.display()
-                    );
-                    s.broken.push(m);
-                }
+                s.check_file(size, segment, len, true);
             }
             Ack::Checkpoint { size, text } => {
                 s.checkpoints += 1;
@@ -207,6 +203,21 @@ fn recorded(w: WriterOptions) -> vault::Result<(tempfile::TempDir, Arc<Recorder>
     Ok((dir, rec, w))
 }
 
+/// A recorded vault of small blocks (4 KiB: `append` looks at the segment's size every
+/// 8 blocks) and small segments (100 000 raw bytes), so that `append` seals often.
+fn small_segments() -> vault::Result<(tempfile::TempDir, Arc<Recorder>, Vault)> {
+    let (dir, rec, w) = recorded(WriterOptions {
+        block_target: Some(4 << 10),
+        ..WriterOptions::default()
+    })?;
+    let opts = InitOptions {
+        segment_size: 100_000,
+        ..InitOptions::default()
+    };
+    let v = Vault::init_with(dir.path(), &opts, w)?;
+    Ok((dir, rec, v))
+}
+
 #[test]
 fn every_acknowledgement_follows_the_syncs_that_cover_it() -> vault::Result<()> {
     let (dir, rec, w) = recorded(WriterOptions::default())?;
@@ -256,16 +267,7 @@ fn every_acknowledgement_follows_the_syncs_that_cover_it() -> vault::Result<()> 
 /// still follows the syncs that cover it.
 #[test]
 fn seals_made_by_append_leave_the_checkpoint_to_the_next_commit() -> vault::Result<()> {
-    let (dir, rec, w) = recorded(WriterOptions {
-        // small blocks: append looks at the segment's size every 8 blocks
-        block_target: Some(4 << 10),
-        ..WriterOptions::default()
-    })?;
-    let opts = InitOptions {
-        segment_size: 100_000,
-        ..InitOptions::default()
-    };
-    let mut v = Vault::init_with(dir.path(), &opts, w)?;
+    let (dir, rec, mut v) = small_segments()?;
     let checkpoints = || rec.0.lock().unwrap_or_else(|p| p.into_inner()).checkpoints;
     let at_start = checkpoints();
     let n = 20_000u64;
@@ -319,16 +321,7 @@ fn wal_has_block_frames(dir: &Path) -> io::Result<bool> {
 #[test]
 fn blocks_sealed_before_any_sync_are_written_once_and_acknowledged_after_their_segment()
 -> vault::Result<()> {
-    let (dir, rec, w) = recorded(WriterOptions {
-        // small blocks: append looks at the segment's size every 8 blocks
-        block_target: Some(4 << 10),
-        ..WriterOptions::default()
-    })?;
-    let opts = InitOptions {
-        segment_size: 100_000,
-        ..InitOptions::default()
-    };
-    let mut v = Vault::init_with(dir.path(), &opts, w)?;
+    let (dir, rec, mut v) = small_segments()?;
     let n = 20_000u64;
     for i in 0..n {
         append(&mut v, i)?;
