@@ -511,6 +511,15 @@ impl BlockPipe {
         }
     }
 
+    /// Build the next queued block on this thread, if one is queued (while the writer
+    /// waits for something else: an fsync, a seal); `true` when one was built.
+    pub(crate) fn help_once(&mut self) -> bool {
+        match self.help() {
+            Some((id, done)) => self.file(id, done),
+            None => false,
+        }
+    }
+
     /// Take the next queued block, if any (none while a worker holds the queue), and
     /// build it on this thread: the same bytes as a worker would make.
     fn help(&mut self) -> Option<Outcome> {

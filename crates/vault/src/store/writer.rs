@@ -974,7 +974,10 @@ impl Vault {
     /// acknowledgement and appends steadily (syslog) uses this, so that its
     /// records reach the disk once, compressed, rather than as record frames
     /// in the WAL and again in the segment; it must still sync (or commit)
-    /// when it falls idle, or the last records wait for the next block.
+    /// when it falls idle, or the last records wait for the next block. While a
+    /// segment that [`Vault::append`] sealed lazily is being written, this writes
+    /// nothing (no WAL may get records before that segment is durable); its
+    /// records count as durable once it is, and [`Vault::poll_durable`] says so.
     pub fn flush_ready(&mut self) -> Result<()> {
         self.poll_seal()?;
         if self.lazy_seal.is_some() {
@@ -1031,6 +1034,8 @@ impl Vault {
     /// fsynced; `false` when no record became durable.
     fn write_wal(&mut self) -> Result<bool> {
         self.flush_wal()?;
+        // the workers' queued blocks are built here while the disk works
+        while self.syncer.done().is_ok_and(|d| d < self.wal_ticket) && self.pipe.help_once() {}
         if self.wal_synced < self.wal_ticket {
             self.syncer.wait(self.wal_ticket)?;
             self.wal_synced = self.wal_ticket;
@@ -1338,6 +1343,8 @@ impl Vault {
     /// only after the segment is durable; those of a lazy seal that were in
     /// no WAL were never reported durable).
     fn finish_seal(&mut self) -> Result<()> {
+        // the workers' queued blocks are built here while the segment is written
+        while self.sealing.as_ref().is_some_and(|h| !h.is_finished()) && self.pipe.help_once() {}
         if let Some(h) = self.sealing.take() {
             let r = h.join().unwrap_or_else(|_| {
                 Err(Error::new(ErrorKind::Io, "segment writer thread panicked"))
