@@ -7,9 +7,10 @@
 //! about [`crate::tuning::BLOCK_TARGET`] bytes the block goes to one queue
 //! that every worker takes from (whichever is free takes the next block, so
 //! no worker idles while another has blocks waiting; and a writer that must
-//! wait for a block takes a queued one and builds it itself rather than sleep),
-//! and finished blocks are collected in order, so the segment is the same whatever the number of
-//! workers and whoever made which block. A block comes back compressed and
+//! wait, for a block, an fsync or a seal, takes a queued one and builds it
+//! itself rather than sleep), and finished blocks are collected in order, so
+//! the segment is the same whatever the number of workers and whoever made
+//! which block. A block comes back compressed and
 //! stays in memory, lazy: it goes into the WAL as one block frame (about a
 //! quarter of its records' frames) only when something needs it durable before
 //! its segment is. When an acknowledgement is owed ([`BlockPipe::write_all`]:

@@ -213,7 +213,6 @@ pub struct Vault {
     /// written to a WAL and `committed` stays where it is; then the next WAL is
     /// created (so no WAL ever holds records after a gap) and `committed` becomes
     /// the mark here (tree size and root at the seal).
-    /// The segment file, the next WAL, and the tree after the segment.
     lazy_seal: Option<LazySeal>,
     /// Why writing a sealed segment failed (sticky: reopen the vault).
     seal_failed: Option<String>,
