@@ -12,7 +12,9 @@
 //!
 //! The test has teeth: with one sync left out through the vault's
 //! durability seam (the WAL fsync, the segment directory fsync of a seal,
-//! the `checkpoints.log` fsync), the same check fails.
+//! the `checkpoints.log` fsync, a sealed segment's data fsync), the same
+//! check fails. With small blocks the writer seals lazily too (blocks in no
+//! WAL, written once, into the segment), and the run counts those seals.
 //!
 //! Needs root and `/dev/fuse` (CI runs as root); fails, never skips,
 //! without them.
