@@ -334,7 +334,7 @@ fn blocks_sealed_before_any_sync_are_written_once_and_acknowledged_after_their_s
             v.poll_durable()?;
         }
     }
-    let sealed = segments(dir.path()).map_err(io_err)?.len();
+    let sealed = seg_names(dir.path()).map_err(io_err)?.len();
     assert!(sealed >= 5, "append sealed {sealed} segments");
     // durable without a single sync: the segments are
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -395,7 +395,7 @@ fn a_lazy_seal_that_never_became_durable_loses_nothing_acknowledged() -> vault::
     assert_eq!(v.sync()?, acked);
     // on until a seal has started (and failed in the background)
     let mut i = acked;
-    while segments(dir.path()).map_err(io_err)?.is_empty() && i < 20_000 {
+    while seg_names(dir.path()).map_err(io_err)?.is_empty() && i < 20_000 {
         append(&mut v, i)?;
         i += 1;
     }
@@ -428,6 +428,144 @@ fn a_lazy_seal_that_never_became_durable_loses_nothing_acknowledged() -> vault::
         let r = r?;
         assert_eq!(r.record.raw, record(r.record.seq).as_bytes());
     }
+    Ok(())
+}
+
+/// Holds every sync of a segment file until opened: a lazy seal stays in flight.
+#[derive(Debug, Default)]
+struct Gate {
+    open: Mutex<bool>,
+    cv: std::sync::Condvar,
+}
+
+impl Gate {
+    fn open(&self) {
+        *self.open.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.cv.notify_all();
+    }
+}
+
+impl Durability for Gate {
+    fn sync_file(&self, file: &File, path: &Path, target: Target) -> io::Result<()> {
+        if target == Target::Segment {
+            let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+            while !*open {
+                open = self.cv.wait(open).unwrap_or_else(|p| p.into_inner());
+            }
+        }
+        Os.sync_file(file, path, target)
+    }
+}
+
+/// Opens the gate when dropped (also when the test fails, so the writer's drop,
+/// which waits for its seal, does not hang).
+struct Opener(Arc<Gate>);
+
+impl Drop for Opener {
+    fn drop(&mut self) {
+        self.0.open();
+    }
+}
+
+/// The names in `seg/` (sealed segments, and the temporary file of one being written),
+/// listed without opening them: a seal in flight may rename or remove one meanwhile.
+fn seg_names(dir: &Path) -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir.join("seg"))? {
+        out.push(e?.file_name().to_string_lossy().into_owned());
+    }
+    Ok(out)
+}
+
+/// The files of `dir` and their lengths.
+fn listing(dir: &Path) -> io::Result<Vec<(String, u64)>> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        out.push((name(&e.path()), e.metadata()?.len()));
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// While a lazily sealed segment is being written, no WAL gets a byte and the next WAL
+/// file does not exist: a crash then leaves the old WAL with a consecutive run of
+/// records, never a WAL after a gap. Once the segment is durable its records are, the
+/// next WAL exists, and writing goes on.
+#[test]
+fn nothing_reaches_a_wal_while_a_lazy_seal_is_in_flight() -> vault::Result<()> {
+    let gate = Arc::new(Gate::default());
+    let dir = tempfile::tempdir().map_err(io_err)?;
+    let w = WriterOptions {
+        durability: gate.clone(),
+        block_target: Some(4 << 10),
+        ..WriterOptions::default()
+    };
+    let opts = InitOptions {
+        segment_size: 100_000,
+        ..InitOptions::default()
+    };
+    let mut v = Vault::init_with(dir.path(), &opts, w)?;
+    // after `v`, so that it is dropped (and the gate opened) first
+    let opener = Opener(gate.clone());
+    let in_flight = || -> io::Result<bool> {
+        Ok(seg_names(dir.path())?
+            .iter()
+            .any(|n| n.starts_with(".tmp-")))
+    };
+    // until the first seal's segment waits at its sync
+    let mut i = 0u64;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !in_flight().map_err(io_err)? {
+        if i < 20_000 {
+            append(&mut v, i)?;
+            i += 1;
+        } else if std::time::Instant::now() > deadline {
+            return Err(io_err("no seal started"));
+        } else {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+    // only the first WAL, as it was before the seal: no next WAL yet
+    let wal = dir.path().join("wal");
+    let before = listing(&wal).map_err(io_err)?;
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(before[0].0, vault::wal::wal_name(0));
+    // more blocks finish meanwhile; flush_ready must not write them anywhere
+    for k in i..i + 200 {
+        append(&mut v, k)?;
+    }
+    i += 200;
+    for _ in 0..50 {
+        v.flush_ready()?;
+        assert_eq!(v.poll_durable()?, 0, "durable before the segment is");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert_eq!(
+        listing(&wal).map_err(io_err)?,
+        before,
+        "a WAL was written during the seal"
+    );
+    drop(opener);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while v.poll_durable()? == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let durable = v.committed().0;
+    assert!(durable > 0 && durable <= i, "durable {durable} of {i}");
+    // the old WAL gone with its records sealed, the next one named after them
+    let after = listing(&wal).map_err(io_err)?;
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!(after[0].0, vault::wal::wal_name(durable));
+    for k in i..i + 100 {
+        append(&mut v, k)?;
+    }
+    assert_eq!(v.sync()?, i + 100);
+    v.close()?;
+    let store = vault::Store::open(dir.path())?;
+    let report = vault::verify(&store, &vault::VerifyOptions::default())?;
+    assert!(report.is_intact(), "{:?}", report.findings);
+    assert_eq!(report.records_checked, i + 100);
     Ok(())
 }
 
