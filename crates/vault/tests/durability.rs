@@ -206,16 +206,25 @@ fn recorded(w: WriterOptions) -> vault::Result<(tempfile::TempDir, Arc<Recorder>
 /// A recorded vault of small blocks (4 KiB: `append` looks at the segment's size every
 /// 8 blocks) and small segments (100 000 raw bytes), so that `append` seals often.
 fn small_segments() -> vault::Result<(tempfile::TempDir, Arc<Recorder>, Vault)> {
-    let (dir, rec, w) = recorded(WriterOptions {
+    let rec = Arc::new(Recorder::default());
+    let (dir, v) = small_vault(rec.clone())?;
+    Ok((dir, rec, v))
+}
+
+/// A vault in a fresh directory with [`small_segments`]'s sizes, syncing through `d`.
+fn small_vault(d: Arc<dyn Durability>) -> vault::Result<(tempfile::TempDir, Vault)> {
+    let dir = tempfile::tempdir().map_err(io_err)?;
+    let w = WriterOptions {
+        durability: d,
         block_target: Some(4 << 10),
         ..WriterOptions::default()
-    })?;
+    };
     let opts = InitOptions {
         segment_size: 100_000,
         ..InitOptions::default()
     };
     let v = Vault::init_with(dir.path(), &opts, w)?;
-    Ok((dir, rec, v))
+    Ok((dir, v))
 }
 
 #[test]
@@ -377,17 +386,7 @@ fn a_lazy_seal_that_never_became_durable_loses_nothing_acknowledged() -> vault::
             Os.sync_file(file, path, target)
         }
     }
-    let dir = tempfile::tempdir().map_err(io_err)?;
-    let w = WriterOptions {
-        durability: Arc::new(NoSegments),
-        block_target: Some(4 << 10),
-        ..WriterOptions::default()
-    };
-    let opts = InitOptions {
-        segment_size: 100_000,
-        ..InitOptions::default()
-    };
-    let mut v = Vault::init_with(dir.path(), &opts, w)?;
+    let (dir, mut v) = small_vault(Arc::new(NoSegments))?;
     let acked = 300u64;
     for i in 0..acked {
         append(&mut v, i)?;
@@ -495,17 +494,7 @@ fn listing(dir: &Path) -> io::Result<Vec<(String, u64)>> {
 #[test]
 fn nothing_reaches_a_wal_while_a_lazy_seal_is_in_flight() -> vault::Result<()> {
     let gate = Arc::new(Gate::default());
-    let dir = tempfile::tempdir().map_err(io_err)?;
-    let w = WriterOptions {
-        durability: gate.clone(),
-        block_target: Some(4 << 10),
-        ..WriterOptions::default()
-    };
-    let opts = InitOptions {
-        segment_size: 100_000,
-        ..InitOptions::default()
-    };
-    let mut v = Vault::init_with(dir.path(), &opts, w)?;
+    let (dir, mut v) = small_vault(gate.clone())?;
     // after `v`, so that it is dropped (and the gate opened) first
     let opener = Opener(gate.clone());
     let in_flight = || -> io::Result<bool> {
